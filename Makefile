@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ixdp: the build driver.  Our files are an overlay on Debian's
+# linux-source-6.12; see README.md.
+#
+#   make             install what is missing, build the perf kernel
+#   make run         ... boot it and show the dataplane
+#   make check       lint, host tests, debug kernel, VM selftests
+#   make lint        checkpatch, sparse, uapi header as C90
+#   make vm [CMD=..] boot a kernel (KERNEL=perf|debug) and run CMD or a shell
+#   make host-test   the host harness (tools/testing/ix) only
+#   make kernel-debug the debug kernel only
+#   make clean       remove build outputs but keep the unpacked tree
+#   make distclean   remove build/ entirely
+
+ROOT    := $(CURDIR)
+BUILD   := $(ROOT)/build
+SRC     := $(BUILD)/linux
+NPROC   := $(shell nproc)
+KERNEL  ?= perf
+S       := $(ROOT)/scripts/ixdp
+
+KOUT_perf  := $(BUILD)/kbuild-perf
+KOUT_debug := $(BUILD)/kbuild-debug
+CFG_perf   := kernel/configs/ixdp.config
+CFG_debug  := kernel/configs/ixdp.config kernel/configs/ixdp-debug.config
+
+KMAKE = $(MAKE) -C $(SRC) O=$(KOUT_$(1)) -j$(NPROC)
+
+.PHONY: all help deps prepare kernel-perf kernel-debug run check lint vm \
+	vm-build host-test selftests initramfs clean distclean
+
+all: kernel-perf
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+deps:
+	@$(S)/deps.sh
+
+prepare: deps
+	@$(S)/prepare.sh
+
+$(KOUT_perf)/.config: $(CFG_perf) | prepare
+	$(S)/kconfig.sh $(KOUT_perf) $(CFG_perf)
+
+$(KOUT_debug)/.config: $(CFG_debug) | prepare
+	$(S)/kconfig.sh $(KOUT_debug) $(CFG_debug)
+
+kernel-perf kernel-debug: kernel-%: prepare $(BUILD)/kbuild-%/.config
+	+$(call KMAKE,$*) bzImage
+	@echo "ixdp: $* kernel $$(cat $(SRC)/.ixdp-base) at $(KOUT_$*)/arch/x86/boot/bzImage"
+
+initramfs: deps
+	@$(S)/initramfs.sh $(BUILD)/initramfs.cpio.gz
+
+selftests: prepare
+	+@$(S)/selftests.sh
+
+# Concurrent `make vm` runs share the build: one builds, the others wait.
+vm-build:
+	@mkdir -p $(BUILD)
+	+@flock $(BUILD)/.build.lock $(MAKE) --no-print-directory \
+		kernel-$(KERNEL) initramfs selftests
+
+# CMD reaches vm.sh through the environment, quotes and all.
+export CMD
+vm: vm-build
+	@$(S)/vm.sh $(KOUT_$(KERNEL))/arch/x86/boot/bzImage
+
+run:
+	+@$(MAKE) --no-print-directory vm KERNEL=perf CMD=/ixdp/scripts/ixdp/demo.sh
+
+host-test: prepare
+	+@$(MAKE) -s -C $(SRC)/tools/testing/ix O=$(BUILD)/host-test run
+
+lint: prepare
+	+@$(S)/lint.sh
+
+check: deps
+	+@$(S)/check.sh
+
+clean:
+	rm -rf $(KOUT_perf) $(KOUT_debug) $(BUILD)/host-test $(BUILD)/kselftest \
+		$(BUILD)/initramfs* $(BUILD)/vm
+
+distclean:
+	rm -rf $(BUILD)

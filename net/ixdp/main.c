@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp: subsystem start-up.
+ *
+ * Brings up the control directory in sysfs first, then /dev/ix, so that
+ * an application that finds the device also finds its configuration.
+ */
+
+#include <linux/module.h>
+
+#include "ixdp.h"
+
+static int __init ixdp_init(void)
+{
+	int err;
+
+	err = ixdp_sysfs_init();
+	if (err)
+		return err;
+
+	err = ixdp_dev_init();
+	if (err)
+		goto out_sysfs;
+
+	return 0;
+
+out_sysfs:
+	ixdp_sysfs_exit();
+	return err;
+}
+device_initcall(ixdp_init);

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp: the /sys/kernel/ixdp/ control directory.
+ *
+ * One value per file.  Documented in
+ * Documentation/ABI/testing/sysfs-kernel-ixdp.
+ */
+
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+#include <uapi/linux/ix.h>
+
+#include "ixdp.h"
+
+static struct kobject *ixdp_kobj;
+
+static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%u\n", IX_ABI_VERSION);
+}
+
+static struct kobj_attribute version_attr = __ATTR_RO(version);
+
+static struct attribute *ixdp_attrs[] = {
+	&version_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group ixdp_attr_group = {
+	.attrs = ixdp_attrs,
+};
+
+int __init ixdp_sysfs_init(void)
+{
+	int err;
+
+	ixdp_kobj = kobject_create_and_add("ixdp", kernel_kobj);
+	if (!ixdp_kobj)
+		return -ENOMEM;
+
+	err = sysfs_create_group(ixdp_kobj, &ixdp_attr_group);
+	if (err)
+		goto out_put;
+
+	return 0;
+
+out_put:
+	kobject_put(ixdp_kobj);
+	ixdp_kobj = NULL;
+	return err;
+}
+
+void ixdp_sysfs_exit(void)
+{
+	kobject_put(ixdp_kobj);
+	ixdp_kobj = NULL;
+}

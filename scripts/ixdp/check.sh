@@ -1,0 +1,115 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: lint, the host harness (ASan + UBSan), the debug kernel, and
+# the kselftests in the VM under it.  Every result is one TAP line; the
+# run ends with exactly one line "N passed, N failed" and exits non-zero
+# if anything failed, a kernel splat on the guest console included.
+
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=$ROOT/build/check
+RESULTS=$OUT/results
+MAKE=${MAKE:-make}
+start=$(date +%s)
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+: > "$RESULTS"
+cd "$ROOT" || exit 1
+
+say()
+{
+	echo "== ixdp check: $* ($(($(date +%s) - start))s)"
+}
+
+# record ok|fail NAME
+record()
+{
+	echo "$1 $2" >> "$RESULTS"
+}
+
+# Collect the leaf results of a TAP stream: plain "ok N name" lines and
+# the kselftest runner's nested "# ok N name" lines.  A runner entry with
+# nested results counts through them; one without counts itself; a
+# failed entry whose nested results all passed (a crash or timeout after
+# them) adds one failure.
+collect()
+{
+	local prefix=$1
+
+	tr -d '\r' | awk -v prefix="$prefix" '
+	function emit(res, name) {
+		sub(/[ \t]+$/, "", name)
+		if (name ~ /# SKIP/) { res = "skip"; sub(/ *# SKIP.*/, "", name) }
+		gsub(/ /, "_", name)
+		print res, prefix name
+	}
+	/^# (not )?ok [0-9]+ / {
+		line = $0; sub(/^# /, "", line)
+		res = (line ~ /^not /) ? "fail" : "ok"
+		sub(/^(not )?ok [0-9]+ /, "", line)
+		leaves++; if (res == "fail") leaf_fail++
+		emit(res, block "." line)
+		next
+	}
+	/^# selftests: / { block = $NF; leaves = 0; leaf_fail = 0; next }
+	/^(not )?ok [0-9]+ / {
+		res = ($0 ~ /^not /) ? "fail" : "ok"
+		line = $0; sub(/^(not )?ok [0-9]+ /, "", line)
+		if (line ~ /^selftests: /) {
+			if (leaves == 0)
+				emit(res, block)
+			else if (res == "fail" && leaf_fail == 0)
+				emit("fail", block ".exit_status")
+			leaves = 0; leaf_fail = 0
+		} else {
+			emit(res, line)
+		}
+	}'
+}
+
+say "lint"
+"$ROOT/scripts/ixdp/lint.sh" | tee "$OUT/lint.tap"
+collect "" < "$OUT/lint.tap" >> "$RESULTS"
+
+say "host harness (tools/testing/ix, ASan + UBSan)"
+$MAKE -s host-test > "$OUT/host.tap" 2>&1
+hrc=$?
+cat "$OUT/host.tap"
+collect "host." < "$OUT/host.tap" >> "$RESULTS"
+if [ "$hrc" != 0 ] && ! grep -q '^not ok' "$OUT/host.tap"; then
+	record fail host.build
+fi
+
+say "debug kernel"
+if $MAKE kernel-debug > "$OUT/kernel-debug.log" 2>&1; then
+	grep -E '^ixdp: ' "$OUT/kernel-debug.log"
+	record ok kernel.debug_build
+	say "VM selftests (debug kernel)"
+	$MAKE -s vm KERNEL=debug CMD='/ixdp/build/kselftest/run_kselftest.sh' \
+		2>&1 | tee "$OUT/vm.log"
+	vrc=${PIPESTATUS[0]}
+	collect "vm." < "$OUT/vm.log" >> "$RESULTS"
+	if [ "$vrc" = 0 ]; then
+		record ok vm.clean_run
+	else
+		record fail vm.clean_run
+	fi
+else
+	tail -n 40 "$OUT/kernel-debug.log"
+	record fail kernel.debug_build
+fi
+
+passed=$(grep -c '^ok ' "$RESULTS")
+failed=$(grep -c '^fail ' "$RESULTS")
+skipped=$(grep -c '^skip ' "$RESULTS")
+say "done"
+if [ "$failed" != 0 ]; then
+	echo "failed:"
+	sed -n 's/^fail /  /p' "$RESULTS"
+fi
+[ "$skipped" != 0 ] && echo "($skipped skipped: $(sed -n 's/^skip //p' "$RESULTS" | tr '\n' ' '))"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Static checks of our kernel code, one TAP line each:
+#   checkpatch --strict on every kernel file and patch of ours,
+#   kernel-doc -Wall, sparse and W=1 on net/ixdp (and the drivers with ixdp
+#   ops) in a kernel configured by kernel/configs/ixdp-lint.config,
+#   the uapi header compiled alone as C90, as usr/include/Makefile does.
+
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SRC=$ROOT/build/linux
+OUT=$ROOT/build/kbuild-lint
+LOG=$ROOT/build/lint
+NPROC=$(nproc)
+n=0
+fails=0
+
+mkdir -p "$LOG"
+cd "$ROOT" || exit 1
+
+# tap NAME LOGFILE COMMAND...: one result; the log is shown on failure.
+tap()
+{
+	local name=$1 log=$LOG/$2
+
+	shift 2
+	n=$((n + 1))
+	if "$@" > "$log" 2>&1; then
+		echo "ok $n lint.$name"
+	else
+		echo "not ok $n lint.$name"
+		sed 's/^/# /' "$log" | head -n 60
+		fails=$((fails + 1))
+	fi
+}
+
+kfiles=$(git ls-files --cached --others --exclude-standard -- \
+	'net/ixdp/*.[ch]' 'include/*.h' 'drivers/*.[ch]' 'kernel/*.[ch]' \
+	'arch/*.[ch]' | sort -u)
+[ -n "$kfiles" ] || kfiles=$(find net/ixdp include -name '*.[ch]')
+
+checkpatch()
+{
+	local f rc=0
+
+	for f in $kfiles; do
+		perl "$SRC/scripts/checkpatch.pl" --no-tree --strict --terse \
+			--show-types -f "$f" || rc=1
+	done
+	for f in patches/*.patch; do
+		perl "$SRC/scripts/checkpatch.pl" --no-tree --strict --terse \
+			--show-types "$f" || rc=1
+	done
+	return $rc
+}
+
+kerneldoc()
+{
+	# shellcheck disable=SC2086
+	out=$(perl "$SRC/scripts/kernel-doc" -none -Wall $kfiles 2>&1)
+	echo "$out"
+	[ -z "$out" ]
+}
+
+sparse()
+{
+	"$ROOT/scripts/ixdp/kconfig.sh" "$OUT" kernel/configs/ixdp.config \
+		kernel/configs/ixdp-lint.config || return 1
+	make -s -C "$SRC" O="$OUT" -j"$NPROC" prepare || return 1
+	make -C "$SRC" O="$OUT" -j"$NPROC" C=2 CHECK="sparse -Wsparse-error" \
+		W=1 KCFLAGS=-Werror net/ixdp/ 2>&1 | tee "$LOG/sparse.out"
+	[ "${PIPESTATUS[0]}" = 0 ] || return 1
+	! grep -E 'warning:|error:' "$LOG/sparse.out"
+}
+
+uapi_c90()
+{
+	make -s -C "$SRC" O="$ROOT/build/kheaders" headers || return 1
+	gcc -std=c90 -pedantic -Wall -Werror \
+		-Werror=implicit-function-declaration \
+		-isystem "$ROOT/build/kheaders/usr/include" \
+		-fsyntax-only -x c -include linux/ix.h /dev/null
+}
+
+echo "TAP version 13"
+echo "1..4"
+tap checkpatch_strict checkpatch.log checkpatch
+tap kernel_doc kernel-doc.log kerneldoc
+tap sparse_w1 sparse.log sparse
+tap uapi_c90 uapi.log uapi_c90
+[ "$fails" = 0 ]

@@ -1,0 +1,124 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm.sh BZIMAGE [-c COMMAND]
+# Boot BZIMAGE under QEMU with build/initramfs.cpio.gz and the project
+# shared at /ixdp.  With -c (or $CMD in the environment), run COMMAND (a
+# shell command line) in the guest and exit with its status; without,
+# give a shell on the console.
+#
+# Each run makes its own host network namespace (ixdp-<pid>-<n>) with a
+# bridge, a multi-queue tap for guest eth0, a tap for guest eth1 and a
+# veth whose host end (198.18.0.1/24) stays in the namespace for host-side
+# clients: "ip netns exec $IXDP_NS ...".  Everything goes with the
+# namespace on exit, failure or Ctrl-C.
+#
+# Environment: VM_CPUS (2), VM_MEM (2G), VM_QUEUES (2), VM_TIMEOUT
+# (seconds, 1800), VM_HOST_CMD (run on the host, in the namespace, while
+# the guest runs).
+#
+# The run fails if the guest console shows a kernel splat.
+
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+kernel=$(realpath "$1")
+shift
+cmd=${CMD:-}
+if [ "${1:-}" = "-c" ]; then
+	cmd=$2
+fi
+
+VM_CPUS=${VM_CPUS:-2}
+VM_MEM=${VM_MEM:-2G}
+VM_QUEUES=${VM_QUEUES:-2}
+VM_TIMEOUT=${VM_TIMEOUT:-1800}
+
+id=$(date +%Y%m%d-%H%M%S)-$$
+run=$ROOT/build/vm/$id
+console=$run/console.log
+export IXDP_NS=ixdp-$$-$RANDOM
+mkdir -p "$run"
+ln -sfn "$id" "$ROOT/build/vm/latest"
+
+qemu_pid=""
+cleanup()
+{
+	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
+	ip netns del "$IXDP_NS" 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'echo "ixdp: interrupted" >&2; exit 130' INT TERM HUP
+
+netns_up()
+{
+	local n="ip -n $IXDP_NS"
+
+	ip netns add "$IXDP_NS"
+	$n link set lo up
+	$n link add br0 type bridge
+	$n link set br0 up
+	$n tuntap add dev tap0 mode tap multi_queue
+	$n tuntap add dev tap1 mode tap
+	$n link add veth0 type veth peer name veth0br
+	for p in tap0 tap1 veth0br; do
+		$n link set "$p" master br0
+		$n link set "$p" up
+	done
+	$n addr add 198.18.0.1/24 dev veth0
+	$n link set veth0 up
+}
+
+accel="-accel tcg,thread=multi"
+if grep -qE '\b(vmx|svm)\b' /proc/cpuinfo && [ -w /dev/kvm ]; then
+	accel="-accel kvm -cpu host"
+fi
+
+append="console=ttyS0 loglevel=5 panic=-1 oops=panic"
+if [ -n "$cmd" ]; then
+	printf '%s\n' "$cmd" > "$run/cmd"
+	append="$append ixdp.run=/ixdp/build/vm/$id/cmd"
+	serial="-chardev stdio,id=con,logfile=$console,signal=on"
+else
+	serial="-chardev stdio,id=con,mux=on,logfile=$console,signal=off"
+	serial="$serial -mon chardev=con,mode=readline"
+fi
+
+netns_up
+vectors=$((2 * VM_QUEUES + 2))
+# shellcheck disable=SC2086
+ip netns exec "$IXDP_NS" timeout --foreground "$VM_TIMEOUT" \
+	qemu-system-x86_64 -M pc $accel -smp "$VM_CPUS" -m "$VM_MEM" \
+	-nodefaults -no-user-config -display none -no-reboot \
+	$serial -serial chardev:con \
+	-kernel "$kernel" -initrd "$ROOT/build/initramfs.cpio.gz" \
+	-append "$append" \
+	-fsdev local,id=fs0,path="$ROOT",security_model=none \
+	-device virtio-9p-pci,fsdev=fs0,mount_tag=ixdp,addr=0x3 \
+	-netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vhost=off,queues="$VM_QUEUES" \
+	-device virtio-net-pci,netdev=n0,mq=on,vectors=$vectors,mac=52:54:00:1b:00:02,addr=0x4 \
+	-netdev tap,id=n1,ifname=tap1,script=no,downscript=no,vhost=off \
+	-device virtio-net-pci,netdev=n1,mac=52:54:00:1b:00:03,addr=0x5 &
+qemu_pid=$!
+if [ -n "${VM_HOST_CMD:-}" ]; then
+	ip netns exec "$IXDP_NS" sh -c "$VM_HOST_CMD" > "$run/host.log" 2>&1 &
+fi
+set +e
+wait "$qemu_pid"
+qrc=$?
+set -e
+qemu_pid=""
+
+"$ROOT/scripts/ixdp/splat.sh" "$console" || exit 1
+
+[ -z "$cmd" ] && exit 0
+status=$(sed -n 's/^ixdp-vm: exit status \([0-9]*\).*/\1/p' "$console" | tail -n 1)
+if [ -z "$status" ]; then
+	if [ "$qrc" = 124 ]; then
+		echo "ixdp: the guest timed out after ${VM_TIMEOUT}s (console: $console)" >&2
+	else
+		echo "ixdp: the guest stopped before the command ended (qemu status $qrc, console: $console)" >&2
+	fi
+	exit 1
+fi
+exit "$status"
