@@ -63,10 +63,9 @@ vm-build:
 	+@flock $(BUILD)/.build.lock $(MAKE) --no-print-directory \
 		kernel-$(KERNEL) initramfs selftests
 
-# CMD reaches vm.sh through the environment, quotes and all.
-export CMD
+# CMD reaches vm.sh as written: not expanded by make, quotes kept.
 vm: vm-build
-	@$(S)/vm.sh $(KOUT_$(KERNEL))/arch/x86/boot/bzImage
+	@CMD='$(subst ','\'',$(value CMD))' $(S)/vm.sh $(KOUT_$(KERNEL))/arch/x86/boot/bzImage
 
 run:
 	+@$(MAKE) --no-print-directory vm KERNEL=perf CMD=/ixdp/scripts/ixdp/demo.sh

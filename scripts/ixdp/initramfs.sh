@@ -32,8 +32,12 @@ for t in $TOOLS; do
 		cp -Ln "$lib" "$dir$lib"
 	done
 done
+# /bin/sh is bash: busybox ash would run its own applets (ip, tc, timeout)
+# in place of the real tools, which tests need.
+ln -s bash "$dir/bin/sh"
 # busybox applets for every name the host tools above did not take.
 for a in $(/bin/busybox --list-full); do
+	case " $TOOLS " in *"/${a##*/} "*) continue ;; esac
 	[ -e "$dir/$a" ] || ln -s /bin/busybox "$dir/$a"
 done
 install -m 0755 "$ROOT/scripts/ixdp/guest-init" "$dir/init"

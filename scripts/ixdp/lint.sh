@@ -49,7 +49,7 @@ checkpatch()
 		perl "$SRC/scripts/checkpatch.pl" --no-tree --strict --terse \
 			--show-types -f "$f" || rc=1
 	done
-	for f in patches/*.patch; do
+	for f in "$ROOT"/patches/*.patch; do
 		perl "$SRC/scripts/checkpatch.pl" --no-tree --strict --terse \
 			--show-types "$f" || rc=1
 	done
