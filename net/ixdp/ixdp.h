@@ -5,7 +5,13 @@
 #ifndef _NET_IXDP_IXDP_H
 #define _NET_IXDP_IXDP_H
 
+#include <linux/cpumask.h>
 #include <linux/init.h>
+#include <linux/types.h>
+
+/* cpu.c */
+ssize_t ixdp_cpus_show(char *buf);
+int ixdp_cpus_set(const struct cpumask *want);
 
 /* dev.c */
 int __init ixdp_dev_init(void);

@@ -6,6 +6,8 @@
  * Documentation/ABI/testing/sysfs-kernel-ixdp.
  */
 
+#include <linux/cpumask.h>
+#include <linux/gfp.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 #include <uapi/linux/ix.h>
@@ -22,7 +24,31 @@ static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute version_attr = __ATTR_RO(version);
 
+static ssize_t cpus_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return ixdp_cpus_show(buf);
+}
+
+static ssize_t cpus_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t count)
+{
+	cpumask_var_t want;
+	int err;
+
+	if (!zalloc_cpumask_var(&want, GFP_KERNEL))
+		return -ENOMEM;
+	err = cpulist_parse(buf, want);
+	if (!err)
+		err = ixdp_cpus_set(want);
+	free_cpumask_var(want);
+	return err ? err : count;
+}
+
+static struct kobj_attribute cpus_attr = __ATTR_RW(cpus);
+
 static struct attribute *ixdp_attrs[] = {
+	&cpus_attr.attr,
 	&version_attr.attr,
 	NULL,
 };

@@ -28,22 +28,36 @@ unpack()
 	make -s -C "$SRC" kernelversion > "$SRC/.ixdp-base"
 }
 
-# The patches as applied, so that a changed series is first reverted.
+series()
+{
+	grep -v -e '^#' -e '^$' "$1/series"
+}
+
+# The patches as applied are kept in build/linux/.ixdp-patches.  When the
+# series changes, only the patches from the first one that differs on
+# are reverted and applied again, so the build stays incremental.
 apply_patches()
 {
-	local applied=$SRC/.ixdp-patches p
+	local applied=$SRC/.ixdp-patches keep=0 i p
+	local -a old=() new=()
 
-	if [ -d "$applied" ] && diff -qr "$ROOT/patches" "$applied" >/dev/null; then
-		return 0
-	fi
-	if [ -f "$applied/series" ]; then
-		for p in $(grep -v '^#' "$applied/series" | tac); do
-			echo "ixdp: reverting $p"
-			patch -s -R -p1 -d "$SRC" < "$applied/$p"
-		done
-	fi
-	rm -rf "$applied"
-	for p in $(grep -v '^#' "$ROOT/patches/series"); do
+	[ -f "$applied/series" ] && mapfile -t old < <(series "$applied")
+	mapfile -t new < <(series "$ROOT/patches")
+	while [ $keep -lt ${#old[@]} ] && [ $keep -lt ${#new[@]} ] &&
+	      [ "${old[$keep]}" = "${new[$keep]}" ] &&
+	      cmp -s "$applied/${old[$keep]}" "$ROOT/patches/${new[$keep]}"; do
+		keep=$((keep + 1))
+	done
+	[ $keep = ${#old[@]} ] && [ $keep = ${#new[@]} ] && return 0
+
+	for ((i = ${#old[@]} - 1; i >= keep; i--)); do
+		p=${old[$i]}
+		echo "ixdp: reverting $p"
+		patch -s -R -p1 -d "$SRC" < "$applied/$p"
+	done
+	mkdir -p "$applied"
+	for ((i = keep; i < ${#new[@]}; i++)); do
+		p=${new[$i]}
 		echo "ixdp: applying $p"
 		if ! patch -s -p1 --forward --batch -d "$SRC" < "$ROOT/patches/$p"; then
 			echo "ixdp: $p does not apply to Linux $(cat "$SRC/.ixdp-base")" >&2
@@ -51,6 +65,7 @@ apply_patches()
 			exit 1
 		fi
 	done
+	rm -rf "$applied"
 	cp -r "$ROOT/patches" "$applied"
 }
 
