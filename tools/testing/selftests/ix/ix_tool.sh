@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The ix tool as an admin uses it: CPU reservation, show, JSON, errors.
+
+ksft_skip=4
+IX=$(dirname "$0")/ix
+ret=0
+
+fail()
+{
+	echo "FAIL: $*"
+	ret=1
+}
+
+# expect STATUS PATTERN CMD...: exit status and a pattern in the output.
+expect()
+{
+	local want=$1 pat=$2 out rc
+
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	[ "$rc" = "$want" ] || fail "'$*' exited $rc, not $want: $out"
+	[ -z "$pat" ] || echo "$out" | grep -q -- "$pat" ||
+		fail "'$*' printed '$out', not /$pat/"
+}
+
+cleanup()
+{
+	echo > /sys/kernel/ixdp/cpus 2>/dev/null
+}
+trap cleanup EXIT
+
+if [ ! -d /sys/kernel/ixdp ]; then
+	echo "SKIP: no /sys/kernel/ixdp (CONFIG_IXDP off?)"
+	exit $ksft_skip
+fi
+[ -x "$IX" ] || { echo "FAIL: $IX not built"; exit 1; }
+
+expect 0 "Usage:" "$IX" help
+expect 2 "unknown command 'frobnicate'" "$IX" frobnicate
+expect 2 "Usage:" "$IX"
+expect 0 "kernel ABI 1, tool ABI 1" "$IX" version
+expect 0 "^none$" "$IX" cpus
+expect 0 '"cpus":""' "$IX" show -j
+expect 2 "only -j" "$IX" show -x
+
+if [ "$(nproc --all 2>/dev/null || getconf _NPROCESSORS_ONLN)" -lt 2 ]; then
+	echo "SKIP: reservation needs 2 CPUs"
+	exit $ret
+fi
+expect 1 "CPU 0 stays with Linux" "$IX" cpus 0
+expect 1 "does not exist" "$IX" cpus 1,4095
+expect 1 "not a CPU list" "$IX" cpus one
+expect 0 "^none$" "$IX" cpus
+expect 0 "" "$IX" cpus 1
+expect 0 "^1$" "$IX" cpus
+expect 0 "reserved CPUs: 1" "$IX" show
+expect 0 '{"abi_version":1,"cpus":"1"}' "$IX" show -j
+expect 0 "" "$IX" cpus ""
+expect 0 "^none$" "$IX" cpus
+exit $ret
