@@ -70,6 +70,15 @@ collect()
 	}'
 }
 
+say "prepare the tree"
+if $MAKE -s prepare > "$OUT/prepare.log" 2>&1; then
+	record ok build.prepare
+	grep '^ixdp: base' "$OUT/prepare.log"
+else
+	cat "$OUT/prepare.log"
+	record fail build.prepare
+fi
+
 say "lint"
 "$ROOT/scripts/ixdp/lint.sh" | tee "$OUT/lint.tap"
 collect "" < "$OUT/lint.tap" >> "$RESULTS"
