@@ -92,6 +92,16 @@ if [ "$hrc" != 0 ] && ! grep -q '^not ok' "$OUT/host.tap"; then
 	record fail host.build
 fi
 
+say "fuzz: RX path, ${FUZZ_SECONDS:-60}s (tools/testing/ix/fuzz_rx.c)"
+if $MAKE -s -C build/linux/tools/testing/ix O="$ROOT/build/host-test" \
+		fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-60}" > "$OUT/fuzz.log" 2>&1; then
+	grep -E '^stat::number_of_executed_units|Done [0-9]+ runs' "$OUT/fuzz.log"
+	record ok host.fuzz_rx
+else
+	tail -n 40 "$OUT/fuzz.log"
+	record fail host.fuzz_rx
+fi
+
 say "debug kernel"
 if $MAKE kernel-debug > "$OUT/kernel-debug.log" 2>&1; then
 	grep -E '^ixdp: ' "$OUT/kernel-debug.log"

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp per-core packet buffer pool: a LIFO stack of fixed-size buffers.
+ */
+
+#include <linux/align.h>
+#include <linux/bug.h>
+#include <linux/if_ether.h>
+#include <linux/stddef.h>
+
+#include "buf.h"
+
+static_assert(offsetof(struct ixdp_buf, room) % 8 == 0, "aligned room");
+static_assert(IXDP_BUF_RX_OFFSET + ETH_FRAME_LEN <= IXDP_BUF_ROOM,
+	      "a full frame fits after the headroom");
+
+/**
+ * ixdp_pool_init() - start an empty pool
+ * @p: the pool
+ *
+ * Memory is added with ixdp_pool_add(); the pool never frees it.
+ */
+void ixdp_pool_init(struct ixdp_pool *p)
+{
+	p->free = NULL;
+	p->total = 0;
+	p->avail = 0;
+	p->empty = 0;
+	p->bad_put = 0;
+}
+
+/**
+ * ixdp_pool_add() - carve buffers out of a memory region
+ * @p: the pool
+ * @mem: the region; it must outlive the pool
+ * @size: its size in bytes
+ *
+ * The region is rounded in to 8-byte alignment and cut into as many
+ * IXDP_BUF_SIZE slots as fit; a page gives two buffers.
+ *
+ * Return: the number of buffers added.
+ */
+unsigned int ixdp_pool_add(struct ixdp_pool *p, void *mem, size_t size)
+{
+	uintptr_t start = ALIGN((uintptr_t)mem, 8);
+	unsigned int n = 0;
+	struct ixdp_buf *b;
+
+	if (start - (uintptr_t)mem > size)
+		return 0;
+	size -= start - (uintptr_t)mem;
+	for (; size >= IXDP_BUF_SIZE; size -= IXDP_BUF_SIZE) {
+		b = (struct ixdp_buf *)start;
+		b->pool = p;
+		b->flags = IXDP_BUF_FREE;
+		b->next = p->free;
+		p->free = b;
+		start += IXDP_BUF_SIZE;
+		n++;
+	}
+	p->total += n;
+	p->avail += n;
+	return n;
+}
+
+/**
+ * ixdp_buf_get() - take a buffer from the pool
+ * @p: the pool
+ *
+ * Return: an empty buffer whose data starts after IXDP_BUF_HEADROOM bytes,
+ * or NULL if the pool is empty (counted in @p->empty).
+ */
+struct ixdp_buf *ixdp_buf_get(struct ixdp_pool *p)
+{
+	struct ixdp_buf *b = p->free;
+
+	if (!b) {
+		p->empty++;
+		return NULL;
+	}
+	p->free = b->next;
+	p->avail--;
+	b->next = NULL;
+	b->flags = 0;
+	ixdp_buf_reset(b, IXDP_BUF_HEADROOM);
+	return b;
+}
+
+/**
+ * ixdp_buf_put() - give a buffer back to its pool
+ * @b: the buffer; NULL is ignored
+ *
+ * A buffer that is already free is counted in its pool's @bad_put and
+ * left alone, so a double put cannot corrupt the free stack.
+ */
+void ixdp_buf_put(struct ixdp_buf *b)
+{
+	struct ixdp_pool *p;
+
+	if (!b)
+		return;
+	p = b->pool;
+	if (WARN_ON_ONCE(b->flags & IXDP_BUF_FREE)) {
+		p->bad_put++;
+		return;
+	}
+	b->flags = IXDP_BUF_FREE;
+	b->next = p->free;
+	p->free = b;
+	p->avail++;
+}

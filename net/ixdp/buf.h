@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ixdp per-core packet buffers.
+ *
+ * A pool hands out fixed-size buffers carved from memory given to it at
+ * init: the kernel gives it pages, the host harness malloc'd memory.  Each
+ * IXDP_BUF_SIZE slot starts with its struct ixdp_buf; the rest is room for
+ * the frame.  Free buffers sit on a LIFO stack, so get and put are O(1)
+ * and the most recently used (cache-hot) buffer is reused first.  A pool
+ * belongs to one core and is never locked.
+ */
+#ifndef _NET_IXDP_BUF_H
+#define _NET_IXDP_BUF_H
+
+#include <linux/types.h>
+
+#define IXDP_BUF_SIZE		2048
+/* Room kept in front of received and new data for headers to prepend. */
+#define IXDP_BUF_HEADROOM	128
+/*
+ * Received frames start IXDP_BUF_RX_OFFSET into the room, so that the
+ * IPv4 header behind the 14-byte Ethernet header is 4-byte aligned.
+ */
+#define IXDP_BUF_RX_OFFSET	(IXDP_BUF_HEADROOM + 2)
+
+#define IXDP_BUF_FREE		0x1	/* on its pool's free stack */
+
+struct ixdp_pool;
+
+/**
+ * struct ixdp_buf - one packet buffer, at the start of its slot
+ * @next: link on the free stack; the owner may use it to queue the buffer
+ * @pool: the pool it returns to
+ * @off: offset of the first byte of data in @room
+ * @len: bytes of data
+ * @flags: IXDP_BUF_FREE while on the free stack
+ * @room: the rest of the slot: headroom, data, tailroom; 8-byte aligned
+ */
+struct ixdp_buf {
+	struct ixdp_buf		*next;
+	struct ixdp_pool	*pool;
+	u16			off;
+	u16			len;
+	u32			flags;
+	u8			room[];
+};
+
+#define IXDP_BUF_ROOM		(IXDP_BUF_SIZE - sizeof(struct ixdp_buf))
+
+/**
+ * struct ixdp_pool - a core's buffers
+ * @free: top of the stack of free buffers
+ * @total: buffers carved into the pool
+ * @avail: buffers on the free stack
+ * @empty: ixdp_buf_get() calls that found the pool empty
+ * @bad_put: buffers put back while already free (a bug; ignored)
+ */
+struct ixdp_pool {
+	struct ixdp_buf		*free;
+	unsigned int		total;
+	unsigned int		avail;
+	u64			empty;
+	u64			bad_put;
+};
+
+void ixdp_pool_init(struct ixdp_pool *p);
+unsigned int ixdp_pool_add(struct ixdp_pool *p, void *mem, size_t size);
+struct ixdp_buf *ixdp_buf_get(struct ixdp_pool *p);
+void ixdp_buf_put(struct ixdp_buf *b);
+
+static inline void *ixdp_buf_data(const struct ixdp_buf *b)
+{
+	return (void *)(b->room + b->off);
+}
+
+static inline unsigned int ixdp_buf_headroom(const struct ixdp_buf *b)
+{
+	return b->off;
+}
+
+static inline unsigned int ixdp_buf_tailroom(const struct ixdp_buf *b)
+{
+	return IXDP_BUF_ROOM - b->off - b->len;
+}
+
+/* Empty the buffer and start its data @off bytes into the room. */
+static inline void ixdp_buf_reset(struct ixdp_buf *b, unsigned int off)
+{
+	b->off = off;
+	b->len = 0;
+}
+
+/* Make @len more bytes of data in front; NULL if the headroom is short. */
+static inline void *ixdp_buf_push(struct ixdp_buf *b, unsigned int len)
+{
+	if (len > b->off)
+		return NULL;
+	b->off -= len;
+	b->len += len;
+	return ixdp_buf_data(b);
+}
+
+/* Drop @len bytes from the front; NULL if there are fewer. */
+static inline void *ixdp_buf_pull(struct ixdp_buf *b, unsigned int len)
+{
+	if (len > b->len)
+		return NULL;
+	b->off += len;
+	b->len -= len;
+	return ixdp_buf_data(b);
+}
+
+/* Add @len bytes at the end and return them; NULL if the tailroom is short. */
+static inline void *ixdp_buf_put_tail(struct ixdp_buf *b, unsigned int len)
+{
+	void *tail = b->room + b->off + b->len;
+
+	if (len > ixdp_buf_tailroom(b))
+		return NULL;
+	b->len += len;
+	return tail;
+}
+
+/* Cut the data to @len bytes; a longer @len changes nothing. */
+static inline void ixdp_buf_trim(struct ixdp_buf *b, unsigned int len)
+{
+	if (len < b->len)
+		b->len = len;
+}
+
+#endif /* _NET_IXDP_BUF_H */

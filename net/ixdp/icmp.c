@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp ICMP (RFC 792, RFC 1122 3.2.2): echo replies and destination
+ * unreachable messages.  Both are built in the buffer that caused them,
+ * so answering never needs a buffer from the pool.
+ */
+
+#include <linux/icmp.h>
+#include <linux/in.h>
+#include <linux/minmax.h>
+#include <net/checksum.h>
+
+#include "stack.h"
+
+/* Quoted from the offending datagram, after its header (RFC 792). */
+#define ICMP_QUOTE_DATA		8
+
+/* Turn the echo request in @b into its reply and send it back. */
+static void icmp_echo(struct ixdp_stack *s, struct ixdp_buf *b, __be32 dst)
+{
+	struct icmphdr *ic = ixdp_buf_data(b);
+
+	ic->type = ICMP_ECHOREPLY;
+	ic->code = 0;
+	ic->checksum = 0;
+	ic->checksum = ip_compute_csum(ic, b->len);
+	s->stats.icmp_echo_replies++;
+	ixdp_ip_output(s, b, dst, IPPROTO_ICMP);
+}
+
+/**
+ * ixdp_icmp_rx() - receive an ICMP message
+ * @s: the stack
+ * @b: the message, after its IPv4 header; consumed
+ * @iph: its IPv4 header
+ *
+ * Echo requests are answered with the same identifier, sequence number
+ * and data; other types are dropped and counted.
+ */
+void ixdp_icmp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
+		  const struct iphdr *iph)
+{
+	const struct icmphdr *ic = ixdp_buf_data(b);
+
+	if (b->len < sizeof(*ic)) {
+		ixdp_stack_drop(s, b, IXDP_DROP_ICMP_SHORT);
+		return;
+	}
+	if (ip_compute_csum(ic, b->len)) {
+		ixdp_stack_drop(s, b, IXDP_DROP_ICMP_CSUM);
+		return;
+	}
+	if (ic->type != ICMP_ECHO) {
+		ixdp_stack_drop(s, b, IXDP_DROP_ICMP_TYPE);
+		return;
+	}
+	icmp_echo(s, b, iph->saddr);
+}
+
+/* An ICMP message that is a query, not an error (RFC 1122 3.2.2). */
+static bool icmp_is_query(u8 type)
+{
+	switch (type) {
+	case ICMP_ECHOREPLY:
+	case ICMP_ECHO:
+	case ICMP_TIMESTAMP:
+	case ICMP_TIMESTAMPREPLY:
+	case ICMP_INFO_REQUEST:
+	case ICMP_INFO_REPLY:
+	case ICMP_ADDRESS:
+	case ICMP_ADDRESSREPLY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * RFC 1122 3.2.2: no error about an ICMP error, a datagram to a broadcast
+ * or multicast address, a non-initial fragment, or from a source that is
+ * not a unicast host.
+ */
+static bool icmp_may_answer(const struct ixdp_stack *s,
+			    const struct iphdr *iph, unsigned int len)
+{
+	const u8 *l4 = (const u8 *)iph + iph->ihl * 4;
+
+	if (iph->daddr != s->cfg.addr || !ixdp_ip_unicast_src(s, iph->saddr))
+		return false;
+	if (iph->frag_off & cpu_to_be16(0x1fff))
+		return false;
+	if (iph->protocol == IPPROTO_ICMP)
+		return len > iph->ihl * 4 && icmp_is_query(*l4);
+	return true;
+}
+
+/**
+ * ixdp_icmp_unreach() - answer a datagram with destination unreachable
+ * @s: the stack
+ * @b: the buffer holding the datagram, at any point after its header;
+ *	consumed and reused for the message
+ * @iph: the datagram's IPv4 header, inside @b, already validated
+ * @code: the ICMP code, e.g. ICMP_PORT_UNREACH
+ *
+ * The message quotes the header and the first 8 bytes of data.  Nothing
+ * is sent where RFC 1122 forbids it; the caller counts the drop.
+ */
+void ixdp_icmp_unreach(struct ixdp_stack *s, struct ixdp_buf *b,
+		       const struct iphdr *iph, u8 code)
+{
+	unsigned int len = be16_to_cpu(iph->tot_len);
+	__be32 dst = iph->saddr;
+	struct icmphdr *ic;
+
+	if (!icmp_may_answer(s, iph, len)) {
+		ixdp_buf_put(b);
+		return;
+	}
+	len = min_t(unsigned int, len, iph->ihl * 4 + ICMP_QUOTE_DATA);
+	ixdp_buf_reset(b, (const u8 *)iph - b->room);
+	ixdp_buf_put_tail(b, len);
+	ic = ixdp_buf_push(b, sizeof(*ic));
+	if (!ic) {
+		ixdp_stack_drop(s, b, IXDP_DROP_NO_ROOM);
+		return;
+	}
+	ic->type = ICMP_DEST_UNREACH;
+	ic->code = code;
+	ic->un.gateway = 0;
+	ic->checksum = 0;
+	ic->checksum = ip_compute_csum(ic, b->len);
+	s->stats.icmp_errors++;
+	ixdp_ip_output(s, b, dst, IPPROTO_ICMP);
+}

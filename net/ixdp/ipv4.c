@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp IPv4: input validation and dispatch, output and routing, and,
+ * until TCP arrives, the answer of a closed port to TCP segments.
+ *
+ * A host without reassembly: fragments are dropped, options are
+ * accepted and ignored, and only datagrams to our own unicast address are
+ * taken (broadcasts to the subnet are dropped).
+ */
+
+#include <linux/errno.h>
+#include <linux/icmp.h>
+#include <linux/in.h>
+#include <linux/string.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
+
+#include "stack.h"
+
+#define IXDP_IP_DF		0x4000
+#define IXDP_IP_MF		0x2000
+#define IXDP_IP_OFFSET		0x1fff
+#define IXDP_IP_TTL		64
+
+static bool ip_subnet_bcast(const struct ixdp_stack *s, __be32 addr)
+{
+	return s->cfg.prefix_len <= 30 && (addr | s->mask) == cpu_to_be32(~0U);
+}
+
+/**
+ * ixdp_ip_unicast_src() - whether an address may be a peer's source
+ * @s: the stack
+ * @addr: the address
+ *
+ * Return: false for 0/8, 127/8, multicast, class E, the limited broadcast
+ * and the broadcast of our subnet; true otherwise.
+ */
+bool ixdp_ip_unicast_src(const struct ixdp_stack *s, __be32 addr)
+{
+	u32 a = be32_to_cpu(addr);
+
+	if ((a >> 24) == 0 || (a >> 24) == 127 || (a >> 28) >= 0xe)
+		return false;
+	return !ip_subnet_bcast(s, addr);
+}
+
+static enum ixdp_drop_reason ip_check(const struct ixdp_stack *s,
+				      const struct iphdr *iph,
+				      unsigned int len)
+{
+	unsigned int hlen;
+
+	if (len < sizeof(*iph))
+		return IXDP_DROP_IP_TRUNCATED;
+	if (iph->version != 4)
+		return IXDP_DROP_IP_VERSION;
+	if (iph->ihl < 5)
+		return IXDP_DROP_IP_IHL;
+	hlen = iph->ihl * 4;
+	if (len < hlen)
+		return IXDP_DROP_IP_TRUNCATED;
+	if (ip_fast_csum(iph, iph->ihl))
+		return IXDP_DROP_IP_CSUM;
+	if (be16_to_cpu(iph->tot_len) < hlen)
+		return IXDP_DROP_IP_BAD_LEN;
+	if (be16_to_cpu(iph->tot_len) > len)
+		return IXDP_DROP_IP_TRUNCATED;
+	if (iph->frag_off & cpu_to_be16(IXDP_IP_MF | IXDP_IP_OFFSET))
+		return IXDP_DROP_IP_FRAGMENT;
+	/* RFC 1122 3.2.1.7: TTL 1 is fine for us; 0 was never valid. */
+	if (!iph->ttl)
+		return IXDP_DROP_IP_TTL;
+	if (iph->daddr != s->cfg.addr)
+		return IXDP_DROP_IP_NOT_US;
+	if (!ixdp_ip_unicast_src(s, iph->saddr) || iph->saddr == s->cfg.addr)
+		return IXDP_DROP_IP_BAD_SRC;
+	return IXDP_DROP_MAX;
+}
+
+/**
+ * ixdp_ip_rx() - receive an IPv4 datagram
+ * @s: the stack
+ * @b: the datagram after its Ethernet header, consumed
+ *
+ * A datagram failing a check is dropped and counted by reason; a good one
+ * loses its link padding and header and goes to ICMP, UDP or TCP.  Other
+ * protocols get a protocol unreachable.
+ */
+void ixdp_ip_rx(struct ixdp_stack *s, struct ixdp_buf *b)
+{
+	const struct iphdr *iph = ixdp_buf_data(b);
+	enum ixdp_drop_reason why = ip_check(s, iph, b->len);
+
+	if (why != IXDP_DROP_MAX) {
+		ixdp_stack_drop(s, b, why);
+		return;
+	}
+	ixdp_buf_trim(b, be16_to_cpu(iph->tot_len));
+	ixdp_buf_pull(b, iph->ihl * 4);
+
+	switch (iph->protocol) {
+	case IPPROTO_ICMP:
+		ixdp_icmp_rx(s, b, iph);
+		break;
+	case IPPROTO_UDP:
+		ixdp_udp_rx(s, b, iph);
+		break;
+	case IPPROTO_TCP:
+		/* No TCP yet: every segment is to a closed port. */
+		ixdp_tcp_rx_closed(s, b, iph);
+		break;
+	default:
+		ixdp_stack_drop(s, NULL, IXDP_DROP_IP_PROTO);
+		ixdp_icmp_unreach(s, b, iph, ICMP_PROT_UNREACH);
+		break;
+	}
+}
+
+/* The neighbour to hand a datagram for @daddr to, or 0 if there is none. */
+static __be32 ip_route(const struct ixdp_stack *s, __be32 daddr)
+{
+	if (daddr == s->cfg.addr || !ixdp_ip_unicast_src(s, daddr))
+		return 0;
+	if (!((daddr ^ s->cfg.addr) & s->mask))
+		return daddr;
+	return s->cfg.gateway;
+}
+
+static void ip_fill(struct ixdp_stack *s, struct iphdr *iph, unsigned int len,
+		    __be32 daddr, u8 proto)
+{
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tos = 0;
+	iph->tot_len = cpu_to_be16(len);
+	iph->id = cpu_to_be16(s->ip_id++);
+	iph->frag_off = cpu_to_be16(IXDP_IP_DF);
+	iph->ttl = IXDP_IP_TTL;
+	iph->protocol = proto;
+	iph->saddr = s->cfg.addr;
+	iph->daddr = daddr;
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, iph->ihl);
+}
+
+/**
+ * ixdp_ip_output() - send an IPv4 datagram
+ * @s: the stack
+ * @b: the transport header and payload, consumed
+ * @daddr: the destination, a unicast address
+ * @proto: the IP protocol number
+ *
+ * Prepends a header without options, with DF set, and hands the datagram
+ * to the destination if it is on our subnet, else to the gateway.
+ *
+ * Return: 0 if sent or awaiting ARP, -EMSGSIZE if larger than the MTU,
+ * -ENETUNREACH if there is no route, -ENOBUFS, or the error of xmit.
+ */
+int ixdp_ip_output(struct ixdp_stack *s, struct ixdp_buf *b, __be32 daddr,
+		   u8 proto)
+{
+	unsigned int len = b->len + sizeof(struct iphdr);
+	__be32 nexthop = ip_route(s, daddr);
+	struct iphdr *iph;
+
+	if (!nexthop) {
+		ixdp_stack_drop(s, b, IXDP_DROP_NO_ROUTE);
+		return -ENETUNREACH;
+	}
+	if (len > s->cfg.mtu) {
+		ixdp_stack_drop(s, b, IXDP_DROP_TOO_BIG);
+		return -EMSGSIZE;
+	}
+	iph = ixdp_buf_push(b, sizeof(*iph));
+	if (!iph) {
+		ixdp_stack_drop(s, b, IXDP_DROP_NO_ROOM);
+		return -ENOBUFS;
+	}
+	ip_fill(s, iph, len, daddr, proto);
+	return ixdp_arp_output(s, b, nexthop);
+}
+
+/* The sequence space a segment takes: its data, SYN and FIN. */
+static u32 tcp_seg_len(const struct tcphdr *th, unsigned int len)
+{
+	return len - th->doff * 4 + th->syn + th->fin;
+}
+
+/* Turn @b, holding segment @th, into the RST answering it. */
+static void tcp_make_reset(struct tcphdr *th, u32 seg_len)
+{
+	__be32 seq = th->seq, ack_seq = th->ack_seq;
+	__be16 sport = th->source, dport = th->dest;
+	bool ack = th->ack;
+
+	memset(th, 0, sizeof(*th));
+	th->source = dport;
+	th->dest = sport;
+	th->doff = sizeof(*th) / 4;
+	th->rst = 1;
+	if (ack) {
+		th->seq = ack_seq;
+	} else {
+		th->ack_seq = cpu_to_be32(be32_to_cpu(seq) + seg_len);
+		th->ack = 1;
+	}
+}
+
+/**
+ * ixdp_tcp_rx_closed() - answer a TCP segment for which no connection exists
+ * @s: the stack
+ * @b: the segment, consumed (reused for the answer)
+ * @iph: its IPv4 header
+ *
+ * RFC 9293 3.10.7.1: an RST is dropped; otherwise, if ACK is set, the
+ * answer is <SEQ=SEG.ACK><CTL=RST>, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
+ * <CTL=RST,ACK>, where SEG.LEN counts SYN and FIN.  Malformed segments and
+ * bad checksums are dropped unanswered.
+ */
+void ixdp_tcp_rx_closed(struct ixdp_stack *s, struct ixdp_buf *b,
+			const struct iphdr *iph)
+{
+	struct tcphdr *th = ixdp_buf_data(b);
+	__be32 saddr = iph->saddr;
+	u32 seg_len;
+
+	if (b->len < sizeof(*th) || th->doff < 5 || th->doff * 4 > b->len) {
+		ixdp_stack_drop(s, b, IXDP_DROP_TCP_MALFORMED);
+		return;
+	}
+	if (csum_tcpudp_magic(saddr, iph->daddr, b->len, IPPROTO_TCP,
+			      csum_partial(th, b->len, 0))) {
+		ixdp_stack_drop(s, b, IXDP_DROP_TCP_CSUM);
+		return;
+	}
+	if (th->rst) {
+		ixdp_stack_drop(s, b, IXDP_DROP_TCP_RST);
+		return;
+	}
+	ixdp_stack_drop(s, NULL, IXDP_DROP_TCP_CLOSED);
+	seg_len = tcp_seg_len(th, b->len);
+	ixdp_buf_trim(b, sizeof(*th));
+	tcp_make_reset(th, seg_len);
+	th->check = csum_tcpudp_magic(s->cfg.addr, saddr, sizeof(*th),
+				      IPPROTO_TCP,
+				      csum_partial(th, sizeof(*th), 0));
+	s->stats.tcp_resets++;
+	ixdp_ip_output(s, b, saddr, IPPROTO_TCP);
+}

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ixdp per-core network stack: Ethernet, ARP, IPv4, ICMP and UDP.
+ *
+ * One struct ixdp_stack per dataplane core, touched by that core only, so
+ * nothing here is locked.  Frames run to completion: ixdp_eth_rx()
+ * consumes a received buffer, and every reply or packet sent leaves
+ * through ops->xmit() before it returns.  Time is in ticks of the
+ * caller's choosing (cfg.hz per second), given by ixdp_stack_advance().
+ *
+ * Ownership: every function that takes a struct ixdp_buf consumes it,
+ * on success and on error alike.
+ */
+#ifndef _NET_IXDP_STACK_H
+#define _NET_IXDP_STACK_H
+
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+#include "buf.h"
+#include "timer.h"
+
+struct ixdp_stack;
+
+/**
+ * struct ixdp_stack_ops - what the stack needs from its device
+ * @xmit: send one Ethernet frame, the data of @b.  It takes ownership of
+ *	@b whatever it returns, and puts it back to its pool once sent.
+ *	Frames may be shorter than ETH_ZLEN; the device pads them.  It
+ *	must not call back into the stack.  Returns 0 or a negative errno
+ *	(counted in the stack's tx_errors).
+ */
+struct ixdp_stack_ops {
+	int	(*xmit)(struct ixdp_stack *s, struct ixdp_buf *b);
+};
+
+/**
+ * struct ixdp_stack_config - a stack's addresses and clock
+ * @mac: its Ethernet address (unicast)
+ * @addr: its IPv4 address (unicast)
+ * @gateway: next hop for addresses off the subnet; 0 for none
+ * @prefix_len: length of the subnet prefix, 0 to 32
+ * @mtu: largest IPv4 datagram sent; 0 means ETH_DATA_LEN
+ * @hz: ticks per second of the time given to ixdp_stack_advance()
+ */
+struct ixdp_stack_config {
+	u8	mac[ETH_ALEN];
+	__be32	addr;
+	__be32	gateway;
+	u8	prefix_len;
+	u16	mtu;
+	u32	hz;
+};
+
+/**
+ * enum ixdp_drop_reason - why a buffer was dropped; counted per reason
+ * @IXDP_DROP_ETH_SHORT: frame shorter than an Ethernet header
+ * @IXDP_DROP_ETH_NOT_US: destination MAC neither ours nor broadcast
+ * @IXDP_DROP_ETH_PROTO: EtherType neither ARP nor IPv4
+ * @IXDP_DROP_ARP_MALFORMED: short, not Ethernet/IPv4, or bad sender MAC
+ * @IXDP_DROP_ARP_NOT_US: ARP packet whose target is another address
+ * @IXDP_DROP_ARP_CONFLICT: another host claims our address
+ * @IXDP_DROP_ARP_QUEUE_FULL: too many packets awaiting one resolution
+ * @IXDP_DROP_NO_ARP: neighbour did not answer, or its entry was evicted
+ * @IXDP_DROP_IP_TRUNCATED: frame shorter than the IPv4 header or datagram
+ * @IXDP_DROP_IP_VERSION: version is not 4
+ * @IXDP_DROP_IP_IHL: header length below 5 words
+ * @IXDP_DROP_IP_BAD_LEN: total length shorter than the header
+ * @IXDP_DROP_IP_CSUM: bad header checksum
+ * @IXDP_DROP_IP_FRAGMENT: a fragment; reassembly is not supported
+ * @IXDP_DROP_IP_TTL: received with TTL 0
+ * @IXDP_DROP_IP_NOT_US: destination is not our unicast address
+ * @IXDP_DROP_IP_BAD_SRC: source is not a unicast host address
+ * @IXDP_DROP_IP_PROTO: protocol not handled (protocol unreachable sent)
+ * @IXDP_DROP_NO_ROUTE: destination off the subnet and no gateway
+ * @IXDP_DROP_TOO_BIG: datagram larger than the MTU
+ * @IXDP_DROP_NO_ROOM: not enough headroom to prepend the headers
+ * @IXDP_DROP_ICMP_SHORT: ICMP message shorter than its header
+ * @IXDP_DROP_ICMP_CSUM: bad ICMP checksum
+ * @IXDP_DROP_ICMP_TYPE: ICMP type not handled
+ * @IXDP_DROP_UDP_BAD_LEN: UDP length below 8 or beyond the datagram
+ * @IXDP_DROP_UDP_CSUM: bad UDP checksum
+ * @IXDP_DROP_UDP_NO_PORT: no binding (port unreachable sent)
+ * @IXDP_DROP_TCP_MALFORMED: short TCP segment or bad data offset
+ * @IXDP_DROP_TCP_CSUM: bad TCP checksum
+ * @IXDP_DROP_TCP_RST: RST to a closed port: never answered
+ * @IXDP_DROP_TCP_CLOSED: segment to a closed port (RST sent)
+ * @IXDP_DROP_POOL_EMPTY: no buffer to build a packet in
+ * @IXDP_DROP_MAX: number of reasons
+ */
+enum ixdp_drop_reason {
+	IXDP_DROP_ETH_SHORT,
+	IXDP_DROP_ETH_NOT_US,
+	IXDP_DROP_ETH_PROTO,
+	IXDP_DROP_ARP_MALFORMED,
+	IXDP_DROP_ARP_NOT_US,
+	IXDP_DROP_ARP_CONFLICT,
+	IXDP_DROP_ARP_QUEUE_FULL,
+	IXDP_DROP_NO_ARP,
+	IXDP_DROP_IP_TRUNCATED,
+	IXDP_DROP_IP_VERSION,
+	IXDP_DROP_IP_IHL,
+	IXDP_DROP_IP_BAD_LEN,
+	IXDP_DROP_IP_CSUM,
+	IXDP_DROP_IP_FRAGMENT,
+	IXDP_DROP_IP_TTL,
+	IXDP_DROP_IP_NOT_US,
+	IXDP_DROP_IP_BAD_SRC,
+	IXDP_DROP_IP_PROTO,
+	IXDP_DROP_NO_ROUTE,
+	IXDP_DROP_TOO_BIG,
+	IXDP_DROP_NO_ROOM,
+	IXDP_DROP_ICMP_SHORT,
+	IXDP_DROP_ICMP_CSUM,
+	IXDP_DROP_ICMP_TYPE,
+	IXDP_DROP_UDP_BAD_LEN,
+	IXDP_DROP_UDP_CSUM,
+	IXDP_DROP_UDP_NO_PORT,
+	IXDP_DROP_TCP_MALFORMED,
+	IXDP_DROP_TCP_CSUM,
+	IXDP_DROP_TCP_RST,
+	IXDP_DROP_TCP_CLOSED,
+	IXDP_DROP_POOL_EMPTY,
+	IXDP_DROP_MAX
+};
+
+/**
+ * struct ixdp_stack_stats - a stack's counters
+ * @rx_frames: frames given to ixdp_eth_rx()
+ * @tx_frames: frames given to ops->xmit()
+ * @tx_errors: frames ops->xmit() failed
+ * @arp_requests: ARP requests sent, gratuitous ones included
+ * @arp_replies: ARP replies sent
+ * @icmp_echo_replies: echo replies sent
+ * @icmp_errors: destination unreachable messages sent
+ * @udp_rx: datagrams delivered to a binding
+ * @udp_tx: datagrams sent
+ * @tcp_resets: RST segments sent
+ * @drops: buffers dropped, per enum ixdp_drop_reason
+ */
+struct ixdp_stack_stats {
+	u64	rx_frames;
+	u64	tx_frames;
+	u64	tx_errors;
+	u64	arp_requests;
+	u64	arp_replies;
+	u64	icmp_echo_replies;
+	u64	icmp_errors;
+	u64	udp_rx;
+	u64	udp_tx;
+	u64	tcp_resets;
+	u64	drops[IXDP_DROP_MAX];
+};
+
+#define IXDP_ARP_ENTRIES	64	/* power of two */
+#define IXDP_ARP_QLEN		4	/* packets held per unresolved entry */
+#define IXDP_ARP_TRIES		3	/* requests sent before giving up */
+#define IXDP_ARP_REACHABLE_S	30	/* seconds an answer is trusted */
+
+enum ixdp_arp_state {
+	IXDP_ARP_FREE,
+	IXDP_ARP_INCOMPLETE,
+	IXDP_ARP_REACHABLE,
+};
+
+/**
+ * struct ixdp_arp_entry - one neighbour
+ * @node: link in its hash bucket while in use
+ * @lru: link in the table's age list while in use, oldest first
+ * @timer: next request (INCOMPLETE) or expiry (REACHABLE)
+ * @stack: the stack it belongs to, for @timer's callback
+ * @ip: the neighbour's address
+ * @mac: its Ethernet address once REACHABLE
+ * @state: enum ixdp_arp_state
+ * @tries: requests sent while INCOMPLETE
+ * @qlen: packets in @queue
+ * @queue: packets awaiting resolution, oldest first
+ */
+struct ixdp_arp_entry {
+	struct hlist_node	node;
+	struct list_head	lru;
+	struct ixdp_timer	timer;
+	struct ixdp_stack	*stack;
+	__be32			ip;
+	u8			mac[ETH_ALEN];
+	u8			state;
+	u8			tries;
+	u8			qlen;
+	struct ixdp_buf		*queue[IXDP_ARP_QLEN];
+};
+
+/**
+ * struct ixdp_arp_table - the neighbours of one stack
+ * @buckets: entries in use, hashed by address
+ * @lru: entries in use, least recently created first
+ * @free: entries not in use
+ * @used: number of entries in use
+ * @entries: all entries
+ *
+ * DESIGN.md wants one RCU-protected table shared by every core; this
+ * per-core table is the first step, so each core resolves on its own.
+ */
+struct ixdp_arp_table {
+	struct hlist_head	buckets[IXDP_ARP_ENTRIES];
+	struct list_head	lru;
+	struct list_head	free;
+	unsigned int		used;
+	struct ixdp_arp_entry	entries[IXDP_ARP_ENTRIES];
+};
+
+#define IXDP_UDP_BINDS		64	/* ports bound at most */
+#define IXDP_UDP_SLOTS		128	/* power of two, > IXDP_UDP_BINDS */
+
+/**
+ * struct ixdp_udp_bind - a bound UDP port
+ * @port: the port, 0 if the slot is free
+ * @rx: called with each datagram to @port; it owns @b, whose data is the
+ *	payload, and learns the sender's address and port
+ * @cookie: passed to @rx
+ */
+struct ixdp_udp_bind {
+	__be16	port;
+	void	(*rx)(struct ixdp_stack *s, void *cookie, struct ixdp_buf *b,
+		      __be32 saddr, __be16 sport);
+	void	*cookie;
+};
+
+/**
+ * struct ixdp_stack - the network stack of one dataplane core
+ * @cfg: addresses and clock, fixed at init
+ * @mask: the subnet mask from @cfg.prefix_len
+ * @ops: the device's operations
+ * @pool: buffers for packets the stack makes itself
+ * @now: the latest tick given to ixdp_stack_advance()
+ * @wheel: the stack's timers
+ * @ip_id: identification of the next IPv4 datagram sent
+ * @arp: the neighbour table
+ * @nudp: number of bound UDP ports
+ * @udp: bound UDP ports, hashed by port with linear probing
+ * @stats: counters
+ */
+struct ixdp_stack {
+	struct ixdp_stack_config	cfg;
+	__be32				mask;
+	const struct ixdp_stack_ops	*ops;
+	struct ixdp_pool		*pool;
+	u64				now;
+	struct ixdp_wheel		wheel;
+	u16				ip_id;
+	struct ixdp_arp_table		arp;
+	unsigned int			nudp;
+	struct ixdp_udp_bind		udp[IXDP_UDP_SLOTS];
+	struct ixdp_stack_stats		stats;
+};
+
+/* stack.c */
+int ixdp_stack_init(struct ixdp_stack *s, const struct ixdp_stack_config *cfg,
+		    const struct ixdp_stack_ops *ops, struct ixdp_pool *pool,
+		    u64 now);
+void ixdp_stack_teardown(struct ixdp_stack *s);
+unsigned int ixdp_stack_advance(struct ixdp_stack *s, u64 now);
+void ixdp_stack_drop(struct ixdp_stack *s, struct ixdp_buf *b,
+		     enum ixdp_drop_reason why);
+
+/* eth.c */
+void ixdp_eth_rx(struct ixdp_stack *s, struct ixdp_buf *b);
+int ixdp_eth_output(struct ixdp_stack *s, struct ixdp_buf *b, const u8 *dst,
+		    __be16 proto);
+
+/* arp.c */
+void ixdp_arp_init(struct ixdp_stack *s);
+void ixdp_arp_teardown(struct ixdp_stack *s);
+void ixdp_arp_rx(struct ixdp_stack *s, struct ixdp_buf *b);
+int ixdp_arp_output(struct ixdp_stack *s, struct ixdp_buf *b, __be32 nexthop);
+int ixdp_arp_announce(struct ixdp_stack *s);
+const struct ixdp_arp_entry *ixdp_arp_lookup(const struct ixdp_stack *s,
+					     __be32 ip);
+
+/* ipv4.c */
+void ixdp_ip_rx(struct ixdp_stack *s, struct ixdp_buf *b);
+int ixdp_ip_output(struct ixdp_stack *s, struct ixdp_buf *b, __be32 daddr,
+		   u8 proto);
+bool ixdp_ip_unicast_src(const struct ixdp_stack *s, __be32 addr);
+void ixdp_tcp_rx_closed(struct ixdp_stack *s, struct ixdp_buf *b,
+			const struct iphdr *iph);
+
+/* icmp.c */
+void ixdp_icmp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
+		  const struct iphdr *iph);
+void ixdp_icmp_unreach(struct ixdp_stack *s, struct ixdp_buf *b,
+		       const struct iphdr *iph, u8 code);
+
+/* udp.c */
+int ixdp_udp_bind(struct ixdp_stack *s, __be16 port,
+		  void (*rx)(struct ixdp_stack *s, void *cookie,
+			     struct ixdp_buf *b, __be32 saddr, __be16 sport),
+		  void *cookie);
+int ixdp_udp_unbind(struct ixdp_stack *s, __be16 port);
+void ixdp_udp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
+		 const struct iphdr *iph);
+int ixdp_udp_send(struct ixdp_stack *s, struct ixdp_buf *b, __be16 sport,
+		  __be32 daddr, __be16 dport);
+
+#endif /* _NET_IXDP_STACK_H */

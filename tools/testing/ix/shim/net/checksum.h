@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Userspace shim: the Internet checksum helpers of <net/checksum.h>, in
+ * plain C with the kernel's names and types.  Sums are of native-endian
+ * 16-bit words, as in lib/checksum.c, so results match the kernel's.
+ */
+#ifndef _IX_SHIM_NET_CHECKSUM_H
+#define _IX_SHIM_NET_CHECKSUM_H
+
+#include <endian.h>
+#include <string.h>
+#include <linux/types.h>
+
+#define CSUM_MANGLED_0	((__force __sum16)0xffff)
+
+static inline u32 ix_csum_fold64(u64 s)
+{
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	return s;
+}
+
+static inline __wsum csum_partial(const void *buff, int len, __wsum sum)
+{
+	const unsigned char *p = buff;
+	u64 s = (__force u32)sum;
+	u16 w;
+
+	for (; len > 1; len -= 2, p += 2) {
+		memcpy(&w, p, 2);
+		s += w;
+	}
+	if (len > 0)
+		s += __BYTE_ORDER == __LITTLE_ENDIAN ? p[0] : p[0] << 8;
+	return (__force __wsum)ix_csum_fold64(s);
+}
+
+static inline __sum16 csum_fold(__wsum sum)
+{
+	u32 s = (__force u32)sum;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (__force __sum16)(u16)~s;
+}
+
+static inline __wsum csum_tcpudp_nofold(__be32 saddr, __be32 daddr, u32 len,
+					u8 proto, __wsum sum)
+{
+	u64 s = (__force u32)sum;
+
+	s += (__force u32)saddr;
+	s += (__force u32)daddr;
+	if (__BYTE_ORDER == __LITTLE_ENDIAN)
+		s += (u64)(proto + len) << 8;
+	else
+		s += proto + len;
+	return (__force __wsum)ix_csum_fold64(s);
+}
+
+static inline __sum16 csum_tcpudp_magic(__be32 saddr, __be32 daddr, u32 len,
+					u8 proto, __wsum sum)
+{
+	return csum_fold(csum_tcpudp_nofold(saddr, daddr, len, proto, sum));
+}
+
+static inline __sum16 ip_compute_csum(const void *buff, int len)
+{
+	return csum_fold(csum_partial(buff, len, 0));
+}
+
+static inline __sum16 ip_fast_csum(const void *iph, unsigned int ihl)
+{
+	return ip_compute_csum(iph, ihl * 4);
+}
+
+#endif /* _IX_SHIM_NET_CHECKSUM_H */

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An in-memory Ethernet cable between two ixdp stacks, with a
+ * deterministic fault injector: a seeded PRNG decides, frame by frame,
+ * loss, duplication, reordering and corruption.  Frames in flight are
+ * copies; wire_pump() delivers them into buffers of the receiver's pool,
+ * as a NIC would, so a stack never re-enters itself from its xmit.
+ */
+#ifndef _IX_WIRE_H
+#define _IX_WIRE_H
+
+#include <stdint.h>
+
+#include "stack.h"
+
+#define WIRE_MAX_FRAMES	1024
+
+/* Rates in parts per 1000. */
+struct wire_faults {
+	unsigned int	loss;
+	unsigned int	dup;
+	unsigned int	reorder;
+	unsigned int	corrupt;
+	unsigned int	drop_first;	/* lose the first N frames sent */
+};
+
+struct wire_frame {
+	unsigned int	to;		/* 0 or 1 */
+	uint16_t	len;
+	uint8_t		data[IXDP_BUF_SIZE];
+};
+
+struct wire_end {
+	struct ixdp_stack	s;
+	struct ixdp_pool	pool;
+	void			*mem;
+	struct wire		*wire;
+	unsigned int		idx;
+};
+
+struct wire {
+	struct wire_end		end[2];
+	struct wire_faults	faults;
+	uint64_t		rng;
+	struct wire_frame	*q;		/* frames in flight, a ring */
+	struct wire_frame	*tmp;		/* the frame being delivered */
+	struct wire_frame	*swap;
+	unsigned int		head;
+	unsigned int		qlen;
+	uint64_t		sent, lost, duped, reordered, corrupted;
+	uint64_t		delivered, rx_no_buf, overflow;
+};
+
+/* Two stacks, 198.18.0.2 and .3 on /24, @nbufs buffers each. */
+int wire_init(struct wire *w, unsigned int nbufs, uint64_t seed,
+	      const struct wire_faults *faults);
+/* Tear both stacks down; true if both pools are full again. */
+bool wire_fini(struct wire *w);
+/* Deliver frames until none is in flight (bounded); return how many. */
+unsigned int wire_pump(struct wire *w);
+/* Move both clocks to @now. */
+void wire_advance(struct wire *w, uint64_t now);
+uint64_t wire_rand(struct wire *w);
+
+#endif /* _IX_WIRE_H */
