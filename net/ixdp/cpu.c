@@ -16,8 +16,9 @@
  * back.
  *
  * CPU 0 and the last online CPU that is not reserved are never reserved
- * (EPERM), nor are offline or nonexistent CPUs (ENODEV).  A refused
- * write changes nothing.
+ * (EPERM), nor are offline or nonexistent CPUs (ENODEV).  A CPU serving
+ * attached queues cannot be released (EBUSY).  A refused write changes
+ * nothing.
  */
 
 #include <linux/cpu.h>
@@ -43,6 +44,8 @@ DEFINE_STATIC_KEY_FALSE(ixdp_cpus_reserved_key);
 /* Written under ixdp_cpus_mutex, read by the scheduler hooks. */
 static struct cpumask ixdp_reserved;
 static DEFINE_MUTEX(ixdp_cpus_mutex);
+/* Per CPU, the attached devices it serves queues of. */
+static unsigned int ixdp_cpu_users[NR_CPUS];
 
 /* Per IRQ we moved: its affinity before, and the one we gave it. */
 struct ixdp_irq_saved {
@@ -94,11 +97,47 @@ ssize_t ixdp_cpus_show(char *buf)
 
 static int ixdp_cpus_check(const struct cpumask *want)
 {
+	unsigned int cpu;
+
 	if (!cpumask_subset(want, cpu_online_mask))
 		return -ENODEV;
 	if (cpumask_test_cpu(0, want) || cpumask_subset(cpu_online_mask, want))
 		return -EPERM;
+	for_each_cpu_andnot(cpu, &ixdp_reserved, want)
+		if (ixdp_cpu_users[cpu])
+			return -EBUSY;
 	return 0;
+}
+
+/**
+ * ixdp_cpu_get() - claim a reserved CPU for serving queues
+ * @cpu: the CPU
+ *
+ * Return: 0, or -EINVAL if @cpu is not reserved.
+ */
+int ixdp_cpu_get(unsigned int cpu)
+{
+	int err = -EINVAL;
+
+	mutex_lock(&ixdp_cpus_mutex);
+	if (cpu < nr_cpu_ids && cpumask_test_cpu(cpu, &ixdp_reserved)) {
+		ixdp_cpu_users[cpu]++;
+		err = 0;
+	}
+	mutex_unlock(&ixdp_cpus_mutex);
+	return err;
+}
+
+/**
+ * ixdp_cpu_put() - undo ixdp_cpu_get()
+ * @cpu: the CPU
+ */
+void ixdp_cpu_put(unsigned int cpu)
+{
+	mutex_lock(&ixdp_cpus_mutex);
+	if (!WARN_ON_ONCE(!ixdp_cpu_users[cpu]))
+		ixdp_cpu_users[cpu]--;
+	mutex_unlock(&ixdp_cpus_mutex);
 }
 
 /* Does @p need its affinity redone after the reserved set changed? */
@@ -275,9 +314,9 @@ static void ixdp_irqs_update(bool was_reserved)
  * ixdp_cpus_set() - make @want the set of reserved CPUs
  * @want: the new set; empty releases every CPU
  *
- * Return: 0, or -ENODEV (a CPU offline or nonexistent), -EPERM (CPU 0,
- * or no CPU left for everything else), -EBUSY (a released CPU still
- * serves attached queues) with nothing changed.
+ * Return: 0, or -ENODEV (a CPU offline), -EPERM (CPU 0, or no CPU left
+ * for everything else), -EBUSY (a released CPU still serves attached
+ * queues) with nothing changed.
  */
 int ixdp_cpus_set(const struct cpumask *want)
 {

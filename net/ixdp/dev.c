@@ -53,3 +53,8 @@ int __init ixdp_dev_init(void)
 {
 	return misc_register(&ixdp_miscdev);
 }
+
+void ixdp_dev_exit(void)
+{
+	misc_deregister(&ixdp_miscdev);
+}

@@ -12,9 +12,17 @@
 /* cpu.c */
 ssize_t ixdp_cpus_show(char *buf);
 int ixdp_cpus_set(const struct cpumask *want);
+int ixdp_cpu_get(unsigned int cpu);
+void ixdp_cpu_put(unsigned int cpu);
+
+/* drv.c */
+struct net_device;
+struct ixdp_drv_ops;
+const struct ixdp_drv_ops *ixdp_drv_ops(const struct net_device *dev);
 
 /* dev.c */
 int __init ixdp_dev_init(void);
+void ixdp_dev_exit(void);
 
 /* sysfs.c */
 int __init ixdp_sysfs_init(void);

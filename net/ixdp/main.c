@@ -8,6 +8,7 @@
 
 #include <linux/module.h>
 
+#include "dp.h"
 #include "ixdp.h"
 
 static int __init ixdp_init(void)
@@ -22,8 +23,15 @@ static int __init ixdp_init(void)
 	if (err)
 		goto out_sysfs;
 
+	/* Last: from here on netdevs can be attached. */
+	err = ixdp_netdev_init();
+	if (err)
+		goto out_dev;
+
 	return 0;
 
+out_dev:
+	ixdp_dev_exit();
 out_sysfs:
 	ixdp_sysfs_exit();
 	return err;

@@ -14,8 +14,8 @@
 # namespace on exit, failure or Ctrl-C.
 #
 # Environment: VM_CPUS (2), VM_MEM (2G), VM_QUEUES (2), VM_TIMEOUT
-# (seconds, 1800), VM_HOST_CMD (run on the host, in the namespace, while
-# the guest runs).
+# (seconds, 1800), VM_APPEND (more kernel command line), VM_HOST_CMD (run
+# on the host, in the namespace, while the guest runs).
 #
 # The run fails if the guest console shows a kernel splat.
 
@@ -69,12 +69,14 @@ netns_up()
 	$n link set veth0 up
 }
 
+# q35, not pc: the pc machine's ACPI _PRT is a loop that the debug kernel
+# (KASAN, kmemleak) takes over 30 s of TCG time to evaluate per device.
 accel="-accel tcg,thread=multi"
 if grep -qE '\b(vmx|svm)\b' /proc/cpuinfo && [ -w /dev/kvm ]; then
 	accel="-accel kvm -cpu host"
 fi
 
-append="console=ttyS0 loglevel=5 panic=-1 oops=panic"
+append="console=ttyS0 loglevel=5 panic=-1 oops=panic ${VM_APPEND:-}"
 if [ -n "$cmd" ]; then
 	printf '%s\n' "$cmd" > "$run/cmd"
 	append="$append ixdp.run=/ixdp/build/vm/$id/cmd"
@@ -88,7 +90,7 @@ netns_up
 vectors=$((2 * VM_QUEUES + 2))
 # shellcheck disable=SC2086
 ip netns exec "$IXDP_NS" timeout --foreground "$VM_TIMEOUT" \
-	qemu-system-x86_64 -M pc $accel -smp "$VM_CPUS" -m "$VM_MEM" \
+	qemu-system-x86_64 -M q35 $accel -smp "$VM_CPUS" -m "$VM_MEM" \
 	-nodefaults -no-user-config -display none -no-reboot \
 	$serial -serial chardev:con \
 	-kernel "$kernel" -initrd "$ROOT/build/initramfs.cpio.gz" \

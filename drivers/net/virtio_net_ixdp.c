@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtio_net queue ops for ixdp.
+ *
+ * A taken pair's virtqueues are driven with the plain virtqueue API from
+ * the pair's dataplane CPU.  Every buffer is one descriptor: a received
+ * buffer starts with the virtio-net header, and a frame to send gets a
+ * zeroed header written into the headroom in front of it
+ * (IXDP_DRV_HEADROOM), so nothing is allocated per frame and indirect
+ * descriptors are never needed.  Guest offloads are off while ixdp owns
+ * pairs, so a frame never spans buffers; if one does anyway, all of its
+ * buffers are returned as empty frames.
+ *
+ * The device is given kernel virtual addresses: a device behind an IOMMU
+ * (VIRTIO_F_ACCESS_PLATFORM) is refused at take time.
+ */
+
+#include <linux/module.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/virtio.h>
+#include <linux/virtio_net.h>
+#include <net/ixdp_drv.h>
+
+#include "virtio_net_ixdp.h"
+
+struct vnix_queue {
+	struct virtnet_ixdp_pair	pair;
+	/* Buffers still to skip of a frame that spanned several. */
+	unsigned int			skip;
+};
+
+/* The queue being given back; RTNL serialises give. */
+static struct ixdp_drv_queue *vnix_giving;
+
+static int vnix_take(struct ixdp_drv_queue *q)
+{
+	struct vnix_queue *vq;
+	int err;
+
+	vq = kzalloc(sizeof(*vq), GFP_KERNEL);
+	if (!vq)
+		return -ENOMEM;
+	err = virtnet_ixdp_take(q->dev, q->qid, &vq->pair);
+	if (err) {
+		kfree(vq);
+		return err;
+	}
+	if (vq->pair.hdr_len > IXDP_DRV_HEADROOM) {
+		virtnet_ixdp_give(q->dev, q->qid, NULL, NULL);
+		kfree(vq);
+		return -EOPNOTSUPP;
+	}
+	q->priv = vq;
+	return 0;
+}
+
+static void vnix_recycle_rx(struct virtqueue *vq, void *buf)
+{
+	vnix_giving->release_rx(vnix_giving, buf);
+}
+
+static void vnix_recycle_tx(struct virtqueue *vq, void *buf)
+{
+	vnix_giving->release_tx(vnix_giving, buf);
+}
+
+static void vnix_give(struct ixdp_drv_queue *q)
+{
+	ASSERT_RTNL();
+	vnix_giving = q;
+	virtnet_ixdp_give(q->dev, q->qid, vnix_recycle_rx, vnix_recycle_tx);
+	vnix_giving = NULL;
+	kfree(q->priv);
+	q->priv = NULL;
+}
+
+static unsigned int vnix_rx_post(struct ixdp_drv_queue *q,
+				 struct ixdp_drv_frame *f, unsigned int n)
+{
+	struct vnix_queue *vq = q->priv;
+	struct scatterlist sg;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		sg_init_one(&sg, f[i].addr, f[i].len);
+		if (virtqueue_add_inbuf(vq->pair.rx, &sg, 1, f[i].addr,
+					GFP_ATOMIC))
+			break;
+	}
+	if (i)
+		virtqueue_kick(vq->pair.rx);
+	return i;
+}
+
+/* Frame length of a received buffer, or 0 if it is not a whole frame. */
+static u32 vnix_rx_len(struct vnix_queue *vq, void *buf, u32 len)
+{
+	struct virtio_net_hdr_mrg_rxbuf *hdr = buf;
+	u16 nbufs;
+
+	if (vq->skip) {
+		vq->skip--;
+		return 0;
+	}
+	if (len < vq->pair.hdr_len)
+		return 0;
+	if (vq->pair.mergeable) {
+		nbufs = le16_to_cpu((__force __le16)hdr->num_buffers);
+		if (nbufs > 1) {
+			vq->skip = nbufs - 1;
+			return 0;
+		}
+	}
+	return len - vq->pair.hdr_len;
+}
+
+static unsigned int vnix_rx_burst(struct ixdp_drv_queue *q,
+				  struct ixdp_drv_frame *f, unsigned int max)
+{
+	struct vnix_queue *vq = q->priv;
+	unsigned int i, len;
+	void *buf;
+
+	for (i = 0; i < max; i++) {
+		buf = virtqueue_get_buf(vq->pair.rx, &len);
+		if (!buf)
+			break;
+		f[i].addr = buf;
+		f[i].off = vq->pair.hdr_len;
+		f[i].len = vnix_rx_len(vq, buf, len);
+	}
+	return i;
+}
+
+static unsigned int vnix_tx_burst(struct ixdp_drv_queue *q,
+				  struct ixdp_drv_frame *f, unsigned int n)
+{
+	struct vnix_queue *vq = q->priv;
+	unsigned int i, hl = vq->pair.hdr_len;
+	struct scatterlist sg;
+
+	for (i = 0; i < n; i++) {
+		memset(f[i].addr - hl, 0, hl);
+		sg_init_one(&sg, f[i].addr - hl, f[i].len + hl);
+		if (virtqueue_add_outbuf(vq->pair.tx, &sg, 1, f[i].token,
+					 GFP_ATOMIC))
+			break;
+	}
+	if (i)
+		virtqueue_kick(vq->pair.tx);
+	return i;
+}
+
+static unsigned int vnix_tx_reclaim(struct ixdp_drv_queue *q, void **tokens,
+				    unsigned int max)
+{
+	struct vnix_queue *vq = q->priv;
+	unsigned int i, len;
+
+	for (i = 0; i < max; i++) {
+		tokens[i] = virtqueue_get_buf(vq->pair.tx, &len);
+		if (!tokens[i])
+			break;
+	}
+	return i;
+}
+
+static const struct ixdp_drv_ops vnix_ops = {
+	.queue_take	= vnix_take,
+	.queue_give	= vnix_give,
+	.rx_post	= vnix_rx_post,
+	.rx_burst	= vnix_rx_burst,
+	.tx_burst	= vnix_tx_burst,
+	.tx_reclaim	= vnix_tx_reclaim,
+};
+
+static int __init vnix_init(void)
+{
+	return ixdp_drv_register(virtnet_ixdp_netdev_ops(), &vnix_ops);
+}
+module_init(vnix_init);
+
+static void __exit vnix_exit(void)
+{
+	ixdp_drv_unregister(virtnet_ixdp_netdev_ops());
+}
+module_exit(vnix_exit);
+
+MODULE_DESCRIPTION("virtio_net queue ops for the ixdp dataplane");
+MODULE_LICENSE("GPL");

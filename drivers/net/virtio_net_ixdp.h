@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What virtio_net exports for its ixdp queue ops (virtio_net_ixdp.c).
+ */
+#ifndef _VIRTIO_NET_IXDP_H
+#define _VIRTIO_NET_IXDP_H
+
+#include <linux/netdevice.h>
+#include <linux/virtio.h>
+
+/**
+ * struct virtnet_ixdp_pair - a queue pair handed to ixdp
+ * @rx: its receive virtqueue, empty, callbacks disabled
+ * @tx: its send virtqueue, empty, callbacks disabled
+ * @hdr_len: bytes of virtio-net header in front of every frame
+ * @mergeable: received frames carry num_buffers (VIRTIO_NET_F_MRG_RXBUF)
+ */
+struct virtnet_ixdp_pair {
+	struct virtqueue	*rx;
+	struct virtqueue	*tx;
+	unsigned int		hdr_len;
+	bool			mergeable;
+};
+
+int virtnet_ixdp_take(struct net_device *dev, u16 qid,
+		      struct virtnet_ixdp_pair *p);
+void virtnet_ixdp_give(struct net_device *dev, u16 qid,
+		       void (*rx_recycle)(struct virtqueue *vq, void *buf),
+		       void (*tx_recycle)(struct virtqueue *vq, void *buf));
+const struct net_device_ops *virtnet_ixdp_netdev_ops(void);
+
+#endif /* _VIRTIO_NET_IXDP_H */

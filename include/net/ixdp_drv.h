@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ixdp driver interface: how a NIC driver hands RX/TX queue pairs to the
+ * dataplane and takes them back.  The core runs the sequence (take, post
+ * RX buffers, receive, transmit, reclaim, give back); the driver supplies
+ * each step through a const struct ixdp_drv_ops registered for its
+ * net_device_ops.
+ *
+ * Buffers stay the core's.  A receive buffer is known by its address: the
+ * driver returns the address it was posted with.  A frame to send carries
+ * an opaque token that the driver returns when the device is done.
+ */
+#ifndef _NET_IXDP_DRV_H
+#define _NET_IXDP_DRV_H
+
+#include <linux/netdevice.h>
+#include <linux/types.h>
+
+/* Writable bytes every frame given to tx_burst() has in front of @addr. */
+#define IXDP_DRV_HEADROOM	64
+
+/**
+ * struct ixdp_drv_queue - a queue pair as the core and the driver share it
+ * @dev: the netdev
+ * @qid: the index of the RX/TX pair
+ * @release_rx: set by the core: take back a posted receive buffer, by
+ *	the address it was posted with (called from @queue_give)
+ * @release_tx: set by the core: take back a frame queued for sending, by
+ *	its token (called from @queue_give)
+ * @priv: the driver's, set by @queue_take
+ */
+struct ixdp_drv_queue {
+	struct net_device	*dev;
+	u16			qid;
+	void			(*release_rx)(struct ixdp_drv_queue *q, void *addr);
+	void			(*release_tx)(struct ixdp_drv_queue *q, void *token);
+	void			*priv;
+};
+
+/**
+ * struct ixdp_drv_frame - one buffer crossing the interface
+ * @addr: kernel virtual address of the buffer (post, receive) or of the
+ *	frame (transmit)
+ * @len: its length; on receive, the length of the frame, 0 if the
+ *	buffer holds no whole frame
+ * @off: on receive, where the frame starts, from @addr
+ * @token: on transmit, the core's handle, returned by @tx_reclaim
+ */
+struct ixdp_drv_frame {
+	void	*addr;
+	u32	len;
+	u32	off;
+	void	*token;
+};
+
+/**
+ * struct ixdp_drv_ops - what a driver supplies
+ * @queue_take: stop the Linux stack's use of pair @q->qid, empty its rings
+ *	and mark it owned, so that AF_XDP, XDP, channel and ring changes are
+ *	refused while it is.  Sleeps; called with RTNL held.  Returns 0 or
+ *	-errno with the pair untouched.
+ * @queue_give: release every buffer still posted or queued (through
+ *	@q->release_rx and @q->release_tx), then give the pair back to the
+ *	Linux stack as it was.
+ *	Sleeps; called with RTNL held.
+ * @rx_post: post up to @n receive buffers; returns how many were posted.
+ *	Called from the pair's dataplane CPU only, as are the three below.
+ * @rx_burst: take up to @max received buffers, filling @addr, @off and
+ *	@len; returns how many.
+ * @tx_burst: queue up to @n frames for transmission and notify the
+ *	device; returns how many were queued.
+ * @tx_reclaim: collect up to @max tokens of transmitted frames.
+ *
+ * RSS programming and the queue interrupt (for sleeping when idle) are
+ * not part of the interface yet.
+ */
+struct ixdp_drv_ops {
+	int		(*queue_take)(struct ixdp_drv_queue *q);
+	void		(*queue_give)(struct ixdp_drv_queue *q);
+	unsigned int	(*rx_post)(struct ixdp_drv_queue *q,
+				   struct ixdp_drv_frame *f, unsigned int n);
+	unsigned int	(*rx_burst)(struct ixdp_drv_queue *q,
+				    struct ixdp_drv_frame *f, unsigned int max);
+	unsigned int	(*tx_burst)(struct ixdp_drv_queue *q,
+				    struct ixdp_drv_frame *f, unsigned int n);
+	unsigned int	(*tx_reclaim)(struct ixdp_drv_queue *q, void **tokens,
+				      unsigned int max);
+};
+
+#if IS_ENABLED(CONFIG_IXDP)
+int ixdp_drv_register(const struct net_device_ops *ndo,
+		      const struct ixdp_drv_ops *ops);
+void ixdp_drv_unregister(const struct net_device_ops *ndo);
+#else
+static inline int ixdp_drv_register(const struct net_device_ops *ndo,
+				    const struct ixdp_drv_ops *ops)
+{
+	return 0;
+}
+
+static inline void ixdp_drv_unregister(const struct net_device_ops *ndo)
+{
+}
+#endif
+
+#endif /* _NET_IXDP_DRV_H */

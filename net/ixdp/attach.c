@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp: attaching a netdev's queues to reserved CPUs and detaching them.
+ *
+ * Attach, under RTNL: claim each configured CPU (it must be reserved),
+ * build a core per CPU (buffer pool, stack), take each configured queue
+ * from the driver, stock its receive ring, then start one loop thread per
+ * core.  Queues are spread over the CPUs in order.  Any failure unwinds
+ * what was done.  Detach stops the threads, gives the queues back (the
+ * driver returns every buffer the device still had) and frees the cores;
+ * the netdev is then what it was before.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/gfp.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "dp.h"
+#include "ixdp.h"
+
+/* The largest chunk asked for: 2 MiB, a huge page where there is one. */
+#define IXDP_CHUNK_ORDER	(21 - PAGE_SHIFT)
+
+static const struct ixdp_stack_ops ixdp_core_stack_ops = {
+	.xmit	= ixdp_core_xmit,
+};
+
+static void ixdp_release_rx(struct ixdp_drv_queue *dq, void *addr)
+{
+	struct ixdp_queue *q = container_of(dq, struct ixdp_queue, drv);
+
+	ixdp_buf_put(ixdp_rx_addr_to_buf(addr));
+	q->posted--;
+}
+
+static void ixdp_release_tx(struct ixdp_drv_queue *dq, void *token)
+{
+	struct ixdp_queue *q = container_of(dq, struct ixdp_queue, drv);
+
+	ixdp_buf_put(token);
+	q->inflight--;
+}
+
+/* Back @core's pool with @nbufs buffers, in chunks as large as we get. */
+static int ixdp_core_pool(struct ixdp_core *core, unsigned int nbufs)
+{
+	size_t want = (size_t)nbufs * IXDP_BUF_SIZE;
+	unsigned int order = IXDP_CHUNK_ORDER;
+	struct page *page;
+
+	ixdp_pool_init(&core->pool);
+	while (want && core->nchunks < IXDP_MAX_CHUNKS) {
+		order = min_t(unsigned int, order, get_order(want));
+		page = alloc_pages_node(cpu_to_node(core->cpu),
+					GFP_KERNEL | __GFP_NOWARN | __GFP_ZERO,
+					order);
+		if (!page) {
+			if (!order)
+				return -ENOMEM;
+			order--;
+			continue;
+		}
+		core->chunks[core->nchunks] = page;
+		core->chunk_order[core->nchunks++] = order;
+		ixdp_pool_add(&core->pool, page_address(page), PAGE_SIZE << order);
+		want -= min_t(size_t, want, PAGE_SIZE << order);
+	}
+	return want ? -ENOMEM : 0;
+}
+
+static void ixdp_core_free(struct ixdp_core *core)
+{
+	unsigned int i;
+
+	for (i = 0; i < core->nqueues; i++)
+		kfree(core->queues[i]);
+	for (i = 0; i < core->nchunks; i++)
+		__free_pages(core->chunks[i], core->chunk_order[i]);
+	ixdp_cpu_put(core->cpu);
+	kvfree(core);
+}
+
+static struct ixdp_core *ixdp_core_new(struct ixdp_dev *idev, unsigned int cpu,
+				       unsigned int nqueues)
+{
+	struct ixdp_stack_config cfg = {
+		.addr		= idev->addr,
+		.gateway	= idev->gateway,
+		.prefix_len	= idev->prefix_len,
+		.mtu		= idev->dev->mtu,
+		.hz		= IXDP_HZ,
+	};
+	struct ixdp_core *core;
+	int err;
+
+	err = ixdp_cpu_get(cpu);
+	if (err)
+		return ERR_PTR(err);
+	core = kvzalloc_node(sizeof(*core), GFP_KERNEL, cpu_to_node(cpu));
+	if (!core) {
+		ixdp_cpu_put(cpu);
+		return ERR_PTR(-ENOMEM);
+	}
+	core->idev = idev;
+	core->cpu = cpu;
+	core->batch = idev->batch;
+	err = ixdp_core_pool(core, nqueues * IXDP_RX_TARGET + IXDP_POOL_EXTRA);
+	if (err)
+		goto out_free;
+	ether_addr_copy(cfg.mac, idev->dev->dev_addr);
+	err = ixdp_stack_init(&core->stack, &cfg, &ixdp_core_stack_ops,
+			      &core->pool, div_u64(ktime_get_ns(),
+						   NSEC_PER_SEC / IXDP_HZ));
+	if (err)
+		goto out_free;
+	return core;
+
+out_free:
+	ixdp_core_free(core);
+	return ERR_PTR(err);
+}
+
+static int ixdp_queue_take(struct ixdp_dev *idev, struct ixdp_core *core,
+			   unsigned int qid)
+{
+	struct ixdp_queue *q;
+	int err;
+
+	q = kzalloc(sizeof(*q), GFP_KERNEL);
+	if (!q)
+		return -ENOMEM;
+	q->drv.dev = idev->dev;
+	q->drv.qid = qid;
+	q->drv.release_rx = ixdp_release_rx;
+	q->drv.release_tx = ixdp_release_tx;
+	q->core = core;
+	q->target = IXDP_RX_TARGET;
+	err = idev->ops->queue_take(&q->drv);
+	if (err) {
+		kfree(q);
+		return err;
+	}
+	core->queues[core->nqueues++] = q;
+	return 0;
+}
+
+/* Counter structs are arrays of u64: sum them as such. */
+static void ixdp_sum(u64 *dst, const u64 *src, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size / sizeof(u64); i++)
+		dst[i] += READ_ONCE(src[i]);
+}
+
+static void ixdp_dev_stats_add(struct ixdp_core_stats *cs,
+			       struct ixdp_stack_stats *ss,
+			       const struct ixdp_core *core)
+{
+	static_assert(sizeof(*cs) % sizeof(u64) == 0);
+	static_assert(sizeof(*ss) % sizeof(u64) == 0);
+	ixdp_sum((u64 *)cs, (const u64 *)&core->stats, sizeof(*cs));
+	ixdp_sum((u64 *)ss, (const u64 *)&core->stack.stats, sizeof(*ss));
+}
+
+/**
+ * ixdp_dev_stats() - the counters of a device: its cores, past and present
+ * @idev: the device
+ * @cs: filled with the cores' loop counters
+ * @ss: filled with the cores' stack counters
+ *
+ * Called with RTNL held, so that cores do not come and go meanwhile.
+ */
+void ixdp_dev_stats(struct ixdp_dev *idev, struct ixdp_core_stats *cs,
+		    struct ixdp_stack_stats *ss)
+{
+	unsigned int i;
+
+	ASSERT_RTNL();
+	*cs = idev->retired;
+	*ss = idev->retired_stack;
+	for (i = 0; i < idev->ncores; i++)
+		ixdp_dev_stats_add(cs, ss, idev->cores[i]);
+}
+
+/* Stop @core's thread, give its queues back, fold its counters, free it. */
+static void ixdp_core_stop(struct ixdp_dev *idev, struct ixdp_core *core)
+{
+	struct ixdp_core_stats *r = &idev->retired;
+	unsigned int i;
+
+	if (core->task)
+		kthread_stop(core->task);
+	for (i = 0; i < core->nqueues; i++)
+		idev->ops->queue_give(&core->queues[i]->drv);
+	ixdp_stack_teardown(&core->stack);
+	ixdp_dev_stats_add(r, &idev->retired_stack, core);
+	ixdp_core_free(core);
+}
+
+/* Build the cores and take the queues; nothing runs yet. */
+static int ixdp_dev_build(struct ixdp_dev *idev)
+{
+	unsigned int ncpus = cpumask_weight(&idev->cpus);
+	unsigned int nq = bitmap_weight(idev->queues, IXDP_MAX_QUEUES);
+	unsigned int i = 0, qid, cpu, c;
+	struct ixdp_core *core;
+	int err;
+
+	for_each_cpu(cpu, &idev->cpus) {
+		/* Queues i, i + ncpus, ... go to the i-th CPU. */
+		core = ixdp_core_new(idev, cpu, DIV_ROUND_UP(nq - i, ncpus));
+		if (IS_ERR(core))
+			return PTR_ERR(core);
+		idev->cores[idev->ncores++] = core;
+		if (++i == nq)
+			break;
+	}
+	i = 0;
+	for_each_set_bit(qid, idev->queues, IXDP_MAX_QUEUES) {
+		c = i++ % idev->ncores;
+		err = ixdp_queue_take(idev, idev->cores[c], qid);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * ixdp_dev_attach() - hand the configured queues to the configured CPUs
+ * @idev: a configured, detached device
+ *
+ * Called with RTNL held.
+ *
+ * Return: 0, or -errno with the device as it was: -EINVAL (incomplete
+ * configuration, or a CPU that is not reserved), -ENETDOWN, -EBUSY (a
+ * queue in use by AF_XDP or XDP), -ENOMEM.
+ */
+int ixdp_dev_attach(struct ixdp_dev *idev)
+{
+	struct ixdp_core *core;
+	unsigned int i;
+	int err;
+
+	ASSERT_RTNL();
+	if (!idev->addr || bitmap_empty(idev->queues, IXDP_MAX_QUEUES) ||
+	    cpumask_empty(&idev->cpus))
+		return -EINVAL;
+	if (find_last_bit(idev->queues, IXDP_MAX_QUEUES) >=
+	    idev->dev->real_num_rx_queues)
+		return -EINVAL;
+	if (!netif_running(idev->dev))
+		return -ENETDOWN;
+
+	err = ixdp_dev_build(idev);
+	if (err)
+		goto out_unwind;
+	for (i = 0; i < idev->ncores; i++) {
+		core = idev->cores[i];
+		ixdp_core_fill(core);
+		core->task = kthread_create_on_cpu(ixdp_core_loop, core,
+						   core->cpu, "ixdp/%u");
+		if (IS_ERR(core->task)) {
+			err = PTR_ERR(core->task);
+			core->task = NULL;
+			goto out_unwind;
+		}
+		wake_up_process(core->task);
+	}
+	idev->attached = true;
+	return 0;
+
+out_unwind:
+	while (idev->ncores)
+		ixdp_core_stop(idev, idev->cores[--idev->ncores]);
+	return err;
+}
+
+/**
+ * ixdp_dev_detach() - give the queues back to the Linux stack
+ * @idev: an attached device
+ *
+ * Called with RTNL held.
+ */
+void ixdp_dev_detach(struct ixdp_dev *idev)
+{
+	ASSERT_RTNL();
+	while (idev->ncores)
+		ixdp_core_stop(idev, idev->cores[--idev->ncores]);
+	idev->attached = false;
+}

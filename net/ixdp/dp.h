@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ixdp: attached devices, the cores that serve their queues, and the
+ * per-core loop.  Private to net/ixdp.
+ */
+#ifndef _NET_IXDP_DP_H
+#define _NET_IXDP_DP_H
+
+#include <linux/cpumask.h>
+#include <linux/kobject.h>
+#include <linux/netdevice.h>
+#include <net/ixdp_drv.h>
+
+#include "buf.h"
+#include "stack.h"
+
+#define IXDP_MAX_QUEUES		16
+#define IXDP_BATCH_DEFAULT	64
+#define IXDP_BATCH_MAX		512
+/* Receive buffers kept posted per queue, and the pool per core. */
+#define IXDP_RX_TARGET		256
+#define IXDP_POOL_EXTRA		1024
+#define IXDP_TXQ_LEN		256
+#define IXDP_MAX_CHUNKS		64
+/* Where in a buffer's room a receive buffer is posted. */
+#define IXDP_POST_OFF		IXDP_BUF_HEADROOM
+/* Ticks of the stack's clock per second. */
+#define IXDP_HZ			1000
+/* log2 buckets of the batch-size histogram: 1, 2-3, 4-7, ... 512 */
+#define IXDP_HIST_BUCKETS	10
+
+struct ixdp_dev;
+
+/**
+ * struct ixdp_core_stats - counters of one core, written by it alone
+ * @rx_packets: frames received
+ * @rx_bytes: their bytes
+ * @tx_packets: frames sent
+ * @tx_bytes: their bytes
+ * @rx_empty: buffers the device returned without a whole frame
+ * @tx_dropped: frames not sent (ring full, no headroom)
+ * @polls_busy: loop iterations that found work
+ * @polls_idle: loop iterations that found none
+ * @batches: non-empty receive batches
+ * @batch_hist: receive batch sizes, log2 buckets
+ */
+struct ixdp_core_stats {
+	u64	rx_packets;
+	u64	rx_bytes;
+	u64	tx_packets;
+	u64	tx_bytes;
+	u64	rx_empty;
+	u64	tx_dropped;
+	u64	polls_busy;
+	u64	polls_idle;
+	u64	batches;
+	u64	batch_hist[IXDP_HIST_BUCKETS];
+};
+
+/**
+ * struct ixdp_queue - an attached queue pair
+ * @drv: what the driver sees
+ * @core: the core serving it
+ * @posted: receive buffers the device holds
+ * @target: receive buffers to keep posted
+ * @inflight: frames the device holds for sending
+ */
+struct ixdp_queue {
+	struct ixdp_drv_queue	drv;
+	struct ixdp_core	*core;
+	unsigned int		posted;
+	unsigned int		target;
+	unsigned int		inflight;
+};
+
+/**
+ * struct ixdp_core - a reserved CPU serving queues of one device
+ * @idev: the device
+ * @cpu: the CPU
+ * @task: its loop thread
+ * @nqueues: queues it serves
+ * @queues: them; the first one also sends
+ * @batch: receive batch bound
+ * @pool: its packet buffers
+ * @nchunks: memory chunks backing @pool
+ * @chunks: them
+ * @chunk_order: their page orders
+ * @ntx: frames waiting in @txq
+ * @txq: frames the stack sent in this iteration
+ * @frames: scratch for the driver calls
+ * @stats: its counters
+ * @stack: its network stack
+ */
+struct ixdp_core {
+	struct ixdp_dev		*idev;
+	unsigned int		cpu;
+	struct task_struct	*task;
+	unsigned int		nqueues;
+	struct ixdp_queue	*queues[IXDP_MAX_QUEUES];
+	unsigned int		batch;
+	struct ixdp_pool	pool;
+	unsigned int		nchunks;
+	struct page		*chunks[IXDP_MAX_CHUNKS];
+	u8			chunk_order[IXDP_MAX_CHUNKS];
+	unsigned int		ntx;
+	struct ixdp_buf		*txq[IXDP_TXQ_LEN];
+	struct ixdp_drv_frame	frames[IXDP_BATCH_MAX];
+	struct ixdp_core_stats	stats;
+	struct ixdp_stack	stack;
+};
+
+/**
+ * struct ixdp_dev - a netdev whose driver has ixdp ops
+ * @kobj: /sys/class/net/<dev>/ixdp
+ * @dev: the netdev
+ * @ops: its driver's ops
+ * @queues: configured queue pairs
+ * @cpus: configured CPUs, queues spread over them in order
+ * @addr: configured IPv4 address
+ * @gateway: configured gateway, 0 for none
+ * @prefix_len: configured prefix length
+ * @batch: configured batch bound
+ * @attached: attached now
+ * @ncores: cores serving it while attached
+ * @cores: them
+ * @retired: counters of cores gone with earlier detaches
+ * @retired_stack: stack counters of those cores
+ *
+ * Configuration and attach state change under RTNL.
+ */
+struct ixdp_dev {
+	struct kobject			kobj;
+	struct net_device		*dev;
+	const struct ixdp_drv_ops	*ops;
+	DECLARE_BITMAP(queues, IXDP_MAX_QUEUES);
+	struct cpumask			cpus;
+	__be32				addr;
+	__be32				gateway;
+	u8				prefix_len;
+	unsigned int			batch;
+	bool				attached;
+	unsigned int			ncores;
+	struct ixdp_core		*cores[IXDP_MAX_QUEUES];
+	struct ixdp_core_stats		retired;
+	struct ixdp_stack_stats		retired_stack;
+};
+
+/* attach.c */
+int ixdp_dev_attach(struct ixdp_dev *idev);
+void ixdp_dev_detach(struct ixdp_dev *idev);
+void ixdp_dev_stats(struct ixdp_dev *idev, struct ixdp_core_stats *cs,
+		    struct ixdp_stack_stats *ss);
+
+/* loop.c */
+int ixdp_core_loop(void *arg);
+int ixdp_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b);
+void ixdp_core_fill(struct ixdp_core *core);
+struct ixdp_buf *ixdp_rx_addr_to_buf(void *addr);
+
+/* netdev.c */
+int __init ixdp_netdev_init(void);
+
+#endif /* _NET_IXDP_DP_H */

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp: the loop of a reserved CPU while no application drives it.
+ *
+ * One kernel thread per core, bound to its CPU, runs to completion:
+ * reclaim sent frames, take at most a batch of received frames per queue
+ * (never waiting to fill one) and run each through the stack, run due
+ * timers, send what the stack produced, post fresh receive buffers.  The
+ * thread is the only one to touch the core's queues, pool and stack.
+ * With nothing to do for a while it sleeps briefly; it stops when asked
+ * and yields whenever the scheduler wants the CPU.
+ */
+
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
+#include <linux/sched.h>
+
+#include "dp.h"
+
+/* Idle iterations before the loop naps, and how long it naps (us). */
+#define IXDP_IDLE_SPINS		256
+#define IXDP_NAP_MIN_US		50
+#define IXDP_NAP_MAX_US		200
+
+/**
+ * ixdp_rx_addr_to_buf() - the buffer a receive buffer was posted from
+ * @addr: the address given to rx_post
+ *
+ * Return: the buffer.
+ */
+struct ixdp_buf *ixdp_rx_addr_to_buf(void *addr)
+{
+	return (struct ixdp_buf *)((u8 *)addr - IXDP_POST_OFF -
+				   offsetof(struct ixdp_buf, room));
+}
+
+static u64 ixdp_now(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_SEC / IXDP_HZ);
+}
+
+/* Hand the frames the stack produced to the first queue's device. */
+static void ixdp_core_flush(struct ixdp_core *core)
+{
+	struct ixdp_queue *q = core->queues[0];
+	struct ixdp_drv_frame *f = core->frames;
+	unsigned int i, n = core->ntx, sent;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++) {
+		f[i].addr = ixdp_buf_data(core->txq[i]);
+		f[i].len = core->txq[i]->len;
+		f[i].token = core->txq[i];
+	}
+	sent = core->idev->ops->tx_burst(&q->drv, f, n);
+	for (i = 0; i < sent; i++)
+		core->stats.tx_bytes += f[i].len;
+	core->stats.tx_packets += sent;
+	q->inflight += sent;
+	for (i = sent; i < n; i++)
+		ixdp_buf_put(core->txq[i]);
+	core->stats.tx_dropped += n - sent;
+	core->ntx = 0;
+}
+
+/**
+ * ixdp_core_xmit() - the stack's transmit op: queue a frame for the flush
+ * @s: the core's stack
+ * @b: the frame, now the core's
+ *
+ * Return: 0, or -ENOSPC if the frame was dropped.
+ */
+int ixdp_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
+{
+	struct ixdp_core *core = container_of(s, struct ixdp_core, stack);
+
+	if (ixdp_buf_headroom(b) < IXDP_DRV_HEADROOM) {
+		core->stats.tx_dropped++;
+		ixdp_buf_put(b);
+		return -ENOSPC;
+	}
+	if (core->ntx == IXDP_TXQ_LEN)
+		ixdp_core_flush(core);
+	core->txq[core->ntx++] = b;
+	return 0;
+}
+
+static void ixdp_queue_reclaim(struct ixdp_core *core, struct ixdp_queue *q)
+{
+	void **tokens = (void **)core->frames;
+	unsigned int i, n;
+
+	/* frames[] is large enough to hold the tokens of a full batch. */
+	n = core->idev->ops->tx_reclaim(&q->drv, tokens, IXDP_BATCH_MAX);
+	for (i = 0; i < n; i++)
+		ixdp_buf_put(tokens[i]);
+	q->inflight -= n;
+}
+
+/* Keep @q's receive ring stocked. */
+static void ixdp_queue_fill(struct ixdp_core *core, struct ixdp_queue *q)
+{
+	struct ixdp_drv_frame *f = core->frames;
+	unsigned int n = 0, posted, i;
+	struct ixdp_buf *b;
+
+	while (q->posted + n < q->target && n < IXDP_BATCH_MAX) {
+		b = ixdp_buf_get(&core->pool);
+		if (!b)
+			break;
+		f[n].addr = b->room + IXDP_POST_OFF;
+		f[n].len = IXDP_BUF_ROOM - IXDP_POST_OFF;
+		n++;
+	}
+	if (!n)
+		return;
+	posted = core->idev->ops->rx_post(&q->drv, f, n);
+	for (i = posted; i < n; i++)
+		ixdp_buf_put(ixdp_rx_addr_to_buf(f[i].addr));
+	q->posted += posted;
+	/* A ring smaller than the target: stop asking for more. */
+	if (posted < n && q->target > q->posted)
+		q->target = q->posted;
+}
+
+/**
+ * ixdp_core_fill() - stock every receive ring of @core
+ * @core: a core whose queues were just taken
+ */
+void ixdp_core_fill(struct ixdp_core *core)
+{
+	unsigned int i;
+
+	for (i = 0; i < core->nqueues; i++)
+		ixdp_queue_fill(core, core->queues[i]);
+}
+
+static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q)
+{
+	struct ixdp_drv_frame *f = core->frames;
+	unsigned int i, n;
+	struct ixdp_buf *b;
+
+	n = core->idev->ops->rx_burst(&q->drv, f, core->batch);
+	if (!n)
+		return 0;
+	q->posted -= n;
+	core->stats.batches++;
+	core->stats.batch_hist[min_t(unsigned int, ilog2(n),
+				     IXDP_HIST_BUCKETS - 1)]++;
+	for (i = 0; i < n; i++) {
+		b = ixdp_rx_addr_to_buf(f[i].addr);
+		if (!f[i].len || f[i].len > IXDP_BUF_ROOM - IXDP_POST_OFF -
+		    f[i].off) {
+			core->stats.rx_empty++;
+			ixdp_buf_put(b);
+			continue;
+		}
+		b->off = IXDP_POST_OFF + f[i].off;
+		b->len = f[i].len;
+		core->stats.rx_packets++;
+		core->stats.rx_bytes += f[i].len;
+		ixdp_eth_rx(&core->stack, b);
+	}
+	return n;
+}
+
+/* One run to completion over every queue; returns the frames received. */
+static unsigned int ixdp_core_poll(struct ixdp_core *core)
+{
+	unsigned int i, work = 0;
+
+	for (i = 0; i < core->nqueues; i++) {
+		ixdp_queue_reclaim(core, core->queues[i]);
+		work += ixdp_queue_rx(core, core->queues[i]);
+	}
+	ixdp_stack_advance(&core->stack, ixdp_now());
+	ixdp_core_flush(core);
+	for (i = 0; i < core->nqueues; i++)
+		ixdp_queue_fill(core, core->queues[i]);
+	return work;
+}
+
+/**
+ * ixdp_core_loop() - the kernel thread of a core
+ * @arg: the core
+ *
+ * Return: 0 when stopped.
+ */
+int ixdp_core_loop(void *arg)
+{
+	struct ixdp_core *core = arg;
+	unsigned int idle = 0;
+
+	ixdp_arp_announce(&core->stack);
+	while (!kthread_should_stop()) {
+		if (ixdp_core_poll(core)) {
+			core->stats.polls_busy++;
+			idle = 0;
+		} else {
+			core->stats.polls_idle++;
+			if (++idle >= IXDP_IDLE_SPINS) {
+				usleep_range(IXDP_NAP_MIN_US, IXDP_NAP_MAX_US);
+				idle = 0;
+			}
+		}
+		cond_resched();
+	}
+	ixdp_core_flush(core);
+	return 0;
+}

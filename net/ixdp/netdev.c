@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp: /sys/class/net/<dev>/ixdp/, for every netdev whose driver has
+ * ixdp ops: the configuration, the attach switch and the counters.
+ *
+ * Every file holds one value (Documentation/ABI/testing/sysfs-kernel-ixdp).
+ * Configuration can change only while detached (EBUSY otherwise).  A
+ * device going down or away is detached first.
+ */
+
+#include <linux/inet.h>
+#include <linux/kstrtox.h>
+#include <linux/list.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "dp.h"
+#include "ixdp.h"
+
+/* Devices with an ixdp directory; changed under RTNL. */
+static LIST_HEAD(ixdp_devs);
+
+struct ixdp_dev_node {
+	struct list_head	node;
+	struct ixdp_dev		*idev;
+};
+
+struct ixdp_attr {
+	struct attribute	attr;
+	ssize_t			(*show)(struct ixdp_dev *idev, char *buf);
+	int			(*store)(struct ixdp_dev *idev, const char *buf);
+};
+
+#define to_ixdp_dev(k)	container_of(k, struct ixdp_dev, kobj)
+#define to_ixdp_attr(a)	container_of(a, struct ixdp_attr, attr)
+
+static ssize_t ixdp_attr_show(struct kobject *kobj, struct attribute *attr,
+			      char *buf)
+{
+	struct ixdp_attr *a = to_ixdp_attr(attr);
+	ssize_t ret;
+
+	if (!rtnl_trylock())
+		return restart_syscall();
+	ret = a->show(to_ixdp_dev(kobj), buf);
+	rtnl_unlock();
+	return ret;
+}
+
+static ssize_t ixdp_attr_store(struct kobject *kobj, struct attribute *attr,
+			       const char *buf, size_t count)
+{
+	struct ixdp_attr *a = to_ixdp_attr(attr);
+	struct ixdp_dev *idev = to_ixdp_dev(kobj);
+	int err;
+
+	if (!rtnl_trylock())
+		return restart_syscall();
+	err = a->store(idev, buf);
+	rtnl_unlock();
+	return err ? err : count;
+}
+
+static const struct sysfs_ops ixdp_sysfs_ops = {
+	.show	= ixdp_attr_show,
+	.store	= ixdp_attr_store,
+};
+
+/* Configuration is fixed while attached. */
+static int ixdp_config_check(struct ixdp_dev *idev)
+{
+	return idev->attached ? -EBUSY : 0;
+}
+
+static ssize_t queues_show(struct ixdp_dev *idev, char *buf)
+{
+	return sysfs_emit(buf, "%*pbl\n", IXDP_MAX_QUEUES, idev->queues);
+}
+
+static int queues_store(struct ixdp_dev *idev, const char *buf)
+{
+	DECLARE_BITMAP(q, IXDP_MAX_QUEUES);
+	int err = ixdp_config_check(idev);
+
+	if (!err)
+		err = bitmap_parselist(buf, q, IXDP_MAX_QUEUES);
+	if (err)
+		return err;
+	if (!bitmap_empty(q, IXDP_MAX_QUEUES) &&
+	    find_last_bit(q, IXDP_MAX_QUEUES) >= idev->dev->real_num_rx_queues)
+		return -ERANGE;
+	bitmap_copy(idev->queues, q, IXDP_MAX_QUEUES);
+	return 0;
+}
+
+static ssize_t cpus_show(struct ixdp_dev *idev, char *buf)
+{
+	return sysfs_emit(buf, "%*pbl\n", cpumask_pr_args(&idev->cpus));
+}
+
+static int cpus_store(struct ixdp_dev *idev, const char *buf)
+{
+	cpumask_var_t want;
+	int err = ixdp_config_check(idev);
+
+	if (err)
+		return err;
+	if (!zalloc_cpumask_var(&want, GFP_KERNEL))
+		return -ENOMEM;
+	err = cpulist_parse(buf, want);
+	if (!err && cpumask_weight(want) > IXDP_MAX_QUEUES)
+		err = -E2BIG;
+	if (!err)
+		cpumask_copy(&idev->cpus, want);
+	free_cpumask_var(want);
+	return err;
+}
+
+static ssize_t addr_show(struct ixdp_dev *idev, char *buf)
+{
+	if (!idev->addr)
+		return sysfs_emit(buf, "\n");
+	return sysfs_emit(buf, "%pI4/%u\n", &idev->addr, idev->prefix_len);
+}
+
+/* "A.B.C.D/P", or an empty line for none. */
+static int addr_store(struct ixdp_dev *idev, const char *buf)
+{
+	const char *end;
+	__be32 addr;
+	u8 prefix;
+	int err = ixdp_config_check(idev);
+
+	if (err)
+		return err;
+	if (*buf == '\n' || !*buf) {
+		idev->addr = 0;
+		return 0;
+	}
+	if (!in4_pton(buf, -1, (u8 *)&addr, '/', &end) || *end != '/')
+		return -EINVAL;
+	err = kstrtou8(end + 1, 10, &prefix);
+	if (err)
+		return err;
+	if (!prefix || prefix > 32 || ipv4_is_multicast(addr) ||
+	    ipv4_is_zeronet(addr) || ipv4_is_lbcast(addr))
+		return -EINVAL;
+	idev->addr = addr;
+	idev->prefix_len = prefix;
+	return 0;
+}
+
+static ssize_t gateway_show(struct ixdp_dev *idev, char *buf)
+{
+	if (!idev->gateway)
+		return sysfs_emit(buf, "\n");
+	return sysfs_emit(buf, "%pI4\n", &idev->gateway);
+}
+
+static int gateway_store(struct ixdp_dev *idev, const char *buf)
+{
+	__be32 gw;
+	int err = ixdp_config_check(idev);
+
+	if (err)
+		return err;
+	if (*buf == '\n' || !*buf) {
+		idev->gateway = 0;
+		return 0;
+	}
+	if (!in4_pton(buf, -1, (u8 *)&gw, '\n', NULL) ||
+	    ipv4_is_multicast(gw) || ipv4_is_zeronet(gw))
+		return -EINVAL;
+	idev->gateway = gw;
+	return 0;
+}
+
+static ssize_t batch_show(struct ixdp_dev *idev, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", idev->batch);
+}
+
+static int batch_store(struct ixdp_dev *idev, const char *buf)
+{
+	unsigned int batch;
+	int err = ixdp_config_check(idev);
+
+	if (!err)
+		err = kstrtouint(buf, 10, &batch);
+	if (err)
+		return err;
+	if (!batch || batch > IXDP_BATCH_MAX)
+		return -ERANGE;
+	idev->batch = batch;
+	return 0;
+}
+
+static ssize_t attached_show(struct ixdp_dev *idev, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", idev->attached);
+}
+
+static int attached_store(struct ixdp_dev *idev, const char *buf)
+{
+	bool on;
+	int err = kstrtobool(buf, &on);
+
+	if (err || on == idev->attached)
+		return err;
+	if (!on) {
+		ixdp_dev_detach(idev);
+		return 0;
+	}
+	return ixdp_dev_attach(idev);
+}
+
+#define IXDP_ATTR_RW(_name)						\
+	static struct ixdp_attr ixdp_attr_##_name =			\
+		__ATTR(_name, 0644, _name##_show, _name##_store)
+
+IXDP_ATTR_RW(queues);
+IXDP_ATTR_RW(cpus);
+IXDP_ATTR_RW(addr);
+IXDP_ATTR_RW(gateway);
+IXDP_ATTR_RW(batch);
+IXDP_ATTR_RW(attached);
+
+static struct attribute *ixdp_dev_attrs[] = {
+	&ixdp_attr_queues.attr,
+	&ixdp_attr_cpus.attr,
+	&ixdp_attr_addr.attr,
+	&ixdp_attr_gateway.attr,
+	&ixdp_attr_batch.attr,
+	&ixdp_attr_attached.attr,
+	NULL,
+};
+
+static const struct attribute_group ixdp_dev_group = {
+	.attrs	= ixdp_dev_attrs,
+};
+
+/* stats/: the counters of every core that served the device. */
+#define IXDP_STAT(_name, _sum, _field)					\
+static ssize_t stat_##_name##_show(struct ixdp_dev *idev, char *buf)	\
+{									\
+	struct ixdp_core_stats cs;					\
+	struct ixdp_stack_stats ss;					\
+									\
+	ixdp_dev_stats(idev, &cs, &ss);					\
+	return sysfs_emit(buf, "%llu\n", _sum._field);			\
+}									\
+static struct ixdp_attr ixdp_stat_##_name =				\
+	__ATTR(_name, 0444, stat_##_name##_show, NULL)
+
+IXDP_STAT(rx_packets, cs, rx_packets);
+IXDP_STAT(rx_bytes, cs, rx_bytes);
+IXDP_STAT(tx_packets, cs, tx_packets);
+IXDP_STAT(tx_bytes, cs, tx_bytes);
+IXDP_STAT(rx_empty, cs, rx_empty);
+IXDP_STAT(tx_dropped, cs, tx_dropped);
+IXDP_STAT(polls_busy, cs, polls_busy);
+IXDP_STAT(polls_idle, cs, polls_idle);
+IXDP_STAT(batches, cs, batches);
+IXDP_STAT(arp_requests, ss, arp_requests);
+IXDP_STAT(arp_replies, ss, arp_replies);
+IXDP_STAT(icmp_echo_replies, ss, icmp_echo_replies);
+IXDP_STAT(icmp_errors, ss, icmp_errors);
+IXDP_STAT(udp_rx, ss, udp_rx);
+IXDP_STAT(tcp_resets, ss, tcp_resets);
+
+static ssize_t stat_drops_show(struct ixdp_dev *idev, char *buf)
+{
+	struct ixdp_core_stats cs;
+	struct ixdp_stack_stats ss;
+	u64 sum = 0;
+	int i;
+
+	ixdp_dev_stats(idev, &cs, &ss);
+	for (i = 0; i < IXDP_DROP_MAX; i++)
+		sum += ss.drops[i];
+	return sysfs_emit(buf, "%llu\n", sum);
+}
+
+static struct ixdp_attr ixdp_stat_drops =
+	__ATTR(drops, 0444, stat_drops_show, NULL);
+
+static struct attribute *ixdp_stat_attrs[] = {
+	&ixdp_stat_rx_packets.attr,
+	&ixdp_stat_rx_bytes.attr,
+	&ixdp_stat_tx_packets.attr,
+	&ixdp_stat_tx_bytes.attr,
+	&ixdp_stat_rx_empty.attr,
+	&ixdp_stat_tx_dropped.attr,
+	&ixdp_stat_polls_busy.attr,
+	&ixdp_stat_polls_idle.attr,
+	&ixdp_stat_batches.attr,
+	&ixdp_stat_arp_requests.attr,
+	&ixdp_stat_arp_replies.attr,
+	&ixdp_stat_icmp_echo_replies.attr,
+	&ixdp_stat_icmp_errors.attr,
+	&ixdp_stat_udp_rx.attr,
+	&ixdp_stat_tcp_resets.attr,
+	&ixdp_stat_drops.attr,
+	NULL,
+};
+
+static const struct attribute_group ixdp_stat_group = {
+	.name	= "stats",
+	.attrs	= ixdp_stat_attrs,
+};
+
+static const struct attribute_group *ixdp_dev_groups[] = {
+	&ixdp_dev_group,
+	&ixdp_stat_group,
+	NULL,
+};
+
+static void ixdp_dev_release(struct kobject *kobj)
+{
+	kfree(to_ixdp_dev(kobj));
+}
+
+static const struct kobj_type ixdp_dev_ktype = {
+	.release	= ixdp_dev_release,
+	.sysfs_ops	= &ixdp_sysfs_ops,
+	.default_groups	= ixdp_dev_groups,
+};
+
+static struct ixdp_dev_node *ixdp_dev_find(struct net_device *dev)
+{
+	struct ixdp_dev_node *n;
+
+	list_for_each_entry(n, &ixdp_devs, node)
+		if (n->idev->dev == dev)
+			return n;
+	return NULL;
+}
+
+static int ixdp_dev_add(struct net_device *dev)
+{
+	const struct ixdp_drv_ops *ops = ixdp_drv_ops(dev);
+	struct ixdp_dev_node *n;
+	struct ixdp_dev *idev;
+	int err;
+
+	if (!ops || ixdp_dev_find(dev))
+		return 0;
+	n = kzalloc(sizeof(*n), GFP_KERNEL);
+	idev = kzalloc(sizeof(*idev), GFP_KERNEL);
+	if (!n || !idev) {
+		kfree(n);
+		kfree(idev);
+		return -ENOMEM;
+	}
+	idev->dev = dev;
+	idev->ops = ops;
+	idev->batch = IXDP_BATCH_DEFAULT;
+	err = kobject_init_and_add(&idev->kobj, &ixdp_dev_ktype,
+				   &dev->dev.kobj, "ixdp");
+	if (err) {
+		kobject_put(&idev->kobj);
+		kfree(n);
+		return err;
+	}
+	n->idev = idev;
+	list_add(&n->node, &ixdp_devs);
+	return 0;
+}
+
+static void ixdp_dev_del(struct ixdp_dev_node *n)
+{
+	if (n->idev->attached)
+		ixdp_dev_detach(n->idev);
+	list_del(&n->node);
+	kobject_del(&n->idev->kobj);
+	kobject_put(&n->idev->kobj);
+	kfree(n);
+}
+
+static int ixdp_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct ixdp_dev_node *n;
+
+	switch (event) {
+	case NETDEV_REGISTER:
+		if (ixdp_dev_add(dev))
+			netdev_warn(dev, "ixdp: no control directory\n");
+		break;
+	case NETDEV_GOING_DOWN:
+		n = ixdp_dev_find(dev);
+		if (n && n->idev->attached) {
+			netdev_info(dev, "ixdp: going down, detaching\n");
+			ixdp_dev_detach(n->idev);
+		}
+		break;
+	case NETDEV_UNREGISTER:
+		n = ixdp_dev_find(dev);
+		if (n)
+			ixdp_dev_del(n);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ixdp_netdev_nb = {
+	.notifier_call	= ixdp_netdev_event,
+};
+
+int __init ixdp_netdev_init(void)
+{
+	return register_netdevice_notifier(&ixdp_netdev_nb);
+}

@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Attach eth0's queues to a reserved CPU: the dataplane answers ARP and
+# ping from the Linux peer (namespace "peer", eth1) and counts them,
+# refuses TCP with RST, and keeps "ethtool -L" off its queues.  Detach:
+# Linux networking on eth0 works as before, TCP included.
+#
+# Needs the bench's guest: eth0 (2 queue pairs) at 198.18.0.2/24 and the
+# peer at 198.18.0.3/24 on the same bridge.
+
+ksft_skip=4
+DEV=${IXDP_DEV:-eth0}
+DP_ADDR=198.18.0.10
+LINUX_ADDR=198.18.0.2
+SYS=/sys/class/net/$DEV/ixdp
+ret=0
+
+fail()
+{
+	echo "FAIL: $*"
+	ret=1
+}
+
+stat()
+{
+	cat "$SYS/stats/$1"
+}
+
+cleanup()
+{
+	echo 0 > "$SYS/attached" 2>/dev/null
+	echo > /sys/kernel/ixdp/cpus 2>/dev/null
+	kill %1 2>/dev/null
+}
+trap cleanup EXIT
+
+if [ ! -d "$SYS" ] || ! ip netns list | grep -qw peer; then
+	echo "SKIP: needs $SYS and the bench's peer namespace"
+	exit $ksft_skip
+fi
+if [ "$(nproc)" -lt 2 ] || [ "$(ls -d /sys/class/net/$DEV/queues/rx-* | wc -l)" -lt 2 ]; then
+	echo "SKIP: needs 2 CPUs and 2 queue pairs"
+	exit $ksft_skip
+fi
+peer() { ip netns exec peer "$@"; }
+
+# Refusals before anything is set up.
+echo 1 > "$SYS/attached" 2>/dev/null && fail "attach without configuration"
+echo 0-2 > "$SYS/queues" 2>/dev/null && fail "queue 2 of 2 accepted"
+echo 0 > "$SYS/batch" 2>/dev/null && fail "batch 0 accepted"
+echo 513 > "$SYS/batch" 2>/dev/null && fail "batch 513 accepted"
+echo 300.1.1.1/24 > "$SYS/addr" 2>/dev/null && fail "bad address accepted"
+[ "$(cat "$SYS/batch")" = 64 ] || fail "default batch is not 64"
+
+echo 0-1 > "$SYS/queues" || fail "queues"
+echo 1 > "$SYS/cpus" || fail "cpus"
+echo $DP_ADDR/24 > "$SYS/addr" || fail "addr"
+# CPU 1 is not reserved yet.
+echo 1 > "$SYS/attached" 2>/dev/null && fail "attached to an unreserved CPU"
+echo 1 > /sys/kernel/ixdp/cpus || fail "reserve CPU 1"
+echo 1 > "$SYS/attached" || { fail "attach"; exit 1; }
+[ "$(cat "$SYS/attached")" = 1 ] || fail "attached reads $(cat "$SYS/attached")"
+echo 0 > "$SYS/queues" 2>/dev/null && fail "queues changed while attached"
+echo > /sys/kernel/ixdp/cpus 2>/dev/null && fail "released a CPU serving queues"
+
+replies=$(stat icmp_echo_replies)
+peer ping -c 5 -i 0.2 -W 2 $DP_ADDR > /tmp/ping.out || fail "no ping replies"
+grep -q "5 packets received" /tmp/ping.out || fail "$(tail -n 2 /tmp/ping.out)"
+[ $(($(stat icmp_echo_replies) - replies)) -ge 5 ] ||
+	fail "echo replies counted: $(($(stat icmp_echo_replies) - replies))"
+[ "$(stat arp_replies)" -ge 1 ] || fail "no ARP reply counted"
+[ "$(stat rx_packets)" -ge 6 ] || fail "rx_packets $(stat rx_packets)"
+[ "$(stat tx_packets)" -ge 6 ] || fail "tx_packets $(stat tx_packets)"
+
+resets=$(stat tcp_resets)
+out=$(echo x | peer timeout 5 nc $DP_ADDR 80 2>&1)
+rc=$?
+[ "$rc" != 0 ] && [ "$rc" != 124 ] || fail "TCP connect not refused (rc $rc: $out)"
+[ $(($(stat tcp_resets) - resets)) -ge 1 ] || fail "no RST counted"
+
+ethtool -L "$DEV" combined 1 2>/dev/null && fail "ethtool -L while attached"
+[ "$(ethtool -l "$DEV" | awk '/Combined/ { n = $2 } END { print n }')" = 2 ] ||
+	fail "channel count changed"
+
+echo 0 > "$SYS/attached" || fail "detach"
+[ "$(cat "$SYS/attached")" = 0 ] || fail "still attached"
+echo > /sys/kernel/ixdp/cpus || fail "release CPU 1"
+
+# Linux owns eth0 again: ping and a TCP conversation.
+peer ping -c 2 -W 2 $LINUX_ADDR > /dev/null || fail "Linux ping after detach"
+nc -l -p 5001 > /tmp/tcp.out &
+sleep 0.5
+echo "hello from the peer" | peer timeout 5 nc $LINUX_ADDR 5001 ||
+	fail "Linux TCP connect after detach"
+sleep 0.5
+grep -q "hello from the peer" /tmp/tcp.out || fail "Linux TCP data lost"
+ethtool -L "$DEV" combined 1 || fail "ethtool -L after detach"
+ethtool -L "$DEV" combined 2 || fail "ethtool -L back to 2"
+[ $ret = 0 ] && echo "ok: attach, ping, RST, ethtool refusal, detach"
+exit $ret
