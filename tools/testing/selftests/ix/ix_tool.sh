@@ -57,7 +57,33 @@ expect 0 "^none$" "$IX" cpus
 expect 0 "" "$IX" cpus 1
 expect 0 "^1$" "$IX" cpus
 expect 0 "reserved CPUs: 1" "$IX" show
-expect 0 '{"abi_version":1,"cpus":"1"}' "$IX" show -j
+expect 0 '^{"abi_version":1,"cpus":"1",' "$IX" show -j
 expect 0 "" "$IX" cpus ""
 expect 0 "^none$" "$IX" cpus
+
+# attach, show, stats, detach through the tool (the bench's eth0).
+DEV=eth0
+if [ ! -d /sys/class/net/$DEV/ixdp ]; then
+	echo "SKIP: no $DEV with ixdp ops"
+	exit $ret
+fi
+expect 1 "no device 'nosuch0'" "$IX" detach nosuch0
+expect 1 "cannot hand queues to ixdp" "$IX" detach lo
+expect 2 "needs queues, cpus and addr" "$IX" attach $DEV queues 0
+expect 2 "unknown keyword 'color'" "$IX" attach $DEV color red
+expect 1 "CPU 1 is not reserved" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.10/24
+expect 0 "" "$IX" cpus 1
+expect 1 "no such queue pair" "$IX" attach $DEV queues 0-7 cpus 1 addr 198.18.0.10/24
+expect 1 "write the address as" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.300/24
+expect 1 "batch must be 1 to 512" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.10/24 batch 0
+expect 0 "" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.10/24 batch 32
+expect 0 "$DEV: attached 1 queues 0-1 cpus 1 addr 198.18.0.10/24 gateway - batch 32" "$IX" show
+expect 0 '"dev":"eth0","attached":"1","queues":"0-1"' "$IX" show -j
+expect 1 "is attached; run: .* detach $DEV" "$IX" attach $DEV queues 0 cpus 1 addr 198.18.0.10/24
+ip netns exec peer ping -c 2 -W 2 198.18.0.10 > /dev/null || fail "no ping replies"
+expect 0 '"icmp_echo_replies":[1-9]' "$IX" stats -j
+expect 0 "icmp_echo_replies" "$IX" stats
+expect 0 "" "$IX" detach $DEV
+expect 0 "$DEV: attached 0" "$IX" show
+expect 0 "" "$IX" cpus ""
 exit $ret
