@@ -1,20 +1,25 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The `make run` demo, run inside the guest: show that the dataplane
-# subsystem is alive.  Later stages turn this into the echo demo.
+# The `make run` demo, run inside the guest: reserve a CPU, attach eth0's
+# two queue pairs to it, let the Linux peer (namespace "peer") ping the
+# dataplane, show the counters, detach.  The echo server comes with the
+# application ABI.
 
-echo "== kernel: $(uname -r) on $(nproc) CPUs"
-echo "== /dev/ix:"
-ls -l /dev/ix || exit 1
-echo "== /sys/kernel/ixdp:"
-for f in /sys/kernel/ixdp/*; do
-	printf '  %-24s %s\n' "${f##*/}" "$(cat "$f")"
-done
-echo "== IX_IOC_VERSION from an application:"
-/ixdp/build/kselftest/ix/ix_abi_test -t version -t node 2>&1 | sed 's/^/  /'
-echo "== NICs:"
-ip -br addr show dev eth0
-ip -n peer -br addr show dev eth1
-echo "== Linux peer (198.18.0.3, namespace peer) to eth0 (198.18.0.2):"
-ip netns exec peer ping -c 2 -W 2 198.18.0.2 | tail -n 2
+IX=/ixdp/build/kselftest/ix/ix
+DP=198.18.0.10
+
+set -e
+echo "== kernel $(uname -r), $(nproc) CPUs; $($IX version)"
+echo "== reserve CPU 1 and attach eth0 queues 0-1 to it"
+$IX cpus 1
+$IX attach eth0 queues 0-1 cpus 1 addr $DP/24
+$IX show
+echo "== the Linux peer (198.18.0.3) pings the dataplane ($DP): 50 pings"
+ip netns exec peer ping -q -c 50 -i 0.02 -W 2 $DP | tail -n 2
+echo "== dataplane counters"
+$IX stats
+echo "== detach: Linux has eth0 again"
+$IX detach eth0
+$IX cpus ""
+ip netns exec peer ping -q -c 3 -W 2 198.18.0.2 | tail -n 2
