@@ -193,6 +193,7 @@ static void ixdp_core_stop(struct ixdp_dev *idev, struct ixdp_core *core)
 	struct ixdp_core_stats *r = &idev->retired;
 	unsigned int i;
 
+	ixdp_core_sysfs_del(core);
 	if (core->task)
 		kthread_stop(core->task);
 	for (i = 0; i < core->nqueues; i++)
@@ -261,6 +262,9 @@ int ixdp_dev_attach(struct ixdp_dev *idev)
 		goto out_unwind;
 	for (i = 0; i < idev->ncores; i++) {
 		core = idev->cores[i];
+		err = ixdp_core_sysfs_add(core);
+		if (err)
+			goto out_unwind;
 		ixdp_core_fill(core);
 		core->task = kthread_create_on_cpu(ixdp_core_loop, core,
 						   core->cpu, "ixdp/%u");

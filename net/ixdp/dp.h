@@ -58,19 +58,37 @@ struct ixdp_core_stats {
 };
 
 /**
+ * struct ixdp_queue_stats - counters of one queue pair, written by its core
+ * @rx_packets: frames received
+ * @rx_bytes: their bytes
+ * @tx_packets: frames sent
+ * @tx_bytes: their bytes
+ */
+struct ixdp_queue_stats {
+	u64	rx_packets;
+	u64	rx_bytes;
+	u64	tx_packets;
+	u64	tx_bytes;
+};
+
+/**
  * struct ixdp_queue - an attached queue pair
  * @drv: what the driver sees
  * @core: the core serving it
+ * @kobj: /sys/class/net/<dev>/ixdp/queue<N>, while attached
  * @posted: receive buffers the device holds
  * @target: receive buffers to keep posted
  * @inflight: frames the device holds for sending
+ * @stats: its counters
  */
 struct ixdp_queue {
 	struct ixdp_drv_queue	drv;
 	struct ixdp_core	*core;
+	struct kobject		*kobj;
 	unsigned int		posted;
 	unsigned int		target;
 	unsigned int		inflight;
+	struct ixdp_queue_stats	stats;
 };
 
 /**
@@ -78,6 +96,7 @@ struct ixdp_queue {
  * @idev: the device
  * @cpu: the CPU
  * @task: its loop thread
+ * @kobj: /sys/class/net/<dev>/ixdp/cpu<N>, while attached
  * @nqueues: queues it serves
  * @queues: them; the first one also sends
  * @batch: receive batch bound
@@ -95,6 +114,7 @@ struct ixdp_core {
 	struct ixdp_dev		*idev;
 	unsigned int		cpu;
 	struct task_struct	*task;
+	struct kobject		*kobj;
 	unsigned int		nqueues;
 	struct ixdp_queue	*queues[IXDP_MAX_QUEUES];
 	unsigned int		batch;
@@ -123,6 +143,7 @@ struct ixdp_core {
  * @attached: attached now
  * @ncores: cores serving it while attached
  * @cores: them
+ * @stats_kobj: /sys/class/net/<dev>/ixdp/stats
  * @retired: counters of cores gone with earlier detaches
  * @retired_stack: stack counters of those cores
  *
@@ -141,9 +162,24 @@ struct ixdp_dev {
 	bool				attached;
 	unsigned int			ncores;
 	struct ixdp_core		*cores[IXDP_MAX_QUEUES];
+	struct kobject			*stats_kobj;
 	struct ixdp_core_stats		retired;
 	struct ixdp_stack_stats		retired_stack;
 };
+
+/**
+ * struct ixdp_attr - an attribute of /sys/class/net/<dev>/ixdp
+ * @attr: the sysfs attribute
+ * @show: print it; called with RTNL held
+ * @store: parse and apply it, 0 or -errno; called with RTNL held
+ */
+struct ixdp_attr {
+	struct attribute	attr;
+	ssize_t			(*show)(struct ixdp_dev *idev, char *buf);
+	int			(*store)(struct ixdp_dev *idev, const char *buf);
+};
+
+#define to_ixdp_dev(k)	container_of(k, struct ixdp_dev, kobj)
 
 /* attach.c */
 int ixdp_dev_attach(struct ixdp_dev *idev);
@@ -159,5 +195,11 @@ struct ixdp_buf *ixdp_rx_addr_to_buf(void *addr);
 
 /* netdev.c */
 int __init ixdp_netdev_init(void);
+
+/* stats.c */
+void __init ixdp_stats_init(void);
+struct kobject *ixdp_stats_dir_add(struct ixdp_dev *idev);
+int ixdp_core_sysfs_add(struct ixdp_core *core);
+void ixdp_core_sysfs_del(struct ixdp_core *core);
 
 #endif /* _NET_IXDP_DP_H */

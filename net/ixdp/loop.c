@@ -46,6 +46,7 @@ static void ixdp_core_flush(struct ixdp_core *core)
 	struct ixdp_queue *q = core->queues[0];
 	struct ixdp_drv_frame *f = core->frames;
 	unsigned int i, n = core->ntx, sent;
+	u64 bytes = 0;
 
 	if (!n)
 		return;
@@ -56,8 +57,11 @@ static void ixdp_core_flush(struct ixdp_core *core)
 	}
 	sent = core->idev->ops->tx_burst(&q->drv, f, n);
 	for (i = 0; i < sent; i++)
-		core->stats.tx_bytes += f[i].len;
+		bytes += f[i].len;
+	q->stats.tx_packets += sent;
+	q->stats.tx_bytes += bytes;
 	core->stats.tx_packets += sent;
+	core->stats.tx_bytes += bytes;
 	q->inflight += sent;
 	for (i = sent; i < n; i++)
 		ixdp_buf_put(core->txq[i]);
@@ -160,6 +164,8 @@ static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q)
 		}
 		b->off = IXDP_POST_OFF + f[i].off;
 		b->len = f[i].len;
+		q->stats.rx_packets++;
+		q->stats.rx_bytes += f[i].len;
 		core->stats.rx_packets++;
 		core->stats.rx_bytes += f[i].len;
 		ixdp_eth_rx(&core->stack, b);

@@ -27,13 +27,6 @@ struct ixdp_dev_node {
 	struct ixdp_dev		*idev;
 };
 
-struct ixdp_attr {
-	struct attribute	attr;
-	ssize_t			(*show)(struct ixdp_dev *idev, char *buf);
-	int			(*store)(struct ixdp_dev *idev, const char *buf);
-};
-
-#define to_ixdp_dev(k)	container_of(k, struct ixdp_dev, kobj)
 #define to_ixdp_attr(a)	container_of(a, struct ixdp_attr, attr)
 
 static ssize_t ixdp_attr_show(struct kobject *kobj, struct attribute *attr,
@@ -56,6 +49,8 @@ static ssize_t ixdp_attr_store(struct kobject *kobj, struct attribute *attr,
 	struct ixdp_dev *idev = to_ixdp_dev(kobj);
 	int err;
 
+	if (!a->store)
+		return -EACCES;
 	if (!rtnl_trylock())
 		return restart_syscall();
 	err = a->store(idev, buf);
@@ -241,79 +236,8 @@ static const struct attribute_group ixdp_dev_group = {
 	.attrs	= ixdp_dev_attrs,
 };
 
-/* stats/: the counters of every core that served the device. */
-#define IXDP_STAT(_name, _sum, _field)					\
-static ssize_t stat_##_name##_show(struct ixdp_dev *idev, char *buf)	\
-{									\
-	struct ixdp_core_stats cs;					\
-	struct ixdp_stack_stats ss;					\
-									\
-	ixdp_dev_stats(idev, &cs, &ss);					\
-	return sysfs_emit(buf, "%llu\n", _sum._field);			\
-}									\
-static struct ixdp_attr ixdp_stat_##_name =				\
-	__ATTR(_name, 0444, stat_##_name##_show, NULL)
-
-IXDP_STAT(rx_packets, cs, rx_packets);
-IXDP_STAT(rx_bytes, cs, rx_bytes);
-IXDP_STAT(tx_packets, cs, tx_packets);
-IXDP_STAT(tx_bytes, cs, tx_bytes);
-IXDP_STAT(rx_empty, cs, rx_empty);
-IXDP_STAT(tx_dropped, cs, tx_dropped);
-IXDP_STAT(polls_busy, cs, polls_busy);
-IXDP_STAT(polls_idle, cs, polls_idle);
-IXDP_STAT(batches, cs, batches);
-IXDP_STAT(arp_requests, ss, arp_requests);
-IXDP_STAT(arp_replies, ss, arp_replies);
-IXDP_STAT(icmp_echo_replies, ss, icmp_echo_replies);
-IXDP_STAT(icmp_errors, ss, icmp_errors);
-IXDP_STAT(udp_rx, ss, udp_rx);
-IXDP_STAT(tcp_resets, ss, tcp_resets);
-
-static ssize_t stat_drops_show(struct ixdp_dev *idev, char *buf)
-{
-	struct ixdp_core_stats cs;
-	struct ixdp_stack_stats ss;
-	u64 sum = 0;
-	int i;
-
-	ixdp_dev_stats(idev, &cs, &ss);
-	for (i = 0; i < IXDP_DROP_MAX; i++)
-		sum += ss.drops[i];
-	return sysfs_emit(buf, "%llu\n", sum);
-}
-
-static struct ixdp_attr ixdp_stat_drops =
-	__ATTR(drops, 0444, stat_drops_show, NULL);
-
-static struct attribute *ixdp_stat_attrs[] = {
-	&ixdp_stat_rx_packets.attr,
-	&ixdp_stat_rx_bytes.attr,
-	&ixdp_stat_tx_packets.attr,
-	&ixdp_stat_tx_bytes.attr,
-	&ixdp_stat_rx_empty.attr,
-	&ixdp_stat_tx_dropped.attr,
-	&ixdp_stat_polls_busy.attr,
-	&ixdp_stat_polls_idle.attr,
-	&ixdp_stat_batches.attr,
-	&ixdp_stat_arp_requests.attr,
-	&ixdp_stat_arp_replies.attr,
-	&ixdp_stat_icmp_echo_replies.attr,
-	&ixdp_stat_icmp_errors.attr,
-	&ixdp_stat_udp_rx.attr,
-	&ixdp_stat_tcp_resets.attr,
-	&ixdp_stat_drops.attr,
-	NULL,
-};
-
-static const struct attribute_group ixdp_stat_group = {
-	.name	= "stats",
-	.attrs	= ixdp_stat_attrs,
-};
-
 static const struct attribute_group *ixdp_dev_groups[] = {
 	&ixdp_dev_group,
-	&ixdp_stat_group,
 	NULL,
 };
 
@@ -359,14 +283,21 @@ static int ixdp_dev_add(struct net_device *dev)
 	idev->batch = IXDP_BATCH_DEFAULT;
 	err = kobject_init_and_add(&idev->kobj, &ixdp_dev_ktype,
 				   &dev->dev.kobj, "ixdp");
-	if (err) {
-		kobject_put(&idev->kobj);
-		kfree(n);
-		return err;
+	if (err)
+		goto out_put;
+	idev->stats_kobj = ixdp_stats_dir_add(idev);
+	if (!idev->stats_kobj) {
+		err = -ENOMEM;
+		goto out_put;
 	}
 	n->idev = idev;
 	list_add(&n->node, &ixdp_devs);
 	return 0;
+
+out_put:
+	kobject_put(&idev->kobj);
+	kfree(n);
+	return err;
 }
 
 static void ixdp_dev_del(struct ixdp_dev_node *n)
@@ -374,6 +305,7 @@ static void ixdp_dev_del(struct ixdp_dev_node *n)
 	if (n->idev->attached)
 		ixdp_dev_detach(n->idev);
 	list_del(&n->node);
+	kobject_put(n->idev->stats_kobj);
 	kobject_del(&n->idev->kobj);
 	kobject_put(&n->idev->kobj);
 	kfree(n);
@@ -412,5 +344,6 @@ static struct notifier_block ixdp_netdev_nb = {
 
 int __init ixdp_netdev_init(void)
 {
+	ixdp_stats_init();
 	return register_netdevice_notifier(&ixdp_netdev_nb);
 }

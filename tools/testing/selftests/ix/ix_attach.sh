@@ -51,7 +51,8 @@ echo 0-2 > "$SYS/queues" 2>/dev/null && fail "queue 2 of 2 accepted"
 echo 0 > "$SYS/batch" 2>/dev/null && fail "batch 0 accepted"
 echo 513 > "$SYS/batch" 2>/dev/null && fail "batch 513 accepted"
 echo 300.1.1.1/24 > "$SYS/addr" 2>/dev/null && fail "bad address accepted"
-[ "$(cat "$SYS/batch")" = 64 ] || fail "default batch is not 64"
+echo 64 > "$SYS/batch" || fail "batch 64 refused"
+[ "$(cat "$SYS/batch")" = 64 ] || fail "batch reads $(cat "$SYS/batch")"
 
 echo 0-1 > "$SYS/queues" || fail "queues"
 echo 1 > "$SYS/cpus" || fail "cpus"
@@ -73,6 +74,25 @@ grep -q "5 packets received" /tmp/ping.out || fail "$(tail -n 2 /tmp/ping.out)"
 [ "$(stat rx_packets)" -ge 6 ] || fail "rx_packets $(stat rx_packets)"
 [ "$(stat tx_packets)" -ge 6 ] || fail "tx_packets $(stat tx_packets)"
 
+# The loop keeps running: the histogram read lies between two reads.
+hist=0
+b0=$(stat batches)
+for b in 1 2 4 8 16 32 64 128 256 512; do
+	hist=$((hist + $(stat batch_$b)))
+done
+b1=$(stat batches)
+[ "$hist" -ge "$b0" ] && [ "$hist" -le "$b1" ] ||
+	fail "batch histogram sums to $hist, batches $b0..$b1"
+[ "$(stat polls_busy)" -ge 1 ] || fail "no busy poll counted"
+
+# Per core and per queue, while attached.
+[ "$(cat "$SYS/cpu1/icmp_echo_replies")" -ge 5 ] || fail "cpu1/ counters"
+r0=$(cat "$SYS/cpu1/rx_packets")
+q=$(($(cat "$SYS/queue0/rx_packets") + $(cat "$SYS/queue1/rx_packets")))
+r1=$(cat "$SYS/cpu1/rx_packets")
+[ "$q" -ge "$r0" ] && [ "$q" -le "$r1" ] ||
+	fail "queue counters sum to $q, cpu1/rx_packets $r0..$r1"
+
 resets=$(stat tcp_resets)
 out=$(echo x | peer timeout 5 nc $DP_ADDR 80 2>&1)
 rc=$?
@@ -85,6 +105,8 @@ ethtool -L "$DEV" combined 1 2>/dev/null && fail "ethtool -L while attached"
 
 echo 0 > "$SYS/attached" || fail "detach"
 [ "$(cat "$SYS/attached")" = 0 ] || fail "still attached"
+[ -d "$SYS/cpu1" ] || [ -d "$SYS/queue0" ] && fail "per-core directories left"
+[ "$(stat icmp_echo_replies)" -ge 5 ] || fail "device counters lost on detach"
 echo > /sys/kernel/ixdp/cpus || fail "release CPU 1"
 
 # Linux owns eth0 again: ping and a TCP conversation.

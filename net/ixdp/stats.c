@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp: counters in sysfs, one value per file.
+ *
+ *   /sys/class/net/<dev>/ixdp/stats/	every core that served the device,
+ *					since ixdp first saw it
+ *   /sys/class/net/<dev>/ixdp/cpu<N>/	the core on CPU N, while attached
+ *   /sys/class/net/<dev>/ixdp/queue<N>/	queue pair N, while attached
+ *
+ * Counters are written by their core alone and read here without
+ * stopping it.  A core or queue directory is looked up under RTNL at
+ * every read, so one that outlives its core reads as ENODEV.
+ */
+
+#include <linux/kobject.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "dp.h"
+
+/* Which counters struct a table entry reads. */
+enum ixdp_stat_src {
+	IXDP_SRC_CORE,		/* struct ixdp_core_stats */
+	IXDP_SRC_STACK,		/* struct ixdp_stack_stats */
+	IXDP_SRC_QUEUE,		/* struct ixdp_queue_stats */
+};
+
+struct ixdp_stat {
+	const char	*name;
+	u8		src;
+	u16		off;
+};
+
+#define CORE(_n, _f)	{ _n, IXDP_SRC_CORE, offsetof(struct ixdp_core_stats, _f) }
+#define STACK(_n, _f)	{ _n, IXDP_SRC_STACK, offsetof(struct ixdp_stack_stats, _f) }
+#define QUEUE(_n, _f)	{ _n, IXDP_SRC_QUEUE, offsetof(struct ixdp_queue_stats, _f) }
+
+static const struct ixdp_stat ixdp_core_stats_tbl[] = {
+	CORE("rx_packets", rx_packets),
+	CORE("rx_bytes", rx_bytes),
+	CORE("tx_packets", tx_packets),
+	CORE("tx_bytes", tx_bytes),
+	CORE("rx_empty", rx_empty),
+	CORE("tx_dropped", tx_dropped),
+	CORE("polls_busy", polls_busy),
+	CORE("polls_idle", polls_idle),
+	CORE("batches", batches),
+	/* batch_N: receive batches of N to 2N - 1 frames */
+	CORE("batch_1", batch_hist[0]),
+	CORE("batch_2", batch_hist[1]),
+	CORE("batch_4", batch_hist[2]),
+	CORE("batch_8", batch_hist[3]),
+	CORE("batch_16", batch_hist[4]),
+	CORE("batch_32", batch_hist[5]),
+	CORE("batch_64", batch_hist[6]),
+	CORE("batch_128", batch_hist[7]),
+	CORE("batch_256", batch_hist[8]),
+	CORE("batch_512", batch_hist[9]),
+	STACK("arp_requests", arp_requests),
+	STACK("arp_replies", arp_replies),
+	STACK("icmp_echo_replies", icmp_echo_replies),
+	STACK("icmp_errors", icmp_errors),
+	STACK("udp_rx", udp_rx),
+	STACK("tcp_resets", tcp_resets),
+};
+
+static const struct ixdp_stat ixdp_queue_stats_tbl[] = {
+	QUEUE("rx_packets", rx_packets),
+	QUEUE("rx_bytes", rx_bytes),
+	QUEUE("tx_packets", tx_packets),
+	QUEUE("tx_bytes", tx_bytes),
+};
+
+static_assert(IXDP_HIST_BUCKETS == 10);
+
+static u64 ixdp_stat_read(const struct ixdp_stat *st, const void *core,
+			  const void *stack, const void *queue)
+{
+	const void *base = st->src == IXDP_SRC_CORE ? core :
+			   st->src == IXDP_SRC_STACK ? stack : queue;
+
+	return READ_ONCE(*(const u64 *)(base + st->off));
+}
+
+static u64 ixdp_drops(const struct ixdp_stack_stats *ss)
+{
+	u64 sum = 0;
+	int i;
+
+	for (i = 0; i < IXDP_DROP_MAX; i++)
+		sum += READ_ONCE(ss->drops[i]);
+	return sum;
+}
+
+/*
+ * An attribute names its table entry by index; "drops" (the sum of the
+ * stack's drop reasons) is the index after the table.
+ */
+struct ixdp_stat_attr {
+	struct attribute	attr;
+	unsigned int		idx;
+};
+
+#define IXDP_NCORE	ARRAY_SIZE(ixdp_core_stats_tbl)
+#define IXDP_NQUEUE	ARRAY_SIZE(ixdp_queue_stats_tbl)
+
+static struct ixdp_stat_attr ixdp_core_attr_mem[IXDP_NCORE + 1];
+static struct attribute *ixdp_core_attrs[IXDP_NCORE + 2];
+static struct ixdp_stat_attr ixdp_queue_attr_mem[IXDP_NQUEUE];
+static struct attribute *ixdp_queue_attrs[IXDP_NQUEUE + 1];
+
+#define to_stat_attr(a)	container_of(a, struct ixdp_stat_attr, attr)
+
+static ssize_t ixdp_stat_emit(char *buf, unsigned int idx,
+			      const struct ixdp_core_stats *cs,
+			      const struct ixdp_stack_stats *ss)
+{
+	if (idx == IXDP_NCORE)
+		return sysfs_emit(buf, "%llu\n", ixdp_drops(ss));
+	return sysfs_emit(buf, "%llu\n",
+			  ixdp_stat_read(&ixdp_core_stats_tbl[idx], cs, ss, NULL));
+}
+
+static struct ixdp_core *ixdp_core_of(struct kobject *kobj)
+{
+	struct ixdp_dev *idev = to_ixdp_dev(kobj->parent);
+	unsigned int i;
+
+	for (i = 0; i < idev->ncores; i++)
+		if (idev->cores[i]->kobj == kobj)
+			return idev->cores[i];
+	return NULL;
+}
+
+static struct ixdp_queue *ixdp_queue_of(struct kobject *kobj)
+{
+	struct ixdp_dev *idev = to_ixdp_dev(kobj->parent);
+	struct ixdp_core *core;
+	unsigned int i, j;
+
+	for (i = 0; i < idev->ncores; i++) {
+		core = idev->cores[i];
+		for (j = 0; j < core->nqueues; j++)
+			if (core->queues[j]->kobj == kobj)
+				return core->queues[j];
+	}
+	return NULL;
+}
+
+static ssize_t ixdp_dev_stat_show(struct kobject *kobj, struct attribute *attr,
+				  char *buf)
+{
+	struct ixdp_core_stats cs;
+	struct ixdp_stack_stats ss;
+
+	if (!rtnl_trylock())
+		return restart_syscall();
+	ixdp_dev_stats(to_ixdp_dev(kobj->parent), &cs, &ss);
+	rtnl_unlock();
+	return ixdp_stat_emit(buf, to_stat_attr(attr)->idx, &cs, &ss);
+}
+
+static ssize_t ixdp_core_stat_show(struct kobject *kobj, struct attribute *attr,
+				   char *buf)
+{
+	struct ixdp_core *core;
+	ssize_t ret = -ENODEV;
+
+	if (!rtnl_trylock())
+		return restart_syscall();
+	core = ixdp_core_of(kobj);
+	if (core)
+		ret = ixdp_stat_emit(buf, to_stat_attr(attr)->idx, &core->stats,
+				     &core->stack.stats);
+	rtnl_unlock();
+	return ret;
+}
+
+static ssize_t ixdp_queue_stat_show(struct kobject *kobj,
+				    struct attribute *attr, char *buf)
+{
+	const struct ixdp_stat *st;
+	struct ixdp_queue *q;
+	ssize_t ret = -ENODEV;
+
+	if (!rtnl_trylock())
+		return restart_syscall();
+	q = ixdp_queue_of(kobj);
+	if (q) {
+		st = &ixdp_queue_stats_tbl[to_stat_attr(attr)->idx];
+		ret = sysfs_emit(buf, "%llu\n",
+				 ixdp_stat_read(st, NULL, NULL, &q->stats));
+	}
+	rtnl_unlock();
+	return ret;
+}
+
+static const struct sysfs_ops ixdp_dev_stat_ops = {
+	.show	= ixdp_dev_stat_show,
+};
+
+static const struct sysfs_ops ixdp_core_stat_ops = {
+	.show	= ixdp_core_stat_show,
+};
+
+static const struct sysfs_ops ixdp_queue_stat_ops = {
+	.show	= ixdp_queue_stat_show,
+};
+
+static const struct attribute_group ixdp_core_group = {
+	.attrs	= ixdp_core_attrs,
+};
+
+static const struct attribute_group *ixdp_core_groups[] = {
+	&ixdp_core_group,
+	NULL,
+};
+
+static const struct attribute_group ixdp_queue_group = {
+	.attrs	= ixdp_queue_attrs,
+};
+
+static const struct attribute_group *ixdp_queue_groups[] = {
+	&ixdp_queue_group,
+	NULL,
+};
+
+static void ixdp_stat_kobj_release(struct kobject *kobj)
+{
+	kfree(kobj);
+}
+
+/* The device-wide stats/ and the per-core directories list the same files. */
+static const struct kobj_type ixdp_dev_stat_ktype = {
+	.release	= ixdp_stat_kobj_release,
+	.sysfs_ops	= &ixdp_dev_stat_ops,
+	.default_groups	= ixdp_core_groups,
+};
+
+static const struct kobj_type ixdp_core_ktype = {
+	.release	= ixdp_stat_kobj_release,
+	.sysfs_ops	= &ixdp_core_stat_ops,
+	.default_groups	= ixdp_core_groups,
+};
+
+static const struct kobj_type ixdp_queue_ktype = {
+	.release	= ixdp_stat_kobj_release,
+	.sysfs_ops	= &ixdp_queue_stat_ops,
+	.default_groups	= ixdp_queue_groups,
+};
+
+static struct kobject *ixdp_stat_kobj(const struct kobj_type *type,
+				      struct kobject *parent, const char *name,
+				      unsigned int n)
+{
+	struct kobject *kobj = kzalloc(sizeof(*kobj), GFP_KERNEL);
+
+	if (!kobj)
+		return NULL;
+	if (kobject_init_and_add(kobj, type, parent, name, n)) {
+		kobject_put(kobj);
+		return NULL;
+	}
+	return kobj;
+}
+
+/**
+ * ixdp_stats_dir_add() - make /sys/class/net/<dev>/ixdp/stats
+ * @idev: a device whose ixdp directory was just made
+ *
+ * Return: the directory's kobject, or NULL.
+ */
+struct kobject *ixdp_stats_dir_add(struct ixdp_dev *idev)
+{
+	return ixdp_stat_kobj(&ixdp_dev_stat_ktype, &idev->kobj, "stats", 0);
+}
+
+/**
+ * ixdp_core_sysfs_add() - make the cpu<N> and queue<N> directories
+ * @core: a core being attached
+ *
+ * Return: 0 or -ENOMEM, with nothing made.
+ */
+int ixdp_core_sysfs_add(struct ixdp_core *core)
+{
+	struct kobject *parent = &core->idev->kobj;
+	struct ixdp_queue *q;
+	unsigned int i;
+
+	core->kobj = ixdp_stat_kobj(&ixdp_core_ktype, parent, "cpu%u",
+				    core->cpu);
+	if (!core->kobj)
+		return -ENOMEM;
+	for (i = 0; i < core->nqueues; i++) {
+		q = core->queues[i];
+		q->kobj = ixdp_stat_kobj(&ixdp_queue_ktype, parent, "queue%u",
+					 q->drv.qid);
+		if (!q->kobj) {
+			ixdp_core_sysfs_del(core);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/**
+ * ixdp_core_sysfs_del() - remove what ixdp_core_sysfs_add() made
+ * @core: a core being detached
+ */
+void ixdp_core_sysfs_del(struct ixdp_core *core)
+{
+	unsigned int i;
+
+	for (i = 0; i < core->nqueues; i++) {
+		kobject_put(core->queues[i]->kobj);
+		core->queues[i]->kobj = NULL;
+	}
+	kobject_put(core->kobj);
+	core->kobj = NULL;
+}
+
+static void __init ixdp_stat_attr_init(struct ixdp_stat_attr *a,
+				       struct attribute **list,
+				       const char *name, unsigned int idx)
+{
+	sysfs_attr_init(&a->attr);
+	a->attr.name = name;
+	a->attr.mode = 0444;
+	a->idx = idx;
+	*list = &a->attr;
+}
+
+/**
+ * ixdp_stats_init() - build the attribute lists from the tables
+ */
+void __init ixdp_stats_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < IXDP_NCORE; i++)
+		ixdp_stat_attr_init(&ixdp_core_attr_mem[i], &ixdp_core_attrs[i],
+				    ixdp_core_stats_tbl[i].name, i);
+	ixdp_stat_attr_init(&ixdp_core_attr_mem[i], &ixdp_core_attrs[i],
+			    "drops", i);
+	for (i = 0; i < IXDP_NQUEUE; i++)
+		ixdp_stat_attr_init(&ixdp_queue_attr_mem[i],
+				    &ixdp_queue_attrs[i],
+				    ixdp_queue_stats_tbl[i].name, i);
+}
