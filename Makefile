@@ -10,6 +10,7 @@
 #   make vm [CMD=..] boot a kernel (KERNEL=perf|debug) and run CMD or a shell
 #   make host-test   the host harness (tools/testing/ix) only
 #   make fuzz        fuzz the RX path for FUZZ_SECONDS (600) seconds
+#   make bench       instructions per request-response through the stack
 #   make kernel-debug the debug kernel only
 #   make clean       remove build outputs but keep the unpacked tree
 #   make distclean   remove build/ entirely
@@ -29,7 +30,7 @@ CFG_debug  := kernel/configs/ixdp.config kernel/configs/ixdp-debug.config
 KMAKE = $(MAKE) -C $(SRC) O=$(KOUT_$(1)) -j$(NPROC)
 
 .PHONY: all help deps prepare kernel-perf kernel-debug run check lint vm \
-	vm-build host-test fuzz selftests initramfs clean distclean
+	vm-build host-test fuzz bench selftests initramfs clean distclean
 
 all: kernel-perf
 
@@ -78,6 +79,9 @@ FUZZ_SECONDS ?= 600
 fuzz: prepare
 	+@$(MAKE) -s -C $(SRC)/tools/testing/ix O=$(BUILD)/host-test fuzz-run \
 		FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+bench: prepare
+	+@$(MAKE) -s -C $(SRC)/tools/testing/ix O=$(BUILD)/host-test bench
 
 lint: prepare
 	+@$(S)/lint.sh

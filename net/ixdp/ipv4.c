@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ixdp IPv4: input validation and dispatch, output and routing, and,
- * until TCP arrives, the answer of a closed port to TCP segments.
+ * ixdp IPv4: input validation and dispatch, output and routing, and
+ * the answer of a closed port to TCP segments.
  *
  * A host without reassembly: fragments are dropped, options are
  * accepted and ignored, and only datagrams to our own unicast address are
@@ -16,6 +16,7 @@
 #include <net/checksum.h>
 
 #include "stack.h"
+#include "tcp.h"
 
 #define IXDP_IP_DF		0x4000
 #define IXDP_IP_MF		0x2000
@@ -106,8 +107,8 @@ void ixdp_ip_rx(struct ixdp_stack *s, struct ixdp_buf *b)
 		ixdp_udp_rx(s, b, iph);
 		break;
 	case IPPROTO_TCP:
-		/* No TCP yet: every segment is to a closed port. */
-		ixdp_tcp_rx_closed(s, b, iph);
+		/* Closed ports end in ixdp_tcp_rx_closed(). */
+		ixdp_tcp_rx(s, b, iph);
 		break;
 	default:
 		ixdp_stack_drop(s, NULL, IXDP_DROP_IP_PROTO);

@@ -23,6 +23,14 @@
 #include "timer.h"
 
 struct ixdp_stack;
+struct ixdp_tcp;
+
+/* Buffer flags of checksum offload (IXDP_BUF_FREE is 0x1, in buf.h). */
+#define IXDP_BUF_CSUM_OK	0x2	/* RX: the device verified L4 */
+#define IXDP_BUF_CSUM_PARTIAL	0x4	/* TX: the device completes L4 */
+
+#define IXDP_OFFLOAD_RX_CSUM	0x1	/* device marks IXDP_BUF_CSUM_OK */
+#define IXDP_OFFLOAD_TX_CSUM	0x2	/* device takes IXDP_BUF_CSUM_PARTIAL */
 
 /**
  * struct ixdp_stack_ops - what the stack needs from its device
@@ -44,6 +52,10 @@ struct ixdp_stack_ops {
  * @prefix_len: length of the subnet prefix, 0 to 32
  * @mtu: largest IPv4 datagram sent; 0 means ETH_DATA_LEN
  * @hz: ticks per second of the time given to ixdp_stack_advance()
+ * @offload: IXDP_OFFLOAD_* the device does.  With IXDP_OFFLOAD_TX_CSUM a
+ *	TCP segment leaves flagged IXDP_BUF_CSUM_PARTIAL, its checksum
+ *	field holding the pseudo-header sum: the device sums the segment
+ *	into it from the start of the TCP header.
  */
 struct ixdp_stack_config {
 	u8	mac[ETH_ALEN];
@@ -52,6 +64,7 @@ struct ixdp_stack_config {
 	u8	prefix_len;
 	u16	mtu;
 	u32	hz;
+	u32	offload;
 };
 
 /**
@@ -239,6 +252,7 @@ struct ixdp_udp_bind {
  * @arp: the neighbour table
  * @nudp: number of bound UDP ports
  * @udp: bound UDP ports, hashed by port with linear probing
+ * @tcp: TCP state, from ixdp_tcp_init(); NULL: every port is closed
  * @stats: counters
  */
 struct ixdp_stack {
@@ -252,6 +266,7 @@ struct ixdp_stack {
 	struct ixdp_arp_table		arp;
 	unsigned int			nudp;
 	struct ixdp_udp_bind		udp[IXDP_UDP_SLOTS];
+	struct ixdp_tcp			*tcp;
 	struct ixdp_stack_stats		stats;
 };
 

@@ -5,12 +5,18 @@
  *
  * Input: a config byte, then records.  Config bit 0 binds a UDP echo
  * server on port 7, bit 1 shrinks the pool to 6 buffers, bit 2 drops the
- * gateway, bit 3 makes the subnet a /31.  A record is a type byte, then:
+ * gateway, bit 3 makes the subnet a /31, bit 4 starts TCP with a
+ * listener on port 80 (it accepts and echoes), bit 5 (with bit 4) also
+ * opens a connection to 198.18.0.3:80 and establishes it before the
+ * records (a SYN-ACK answering the SYN sent).  A record is a type byte,
+ * then:
  *   0: frame: 2-byte length, then that many bytes (or what is left)
  *   1: advance the clock by a 2-byte number of ticks
  *   2: UDP send: 1-byte host of the destination in 198.18.0.0/24 (0:
  *      off the subnet), 2-byte payload length
  *   3: gratuitous ARP
+ *   4: TCP command on the last connection: 1-byte op (send, close,
+ *      abort, recv_done, connect) and 2-byte argument
  * Every frame sent must be well formed (checked in xmit), and after
  * teardown every buffer must be back in the pool exactly once.
  */
@@ -20,11 +26,18 @@
 #include <string.h>
 
 #include "stack.h"
+#include "tcp.h"
 
 #define FUZZ_BUFS	64
 
 static const uint8_t fuzz_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x02 };
+static const uint8_t peer_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x03 };
 static uint8_t *mem;
+static struct ixdp_tcp *tcp;
+static uint8_t txdata[65536];
+static uint32_t last_seq;	/* of the last TCP segment sent */
+static uint16_t last_sport;
+static u32 conn;		/* handle of the last connection */
 
 static uint16_t rd16(const uint8_t *p)
 {
@@ -79,6 +92,11 @@ static void check_frame(struct ixdp_stack *s, const uint8_t *f,
 	}
 	if (f[12] != 0x08 || f[13] != 0x00 || ip[0] != 0x45)
 		__builtin_trap();
+	if (ip[9] == 6 && len >= ETH_HLEN + 40) {
+		last_sport = ip[20] << 8 | ip[21];
+		last_seq = (uint32_t)ip[24] << 24 | ip[25] << 16 |
+			   ip[26] << 8 | ip[27];
+	}
 	tot = ip[2] << 8 | ip[3];
 	if (tot != len - ETH_HLEN || tot > s->cfg.mtu ||
 	    sum16(ip, 20, 0) != 0xffff || !ip[8] ||
@@ -105,6 +123,134 @@ static void echo_rx(struct ixdp_stack *s, void *cookie, struct ixdp_buf *b,
 	ixdp_udp_send(s, b, cpu_to_be16(7), saddr, sport);
 }
 
+static void tcp_knock(struct ixdp_stack *s, void *lcookie, u32 h,
+		      __be32 raddr, __be16 rport)
+{
+	conn = h;
+	ixdp_tcp_accept(s, h, NULL);
+}
+
+static void tcp_recv(struct ixdp_stack *s, void *cookie, u32 h,
+		     struct ixdp_buf *b)
+{
+	struct ixdp_iov iov = { txdata, 0 };
+
+	if (!b)
+		return;
+	iov.len = b->len;
+	ixdp_tcp_sendv(s, h, &iov, 1);
+	ixdp_tcp_recv_done(s, h, b->len);
+	ixdp_buf_put(b);
+}
+
+static void tcp_connected(struct ixdp_stack *s, void *cookie, u32 h,
+			  int status)
+{
+}
+
+static const struct ixdp_tcp_ops fuzz_tcp_ops = {
+	.knock = tcp_knock,
+	.connected = tcp_connected,
+	.recv = tcp_recv,
+};
+
+static uint16_t csum_tcp(const uint8_t *ip, unsigned int len)
+{
+	uint32_t ps = 6 + len;
+	unsigned int i;
+
+	for (i = 12; i < 20; i += 2)
+		ps += ip[i] << 8 | ip[i + 1];
+	return ~sum16(ip + 20, len, ps);
+}
+
+static void fuzz_frame(struct ixdp_stack *s, const uint8_t *d, size_t n);
+
+/* Answer the SYN just sent with a SYN-ACK from 198.18.0.3:80. */
+static void fuzz_synack(struct ixdp_stack *s)
+{
+	uint8_t f[ETH_HLEN + 40] = { 0 }, *ip = f + ETH_HLEN, *th = ip + 20;
+	uint32_t ack = last_seq + 1;
+	uint16_t c;
+
+	memcpy(f, fuzz_mac, ETH_ALEN);
+	memcpy(f + 6, peer_mac, ETH_ALEN);
+	f[12] = 0x08;
+	ip[0] = 0x45;
+	ip[3] = 40;
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, (uint8_t[]){ 198, 18, 0, 3, 198, 18, 0, 2 }, 8);
+	c = ~sum16(ip, 20, 0);
+	ip[10] = c >> 8;
+	ip[11] = c;
+	th[1] = 80;
+	th[2] = last_sport >> 8;
+	th[3] = last_sport;
+	th[4] = 0x10;
+	memcpy(th + 8, (uint8_t[]){ ack >> 24, ack >> 16, ack >> 8, ack }, 4);
+	th[12] = 5 << 4;
+	th[13] = 0x12;
+	th[14] = 0xff;
+	th[15] = 0xff;
+	c = csum_tcp(ip, 20);
+	th[16] = c >> 8;
+	th[17] = c;
+	fuzz_frame(s, f, sizeof(f));
+}
+
+static void fuzz_tcp_setup(struct ixdp_stack *s, uint8_t conf)
+{
+	struct ixdp_tcp_config cfg = { .iss_secret = 1 };
+	uint8_t arp[ETH_HLEN + 28] = { 0 };
+
+	if (!tcp)
+		tcp = malloc(sizeof(*tcp));
+	if (ixdp_tcp_init(s, tcp, &cfg, &fuzz_tcp_ops))
+		__builtin_trap();
+	ixdp_tcp_listen(s, cpu_to_be16(80), 4, NULL);
+	conn = 0;
+	if (!(conf & 32))
+		return;
+	/* Learn the peer's MAC from an ARP reply, then connect. */
+	memcpy(arp, fuzz_mac, ETH_ALEN);
+	memcpy(arp + 6, peer_mac, ETH_ALEN);
+	memcpy(arp + 12, (uint8_t[]){ 8, 6, 0, 1, 8, 0, 6, 4, 0, 2 }, 10);
+	memcpy(arp + 22, peer_mac, ETH_ALEN);
+	memcpy(arp + 28, (uint8_t[]){ 198, 18, 0, 3 }, 4);
+	memcpy(arp + 32, fuzz_mac, ETH_ALEN);
+	memcpy(arp + 38, (uint8_t[]){ 198, 18, 0, 2 }, 4);
+	fuzz_frame(s, arp, sizeof(arp));
+	if (ixdp_tcp_connect(s, cpu_to_be32(0xc6120003), cpu_to_be16(80),
+			     NULL, &conn))
+		return;
+	fuzz_synack(s);
+}
+
+static void fuzz_tcp_cmd(struct ixdp_stack *s, uint8_t op, uint16_t arg)
+{
+	struct ixdp_iov iov = { txdata, arg };
+
+	switch (op % 5) {
+	case 0:
+		ixdp_tcp_sendv(s, conn, &iov, 1);
+		break;
+	case 1:
+		ixdp_tcp_close(s, conn);
+		break;
+	case 2:
+		ixdp_tcp_abort(s, conn);
+		break;
+	case 3:
+		ixdp_tcp_recv_done(s, conn, arg);
+		break;
+	case 4:
+		ixdp_tcp_connect(s, cpu_to_be32(0xc6120000 | (arg & 0xff)),
+				 cpu_to_be16(arg >> 8 | 1), NULL, &conn);
+		break;
+	}
+}
+
 static void fuzz_setup(struct ixdp_stack *s, struct ixdp_pool *p,
 		       uint8_t conf)
 {
@@ -129,6 +275,8 @@ static void fuzz_setup(struct ixdp_stack *s, struct ixdp_pool *p,
 		__builtin_trap();
 	if (conf & 1)
 		ixdp_udp_bind(s, cpu_to_be16(7), echo_rx, NULL);
+	if (conf & 16)
+		fuzz_tcp_setup(s, conf);
 }
 
 static void fuzz_frame(struct ixdp_stack *s, const uint8_t *d, size_t n)
@@ -170,7 +318,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	fuzz_setup(&s, &p, data[0]);
 	while (i < size) {
-		uint8_t type = data[i++] % 4;
+		uint8_t type = data[i++] % 5;
 
 		if (type == 0 && i + 2 <= size) {
 			n = rd16(data + i) % IXDP_BUF_SIZE;
@@ -188,10 +336,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			i += 3;
 		} else if (type == 3) {
 			ixdp_arp_announce(&s);
+		} else if (type == 4 && i + 3 <= size) {
+			if (s.tcp)
+				fuzz_tcp_cmd(&s, data[i], rd16(data + i + 1));
+			i += 3;
 		} else {
 			break;
 		}
 	}
+	ixdp_tcp_teardown(&s);
 	ixdp_stack_teardown(&s);
 	if (p.avail != p.total || p.bad_put)
 		__builtin_trap();

@@ -47,11 +47,19 @@ def udp(sport, dport, data):
     return ip(17, u[:6] + struct.pack('!H', c) + u[8:])
 
 
-def tcp(flags, seq=1000, ack=0, data=b''):
-    t = struct.pack('!HHIIBBHHH', 40000, 80, seq, ack, 0x50, flags, 65535,
-                    0, 0) + data
+def tcp(flags, seq=1000, ack=0, data=b'', sport=40000, dport=80, opts=b''):
+    t = struct.pack('!HHIIBBHHH', sport, dport, seq, ack,
+                    (20 + len(opts)) // 4 << 4, flags, 65535, 0, 0) + opts + data
     c = csum(pseudo(6, len(t)) + t)
     return ip(6, t[:16] + struct.pack('!H', c) + t[18:])
+
+
+def tcpcmd(op, arg):
+    return b'\x04' + bytes([op]) + struct.pack('<H', arg)
+
+
+SYN_OPTS = bytes([2, 4, 5, 0xb4, 1, 3, 3, 7, 4, 2, 8, 10]) + b'\0' * 8
+TS = bytes([1, 1, 8, 10]) + b'\0' * 8
 
 
 def echo(data):
@@ -91,6 +99,17 @@ SEEDS = {
     'gateway_small_pool': (b'\x02' + b'\x03' + send(0, 100) + send(0, 100) +
                            advance(30000) + frame(udp(1, 7, b''))),
     'slash31': b'\x09' + frame(ARP_REQ) + frame(udp(5000, 7, b'hey')),
+    # TCP up: a listener on 80; 0x30 also establishes 49153 -> .3:80.
+    'tcp_listen_syn': (b'\x10' + frame(ARP_REP) +
+                       frame(tcp(0x02, opts=SYN_OPTS)) + advance(1000) +
+                       frame(tcp(0x10, 1001, 0, b'late'))),
+    'tcp_est_data': (b'\x30' + frame(tcp(0x18, 1, 0, b'x' * 100, 80, 49153,
+                                           TS)) +
+                     tcpcmd(0, 3000) + advance(300) + tcpcmd(1, 0) +
+                     frame(tcp(0x11, 101, 0, b'', 80, 49153)) +
+                     advance(2000)),
+    'tcp_est_rst': (b'\x30' + frame(tcp(0x04, 1, 0, b'', 80, 49153)) +
+                    tcpcmd(2, 0) + tcpcmd(4, 0x5003)),
 }
 
 out = os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])), 'rx')

@@ -1,0 +1,597 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ixdp TCP (RFC 9293) for the per-core stack.
+ *
+ * One struct ixdp_tcp per dataplane core, preallocated by its owner and
+ * touched by that core only: a fixed table of connection blocks (PCBs)
+ * hashed by 4-tuple, a small listen table, counters.  Nothing is
+ * allocated on the fast path; buffers come from the stack's pool.
+ *
+ * The application drives connections by handle (index and generation:
+ * a stale handle is refused with -ESTALE) and learns what happened
+ * through the const struct ixdp_tcp_ops given to ixdp_tcp_init().
+ * Payload is zero copy both ways: sendv() keeps references to the
+ * caller's memory until the peer acknowledges it, and recv() hands the
+ * application the received buffer itself.
+ *
+ * Ownership: an ixdp_buf given to recv() belongs to the application,
+ * which puts it back with ixdp_buf_put(); the receive window opens only
+ * as the application calls ixdp_tcp_recv_done().
+ */
+#ifndef _NET_IXDP_TCP_H
+#define _NET_IXDP_TCP_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+#include "stack.h"
+
+#define IXDP_TCP_PCBS		512	/* connections per core */
+#define IXDP_TCP_HASH_BITS	10
+#define IXDP_TCP_LISTENERS	16
+#define IXDP_TCP_SQ		64	/* memory references queued per PCB */
+#define IXDP_TCP_OOO_MAX	256	/* buffers held out of order per PCB */
+#define IXDP_TCP_SB_MAX		8	/* SACKed ranges remembered per PCB */
+#define IXDP_TCP_SACK_BLOCKS	4	/* the most an option can carry */
+#define IXDP_TCP_SYN_RETRIES	6
+#define IXDP_TCP_MAX_RETRIES	15
+#define IXDP_TCP_DEFAULT_MSS	536	/* RFC 9293 3.7.1 */
+#define IXDP_TCP_MIN_MSS	88	/* least MSS taken from a peer */
+#define IXDP_TCP_MAX_WSCALE	14	/* RFC 7323 2.3 */
+#define IXDP_TCP_CHALLENGE_LIMIT 1000	/* challenge ACKs a second */
+
+/* A handle: PCB index in the low 16 bits, its generation above. */
+#define IXDP_TCP_HANDLE(idx, gen)	((u32)(gen) << 16 | (idx))
+
+/**
+ * enum ixdp_tcp_state - RFC 9293 connection states
+ * @IXDP_TCP_CLOSED: the PCB is free
+ * @IXDP_TCP_SYN_SENT: active open, SYN sent
+ * @IXDP_TCP_SYN_RCVD: SYN received and answered
+ * @IXDP_TCP_ESTABLISHED: both directions open
+ * @IXDP_TCP_FIN_WAIT_1: we closed; our FIN is not acknowledged
+ * @IXDP_TCP_FIN_WAIT_2: we closed; our FIN is acknowledged
+ * @IXDP_TCP_CLOSE_WAIT: the peer closed
+ * @IXDP_TCP_CLOSING: both closed at once; our FIN is not acknowledged
+ * @IXDP_TCP_LAST_ACK: the peer closed, then we did
+ * @IXDP_TCP_TIME_WAIT: both closed; waiting out old duplicates
+ */
+enum ixdp_tcp_state {
+	IXDP_TCP_CLOSED,
+	IXDP_TCP_SYN_SENT,
+	IXDP_TCP_SYN_RCVD,
+	IXDP_TCP_ESTABLISHED,
+	IXDP_TCP_FIN_WAIT_1,
+	IXDP_TCP_FIN_WAIT_2,
+	IXDP_TCP_CLOSE_WAIT,
+	IXDP_TCP_CLOSING,
+	IXDP_TCP_LAST_ACK,
+	IXDP_TCP_TIME_WAIT,
+};
+
+/* PCB flags */
+#define TCPF_ACK_NOW		BIT(0)	/* send an ACK at the next output */
+#define TCPF_DELACK		BIT(1)	/* an ACK is being delayed */
+#define TCPF_FIN_QUEUED		BIT(2)	/* the application closed */
+#define TCPF_SACK		BIT(3)	/* SACK permitted both ways */
+#define TCPF_TS			BIT(4)	/* timestamps both ways */
+#define TCPF_WS			BIT(5)	/* window scaling both ways */
+#define TCPF_PASSIVE		BIT(6)	/* opened by a listener */
+#define TCPF_ACCEPTED		BIT(7)	/* the application took it */
+#define TCPF_DETACHED		BIT(8)	/* the application's handle is dead */
+#define TCPF_RECOVERY		BIT(9)	/* in fast recovery */
+#define TCPF_TIMING		BIT(10)	/* timing @rtt_seq (no timestamps) */
+#define TCPF_PERSIST		BIT(11)	/* rtx timer is the persist timer */
+#define TCPF_OOO_FIN		BIT(12)	/* a FIN waits at @ooo_fin */
+#define TCPF_ABORT		BIT(13)	/* abort requested during input */
+#define TCPF_FIN_RCVD		BIT(14)	/* the peer's FIN was taken */
+#define TCPF_KNOCKED		BIT(15)	/* knock() was called */
+
+/**
+ * struct ixdp_tcp_sack_block - a range of sequence space [@start, @end)
+ * @start: its first sequence number
+ * @end: the one after its last
+ */
+struct ixdp_tcp_sack_block {
+	u32	start;
+	u32	end;
+};
+
+#define TCPOPT_F_MSS		BIT(0)
+#define TCPOPT_F_WS		BIT(1)
+#define TCPOPT_F_TS		BIT(2)
+#define TCPOPT_F_SACK_OK	BIT(3)
+#define TCPOPT_F_SACK		BIT(4)
+
+/**
+ * struct ixdp_tcp_opts - the options of a segment, parsed or to build
+ * @flags: TCPOPT_F_* present
+ * @mss: maximum segment size
+ * @wscale: window shift, at most IXDP_TCP_MAX_WSCALE
+ * @nsack: SACK blocks in @sack
+ * @tsval: timestamp value
+ * @tsecr: timestamp echo reply
+ * @sack: SACK blocks, in the order of the option
+ */
+struct ixdp_tcp_opts {
+	u8				flags;
+	u16				mss;
+	u8				wscale;
+	u8				nsack;
+	u32				tsval;
+	u32				tsecr;
+	struct ixdp_tcp_sack_block	sack[IXDP_TCP_SACK_BLOCKS];
+};
+
+/* Longest option list: 40 bytes (RFC 9293 3.1). */
+#define IXDP_TCP_OPT_MAX	40
+
+/**
+ * struct ixdp_tcp_sref - a reference to application memory queued to send
+ * @base: its first byte
+ * @len: its length
+ */
+struct ixdp_tcp_sref {
+	const u8	*base;
+	u32		len;
+};
+
+/**
+ * struct ixdp_iov - one piece of a send vector
+ * @base: the application's memory; it must stay valid and unchanged
+ *	until sent() reports it acknowledged
+ * @len: its length
+ */
+struct ixdp_iov {
+	const void	*base;
+	u32		len;
+};
+
+/**
+ * struct ixdp_tcp_pcb - one connection
+ * @node: link in its hash bucket, or in the free list
+ * @rtx_timer: retransmission, persist, SYN retry and TIME_WAIT timer
+ * @ack_timer: delayed ACK timer
+ * @stack: the stack it belongs to
+ * @cookie: the application's, given to events
+ * @raddr: remote address
+ * @rport: remote port
+ * @lport: local port
+ * @idx: index in the table
+ * @gen: generation; bumped when freed
+ * @state: enum ixdp_tcp_state
+ * @listener: index of the listener that made it (passive opens)
+ * @snd_wscale: shift of the peer's windows
+ * @rcv_wscale: shift of our windows
+ * @backoff: RTO doublings since the last new acknowledgment
+ * @nrtx: consecutive timeouts
+ * @flags: TCPF_*
+ * @mss: payload bytes per segment, options excluded
+ * @iss: initial send sequence
+ * @snd_una: oldest unacknowledged sequence number
+ * @snd_nxt: next sequence number to send
+ * @snd_max: highest sequence number sent, plus one
+ * @snd_wnd: the peer's window, in bytes
+ * @max_snd_wnd: the largest it has been
+ * @snd_wl1: sequence number of the segment that last updated @snd_wnd
+ * @snd_wl2: acknowledgment number of that segment
+ * @sq_bytes: bytes queued from @snd_una on (SYN and FIN excluded)
+ * @sq_head: first reference in @sq
+ * @sq_n: references in @sq
+ * @sq_off: bytes of @sq[@sq_head] already acknowledged
+ * @cwnd: congestion window, bytes
+ * @ssthresh: slow start threshold
+ * @recover: RFC 6582 recover: @snd_max when recovery began
+ * @ca_acked: bytes acknowledged toward the next congestion avoidance step
+ * @dupacks: consecutive duplicate ACKs
+ * @rtx_next: next hole to fill from the SACK scoreboard
+ * @rtx_mark: @snd_max when @snd_una was last retransmitted in recovery
+ * @srtt_x8: smoothed RTT, eighths of a tick; 0 before the first sample
+ * @rttvar_x8: RTT variation, eighths of a tick
+ * @rto: retransmission timeout, ticks, before backoff
+ * @rtt_seq: the segment being timed, without timestamps
+ * @rtt_start: when it was sent
+ * @ts_recent: RFC 7323 TS.Recent
+ * @last_ack_sent: RFC 7323 Last.ACK.sent
+ * @irs: initial receive sequence
+ * @rcv_nxt: next sequence number expected
+ * @rcv_adv: right edge of the window advertised
+ * @rcv_unread: bytes handed to recv() and not yet recv_done()
+ * @ooo_fin: sequence number of a FIN received out of order
+ * @ooo_last: start of the latest out-of-order segment (first SACK block)
+ * @ooo_n: buffers in @ooo
+ * @delack_segs: full segments received since the last ACK
+ * @nsb: ranges in @sb
+ * @ooo: out-of-order segments, sorted and disjoint, linked by ->next
+ * @sb: SACK scoreboard: ranges above @snd_una the peer holds, sorted
+ * @sq: queued application memory, a ring
+ */
+struct ixdp_tcp_pcb {
+	struct hlist_node		node;
+	struct ixdp_timer		rtx_timer;
+	struct ixdp_timer		ack_timer;
+	struct ixdp_stack		*stack;
+	void				*cookie;
+	__be32				raddr;
+	__be16				rport;
+	__be16				lport;
+	u16				idx;
+	u16				gen;
+	u8				state;
+	u8				listener;
+	u8				snd_wscale;
+	u8				rcv_wscale;
+	u8				backoff;
+	u8				nrtx;
+	u32				flags;
+	u32				mss;
+	/* send */
+	u32				iss;
+	u32				snd_una;
+	u32				snd_nxt;
+	u32				snd_max;
+	u32				snd_wnd;
+	u32				max_snd_wnd;
+	u32				snd_wl1;
+	u32				snd_wl2;
+	u32				sq_bytes;
+	u16				sq_head;
+	u16				sq_n;
+	u32				sq_off;
+	/* congestion */
+	u32				cwnd;
+	u32				ssthresh;
+	u32				recover;
+	u32				ca_acked;
+	u32				dupacks;
+	u32				rtx_next;
+	u32				rtx_mark;
+	/* round trip */
+	u32				srtt_x8;
+	u32				rttvar_x8;
+	u32				rto;
+	u32				rtt_seq;
+	u64				rtt_start;
+	u32				ts_recent;
+	u32				last_ack_sent;
+	/* receive */
+	u32				irs;
+	u32				rcv_nxt;
+	u32				rcv_adv;
+	u32				rcv_unread;
+	u32				ooo_fin;
+	u32				ooo_last;
+	u16				ooo_n;
+	u8				delack_segs;
+	u8				nsb;
+	struct ixdp_buf			*ooo;
+	struct ixdp_tcp_sack_block	sb[IXDP_TCP_SB_MAX];
+	struct ixdp_tcp_sref		sq[IXDP_TCP_SQ];
+};
+
+/**
+ * struct ixdp_tcp_listener - a listening port
+ * @port: the port; 0 if the slot is free
+ * @backlog: connections it may hold not yet accepted
+ * @pending: connections it holds not yet accepted (SYN_RCVD included)
+ * @refused: SYNs refused because @pending reached @backlog or the PCB
+ *	table was full
+ * @cookie: given to knock()
+ */
+struct ixdp_tcp_listener {
+	__be16		port;
+	u16		backlog;
+	u16		pending;
+	u64		refused;
+	void		*cookie;
+};
+
+/**
+ * struct ixdp_tcp_ops - events of TCP to the application
+ * @knock: a connection to a listener is established; answer with
+ *	ixdp_tcp_accept() or ixdp_tcp_reject() (now or later)
+ * @connected: an active open ended; @status 0 or -ECONNREFUSED,
+ *	-ETIMEDOUT, -ECONNRESET.  On error the handle is dead.
+ * @recv: in-order payload: @b's data; the application owns @b and puts it
+ *	back.  @b NULL: the peer closed its direction (FIN).
+ * @sent: @acked more bytes are acknowledged, so the memory holding them
+ *	may be reused; @space bytes may now be queued by ixdp_tcp_sendv()
+ * @dead: the connection is gone and its handle stale: @reason 0 (closed
+ *	both ways), -ECONNRESET, -ETIMEDOUT.  Not called after
+ *	ixdp_tcp_abort() or ixdp_tcp_reject().
+ *
+ * Events may issue commands, which take effect when the event returns.
+ */
+struct ixdp_tcp_ops {
+	void	(*knock)(struct ixdp_stack *s, void *lcookie, u32 handle,
+			 __be32 raddr, __be16 rport);
+	void	(*connected)(struct ixdp_stack *s, void *cookie, u32 handle,
+			     int status);
+	void	(*recv)(struct ixdp_stack *s, void *cookie, u32 handle,
+			struct ixdp_buf *b);
+	void	(*sent)(struct ixdp_stack *s, void *cookie, u32 handle,
+			u32 acked, u32 space);
+	void	(*dead)(struct ixdp_stack *s, void *cookie, u32 handle,
+			int reason);
+};
+
+#define IXDP_TCP_NO_SACK	BIT(0)
+#define IXDP_TCP_NO_TS		BIT(1)
+#define IXDP_TCP_NO_WS		BIT(2)
+
+/**
+ * struct ixdp_tcp_config - TCP settings of a core; 0 picks the default
+ * @rcv_buf: receive window per connection, bytes (64 KiB)
+ * @snd_buf: bytes queued to send per connection (256 KiB)
+ * @rto_min: least RTO, ticks (hz: RFC 6298 2.4)
+ * @rto_max: largest RTO, ticks (60 * hz)
+ * @rto_init: RTO before the first sample, ticks (hz: RFC 6298 2.1)
+ * @delack: longest delay of an ACK, ticks (hz / 25)
+ * @time_wait: TIME_WAIT duration, 2 * MSL, ticks (60 * hz)
+ * @iss_secret: secret of initial sequence numbers (the kernel passes
+ *	get_random_u32())
+ * @flags: IXDP_TCP_NO_* to leave options out (tests, interop)
+ */
+struct ixdp_tcp_config {
+	u32	rcv_buf;
+	u32	snd_buf;
+	u32	rto_min;
+	u32	rto_max;
+	u32	rto_init;
+	u32	delack;
+	u32	time_wait;
+	u32	iss_secret;
+	u32	flags;
+};
+
+/**
+ * struct ixdp_tcp_stats - TCP counters of a core
+ * @segs_in: segments received to a connection or listener
+ * @segs_out: segments sent
+ * @bad_csum: segments with a bad checksum
+ * @malformed: segments with a bad header or options
+ * @rexmits: segments sent again
+ * @fast_rexmits: fast retransmits on three duplicate ACKs
+ * @partial_acks: NewReno partial acknowledgments
+ * @sack_rexmits: holes filled from the SACK scoreboard
+ * @lost_rexmits: retransmissions of @snd_una found lost again by SACK
+ * @timeouts: retransmission timeouts
+ * @dupacks: duplicate ACKs received
+ * @ooo_queued: segments queued out of order
+ * @ooo_dropped: out-of-order segments dropped (queue full, duplicate)
+ * @probes: zero window probes sent
+ * @delacks: ACKs sent by the delayed ACK timer
+ * @syn_refused: SYNs refused (backlog full or no PCB)
+ * @challenge_acks: RFC 5961 challenge ACKs sent
+ * @resets_in: connections reset by the peer
+ * @resets_out: RST segments sent by connections
+ * @paws_drops: segments failing the RFC 7323 PAWS test
+ * @active: connections opened actively
+ * @passive: connections opened passively
+ * @closed: connections gone, every cause
+ */
+struct ixdp_tcp_stats {
+	u64	segs_in;
+	u64	segs_out;
+	u64	bad_csum;
+	u64	malformed;
+	u64	rexmits;
+	u64	fast_rexmits;
+	u64	partial_acks;
+	u64	sack_rexmits;
+	u64	lost_rexmits;
+	u64	timeouts;
+	u64	dupacks;
+	u64	ooo_queued;
+	u64	ooo_dropped;
+	u64	probes;
+	u64	delacks;
+	u64	syn_refused;
+	u64	challenge_acks;
+	u64	resets_in;
+	u64	resets_out;
+	u64	paws_drops;
+	u64	active;
+	u64	passive;
+	u64	closed;
+};
+
+/**
+ * struct ixdp_tcp - the TCP state of one core
+ * @ops: the application's events
+ * @cfg: settings, defaults filled in
+ * @busy: the PCB whose input or timer is running; commands on it are
+ *	deferred to its end
+ * @nused: PCBs in use
+ * @next_port: next ephemeral port to try
+ * @chal_second: the second @chal_count counts in
+ * @chal_count: challenge ACKs sent in it
+ * @free: PCBs not in use
+ * @hash: PCBs in use, by 4-tuple
+ * @lsn: the listen table
+ * @stats: counters
+ * @pcbs: all PCBs
+ */
+struct ixdp_tcp {
+	const struct ixdp_tcp_ops	*ops;
+	struct ixdp_tcp_config		cfg;
+	struct ixdp_tcp_pcb		*busy;
+	unsigned int			nused;
+	u16				next_port;
+	u64				chal_second;
+	u32				chal_count;
+	struct hlist_head		free;
+	struct hlist_head		hash[1 << IXDP_TCP_HASH_BITS];
+	struct ixdp_tcp_listener	lsn[IXDP_TCP_LISTENERS];
+	struct ixdp_tcp_stats		stats;
+	struct ixdp_tcp_pcb		pcbs[IXDP_TCP_PCBS];
+};
+
+/**
+ * struct ixdp_tcp_seg - a received segment, its header parsed
+ * @b: the buffer; data is the payload once parsed
+ * @seq: sequence number
+ * @ack: acknowledgment number
+ * @len: payload bytes
+ * @wnd: window field, unscaled
+ * @flags: TCP flags byte (FIN 0x01 ... ACK 0x10)
+ * @opt: its options
+ */
+struct ixdp_tcp_seg {
+	struct ixdp_buf		*b;
+	u32			seq;
+	u32			ack;
+	u32			len;
+	u16			wnd;
+	u8			flags;
+	struct ixdp_tcp_opts	opt;
+};
+
+#define TCPHDR_FIN	0x01
+#define TCPHDR_SYN	0x02
+#define TCPHDR_RST	0x04
+#define TCPHDR_PSH	0x08
+#define TCPHDR_ACK	0x10
+
+/* Wrap-safe comparison of sequence numbers (RFC 9293 3.4). */
+static inline bool tcp_seq_before(u32 a, u32 b)
+{
+	return (s32)(a - b) < 0;
+}
+
+static inline bool tcp_seq_after(u32 a, u32 b)
+{
+	return tcp_seq_before(b, a);
+}
+
+static inline bool tcp_seq_leq(u32 a, u32 b)
+{
+	return !tcp_seq_after(a, b);
+}
+
+static inline bool tcp_seq_geq(u32 a, u32 b)
+{
+	return !tcp_seq_before(a, b);
+}
+
+/* Whether @lo <= @x < @hi in sequence space. */
+static inline bool tcp_seq_in(u32 x, u32 lo, u32 hi)
+{
+	return x - lo < hi - lo;
+}
+
+static inline u32 tcp_seq_max(u32 a, u32 b)
+{
+	return tcp_seq_after(a, b) ? a : b;
+}
+
+static inline u32 tcp_pcb_handle(const struct ixdp_tcp_pcb *pcb)
+{
+	return IXDP_TCP_HANDLE(pcb->idx, pcb->gen);
+}
+
+static inline u32 tcp_flight(const struct ixdp_tcp_pcb *pcb)
+{
+	return pcb->snd_max - pcb->snd_una;
+}
+
+/* The segment's sequence number kept in a queued buffer's headroom. */
+struct ixdp_tcp_cb {
+	u32	seq;
+};
+
+static inline struct ixdp_tcp_cb *tcp_cb(struct ixdp_buf *b)
+{
+	return (struct ixdp_tcp_cb *)b->room;
+}
+
+/* tcp_api.c: commands of the application */
+int ixdp_tcp_init(struct ixdp_stack *s, struct ixdp_tcp *tcp,
+		  const struct ixdp_tcp_config *cfg,
+		  const struct ixdp_tcp_ops *ops);
+void ixdp_tcp_teardown(struct ixdp_stack *s);
+int ixdp_tcp_listen(struct ixdp_stack *s, __be16 port, u16 backlog,
+		    void *cookie);
+int ixdp_tcp_unlisten(struct ixdp_stack *s, __be16 port);
+int ixdp_tcp_connect(struct ixdp_stack *s, __be32 daddr, __be16 dport,
+		     void *cookie, u32 *handle);
+int ixdp_tcp_accept(struct ixdp_stack *s, u32 handle, void *cookie);
+int ixdp_tcp_reject(struct ixdp_stack *s, u32 handle);
+int ixdp_tcp_sendv(struct ixdp_stack *s, u32 handle,
+		   const struct ixdp_iov *iov, unsigned int n);
+int ixdp_tcp_recv_done(struct ixdp_stack *s, u32 handle, u32 bytes);
+int ixdp_tcp_close(struct ixdp_stack *s, u32 handle);
+int ixdp_tcp_abort(struct ixdp_stack *s, u32 handle);
+void ixdp_tcp_leave(struct ixdp_tcp_pcb *pcb);
+
+/* tcp_pcb.c: the PCB table */
+void ixdp_tcp_pcb_table_init(struct ixdp_tcp *tcp);
+struct ixdp_tcp_pcb *ixdp_tcp_pcb_alloc(struct ixdp_stack *s);
+void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_pcb_hash(struct ixdp_tcp_pcb *pcb);
+struct ixdp_tcp_pcb *ixdp_tcp_pcb_lookup(struct ixdp_stack *s, __be32 raddr,
+					 __be16 rport, __be16 lport);
+struct ixdp_tcp_pcb *ixdp_tcp_pcb_get(struct ixdp_stack *s, u32 handle,
+				      int *err);
+struct ixdp_tcp_listener *ixdp_tcp_listener_find(struct ixdp_stack *s,
+						 __be16 port);
+u32 ixdp_tcp_iss(struct ixdp_stack *s, __be32 raddr, __be16 rport,
+		 __be16 lport);
+void ixdp_tcp_detach(struct ixdp_tcp_pcb *pcb, int reason);
+void ixdp_tcp_drop_pcb(struct ixdp_tcp_pcb *pcb, int reason);
+void ixdp_tcp_to_time_wait(struct ixdp_tcp_pcb *pcb);
+
+/* tcp_opt.c: options */
+int ixdp_tcp_opt_parse(const u8 *p, unsigned int len, bool syn,
+		       struct ixdp_tcp_opts *o);
+unsigned int ixdp_tcp_opt_build(u8 *p, const struct ixdp_tcp_opts *o);
+
+/* tcp_in.c: segment arrival */
+void ixdp_tcp_pcb_options(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
+		 const struct iphdr *iph);
+
+/* tcp_out.c: output */
+void ixdp_tcp_output(struct ixdp_tcp_pcb *pcb);
+int ixdp_tcp_send_syn(struct ixdp_tcp_pcb *pcb);
+int ixdp_tcp_send_ack(struct ixdp_tcp_pcb *pcb);
+int ixdp_tcp_send_rst(struct ixdp_tcp_pcb *pcb);
+int ixdp_tcp_retransmit(struct ixdp_tcp_pcb *pcb, u32 seq);
+int ixdp_tcp_probe(struct ixdp_tcp_pcb *pcb);
+u32 ixdp_tcp_rcv_window(const struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes);
+
+/* tcp_timer.c: round trip and timers */
+void ixdp_tcp_timers_init(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_timers_stop(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_rtt_sample(struct ixdp_tcp_pcb *pcb, u32 rtt);
+u32 ixdp_tcp_rto(const struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_rtx_stop(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_persist_arm(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_delack(struct ixdp_tcp_pcb *pcb);
+
+/* tcp_cc.c: NewReno congestion control */
+void ixdp_tcp_cc_init(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_cc_ack(struct ixdp_tcp_pcb *pcb, u32 ack, u32 acked);
+void ixdp_tcp_cc_dupack(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_cc_timeout(struct ixdp_tcp_pcb *pcb);
+
+/* tcp_sack.c: SACK scoreboard and the blocks we report */
+void ixdp_tcp_sb_update(struct ixdp_tcp_pcb *pcb,
+			const struct ixdp_tcp_opts *o);
+void ixdp_tcp_sb_trim(struct ixdp_tcp_pcb *pcb);
+bool ixdp_tcp_sb_next_hole(const struct ixdp_tcp_pcb *pcb, u32 from,
+			   u32 *start, u32 *end);
+bool ixdp_tcp_sb_sacked(const struct ixdp_tcp_pcb *pcb, u32 seq);
+unsigned int ixdp_tcp_sack_blocks(const struct ixdp_tcp_pcb *pcb,
+				  struct ixdp_tcp_sack_block *blk,
+				  unsigned int max);
+
+/* tcp_ooo.c: out-of-order queue */
+bool ixdp_tcp_ooo_insert(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b,
+			 u32 seq);
+struct ixdp_buf *ixdp_tcp_ooo_pop(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_ooo_purge(struct ixdp_tcp_pcb *pcb);
+
+#endif /* _NET_IXDP_TCP_H */

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp TCP congestion control: slow start and congestion avoidance
+ * (RFC 5681), fast retransmit and NewReno fast recovery (RFC 6582).
+ *
+ * With SACK, each ACK during recovery also fills the next hole the
+ * scoreboard shows below the highest SACKed byte, so several losses of
+ * one window are repaired in about one round trip.  And when the peer
+ * SACKs data sent after the last retransmission of @snd_una while
+ * @snd_una is still missing, that retransmission was lost too: it is
+ * sent again rather than left to the RTO.
+ */
+
+#include <linux/minmax.h>
+
+#include "tcp.h"
+
+/* RFC 5681 3.1: IW = min(4 * SMSS, max(2 * SMSS, 4380)) (RFC 3390). */
+static u32 cc_initial_window(u32 mss)
+{
+	return min_t(u32, 4 * mss, max_t(u32, 2 * mss, 4380));
+}
+
+/**
+ * ixdp_tcp_cc_init() - congestion state of a synchronized connection
+ * @pcb: the PCB, its MSS known
+ */
+void ixdp_tcp_cc_init(struct ixdp_tcp_pcb *pcb)
+{
+	pcb->cwnd = cc_initial_window(pcb->mss);
+	pcb->ssthresh = ~0U;
+	pcb->recover = pcb->iss;
+	pcb->ca_acked = 0;
+	pcb->dupacks = 0;
+	pcb->flags &= ~TCPF_RECOVERY;
+}
+
+/* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
+static u32 cc_half_flight(const struct ixdp_tcp_pcb *pcb)
+{
+	return max_t(u32, tcp_flight(pcb) / 2, 2 * pcb->mss);
+}
+
+static void cc_grow(struct ixdp_tcp_pcb *pcb, u32 acked)
+{
+	if (pcb->cwnd < pcb->ssthresh) {
+		/* Slow start: at most one SMSS per ACK (RFC 5681 3.1). */
+		pcb->cwnd += min(acked, pcb->mss);
+		return;
+	}
+	/* Congestion avoidance: one SMSS per window of bytes acked. */
+	pcb->ca_acked += acked;
+	if (pcb->ca_acked >= pcb->cwnd) {
+		pcb->ca_acked -= pcb->cwnd;
+		pcb->cwnd += pcb->mss;
+	}
+}
+
+/* Retransmit the next hole the scoreboard shows, if any. */
+static void cc_fill_hole(struct ixdp_tcp_pcb *pcb)
+{
+	u32 start, end;
+
+	if (!(pcb->flags & TCPF_SACK) || !pcb->nsb)
+		return;
+	if (tcp_seq_before(pcb->rtx_next, pcb->snd_una))
+		pcb->rtx_next = pcb->snd_una;
+	if (!ixdp_tcp_sb_next_hole(pcb, pcb->rtx_next, &start, &end))
+		return;
+	pcb->stack->tcp->stats.sack_rexmits++;
+	ixdp_tcp_retransmit(pcb, start);
+	pcb->rtx_next = start + min(end - start, pcb->mss);
+}
+
+/**
+ * ixdp_tcp_cc_ack() - an ACK acknowledged new data
+ * @pcb: the PCB, @snd_una already moved to @ack
+ * @ack: the acknowledgment number
+ * @acked: bytes newly acknowledged
+ *
+ * Outside recovery the window grows.  In recovery a partial ACK (below
+ * @recover) retransmits the next unacknowledged segment and deflates the
+ * window by the amount acked, less one SMSS (RFC 6582 3.2 step 5); a
+ * full ACK ends recovery with cwnd = min(ssthresh, FlightSize + SMSS).
+ */
+void ixdp_tcp_cc_ack(struct ixdp_tcp_pcb *pcb, u32 ack, u32 acked)
+{
+	pcb->dupacks = 0;
+	if (!(pcb->flags & TCPF_RECOVERY)) {
+		cc_grow(pcb, acked);
+		return;
+	}
+	if (tcp_seq_geq(ack, pcb->recover)) {
+		pcb->cwnd = min(pcb->ssthresh,
+				max(tcp_flight(pcb), pcb->mss) + pcb->mss);
+		pcb->flags &= ~TCPF_RECOVERY;
+		return;
+	}
+	pcb->stack->tcp->stats.partial_acks++;
+	if (!ixdp_tcp_sb_sacked(pcb, ack)) {
+		ixdp_tcp_retransmit(pcb, ack);
+		pcb->rtx_mark = pcb->snd_max;
+	}
+	if (tcp_seq_before(pcb->rtx_next, ack + pcb->mss))
+		pcb->rtx_next = ack + pcb->mss;
+	pcb->cwnd -= min(pcb->cwnd, acked);
+	if (acked >= pcb->mss)
+		pcb->cwnd += pcb->mss;
+	pcb->cwnd = max(pcb->cwnd, pcb->mss);
+	cc_fill_hole(pcb);
+	ixdp_tcp_rtx_arm(pcb);
+}
+
+/* Send @snd_una again if the peer SACKed data sent after it. */
+static void cc_relost(struct ixdp_tcp_pcb *pcb)
+{
+	if (!pcb->nsb ||
+	    tcp_seq_leq(pcb->sb[pcb->nsb - 1].end, pcb->rtx_mark) ||
+	    ixdp_tcp_sb_sacked(pcb, pcb->snd_una))
+		return;
+	pcb->stack->tcp->stats.lost_rexmits++;
+	ixdp_tcp_retransmit(pcb, pcb->snd_una);
+	pcb->rtx_mark = pcb->snd_max;
+}
+
+static void cc_enter_recovery(struct ixdp_tcp_pcb *pcb)
+{
+	struct ixdp_tcp *tcp = pcb->stack->tcp;
+
+	pcb->ssthresh = cc_half_flight(pcb);
+	pcb->recover = pcb->snd_max;
+	pcb->flags |= TCPF_RECOVERY;
+	pcb->flags &= ~TCPF_TIMING;
+	tcp->stats.fast_rexmits++;
+	ixdp_tcp_retransmit(pcb, pcb->snd_una);
+	pcb->rtx_mark = pcb->snd_max;
+	pcb->rtx_next = pcb->snd_una + pcb->mss;
+	pcb->cwnd = pcb->ssthresh + 3 * pcb->mss;
+	cc_fill_hole(pcb);
+}
+
+/**
+ * ixdp_tcp_cc_dupack() - a duplicate ACK arrived
+ * @pcb: the PCB
+ *
+ * The third enters fast retransmit, unless the ACK does not cover
+ * @recover, the data outstanding at the last loss (RFC 6582 3.2 step 2,
+ * 4.2); later ones inflate the window by
+ * one SMSS each and may fill a SACK hole.
+ */
+void ixdp_tcp_cc_dupack(struct ixdp_tcp_pcb *pcb)
+{
+	pcb->stack->tcp->stats.dupacks++;
+	pcb->dupacks++;
+	if (pcb->flags & TCPF_RECOVERY) {
+		pcb->cwnd += pcb->mss;
+		cc_relost(pcb);
+		cc_fill_hole(pcb);
+		return;
+	}
+	if (pcb->dupacks == 3 && tcp_seq_geq(pcb->snd_una, pcb->recover))
+		cc_enter_recovery(pcb);
+}
+
+/**
+ * ixdp_tcp_cc_timeout() - the retransmission timer fired
+ * @pcb: the PCB
+ *
+ * RFC 5681 (4) and 3.1: ssthresh from the flight, cwnd one segment
+ * (the loss window); recovery ends and @recover moves to @snd_max so
+ * that duplicate ACKs of old data start no fast retransmit (RFC 6582
+ * 4.2).
+ */
+void ixdp_tcp_cc_timeout(struct ixdp_tcp_pcb *pcb)
+{
+	if (!pcb->backoff)
+		pcb->ssthresh = cc_half_flight(pcb);
+	pcb->cwnd = pcb->mss;
+	pcb->ca_acked = 0;
+	pcb->dupacks = 0;
+	pcb->recover = pcb->snd_max;
+	pcb->flags &= ~TCPF_RECOVERY;
+}

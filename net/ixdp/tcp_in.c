@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp TCP segment arrival: RFC 9293 3.10.7 in the order it gives.
+ *
+ * A segment is validated (length, data offset, checksum, options), then
+ * goes to its connection, else to a listener of its port, else to
+ * ixdp_tcp_rx_closed().  The connection's processing checks PAWS
+ * (RFC 7323), sequence acceptability, RST and SYN with the RFC 5961
+ * mitigations, the ACK, the payload and the FIN.  In-order payload goes
+ * to the application in the buffer it arrived in.
+ */
+
+#include <linux/errno.h>
+#include <linux/in.h>
+#include <linux/minmax.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
+
+#include "tcp.h"
+
+/* The application may see the payload of @pcb. */
+static bool in_deliverable(const struct ixdp_tcp_pcb *pcb)
+{
+	if (pcb->flags & TCPF_DETACHED)
+		return false;
+	return !(pcb->flags & TCPF_PASSIVE) || pcb->flags & TCPF_ACCEPTED;
+}
+
+/* Answer @seg, whose header is still in front of its data, with RST. */
+static void in_reset_seg(struct ixdp_stack *s, struct ixdp_tcp_seg *seg,
+			 const struct iphdr *iph, unsigned int hlen)
+{
+	ixdp_buf_push(seg->b, hlen);
+	ixdp_tcp_rx_closed(s, seg->b, iph);
+	seg->b = NULL;
+}
+
+static void in_challenge_ack(struct ixdp_tcp_pcb *pcb)
+{
+	struct ixdp_stack *s = pcb->stack;
+	struct ixdp_tcp *tcp = s->tcp;
+	u64 second = s->now / s->cfg.hz;
+
+	if (second != tcp->chal_second) {
+		tcp->chal_second = second;
+		tcp->chal_count = 0;
+	}
+	if (tcp->chal_count >= IXDP_TCP_CHALLENGE_LIMIT)
+		return;
+	tcp->chal_count++;
+	tcp->stats.challenge_acks++;
+	ixdp_tcp_send_ack(pcb);
+}
+
+static u32 in_mss(const struct ixdp_stack *s, const struct ixdp_tcp_opts *o,
+		  bool ts)
+{
+	u32 mss = s->cfg.mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+
+	if (o->flags & TCPOPT_F_MSS)
+		mss = min_t(u32, mss, o->mss);
+	else
+		mss = min_t(u32, mss, IXDP_TCP_DEFAULT_MSS);
+	/* A peer asking for less gets IXDP_TCP_MIN_MSS (as Linux does). */
+	mss = max_t(u32, mss, IXDP_TCP_MIN_MSS);
+	return ts ? mss - 12 : mss;
+}
+
+/* Settle the options of the connection from the peer's SYN. */
+static void in_syn_opts(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
+{
+	const struct ixdp_tcp_opts *o = &seg->opt;
+
+	if (!(o->flags & TCPOPT_F_WS)) {
+		pcb->flags &= ~TCPF_WS;
+		pcb->rcv_wscale = 0;
+	}
+	pcb->snd_wscale = pcb->flags & TCPF_WS ? o->wscale : 0;
+	if (!(o->flags & TCPOPT_F_SACK_OK))
+		pcb->flags &= ~TCPF_SACK;
+	if (!(o->flags & TCPOPT_F_TS))
+		pcb->flags &= ~TCPF_TS;
+	else
+		pcb->ts_recent = o->tsval;
+	pcb->mss = in_mss(pcb->stack, o, pcb->flags & TCPF_TS);
+	pcb->irs = seg->seq;
+	pcb->rcv_nxt = seg->seq + 1;
+	pcb->rcv_adv = pcb->rcv_nxt;
+	pcb->snd_wnd = seg->wnd;
+	pcb->max_snd_wnd = seg->wnd;
+	pcb->snd_wl1 = seg->seq;
+	pcb->snd_wl2 = seg->ack;
+}
+
+/* Window shift for a receive buffer (RFC 7323 2.2). */
+static u8 in_wscale(u32 buf)
+{
+	u8 shift = 0;
+
+	while (shift < IXDP_TCP_MAX_WSCALE && buf >> shift > 0xffff)
+		shift++;
+	return shift;
+}
+
+/**
+ * ixdp_tcp_pcb_options() - the options a new connection offers
+ * @pcb: the PCB
+ */
+void ixdp_tcp_pcb_options(struct ixdp_tcp_pcb *pcb)
+{
+	const struct ixdp_tcp_config *cfg = &pcb->stack->tcp->cfg;
+
+	if (!(cfg->flags & IXDP_TCP_NO_WS)) {
+		pcb->flags |= TCPF_WS;
+		pcb->rcv_wscale = in_wscale(cfg->rcv_buf);
+	}
+	if (!(cfg->flags & IXDP_TCP_NO_SACK))
+		pcb->flags |= TCPF_SACK;
+	if (!(cfg->flags & IXDP_TCP_NO_TS))
+		pcb->flags |= TCPF_TS;
+}
+
+/* A SYN to a listener: make a PCB in SYN_RCVD and answer SYN-ACK. */
+static void in_listen_syn(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
+			  struct ixdp_tcp_seg *seg, __be32 saddr,
+			  const struct tcphdr *th)
+{
+	struct ixdp_tcp *tcp = s->tcp;
+	struct ixdp_tcp_pcb *pcb = NULL;
+
+	if (l->pending < l->backlog)
+		pcb = ixdp_tcp_pcb_alloc(s);
+	if (!pcb) {
+		l->refused++;
+		tcp->stats.syn_refused++;
+		return;
+	}
+	pcb->raddr = saddr;
+	pcb->rport = th->source;
+	pcb->lport = th->dest;
+	pcb->state = IXDP_TCP_SYN_RCVD;
+	pcb->listener = l - tcp->lsn;
+	pcb->flags |= TCPF_PASSIVE;
+	ixdp_tcp_pcb_options(pcb);
+	in_syn_opts(pcb, seg);
+	pcb->iss = ixdp_tcp_iss(s, saddr, th->source, th->dest);
+	pcb->snd_una = pcb->iss;
+	ixdp_tcp_pcb_hash(pcb);
+	l->pending++;
+	tcp->stats.passive++;
+	ixdp_tcp_send_syn(pcb);
+	ixdp_tcp_rtx_arm(pcb);
+}
+
+static void in_listen(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
+		      struct ixdp_tcp_seg *seg, const struct iphdr *iph,
+		      const struct tcphdr *th)
+{
+	s->tcp->stats.segs_in++;
+	if (seg->flags & TCPHDR_RST)
+		goto drop;
+	if (seg->flags & TCPHDR_ACK) {
+		in_reset_seg(s, seg, iph, th->doff * 4);
+		return;
+	}
+	if (seg->flags & TCPHDR_SYN)
+		in_listen_syn(s, l, seg, iph->saddr, th);
+drop:
+	ixdp_buf_put(seg->b);
+}
+
+static void in_rtt(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
+{
+	u32 now = (u32)pcb->stack->now;
+
+	if (pcb->flags & TCPF_TS && seg->opt.flags & TCPOPT_F_TS &&
+	    seg->opt.tsecr && tcp_seq_leq(seg->opt.tsecr, now)) {
+		ixdp_tcp_rtt_sample(pcb, now - seg->opt.tsecr);
+	} else if (pcb->flags & TCPF_TIMING &&
+		   tcp_seq_after(seg->ack, pcb->rtt_seq)) {
+		ixdp_tcp_rtt_sample(pcb, pcb->stack->now - pcb->rtt_start);
+		pcb->flags &= ~TCPF_TIMING;
+	}
+}
+
+/* Our SYN is acknowledged: the connection is established. */
+static void in_established(struct ixdp_tcp_pcb *pcb,
+			   const struct ixdp_tcp_seg *seg)
+{
+	const struct ixdp_tcp_ops *ops = pcb->stack->tcp->ops;
+	struct ixdp_tcp_listener *l;
+
+	pcb->state = IXDP_TCP_ESTABLISHED;
+	pcb->snd_una = seg->ack;
+	if (!pcb->nrtx)
+		in_rtt(pcb, seg);
+	pcb->flags &= ~TCPF_TIMING;
+	pcb->nrtx = 0;
+	pcb->backoff = 0;
+	ixdp_tcp_rtx_stop(pcb);
+	ixdp_tcp_cc_init(pcb);
+	pcb->flags |= TCPF_KNOCKED;
+	if (!(pcb->flags & TCPF_PASSIVE)) {
+		if (ops->connected)
+			ops->connected(pcb->stack, pcb->cookie,
+				       tcp_pcb_handle(pcb), 0);
+		return;
+	}
+	l = &pcb->stack->tcp->lsn[pcb->listener];
+	if (ops->knock)
+		ops->knock(pcb->stack, l->cookie, tcp_pcb_handle(pcb),
+			   pcb->raddr, pcb->rport);
+}
+
+static void in_syn_sent(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg,
+			const struct iphdr *iph, unsigned int hlen)
+{
+	u8 f = seg->flags;
+
+	if (f & TCPHDR_ACK && !tcp_seq_in(seg->ack, pcb->iss + 1,
+					  pcb->snd_max + 1)) {
+		if (!(f & TCPHDR_RST))
+			in_reset_seg(pcb->stack, seg, iph, hlen);
+		return;
+	}
+	if (f & TCPHDR_RST) {
+		if (f & TCPHDR_ACK) {
+			pcb->stack->tcp->stats.resets_in++;
+			ixdp_tcp_drop_pcb(pcb, -ECONNREFUSED);
+		}
+		return;
+	}
+	if (!(f & TCPHDR_SYN))
+		return;
+	in_syn_opts(pcb, seg);
+	if (f & TCPHDR_ACK) {
+		in_established(pcb, seg);
+		pcb->flags |= TCPF_ACK_NOW;
+		return;
+	}
+	/* Simultaneous open: answer SYN-ACK with our first ISS. */
+	pcb->state = IXDP_TCP_SYN_RCVD;
+	ixdp_tcp_send_syn(pcb);
+	ixdp_tcp_rtx_arm(pcb);
+}
+
+/* RFC 9293 3.10.7.4 first check, on the window we advertised. */
+static bool in_acceptable(const struct ixdp_tcp_pcb *pcb,
+			  const struct ixdp_tcp_seg *seg, u32 seg_len)
+{
+	u32 win = 0, edge;
+
+	if (tcp_seq_after(pcb->rcv_adv, pcb->rcv_nxt))
+		win = pcb->rcv_adv - pcb->rcv_nxt;
+	edge = pcb->rcv_nxt + win;
+	if (!seg_len)
+		return win ? tcp_seq_in(seg->seq, pcb->rcv_nxt, edge) :
+			     seg->seq == pcb->rcv_nxt;
+	if (!win)
+		/* Zero window: still take the ACK of a probe at rcv_nxt. */
+		return seg->seq == pcb->rcv_nxt;
+	return tcp_seq_in(seg->seq, pcb->rcv_nxt, edge) ||
+	       tcp_seq_in(seg->seq + seg_len - 1, pcb->rcv_nxt, edge);
+}
+
+/* Cut what lies before rcv_nxt or beyond the window off the payload. */
+static void in_trim(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
+{
+	u32 cut, edge = pcb->rcv_nxt;
+
+	if (tcp_seq_before(seg->seq, pcb->rcv_nxt)) {
+		cut = pcb->rcv_nxt - seg->seq;
+		if (cut > seg->len)
+			seg->flags &= ~TCPHDR_FIN;
+		cut = min(cut, seg->len);
+		ixdp_buf_pull(seg->b, cut);
+		seg->len -= cut;
+		seg->seq += cut;
+	}
+	if (tcp_seq_after(pcb->rcv_adv, pcb->rcv_nxt))
+		edge = pcb->rcv_adv;
+	if (tcp_seq_after(seg->seq + seg->len, edge)) {
+		seg->len = edge - seg->seq;
+		ixdp_buf_trim(seg->b, seg->len);
+		seg->flags &= ~TCPHDR_FIN;
+		pcb->flags |= TCPF_ACK_NOW;
+	}
+}
+
+/* The peer reset the connection (RFC 9293 3.10.7.4 second check). */
+static void in_reset(struct ixdp_tcp_pcb *pcb)
+{
+	int reason = -ECONNRESET;
+
+	pcb->stack->tcp->stats.resets_in++;
+	if (pcb->state == IXDP_TCP_SYN_RCVD && !(pcb->flags & TCPF_PASSIVE))
+		reason = -ECONNREFUSED;
+	ixdp_tcp_drop_pcb(pcb, reason);
+}
+
+static void in_window(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg,
+		      u32 wnd)
+{
+	if (!tcp_seq_before(pcb->snd_wl1, seg->seq) &&
+	    !(pcb->snd_wl1 == seg->seq && tcp_seq_leq(pcb->snd_wl2, seg->ack)))
+		return;
+	if (!pcb->snd_wnd && wnd && pcb->flags & TCPF_PERSIST) {
+		ixdp_tcp_rtx_stop(pcb);
+		pcb->backoff = 0;
+	}
+	pcb->snd_wnd = wnd;
+	pcb->max_snd_wnd = max(pcb->max_snd_wnd, wnd);
+	pcb->snd_wl1 = seg->seq;
+	pcb->snd_wl2 = seg->ack;
+}
+
+/* Our FIN is acknowledged; false if the PCB is gone. */
+static bool in_fin_acked(struct ixdp_tcp_pcb *pcb)
+{
+	switch (pcb->state) {
+	case IXDP_TCP_FIN_WAIT_1:
+		pcb->state = IXDP_TCP_FIN_WAIT_2;
+		break;
+	case IXDP_TCP_CLOSING:
+		ixdp_tcp_to_time_wait(pcb);
+		break;
+	case IXDP_TCP_LAST_ACK:
+		ixdp_tcp_drop_pcb(pcb, 0);
+		return false;
+	}
+	return true;
+}
+
+/* An ACK of new data; false if the PCB is gone. */
+static bool in_new_ack(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
+{
+	const struct ixdp_tcp_ops *ops = pcb->stack->tcp->ops;
+	u32 acked = seg->ack - pcb->snd_una, data = min(acked, pcb->sq_bytes);
+	bool fin = pcb->flags & TCPF_FIN_QUEUED &&
+		   seg->ack == pcb->snd_una + pcb->sq_bytes + 1;
+
+	in_rtt(pcb, seg);
+	pcb->backoff = 0;
+	pcb->nrtx = 0;
+	ixdp_tcp_sq_acked(pcb, data);
+	pcb->snd_una = seg->ack;
+	if (tcp_seq_before(pcb->snd_nxt, pcb->snd_una))
+		pcb->snd_nxt = pcb->snd_una;
+	ixdp_tcp_sb_trim(pcb);
+	ixdp_tcp_sb_update(pcb, &seg->opt);
+	ixdp_tcp_cc_ack(pcb, seg->ack, acked);
+	if (tcp_flight(pcb))
+		ixdp_tcp_rtx_arm(pcb);
+	else
+		ixdp_tcp_rtx_stop(pcb);
+	if (data && ops->sent && !(pcb->flags & TCPF_DETACHED))
+		ops->sent(pcb->stack, pcb->cookie, tcp_pcb_handle(pcb), data,
+			  pcb->stack->tcp->cfg.snd_buf - pcb->sq_bytes);
+	return !fin || in_fin_acked(pcb);
+}
+
+/* RFC 9293 3.10.7.4 fifth check; false if the segment is done with. */
+static bool in_ack(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
+{
+	u32 wnd = (u32)seg->wnd << pcb->snd_wscale;
+	bool dup;
+
+	if (tcp_seq_after(seg->ack, pcb->snd_max)) {
+		pcb->flags |= TCPF_ACK_NOW;
+		return false;
+	}
+	if (tcp_seq_before(seg->ack, pcb->snd_una - pcb->max_snd_wnd)) {
+		in_challenge_ack(pcb);
+		return false;
+	}
+	dup = seg->ack == pcb->snd_una && !seg->len &&
+	      !(seg->flags & TCPHDR_FIN) && wnd == pcb->snd_wnd && wnd &&
+	      tcp_flight(pcb);
+	in_window(pcb, seg, wnd);
+	if (tcp_seq_after(seg->ack, pcb->snd_una))
+		return in_new_ack(pcb, seg);
+	if (dup) {
+		ixdp_tcp_sb_update(pcb, &seg->opt);
+		ixdp_tcp_cc_dupack(pcb);
+	}
+	return true;
+}
+
+static void in_deliver(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b)
+{
+	const struct ixdp_tcp_ops *ops = pcb->stack->tcp->ops;
+
+	pcb->rcv_nxt += b->len;
+	pcb->rcv_unread += b->len;
+	ops->recv(pcb->stack, pcb->cookie, tcp_pcb_handle(pcb), b);
+}
+
+/* Payload of an acceptable segment, trimmed to the window. */
+static void in_data(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
+{
+	struct ixdp_buf *b = seg->b;
+	bool filled;
+
+	seg->b = NULL;
+	if (!in_deliverable(pcb)) {
+		ixdp_buf_put(b);
+		seg->flags &= ~TCPHDR_FIN;
+		return;
+	}
+	if (seg->seq != pcb->rcv_nxt) {
+		if (seg->flags & TCPHDR_FIN) {
+			pcb->ooo_fin = seg->seq + seg->len;
+			pcb->flags |= TCPF_OOO_FIN;
+			seg->flags &= ~TCPHDR_FIN;
+		}
+		ixdp_tcp_ooo_insert(pcb, b, seg->seq);
+		pcb->flags |= TCPF_ACK_NOW;
+		return;
+	}
+	filled = pcb->ooo;
+	in_deliver(pcb, b);
+	while (!(pcb->flags & TCPF_DETACHED) && (b = ixdp_tcp_ooo_pop(pcb)))
+		in_deliver(pcb, b);
+	if (pcb->flags & TCPF_OOO_FIN && pcb->ooo_fin == pcb->rcv_nxt) {
+		seg->flags |= TCPHDR_FIN;
+		seg->seq = pcb->rcv_nxt;
+		seg->len = 0;
+	}
+	if (filled)
+		pcb->flags |= TCPF_ACK_NOW;
+	else
+		ixdp_tcp_delack(pcb);
+}
+
+/* RFC 9293 3.10.7.4 eighth check: the peer's FIN, in order. */
+static void in_fin(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
+{
+	const struct ixdp_tcp_ops *ops = pcb->stack->tcp->ops;
+
+	if (seg->seq + seg->len != pcb->rcv_nxt ||
+	    pcb->flags & TCPF_FIN_RCVD)
+		return;
+	pcb->rcv_nxt++;
+	pcb->flags |= TCPF_FIN_RCVD | TCPF_ACK_NOW;
+	pcb->flags &= ~TCPF_OOO_FIN;
+	if (pcb->flags & TCPF_KNOCKED && in_deliverable(pcb))
+		ops->recv(pcb->stack, pcb->cookie, tcp_pcb_handle(pcb), NULL);
+	switch (pcb->state) {
+	case IXDP_TCP_SYN_RCVD:
+	case IXDP_TCP_ESTABLISHED:
+		pcb->state = IXDP_TCP_CLOSE_WAIT;
+		break;
+	case IXDP_TCP_FIN_WAIT_1:
+		pcb->state = IXDP_TCP_CLOSING;
+		break;
+	case IXDP_TCP_FIN_WAIT_2:
+		ixdp_tcp_to_time_wait(pcb);
+		break;
+	}
+}
+
+static bool in_paws(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
+{
+	if (!(pcb->flags & TCPF_TS) || !(seg->opt.flags & TCPOPT_F_TS) ||
+	    seg->flags & TCPHDR_RST)
+		return true;
+	if (tcp_seq_before(seg->opt.tsval, pcb->ts_recent)) {
+		pcb->stack->tcp->stats.paws_drops++;
+		pcb->flags |= TCPF_ACK_NOW;
+		return false;
+	}
+	return true;
+}
+
+/* Checks one to four; false if the segment is done with. */
+static bool in_checks(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
+{
+	u32 seg_len = seg->len + !!(seg->flags & TCPHDR_SYN) +
+		      !!(seg->flags & TCPHDR_FIN);
+
+	if (!in_paws(pcb, seg))
+		return false;
+	if (pcb->state == IXDP_TCP_SYN_RCVD && seg->flags & TCPHDR_SYN &&
+	    seg->seq == pcb->irs) {
+		/* The peer's SYN again: answer it, or (simultaneous open,
+		 * RFC 9293 figure 8) take the ACK it carries.
+		 */
+		if (!(seg->flags & TCPHDR_ACK)) {
+			pcb->flags |= TCPF_ACK_NOW;
+			return false;
+		}
+		seg->flags &= ~TCPHDR_SYN;
+		seg->seq++;
+		seg_len--;
+	}
+	if (!in_acceptable(pcb, seg, seg_len)) {
+		if (!(seg->flags & TCPHDR_RST))
+			pcb->flags |= TCPF_ACK_NOW;
+		if (pcb->state == IXDP_TCP_TIME_WAIT &&
+		    seg->flags & TCPHDR_FIN)
+			ixdp_timer_arm(&pcb->stack->wheel, &pcb->rtx_timer,
+				       pcb->stack->now +
+				       pcb->stack->tcp->cfg.time_wait);
+		return false;
+	}
+	if (seg->flags & TCPHDR_RST) {
+		/* RFC 5961 3.2: only the exact next sequence resets. */
+		if (seg->seq == pcb->rcv_nxt)
+			in_reset(pcb);
+		else
+			in_challenge_ack(pcb);
+		return false;
+	}
+	if (seg->flags & TCPHDR_SYN) {
+		/* RFC 5961 4.2: any other SYN gets a challenge ACK. */
+		in_challenge_ack(pcb);
+		return false;
+	}
+	if (seg->opt.flags & TCPOPT_F_TS &&
+	    tcp_seq_leq(seg->seq, pcb->last_ack_sent))
+		pcb->ts_recent = seg->opt.tsval;
+	return seg->flags & TCPHDR_ACK;
+}
+
+static bool in_synchronized(struct ixdp_tcp_pcb *pcb,
+			    struct ixdp_tcp_seg *seg,
+			    const struct iphdr *iph, unsigned int hlen)
+{
+	if (!in_checks(pcb, seg))
+		return true;
+	if (pcb->state == IXDP_TCP_SYN_RCVD) {
+		if (!tcp_seq_in(seg->ack, pcb->snd_una + 1, pcb->snd_max + 1)) {
+			in_reset_seg(pcb->stack, seg, iph, hlen);
+			return true;
+		}
+		in_established(pcb, seg);
+		if (pcb->stack->tcp->busy != pcb)
+			return false;
+	}
+	if (!in_ack(pcb, seg))
+		return pcb->stack->tcp->busy == pcb;
+	if (pcb->stack->tcp->busy != pcb)
+		return false;
+	in_trim(pcb, seg);
+	if (seg->len && (pcb->state == IXDP_TCP_ESTABLISHED ||
+			 pcb->state == IXDP_TCP_FIN_WAIT_1 ||
+			 pcb->state == IXDP_TCP_FIN_WAIT_2))
+		in_data(pcb, seg);
+	if (pcb->stack->tcp->busy == pcb && seg->flags & TCPHDR_FIN)
+		in_fin(pcb, seg);
+	return pcb->stack->tcp->busy == pcb;
+}
+
+static void in_pcb(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg,
+		   const struct iphdr *iph, unsigned int hlen)
+{
+	struct ixdp_tcp *tcp = pcb->stack->tcp;
+
+	tcp->stats.segs_in++;
+	tcp->busy = pcb;
+	if (pcb->state == IXDP_TCP_SYN_SENT)
+		in_syn_sent(pcb, seg, iph, hlen);
+	else
+		in_synchronized(pcb, seg, iph, hlen);
+	ixdp_buf_put(seg->b);
+	ixdp_tcp_leave(pcb);
+}
+
+/* Parse @b's header into @seg; false if malformed. */
+static bool in_parse(struct ixdp_tcp_seg *seg, struct ixdp_buf *b,
+		     const struct tcphdr *th)
+{
+	const u8 *raw = (const u8 *)th;
+	unsigned int hlen = th->doff * 4;
+
+	seg->b = b;
+	seg->seq = be32_to_cpu(th->seq);
+	seg->ack = be32_to_cpu(th->ack_seq);
+	seg->wnd = be16_to_cpu(th->window);
+	seg->flags = raw[13] & 0x3f;
+	if (ixdp_tcp_opt_parse(raw + sizeof(*th), hlen - sizeof(*th),
+			       seg->flags & TCPHDR_SYN, &seg->opt))
+		return false;
+	ixdp_buf_pull(b, hlen);
+	seg->len = b->len;
+	return true;
+}
+
+static bool in_valid(struct ixdp_stack *s, struct ixdp_buf *b,
+		     const struct iphdr *iph)
+{
+	const struct tcphdr *th = ixdp_buf_data(b);
+
+	if (b->len < sizeof(*th) || th->doff < 5 || th->doff * 4 > b->len) {
+		s->tcp->stats.malformed++;
+		ixdp_stack_drop(s, b, IXDP_DROP_TCP_MALFORMED);
+		return false;
+	}
+	if (!(b->flags & IXDP_BUF_CSUM_OK) &&
+	    csum_tcpudp_magic(iph->saddr, iph->daddr, b->len, IPPROTO_TCP,
+			      csum_partial(th, b->len, 0))) {
+		s->tcp->stats.bad_csum++;
+		ixdp_stack_drop(s, b, IXDP_DROP_TCP_CSUM);
+		return false;
+	}
+	return true;
+}
+
+/**
+ * ixdp_tcp_rx() - receive a TCP segment
+ * @s: the stack
+ * @b: the segment after its IPv4 header, consumed
+ * @iph: its IPv4 header
+ *
+ * Without ixdp_tcp_init(), or when neither a connection nor a listener
+ * takes it, the segment goes to ixdp_tcp_rx_closed().
+ */
+void ixdp_tcp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
+		 const struct iphdr *iph)
+{
+	const struct tcphdr *th = ixdp_buf_data(b);
+	struct ixdp_tcp_listener *l = NULL;
+	struct ixdp_tcp_pcb *pcb;
+	struct ixdp_tcp_seg seg;
+
+	if (!s->tcp) {
+		ixdp_tcp_rx_closed(s, b, iph);
+		return;
+	}
+	if (!in_valid(s, b, iph))
+		return;
+	pcb = ixdp_tcp_pcb_lookup(s, iph->saddr, th->source, th->dest);
+	if (!pcb)
+		l = ixdp_tcp_listener_find(s, th->dest);
+	if (!pcb && !l) {
+		ixdp_tcp_rx_closed(s, b, iph);
+		return;
+	}
+	if (!in_parse(&seg, b, th)) {
+		s->tcp->stats.malformed++;
+		ixdp_stack_drop(s, b, IXDP_DROP_TCP_MALFORMED);
+		return;
+	}
+	if (pcb)
+		in_pcb(pcb, &seg, iph, th->doff * 4);
+	else
+		in_listen(s, l, &seg, iph, th);
+}

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp TCP output: segments, the send queue, retransmission.
+ *
+ * The send queue holds references to the application's memory, never
+ * copies: a segment's header is built in a pool buffer and its payload
+ * is gathered from those references when it leaves (the device's
+ * scatter-gather DMA in the kernel; the buffer here, as struct ixdp_buf
+ * has a single data area).  Memory is released to the application only
+ * once acknowledged.
+ */
+
+#include <linux/errno.h>
+#include <linux/in.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
+
+#include "tcp.h"
+
+static u32 out_data_end(const struct ixdp_tcp_pcb *pcb)
+{
+	return pcb->snd_una + pcb->sq_bytes;
+}
+
+/* Gather @len bytes from sequence number @seq of the send queue. */
+static void sq_copy(const struct ixdp_tcp_pcb *pcb, u32 seq, u8 *dst,
+		    u32 len)
+{
+	u32 off = seq - pcb->snd_una + pcb->sq_off, n;
+	unsigned int i = pcb->sq_head, k;
+
+	for (k = 0; k < pcb->sq_n && off >= pcb->sq[i].len; k++) {
+		off -= pcb->sq[i].len;
+		i = (i + 1) % IXDP_TCP_SQ;
+	}
+	for (; k < pcb->sq_n && len; k++) {
+		n = min(len, pcb->sq[i].len - off);
+		memcpy(dst, pcb->sq[i].base + off, n);
+		dst += n;
+		len -= n;
+		off = 0;
+		i = (i + 1) % IXDP_TCP_SQ;
+	}
+}
+
+/**
+ * ixdp_tcp_sq_acked() - release acknowledged bytes of the send queue
+ * @pcb: the PCB, before @snd_una moves
+ * @bytes: how many, at most @sq_bytes
+ */
+void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes)
+{
+	u32 n;
+
+	bytes = min(bytes, pcb->sq_bytes);
+	pcb->sq_bytes -= bytes;
+	while (bytes && pcb->sq_n) {
+		n = min(bytes, pcb->sq[pcb->sq_head].len - pcb->sq_off);
+		bytes -= n;
+		pcb->sq_off += n;
+		if (pcb->sq_off < pcb->sq[pcb->sq_head].len)
+			break;
+		pcb->sq_off = 0;
+		pcb->sq_head = (pcb->sq_head + 1) % IXDP_TCP_SQ;
+		pcb->sq_n--;
+	}
+}
+
+/**
+ * ixdp_tcp_rcv_window() - the receive window to advertise, in bytes
+ * @pcb: the PCB
+ *
+ * The room left for unread data, with the right edge never moved back
+ * and moved on only by min(rcv_buf / 2, MSS) or more (receiver silly
+ * window avoidance, RFC 9293 3.8.6.2.2).
+ *
+ * Return: bytes from @rcv_nxt.
+ */
+u32 ixdp_tcp_rcv_window(const struct ixdp_tcp_pcb *pcb)
+{
+	u32 buf = pcb->stack->tcp->cfg.rcv_buf, space, edge, old = 0;
+
+	space = pcb->rcv_unread < buf ? buf - pcb->rcv_unread : 0;
+	edge = pcb->rcv_nxt + space;
+	if (tcp_seq_after(pcb->rcv_adv, pcb->rcv_nxt))
+		old = pcb->rcv_adv - pcb->rcv_nxt;
+	if (space <= old)
+		return old;
+	if (old && space - old < min(buf / 2, pcb->mss))
+		return old;
+	return edge - pcb->rcv_nxt;
+}
+
+/* Options of a segment; @room bytes at most. */
+static unsigned int out_opts(struct ixdp_tcp_pcb *pcb, u8 flags, u8 *p,
+			     unsigned int room)
+{
+	struct ixdp_stack *s = pcb->stack;
+	struct ixdp_tcp_opts o = { 0 };
+	unsigned int n;
+
+	if (flags & TCPHDR_SYN) {
+		o.flags |= TCPOPT_F_MSS;
+		o.mss = s->cfg.mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+		if (pcb->flags & TCPF_WS) {
+			o.flags |= TCPOPT_F_WS;
+			o.wscale = pcb->rcv_wscale;
+		}
+		if (pcb->flags & TCPF_SACK)
+			o.flags |= TCPOPT_F_SACK_OK;
+	}
+	if (pcb->flags & TCPF_TS) {
+		o.flags |= TCPOPT_F_TS;
+		o.tsval = (u32)s->now;
+		o.tsecr = pcb->ts_recent;
+	}
+	if (!(flags & TCPHDR_SYN) && pcb->flags & TCPF_SACK && pcb->ooo) {
+		n = pcb->flags & TCPF_TS ? 12 : 0;
+		n = room > n + 4 ? (room - n - 4) / 8 : 0;
+		o.nsack = ixdp_tcp_sack_blocks(pcb, o.sack,
+					       min_t(unsigned int, n,
+						     IXDP_TCP_SACK_BLOCKS));
+		if (o.nsack)
+			o.flags |= TCPOPT_F_SACK;
+	}
+	return ixdp_tcp_opt_build(p, &o);
+}
+
+static u16 out_window(struct ixdp_tcp_pcb *pcb, u8 flags)
+{
+	u32 win = ixdp_tcp_rcv_window(pcb);
+	u8 shift = flags & TCPHDR_SYN ? 0 : pcb->rcv_wscale;
+	u32 field = min_t(u32, win >> shift, 0xffff);
+
+	if (tcp_seq_after(pcb->rcv_nxt + (field << shift), pcb->rcv_adv))
+		pcb->rcv_adv = pcb->rcv_nxt + (field << shift);
+	return field;
+}
+
+static void out_csum(struct ixdp_stack *s, struct ixdp_buf *b,
+		     struct tcphdr *th, __be32 daddr)
+{
+	if (s->cfg.offload & IXDP_OFFLOAD_TX_CSUM) {
+		th->check = ~csum_tcpudp_magic(s->cfg.addr, daddr, b->len,
+					       IPPROTO_TCP, 0);
+		b->flags |= IXDP_BUF_CSUM_PARTIAL;
+		return;
+	}
+	th->check = csum_tcpudp_magic(s->cfg.addr, daddr, b->len, IPPROTO_TCP,
+				      csum_partial(th, b->len, 0));
+}
+
+/* What sending a segment with ACK set does to the receive side. */
+static void out_acked(struct ixdp_tcp_pcb *pcb)
+{
+	pcb->flags &= ~(TCPF_ACK_NOW | TCPF_DELACK);
+	pcb->delack_segs = 0;
+	pcb->last_ack_sent = pcb->rcv_nxt;
+	ixdp_timer_cancel(&pcb->stack->wheel, &pcb->ack_timer);
+}
+
+static void out_header(struct ixdp_tcp_pcb *pcb, struct tcphdr *th, u32 seq,
+		       u8 flags, unsigned int hlen)
+{
+	u8 *raw = (u8 *)th;
+
+	memset(th, 0, sizeof(*th));
+	th->source = pcb->lport;
+	th->dest = pcb->rport;
+	th->seq = cpu_to_be32(seq);
+	if (flags & TCPHDR_ACK)
+		th->ack_seq = cpu_to_be32(pcb->rcv_nxt);
+	th->doff = hlen / 4;
+	raw[13] = flags;
+	th->window = cpu_to_be16(out_window(pcb, flags));
+}
+
+/*
+ * Send one segment: @len payload bytes from @seq (from the send queue),
+ * with @flags.  Return the payload bytes sent (fewer if options took
+ * room) or a negative errno.
+ */
+static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
+{
+	struct ixdp_stack *s = pcb->stack;
+	unsigned int olen, max = s->cfg.mtu - sizeof(struct iphdr);
+	u8 opts[IXDP_TCP_OPT_MAX];
+	struct ixdp_buf *b;
+	struct tcphdr *th;
+
+	b = ixdp_buf_get(s->pool);
+	if (!b) {
+		ixdp_stack_drop(s, NULL, IXDP_DROP_POOL_EMPTY);
+		return -ENOBUFS;
+	}
+	len = min(len, max - (u32)sizeof(*th));
+	olen = out_opts(pcb, flags, opts, max - sizeof(*th) - len);
+	len = min(len, max - (u32)sizeof(*th) - olen);
+	if (flags & TCPHDR_FIN && seq + len != out_data_end(pcb))
+		flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
+	th = ixdp_buf_put_tail(b, sizeof(*th) + olen + len);
+	out_header(pcb, th, seq, flags, sizeof(*th) + olen);
+	memcpy(th + 1, opts, olen);
+	if (len)
+		sq_copy(pcb, seq, (u8 *)(th + 1) + olen, len);
+	out_csum(s, b, th, pcb->raddr);
+	if (flags & TCPHDR_ACK)
+		out_acked(pcb);
+	s->tcp->stats.segs_out++;
+	ixdp_ip_output(s, b, pcb->raddr, IPPROTO_TCP);
+	return len;
+}
+
+/**
+ * ixdp_tcp_send_syn() - send our SYN, or SYN-ACK in SYN_RCVD
+ * @pcb: the PCB
+ *
+ * Return: 0 or a negative errno.
+ */
+int ixdp_tcp_send_syn(struct ixdp_tcp_pcb *pcb)
+{
+	u8 flags = TCPHDR_SYN;
+	int ret;
+
+	if (pcb->state == IXDP_TCP_SYN_RCVD)
+		flags |= TCPHDR_ACK;
+	pcb->snd_nxt = pcb->iss + 1;
+	pcb->snd_max = pcb->iss + 1;
+	ret = out_xmit(pcb, pcb->iss, 0, flags);
+	return ret < 0 ? ret : 0;
+}
+
+/**
+ * ixdp_tcp_send_ack() - send an ACK now
+ * @pcb: the PCB
+ *
+ * Return: 0 or a negative errno.
+ */
+int ixdp_tcp_send_ack(struct ixdp_tcp_pcb *pcb)
+{
+	int ret;
+
+	if (pcb->state == IXDP_TCP_SYN_RCVD)
+		return ixdp_tcp_send_syn(pcb);
+	ret = out_xmit(pcb, pcb->snd_nxt, 0, TCPHDR_ACK);
+	return ret < 0 ? ret : 0;
+}
+
+/**
+ * ixdp_tcp_send_rst() - reset the connection: <SEQ=SND.NXT><CTL=RST,ACK>
+ * @pcb: the PCB
+ *
+ * Return: 0 or a negative errno.
+ */
+int ixdp_tcp_send_rst(struct ixdp_tcp_pcb *pcb)
+{
+	int ret;
+
+	pcb->stack->tcp->stats.resets_out++;
+	pcb->stack->stats.tcp_resets++;
+	ret = out_xmit(pcb, pcb->snd_nxt, 0, TCPHDR_RST | TCPHDR_ACK);
+	return ret < 0 ? ret : 0;
+}
+
+/* Flags of a segment of @len bytes from @seq: FIN if it ends the data. */
+static u8 out_flags(const struct ixdp_tcp_pcb *pcb, u32 seq, u32 len)
+{
+	u8 flags = TCPHDR_ACK;
+
+	if (seq + len == out_data_end(pcb)) {
+		if (len)
+			flags |= TCPHDR_PSH;
+		if (pcb->flags & TCPF_FIN_QUEUED)
+			flags |= TCPHDR_FIN;
+	}
+	return flags;
+}
+
+/**
+ * ixdp_tcp_retransmit() - send one segment again from @seq
+ * @pcb: the PCB
+ * @seq: where, in [@snd_una, @snd_max)
+ *
+ * Return: payload bytes sent, or a negative errno.
+ */
+int ixdp_tcp_retransmit(struct ixdp_tcp_pcb *pcb, u32 seq)
+{
+	u32 end = out_data_end(pcb), len = 0;
+	u8 flags;
+
+	if (!tcp_seq_in(seq, pcb->snd_una, pcb->snd_max))
+		return -EINVAL;
+	if (tcp_seq_before(seq, end))
+		len = min(end - seq, pcb->mss);
+	flags = out_flags(pcb, seq, len);
+	if (!len && !(flags & TCPHDR_FIN))
+		return -EINVAL;
+	pcb->stack->tcp->stats.rexmits++;
+	return out_xmit(pcb, seq, len, flags);
+}
+
+/**
+ * ixdp_tcp_probe() - probe a zero window with one byte (RFC 9293 3.8.6.1)
+ * @pcb: the PCB
+ *
+ * The byte at @snd_nxt is sent without moving @snd_nxt, so it goes again
+ * until the window opens.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ixdp_tcp_probe(struct ixdp_tcp_pcb *pcb)
+{
+	u32 seq = pcb->snd_nxt;
+	int ret;
+
+	if (!tcp_seq_before(seq, out_data_end(pcb)))
+		return ixdp_tcp_send_ack(pcb);
+	pcb->stack->tcp->stats.probes++;
+	ret = out_xmit(pcb, seq, 1, TCPHDR_ACK);
+	if (ret < 0)
+		return ret;
+	pcb->snd_max = tcp_seq_max(pcb->snd_max, seq + 1);
+	return 0;
+}
+
+/* Start timing a new segment when timestamps do not time every ACK. */
+static void out_time(struct ixdp_tcp_pcb *pcb, u32 seq)
+{
+	if (pcb->flags & (TCPF_TS | TCPF_TIMING))
+		return;
+	pcb->flags |= TCPF_TIMING;
+	pcb->rtt_seq = seq;
+	pcb->rtt_start = pcb->stack->now;
+}
+
+/* Send a segment of new or go-back-N data; false when nothing went. */
+/*
+ * The congestion window, plus one segment per duplicate ACK before fast
+ * retransmit: limited transmit (RFC 3042) keeps ACKs coming when the
+ * window is too small to produce three duplicates.
+ */
+static u32 out_cwnd(const struct ixdp_tcp_pcb *pcb)
+{
+	if (pcb->flags & TCPF_RECOVERY || !pcb->dupacks)
+		return pcb->cwnd;
+	return pcb->cwnd + min_t(u32, pcb->dupacks, 2) * pcb->mss;
+}
+
+static bool out_one(struct ixdp_tcp_pcb *pcb, u32 end)
+{
+	u32 wnd = min(pcb->snd_wnd, out_cwnd(pcb)), edge = pcb->snd_una + wnd;
+	u32 seq = pcb->snd_nxt, len = end - seq;
+	int sent;
+
+	if (!tcp_seq_before(seq, edge))
+		return false;
+	len = min(min(len, edge - seq), pcb->mss);
+	/* Sender silly window avoidance: no runt while data waits. */
+	if (len < pcb->mss && len < end - seq && tcp_flight(pcb))
+		return false;
+	if (tcp_seq_before(seq, pcb->snd_max))
+		pcb->stack->tcp->stats.rexmits++;
+	else
+		out_time(pcb, seq);
+	sent = out_xmit(pcb, seq, len, out_flags(pcb, seq, len));
+	if (sent <= 0)
+		return false;
+	pcb->snd_nxt = seq + sent;
+	if (sent == len && out_flags(pcb, seq, len) & TCPHDR_FIN)
+		pcb->snd_nxt++;
+	pcb->snd_max = tcp_seq_max(pcb->snd_max, pcb->snd_nxt);
+	return true;
+}
+
+static bool out_fin(struct ixdp_tcp_pcb *pcb, u32 end)
+{
+	if (!(pcb->flags & TCPF_FIN_QUEUED) || pcb->snd_nxt != end)
+		return false;
+	if (out_xmit(pcb, end, 0, TCPHDR_ACK | TCPHDR_FIN) < 0)
+		return false;
+	pcb->snd_nxt = end + 1;
+	pcb->snd_max = tcp_seq_max(pcb->snd_max, pcb->snd_nxt);
+	return true;
+}
+
+static bool out_can_send(const struct ixdp_tcp_pcb *pcb)
+{
+	switch (pcb->state) {
+	case IXDP_TCP_ESTABLISHED:
+	case IXDP_TCP_CLOSE_WAIT:
+	case IXDP_TCP_FIN_WAIT_1:
+	case IXDP_TCP_CLOSING:
+	case IXDP_TCP_LAST_ACK:
+		return true;
+	}
+	return false;
+}
+
+static void out_timers(struct ixdp_tcp_pcb *pcb, u32 end)
+{
+	if (tcp_flight(pcb)) {
+		if (!ixdp_timer_pending(&pcb->rtx_timer))
+			ixdp_tcp_rtx_arm(pcb);
+	} else if (tcp_seq_before(pcb->snd_nxt, end) && !pcb->snd_wnd) {
+		ixdp_tcp_persist_arm(pcb);
+	} else if (!(pcb->flags & TCPF_PERSIST)) {
+		ixdp_tcp_rtx_stop(pcb);
+	}
+}
+
+/**
+ * ixdp_tcp_output() - send what the windows allow, and a pending ACK
+ * @pcb: the PCB
+ *
+ * Data goes in segments of at most MSS within min(cwnd, snd_wnd), then
+ * the FIN if the application closed; an ACK owed goes alone if nothing
+ * carried it.  Deferred while the PCB's own input or timer runs.
+ */
+void ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
+{
+	u32 end = out_data_end(pcb);
+	unsigned int n = 0;
+
+	if (pcb->stack->tcp->busy == pcb)
+		return;
+	if (out_can_send(pcb)) {
+		while (tcp_seq_before(pcb->snd_nxt, end) && out_one(pcb, end))
+			n++;
+		n += out_fin(pcb, end);
+		out_timers(pcb, end);
+	}
+	if (!n && pcb->flags & TCPF_ACK_NOW && pcb->state != IXDP_TCP_CLOSED &&
+	    pcb->state != IXDP_TCP_SYN_SENT)
+		ixdp_tcp_send_ack(pcb);
+}

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp TCP connection table: a fixed array of PCBs with a free list, a
+ * hash by 4-tuple, handles carrying a generation, the listen table and
+ * initial sequence numbers (RFC 6528).
+ *
+ * The local address is the stack's own, so a connection is found by the
+ * remote address and both ports.
+ */
+
+#include <linux/errno.h>
+#include <linux/jhash.h>
+#include <linux/string.h>
+
+#include "tcp.h"
+
+#define TCP_HASH_MASK	((1U << IXDP_TCP_HASH_BITS) - 1)
+
+static_assert(IXDP_TCP_PCBS <= 0xffff, "an index fits a handle");
+
+static u32 pcb_bucket(const struct ixdp_tcp *tcp, __be32 raddr, __be16 rport,
+		      __be16 lport)
+{
+	u32 ports = (u32)(__force u16)rport << 16 | (__force u16)lport;
+
+	return jhash_2words((__force u32)raddr, ports, tcp->cfg.iss_secret) &
+	       TCP_HASH_MASK;
+}
+
+/**
+ * ixdp_tcp_pcb_table_init() - put every PCB on the free list
+ * @tcp: the TCP state of a core
+ */
+void ixdp_tcp_pcb_table_init(struct ixdp_tcp *tcp)
+{
+	unsigned int i;
+
+	INIT_HLIST_HEAD(&tcp->free);
+	for (i = 0; i < ARRAY_SIZE(tcp->hash); i++)
+		INIT_HLIST_HEAD(&tcp->hash[i]);
+	for (i = IXDP_TCP_PCBS; i-- > 0;) {
+		tcp->pcbs[i].idx = i;
+		tcp->pcbs[i].gen = 1;
+		hlist_add_head(&tcp->pcbs[i].node, &tcp->free);
+	}
+	tcp->nused = 0;
+}
+
+/**
+ * ixdp_tcp_pcb_alloc() - take a free PCB
+ * @s: the stack
+ *
+ * Return: a zeroed PCB in state CLOSED with its timers ready, not
+ * hashed, or NULL if all IXDP_TCP_PCBS are in use.
+ */
+struct ixdp_tcp_pcb *ixdp_tcp_pcb_alloc(struct ixdp_stack *s)
+{
+	struct ixdp_tcp *tcp = s->tcp;
+	struct ixdp_tcp_pcb *pcb;
+	u16 idx, gen;
+
+	if (hlist_empty(&tcp->free))
+		return NULL;
+	pcb = hlist_entry(tcp->free.first, struct ixdp_tcp_pcb, node);
+	hlist_del_init(&pcb->node);
+	idx = pcb->idx;
+	gen = pcb->gen;
+	memset(pcb, 0, sizeof(*pcb));
+	INIT_HLIST_NODE(&pcb->node);
+	pcb->idx = idx;
+	pcb->gen = gen;
+	pcb->stack = s;
+	ixdp_tcp_timers_init(pcb);
+	tcp->nused++;
+	return pcb;
+}
+
+/**
+ * ixdp_tcp_pcb_hash() - make a PCB findable by its 4-tuple
+ * @pcb: a PCB with its addresses and ports set, not hashed
+ */
+void ixdp_tcp_pcb_hash(struct ixdp_tcp_pcb *pcb)
+{
+	struct ixdp_tcp *tcp = pcb->stack->tcp;
+
+	hlist_add_head(&pcb->node, &tcp->hash[pcb_bucket(tcp, pcb->raddr,
+							 pcb->rport,
+							 pcb->lport)]);
+}
+
+static void pcb_release_listener(struct ixdp_tcp_pcb *pcb)
+{
+	struct ixdp_tcp_listener *l;
+
+	if (!(pcb->flags & TCPF_PASSIVE) || pcb->flags & TCPF_ACCEPTED)
+		return;
+	l = &pcb->stack->tcp->lsn[pcb->listener];
+	if (l->pending)
+		l->pending--;
+	pcb->flags |= TCPF_ACCEPTED;
+}
+
+/**
+ * ixdp_tcp_pcb_free() - give a PCB back; every handle to it goes stale
+ * @pcb: the PCB; its timers are stopped and its buffers put back
+ */
+void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb)
+{
+	struct ixdp_tcp *tcp = pcb->stack->tcp;
+
+	ixdp_tcp_timers_stop(pcb);
+	ixdp_tcp_ooo_purge(pcb);
+	pcb_release_listener(pcb);
+	if (!hlist_unhashed(&pcb->node))
+		hlist_del_init(&pcb->node);
+	pcb->state = IXDP_TCP_CLOSED;
+	pcb->flags = TCPF_DETACHED;
+	pcb->sq_n = 0;
+	pcb->sq_bytes = 0;
+	if (!++pcb->gen)
+		pcb->gen = 1;
+	hlist_add_head(&pcb->node, &tcp->free);
+	tcp->nused--;
+	tcp->stats.closed++;
+	if (tcp->busy == pcb)
+		tcp->busy = NULL;
+}
+
+/**
+ * ixdp_tcp_pcb_lookup() - find the connection of a segment
+ * @s: the stack
+ * @raddr: the remote address
+ * @rport: the remote port
+ * @lport: the local port
+ *
+ * Return: the PCB, or NULL.
+ */
+struct ixdp_tcp_pcb *ixdp_tcp_pcb_lookup(struct ixdp_stack *s, __be32 raddr,
+					 __be16 rport, __be16 lport)
+{
+	struct ixdp_tcp *tcp = s->tcp;
+	struct ixdp_tcp_pcb *pcb;
+
+	hlist_for_each_entry(pcb, &tcp->hash[pcb_bucket(tcp, raddr, rport,
+							lport)], node)
+		if (pcb->raddr == raddr && pcb->rport == rport &&
+		    pcb->lport == lport)
+			return pcb;
+	return NULL;
+}
+
+/**
+ * ixdp_tcp_pcb_get() - the PCB of an application's handle
+ * @s: the stack
+ * @handle: the handle
+ * @err: set to -EINVAL for an index out of range, -ESTALE for a handle
+ *	whose connection is gone (freed, or dead to the application)
+ *
+ * Return: the PCB, or NULL.
+ */
+struct ixdp_tcp_pcb *ixdp_tcp_pcb_get(struct ixdp_stack *s, u32 handle,
+				      int *err)
+{
+	u32 idx = handle & 0xffff;
+	struct ixdp_tcp_pcb *pcb;
+
+	if (!s->tcp || idx >= IXDP_TCP_PCBS) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	pcb = &s->tcp->pcbs[idx];
+	if (pcb->gen != handle >> 16 || pcb->state == IXDP_TCP_CLOSED ||
+	    pcb->flags & TCPF_DETACHED) {
+		*err = -ESTALE;
+		return NULL;
+	}
+	*err = 0;
+	return pcb;
+}
+
+/**
+ * ixdp_tcp_listener_find() - the listener of a local port
+ * @s: the stack
+ * @port: the port
+ *
+ * Return: the listener, or NULL.
+ */
+struct ixdp_tcp_listener *ixdp_tcp_listener_find(struct ixdp_stack *s,
+						 __be16 port)
+{
+	unsigned int i;
+
+	for (i = 0; i < IXDP_TCP_LISTENERS; i++)
+		if (port && s->tcp->lsn[i].port == port)
+			return &s->tcp->lsn[i];
+	return NULL;
+}
+
+/**
+ * ixdp_tcp_iss() - initial sequence number of a connection (RFC 6528)
+ * @s: the stack
+ * @raddr: the remote address
+ * @rport: the remote port
+ * @lport: the local port
+ *
+ * Return: a clock of 4 microsecond steps plus a keyed hash of the
+ * 4-tuple.
+ */
+u32 ixdp_tcp_iss(struct ixdp_stack *s, __be32 raddr, __be16 rport,
+		 __be16 lport)
+{
+	u32 step = s->cfg.hz < 250000 ? 250000 / s->cfg.hz : 1;
+	u32 ports = (u32)(__force u16)rport << 16 | (__force u16)lport;
+
+	return (u32)s->now * step +
+	       jhash_3words((__force u32)raddr, ports,
+			    (__force u32)s->cfg.addr, ~s->tcp->cfg.iss_secret);
+}
+
+/**
+ * ixdp_tcp_detach() - tell the application a connection is gone for it
+ * @pcb: the PCB, which may live on (TIME_WAIT)
+ * @reason: 0 or a negative errno
+ *
+ * Calls connected() if the application opened it and never heard of it,
+ * else dead() if it knew of it; nothing the second time.
+ */
+void ixdp_tcp_detach(struct ixdp_tcp_pcb *pcb, int reason)
+{
+	const struct ixdp_tcp_ops *ops = pcb->stack->tcp->ops;
+	u32 h = tcp_pcb_handle(pcb);
+
+	if (pcb->flags & TCPF_DETACHED)
+		return;
+	pcb->flags |= TCPF_DETACHED;
+	pcb_release_listener(pcb);
+	if (!(pcb->flags & TCPF_KNOCKED)) {
+		if (!(pcb->flags & TCPF_PASSIVE) && ops->connected)
+			ops->connected(pcb->stack, pcb->cookie, h,
+				       reason ? reason : -ECONNRESET);
+		return;
+	}
+	if (ops->dead)
+		ops->dead(pcb->stack, pcb->cookie, h, reason);
+}
+
+/**
+ * ixdp_tcp_drop_pcb() - end a connection without sending anything
+ * @pcb: the PCB, freed
+ * @reason: given to the application
+ */
+void ixdp_tcp_drop_pcb(struct ixdp_tcp_pcb *pcb, int reason)
+{
+	ixdp_tcp_detach(pcb, reason);
+	ixdp_tcp_pcb_free(pcb);
+}
+
+/**
+ * ixdp_tcp_to_time_wait() - enter TIME_WAIT
+ * @pcb: the PCB; its queues are emptied and the application told
+ *
+ * The PCB stays for 2 MSL to answer a retransmitted FIN.
+ */
+void ixdp_tcp_to_time_wait(struct ixdp_tcp_pcb *pcb)
+{
+	struct ixdp_stack *s = pcb->stack;
+
+	pcb->state = IXDP_TCP_TIME_WAIT;
+	ixdp_tcp_timers_stop(pcb);
+	ixdp_tcp_ooo_purge(pcb);
+	pcb->sq_n = 0;
+	pcb->sq_bytes = 0;
+	pcb->flags &= ~(TCPF_PERSIST | TCPF_RECOVERY);
+	ixdp_timer_arm(&s->wheel, &pcb->rtx_timer,
+		       s->now + s->tcp->cfg.time_wait);
+	ixdp_tcp_detach(pcb, 0);
+}

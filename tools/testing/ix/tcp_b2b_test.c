@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP back to back: two ixdp stacks with TCP on the in-memory wire of
+ * wire.c, faults injected from fixed seeds.  Every byte received is
+ * checked against the sender's pattern; every test ends with both pools
+ * full again.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "test.h"
+#include "tcp_util.h"
+#include "wire.h"
+
+#define TB_CONNS	128
+
+struct tb2b {
+	struct wire		w;
+	struct ixdp_tcp		*tcp[2];
+	struct app		app[2];
+	struct conn		srv[2][TB_CONNS];
+	struct conn		cli[TB_CONNS];
+	uint64_t		now;
+};
+
+static struct tb2b tb;
+
+static const struct ixdp_tcp_config tb_cfg = {
+	.rcv_buf = 512 * 1024,
+	.snd_buf = 1024 * 1024,
+	.rto_min = 200,
+	.time_wait = 2000,
+};
+
+static int tb_init(struct tb2b *t, unsigned int nbufs, uint64_t seed,
+		   const struct wire_faults *f)
+{
+	unsigned int e;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	ret = wire_init(&t->w, nbufs, seed, f);
+	for (e = 0; e < 2 && !ret; e++) {
+		t->tcp[e] = calloc(1, sizeof(*t->tcp[e]));
+		t->app[e].srv = t->srv[e];
+		t->app[e].nsrv = TB_CONNS;
+		t->app[e].srv_seed = 1000 + e;
+		ret = ixdp_tcp_init(&t->w.end[e].s, t->tcp[e], &tb_cfg,
+				    &test_tcp_ops);
+	}
+	return ret;
+}
+
+/* Both pools full and no PCB left, before teardown. */
+static bool tb_quiet(struct tb2b *t)
+{
+	unsigned int e;
+
+	for (e = 0; e < 2; e++)
+		if (t->w.end[e].pool.avail != t->w.end[e].pool.total ||
+		    t->tcp[e]->nused)
+			return false;
+	return true;
+}
+
+static bool tb_fini(struct tb2b *t)
+{
+	unsigned int e, i;
+
+	for (e = 0; e < 2; e++) {
+		for (i = 0; i < TB_CONNS; i++)
+			conn_release(&t->srv[e][i]);
+		ixdp_tcp_teardown(&t->w.end[e].s);
+		free(t->tcp[e]);
+	}
+	for (i = 0; i < TB_CONNS; i++)
+		conn_release(&t->cli[i]);
+	return wire_fini(&t->w);
+}
+
+static void tb_step(struct tb2b *t)
+{
+	wire_advance(&t->w, t->now++);
+	wire_pump(&t->w);
+}
+
+static bool tb_run(struct tb2b *t, uint64_t ticks, bool (*done)(struct tb2b *))
+{
+	uint64_t end = t->now + ticks;
+
+	while (t->now < end) {
+		tb_step(t);
+		if (done && done(t))
+			return true;
+	}
+	return !done;
+}
+
+static int tb_connect(struct tb2b *t, unsigned int from, unsigned int i,
+		      uint16_t port)
+{
+	struct conn *c = &t->cli[i];
+
+	c->s = &t->w.end[from].s;
+	c->seed = 2000 + i;
+	return ixdp_tcp_connect(c->s, cpu_to_be32(US_IP + !from),
+				cpu_to_be16(port), c, &c->h);
+}
+
+static int tb_listen(struct tb2b *t, unsigned int e, uint16_t port)
+{
+	return ixdp_tcp_listen(&t->w.end[e].s, cpu_to_be16(port), TB_CONNS,
+			       &t->app[e]);
+}
+
+static bool done_connected(struct tb2b *t)
+{
+	return t->cli[0].connected && t->cli[1].connected &&
+	       t->app[0].naccepted && t->app[1].naccepted;
+}
+
+static bool done_dead(struct tb2b *t)
+{
+	return t->cli[0].dead && t->cli[1].dead && t->srv[0][0].dead &&
+	       t->srv[1][0].dead;
+}
+
+IX_TEST(tcp_b2b, handshakes_both_ways_and_close)
+{
+	struct tb2b *t = &tb;
+	unsigned int e;
+
+	CHECK(!tb_init(t, 256, 1, NULL));
+	CHECK(!tb_listen(t, 0, 80));
+	CHECK(!tb_listen(t, 1, 81));
+	CHECK(!tb_connect(t, 0, 0, 81));
+	CHECK(!tb_connect(t, 1, 1, 80));
+	CHECK(tb_run(t, 1000, done_connected));
+	CHECK_EQ(t->cli[0].connected, 1);
+	CHECK_EQ(t->cli[1].connected, 1);
+	for (e = 0; e < 2; e++) {
+		CHECK_EQ(t->app[e].naccepted, 1);
+		CHECK_EQ(t->tcp[e]->nused, 2);
+	}
+	/* Client of end 0 and server of end 0 close first. */
+	CHECK(!ixdp_tcp_close(&t->w.end[0].s, t->cli[0].h));
+	CHECK(!ixdp_tcp_close(&t->w.end[0].s, t->srv[0][0].h));
+	CHECK(tb_run(t, 1000, NULL));
+	CHECK(t->srv[1][0].fin && t->cli[1].fin);
+	CHECK(!t->srv[1][0].dead);
+	CHECK(!ixdp_tcp_close(&t->w.end[1].s, t->srv[1][0].h));
+	CHECK(!ixdp_tcp_close(&t->w.end[1].s, t->cli[1].h));
+	CHECK(tb_run(t, 1000, done_dead));
+	CHECK_EQ(t->cli[0].dead_reason, 0);
+	CHECK_EQ(t->srv[1][0].dead_reason, 0);
+	/* The active closers linger in TIME_WAIT, then nothing is left. */
+	CHECK_EQ(t->tcp[0]->nused, 2);
+	CHECK(tb_run(t, tb_cfg.time_wait + 10, tb_quiet));
+	CHECK(tb_fini(t));
+}
+
+static unsigned int many_n = 100;
+#define MANY_BYTES	(20 * 1000)
+
+static bool done_many(struct tb2b *t)
+{
+	unsigned int i;
+
+	if (t->app[1].naccepted < many_n)
+		return false;
+	for (i = 0; i < many_n; i++)
+		if (!t->srv[1][i].fin)
+			return false;
+	return true;
+}
+
+IX_TEST(tcp_b2b, many_concurrent_connections_lossy)
+{
+	struct wire_faults f = { .loss = 10, .reorder = 10, .dup = 10 };
+	struct tb2b *t = &tb;
+	static uint8_t data[MANY_BYTES];
+	unsigned int i;
+	uint64_t total = 0;
+
+	pat_fill(data, MANY_BYTES, 1001, 0);
+	CHECK(!tb_init(t, 2048, 7, &f));
+	CHECK(!tb_listen(t, 1, 80));
+	for (i = 0; i < many_n; i++) {
+		t->cli[i].tx = data;
+		t->cli[i].tx_len = MANY_BYTES;
+		t->cli[i].close_when_sent = true;
+		CHECK(!tb_connect(t, 0, i, 80));
+	}
+	CHECK(tb_run(t, 120 * 1000, done_many));
+	for (i = 0; i < many_n; i++) {
+		CHECK_EQ(t->srv[1][i].rx_bad, 0);
+		total += t->srv[1][i].rx_len;
+		CHECK(!ixdp_tcp_close(&t->w.end[1].s, t->srv[1][i].h));
+	}
+	CHECK_EQ(total, (uint64_t)many_n * MANY_BYTES);
+	CHECK(tb_run(t, 60 * 1000, tb_quiet));
+	for (i = 0; i < many_n; i++)
+		CHECK(t->cli[i].dead && !t->cli[i].dead_reason &&
+		      t->srv[1][i].dead && !t->srv[1][i].dead_reason);
+	CHECK(t->w.lost > 0);
+	CHECK(tb_fini(t));
+}
+
+#define BULK_BYTES	(64ULL << 20)
+
+static bool done_bulk(struct tb2b *t)
+{
+	return (t->srv[1][0].fin && t->cli[0].tx_acked == BULK_BYTES) ||
+	       t->cli[0].dead || t->cli[0].connected < 0;
+}
+
+IX_TEST(tcp_b2b, bulk_64mib_loss_reorder_dup)
+{
+	struct wire_faults f = { .loss = 50, .reorder = 50, .dup = 20 };
+	struct tb2b *t = &tb;
+	struct timespec a, b;
+	uint8_t *data = malloc(BULK_BYTES);
+	double secs;
+
+	CHECK(data);
+	pat_fill(data, BULK_BYTES, 1001, 0);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	CHECK(!tb_init(t, 4096, 42, &f));
+	CHECK(!tb_listen(t, 1, 80));
+	t->cli[0].tx = data;
+	t->cli[0].tx_len = BULK_BYTES;
+	t->cli[0].close_when_sent = true;
+	CHECK(!tb_connect(t, 0, 0, 80));
+	tb_run(t, 3600 * 1000, done_bulk);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	secs = b.tv_sec - a.tv_sec + (b.tv_nsec - a.tv_nsec) / 1e9;
+	printf("# bulk: %llu bytes verified in %.1f s real, %.1f s virtual\n",
+	       (unsigned long long)t->srv[1][0].rx_len, secs, t->now / 1000.0);
+	printf("# wire: %llu frames sent, %llu lost, %llu duplicated, %llu reordered\n",
+	       (unsigned long long)t->w.sent, (unsigned long long)t->w.lost,
+	       (unsigned long long)t->w.duped,
+	       (unsigned long long)t->w.reordered);
+	printf("# sender: %llu rexmits: %llu fast, %llu partial ack, %llu sack, %llu timeouts\n",
+	       (unsigned long long)t->tcp[0]->stats.rexmits,
+	       (unsigned long long)t->tcp[0]->stats.fast_rexmits,
+	       (unsigned long long)t->tcp[0]->stats.partial_acks,
+	       (unsigned long long)t->tcp[0]->stats.sack_rexmits,
+	       (unsigned long long)t->tcp[0]->stats.timeouts);
+	CHECK(t->srv[1][0].fin);
+	CHECK_EQ(t->srv[1][0].rx_len, BULK_BYTES);
+	CHECK_EQ(t->srv[1][0].rx_bad, 0);
+	CHECK_EQ(t->cli[0].tx_acked, BULK_BYTES);
+	CHECK(t->w.lost > 1000 && t->w.duped && t->w.reordered);
+	CHECK(t->tcp[0]->stats.fast_rexmits > 0);
+	CHECK(secs < 60);
+	CHECK(!ixdp_tcp_close(&t->w.end[1].s, t->srv[1][0].h));
+	CHECK(tb_run(t, 60 * 1000, tb_quiet));
+	CHECK(tb_fini(t));
+	free(data);
+}
+
+#define BIDIR_BYTES	(4u << 20)
+
+static bool done_bidir(struct tb2b *t)
+{
+	return t->srv[1][0].fin && t->cli[0].fin && t->cli[0].dead &&
+	       t->srv[1][0].dead;
+}
+
+static bool done_accepted(struct tb2b *t)
+{
+	return t->app[1].naccepted && t->cli[0].connected;
+}
+
+IX_TEST(tcp_b2b, bidirectional_lossy_then_clean_close)
+{
+	struct wire_faults f = { .loss = 20, .reorder = 20, .dup = 10 };
+	uint8_t *up = malloc(BIDIR_BYTES), *down = malloc(BIDIR_BYTES);
+	struct tb2b *t = &tb;
+	struct conn *s;
+
+	pat_fill(up, BIDIR_BYTES, 1001, 0);
+	pat_fill(down, BIDIR_BYTES, 2000, 0);
+	CHECK(!tb_init(t, 4096, 9, &f));
+	CHECK(!tb_listen(t, 1, 80));
+	t->cli[0].tx = up;
+	t->cli[0].tx_len = BIDIR_BYTES;
+	t->cli[0].close_when_sent = true;
+	CHECK(!tb_connect(t, 0, 0, 80));
+	CHECK(tb_run(t, 10000, done_accepted));
+	s = &t->srv[1][0];
+	s->tx = down;
+	s->tx_len = BIDIR_BYTES;
+	s->close_when_sent = true;
+	conn_push(s);
+	CHECK(tb_run(t, 600 * 1000, done_bidir));
+	CHECK_EQ(s->rx_len, BIDIR_BYTES);
+	CHECK_EQ(t->cli[0].rx_len, BIDIR_BYTES);
+	CHECK_EQ(s->rx_bad + t->cli[0].rx_bad, 0);
+	CHECK_EQ(s->dead_reason, 0);
+	CHECK_EQ(t->cli[0].dead_reason, 0);
+	CHECK(tb_run(t, 60 * 1000, tb_quiet));
+	CHECK(tb_fini(t));
+	free(up);
+	free(down);
+}
+
+IX_TEST(tcp_b2b, abort_resets_peer_and_frees_all)
+{
+	struct tb2b *t = &tb;
+
+	CHECK(!tb_init(t, 256, 3, NULL));
+	CHECK(!tb_listen(t, 1, 80));
+	CHECK(!tb_connect(t, 0, 0, 80));
+	CHECK(tb_run(t, 1000, done_accepted));
+	CHECK(!ixdp_tcp_abort(&t->w.end[0].s, t->cli[0].h));
+	CHECK_EQ(ixdp_tcp_abort(&t->w.end[0].s, t->cli[0].h), -ESTALE);
+	CHECK(tb_run(t, 100, NULL));
+	CHECK(t->srv[1][0].dead);
+	CHECK_EQ(t->srv[1][0].dead_reason, -ECONNRESET);
+	CHECK(!t->cli[0].dead);
+	CHECK(tb_quiet(t));
+	CHECK(tb_fini(t));
+}

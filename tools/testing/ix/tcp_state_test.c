@@ -1,0 +1,884 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP state machine tests: one ixdp stack with TCP, and a peer written
+ * in the test (tcp_util.c) that crafts every segment and parses every
+ * answer.  Times are in ticks of 1 ms.
+ */
+
+#include <string.h>
+
+#include "test.h"
+#include "tcp_util.h"
+
+static struct tpeer tp;
+
+static struct ixdp_tcp_pcb *pcb_of(struct tpeer *p, u32 h)
+{
+	return &p->tcp->pcbs[h & 0xffff];
+}
+
+/* A segment from the peer on the open connection. */
+static void seg_init(struct tpeer *p, struct tseg *sg, u32 seq, u32 ack,
+		     u8 flags)
+{
+	memset(sg, 0, sizeof(*sg));
+	sg->sport = p->lport == SRV_PORT ? PEER_PORT : SRV_PORT;
+	sg->dport = p->lport;
+	sg->seq = seq;
+	sg->ack = ack;
+	sg->flags = flags;
+	sg->win = 65535;
+}
+
+static uint8_t pdata[8192];
+
+/* Peer data: @len bytes of the server's pattern from stream offset @off. */
+static void seg_data(struct tpeer *p, struct tseg *sg, u32 off, u32 len)
+{
+	pat_fill(pdata, len, p->app.srv_seed, off);
+	sg->seq = p->piss + 1 + off;
+	sg->data = pdata;
+	sg->len = len;
+}
+
+IX_TEST(tcp_state, active_open_negotiates_options)
+{
+	struct tpeer *p = &tp;
+	struct ixdp_tcp_pcb *pcb;
+	struct tseg in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(!ixdp_tcp_connect(&p->t.s, cpu_to_be32(PEER_IP),
+				cpu_to_be16(SRV_PORT), &p->cli, &p->cli.h));
+	CHECK(tp_pop(p, &in));
+	CHECK(in.has_mss && in.mss == 1460 && in.has_ws && in.sack_ok &&
+	      in.has_ts && in.flags == TH_SYN && in.sport >= 49152);
+	CHECK_EQ(pcb_of(p, p->cli.h)->state, IXDP_TCP_SYN_SENT);
+	CHECK(tp_fini(p));
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_active(p, NULL, 5000, true));
+	pcb = pcb_of(p, p->cli.h);
+	CHECK_EQ(pcb->state, IXDP_TCP_ESTABLISHED);
+	CHECK_EQ(pcb->snd_wscale, 7);
+	CHECK_EQ(pcb->mss, 1460 - 12);
+	CHECK(pcb->flags & TCPF_SACK && pcb->flags & TCPF_TS);
+	CHECK_EQ(p->cli.nconnected, 1);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, active_open_without_peer_options)
+{
+	struct tpeer *p = &tp;
+	struct ixdp_tcp_pcb *pcb;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_active(p, NULL, 0xfffffff0, false));
+	pcb = pcb_of(p, p->cli.h);
+	CHECK_EQ(pcb->mss, IXDP_TCP_DEFAULT_MSS);
+	CHECK(!(pcb->flags & (TCPF_SACK | TCPF_TS | TCPF_WS)));
+	CHECK_EQ(pcb->rcv_wscale, 0);
+	CHECK_EQ(pcb->rcv_nxt, 0xfffffff1);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, passive_open_knocks_and_accepts)
+{
+	struct tpeer *p = &tp;
+	struct ixdp_tcp_pcb *pcb;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 777, true));
+	CHECK_EQ(p->app.nknock, 1);
+	pcb = pcb_of(p, p->srv[0].h);
+	CHECK_EQ(pcb->state, IXDP_TCP_ESTABLISHED);
+	CHECK_EQ(p->tcp->lsn[0].pending, 0);
+	CHECK_EQ(pcb->snd_wnd, 512 << 7);
+	CHECK_EQ(ixdp_tcp_accept(&p->t.s, p->srv[0].h, NULL), -EALREADY);
+	CHECK_EQ(p->tcp->stats.passive, 1);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, simultaneous_open)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	u32 iss;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(!ixdp_tcp_connect(&p->t.s, cpu_to_be32(PEER_IP),
+				cpu_to_be16(SRV_PORT), &p->cli, &p->cli.h));
+	CHECK(tp_pop(p, &in));
+	iss = in.seq;
+	p->lport = in.sport;
+	/* The peer's SYN crosses ours. */
+	seg_init(p, &sg, 9000, 0, TH_SYN);
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in));
+	CHECK_EQ(in.flags, TH_SYN | TH_ACK);
+	CHECK(in.seq == iss && in.ack == 9001);
+	CHECK_EQ(pcb_of(p, p->cli.h)->state, IXDP_TCP_SYN_RCVD);
+	CHECK_EQ(p->cli.nconnected, 0);
+	/* Its SYN-ACK (RFC 9293 figure 8, line 6) establishes. */
+	seg_init(p, &sg, 9000, iss + 1, TH_SYN | TH_ACK);
+	tp_send(p, &sg);
+	CHECK_EQ(pcb_of(p, p->cli.h)->state, IXDP_TCP_ESTABLISHED);
+	CHECK_EQ(p->cli.connected, 1);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, active_close_to_time_wait_expiry)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	u32 h;
+
+	CHECK(!tp_init(p, &(struct ixdp_tcp_config){ .time_wait = 500 }));
+	CHECK(tp_open_active(p, NULL, 100, false));
+	h = p->cli.h;
+	CHECK(!ixdp_tcp_close(&p->t.s, h));
+	CHECK_EQ(ixdp_tcp_close(&p->t.s, h), -EALREADY);
+	CHECK(tp_pop(p, &in));
+	CHECK(in.flags == (TH_FIN | TH_ACK) && in.seq == p->iss + 1);
+	CHECK_EQ(pcb_of(p, h)->state, IXDP_TCP_FIN_WAIT_1);
+	seg_init(p, &sg, 101, p->iss + 2, TH_ACK);
+	tp_send(p, &sg);
+	CHECK_EQ(pcb_of(p, h)->state, IXDP_TCP_FIN_WAIT_2);
+	CHECK_EQ(tp_ntx(p), 0);
+	seg_init(p, &sg, 101, p->iss + 2, TH_ACK | TH_FIN);
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in));
+	CHECK(in.flags == TH_ACK && in.ack == 102);
+	CHECK_EQ(pcb_of(p, h)->state, IXDP_TCP_TIME_WAIT);
+	CHECK(p->cli.fin && p->cli.dead && !p->cli.dead_reason);
+	CHECK_EQ(ixdp_tcp_close(&p->t.s, h), -ESTALE);
+	/* A retransmitted FIN is acknowledged again. */
+	tp_advance(p, 400);
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.ack == 102);
+	tp_advance(p, 899);
+	CHECK_EQ(p->tcp->nused, 1);
+	tp_advance(p, 900);
+	CHECK_EQ(p->tcp->nused, 0);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, passive_close_close_wait_last_ack)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	u32 h;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	h = p->srv[0].h;
+	seg_init(p, &sg, 101, p->iss + 1, TH_ACK | TH_FIN);
+	tp_send(p, &sg);
+	CHECK(p->srv[0].fin);
+	CHECK_EQ(pcb_of(p, h)->state, IXDP_TCP_CLOSE_WAIT);
+	CHECK(tp_pop(p, &in) && in.flags == TH_ACK && in.ack == 102);
+	CHECK(!ixdp_tcp_close(&p->t.s, h));
+	CHECK(tp_pop(p, &in) && in.flags == (TH_ACK | TH_FIN));
+	CHECK_EQ(pcb_of(p, h)->state, IXDP_TCP_LAST_ACK);
+	seg_init(p, &sg, 102, p->iss + 2, TH_ACK);
+	tp_send(p, &sg);
+	CHECK(p->srv[0].dead && !p->srv[0].dead_reason);
+	CHECK_EQ(p->tcp->nused, 0);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, simultaneous_close_closing)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	u32 h;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_active(p, NULL, 100, false));
+	h = p->cli.h;
+	CHECK(!ixdp_tcp_close(&p->t.s, h));
+	CHECK(tp_pop(p, &in) && in.flags & TH_FIN);
+	/* The peer's FIN crosses ours: it does not acknowledge ours. */
+	seg_init(p, &sg, 101, p->iss + 1, TH_ACK | TH_FIN);
+	tp_send(p, &sg);
+	CHECK_EQ(pcb_of(p, h)->state, IXDP_TCP_CLOSING);
+	CHECK(tp_pop(p, &in) && in.ack == 102);
+	seg_init(p, &sg, 102, p->iss + 2, TH_ACK);
+	tp_send(p, &sg);
+	CHECK_EQ(pcb_of(p, h)->state, IXDP_TCP_TIME_WAIT);
+	CHECK(p->cli.dead && !p->cli.dead_reason);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, syn_sent_rst_refuses)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(!ixdp_tcp_connect(&p->t.s, cpu_to_be32(PEER_IP),
+				cpu_to_be16(SRV_PORT), &p->cli, &p->cli.h));
+	CHECK(tp_pop(p, &in));
+	p->lport = in.sport;
+	/* An RST whose ACK is not of our SYN is ignored. */
+	seg_init(p, &sg, 0, in.seq + 5, TH_RST | TH_ACK);
+	tp_send(p, &sg);
+	CHECK_EQ(p->cli.connected, 0);
+	CHECK_EQ(tp_ntx(p), 0);
+	/* An ACK of something else gets a RST. */
+	seg_init(p, &sg, 0, in.seq + 5, TH_ACK);
+	tp_send(p, &sg);
+	CHECK_EQ(tp_ntx(p), 1);
+	ts_flush(&p->t);
+	seg_init(p, &sg, 0, in.seq + 1, TH_RST | TH_ACK);
+	tp_send(p, &sg);
+	CHECK_EQ(p->cli.connected, -ECONNREFUSED);
+	CHECK_EQ(p->tcp->nused, 0);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, syn_retries_back_off_then_time_out)
+{
+	struct tpeer *p = &tp;
+	u64 now = 0, at[IXDP_TCP_SYN_RETRIES];
+	unsigned int n = 0;
+	struct tseg in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(!ixdp_tcp_connect(&p->t.s, cpu_to_be32(PEER_IP),
+				cpu_to_be16(SRV_PORT), &p->cli, &p->cli.h));
+	CHECK(tp_pop(p, &in));
+	for (now = 1; now < 200000 && !p->cli.connected; now++) {
+		if (now % 10000 == 0)
+			tp_arp(p);
+		tp_advance(p, now);
+		while (tp_pop(p, &in)) {
+			CHECK_EQ(in.flags, TH_SYN);
+			CHECK(n < IXDP_TCP_SYN_RETRIES);
+			at[n++] = now;
+		}
+	}
+	CHECK_EQ(n, IXDP_TCP_SYN_RETRIES);
+	CHECK(at[0] == 1000 && at[1] == 3000 && at[2] == 7000);
+	CHECK_EQ(p->cli.connected, -ETIMEDOUT);
+	CHECK_EQ(p->tcp->nused, 0);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, rst_rfc5961_exact_resets_in_window_challenged)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	seg_init(p, &sg, 101 + 1000, 0, TH_RST);	/* in window */
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.flags == TH_ACK && in.ack == 101);
+	CHECK_EQ(p->tcp->stats.challenge_acks, 1);
+	CHECK(!p->srv[0].dead);
+	seg_init(p, &sg, 101 + 100000, 0, TH_RST);	/* outside */
+	tp_send(p, &sg);
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK(!p->srv[0].dead);
+	seg_init(p, &sg, 101, 0, TH_RST);		/* exact */
+	tp_send(p, &sg);
+	CHECK(p->srv[0].dead);
+	CHECK_EQ(p->srv[0].dead_reason, -ECONNRESET);
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK_EQ(p->tcp->nused, 0);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, syn_on_established_gets_challenge_ack)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	seg_init(p, &sg, 105, 0, TH_SYN);
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.flags == TH_ACK && in.ack == 101 &&
+	      in.seq == p->iss + 1);
+	CHECK_EQ(p->tcp->stats.challenge_acks, 1);
+	CHECK_EQ(pcb_of(p, p->srv[0].h)->state, IXDP_TCP_ESTABLISHED);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, ack_of_unsent_data_answered_and_ignored)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	seg_init(p, &sg, 101, p->iss + 5000, TH_ACK);
+	seg_data(p, &sg, 0, 10);
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.ack == 101 && in.seq == p->iss + 1);
+	CHECK_EQ(p->srv[0].rx_len, 0);
+	CHECK_EQ(pcb_of(p, p->srv[0].h)->snd_una, p->iss + 1);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, syn_backlog_full_refused_and_counted)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg;
+	unsigned int i;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(!ixdp_tcp_listen(&p->t.s, cpu_to_be16(SRV_PORT), 2, &p->app));
+	CHECK_EQ(ixdp_tcp_listen(&p->t.s, cpu_to_be16(SRV_PORT), 2, NULL),
+		 -EADDRINUSE);
+	for (i = 0; i < 3; i++) {
+		seg_init(p, &sg, 1000, 0, TH_SYN);
+		sg.sport = 2000 + i;
+		sg.dport = SRV_PORT;
+		tp_send(p, &sg);
+	}
+	CHECK_EQ(tp_ntx(p), 2);
+	CHECK_EQ(p->tcp->lsn[0].refused, 1);
+	CHECK_EQ(p->tcp->stats.syn_refused, 1);
+	CHECK_EQ(p->tcp->nused, 2);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, reject_answers_rst)
+{
+	struct tpeer *p = &tp;
+	struct tseg in;
+
+	CHECK(!tp_init(p, NULL));
+	p->app.reject = true;
+	CHECK(!tp_open_passive(p, NULL, 100, false));
+	CHECK_EQ(p->app.nknock, 1);
+	CHECK(tp_pop(p, &in) && in.flags & TH_RST);
+	CHECK_EQ(p->tcp->nused, 0);
+	CHECK_EQ(p->tcp->lsn[0].pending, 0);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, stale_and_bad_handles_rejected)
+{
+	struct ixdp_iov iov = { pdata, 10 };
+	struct tpeer *p = &tp;
+	struct tseg sg;
+	u32 old;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	old = p->srv[0].h;
+	seg_init(p, &sg, 101, 0, TH_RST);
+	tp_send(p, &sg);
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, old, &iov, 1), -ESTALE);
+	CHECK_EQ(ixdp_tcp_recv_done(&p->t.s, old, 0), -ESTALE);
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, 0xffff, &iov, 1), -EINVAL);
+	CHECK_EQ(ixdp_tcp_abort(&p->t.s, 0), -ESTALE);
+	/* The slot is reused with a new generation. */
+	CHECK(!ixdp_tcp_connect(&p->t.s, cpu_to_be32(PEER_IP),
+				cpu_to_be16(SRV_PORT), &p->cli, &p->cli.h));
+	CHECK_EQ(p->cli.h & 0xffff, old & 0xffff);
+	CHECK(p->cli.h != old);
+	CHECK_EQ(ixdp_tcp_close(&p->t.s, old), -ESTALE);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, delayed_ack_timing)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	seg_init(p, &sg, 0, p->iss + 1, TH_ACK);
+	seg_data(p, &sg, 0, 100);
+	tp_send(p, &sg);
+	CHECK_EQ(p->srv[0].rx_len, 100);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 39);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 40);			/* hz / 25 */
+	CHECK(tp_pop(p, &in) && in.ack == 201);
+	CHECK_EQ(p->tcp->stats.delacks, 1);
+	/* Every second segment is acknowledged at once. */
+	seg_data(p, &sg, 100, 536);
+	tp_send(p, &sg);
+	CHECK_EQ(tp_ntx(p), 0);
+	seg_data(p, &sg, 636, 536);
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.ack == 101 + 1172);
+	CHECK_EQ(p->srv[0].rx_bad, 0);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, zero_window_probes_back_off_then_flow)
+{
+	struct ixdp_iov iov = { pdata, 3000 };
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	u32 h;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	h = p->srv[0].h;
+	seg_init(p, &sg, 101, p->iss + 1, TH_ACK);
+	sg.win = 0;
+	tp_send(p, &sg);
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, h, &iov, 1), 3000);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 999);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 1000);
+	CHECK(tp_pop(p, &in) && in.len == 1 && in.seq == p->iss + 1);
+	tp_send(p, &sg);			/* still closed */
+	tp_advance(p, 2999);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 3000);			/* backed off: 2 s */
+	CHECK(tp_pop(p, &in) && in.len == 1 && in.seq == p->iss + 1);
+	CHECK_EQ(p->tcp->stats.probes, 2);
+	CHECK_EQ(p->tcp->stats.fast_rexmits, 0);
+	sg.win = 65535;				/* opens */
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.len == 536 && in.seq == p->iss + 1);
+	CHECK(tp_ntx(p) >= 2);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, out_of_order_sacked_then_delivered)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, true));
+	seg_init(p, &sg, 0, p->iss + 1, TH_ACK);
+	sg.has_ts = true;
+	sg.tsval = 200;
+	seg_data(p, &sg, 1000, 1000);
+	tp_send(p, &sg);
+	CHECK_EQ(p->srv[0].rx_len, 0);
+	CHECK(tp_pop(p, &in) && in.ack == 101 && in.nsack == 1);
+	CHECK(in.sack[0][0] == 1101 && in.sack[0][1] == 2101);
+	seg_data(p, &sg, 0, 1000);
+	tp_send(p, &sg);
+	CHECK_EQ(p->srv[0].rx_len, 2000);
+	CHECK_EQ(p->srv[0].nrecv, 2);
+	CHECK_EQ(p->srv[0].rx_bad, 0);
+	CHECK(tp_pop(p, &in) && in.ack == 2101 && in.nsack == 0);
+	CHECK_EQ(p->tcp->stats.ooo_queued, 1);
+	CHECK(tp_fini(p));
+}
+
+/* The app of the passive side sends @n segments of 536 bytes. */
+static bool send_segs(struct tpeer *p, unsigned int n, u32 cwnd)
+{
+	struct ixdp_iov iov = { pdata, n * 536 };
+	struct tseg in;
+	unsigned int i;
+
+	pcb_of(p, p->srv[0].h)->cwnd = cwnd;
+	if (ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1) != n * 536)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!tp_pop(p, &in) || in.seq != p->iss + 1 + i * 536)
+			return false;
+	return !tp_ntx(p);
+}
+
+static void peer_ack(struct tpeer *p, u32 ack_off)
+{
+	struct tseg sg;
+
+	seg_init(p, &sg, 101, p->iss + 1 + ack_off, TH_ACK);
+	tp_send(p, &sg);
+}
+
+IX_TEST(tcp_state, fast_retransmit_and_newreno_partial_ack)
+{
+	struct ixdp_tcp_pcb *pcb;
+	struct tpeer *p = &tp;
+	struct tseg in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	pcb = pcb_of(p, p->srv[0].h);
+	CHECK(send_segs(p, 10, 10 * 536));
+	peer_ack(p, 536);			/* segment 2 lost */
+	ts_flush(&p->t);			/* new data it let go */
+	peer_ack(p, 536);
+	peer_ack(p, 536);
+	CHECK_EQ(tp_ntx(p), 0);
+	peer_ack(p, 536);			/* third duplicate */
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1 + 536 && in.len == 536);
+	CHECK_EQ(p->tcp->stats.fast_rexmits, 1);
+	CHECK(pcb->flags & TCPF_RECOVERY);
+	CHECK_EQ(pcb->ssthresh, pcb->recover - pcb->snd_una > 2 * 536 * 2 ?
+		 (pcb->recover - pcb->snd_una) / 2 : 2 * 536);
+	ts_flush(&p->t);
+	peer_ack(p, 3 * 536);			/* partial: segment 4 lost too */
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1 + 3 * 536);
+	CHECK_EQ(p->tcp->stats.partial_acks, 1);
+	CHECK(pcb->flags & TCPF_RECOVERY);
+	ts_flush(&p->t);
+	peer_ack(p, pcb->recover - p->iss - 1);	/* full */
+	CHECK(!(pcb->flags & TCPF_RECOVERY));
+	CHECK(pcb->cwnd <= pcb->ssthresh);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, sack_recovery_fills_every_hole)
+{
+	struct ixdp_tcp_pcb *pcb;
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	unsigned int i;
+	u32 base;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, true));
+	pcb = pcb_of(p, p->srv[0].h);
+	pcb->mss = 536;
+	CHECK(send_segs(p, 10, 10 * 536));
+	base = p->iss + 1;
+	/* Segments 0, 3 and 6 lost: dupacks SACK 1-2, 4-5, 7-9. */
+	for (i = 0; i < 3; i++) {
+		seg_init(p, &sg, 101, base, TH_ACK);
+		sg.has_ts = true;
+		sg.tsval = 300;
+		sg.win = 512;
+		sg.nsack = i + 1;
+		sg.sack[0][0] = base + 536;
+		sg.sack[0][1] = base + 3 * 536;
+		sg.sack[1][0] = base + 4 * 536;
+		sg.sack[1][1] = base + 6 * 536;
+		sg.sack[2][0] = base + 7 * 536;
+		sg.sack[2][1] = base + 10 * 536;
+		tp_send(p, &sg);
+	}
+	CHECK_EQ(pcb->nsb, 3);
+	CHECK(tp_pop(p, &in) && in.seq == base);
+	CHECK(tp_pop(p, &in) && in.seq == base + 3 * 536);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_send(p, &sg);			/* fourth duplicate */
+	CHECK(tp_pop(p, &in) && in.seq == base + 6 * 536);
+	CHECK_EQ(p->tcp->stats.sack_rexmits, 2);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, rto_retransmits_backs_off_collapses_cwnd)
+{
+	struct ixdp_iov iov = { pdata, 1000 };
+	struct ixdp_tcp_pcb *pcb;
+	struct tpeer *p = &tp;
+	struct tseg in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	pcb = pcb_of(p, p->srv[0].h);
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+	ts_flush(&p->t);
+	tp_advance(p, 999);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 1000);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1 && in.len == 536);
+	CHECK_EQ(pcb->cwnd, 536);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 2999);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 3000);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1);
+	CHECK_EQ(p->tcp->stats.timeouts, 2);
+	/* An ACK ends the backoff; the rest goes. */
+	peer_ack(p, 536);
+	CHECK_EQ(pcb->backoff, 0);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1 + 536 && in.len == 464);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, paws_drops_old_timestamps)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, true));
+	seg_init(p, &sg, 0, p->iss + 1, TH_ACK);
+	sg.has_ts = true;
+	sg.tsval = 50;				/* older than 101 */
+	seg_data(p, &sg, 0, 100);
+	tp_send(p, &sg);
+	CHECK_EQ(p->srv[0].rx_len, 0);
+	CHECK_EQ(p->tcp->stats.paws_drops, 1);
+	CHECK(tp_pop(p, &in) && in.ack == 101 && in.tsecr == 101);
+	sg.tsval = 150;
+	tp_send(p, &sg);
+	CHECK_EQ(p->srv[0].rx_len, 100);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, malformed_segments_dropped_connection_lives)
+{
+	static const uint8_t bad[] = { 1, 1, 8, 0 };
+	static const uint8_t past[] = { 1, 1, 5, 12 };
+	struct tpeer *p = &tp;
+	struct tseg sg;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	seg_init(p, &sg, 0, p->iss + 1, TH_ACK);
+	seg_data(p, &sg, 0, 10);
+	sg.raw_opts = bad;
+	sg.raw_olen = 4;
+	tp_send(p, &sg);
+	sg.raw_opts = past;
+	tp_send(p, &sg);
+	CHECK_EQ(p->tcp->stats.malformed, 2);
+	CHECK_EQ(p->srv[0].rx_len, 0);
+	sg.raw_opts = NULL;
+	tp_send(p, &sg);
+	CHECK_EQ(p->srv[0].rx_len, 10);
+	CHECK_EQ(ts_drops(&p->t, IXDP_DROP_TCP_MALFORMED), 2);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, closed_port_still_reset_with_tcp_up)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(!ixdp_tcp_listen(&p->t.s, cpu_to_be16(SRV_PORT), 2, &p->app));
+	seg_init(p, &sg, 1000, 0, TH_SYN);
+	sg.dport = 81;
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.flags == (TH_RST | TH_ACK) &&
+	      in.ack == 1001);
+	/* A stray ACK to the listener gets <SEQ=SEG.ACK><CTL=RST>. */
+	seg_init(p, &sg, 1000, 4242, TH_ACK);
+	sg.dport = SRV_PORT;
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.flags == TH_RST && in.seq == 4242);
+	CHECK_EQ(p->tcp->nused, 0);
+	CHECK(tp_fini(p));
+}
+
+static void ts_flush_one(struct tpeer *p)
+{
+	ixdp_buf_put(ts_pop(&p->t));
+}
+
+IX_TEST(tcp_state, window_closes_and_recv_done_reopens)
+{
+	struct ixdp_tcp_config cfg = { .rcv_buf = 2048 };
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	unsigned int i;
+
+	CHECK(!tp_init(p, &cfg));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	p->srv[0].keep_bufs = true;
+	seg_init(p, &sg, 0, p->iss + 1, TH_ACK);
+	for (i = 0; i < 4; i++) {
+		seg_data(p, &sg, i * 512, 512);
+		tp_send(p, &sg);
+	}
+	CHECK_EQ(p->srv[0].rx_len, 2048);
+	while (tp_ntx(p) > 1)
+		ts_flush_one(p);
+	CHECK(tp_pop(p, &in) && in.ack == 101 + 2048 && in.win == 0);
+	/* Beyond the window: not taken. */
+	seg_data(p, &sg, 2048, 100);
+	tp_send(p, &sg);
+	CHECK_EQ(p->srv[0].rx_len, 2048);
+	CHECK(tp_pop(p, &in) && in.win == 0);
+	CHECK(!ixdp_tcp_recv_done(&p->t.s, p->srv[0].h, 1024));
+	CHECK(tp_pop(p, &in) && in.win == 1024 && in.ack == 101 + 2048);
+	CHECK_EQ(ixdp_tcp_recv_done(&p->t.s, p->srv[0].h, 4096), -EINVAL);
+	CHECK(tp_fini(p));
+}
+
+static void rx_flagged(struct tpeer *p, const uint8_t *f, size_t len)
+{
+	struct ixdp_buf *b = ixdp_buf_get(&p->t.pool);
+
+	ixdp_buf_reset(b, IXDP_BUF_RX_OFFSET);
+	memcpy(ixdp_buf_put_tail(b, len), f, len);
+	b->flags |= IXDP_BUF_CSUM_OK;
+	ixdp_eth_rx(&p->t.s, b);
+}
+
+IX_TEST(tcp_state, checksum_offload_both_ways)
+{
+	struct tpeer *p = &tp;
+	struct ixdp_buf *b;
+	uint8_t f[128];
+	const uint8_t *th;
+	size_t len;
+
+	CHECK(!tp_init_off(p, NULL, IXDP_OFFLOAD_TX_CSUM |
+			   IXDP_OFFLOAD_RX_CSUM));
+	CHECK(!ixdp_tcp_listen(&p->t.s, cpu_to_be16(SRV_PORT), 2, &p->app));
+	/* A bad checksum the device vouched for is taken. */
+	len = mk_tcp(f, PEER_IP, PEER_PORT, SRV_PORT, 1000, 0, TH_SYN, 0);
+	f[34 + 16] ^= 0x55;
+	rx_flagged(p, f, len);
+	CHECK_EQ(tp_ntx(p), 1);
+	b = p->t.tx[0];
+	CHECK(b->flags & IXDP_BUF_CSUM_PARTIAL);
+	th = bdata(b) + 34;
+	len = get16(bdata(b) + 16) - 20;
+	/* The field holds the pseudo-header sum, for the device to finish. */
+	CHECK_EQ(get16(th + 16), ref_sum((const uint8_t[]){ 0 }, 0,
+					 ref_pseudo(US_IP, PEER_IP, 6, len)));
+	ts_flush(&p->t);
+	/* Without the flag, the same segment is dropped. */
+	ts_rx(&p->t, f, 54);
+	CHECK_EQ(p->tcp->stats.bad_csum, 1);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, tiny_peer_mss_clamped)
+{
+	struct tpeer *p = &tp;
+	struct ixdp_iov iov = { pdata, 1000 };
+	struct tseg sg, in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(!ixdp_tcp_connect(&p->t.s, cpu_to_be32(PEER_IP),
+				cpu_to_be16(SRV_PORT), &p->cli, &p->cli.h));
+	CHECK(tp_pop(p, &in));
+	p->lport = in.sport;
+	p->iss = in.seq;
+	seg_init(p, &sg, 500, in.seq + 1, TH_SYN | TH_ACK);
+	sg.has_mss = true;
+	sg.mss = 1;
+	tp_send(p, &sg);
+	CHECK_EQ(p->cli.connected, 1);
+	CHECK_EQ(pcb_of(p, p->cli.h)->mss, IXDP_TCP_MIN_MSS);
+	ts_flush(&p->t);
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->cli.h, &iov, 1), 1000);
+	CHECK(tp_pop(p, &in) && in.len == IXDP_TCP_MIN_MSS);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, ooo_queue_bounded)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg;
+	unsigned int i;
+
+	tp_nbufs = IXDP_TCP_OOO_MAX + 64;
+	CHECK(!tp_init(p, &(struct ixdp_tcp_config){ .rcv_buf = 1 << 20 }));
+	tp_nbufs = 256;
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	seg_init(p, &sg, 0, p->iss + 1, TH_ACK);
+	/* Every other 10-byte piece from 20 on: all out of order. */
+	for (i = 0; i < IXDP_TCP_OOO_MAX + 10 && p->t.pool.avail > 8; i++) {
+		seg_data(p, &sg, 20 + 20 * i, 10);
+		tp_send(p, &sg);
+		ts_flush(&p->t);
+	}
+	CHECK_EQ(i, IXDP_TCP_OOO_MAX + 10);
+	CHECK_EQ(pcb_of(p, p->srv[0].h)->ooo_n, IXDP_TCP_OOO_MAX);
+	CHECK_EQ(p->tcp->stats.ooo_dropped, 10);
+	CHECK_EQ(p->srv[0].rx_len, 0);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, limited_transmit_on_first_dupacks)
+{
+	struct ixdp_iov iov = { pdata, 6 * 536 };
+	struct tpeer *p = &tp;
+	struct tseg in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	pcb_of(p, p->srv[0].h)->cwnd = 3 * 536;
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 6 * 536);
+	CHECK_EQ(tp_ntx(p), 3);
+	ts_flush(&p->t);
+	peer_ack(p, 0);				/* first duplicate */
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1 + 3 * 536);
+	CHECK_EQ(tp_ntx(p), 0);
+	peer_ack(p, 0);				/* second */
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1 + 4 * 536);
+	CHECK_EQ(tp_ntx(p), 0);
+	peer_ack(p, 0);				/* third: fast retransmit */
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1);
+	CHECK_EQ(p->tcp->stats.fast_rexmits, 1);
+	CHECK(tp_fini(p));
+}
+
+/* A duplicate ACK of @base SACKing [base + 536, @end). */
+static void peer_sack(struct tpeer *p, u32 base, u32 end)
+{
+	struct tseg sg;
+
+	seg_init(p, &sg, 101, base, TH_ACK);
+	sg.win = 512;
+	sg.has_ts = true;
+	sg.tsval = 300;
+	sg.nsack = 1;
+	sg.sack[0][0] = base + 536;
+	sg.sack[0][1] = end;
+	tp_send(p, &sg);
+}
+
+IX_TEST(tcp_state, sack_shows_retransmission_lost_again)
+{
+	struct ixdp_iov iov = { pdata, 10 * 536 };
+	struct tpeer *p = &tp;
+	unsigned int i, n;
+	bool new_data = false;
+	struct tseg in;
+	u32 base;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, true));
+	pcb_of(p, p->srv[0].h)->mss = 536;
+	CHECK(send_segs(p, 10, 10 * 536));
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 10 * 536);
+	CHECK_EQ(tp_ntx(p), 0);
+	base = p->iss + 1;
+	/* Limited transmit sends 10 and 11, the third dupack base again. */
+	for (i = 0, n = 0; i < 3; i++)
+		peer_sack(p, base, base + 10 * 536);
+	while (tp_pop(p, &in))
+		n += in.seq == base;
+	CHECK_EQ(n, 1);
+	/* Inflation lets new data go; the peer SACKs it, not base. */
+	for (i = 0; i < 8 && !new_data; i++) {
+		peer_sack(p, base, base + 10 * 536);
+		while (tp_pop(p, &in))
+			new_data |= in.seq == base + 12 * 536;
+	}
+	CHECK(new_data);
+	CHECK_EQ(p->tcp->stats.lost_rexmits, 0);
+	peer_sack(p, base, base + 13 * 536);
+	for (n = 0; tp_pop(p, &in);)
+		n += in.seq == base;
+	CHECK_EQ(n, 1);
+	CHECK_EQ(p->tcp->stats.lost_rexmits, 1);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, unlisten_resets_unaccepted)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(!ixdp_tcp_listen(&p->t.s, cpu_to_be16(SRV_PORT), 2, &p->app));
+	seg_init(p, &sg, 1000, 0, TH_SYN);
+	sg.dport = SRV_PORT;
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.flags == (TH_SYN | TH_ACK));
+	CHECK_EQ(p->tcp->nused, 1);
+	CHECK(!ixdp_tcp_unlisten(&p->t.s, cpu_to_be16(SRV_PORT)));
+	CHECK_EQ(ixdp_tcp_unlisten(&p->t.s, cpu_to_be16(SRV_PORT)), -ENOENT);
+	CHECK(tp_pop(p, &in) && in.flags & TH_RST);
+	CHECK_EQ(p->tcp->nused, 0);
+	CHECK(tp_fini(p));
+}
