@@ -3,8 +3,9 @@
 #
 # Static checks of our kernel code, one TAP line each:
 #   checkpatch --strict on every kernel file and patch of ours,
-#   kernel-doc -Wall, sparse and W=1 on net/ixdp (and the drivers with ixdp
-#   ops) in a kernel configured by kernel/configs/ixdp-lint.config,
+#   kernel-doc -Wall, sparse and W=1 -Werror on net/ixdp and on the
+#   drivers with ixdp ops that the VM cannot run (SPARSE_DIRS), in a kernel
+#   configured by kernel/configs/ixdp-lint.config,
 #   the uapi header compiled alone as C90, as usr/include/Makefile does.
 
 set -u
@@ -16,6 +17,16 @@ LOG=$ROOT/build/lint
 NPROC=$(nproc)
 n=0
 fails=0
+
+# Compiled with sparse and W=1 -Werror.
+SPARSE_DIRS="net/ixdp/ drivers/net/ethernet/intel/ixgbe/"
+# Sparse warnings upstream 6.12 gives in those directories: ixgbe's XDP
+# transmit lock is taken under a static key, which sparse cannot follow.
+# They are tolerated by function name; any other warning fails.
+SPARSE_UPSTREAM="context imbalance in 'ixgbe_run_xdp' -
+context imbalance in 'ixgbe_run_xdp_zc' -
+context imbalance in 'ixgbe_xdp_ring_update_tail_locked' -
+context imbalance in 'ixgbe_xdp_xmit' -"
 
 mkdir -p "$LOG"
 cd "$ROOT" || exit 1
@@ -69,10 +80,12 @@ sparse()
 	"$ROOT/scripts/ixdp/kconfig.sh" "$OUT" kernel/configs/ixdp.config \
 		kernel/configs/ixdp-lint.config || return 1
 	make -s -C "$SRC" O="$OUT" -j"$NPROC" prepare || return 1
-	make -C "$SRC" O="$OUT" -j"$NPROC" C=2 CHECK="sparse -Wsparse-error" \
-		W=1 KCFLAGS=-Werror net/ixdp/ 2>&1 | tee "$LOG/sparse.out"
+	# shellcheck disable=SC2086
+	make -C "$SRC" O="$OUT" -j"$NPROC" C=2 CHECK=sparse \
+		W=1 KCFLAGS=-Werror $SPARSE_DIRS 2>&1 | tee "$LOG/sparse.out"
 	[ "${PIPESTATUS[0]}" = 0 ] || return 1
-	! grep -E 'warning:|error:' "$LOG/sparse.out"
+	! grep -E 'warning:|error:' "$LOG/sparse.out" |
+		grep -v -F -e "$SPARSE_UPSTREAM"
 }
 
 uapi_c90()

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixgbe queue ops for ixdp (82599, X540, X550).
+ *
+ * Taking pair qid follows the AF_XDP zero-copy binding: stop the pair with
+ * ixgbe_txrx_ring_disable(), mark it owned in adapter->ixdp_qps, and start
+ * it again with ixgbe_txrx_ring_enable(), which programs both rings (head
+ * and tail 0) but, the pair being owned, posts no buffers of the driver's.
+ * From then on NAPI, the transmit path and buffer allocation skip the
+ * pair, and the dataplane CPU drives it with the ops below, keeping its
+ * own ring indices (the ring's next_to_use/next_to_clean stay 0, so the
+ * driver's cleanup and hang checks find nothing to do).
+ *
+ * Descriptors (82599 datasheet):
+ * - receive: advanced one-buffer descriptors (7.1.6.1, SRRCTL.DESCTYPE as
+ *   the driver programs it): the read format gets the packet buffer
+ *   address and a zero header address, which also clears DD; the
+ *   write-back format is read once DD is set (7.1.6.2): a frame is
+ *   returned only if its descriptor has EOP and no frame error and no
+ *   stripped VLAN tag, otherwise the buffer comes back as an empty frame,
+ *   as do all the buffers of a frame that spans several;
+ * - transmit: one advanced data descriptor per frame (7.2.3.2.4), DTYP
+ *   data, DEXT, IFCS, EOP and RS, PAYLEN the frame length, no context
+ *   descriptor (no offloads); a descriptor is reclaimed when the device
+ *   has written DD back into its status (7.2.3.5);
+ * - the tail registers RDT and TDT are written once per burst.
+ *
+ * DMA: each buffer is mapped with dma_map_single() when posted or queued
+ * and unmapped when it comes back; a per-ring array of slots remembers the
+ * address (Rx) or token (Tx) and the mapping of every descriptor.  The
+ * core's buffers are not known in advance (the interface has no pool
+ * registration), so they cannot be mapped once at take time; without an
+ * IOMMU a mapping is an address computation.
+ *
+ * Buffer size: the device writes up to SRRCTL.BSIZEPACKET (2 KiB or more)
+ * into one buffer, more than an ixdp buffer holds.  It never writes more
+ * than the frame, and it drops frames longer than MAXFRS.MFS (plus one
+ * or two VLAN tags), so receive buffers shorter than that are refused, MTU
+ * changes are refused while pairs are owned, and a pair is not taken with
+ * LRO (RSC) on, since RSC fills whole buffers.
+ *
+ * Device resets: a reset (Tx hang, feature change, self-test, suspend, PCI
+ * error) empties the rings under the dataplane.  The driver calls
+ * ixgbe_ixdp_ring_lost() from its Rx ring cleanup, before the rings are
+ * reprogrammed: the pair is marked lost, and once no CPU is in an op
+ * (synchronize_rcu(); the ops run inside rcu_read_lock()) the ops do
+ * nothing.  The hardware rings come back empty; the pair stays out of
+ * service, its buffers still held here, until ixdp gives it back.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/if_vlan.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/ixdp_drv.h>
+
+#include "ixgbe.h"
+#include "ixgbe_txrx_common.h"
+#include "ixgbe_ixdp.h"
+
+/* The device cannot send a shorter frame (see __ixgbe_xmit_frame()). */
+#define IXGBE_IXDP_TX_MIN	17
+
+/* An advanced data descriptor holding a whole frame, CRC added. */
+#define IXGBE_IXDP_TX_CMD	(IXGBE_ADVTXD_DTYP_DATA |		\
+				 IXGBE_ADVTXD_DCMD_DEXT |		\
+				 IXGBE_ADVTXD_DCMD_IFCS |		\
+				 IXGBE_ADVTXD_DCMD_EOP |		\
+				 IXGBE_ADVTXD_DCMD_RS)
+
+/**
+ * struct ixgbe_ixdp_slot - what a descriptor holds for ixdp
+ * @addr: the buffer's kernel virtual address (Rx) or the frame's token (Tx)
+ * @dma: the buffer's mapping
+ * @len: the length mapped
+ */
+struct ixgbe_ixdp_slot {
+	void		*addr;
+	dma_addr_t	dma;
+	u32		len;
+};
+
+/**
+ * struct ixgbe_ixdp_pair - a ring pair ixdp owns
+ * @adapter: the adapter
+ * @rx_ring: its Rx ring; used only while not @lost
+ * @tx_ring: its Tx ring; used only while not @lost
+ * @dma_dev: the device the buffers are mapped for
+ * @lost: a device reset emptied the rings: the ops do nothing
+ * @rx_frag: the frame being received spans buffers: drop up to its end
+ * @rx_min: shortest receive buffer accepted: the longest frame the device
+ *	may write
+ * @rx_count: Rx descriptors in the ring
+ * @rx_ntu: next Rx descriptor to post
+ * @rx_ntc: next Rx descriptor to complete
+ * @rx_posted: Rx descriptors holding a buffer of ixdp's
+ * @tx_count: Tx descriptors in the ring
+ * @tx_ntu: next Tx descriptor to fill
+ * @tx_ntc: next Tx descriptor to reclaim
+ * @tx_queued: Tx descriptors holding a frame of ixdp's
+ * @rx: one slot per Rx descriptor
+ * @tx: one slot per Tx descriptor
+ */
+struct ixgbe_ixdp_pair {
+	struct ixgbe_adapter	*adapter;
+	struct ixgbe_ring	*rx_ring;
+	struct ixgbe_ring	*tx_ring;
+	struct device		*dma_dev;
+	bool			lost;
+	bool			rx_frag;
+	u32			rx_min;
+	u16			rx_count;
+	u16			rx_ntu;
+	u16			rx_ntc;
+	u16			rx_posted;
+	u16			tx_count;
+	u16			tx_ntu;
+	u16			tx_ntc;
+	u16			tx_queued;
+	struct ixgbe_ixdp_slot	*rx;
+	struct ixgbe_ixdp_slot	*tx;
+};
+
+static u16 ixgbe_ixdp_next(u16 i, u16 count)
+{
+	return ++i == count ? 0 : i;
+}
+
+/* Can pair @qid of @dev be taken?  Returns 0 or -errno. */
+static int ixgbe_ixdp_check(struct net_device *dev, u16 qid)
+{
+	struct ixgbe_adapter *adapter = netdev_priv(dev);
+	struct ixgbe_ring *rx_ring, *tx_ring;
+
+	if (dev->netdev_ops != ixgbe_ixdp_netdev_ops())
+		return -EOPNOTSUPP;
+	if (!netif_running(dev) || test_bit(__IXGBE_DOWN, &adapter->state) ||
+	    test_bit(__IXGBE_RESETTING, &adapter->state))
+		return -ENETDOWN;
+	/* The 82598's descriptors and interrupts differ; not done. */
+	if (adapter->hw.mac.type == ixgbe_mac_82598EB)
+		return -EOPNOTSUPP;
+	/* Pools and FCoE give queues another meaning than RSS. */
+	if (adapter->flags & (IXGBE_FLAG_SRIOV_ENABLED |
+			      IXGBE_FLAG_VMDQ_ENABLED |
+			      IXGBE_FLAG_FCOE_ENABLED))
+		return -EOPNOTSUPP;
+	/* RSC fills whole buffers, larger than ixdp's. */
+	if (adapter->flags2 & IXGBE_FLAG2_RSC_ENABLED)
+		return -EOPNOTSUPP;
+	if (qid >= adapter->num_rx_queues || qid >= adapter->num_tx_queues)
+		return -EINVAL;
+	rx_ring = adapter->rx_ring[qid];
+	tx_ring = adapter->tx_ring[qid];
+	/* ixgbe_txrx_ring_disable() wants vector qid to serve pair qid. */
+	if (!(adapter->flags & IXGBE_FLAG_MSIX_ENABLED) ||
+	    rx_ring->q_vector != tx_ring->q_vector ||
+	    rx_ring->q_vector->v_idx != qid)
+		return -EOPNOTSUPP;
+	if (test_bit(qid, adapter->ixdp_qps))
+		return -EBUSY;
+	if (READ_ONCE(adapter->xdp_prog) || rx_ring->xsk_pool ||
+	    test_bit(qid, adapter->af_xdp_zc_qps))
+		return -EBUSY;
+	return 0;
+}
+
+static void ixgbe_ixdp_free(struct ixgbe_ixdp_pair *p)
+{
+	kvfree(p->rx);
+	kvfree(p->tx);
+	kfree(p);
+}
+
+static struct ixgbe_ixdp_pair *
+ixgbe_ixdp_alloc(struct ixgbe_adapter *adapter, u16 qid)
+{
+	struct ixgbe_ring *rx_ring = adapter->rx_ring[qid];
+	struct ixgbe_ring *tx_ring = adapter->tx_ring[qid];
+	struct ixgbe_ixdp_pair *p;
+	u32 mfs;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return NULL;
+	p->rx = kvcalloc(rx_ring->count, sizeof(*p->rx), GFP_KERNEL);
+	p->tx = kvcalloc(tx_ring->count, sizeof(*p->tx), GFP_KERNEL);
+	if (!p->rx || !p->tx) {
+		ixgbe_ixdp_free(p);
+		return NULL;
+	}
+	p->adapter = adapter;
+	p->rx_ring = rx_ring;
+	p->tx_ring = tx_ring;
+	p->dma_dev = rx_ring->dev;
+	p->rx_count = rx_ring->count;
+	p->tx_count = tx_ring->count;
+	/* MFS counts the CRC; up to two VLAN tags come on top (8.2.3.22.13). */
+	mfs = IXGBE_READ_REG(&adapter->hw, IXGBE_MAXFRS);
+	p->rx_min = (mfs >> IXGBE_MHADD_MFS_SHIFT) + 2 * VLAN_HLEN;
+	return p;
+}
+
+static int ixgbe_ixdp_take(struct ixdp_drv_queue *q)
+{
+	struct ixgbe_adapter *adapter = netdev_priv(q->dev);
+	struct ixgbe_ixdp_pair *p;
+	int err;
+
+	ASSERT_RTNL();
+	err = ixgbe_ixdp_check(q->dev, q->qid);
+	if (err)
+		return err;
+	p = ixgbe_ixdp_alloc(adapter, q->qid);
+	if (!p)
+		return -ENOMEM;
+
+	ixgbe_txrx_ring_disable(adapter, q->qid);
+	set_bit(q->qid, adapter->ixdp_qps);
+	WRITE_ONCE(adapter->ixdp_pairs, adapter->ixdp_pairs + 1);
+	p->rx_ring->ixdp = p;
+	/* Programs both rings empty: the pair is owned, nothing is posted. */
+	ixgbe_txrx_ring_enable(adapter, q->qid);
+	/* NAPI no longer wakes the queue: a queue stopped now would stay
+	 * stopped until the watchdog resets the device.  Awake, what the
+	 * stack sends on it is dropped.
+	 */
+	netif_tx_wake_queue(netdev_get_tx_queue(q->dev, q->qid));
+	q->priv = p;
+	return 0;
+}
+
+/* Hand every buffer still on the rings back to the core. */
+static void ixgbe_ixdp_release(struct ixdp_drv_queue *q,
+			       struct ixgbe_ixdp_pair *p)
+{
+	struct ixgbe_ixdp_slot *s;
+
+	for (; p->rx_posted; p->rx_posted--) {
+		s = &p->rx[p->rx_ntc];
+		dma_unmap_single(p->dma_dev, s->dma, s->len, DMA_FROM_DEVICE);
+		q->release_rx(q, s->addr);
+		p->rx_ntc = ixgbe_ixdp_next(p->rx_ntc, p->rx_count);
+	}
+	for (; p->tx_queued; p->tx_queued--) {
+		s = &p->tx[p->tx_ntc];
+		dma_unmap_single(p->dma_dev, s->dma, s->len, DMA_TO_DEVICE);
+		q->release_tx(q, s->addr);
+		p->tx_ntc = ixgbe_ixdp_next(p->tx_ntc, p->tx_count);
+	}
+}
+
+static void ixgbe_ixdp_give(struct ixdp_drv_queue *q)
+{
+	struct ixgbe_ixdp_pair *p = q->priv;
+	struct ixgbe_adapter *adapter = p->adapter;
+	struct ixgbe_ring *rx_ring;
+	bool up;
+
+	ASSERT_RTNL();
+	/* The core has stopped calling the ops: no grace period needed. */
+	WRITE_ONCE(p->lost, true);
+	up = netif_running(q->dev) && !test_bit(__IXGBE_DOWN, &adapter->state);
+	/* Stop both queues before their buffers go back (a down device
+	 * has stopped them already).
+	 */
+	if (up)
+		ixgbe_txrx_ring_disable(adapter, q->qid);
+	ixgbe_ixdp_release(q, p);
+
+	/* A reset may have reallocated the rings. */
+	rx_ring = adapter->rx_ring[q->qid];
+	if (rx_ring && rx_ring->ixdp == p)
+		rx_ring->ixdp = NULL;
+	clear_bit(q->qid, adapter->ixdp_qps);
+	WRITE_ONCE(adapter->ixdp_pairs, adapter->ixdp_pairs - 1);
+	if (up)
+		ixgbe_txrx_ring_enable(adapter, q->qid);
+	ixgbe_ixdp_free(p);
+	q->priv = NULL;
+}
+
+/**
+ * ixgbe_ixdp_ring_lost() - a device reset is emptying an owned pair
+ * @rx_ring: its Rx ring, being cleaned by ixgbe_down() or a ring disable
+ *
+ * Marks the pair lost and waits until no CPU is in one of its ops, so
+ * that the dataplane no longer writes descriptors or tail registers when
+ * the rings are reprogrammed.  Sleeps.
+ */
+void ixgbe_ixdp_ring_lost(struct ixgbe_ring *rx_ring)
+{
+	struct ixgbe_ixdp_pair *p = rx_ring->ixdp;
+
+	if (READ_ONCE(p->lost))
+		return;
+	WRITE_ONCE(p->lost, true);
+	synchronize_rcu();
+	netdev_warn(rx_ring->netdev,
+		    "ixdp: queue %u stopped by a reset; detach to recover it\n",
+		    rx_ring->queue_index);
+}
+
+static unsigned int ixgbe_ixdp_rx_post(struct ixdp_drv_queue *q,
+				       struct ixdp_drv_frame *f,
+				       unsigned int n)
+{
+	struct ixgbe_ixdp_pair *p = q->priv;
+	union ixgbe_adv_rx_desc *desc;
+	struct ixgbe_ixdp_slot *s;
+	unsigned int i = 0;
+	dma_addr_t dma;
+
+	rcu_read_lock();
+	if (READ_ONCE(p->lost))
+		goto out;
+	/* One descriptor stays empty: RDT == RDH means an empty ring. */
+	for (; i < n && p->rx_posted < p->rx_count - 1; i++) {
+		if (unlikely(f[i].len < p->rx_min)) {
+			netdev_warn_once(q->dev,
+					 "ixdp: a %u-byte buffer cannot take a %u-byte frame\n",
+					 f[i].len, p->rx_min);
+			break;
+		}
+		dma = dma_map_single(p->dma_dev, f[i].addr, f[i].len,
+				     DMA_FROM_DEVICE);
+		if (dma_mapping_error(p->dma_dev, dma))
+			break;
+		s = &p->rx[p->rx_ntu];
+		s->addr = f[i].addr;
+		s->dma = dma;
+		s->len = f[i].len;
+		desc = IXGBE_RX_DESC(p->rx_ring, p->rx_ntu);
+		desc->read.pkt_addr = cpu_to_le64(dma);
+		desc->read.hdr_addr = 0;
+		p->rx_ntu = ixgbe_ixdp_next(p->rx_ntu, p->rx_count);
+		p->rx_posted++;
+	}
+	/* writel() orders the descriptor writes before the tail bump. */
+	if (i)
+		writel(p->rx_ntu, p->rx_ring->tail);
+out:
+	rcu_read_unlock();
+	return i;
+}
+
+/* The frame length a completed Rx descriptor gives ixdp, 0 to drop it. */
+static u32 ixgbe_ixdp_rx_len(struct ixgbe_ixdp_pair *p,
+			     const union ixgbe_adv_rx_desc *desc)
+{
+	u32 staterr = le32_to_cpu(desc->wb.upper.status_error);
+	bool frag = p->rx_frag;
+
+	p->rx_frag = !(staterr & IXGBE_RXD_STAT_EOP);
+	if (frag || p->rx_frag)
+		return 0;
+	if (staterr & (IXGBE_RXDADV_ERR_FRAME_ERR_MASK | IXGBE_RXD_STAT_VP))
+		return 0;
+	return le16_to_cpu(desc->wb.upper.length);
+}
+
+static unsigned int ixgbe_ixdp_rx_burst(struct ixdp_drv_queue *q,
+					struct ixdp_drv_frame *f,
+					unsigned int max)
+{
+	struct ixgbe_ixdp_pair *p = q->priv;
+	union ixgbe_adv_rx_desc *desc;
+	struct ixgbe_ixdp_slot *s;
+	unsigned int i = 0;
+
+	rcu_read_lock();
+	if (READ_ONCE(p->lost))
+		goto out;
+	for (; i < max && p->rx_posted; i++) {
+		desc = IXGBE_RX_DESC(p->rx_ring, p->rx_ntc);
+		if (!(READ_ONCE(desc->wb.upper.status_error) &
+		      cpu_to_le32(IXGBE_RXD_STAT_DD)))
+			break;
+		/* Read the rest of the descriptor only after DD. */
+		dma_rmb();
+		s = &p->rx[p->rx_ntc];
+		dma_unmap_single(p->dma_dev, s->dma, s->len, DMA_FROM_DEVICE);
+		f[i].addr = s->addr;
+		f[i].off = 0;
+		f[i].len = ixgbe_ixdp_rx_len(p, desc);
+		p->rx_ntc = ixgbe_ixdp_next(p->rx_ntc, p->rx_count);
+		p->rx_posted--;
+	}
+out:
+	rcu_read_unlock();
+	return i;
+}
+
+static unsigned int ixgbe_ixdp_tx_burst(struct ixdp_drv_queue *q,
+					struct ixdp_drv_frame *f,
+					unsigned int n)
+{
+	struct ixgbe_ixdp_pair *p = q->priv;
+	union ixgbe_adv_tx_desc *desc;
+	struct ixgbe_ixdp_slot *s;
+	unsigned int i = 0;
+	dma_addr_t dma;
+	u32 len;
+
+	rcu_read_lock();
+	if (READ_ONCE(p->lost))
+		goto out;
+	/* One descriptor stays empty: TDT == TDH means nothing to send. */
+	for (; i < n && p->tx_queued < p->tx_count - 1; i++) {
+		len = f[i].len;
+		if (len < IXGBE_IXDP_TX_MIN || len >= IXGBE_MAX_DATA_PER_TXD)
+			break;
+		dma = dma_map_single(p->dma_dev, f[i].addr, len, DMA_TO_DEVICE);
+		if (dma_mapping_error(p->dma_dev, dma))
+			break;
+		s = &p->tx[p->tx_ntu];
+		s->addr = f[i].token;
+		s->dma = dma;
+		s->len = len;
+		desc = IXGBE_TX_DESC(p->tx_ring, p->tx_ntu);
+		desc->read.buffer_addr = cpu_to_le64(dma);
+		desc->read.cmd_type_len = cpu_to_le32(IXGBE_IXDP_TX_CMD | len);
+		/* Also clears DD, which the device writes back here. */
+		desc->read.olinfo_status =
+			cpu_to_le32(len << IXGBE_ADVTXD_PAYLEN_SHIFT);
+		p->tx_ntu = ixgbe_ixdp_next(p->tx_ntu, p->tx_count);
+		p->tx_queued++;
+	}
+	/* writel() orders the descriptor writes before the tail bump. */
+	if (i)
+		writel(p->tx_ntu, p->tx_ring->tail);
+out:
+	rcu_read_unlock();
+	return i;
+}
+
+static unsigned int ixgbe_ixdp_tx_reclaim(struct ixdp_drv_queue *q,
+					  void **tokens, unsigned int max)
+{
+	struct ixgbe_ixdp_pair *p = q->priv;
+	union ixgbe_adv_tx_desc *desc;
+	struct ixgbe_ixdp_slot *s;
+	unsigned int i = 0;
+
+	rcu_read_lock();
+	if (READ_ONCE(p->lost))
+		goto out;
+	for (; i < max && p->tx_queued; i++) {
+		desc = IXGBE_TX_DESC(p->tx_ring, p->tx_ntc);
+		if (!(READ_ONCE(desc->wb.status) &
+		      cpu_to_le32(IXGBE_TXD_STAT_DD)))
+			break;
+		s = &p->tx[p->tx_ntc];
+		dma_unmap_single(p->dma_dev, s->dma, s->len, DMA_TO_DEVICE);
+		tokens[i] = s->addr;
+		p->tx_ntc = ixgbe_ixdp_next(p->tx_ntc, p->tx_count);
+		p->tx_queued--;
+	}
+out:
+	rcu_read_unlock();
+	return i;
+}
+
+static const struct ixdp_drv_ops ixgbe_ixdp_ops = {
+	.queue_take	= ixgbe_ixdp_take,
+	.queue_give	= ixgbe_ixdp_give,
+	.rx_post	= ixgbe_ixdp_rx_post,
+	.rx_burst	= ixgbe_ixdp_rx_burst,
+	.tx_burst	= ixgbe_ixdp_tx_burst,
+	.tx_reclaim	= ixgbe_ixdp_tx_reclaim,
+};
+
+/**
+ * ixgbe_ixdp_init() - let ixdp attach ixgbe devices
+ *
+ * Called at module init, before the PCI driver registers.  A failure only
+ * leaves ixgbe devices out of ixdp's reach.
+ */
+void ixgbe_ixdp_init(void)
+{
+	int err;
+
+	err = ixdp_drv_register(ixgbe_ixdp_netdev_ops(), &ixgbe_ixdp_ops);
+	if (err)
+		pr_warn("ixgbe: ixdp queue ops not registered: %d\n", err);
+}
+
+/**
+ * ixgbe_ixdp_exit() - undo ixgbe_ixdp_init()
+ *
+ * Called at module exit, once the PCI driver (and every netdev) is gone.
+ */
+void ixgbe_ixdp_exit(void)
+{
+	ixdp_drv_unregister(ixgbe_ixdp_netdev_ops());
+}
