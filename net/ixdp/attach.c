@@ -117,8 +117,13 @@ static struct ixdp_core *ixdp_core_new(struct ixdp_dev *idev, unsigned int cpu,
 						   NSEC_PER_SEC / IXDP_HZ));
 	if (err)
 		goto out_free;
+	err = ixdp_echo_start(core, idev->echo_port);
+	if (err)
+		goto out_stack;
 	return core;
 
+out_stack:
+	ixdp_stack_teardown(&core->stack);
 out_free:
 	ixdp_core_free(core);
 	return ERR_PTR(err);
@@ -198,6 +203,7 @@ static void ixdp_core_stop(struct ixdp_dev *idev, struct ixdp_core *core)
 		kthread_stop(core->task);
 	for (i = 0; i < core->nqueues; i++)
 		idev->ops->queue_give(&core->queues[i]->drv);
+	ixdp_echo_stop(core);
 	ixdp_stack_teardown(&core->stack);
 	ixdp_dev_stats_add(r, &idev->retired_stack, core);
 	ixdp_core_free(core);

@@ -30,6 +30,7 @@
 #define IXDP_HIST_BUCKETS	10
 
 struct ixdp_dev;
+struct ixdp_echo;
 
 /**
  * struct ixdp_core_stats - counters of one core, written by it alone
@@ -43,6 +44,10 @@ struct ixdp_dev;
  * @polls_idle: loop iterations that found none
  * @batches: non-empty receive batches
  * @batch_hist: receive batch sizes, log2 buckets
+ * @tcp_accepted: connections the echo service accepted
+ * @tcp_connected: connections it opened
+ * @tcp_connect_failed: connections it failed to open
+ * @echo_bytes: bytes it received to echo
  */
 struct ixdp_core_stats {
 	u64	rx_packets;
@@ -55,6 +60,10 @@ struct ixdp_core_stats {
 	u64	polls_idle;
 	u64	batches;
 	u64	batch_hist[IXDP_HIST_BUCKETS];
+	u64	tcp_accepted;
+	u64	tcp_connected;
+	u64	tcp_connect_failed;
+	u64	echo_bytes;
 };
 
 /**
@@ -108,6 +117,9 @@ struct ixdp_queue {
  * @txq: frames the stack sent in this iteration
  * @frames: scratch for the driver calls
  * @stats: its counters
+ * @echo: its TCP and echo service (echo.c)
+ * @connect_req: a connection the loop is asked to open: address in the
+ *	high 32 bits, port in the low 16, 0 for none
  * @stack: its network stack
  */
 struct ixdp_core {
@@ -126,6 +138,8 @@ struct ixdp_core {
 	struct ixdp_buf		*txq[IXDP_TXQ_LEN];
 	struct ixdp_drv_frame	frames[IXDP_BATCH_MAX];
 	struct ixdp_core_stats	stats;
+	struct ixdp_echo	*echo;
+	u64			connect_req;
 	struct ixdp_stack	stack;
 };
 
@@ -140,6 +154,7 @@ struct ixdp_core {
  * @gateway: configured gateway, 0 for none
  * @prefix_len: configured prefix length
  * @batch: configured batch bound
+ * @echo_port: configured echo service port, 0 for none
  * @attached: attached now
  * @ncores: cores serving it while attached
  * @cores: them
@@ -159,6 +174,7 @@ struct ixdp_dev {
 	__be32				gateway;
 	u8				prefix_len;
 	unsigned int			batch;
+	__be16				echo_port;
 	bool				attached;
 	unsigned int			ncores;
 	struct ixdp_core		*cores[IXDP_MAX_QUEUES];
@@ -186,6 +202,11 @@ int ixdp_dev_attach(struct ixdp_dev *idev);
 void ixdp_dev_detach(struct ixdp_dev *idev);
 void ixdp_dev_stats(struct ixdp_dev *idev, struct ixdp_core_stats *cs,
 		    struct ixdp_stack_stats *ss);
+
+/* echo.c */
+int ixdp_echo_start(struct ixdp_core *core, __be16 port);
+void ixdp_echo_stop(struct ixdp_core *core);
+int ixdp_echo_connect(struct ixdp_core *core, __be32 daddr, __be16 dport);
 
 /* loop.c */
 int ixdp_core_loop(void *arg);

@@ -177,7 +177,15 @@ static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q)
 static unsigned int ixdp_core_poll(struct ixdp_core *core)
 {
 	unsigned int i, work = 0;
+	u64 req = READ_ONCE(core->connect_req);
 
+	if (req) {
+		/* Pairs with the cmpxchg() that posted it in netdev.c. */
+		req = xchg(&core->connect_req, 0);
+		if (ixdp_echo_connect(core, (__force __be32)(u32)(req >> 32),
+				      (__force __be16)(u16)req))
+			core->stats.tcp_connect_failed++;
+	}
 	for (i = 0; i < core->nqueues; i++) {
 		ixdp_queue_reclaim(core, core->queues[i]);
 		work += ixdp_queue_rx(core, core->queues[i]);

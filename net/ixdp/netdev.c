@@ -192,6 +192,55 @@ static int batch_store(struct ixdp_dev *idev, const char *buf)
 	return 0;
 }
 
+static ssize_t echo_port_show(struct ixdp_dev *idev, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", be16_to_cpu(idev->echo_port));
+}
+
+/* The echo service's port (TCP and UDP), 0 for none. */
+static int echo_port_store(struct ixdp_dev *idev, const char *buf)
+{
+	u16 port;
+	int err = ixdp_config_check(idev);
+
+	if (!err)
+		err = kstrtou16(buf, 10, &port);
+	if (err)
+		return err;
+	idev->echo_port = cpu_to_be16(port);
+	return 0;
+}
+
+static ssize_t connect_show(struct ixdp_dev *idev, char *buf)
+{
+	return sysfs_emit(buf, "\n");
+}
+
+/*
+ * "A.B.C.D:PORT": ask the first core to open an echoed TCP connection.
+ * The outcome shows in the counters (tcp_connected, tcp_connect_failed).
+ */
+static int connect_store(struct ixdp_dev *idev, const char *buf)
+{
+	const char *end;
+	__be32 addr;
+	u16 port;
+	int err;
+
+	if (!idev->attached)
+		return -ENOTCONN;
+	if (!in4_pton(buf, -1, (u8 *)&addr, ':', &end) || *end != ':')
+		return -EINVAL;
+	err = kstrtou16(end + 1, 10, &port);
+	if (err || !port)
+		return err ? err : -EINVAL;
+	if (cmpxchg(&idev->cores[0]->connect_req, 0,
+		    (u64)(__force u32)addr << 32 |
+		    (__force u16)cpu_to_be16(port)))
+		return -EBUSY;
+	return 0;
+}
+
 static ssize_t attached_show(struct ixdp_dev *idev, char *buf)
 {
 	return sysfs_emit(buf, "%d\n", idev->attached);
@@ -221,6 +270,9 @@ IXDP_ATTR_RW(addr);
 IXDP_ATTR_RW(gateway);
 IXDP_ATTR_RW(batch);
 IXDP_ATTR_RW(attached);
+IXDP_ATTR_RW(echo_port);
+static struct ixdp_attr ixdp_attr_connect =
+	__ATTR(connect, 0200, connect_show, connect_store);
 
 static struct attribute *ixdp_dev_attrs[] = {
 	&ixdp_attr_queues.attr,
@@ -229,6 +281,8 @@ static struct attribute *ixdp_dev_attrs[] = {
 	&ixdp_attr_gateway.attr,
 	&ixdp_attr_batch.attr,
 	&ixdp_attr_attached.attr,
+	&ixdp_attr_echo_port.attr,
+	&ixdp_attr_connect.attr,
 	NULL,
 };
 
