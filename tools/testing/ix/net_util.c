@@ -30,6 +30,16 @@ static const struct ixdp_stack_ops ts_ops = {
 	.xmit = ts_xmit,
 };
 
+int ts_init_peer(struct tstack *t, unsigned int nbufs)
+{
+	uint8_t arp[64];
+	int ret = ts_init(t, nbufs);
+
+	mk_arp(arp, us_mac, 2, peer_mac, PEER_IP, us_mac, US_IP);
+	ts_rx(t, arp, 42);
+	return ret;
+}
+
 void ts_default_cfg(struct ixdp_stack_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));

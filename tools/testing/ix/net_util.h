@@ -40,6 +40,8 @@ struct tstack {
 };
 
 int ts_init(struct tstack *t, unsigned int nbufs);
+/* ts_init(), then an ARP reply teaches it the peer's MAC. */
+int ts_init_peer(struct tstack *t, unsigned int nbufs);
 int ts_init_cfg(struct tstack *t, unsigned int nbufs,
 		const struct ixdp_stack_config *cfg);
 void ts_default_cfg(struct ixdp_stack_config *cfg);

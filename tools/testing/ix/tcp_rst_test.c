@@ -12,15 +12,6 @@
 
 static uint8_t frame[IXDP_BUF_SIZE];
 
-static int ts_init_peer(struct tstack *t, unsigned int nbufs)
-{
-	int ret = ts_init(t, nbufs);
-
-	mk_arp(frame, us_mac, 2, peer_mac, PEER_IP, us_mac, US_IP);
-	ts_rx(t, frame, 42);
-	return ret;
-}
-
 struct rst {
 	uint16_t sport, dport;
 	uint32_t seq, ack;
