@@ -78,6 +78,44 @@ static const struct ixdp_stat ixdp_queue_stats_tbl[] = {
 
 static_assert(IXDP_HIST_BUCKETS == 10);
 
+/* drop/<reason>: frames the stack dropped, one file per reason. */
+static const char *const ixdp_drop_names[] = {
+	[IXDP_DROP_ETH_SHORT]		= "eth_short",
+	[IXDP_DROP_ETH_NOT_US]		= "eth_not_us",
+	[IXDP_DROP_ETH_PROTO]		= "eth_proto",
+	[IXDP_DROP_ARP_MALFORMED]	= "arp_malformed",
+	[IXDP_DROP_ARP_NOT_US]		= "arp_not_us",
+	[IXDP_DROP_ARP_CONFLICT]	= "arp_conflict",
+	[IXDP_DROP_ARP_QUEUE_FULL]	= "arp_queue_full",
+	[IXDP_DROP_NO_ARP]		= "no_arp",
+	[IXDP_DROP_IP_TRUNCATED]	= "ip_truncated",
+	[IXDP_DROP_IP_VERSION]		= "ip_version",
+	[IXDP_DROP_IP_IHL]		= "ip_ihl",
+	[IXDP_DROP_IP_BAD_LEN]		= "ip_bad_len",
+	[IXDP_DROP_IP_CSUM]		= "ip_csum",
+	[IXDP_DROP_IP_FRAGMENT]		= "ip_fragment",
+	[IXDP_DROP_IP_TTL]		= "ip_ttl",
+	[IXDP_DROP_IP_NOT_US]		= "ip_not_us",
+	[IXDP_DROP_IP_BAD_SRC]		= "ip_bad_src",
+	[IXDP_DROP_IP_PROTO]		= "ip_proto",
+	[IXDP_DROP_NO_ROUTE]		= "no_route",
+	[IXDP_DROP_TOO_BIG]		= "too_big",
+	[IXDP_DROP_NO_ROOM]		= "no_room",
+	[IXDP_DROP_ICMP_SHORT]		= "icmp_short",
+	[IXDP_DROP_ICMP_CSUM]		= "icmp_csum",
+	[IXDP_DROP_ICMP_TYPE]		= "icmp_type",
+	[IXDP_DROP_UDP_BAD_LEN]		= "udp_bad_len",
+	[IXDP_DROP_UDP_CSUM]		= "udp_csum",
+	[IXDP_DROP_UDP_NO_PORT]		= "udp_no_port",
+	[IXDP_DROP_TCP_MALFORMED]	= "tcp_malformed",
+	[IXDP_DROP_TCP_CSUM]		= "tcp_csum",
+	[IXDP_DROP_TCP_RST]		= "tcp_rst",
+	[IXDP_DROP_TCP_CLOSED]		= "tcp_closed",
+	[IXDP_DROP_POOL_EMPTY]		= "pool_empty",
+};
+
+static_assert(ARRAY_SIZE(ixdp_drop_names) == IXDP_DROP_MAX);
+
 static u64 ixdp_stat_read(const struct ixdp_stat *st, const void *core,
 			  const void *stack, const void *queue)
 {
@@ -99,7 +137,8 @@ static u64 ixdp_drops(const struct ixdp_stack_stats *ss)
 
 /*
  * An attribute names its table entry by index; "drops" (the sum of the
- * stack's drop reasons) is the index after the table.
+ * stack's drop reasons) is the index after the table, and drop/<reason>
+ * the indices after that.
  */
 struct ixdp_stat_attr {
 	struct attribute	attr;
@@ -111,6 +150,8 @@ struct ixdp_stat_attr {
 
 static struct ixdp_stat_attr ixdp_core_attr_mem[IXDP_NCORE + 1];
 static struct attribute *ixdp_core_attrs[IXDP_NCORE + 2];
+static struct ixdp_stat_attr ixdp_drop_attr_mem[IXDP_DROP_MAX];
+static struct attribute *ixdp_drop_attrs[IXDP_DROP_MAX + 1];
 static struct ixdp_stat_attr ixdp_queue_attr_mem[IXDP_NQUEUE];
 static struct attribute *ixdp_queue_attrs[IXDP_NQUEUE + 1];
 
@@ -122,6 +163,9 @@ static ssize_t ixdp_stat_emit(char *buf, unsigned int idx,
 {
 	if (idx == IXDP_NCORE)
 		return sysfs_emit(buf, "%llu\n", ixdp_drops(ss));
+	if (idx > IXDP_NCORE)
+		return sysfs_emit(buf, "%llu\n",
+				  READ_ONCE(ss->drops[idx - IXDP_NCORE - 1]));
 	return sysfs_emit(buf, "%llu\n",
 			  ixdp_stat_read(&ixdp_core_stats_tbl[idx], cs, ss, NULL));
 }
@@ -216,8 +260,14 @@ static const struct attribute_group ixdp_core_group = {
 	.attrs	= ixdp_core_attrs,
 };
 
+static const struct attribute_group ixdp_drop_group = {
+	.name	= "drop",
+	.attrs	= ixdp_drop_attrs,
+};
+
 static const struct attribute_group *ixdp_core_groups[] = {
 	&ixdp_core_group,
+	&ixdp_drop_group,
 	NULL,
 };
 
@@ -347,6 +397,9 @@ void __init ixdp_stats_init(void)
 				    ixdp_core_stats_tbl[i].name, i);
 	ixdp_stat_attr_init(&ixdp_core_attr_mem[i], &ixdp_core_attrs[i],
 			    "drops", i);
+	for (i = 0; i < IXDP_DROP_MAX; i++)
+		ixdp_stat_attr_init(&ixdp_drop_attr_mem[i], &ixdp_drop_attrs[i],
+				    ixdp_drop_names[i], IXDP_NCORE + 1 + i);
 	for (i = 0; i < IXDP_NQUEUE; i++)
 		ixdp_stat_attr_init(&ixdp_queue_attr_mem[i],
 				    &ixdp_queue_attrs[i],

@@ -99,6 +99,14 @@ rc=$?
 [ "$rc" != 0 ] && [ "$rc" != 124 ] || fail "TCP connect not refused (rc $rc: $out)"
 [ $(($(stat tcp_resets) - resets)) -ge 1 ] || fail "no RST counted"
 
+# Drops by reason: a datagram to an unbound port.
+noport=$(cat "$SYS/stats/drop/udp_no_port")
+peer bash -c "echo x > /dev/udp/$DP_ADDR/9"
+sleep 1
+[ $(($(cat "$SYS/stats/drop/udp_no_port") - noport)) -ge 1 ] ||
+	fail "drop/udp_no_port not counted"
+[ "$(ls "$SYS/stats/drop" | wc -l)" -ge 30 ] || fail "drop reasons missing"
+
 ethtool -L "$DEV" combined 1 2>/dev/null && fail "ethtool -L while attached"
 [ "$(ethtool -l "$DEV" | awk '/Combined/ { n = $2 } END { print n }')" = 2 ] ||
 	fail "channel count changed"
