@@ -33,6 +33,13 @@ struct vnix_queue {
 /* The queue being given back; RTNL serialises give. */
 static struct ixdp_drv_queue *vnix_giving;
 
+static void vnix_notify(void *arg)
+{
+	struct ixdp_drv_queue *q = arg;
+
+	q->notify(q);
+}
+
 static int vnix_take(struct ixdp_drv_queue *q)
 {
 	struct vnix_queue *vq;
@@ -41,6 +48,8 @@ static int vnix_take(struct ixdp_drv_queue *q)
 	vq = kzalloc(sizeof(*vq), GFP_KERNEL);
 	if (!vq)
 		return -ENOMEM;
+	vq->pair.notify = vnix_notify;
+	vq->pair.arg = q;
 	err = virtnet_ixdp_take(q->dev, q->qid, &vq->pair);
 	if (err) {
 		kfree(vq);
@@ -166,6 +175,21 @@ static unsigned int vnix_tx_reclaim(struct ixdp_drv_queue *q, void **tokens,
 	return i;
 }
 
+/* The receive interrupt calls vnix_notify() through the driver. */
+static bool vnix_irq_arm(struct ixdp_drv_queue *q)
+{
+	struct vnix_queue *vq = q->priv;
+
+	return virtqueue_enable_cb(vq->pair.rx);
+}
+
+static void vnix_irq_disarm(struct ixdp_drv_queue *q)
+{
+	struct vnix_queue *vq = q->priv;
+
+	virtqueue_disable_cb(vq->pair.rx);
+}
+
 static const struct ixdp_drv_ops vnix_ops = {
 	.queue_take	= vnix_take,
 	.queue_give	= vnix_give,
@@ -173,6 +197,8 @@ static const struct ixdp_drv_ops vnix_ops = {
 	.rx_burst	= vnix_rx_burst,
 	.tx_burst	= vnix_tx_burst,
 	.tx_reclaim	= vnix_tx_reclaim,
+	.irq_arm	= vnix_irq_arm,
+	.irq_disarm	= vnix_irq_disarm,
 };
 
 static int __init vnix_init(void)

@@ -14,12 +14,17 @@
  * @tx: its send virtqueue, empty, callbacks disabled
  * @hdr_len: bytes of virtio-net header in front of every frame
  * @mergeable: received frames carry num_buffers (VIRTIO_NET_F_MRG_RXBUF)
+ * @notify: the caller's: called from the receive interrupt, once callbacks
+ *	are enabled on @rx
+ * @arg: its argument
  */
 struct virtnet_ixdp_pair {
 	struct virtqueue	*rx;
 	struct virtqueue	*tx;
 	unsigned int		hdr_len;
 	bool			mergeable;
+	void			(*notify)(void *arg);
+	void			*arg;
 };
 
 int virtnet_ixdp_take(struct net_device *dev, u16 qid,

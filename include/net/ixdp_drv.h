@@ -27,6 +27,8 @@
  *	the address it was posted with (called from @queue_give)
  * @release_tx: set by the core: take back a frame queued for sending, by
  *	its token (called from @queue_give)
+ * @notify: set by the core: a frame arrived while the interrupt was armed
+ *	(called from the driver's interrupt handler)
  * @priv: the driver's, set by @queue_take
  */
 struct ixdp_drv_queue {
@@ -34,6 +36,7 @@ struct ixdp_drv_queue {
 	u16			qid;
 	void			(*release_rx)(struct ixdp_drv_queue *q, void *addr);
 	void			(*release_tx)(struct ixdp_drv_queue *q, void *token);
+	void			(*notify)(struct ixdp_drv_queue *q);
 	void			*priv;
 };
 
@@ -70,9 +73,12 @@ struct ixdp_drv_frame {
  * @tx_burst: queue up to @n frames for transmission and notify the
  *	device; returns how many were queued.
  * @tx_reclaim: collect up to @max tokens of transmitted frames.
+ * @irq_arm: optional: let the next received frame interrupt and call
+ *	@q->notify once; returns false if frames are already waiting (then
+ *	poll instead of sleeping, and disarm).
+ * @irq_disarm: optional, with @irq_arm: no interrupt; back to polling.
  *
- * RSS programming and the queue interrupt (for sleeping when idle) are
- * not part of the interface yet.
+ * RSS programming is not part of the interface yet.
  */
 struct ixdp_drv_ops {
 	int		(*queue_take)(struct ixdp_drv_queue *q);
@@ -85,6 +91,8 @@ struct ixdp_drv_ops {
 				    struct ixdp_drv_frame *f, unsigned int n);
 	unsigned int	(*tx_reclaim)(struct ixdp_drv_queue *q, void **tokens,
 				      unsigned int max);
+	bool		(*irq_arm)(struct ixdp_drv_queue *q);
+	void		(*irq_disarm)(struct ixdp_drv_queue *q);
 };
 
 #if IS_ENABLED(CONFIG_IXDP)

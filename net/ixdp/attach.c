@@ -142,6 +142,7 @@ static int ixdp_queue_take(struct ixdp_dev *idev, struct ixdp_core *core,
 	q->drv.qid = qid;
 	q->drv.release_rx = ixdp_release_rx;
 	q->drv.release_tx = ixdp_release_tx;
+	q->drv.notify = ixdp_queue_notify;
 	q->core = core;
 	q->target = IXDP_RX_TARGET;
 	err = idev->ops->queue_take(&q->drv);
@@ -199,6 +200,9 @@ static void ixdp_core_stop(struct ixdp_dev *idev, struct ixdp_core *core)
 	unsigned int i;
 
 	ixdp_core_sysfs_del(core);
+	/* No interrupt may wake the thread once it is gone. */
+	WRITE_ONCE(core->waker, NULL);
+	synchronize_rcu();
 	if (core->task)
 		kthread_stop(core->task);
 	for (i = 0; i < core->nqueues; i++)
@@ -279,6 +283,7 @@ int ixdp_dev_attach(struct ixdp_dev *idev)
 			core->task = NULL;
 			goto out_unwind;
 		}
+		WRITE_ONCE(core->waker, core->task);
 		wake_up_process(core->task);
 	}
 	idev->attached = true;

@@ -44,6 +44,7 @@ struct ixdp_echo;
  * @polls_idle: loop iterations that found none
  * @batches: non-empty receive batches
  * @batch_hist: receive batch sizes, log2 buckets
+ * @sleeps: times the loop slept waiting for an interrupt or a timer
  * @tcp_accepted: connections the echo service accepted
  * @tcp_connected: connections it opened
  * @tcp_connect_failed: connections it failed to open
@@ -60,6 +61,7 @@ struct ixdp_core_stats {
 	u64	polls_idle;
 	u64	batches;
 	u64	batch_hist[IXDP_HIST_BUCKETS];
+	u64	sleeps;
 	u64	tcp_accepted;
 	u64	tcp_connected;
 	u64	tcp_connect_failed;
@@ -72,12 +74,15 @@ struct ixdp_core_stats {
  * @rx_bytes: their bytes
  * @tx_packets: frames sent
  * @tx_bytes: their bytes
+ * @irq_wakes: receive interrupts that woke the sleeping loop (written
+ *	from the interrupt handler, the only writer)
  */
 struct ixdp_queue_stats {
 	u64	rx_packets;
 	u64	rx_bytes;
 	u64	tx_packets;
 	u64	tx_bytes;
+	u64	irq_wakes;
 };
 
 /**
@@ -105,6 +110,8 @@ struct ixdp_queue {
  * @idev: the device
  * @cpu: the CPU
  * @task: its loop thread
+ * @waker: @task while interrupts may wake it; cleared, then an RCU grace
+ *	period, before the thread stops
  * @kobj: /sys/class/net/<dev>/ixdp/cpu<N>, while attached
  * @nqueues: queues it serves
  * @queues: them; the first one also sends
@@ -126,6 +133,7 @@ struct ixdp_core {
 	struct ixdp_dev		*idev;
 	unsigned int		cpu;
 	struct task_struct	*task;
+	struct task_struct	*waker;
 	struct kobject		*kobj;
 	unsigned int		nqueues;
 	struct ixdp_queue	*queues[IXDP_MAX_QUEUES];
@@ -211,6 +219,7 @@ int ixdp_echo_connect(struct ixdp_core *core, __be32 daddr, __be16 dport);
 /* loop.c */
 int ixdp_core_loop(void *arg);
 int ixdp_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b);
+void ixdp_queue_notify(struct ixdp_drv_queue *dq);
 void ixdp_core_fill(struct ixdp_core *core);
 struct ixdp_buf *ixdp_rx_addr_to_buf(void *addr);
 

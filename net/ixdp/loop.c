@@ -8,7 +8,11 @@
  * timers, send what the stack produced, post fresh receive buffers.  The
  * thread is the only one to touch the core's queues, pool and stack.
  * With nothing to do for a while it sleeps briefly; it stops when asked
- * and yields whenever the scheduler wants the CPU.
+ * and yields whenever the scheduler wants the CPU.  With nothing to do
+ * for a while it sleeps: with the driver's receive interrupt armed when
+ * the driver has one (the interrupt wakes it), for one jiffy while
+ * timers are pending, for IXDP_SLEEP_IDLE otherwise; a driver without
+ * interrupt ops gets short naps instead.
  */
 
 #include <linux/kthread.h>
@@ -18,10 +22,12 @@
 
 #include "dp.h"
 
-/* Idle iterations before the loop naps, and how long it naps (us). */
+/* Idle iterations before the loop sleeps; naps without interrupts (us). */
 #define IXDP_IDLE_SPINS		256
 #define IXDP_NAP_MIN_US		50
 #define IXDP_NAP_MAX_US		200
+/* The longest sleep with no timer pending. */
+#define IXDP_SLEEP_IDLE		(HZ / 10)
 
 /**
  * ixdp_rx_addr_to_buf() - the buffer a receive buffer was posted from
@@ -198,6 +204,51 @@ static unsigned int ixdp_core_poll(struct ixdp_core *core)
 }
 
 /**
+ * ixdp_queue_notify() - a receive interrupt while the loop sleeps
+ * @dq: the queue
+ *
+ * Called from the driver's interrupt handler.
+ */
+void ixdp_queue_notify(struct ixdp_drv_queue *dq)
+{
+	struct ixdp_queue *q = container_of(dq, struct ixdp_queue, drv);
+	struct task_struct *t;
+
+	q->stats.irq_wakes++;
+	rcu_read_lock();
+	t = READ_ONCE(q->core->waker);
+	if (t)
+		wake_up_process(t);
+	rcu_read_unlock();
+}
+
+/* Sleep until a frame, a timer, a request or a stop; see the top. */
+static void ixdp_core_sleep(struct ixdp_core *core)
+{
+	const struct ixdp_drv_ops *ops = core->idev->ops;
+	bool waiting = false;
+	unsigned int i;
+
+	if (!ops->irq_arm) {
+		usleep_range(IXDP_NAP_MIN_US, IXDP_NAP_MAX_US);
+		return;
+	}
+	/* Before arming: a wake from the interrupt is not lost. */
+	set_current_state(TASK_INTERRUPTIBLE);
+	for (i = 0; i < core->nqueues; i++)
+		if (!ops->irq_arm(&core->queues[i]->drv))
+			waiting = true;
+	if (!waiting && !kthread_should_stop() &&
+	    !READ_ONCE(core->connect_req)) {
+		core->stats.sleeps++;
+		schedule_timeout(core->stack.wheel.pending ? 1 : IXDP_SLEEP_IDLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	for (i = 0; i < core->nqueues; i++)
+		ops->irq_disarm(&core->queues[i]->drv);
+}
+
+/**
  * ixdp_core_loop() - the kernel thread of a core
  * @arg: the core
  *
@@ -216,7 +267,7 @@ int ixdp_core_loop(void *arg)
 		} else {
 			core->stats.polls_idle++;
 			if (++idle >= IXDP_IDLE_SPINS) {
-				usleep_range(IXDP_NAP_MIN_US, IXDP_NAP_MAX_US);
+				ixdp_core_sleep(core);
 				idle = 0;
 			}
 		}

@@ -238,6 +238,7 @@ static int connect_store(struct ixdp_dev *idev, const char *buf)
 		    (u64)(__force u32)addr << 32 |
 		    (__force u16)cpu_to_be16(port)))
 		return -EBUSY;
+	wake_up_process(idev->cores[0]->task);
 	return 0;
 }
 

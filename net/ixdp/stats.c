@@ -57,6 +57,7 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	CORE("batch_128", batch_hist[7]),
 	CORE("batch_256", batch_hist[8]),
 	CORE("batch_512", batch_hist[9]),
+	CORE("sleeps", sleeps),
 	CORE("tcp_accepted", tcp_accepted),
 	CORE("tcp_connected", tcp_connected),
 	CORE("tcp_connect_failed", tcp_connect_failed),
@@ -74,6 +75,7 @@ static const struct ixdp_stat ixdp_queue_stats_tbl[] = {
 	QUEUE("rx_bytes", rx_bytes),
 	QUEUE("tx_packets", tx_packets),
 	QUEUE("tx_bytes", tx_bytes),
+	QUEUE("irq_wakes", irq_wakes),
 };
 
 static_assert(IXDP_HIST_BUCKETS == 10);

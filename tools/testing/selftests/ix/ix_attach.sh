@@ -87,6 +87,10 @@ b1=$(stat batches)
 
 # Per core and per queue, while attached.
 [ "$(cat "$SYS/cpu1/icmp_echo_replies")" -ge 5 ] || fail "cpu1/ counters"
+# Idle between pings, the loop slept and the receive interrupt woke it.
+[ "$(cat "$SYS/cpu1/sleeps")" -ge 1 ] || fail "the loop never slept"
+[ $(($(cat "$SYS/queue0/irq_wakes") + $(cat "$SYS/queue1/irq_wakes"))) -ge 1 ] ||
+	fail "no receive interrupt woke the loop"
 r0=$(cat "$SYS/cpu1/rx_packets")
 q=$(($(cat "$SYS/queue0/rx_packets") + $(cat "$SYS/queue1/rx_packets")))
 r1=$(cat "$SYS/cpu1/rx_packets")
