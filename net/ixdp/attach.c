@@ -74,12 +74,17 @@ static int ixdp_core_pool(struct ixdp_core *core, unsigned int nbufs)
 
 static void ixdp_core_free(struct ixdp_core *core)
 {
+	bool held = false;
 	unsigned int i;
 
-	for (i = 0; i < core->nqueues; i++)
+	for (i = 0; i < core->nqueues; i++) {
+		held |= core->queues[i]->posted || core->queues[i]->inflight;
 		kfree(core->queues[i]);
-	for (i = 0; i < core->nchunks; i++)
-		__free_pages(core->chunks[i], core->chunk_order[i]);
+	}
+	/* A device still holding buffers may write them: leak, loudly. */
+	if (!WARN_ONCE(held, "ixdp: buffers not returned, pool leaked\n"))
+		for (i = 0; i < core->nchunks; i++)
+			__free_pages(core->chunks[i], core->chunk_order[i]);
 	ixdp_cpu_put(core->cpu);
 	kvfree(core);
 }

@@ -140,12 +140,27 @@ void ixdp_cpu_put(unsigned int cpu)
 	mutex_unlock(&ixdp_cpus_mutex);
 }
 
+/*
+ * Copy @p's own affinity request (sched_setaffinity()) into @mask; false
+ * if it made none.  The request is freed on change: read it under pi_lock.
+ */
+static bool ixdp_task_user_mask(struct task_struct *p, struct cpumask *mask)
+{
+	unsigned long flags;
+	bool has;
+
+	raw_spin_lock_irqsave(&p->pi_lock, flags);
+	has = p->user_cpus_ptr;
+	if (has)
+		cpumask_copy(mask, p->user_cpus_ptr);
+	raw_spin_unlock_irqrestore(&p->pi_lock, flags);
+	return has;
+}
+
 /* Does @p need its affinity redone after the reserved set changed? */
 static bool ixdp_task_stale(struct task_struct *p, const struct cpumask *old,
-			    const struct cpumask *released)
+			    const struct cpumask *released, struct cpumask *tmp)
 {
-	struct cpumask *user = p->user_cpus_ptr;
-
 	if (p->flags & (PF_NO_SETAFFINITY | PF_EXITING) || kthread_is_per_cpu(p))
 		return false;
 	if (cpumask_intersects(&p->cpus_mask, &ixdp_reserved))
@@ -153,22 +168,21 @@ static bool ixdp_task_stale(struct task_struct *p, const struct cpumask *old,
 	if (cpumask_empty(released) || cpumask_intersects(&p->cpus_mask, released))
 		return false;
 	/* It lost a released CPU: asked for it, or ran everywhere before. */
-	if (user)
-		return cpumask_intersects(user, released);
+	if (ixdp_task_user_mask(p, tmp))
+		return cpumask_intersects(tmp, released);
 	return cpumask_subset(cpu_possible_mask, old) ||
 	       cpumask_equal(&p->cpus_mask, old);
 }
 
 static void ixdp_task_move(struct task_struct *p, struct cpumask *tmp)
 {
-	struct cpumask *user = p->user_cpus_ptr;
 	pid_t pid;
 
 	/* The scheduler hook trims whatever is still reserved. */
 	if (cpumask_intersects(&p->cpus_mask, &ixdp_reserved))
 		cpumask_copy(tmp, &p->cpus_mask);
-	else
-		cpumask_copy(tmp, user ? user : cpu_possible_mask);
+	else if (!ixdp_task_user_mask(p, tmp))
+		cpumask_copy(tmp, cpu_possible_mask);
 	if (!set_cpus_allowed_ptr(p, tmp))
 		return;
 
@@ -202,7 +216,7 @@ static void ixdp_tasks_sweep(const struct cpumask *old,
 		n = 0;
 		rcu_read_lock();
 		for_each_process_thread(g, t) {
-			if (!ixdp_task_stale(t, old, released))
+			if (!ixdp_task_stale(t, old, released, tmp))
 				continue;
 			get_task_struct(t);
 			batch[n++] = t;
@@ -300,12 +314,25 @@ static void ixdp_irqs_update(bool was_reserved)
 		cpumask_andnot(irq_default_affinity, cpu_online_mask,
 			       &ixdp_reserved);
 
+	/* IRQ descriptors stay while the sparse lock is held. */
+	irq_lock_sparse();
 	for (irq = 0; irq < nr_irqs; irq++) {
 		d = irq_get_irq_data(irq);
 		if (!d || !irq_can_set_affinity(irq) || irqd_is_per_cpu(d) ||
 		    irqd_affinity_is_managed(d))
 			continue;
 		ixdp_irq_apply(irq, d, want);
+	}
+	irq_unlock_sparse();
+	/* Nothing reserved: forget IRQs that went away or became unmovable. */
+	if (cpumask_empty(&ixdp_reserved)) {
+		struct ixdp_irq_saved *s;
+		unsigned long i;
+
+		xa_for_each(&ixdp_irqs, i, s) {
+			xa_erase(&ixdp_irqs, i);
+			kfree(s);
+		}
 	}
 	free_cpumask_var(want);
 }

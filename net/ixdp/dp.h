@@ -122,7 +122,9 @@ struct ixdp_queue {
  * @chunk_order: their page orders
  * @ntx: frames waiting in @txq
  * @txq: frames the stack sent in this iteration
- * @frames: scratch for the driver calls
+ * @txf: their descriptors for the driver, filled by the flush alone (a
+ *	flush may run while @frames holds a receive batch)
+ * @frames: scratch for receive, post and reclaim
  * @stats: its counters
  * @echo: its TCP and echo service (echo.c)
  * @connect_req: a connection the loop is asked to open: address in the
@@ -144,6 +146,7 @@ struct ixdp_core {
 	u8			chunk_order[IXDP_MAX_CHUNKS];
 	unsigned int		ntx;
 	struct ixdp_buf		*txq[IXDP_TXQ_LEN];
+	struct ixdp_drv_frame	txf[IXDP_TXQ_LEN];
 	struct ixdp_drv_frame	frames[IXDP_BATCH_MAX];
 	struct ixdp_core_stats	stats;
 	struct ixdp_echo	*echo;
@@ -225,10 +228,12 @@ struct ixdp_buf *ixdp_rx_addr_to_buf(void *addr);
 
 /* netdev.c */
 int __init ixdp_netdev_init(void);
+void ixdp_netdev_drv_gone(const struct ixdp_drv_ops *ops);
 
 /* stats.c */
 void __init ixdp_stats_init(void);
 struct kobject *ixdp_stats_dir_add(struct ixdp_dev *idev);
+void ixdp_stats_dir_del(struct kobject *kobj);
 int ixdp_core_sysfs_add(struct ixdp_core *core);
 void ixdp_core_sysfs_del(struct ixdp_core *core);
 

@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <net/ixdp_drv.h>
 
+#include "dp.h"
 #include "ixdp.h"
 
 struct ixdp_drv {
@@ -62,22 +63,27 @@ EXPORT_SYMBOL_GPL(ixdp_drv_register);
  * ixdp_drv_unregister() - undo ixdp_drv_register()
  * @ndo: the driver's net_device_ops
  *
- * The driver's netdevs must be gone (unregistering a netdev detaches it).
+ * Devices driven through the ops are detached and lose their ixdp
+ * directory first, so nothing calls into the ops once this returns.
  */
 void ixdp_drv_unregister(const struct net_device_ops *ndo)
 {
-	struct ixdp_drv *d;
+	struct ixdp_drv *d, *found = NULL;
 
 	mutex_lock(&ixdp_drvs_mutex);
 	list_for_each_entry(d, &ixdp_drvs, node) {
 		if (d->ndo == ndo) {
 			list_del_rcu(&d->node);
-			synchronize_rcu();
-			kfree(d);
+			found = d;
 			break;
 		}
 	}
 	mutex_unlock(&ixdp_drvs_mutex);
+	if (!found)
+		return;
+	synchronize_rcu();
+	ixdp_netdev_drv_gone(found->ops);
+	kfree(found);
 }
 EXPORT_SYMBOL_GPL(ixdp_drv_unregister);
 

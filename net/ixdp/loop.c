@@ -50,7 +50,7 @@ static u64 ixdp_now(void)
 static void ixdp_core_flush(struct ixdp_core *core)
 {
 	struct ixdp_queue *q = core->queues[0];
-	struct ixdp_drv_frame *f = core->frames;
+	struct ixdp_drv_frame *f = core->txf;
 	unsigned int i, n = core->ntx, sent;
 	u64 bytes = 0;
 
@@ -107,6 +107,8 @@ static void ixdp_queue_reclaim(struct ixdp_core *core, struct ixdp_queue *q)
 	for (i = 0; i < n; i++)
 		ixdp_buf_put(tokens[i]);
 	q->inflight -= n;
+	/* The queue is stopped for Linux: tell its watchdog it is alive. */
+	txq_trans_cond_update(netdev_get_tx_queue(q->drv.dev, q->drv.qid));
 }
 
 /* Keep @q's receive ring stocked. */

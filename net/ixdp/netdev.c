@@ -341,8 +341,8 @@ static int ixdp_dev_add(struct net_device *dev)
 	if (err)
 		goto out_put;
 	idev->stats_kobj = ixdp_stats_dir_add(idev);
-	if (!idev->stats_kobj) {
-		err = -ENOMEM;
+	if (IS_ERR(idev->stats_kobj)) {
+		err = PTR_ERR(idev->stats_kobj);
 		goto out_put;
 	}
 	n->idev = idev;
@@ -360,10 +360,27 @@ static void ixdp_dev_del(struct ixdp_dev_node *n)
 	if (n->idev->attached)
 		ixdp_dev_detach(n->idev);
 	list_del(&n->node);
-	kobject_put(n->idev->stats_kobj);
+	ixdp_stats_dir_del(n->idev->stats_kobj);
 	kobject_del(&n->idev->kobj);
 	kobject_put(&n->idev->kobj);
 	kfree(n);
+}
+
+/**
+ * ixdp_netdev_drv_gone() - forget every device driven through @ops
+ * @ops: ops being unregistered (their module may be going away)
+ *
+ * Attached devices are detached first.
+ */
+void ixdp_netdev_drv_gone(const struct ixdp_drv_ops *ops)
+{
+	struct ixdp_dev_node *n, *tmp;
+
+	rtnl_lock();
+	list_for_each_entry_safe(n, tmp, &ixdp_devs, node)
+		if (n->idev->ops == ops)
+			ixdp_dev_del(n);
+	rtnl_unlock();
 }
 
 static int ixdp_netdev_event(struct notifier_block *nb, unsigned long event,

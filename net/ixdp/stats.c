@@ -311,21 +311,32 @@ static struct kobject *ixdp_stat_kobj(const struct kobj_type *type,
 				      unsigned int n)
 {
 	struct kobject *kobj = kzalloc(sizeof(*kobj), GFP_KERNEL);
+	int err;
 
 	if (!kobj)
-		return NULL;
-	if (kobject_init_and_add(kobj, type, parent, name, n)) {
+		return ERR_PTR(-ENOMEM);
+	err = kobject_init_and_add(kobj, type, parent, name, n);
+	if (err) {
 		kobject_put(kobj);
-		return NULL;
+		return ERR_PTR(err);
 	}
 	return kobj;
+}
+
+/* Gone from sysfs now, whenever the last reference goes. */
+static void ixdp_stat_kobj_del(struct kobject *kobj)
+{
+	if (IS_ERR_OR_NULL(kobj))
+		return;
+	kobject_del(kobj);
+	kobject_put(kobj);
 }
 
 /**
  * ixdp_stats_dir_add() - make /sys/class/net/<dev>/ixdp/stats
  * @idev: a device whose ixdp directory was just made
  *
- * Return: the directory's kobject, or NULL.
+ * Return: the directory's kobject, or an ERR_PTR().
  */
 struct kobject *ixdp_stats_dir_add(struct ixdp_dev *idev)
 {
@@ -333,28 +344,43 @@ struct kobject *ixdp_stats_dir_add(struct ixdp_dev *idev)
 }
 
 /**
+ * ixdp_stats_dir_del() - remove what ixdp_stats_dir_add() made
+ * @kobj: its kobject
+ */
+void ixdp_stats_dir_del(struct kobject *kobj)
+{
+	ixdp_stat_kobj_del(kobj);
+}
+
+/**
  * ixdp_core_sysfs_add() - make the cpu<N> and queue<N> directories
  * @core: a core being attached
  *
- * Return: 0 or -ENOMEM, with nothing made.
+ * Return: 0 or -errno, with nothing made.
  */
 int ixdp_core_sysfs_add(struct ixdp_core *core)
 {
 	struct kobject *parent = &core->idev->kobj;
 	struct ixdp_queue *q;
 	unsigned int i;
+	int err;
 
 	core->kobj = ixdp_stat_kobj(&ixdp_core_ktype, parent, "cpu%u",
 				    core->cpu);
-	if (!core->kobj)
-		return -ENOMEM;
+	if (IS_ERR(core->kobj)) {
+		err = PTR_ERR(core->kobj);
+		core->kobj = NULL;
+		return err;
+	}
 	for (i = 0; i < core->nqueues; i++) {
 		q = core->queues[i];
 		q->kobj = ixdp_stat_kobj(&ixdp_queue_ktype, parent, "queue%u",
 					 q->drv.qid);
-		if (!q->kobj) {
+		if (IS_ERR(q->kobj)) {
+			err = PTR_ERR(q->kobj);
+			q->kobj = NULL;
 			ixdp_core_sysfs_del(core);
-			return -ENOMEM;
+			return err;
 		}
 	}
 	return 0;
@@ -369,10 +395,10 @@ void ixdp_core_sysfs_del(struct ixdp_core *core)
 	unsigned int i;
 
 	for (i = 0; i < core->nqueues; i++) {
-		kobject_put(core->queues[i]->kobj);
+		ixdp_stat_kobj_del(core->queues[i]->kobj);
 		core->queues[i]->kobj = NULL;
 	}
-	kobject_put(core->kobj);
+	ixdp_stat_kobj_del(core->kobj);
 	core->kobj = NULL;
 }
 
