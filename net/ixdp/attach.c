@@ -19,11 +19,29 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "app.h"
 #include "dp.h"
 #include "ixdp.h"
 
 /* The largest chunk asked for: 2 MiB, a huge page where there is one. */
 #define IXDP_CHUNK_ORDER	(21 - PAGE_SHIFT)
+
+/* Per CPU, the core it runs while attached; under RTNL. */
+static struct ixdp_core *ixdp_cpu_cores[NR_CPUS];
+
+/**
+ * ixdp_core_of_cpu() - the core a reserved CPU runs
+ * @cpu: the CPU, any number
+ *
+ * Called with RTNL held.
+ *
+ * Return: the core, or NULL if @cpu serves no attached device.
+ */
+struct ixdp_core *ixdp_core_of_cpu(unsigned int cpu)
+{
+	ASSERT_RTNL();
+	return cpu < nr_cpu_ids ? ixdp_cpu_cores[cpu] : NULL;
+}
 
 static const struct ixdp_stack_ops ixdp_core_stack_ops = {
 	.xmit	= ixdp_core_xmit,
@@ -56,7 +74,8 @@ static int ixdp_core_pool(struct ixdp_core *core, unsigned int nbufs)
 	while (want && core->nchunks < IXDP_MAX_CHUNKS) {
 		order = min_t(unsigned int, order, get_order(want));
 		page = alloc_pages_node(cpu_to_node(core->cpu),
-					GFP_KERNEL | __GFP_NOWARN | __GFP_ZERO,
+					GFP_KERNEL | __GFP_NOWARN | __GFP_ZERO |
+					__GFP_COMP,
 					order);
 		if (!page) {
 			if (!order)
@@ -204,6 +223,9 @@ static void ixdp_core_stop(struct ixdp_dev *idev, struct ixdp_core *core)
 	struct ixdp_core_stats *r = &idev->retired;
 	unsigned int i;
 
+	ixdp_app_revoke(core);
+	if (ixdp_cpu_cores[core->cpu] == core)
+		ixdp_cpu_cores[core->cpu] = NULL;
 	ixdp_core_sysfs_del(core);
 	/* No interrupt may wake the thread once it is gone. */
 	WRITE_ONCE(core->waker, NULL);
@@ -290,6 +312,7 @@ int ixdp_dev_attach(struct ixdp_dev *idev)
 		}
 		WRITE_ONCE(core->waker, core->task);
 		wake_up_process(core->task);
+		ixdp_cpu_cores[core->cpu] = core;
 	}
 	idev->attached = true;
 	return 0;

@@ -46,6 +46,8 @@ static struct cpumask ixdp_reserved;
 static DEFINE_MUTEX(ixdp_cpus_mutex);
 /* Per CPU, the attached devices it serves queues of. */
 static unsigned int ixdp_cpu_users[NR_CPUS];
+/* Per CPU, the application thread bound to it (/dev/ix), or NULL. */
+static struct task_struct *ixdp_cpu_owner[NR_CPUS];
 
 /* Per IRQ we moved: its affinity before, and the one we gave it. */
 struct ixdp_irq_saved {
@@ -63,10 +65,19 @@ static struct cpumask ixdp_default_irq_orig;
 bool __ixdp_trim_cpus(struct task_struct *p, const struct cpumask *in,
 		      struct cpumask *out)
 {
+	unsigned int cpu, own = nr_cpu_ids;
+
 	if (!cpumask_intersects(in, &ixdp_reserved))
 		return false;
-	if (!cpumask_andnot(out, in, &ixdp_reserved) && (p->flags & PF_KTHREAD))
+	/* The dataplane thread of a CPU keeps it. */
+	for_each_cpu_and(cpu, in, &ixdp_reserved)
+		if (READ_ONCE(ixdp_cpu_owner[cpu]) == p)
+			own = cpu;
+	if (!cpumask_andnot(out, in, &ixdp_reserved) && own == nr_cpu_ids &&
+	    (p->flags & PF_KTHREAD))
 		return false;
+	if (own < nr_cpu_ids)
+		cpumask_set_cpu(own, out);
 	return true;
 }
 
@@ -137,6 +148,51 @@ void ixdp_cpu_put(unsigned int cpu)
 	mutex_lock(&ixdp_cpus_mutex);
 	if (!WARN_ON_ONCE(!ixdp_cpu_users[cpu]))
 		ixdp_cpu_users[cpu]--;
+	mutex_unlock(&ixdp_cpus_mutex);
+}
+
+/**
+ * ixdp_cpu_bind() - make @task the dataplane thread of @cpu
+ * @cpu: a reserved CPU serving queues
+ * @task: the thread; the scheduler lets it onto @cpu from now on
+ *
+ * Return: 0, -ENODEV if @cpu serves no queues, -EBUSY if it has a
+ * dataplane thread, -EALREADY if @task is one already.
+ */
+int ixdp_cpu_bind(unsigned int cpu, struct task_struct *task)
+{
+	unsigned int c;
+	int err = 0;
+
+	mutex_lock(&ixdp_cpus_mutex);
+	for_each_cpu(c, &ixdp_reserved)
+		if (ixdp_cpu_owner[c] == task)
+			err = -EALREADY;
+	if (err)
+		goto out;
+	if (cpu >= nr_cpu_ids || !cpumask_test_cpu(cpu, &ixdp_reserved) ||
+	    !ixdp_cpu_users[cpu])
+		err = -ENODEV;
+	else if (ixdp_cpu_owner[cpu])
+		err = -EBUSY;
+	else
+		WRITE_ONCE(ixdp_cpu_owner[cpu], task);
+out:
+	mutex_unlock(&ixdp_cpus_mutex);
+	return err;
+}
+
+/**
+ * ixdp_cpu_unbind() - undo ixdp_cpu_bind()
+ * @cpu: the CPU
+ * @task: its dataplane thread, which loses the CPU at its next
+ *	affinity change
+ */
+void ixdp_cpu_unbind(unsigned int cpu, struct task_struct *task)
+{
+	mutex_lock(&ixdp_cpus_mutex);
+	if (!WARN_ON_ONCE(ixdp_cpu_owner[cpu] != task))
+		WRITE_ONCE(ixdp_cpu_owner[cpu], NULL);
 	mutex_unlock(&ixdp_cpus_mutex);
 }
 

@@ -29,6 +29,7 @@
 /* log2 buckets of the batch-size histogram: 1, 2-3, 4-7, ... 512 */
 #define IXDP_HIST_BUCKETS	10
 
+struct ixdp_app;
 struct ixdp_dev;
 struct ixdp_echo;
 
@@ -126,7 +127,8 @@ struct ixdp_queue {
  *	flush may run while @frames holds a receive batch)
  * @frames: scratch for receive, post and reclaim
  * @stats: its counters
- * @echo: its TCP and echo service (echo.c)
+ * @echo: its TCP and echo service (echo.c), while no application drives it
+ * @app: the application driving it (app.c), NULL for none; set under RTNL
  * @connect_req: a connection the loop is asked to open: address in the
  *	high 32 bits, port in the low 16, 0 for none
  * @stack: its network stack
@@ -150,6 +152,7 @@ struct ixdp_core {
 	struct ixdp_drv_frame	frames[IXDP_BATCH_MAX];
 	struct ixdp_core_stats	stats;
 	struct ixdp_echo	*echo;
+	struct ixdp_app		*app;
 	u64			connect_req;
 	struct ixdp_stack	stack;
 };
@@ -209,6 +212,7 @@ struct ixdp_attr {
 #define to_ixdp_dev(k)	container_of(k, struct ixdp_dev, kobj)
 
 /* attach.c */
+struct ixdp_core *ixdp_core_of_cpu(unsigned int cpu);
 int ixdp_dev_attach(struct ixdp_dev *idev);
 void ixdp_dev_detach(struct ixdp_dev *idev);
 void ixdp_dev_stats(struct ixdp_dev *idev, struct ixdp_core_stats *cs,
@@ -221,6 +225,8 @@ int ixdp_echo_connect(struct ixdp_core *core, __be32 daddr, __be16 dport);
 
 /* loop.c */
 int ixdp_core_loop(void *arg);
+unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch);
+void ixdp_core_sleep(struct ixdp_core *core, long timeout);
 int ixdp_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b);
 void ixdp_queue_notify(struct ixdp_drv_queue *dq);
 void ixdp_core_fill(struct ixdp_core *core);

@@ -240,7 +240,7 @@ out_free:
 
 /**
  * ixdp_echo_stop() - undo ixdp_echo_start(); connections are dropped
- * @core: a core whose loop has stopped
+ * @core: a core whose loop has stopped or parked
  */
 void ixdp_echo_stop(struct ixdp_core *core)
 {
@@ -249,6 +249,8 @@ void ixdp_echo_stop(struct ixdp_core *core)
 
 	if (!e)
 		return;
+	if (e->port)
+		ixdp_udp_unbind(&core->stack, e->port);
 	ixdp_tcp_teardown(&core->stack);
 	for (i = 0; i < IXDP_TCP_PCBS; i++)
 		echo_release(&e->conns[i]);

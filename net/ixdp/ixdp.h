@@ -9,11 +9,15 @@
 #include <linux/init.h>
 #include <linux/types.h>
 
+struct task_struct;
+
 /* cpu.c */
 ssize_t ixdp_cpus_show(char *buf);
 int ixdp_cpus_set(const struct cpumask *want);
 int ixdp_cpu_get(unsigned int cpu);
 void ixdp_cpu_put(unsigned int cpu);
+int ixdp_cpu_bind(unsigned int cpu, struct task_struct *task);
+void ixdp_cpu_unbind(unsigned int cpu, struct task_struct *task);
 
 /* drv.c */
 struct net_device;

@@ -19,7 +19,9 @@
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 
+#include "app.h"
 #include "dp.h"
 
 /* Idle iterations before the loop sleeps; naps without interrupts (us). */
@@ -149,13 +151,14 @@ void ixdp_core_fill(struct ixdp_core *core)
 		ixdp_queue_fill(core, core->queues[i]);
 }
 
-static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q)
+static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q,
+				  unsigned int batch)
 {
 	struct ixdp_drv_frame *f = core->frames;
 	unsigned int i, n;
 	struct ixdp_buf *b;
 
-	n = core->idev->ops->rx_burst(&q->drv, f, core->batch);
+	n = core->idev->ops->rx_burst(&q->drv, f, batch);
 	if (!n)
 		return 0;
 	q->posted -= n;
@@ -181,13 +184,19 @@ static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q)
 	return n;
 }
 
-/* One run to completion over every queue; returns the frames received. */
-static unsigned int ixdp_core_poll(struct ixdp_core *core)
+/**
+ * ixdp_core_poll() - one run to completion over every queue of @core
+ * @core: the core, on its loop's thread or its application's
+ * @batch: frames to take from each queue at most, 1 to IXDP_BATCH_MAX
+ *
+ * Return: the frames received.
+ */
+unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 {
 	unsigned int i, work = 0;
 	u64 req = READ_ONCE(core->connect_req);
 
-	if (req) {
+	if (req && core->echo) {
 		/* Pairs with the cmpxchg() that posted it in netdev.c. */
 		req = xchg(&core->connect_req, 0);
 		if (ixdp_echo_connect(core, (__force __be32)(u32)(req >> 32),
@@ -196,7 +205,7 @@ static unsigned int ixdp_core_poll(struct ixdp_core *core)
 	}
 	for (i = 0; i < core->nqueues; i++) {
 		ixdp_queue_reclaim(core, core->queues[i]);
-		work += ixdp_queue_rx(core, core->queues[i]);
+		work += ixdp_queue_rx(core, core->queues[i], batch);
 	}
 	ixdp_stack_advance(&core->stack, ixdp_now());
 	ixdp_core_flush(core);
@@ -224,8 +233,23 @@ void ixdp_queue_notify(struct ixdp_drv_queue *dq)
 	rcu_read_unlock();
 }
 
-/* Sleep until a frame, a timer, a request or a stop; see the top. */
-static void ixdp_core_sleep(struct ixdp_core *core)
+/* Whether the loop's thread has something to do besides polling. */
+static bool ixdp_core_called(struct ixdp_core *core)
+{
+	if (core->app)
+		return READ_ONCE(core->app->revoked) || signal_pending(current);
+	return kthread_should_stop() || kthread_should_park() ||
+	       READ_ONCE(core->connect_req);
+}
+
+/**
+ * ixdp_core_sleep() - sleep until a frame, a timer, a request or a stop
+ * @core: the core, on the thread that drives it
+ * @timeout: the longest sleep, jiffies
+ *
+ * See the top of this file.
+ */
+void ixdp_core_sleep(struct ixdp_core *core, long timeout)
 {
 	const struct ixdp_drv_ops *ops = core->idev->ops;
 	bool waiting = false;
@@ -240,10 +264,9 @@ static void ixdp_core_sleep(struct ixdp_core *core)
 	for (i = 0; i < core->nqueues; i++)
 		if (!ops->irq_arm(&core->queues[i]->drv))
 			waiting = true;
-	if (!waiting && !kthread_should_stop() &&
-	    !READ_ONCE(core->connect_req)) {
+	if (!waiting && !ixdp_core_called(core)) {
 		core->stats.sleeps++;
-		schedule_timeout(core->stack.wheel.pending ? 1 : IXDP_SLEEP_IDLE);
+		schedule_timeout(timeout);
 	}
 	__set_current_state(TASK_RUNNING);
 	for (i = 0; i < core->nqueues; i++)
@@ -263,13 +286,20 @@ int ixdp_core_loop(void *arg)
 
 	ixdp_arp_announce(&core->stack);
 	while (!kthread_should_stop()) {
-		if (ixdp_core_poll(core)) {
+		if (kthread_should_park()) {
+			/* An application drives the core meanwhile. */
+			ixdp_core_flush(core);
+			kthread_parkme();
+			continue;
+		}
+		if (ixdp_core_poll(core, core->batch)) {
 			core->stats.polls_busy++;
 			idle = 0;
 		} else {
 			core->stats.polls_idle++;
 			if (++idle >= IXDP_IDLE_SPINS) {
-				ixdp_core_sleep(core);
+				ixdp_core_sleep(core, core->stack.wheel.pending ?
+						1 : IXDP_SLEEP_IDLE);
 				idle = 0;
 			}
 		}

@@ -229,6 +229,9 @@ static int connect_store(struct ixdp_dev *idev, const char *buf)
 
 	if (!idev->attached)
 		return -ENOTCONN;
+	/* The echo service is the kernel loop's; an application has it. */
+	if (idev->cores[0]->app)
+		return -EBUSY;
 	if (!in4_pton(buf, -1, (u8 *)&addr, ':', &end) || *end != ':')
 		return -EINVAL;
 	err = kstrtou16(end + 1, 10, &port);

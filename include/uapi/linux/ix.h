@@ -6,6 +6,32 @@
  * no pointers, longs, enums or bitfields.  Fields marked reserved must be
  * zero on input and are zero on output, so that they can be given a
  * meaning later without breaking old binaries.
+ *
+ * The model (Documentation/networking/ixdp.rst has the whole story and an
+ * example):
+ *
+ *  1. A thread opens /dev/ix and calls %IX_IOC_SETUP with a reserved CPU
+ *     whose dataplane serves an attached device.  The thread becomes that
+ *     CPU's dataplane thread: it is moved there, and the kernel thread
+ *     that served the CPU steps aside until the file is closed.
+ *  2. It maps the regions whose offsets the setup returned: the command
+ *     ring (read-write), the event ring and the RX buffer pool (both
+ *     read-only).  Its TX memory is its own, registered by the setup.
+ *  3. It loops: write commands into the command ring, call %IX_IOC_RUN,
+ *     read each command's result from its slot and the events from the
+ *     event ring.
+ *
+ * Both rings are single-producer, single-consumer arrays of a power of
+ * two entries, indexed by free-running __u32 counters masked with
+ * (entries - 1).  The command ring is produced by the application and
+ * consumed by the kernel; the event ring the other way round.
+ *
+ * Barriers: the producer writes entries, then its index with a release
+ * store; the consumer reads the index with an acquire load, then the
+ * entries, then publishes its own index with a release store.  The
+ * kernel copies each command once before it looks at it, clamps the
+ * indices it reads, and answers a command in its slot (%ix_cmd.result)
+ * before it advances the consumer index past it.
  */
 #ifndef _UAPI_LINUX_IX_H
 #define _UAPI_LINUX_IX_H
@@ -26,16 +52,208 @@
 /* ioctl magic of /dev/ix (listed in ioctl-number.rst). */
 #define IX_IOC_MAGIC		0xb9
 
+/* Feature bits of &struct ix_version.features. */
+#define IX_FEAT_TCP		(1U << 0)	/* TCP commands and events */
+#define IX_FEAT_RUN_SLEEP	(1U << 1)	/* %IX_RUN_SLEEP */
+
 /**
  * struct ix_version - result of %IX_IOC_VERSION
  * @abi_version: the kernel's %IX_ABI_VERSION
- * @features: %IX_FEAT_* bits the kernel supports (none are defined yet)
+ * @features: %IX_FEAT_* bits the kernel supports
  * @resv: reserved, written as zero by the kernel
  */
 struct ix_version {
 	__u32	abi_version;
 	__u32	features;
 	__u32	resv[6];
+};
+
+/**
+ * struct ix_ring_offsets - where a ring's parts are in its mapping
+ * @producer: offset of the producer index (__u32)
+ * @consumer: offset of the consumer index (__u32).  The application
+ *	writes the consumer index of the event ring, so that one lives in
+ *	the command ring's mapping: this offset is into that mapping
+ * @flags: offset of the ring's flags (__u32; none are defined yet)
+ * @dropped: offset of a counter (__u32) of entries the kernel dropped:
+ *	bad commands it could not answer (none so far) or events lost to a
+ *	full event ring
+ * @entries: offset of the first entry
+ * @resv: reserved, zero
+ * @size: bytes to map
+ */
+struct ix_ring_offsets {
+	__u32	producer;
+	__u32	consumer;
+	__u32	flags;
+	__u32	dropped;
+	__u32	entries;
+	__u32	resv;
+	__u64	size;
+};
+
+/* mmap page offsets (bytes, as passed to mmap()) of the regions. */
+#define IX_OFF_CMD_RING		0x00000000ULL
+#define IX_OFF_EVENT_RING	0x10000000ULL
+#define IX_OFF_RX_POOL		0x20000000ULL
+
+/* Ring sizes: powers of two in this range; 0 picks the default. */
+#define IX_RING_MIN		64
+#define IX_RING_MAX		16384
+#define IX_RING_DEFAULT		1024
+
+/* Setup flags (none defined yet: &struct ix_setup.flags must be 0). */
+
+/**
+ * struct ix_setup - argument of %IX_IOC_SETUP
+ * @cpu: in: the reserved CPU whose dataplane to drive
+ * @flags: in: reserved, zero
+ * @cmd_entries: in: command ring entries (power of two, 0: default);
+ *	out: what was chosen
+ * @event_entries: in: event ring entries (as @cmd_entries); out: chosen
+ * @tx_addr: in: start of the TX memory, page aligned; 0 for none
+ * @tx_len: in: its length, a multiple of the page size, at most 1 GiB;
+ *	pinned and charged to RLIMIT_MEMLOCK while the file is open
+ * @rx_pool_size: out: bytes of the RX buffer pool mapping
+ * @cmd_off: out: the command ring's layout, mapped at %IX_OFF_CMD_RING
+ * @event_off: out: the event ring's, mapped at %IX_OFF_EVENT_RING
+ * @ifindex: out: the interface the CPU serves
+ * @addr: out: the dataplane's IPv4 address, network byte order
+ * @features: out: %IX_FEAT_* bits
+ * @resv: reserved, zero in and out
+ */
+struct ix_setup {
+	__u32			cpu;
+	__u32			flags;
+	__u32			cmd_entries;
+	__u32			event_entries;
+	__u64			tx_addr;
+	__u64			tx_len;
+	__u64			rx_pool_size;
+	struct ix_ring_offsets	cmd_off;
+	struct ix_ring_offsets	event_off;
+	__u32			ifindex;
+	__u32			addr;
+	__u32			features;
+	__u32			resv[5];
+};
+
+/* Run flags */
+#define IX_RUN_SLEEP		(1U << 0)	/* sleep on the queue interrupt */
+
+/**
+ * struct ix_run - argument of %IX_IOC_RUN
+ * @timeout_us: in: return after this long without events; 0 runs one
+ *	iteration
+ * @flags: in: %IX_RUN_*
+ * @commands: out: commands consumed
+ * @events: out: events produced
+ * @resv: reserved, zero in and out
+ */
+struct ix_run {
+	__u32	timeout_us;
+	__u32	flags;
+	__u32	commands;
+	__u32	events;
+	__u32	resv[4];
+};
+
+/* Command opcodes (&struct ix_cmd.op). */
+enum {
+	IX_CMD_NOP,		/* result 0 */
+	IX_CMD_TCP_LISTEN,	/* arg0: port (host order); arg1: backlog */
+	IX_CMD_TCP_UNLISTEN,	/* arg0: port */
+	IX_CMD_TCP_CONNECT,	/* arg0: IPv4 address (host order);
+				 * arg1: port; cookie: the connection's;
+				 * result: its handle (>= 0) */
+	IX_CMD_TCP_ACCEPT,	/* handle from knock; cookie: its events' */
+	IX_CMD_TCP_REJECT,	/* handle from knock: RST */
+	IX_CMD_TCP_SENDV,	/* arg0: offset in TX memory of an array of
+				 * struct ix_iov; arg1: its length, at most
+				 * IX_SENDV_MAX; result: bytes queued */
+	IX_CMD_TCP_RECV_DONE,	/* arg0: bytes of recv events consumed; their
+				 * RX buffers go back to the kernel */
+	IX_CMD_TCP_CLOSE,	/* FIN after the queued data */
+	IX_CMD_TCP_ABORT,	/* RST; the handle is stale, no event */
+	IX_CMD_LAST
+};
+
+#define IX_SENDV_MAX		16
+
+/**
+ * struct ix_cmd - one command, 64 bytes
+ * @op: %IX_CMD_*
+ * @flags: reserved, zero
+ * @handle: the connection, for commands on one
+ * @cookie: the application's: given back by the events this command
+ *	causes (listen: knocks; connect, accept: the connection's events);
+ *	other commands leave it to the application, e.g. to match results
+ * @arg0: per command, see the opcodes
+ * @arg1: per command
+ * @resv: reserved, zero
+ * @result: out: 0 or more on success, a negative errno otherwise; written
+ *	before the consumer index passes the command
+ */
+struct ix_cmd {
+	__u16	op;
+	__u16	flags;
+	__u32	handle;
+	__u64	cookie;
+	__u64	arg0;
+	__u64	arg1;
+	__u64	resv[3];
+	__s64	result;
+};
+
+/**
+ * struct ix_iov - a piece of a send vector, in the TX memory
+ * @off: offset of its first byte in the TX memory
+ * @len: its length; 0 is skipped
+ * @resv: reserved, zero
+ *
+ * The memory must stay unchanged until sent events report it
+ * acknowledged.
+ */
+struct ix_iov {
+	__u64	off;
+	__u32	len;
+	__u32	resv;
+};
+
+/* Event types (&struct ix_event.type). */
+enum {
+	IX_EV_NONE,
+	IX_EV_TCP_KNOCK,	/* handle: a new connection to a listener;
+				 * cookie: the listener's; data: peer
+				 * address (network order) | port << 32
+				 * (network order) */
+	IX_EV_TCP_CONNECTED,	/* status: 0 or -errno (handle then dead) */
+	IX_EV_TCP_RECV,		/* data: offset in the RX pool; len: bytes;
+				 * len 0: the peer closed its direction */
+	IX_EV_TCP_SENT,		/* len: bytes acknowledged; data: bytes that
+				 * sendv may queue now */
+	IX_EV_TCP_DEAD,		/* status: 0 or -errno; the handle is stale */
+	IX_EV_LAST
+};
+
+/**
+ * struct ix_event - one event, 32 bytes
+ * @type: %IX_EV_*
+ * @flags: reserved, zero
+ * @status: per event
+ * @cookie: the connection's cookie (the listener's for knocks)
+ * @handle: the connection
+ * @len: per event
+ * @data: per event
+ */
+struct ix_event {
+	__u16	type;
+	__u16	flags;
+	__s32	status;
+	__u64	cookie;
+	__u32	handle;
+	__u32	len;
+	__u64	data;
 };
 
 /*
@@ -45,5 +263,27 @@ struct ix_version {
  * An application should check abi_version == IX_ABI_VERSION first.
  */
 #define IX_IOC_VERSION		_IOR(IX_IOC_MAGIC, 0x00, struct ix_version)
+
+/*
+ * IX_IOC_SETUP - bind the calling thread to a reserved CPU's dataplane.
+ *
+ * Errors: EINVAL (nonzero reserved fields or flags, bad ring sizes, TX
+ * memory not page aligned or too large), ENODEV (the CPU serves no
+ * attached device), EBUSY (the CPU has a dataplane thread, or the file is
+ * set up already), EPERM (another process drives the device), EALREADY
+ * (the thread drives another CPU), ENOMEM (RLIMIT_MEMLOCK included),
+ * EFAULT.
+ */
+#define IX_IOC_SETUP		_IOWR(IX_IOC_MAGIC, 0x01, struct ix_setup)
+
+/*
+ * IX_IOC_RUN - run the dataplane: consume commands, poll, produce events.
+ *
+ * Returns 0 once events are ready, the timeout passed, or the event ring
+ * has no room.  Errors: EPERM (not the thread that set the file up),
+ * ENODEV (the device was detached: close the file), EINTR (a signal,
+ * nothing done), EINVAL (nonzero reserved fields, unknown flags), EFAULT.
+ */
+#define IX_IOC_RUN		_IOWR(IX_IOC_MAGIC, 0x02, struct ix_run)
 
 #endif /* _UAPI_LINUX_IX_H */

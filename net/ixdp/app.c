@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp: binding an application thread to a core, running the dataplane
+ * in it, and unbinding it.
+ *
+ * Setup (under RTNL): the calling thread becomes the dataplane thread of
+ * a reserved CPU that serves an attached device.  The scheduler hook lets
+ * it, and only it, onto that CPU; it is moved there.  The core's kernel
+ * thread parks, the echo service stops, and TCP of the core now reports
+ * to the application (app_cmd.c).  From then on the core's state is
+ * touched by the bound thread alone, inside the run ioctl.
+ *
+ * Unbind (file release, or a detach of the device, under RTNL): every
+ * connection is reset, every RX buffer the application held goes back
+ * to the pool, the echo service comes back and the kernel thread is
+ * unparked.  A detach first makes a run in progress return (@revoked,
+ * then @lock).  TX memory and the rings go with the file.
+ *
+ * Lock order: RTNL, then app->lock.  A run takes app->lock only, and
+ * touches no user memory while holding it.
+ */
+
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+
+#include "app.h"
+#include "dp.h"
+#include "ixdp.h"
+
+/* Idle iterations of a sleeping run before it waits for an interrupt. */
+#define IXDP_APP_IDLE_SPINS	64
+/* Events a received frame may cause at most: recv, sent, dead. */
+#define IXDP_APP_EV_PER_FRAME	4
+#define IXDP_TX_MAX		(1ULL << 30)
+
+static int ixdp_ring_entries(u32 *n)
+{
+	if (!*n)
+		*n = IX_RING_DEFAULT;
+	if (*n < IX_RING_MIN || *n > IX_RING_MAX || !is_power_of_2(*n))
+		return -EINVAL;
+	return 0;
+}
+
+static int ixdp_setup_check(struct ix_setup *p)
+{
+	if (p->flags || memchr_inv(p->resv, 0, sizeof(p->resv)) ||
+	    p->rx_pool_size || p->ifindex || p->addr || p->features ||
+	    memchr_inv(&p->cmd_off, 0, sizeof(p->cmd_off)) ||
+	    memchr_inv(&p->event_off, 0, sizeof(p->event_off)))
+		return -EINVAL;
+	if (ixdp_ring_entries(&p->cmd_entries) ||
+	    ixdp_ring_entries(&p->event_entries))
+		return -EINVAL;
+	if (!p->tx_addr != !p->tx_len || !PAGE_ALIGNED(p->tx_addr) ||
+	    !PAGE_ALIGNED(p->tx_len) || p->tx_len > IXDP_TX_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+/* Make @core the application's: park its thread, hand TCP over. */
+static int ixdp_app_bind(struct ixdp_app *app, struct ixdp_core *core)
+{
+	struct ixdp_tcp_config cfg = { .iss_secret = get_random_u32() };
+	int err;
+
+	kthread_park(core->task);
+	ixdp_echo_stop(core);
+	core->app = app;
+	app->core = core;
+	err = ixdp_tcp_init(&core->stack, &app->tcp, &cfg, &ixdp_app_tcp_ops);
+	if (err)
+		goto out_unpark;
+	WRITE_ONCE(core->waker, app->task);
+	return 0;
+
+out_unpark:
+	core->app = NULL;
+	app->core = NULL;
+	if (ixdp_echo_start(core, core->idev->echo_port))
+		pr_warn("ixdp: cpu %u: echo service not restarted\n", core->cpu);
+	kthread_unpark(core->task);
+	return err;
+}
+
+static void ixdp_app_unbind(struct ixdp_app *app)
+{
+	struct ixdp_core *core = app->core;
+	struct ixdp_stack *s = &core->stack;
+	struct ixdp_tcp_pcb *pcb;
+	unsigned int i;
+
+	ASSERT_RTNL();
+	/* Reset every connection the application can still name. */
+	for (i = 0; i < IXDP_TCP_PCBS; i++) {
+		pcb = &app->tcp.pcbs[i];
+		if (pcb->state != IXDP_TCP_CLOSED)
+			ixdp_tcp_abort(s, tcp_pcb_handle(pcb));
+	}
+	ixdp_tcp_teardown(s);
+	ixdp_app_conns_release(app);
+	WRITE_ONCE(core->waker, core->task);
+	/* No interrupt wakes the application's thread from here on. */
+	synchronize_rcu();
+	if (ixdp_echo_start(core, core->idev->echo_port))
+		pr_warn("ixdp: cpu %u: echo service not restarted\n", core->cpu);
+	core->app = NULL;
+	app->core = NULL;
+	ixdp_cpu_unbind(app->cpu, app->task);
+	set_cpus_allowed_ptr(app->task, app->saved_mask);
+	kthread_unpark(core->task);
+}
+
+/* Build what the file holds whatever the core: rings and TX memory. */
+static int ixdp_app_mem(struct ixdp_app *app, struct ix_setup *p)
+{
+	int err;
+
+	err = ixdp_ring_alloc(&app->cmd, p->cmd_entries, sizeof(struct ix_cmd),
+			      &p->cmd_off);
+	if (err)
+		return err;
+	err = ixdp_ring_alloc(&app->ev, p->event_entries,
+			      sizeof(struct ix_event), &p->event_off);
+	if (err)
+		goto out_cmd;
+	ixdp_ring_pair(&app->cmd, &app->ev, &p->event_off);
+	if (!p->tx_len)
+		return 0;
+	err = ixdp_tx_pin(app, p->tx_addr, p->tx_len);
+	if (err)
+		goto out_ev;
+	return 0;
+
+out_ev:
+	ixdp_ring_free(&app->ev);
+out_cmd:
+	ixdp_ring_free(&app->cmd);
+	return err;
+}
+
+static int ixdp_app_attach(struct ixdp_app *app, struct ix_setup *p)
+{
+	struct ixdp_core *core;
+	struct ixdp_app *other;
+	unsigned int i;
+	int err;
+
+	core = ixdp_core_of_cpu(p->cpu);
+	if (!core)
+		return -ENODEV;
+	if (core->app)
+		return -EBUSY;
+	for (i = 0; i < core->idev->ncores; i++) {
+		other = core->idev->cores[i]->app;
+		if (other && other->mm != current->mm)
+			return -EPERM;
+	}
+	err = ixdp_cpu_bind(p->cpu, current);
+	if (err)
+		return err;
+	app->cpu = p->cpu;
+	app->task = get_task_struct(current);
+	cpumask_copy(app->saved_mask, current->cpus_ptr);
+	err = set_cpus_allowed_ptr(current, cpumask_of(p->cpu));
+	if (err)
+		goto out_unbind;
+	err = ixdp_app_bind(app, core);
+	if (err)
+		goto out_mask;
+	app->mm = current->mm;
+	mmgrab(app->mm);
+	p->rx_pool_size = ixdp_rx_pool_size(core);
+	p->ifindex = core->idev->dev->ifindex;
+	p->addr = (__force u32)core->idev->addr;
+	p->features = IX_FEAT_TCP | IX_FEAT_RUN_SLEEP;
+	return 0;
+
+out_mask:
+	set_cpus_allowed_ptr(current, app->saved_mask);
+out_unbind:
+	ixdp_cpu_unbind(p->cpu, current);
+	put_task_struct(app->task);
+	app->task = NULL;
+	return err;
+}
+
+/**
+ * ixdp_app_setup() - the setup ioctl: bind the calling thread
+ * @app: the file's application
+ * @p: the request, copied in; the answer is written back into it
+ *
+ * Return: 0 or -errno as documented for IX_IOC_SETUP.
+ */
+int ixdp_app_setup(struct ixdp_app *app, struct ix_setup *p)
+{
+	int err;
+
+	err = ixdp_setup_check(p);
+	if (err)
+		return err;
+	if (app->cmd.mem || app->revoked)
+		return -EBUSY;
+	/* Pinning takes mmap_lock: before RTNL and app->lock. */
+	err = ixdp_app_mem(app, p);
+	if (err)
+		return err;
+	rtnl_lock();
+	mutex_lock(&app->lock);
+	err = ixdp_app_attach(app, p);
+	mutex_unlock(&app->lock);
+	rtnl_unlock();
+	if (err) {
+		ixdp_tx_unpin(app);
+		ixdp_ring_free(&app->ev);
+		ixdp_ring_free(&app->cmd);
+	}
+	return err;
+}
+
+/**
+ * ixdp_app_revoke() - unbind the application of a core being detached
+ * @core: the core; RTNL held
+ *
+ * A run in progress returns -ENODEV first; so do later ioctls.
+ */
+void ixdp_app_revoke(struct ixdp_core *core)
+{
+	struct ixdp_app *app = core->app;
+
+	ASSERT_RTNL();
+	if (!app)
+		return;
+	WRITE_ONCE(app->revoked, true);
+	wake_up_process(app->task);
+	mutex_lock(&app->lock);
+	ixdp_app_unbind(app);
+	mutex_unlock(&app->lock);
+}
+
+/**
+ * ixdp_app_release() - the file is closed: unbind, free everything
+ * @app: the application
+ */
+void ixdp_app_release(struct ixdp_app *app)
+{
+	rtnl_lock();
+	mutex_lock(&app->lock);
+	if (app->core)
+		ixdp_app_unbind(app);
+	mutex_unlock(&app->lock);
+	rtnl_unlock();
+	ixdp_tx_unpin(app);
+	ixdp_ring_free(&app->ev);
+	ixdp_ring_free(&app->cmd);
+	if (app->task)
+		put_task_struct(app->task);
+	if (app->mm)
+		mmdrop(app->mm);
+}
+
+/* Sleep until a frame, a timer tick, a detach, a signal or @until. */
+static void ixdp_app_sleep(struct ixdp_app *app, u64 until)
+{
+	u64 now = ktime_get_ns();
+	long t;
+
+	if (now >= until)
+		return;
+	t = nsecs_to_jiffies(until - now) + 1;
+	if (app->core->stack.wheel.pending)
+		t = 1;
+	ixdp_core_sleep(app->core, t);
+}
+
+static int ixdp_app_loop(struct ixdp_app *app, struct ix_run *r)
+{
+	u64 until = ktime_get_ns() + (u64)r->timeout_us * NSEC_PER_USEC;
+	struct ixdp_core *core = app->core;
+	unsigned int idle = 0, room;
+
+	app->run_events = 0;
+	for (;;) {
+		r->commands += ixdp_app_commands(app);
+		room = ixdp_app_ev_room(app) / IXDP_APP_EV_PER_FRAME;
+		if (room)
+			idle = ixdp_core_poll(core, min(room, core->batch)) ?
+			       0 : idle + 1;
+		ixdp_app_ev_publish(app);
+		if (app->run_events || !room || ktime_get_ns() >= until)
+			break;
+		if (READ_ONCE(app->revoked))
+			return -ENODEV;
+		if (signal_pending(current))
+			return r->commands ? 0 : -EINTR;
+		if (r->flags & IX_RUN_SLEEP && idle >= IXDP_APP_IDLE_SPINS) {
+			ixdp_app_sleep(app, until);
+			idle = 0;
+		}
+		cond_resched();
+	}
+	r->events = app->run_events;
+	return 0;
+}
+
+/**
+ * ixdp_app_run() - the run ioctl
+ * @app: the application
+ * @r: the request, copied in; counts are written back into it
+ *
+ * Return: 0 or -errno as documented for IX_IOC_RUN.
+ */
+int ixdp_app_run(struct ixdp_app *app, struct ix_run *r)
+{
+	int err;
+
+	if (r->flags & ~IX_RUN_SLEEP || r->commands || r->events ||
+	    memchr_inv(r->resv, 0, sizeof(r->resv)))
+		return -EINVAL;
+	mutex_lock(&app->lock);
+	if (!app->core) {
+		err = app->revoked ? -ENODEV : -EINVAL;
+		goto out;
+	}
+	err = -EPERM;
+	if (app->task != current)
+		goto out;
+	/* Moved away by sched_setaffinity(): come back. */
+	if (raw_smp_processor_id() != app->cpu)
+		set_cpus_allowed_ptr(current, cpumask_of(app->cpu));
+	err = ixdp_app_loop(app, r);
+out:
+	mutex_unlock(&app->lock);
+	return err;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ixdp: an application bound to a core through /dev/ix.  Private to
+ * net/ixdp.
+ */
+#ifndef _NET_IXDP_APP_H
+#define _NET_IXDP_APP_H
+
+#include <linux/cpumask.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <uapi/linux/ix.h>
+
+#include "tcp.h"
+
+struct ixdp_core;
+struct vm_area_struct;
+
+/**
+ * struct ixdp_ring - the kernel's side of a ring shared with the
+ *	application
+ * @mem: the mapping (vmalloc_user()): indices, then entries
+ * @size: its bytes, page aligned
+ * @producer: the producer index in @mem
+ * @consumer: the consumer index in @mem
+ * @dropped: the dropped counter in @mem
+ * @entries: the first entry in @mem
+ * @mask: entries - 1
+ * @cached: the kernel's own index: consumer of the command ring,
+ *	producer of the event ring; the shared copy is only published
+ * @other: event ring: the consumer index last read
+ */
+struct ixdp_ring {
+	void		*mem;
+	size_t		size;
+	u32		*producer;
+	u32		*consumer;
+	u32		*dropped;
+	void		*entries;
+	u32		mask;
+	u32		cached;
+	u32		other;
+};
+
+/**
+ * struct ixdp_app_conn - what the kernel keeps for one connection of the
+ *	application, by PCB index
+ * @rx_head: the oldest RX buffer given in a recv event and not consumed
+ * @rx_tail: the newest; buffers are linked by ->next
+ * @rx_off: bytes of @rx_head consumed
+ */
+struct ixdp_app_conn {
+	struct ixdp_buf	*rx_head;
+	struct ixdp_buf	*rx_tail;
+	u32		rx_off;
+};
+
+/**
+ * struct ixdp_app - an open /dev/ix
+ * @lock: held by setup, run and unbind, so that a detach waits for a run
+ * @core: the core driven; NULL before setup and after unbind
+ * @task: the thread bound to it (a reference is held)
+ * @mm: its address space (grabbed): one application per device
+ * @cpu: the CPU of @core
+ * @revoked: the device is being detached: a run returns at once
+ * @saved_mask: @task's affinity before setup, restored at unbind
+ * @cmd: the command ring
+ * @ev: the event ring
+ * @run_events: events produced in the current run
+ * @tx_pages: the pinned TX memory
+ * @tx_npages: its pages
+ * @tx_kva: its kernel mapping
+ * @tx_len: its bytes
+ * @tx_user: the user charged for it
+ * @tcp: TCP of @core while bound
+ * @conns: per connection, by PCB index
+ */
+struct ixdp_app {
+	struct mutex		lock;
+	struct ixdp_core	*core;
+	struct task_struct	*task;
+	struct mm_struct	*mm;
+	unsigned int		cpu;
+	bool			revoked;
+	cpumask_var_t		saved_mask;
+	struct ixdp_ring	cmd;
+	struct ixdp_ring	ev;
+	u32			run_events;
+	struct page		**tx_pages;
+	unsigned long		tx_npages;
+	u8			*tx_kva;
+	u64			tx_len;
+	struct user_struct	*tx_user;
+	struct ixdp_tcp		tcp;
+	struct ixdp_app_conn	conns[IXDP_TCP_PCBS];
+};
+
+/* app.c */
+int ixdp_app_setup(struct ixdp_app *app, struct ix_setup *p);
+void ixdp_app_release(struct ixdp_app *app);
+void ixdp_app_revoke(struct ixdp_core *core);
+int ixdp_app_run(struct ixdp_app *app, struct ix_run *r);
+
+/* app_mem.c */
+int ixdp_ring_alloc(struct ixdp_ring *r, u32 entries, size_t esize,
+		    struct ix_ring_offsets *off);
+void ixdp_ring_pair(struct ixdp_ring *cmd, struct ixdp_ring *ev,
+		    struct ix_ring_offsets *ev_off);
+void ixdp_ring_free(struct ixdp_ring *r);
+int ixdp_tx_pin(struct ixdp_app *app, u64 addr, u64 len);
+void ixdp_tx_unpin(struct ixdp_app *app);
+int ixdp_app_mmap(struct ixdp_app *app, struct vm_area_struct *vma);
+u64 ixdp_rx_pool_size(const struct ixdp_core *core);
+u64 ixdp_rx_pool_off(const struct ixdp_core *core, const void *addr);
+
+/* app_cmd.c */
+extern const struct ixdp_tcp_ops ixdp_app_tcp_ops;
+unsigned int ixdp_app_commands(struct ixdp_app *app);
+u32 ixdp_app_ev_room(struct ixdp_app *app);
+void ixdp_app_ev_publish(struct ixdp_app *app);
+void ixdp_app_conns_release(struct ixdp_app *app);
+
+#endif /* _NET_IXDP_APP_H */

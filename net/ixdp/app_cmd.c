@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp: the commands of an application and the events it is sent.
+ *
+ * Everything in the command ring is hostile: each entry is copied once
+ * into kernel memory and only the copy is looked at; indices are clamped
+ * to the ring; opcodes index the dispatch table through
+ * array_index_nospec(); offsets and lengths into the TX memory are
+ * checked with overflow-safe arithmetic; handles carry a generation, so
+ * a stale or forged one gets -ESTALE or -EINVAL.  Bad input is answered
+ * with an errno in its slot, never with a warning.
+ *
+ * Events come from TCP's callbacks, in the core's context.  A recv event
+ * hands the application a buffer of the RX pool by its offset; the
+ * kernel keeps the buffer on the connection's list until the
+ * application's recv_done consumes its bytes, or until the connection
+ * goes.
+ */
+
+#include <linux/nospec.h>
+#include <linux/overflow.h>
+#include <linux/string.h>
+
+#include "app.h"
+#include "dp.h"
+
+static struct ixdp_app *app_of(struct ixdp_stack *s)
+{
+	return container_of(s, struct ixdp_core, stack)->app;
+}
+
+static struct ixdp_app_conn *app_conn(struct ixdp_app *app, u32 handle)
+{
+	return &app->conns[(handle & 0xffff) % IXDP_TCP_PCBS];
+}
+
+/* Give back the RX buffers of @c not consumed yet. */
+static void app_conn_release(struct ixdp_app_conn *c)
+{
+	struct ixdp_buf *b;
+
+	while (c->rx_head) {
+		b = c->rx_head;
+		c->rx_head = b->next;
+		ixdp_buf_put(b);
+	}
+	c->rx_tail = NULL;
+	c->rx_off = 0;
+}
+
+/**
+ * ixdp_app_conns_release() - give back every RX buffer the application
+ *	holds
+ * @app: the application, whose TCP is torn down
+ */
+void ixdp_app_conns_release(struct ixdp_app *app)
+{
+	unsigned int i;
+
+	for (i = 0; i < IXDP_TCP_PCBS; i++)
+		app_conn_release(&app->conns[i]);
+}
+
+/**
+ * ixdp_app_ev_room() - free entries of the event ring
+ * @app: the application
+ *
+ * A consumer index the application moved somewhere impossible counts as
+ * a full ring: it only hurts itself.
+ *
+ * Return: the number of events that can be written now.
+ */
+u32 ixdp_app_ev_room(struct ixdp_app *app)
+{
+	struct ixdp_ring *r = &app->ev;
+	u32 used;
+
+	/* A: pairs with the application's release of its consumer index. */
+	r->other = smp_load_acquire(r->consumer);
+	used = r->cached - r->other;
+	if (used > r->mask + 1)
+		return 0;
+	return r->mask + 1 - used;
+}
+
+/**
+ * ixdp_app_ev_publish() - let the application see the events written
+ * @app: the application
+ */
+void ixdp_app_ev_publish(struct ixdp_app *app)
+{
+	/* B: the entries before the index; pairs with its acquire. */
+	smp_store_release(app->ev.producer, app->ev.cached);
+}
+
+static bool app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
+		   u32 handle, u32 len, u64 data)
+{
+	struct ixdp_ring *r = &app->ev;
+	struct ix_event *e;
+
+	if (r->cached - r->other > r->mask && !ixdp_app_ev_room(app)) {
+		WRITE_ONCE(*r->dropped, READ_ONCE(*r->dropped) + 1);
+		return false;
+	}
+	e = (struct ix_event *)r->entries + (r->cached & r->mask);
+	e->type = type;
+	e->flags = 0;
+	e->status = status;
+	e->cookie = (u64)(uintptr_t)cookie;
+	e->handle = handle;
+	e->len = len;
+	e->data = data;
+	r->cached++;
+	app->run_events++;
+	return true;
+}
+
+static void app_knock(struct ixdp_stack *s, void *lcookie, u32 handle,
+		      __be32 raddr, __be16 rport)
+{
+	u64 data = (u64)(__force u16)rport << 32 | (__force u32)raddr;
+
+	/* No room to tell the application: refuse rather than lose it. */
+	if (!app_ev(app_of(s), IX_EV_TCP_KNOCK, 0, lcookie, handle, 0, data))
+		ixdp_tcp_reject(s, handle);
+}
+
+static void app_connected(struct ixdp_stack *s, void *cookie, u32 handle,
+			  int status)
+{
+	struct ixdp_app *app = app_of(s);
+
+	if (status)
+		app_conn_release(app_conn(app, handle));
+	app_ev(app, IX_EV_TCP_CONNECTED, status, cookie, handle, 0, 0);
+}
+
+static void app_recv(struct ixdp_stack *s, void *cookie, u32 handle,
+		     struct ixdp_buf *b)
+{
+	struct ixdp_app *app = app_of(s);
+	struct ixdp_app_conn *c;
+	u64 off;
+
+	if (!b) {
+		app_ev(app, IX_EV_TCP_RECV, 0, cookie, handle, 0, 0);
+		return;
+	}
+	if (!b->len) {
+		ixdp_buf_put(b);
+		return;
+	}
+	c = app_conn(app, handle);
+	b->next = NULL;
+	if (c->rx_tail)
+		c->rx_tail->next = b;
+	else
+		c->rx_head = b;
+	c->rx_tail = b;
+	off = ixdp_rx_pool_off(app->core, ixdp_buf_data(b));
+	app_ev(app, IX_EV_TCP_RECV, 0, cookie, handle, b->len, off);
+}
+
+static void app_sent(struct ixdp_stack *s, void *cookie, u32 handle,
+		     u32 acked, u32 space)
+{
+	app_ev(app_of(s), IX_EV_TCP_SENT, 0, cookie, handle, acked, space);
+}
+
+static void app_dead(struct ixdp_stack *s, void *cookie, u32 handle,
+		     int reason)
+{
+	struct ixdp_app *app = app_of(s);
+
+	app_conn_release(app_conn(app, handle));
+	app_ev(app, IX_EV_TCP_DEAD, reason, cookie, handle, 0, 0);
+}
+
+const struct ixdp_tcp_ops ixdp_app_tcp_ops = {
+	.knock		= app_knock,
+	.connected	= app_connected,
+	.recv		= app_recv,
+	.sent		= app_sent,
+	.dead		= app_dead,
+};
+
+static struct ixdp_stack *app_stack(struct ixdp_app *app)
+{
+	return &app->core->stack;
+}
+
+static s64 cmd_nop(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	return c->handle || c->arg0 || c->arg1 ? -EINVAL : 0;
+}
+
+static int cmd_port(const struct ix_cmd *c, __be16 *port)
+{
+	if (!c->arg0 || c->arg0 > U16_MAX)
+		return -EINVAL;
+	*port = cpu_to_be16(c->arg0);
+	return 0;
+}
+
+static s64 cmd_listen(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	__be16 port;
+
+	if (cmd_port(c, &port) || !c->arg1 || c->arg1 > U16_MAX || c->handle)
+		return -EINVAL;
+	return ixdp_tcp_listen(app_stack(app), port, c->arg1,
+			       (void *)(uintptr_t)c->cookie);
+}
+
+static s64 cmd_unlisten(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	__be16 port;
+
+	if (cmd_port(c, &port) || c->arg1 || c->handle)
+		return -EINVAL;
+	return ixdp_tcp_unlisten(app_stack(app), port);
+}
+
+static s64 cmd_connect(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	struct ixdp_stack *s = app_stack(app);
+	u32 handle;
+	int err;
+
+	if (c->arg0 > U32_MAX || !c->arg1 || c->arg1 > U16_MAX || c->handle)
+		return -EINVAL;
+	err = ixdp_tcp_connect(s, cpu_to_be32(c->arg0), cpu_to_be16(c->arg1),
+			       (void *)(uintptr_t)c->cookie, &handle);
+	if (err)
+		return err;
+	app_conn_release(app_conn(app, handle));
+	return handle;
+}
+
+static s64 cmd_accept(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	if (c->arg0 || c->arg1)
+		return -EINVAL;
+	return ixdp_tcp_accept(app_stack(app), c->handle,
+			       (void *)(uintptr_t)c->cookie);
+}
+
+/* reject and abort: the handle is dead at once, with no event. */
+static s64 cmd_kill(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	struct ixdp_stack *s = app_stack(app);
+	int err;
+
+	if (c->arg0 || c->arg1)
+		return -EINVAL;
+	if (c->op == IX_CMD_TCP_REJECT)
+		err = ixdp_tcp_reject(s, c->handle);
+	else
+		err = ixdp_tcp_abort(s, c->handle);
+	if (!err)
+		app_conn_release(app_conn(app, c->handle));
+	return err;
+}
+
+/* Turn the application's vector into kernel addresses of its TX memory. */
+static int cmd_iov(struct ixdp_app *app, const struct ix_cmd *c,
+		   struct ixdp_iov *iov)
+{
+	struct ix_iov v[IX_SENDV_MAX];
+	unsigned int i, n = c->arg1;
+	u64 end;
+
+	if (!c->arg1 || c->arg1 > IX_SENDV_MAX)
+		return -EINVAL;
+	if (check_add_overflow(c->arg0, (u64)n * sizeof(v[0]), &end) ||
+	    end > app->tx_len || c->arg0 % __alignof__(struct ix_iov))
+		return -EFAULT;
+	/* Once: the application may rewrite the vector meanwhile. */
+	memcpy(v, app->tx_kva + c->arg0, n * sizeof(v[0]));
+	for (i = 0; i < n; i++) {
+		if (v[i].resv)
+			return -EINVAL;
+		if (check_add_overflow(v[i].off, (u64)v[i].len, &end) ||
+		    end > app->tx_len)
+			return -EFAULT;
+		iov[i].base = app->tx_kva + v[i].off;
+		iov[i].len = v[i].len;
+	}
+	return n;
+}
+
+static s64 cmd_sendv(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	struct ixdp_iov iov[IX_SENDV_MAX];
+	int n;
+
+	n = cmd_iov(app, c, iov);
+	if (n < 0)
+		return n;
+	return ixdp_tcp_sendv(app_stack(app), c->handle, iov, n);
+}
+
+/* Consume @bytes of @c's received data, oldest first. */
+static void app_conn_consume(struct ixdp_app_conn *c, u32 bytes)
+{
+	struct ixdp_buf *b;
+	u32 left;
+
+	while (bytes && c->rx_head) {
+		b = c->rx_head;
+		left = b->len - c->rx_off;
+		if (bytes < left) {
+			c->rx_off += bytes;
+			return;
+		}
+		bytes -= left;
+		c->rx_head = b->next;
+		if (!c->rx_head)
+			c->rx_tail = NULL;
+		c->rx_off = 0;
+		ixdp_buf_put(b);
+	}
+}
+
+static s64 cmd_recv_done(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	int err;
+
+	if (c->arg0 > U32_MAX || c->arg1)
+		return -EINVAL;
+	err = ixdp_tcp_recv_done(app_stack(app), c->handle, c->arg0);
+	if (!err)
+		app_conn_consume(app_conn(app, c->handle), c->arg0);
+	return err;
+}
+
+static s64 cmd_close(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	if (c->arg0 || c->arg1)
+		return -EINVAL;
+	return ixdp_tcp_close(app_stack(app), c->handle);
+}
+
+static s64 (*const ixdp_cmd_table[IX_CMD_LAST])(struct ixdp_app *app,
+						 const struct ix_cmd *c) = {
+	[IX_CMD_NOP]		= cmd_nop,
+	[IX_CMD_TCP_LISTEN]	= cmd_listen,
+	[IX_CMD_TCP_UNLISTEN]	= cmd_unlisten,
+	[IX_CMD_TCP_CONNECT]	= cmd_connect,
+	[IX_CMD_TCP_ACCEPT]	= cmd_accept,
+	[IX_CMD_TCP_REJECT]	= cmd_kill,
+	[IX_CMD_TCP_SENDV]	= cmd_sendv,
+	[IX_CMD_TCP_RECV_DONE]	= cmd_recv_done,
+	[IX_CMD_TCP_CLOSE]	= cmd_close,
+	[IX_CMD_TCP_ABORT]	= cmd_kill,
+};
+
+static s64 ixdp_cmd_exec(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	unsigned int op = c->op;
+
+	if (c->flags || c->resv[0] || c->resv[1] || c->resv[2] ||
+	    op >= IX_CMD_LAST)
+		return -EINVAL;
+	op = array_index_nospec(op, IX_CMD_LAST);
+	return ixdp_cmd_table[op](app, c);
+}
+
+/**
+ * ixdp_app_commands() - run the commands the application queued
+ * @app: the application, bound
+ *
+ * At most one ring's worth, however far the application moved its
+ * producer index.  Each command's result goes into its own slot before
+ * the consumer index passes it.
+ *
+ * Return: the number of commands run.
+ */
+unsigned int ixdp_app_commands(struct ixdp_app *app)
+{
+	struct ixdp_ring *r = &app->cmd;
+	struct ix_cmd c, *slot;
+	unsigned int i, n;
+	u32 prod;
+
+	/* C: pairs with the application's release of its producer index. */
+	prod = smp_load_acquire(r->producer);
+	n = min(prod - r->cached, r->mask + 1);
+	for (i = 0; i < n; i++) {
+		slot = (struct ix_cmd *)r->entries + ((r->cached + i) & r->mask);
+		memcpy(&c, slot, sizeof(c));
+		WRITE_ONCE(slot->result, ixdp_cmd_exec(app, &c));
+	}
+	r->cached += n;
+	/* D: the results before the index; pairs with its acquire. */
+	if (n)
+		smp_store_release(r->consumer, r->cached);
+	return n;
+}

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libix: setup, the run loop and command helpers over /dev/ix.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "libix.h"
+
+#define IX_PAGE		4096UL
+/*
+ * A run produces at most IX_EV_ENTRIES events; the command ring has room
+ * for a few commands per event, so that callbacks rarely find it full.
+ */
+#define IX_EV_ENTRIES	1024
+#define IX_CMD_ENTRIES	(4 * IX_EV_ENTRIES)
+
+static uint32_t load_acquire(const uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void store_release(uint32_t *p, uint32_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+static int ring_map(struct ix_ring *r, int fd, uint64_t off, int prot,
+		    const struct ix_ring_offsets *o, uint32_t entries)
+{
+	uint8_t *m;
+
+	m = mmap(NULL, o->size, prot, MAP_SHARED, fd, off);
+	if (m == MAP_FAILED)
+		return -errno;
+	r->map = m;
+	r->size = o->size;
+	r->prod = (uint32_t *)(m + o->producer);
+	r->cons = (uint32_t *)(m + o->consumer);
+	r->dropped = (uint32_t *)(m + o->dropped);
+	r->entries = m + o->entries;
+	r->mask = entries - 1;
+	r->local = 0;
+	r->seen = 0;
+	return 0;
+}
+
+/**
+ * ix_open() - bind the calling thread to the dataplane of @cpu
+ * @ctx: filled in
+ * @cpu: a reserved CPU serving an attached device
+ * @tx_bytes: TX memory for the application (rounded up to pages)
+ * @ops: callbacks
+ * @user: the application's, in @ctx->user
+ *
+ * Return: 0 or -errno (those of IX_IOC_SETUP, mmap and open).
+ */
+int ix_open(struct ix_ctx *ctx, unsigned int cpu, size_t tx_bytes,
+	    const struct ix_ops *ops, void *user)
+{
+	size_t vec = IX_CMD_ENTRIES * IX_SENDV_MAX * sizeof(struct ix_iov);
+	int err;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->ops = ops;
+	ctx->user = user;
+	ctx->tx_user = vec;
+	ctx->tx_len = (vec + tx_bytes + IX_PAGE - 1) & ~(IX_PAGE - 1);
+	ctx->tx = mmap(NULL, ctx->tx_len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (ctx->tx == MAP_FAILED)
+		return -errno;
+	ctx->fd = open("/dev/ix", O_RDWR | O_CLOEXEC);
+	if (ctx->fd < 0) {
+		err = -errno;
+		goto out_tx;
+	}
+	ctx->setup.cpu = cpu;
+	ctx->setup.cmd_entries = IX_CMD_ENTRIES;
+	ctx->setup.event_entries = IX_EV_ENTRIES;
+	ctx->setup.tx_addr = (uintptr_t)ctx->tx;
+	ctx->setup.tx_len = ctx->tx_len;
+	if (ioctl(ctx->fd, IX_IOC_SETUP, &ctx->setup)) {
+		err = -errno;
+		goto out_fd;
+	}
+	err = ring_map(&ctx->cmd, ctx->fd, IX_OFF_CMD_RING,
+		       PROT_READ | PROT_WRITE, &ctx->setup.cmd_off,
+		       ctx->setup.cmd_entries);
+	if (err)
+		goto out_fd;
+	err = ring_map(&ctx->ev, ctx->fd, IX_OFF_EVENT_RING, PROT_READ,
+		       &ctx->setup.event_off, ctx->setup.event_entries);
+	if (err)
+		goto out_cmd;
+	/* The one index the application writes of the event ring. */
+	ctx->ev.cons = (uint32_t *)((uint8_t *)ctx->cmd.map +
+				    ctx->setup.event_off.consumer);
+	ctx->rx_pool = mmap(NULL, ctx->setup.rx_pool_size, PROT_READ,
+			    MAP_SHARED, ctx->fd, IX_OFF_RX_POOL);
+	if (ctx->rx_pool == MAP_FAILED) {
+		err = -errno;
+		goto out_ev;
+	}
+	return 0;
+
+out_ev:
+	munmap(ctx->ev.map, ctx->ev.size);
+out_cmd:
+	munmap(ctx->cmd.map, ctx->cmd.size);
+out_fd:
+	close(ctx->fd);
+out_tx:
+	munmap(ctx->tx, ctx->tx_len);
+	return err;
+}
+
+/**
+ * ix_close() - undo ix_open(): the kernel resets every connection
+ * @ctx: the context
+ */
+void ix_close(struct ix_ctx *ctx)
+{
+	munmap((void *)ctx->rx_pool, ctx->setup.rx_pool_size);
+	munmap(ctx->ev.map, ctx->ev.size);
+	munmap(ctx->cmd.map, ctx->cmd.size);
+	close(ctx->fd);
+	munmap(ctx->tx, ctx->tx_len);
+}
+
+/**
+ * ix_cmd_get() - a free command slot, zeroed
+ * @ctx: the context
+ *
+ * Return: the slot, or NULL if the ring is full until the next ix_run().
+ */
+struct ix_cmd *ix_cmd_get(struct ix_ctx *ctx)
+{
+	struct ix_ring *r = &ctx->cmd;
+	struct ix_cmd *c;
+
+	/* Slots whose results are not reaped yet are not free. */
+	if (r->local - r->seen > r->mask)
+		return NULL;
+	c = (struct ix_cmd *)r->entries + (r->local & r->mask);
+	memset(c, 0, sizeof(*c));
+	r->local++;
+	return c;
+}
+
+static void reap_results(struct ix_ctx *ctx)
+{
+	struct ix_ring *r = &ctx->cmd;
+	uint32_t cons = load_acquire(r->cons);
+	struct ix_cmd *c;
+
+	while (r->seen != cons) {
+		c = (struct ix_cmd *)r->entries + (r->seen & r->mask);
+		r->seen++;
+		if (ctx->ops->done)
+			ctx->ops->done(ctx, c);
+	}
+}
+
+static void dispatch(struct ix_ctx *ctx, const struct ix_event *e)
+{
+	const struct ix_ops *o = ctx->ops;
+
+	switch (e->type) {
+	case IX_EV_TCP_KNOCK:
+		if (o->knock)
+			o->knock(ctx, e->cookie, e->handle, (uint32_t)e->data,
+				 (uint16_t)(e->data >> 32));
+		else
+			ix_tcp_reject(ctx, e->handle);
+		break;
+	case IX_EV_TCP_CONNECTED:
+		if (o->connected)
+			o->connected(ctx, e->cookie, e->handle, e->status);
+		break;
+	case IX_EV_TCP_RECV:
+		if (o->recv)
+			o->recv(ctx, e->cookie, e->handle,
+				e->len ? ctx->rx_pool + e->data : NULL, e->len);
+		else if (e->len)
+			ix_tcp_recv_done(ctx, e->handle, e->len);
+		break;
+	case IX_EV_TCP_SENT:
+		if (o->sent)
+			o->sent(ctx, e->cookie, e->handle, e->len, e->data);
+		break;
+	case IX_EV_TCP_DEAD:
+		if (o->dead)
+			o->dead(ctx, e->cookie, e->handle, e->status);
+		break;
+	}
+}
+
+/**
+ * ix_run() - send the queued commands, run the dataplane, call back
+ * @ctx: the context
+ * @timeout_us: how long the kernel may wait for events
+ * @flags: IX_RUN_*
+ *
+ * Return: the number of events handled, or -errno of IX_IOC_RUN.
+ */
+int ix_run(struct ix_ctx *ctx, unsigned int timeout_us, unsigned int flags)
+{
+	struct ix_run run = { .timeout_us = timeout_us, .flags = flags };
+	struct ix_ring *r = &ctx->ev;
+	uint32_t prod, n = 0;
+
+	store_release(ctx->cmd.prod, ctx->cmd.local);
+	if (ioctl(ctx->fd, IX_IOC_RUN, &run))
+		return -errno;
+	reap_results(ctx);
+	prod = load_acquire(r->prod);
+	while (r->local != prod) {
+		dispatch(ctx, (struct ix_event *)r->entries +
+			 (r->local & r->mask));
+		r->local++;
+		n++;
+	}
+	store_release(r->cons, r->local);
+	return n;
+}

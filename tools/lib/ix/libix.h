@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libix: a small C library over the ixdp application ABI (linux/ix.h),
+ * in the manner of liburing.
+ *
+ *	struct ix_ctx ctx;
+ *
+ *	ix_open(&ctx, cpu, tx_bytes, &my_ops, my_data);
+ *	ix_tcp_listen(&ctx, 7, 64, 0);
+ *	for (;;)
+ *		ix_run(&ctx, 1000, 0);	// commands out, callbacks in
+ *	ix_close(&ctx);
+ *
+ * Commands are queued in the command ring by the ix_tcp_*() helpers and
+ * reach the kernel at the next ix_run(), which then calls ops->done for
+ * every command the kernel answered and the event callbacks for every
+ * event, in order.  The callbacks may queue more commands.
+ *
+ * Zero copy: received data is read in place from the RX pool
+ * (ix_rx_data()) and given back with ix_tcp_recv_done(); data to send is
+ * placed in the TX memory (ix_tx_mem()) and sent by offset with
+ * ix_tcp_sendv().  struct ix_stream is the copying convenience layer: a
+ * byte ring in the TX memory per connection.
+ */
+#ifndef _LIBIX_H
+#define _LIBIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/ix.h>
+
+struct ix_ctx;
+
+/**
+ * struct ix_ops - what the application is told; every member optional
+ * @done: the kernel answered @cmd (its result in @cmd->result)
+ * @knock: a connection @handle to the listener of @cookie, from
+ *	@addr:@port (network order); answer with accept or reject
+ * @connected: a connect with @cookie ended with @status (0 or -errno)
+ * @recv: @len bytes at @data arrived; @len 0: the peer closed
+ * @sent: @acked bytes acknowledged; @space may be queued now
+ * @dead: the connection is gone (@status 0 or -errno)
+ */
+struct ix_ops {
+	void	(*done)(struct ix_ctx *ctx, const struct ix_cmd *cmd);
+	void	(*knock)(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
+			 uint32_t addr, uint16_t port);
+	void	(*connected)(struct ix_ctx *ctx, uint64_t cookie,
+			     uint32_t handle, int status);
+	void	(*recv)(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
+			const void *data, uint32_t len);
+	void	(*sent)(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
+			uint32_t acked, uint32_t space);
+	void	(*dead)(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
+			int status);
+};
+
+/**
+ * struct ix_ring - one mapped ring, as libix sees it
+ * @map: the mapping
+ * @size: its length
+ * @prod: the producer index
+ * @cons: the consumer index
+ * @dropped: the kernel's dropped counter
+ * @entries: the first entry
+ * @mask: entries - 1
+ * @local: our own index: producer of the command ring (published by
+ *	ix_run()), consumer of the event ring
+ * @seen: command ring: the consumer index whose results were reaped
+ */
+struct ix_ring {
+	void		*map;
+	size_t		size;
+	uint32_t	*prod;
+	uint32_t	*cons;
+	uint32_t	*dropped;
+	void		*entries;
+	uint32_t	mask;
+	uint32_t	local;
+	uint32_t	seen;
+};
+
+/**
+ * struct ix_ctx - one thread's binding to a dataplane CPU
+ * @fd: the open /dev/ix
+ * @setup: what the kernel answered to the setup
+ * @cmd: the command ring
+ * @ev: the event ring
+ * @rx_pool: the RX pool, read-only
+ * @tx: the TX memory; its first part holds the send vectors of
+ *	ix_tcp_sendv(), one per command slot
+ * @tx_len: its length
+ * @tx_user: where the application's part of @tx starts
+ * @ops: the callbacks
+ * @user: the application's
+ */
+struct ix_ctx {
+	int		fd;
+	struct ix_setup	setup;
+	struct ix_ring	cmd;
+	struct ix_ring	ev;
+	const uint8_t	*rx_pool;
+	uint8_t		*tx;
+	size_t		tx_len;
+	size_t		tx_user;
+	const struct ix_ops *ops;
+	void		*user;
+};
+
+int ix_open(struct ix_ctx *ctx, unsigned int cpu, size_t tx_bytes,
+	    const struct ix_ops *ops, void *user);
+void ix_close(struct ix_ctx *ctx);
+int ix_run(struct ix_ctx *ctx, unsigned int timeout_us, unsigned int flags);
+
+struct ix_cmd *ix_cmd_get(struct ix_ctx *ctx);
+int ix_tcp_listen(struct ix_ctx *ctx, uint16_t port, uint16_t backlog,
+		  uint64_t cookie);
+int ix_tcp_connect(struct ix_ctx *ctx, uint32_t addr, uint16_t port,
+		   uint64_t cookie);
+int ix_tcp_accept(struct ix_ctx *ctx, uint32_t handle, uint64_t cookie);
+int ix_tcp_reject(struct ix_ctx *ctx, uint32_t handle);
+int ix_tcp_sendv(struct ix_ctx *ctx, uint32_t handle,
+		 const struct ix_iov *iov, unsigned int n, uint64_t cookie);
+int ix_tcp_recv_done(struct ix_ctx *ctx, uint32_t handle, uint32_t bytes);
+int ix_tcp_close(struct ix_ctx *ctx, uint32_t handle);
+int ix_tcp_abort(struct ix_ctx *ctx, uint32_t handle);
+
+/* The application's part of the TX memory: ix_tx_mem(ctx)[0 .. len). */
+static inline uint8_t *ix_tx_mem(struct ix_ctx *ctx, size_t *len)
+{
+	*len = ctx->tx_len - ctx->tx_user;
+	return ctx->tx + ctx->tx_user;
+}
+
+/* Offset in the TX memory of a byte of ix_tx_mem(). */
+static inline uint64_t ix_tx_off(struct ix_ctx *ctx, const void *p)
+{
+	return (const uint8_t *)p - ctx->tx;
+}
+
+/**
+ * struct ix_stream - copying send side of one connection: a byte ring
+ *	in the TX memory
+ * @ctx: the context
+ * @handle: the connection
+ * @base: the ring's memory, in ix_tx_mem()
+ * @size: its bytes
+ * @acked: bytes acknowledged by the peer, ever
+ * @queued: bytes sendv queued, ever
+ * @written: bytes written into the ring, ever
+ * @inflight: a sendv of this stream awaits its result
+ */
+struct ix_stream {
+	struct ix_ctx	*ctx;
+	uint32_t	handle;
+	uint8_t		*base;
+	uint32_t	size;
+	uint64_t	acked;
+	uint64_t	queued;
+	uint64_t	written;
+	int		inflight;
+};
+
+void ix_stream_init(struct ix_stream *st, struct ix_ctx *ctx,
+		    uint32_t handle, uint8_t *base, uint32_t size);
+uint32_t ix_stream_write(struct ix_stream *st, const void *data,
+			 uint32_t len);
+void ix_stream_flush(struct ix_stream *st);
+void ix_stream_done(struct ix_stream *st, const struct ix_cmd *cmd);
+void ix_stream_acked(struct ix_stream *st, uint32_t acked);
+
+static inline uint32_t ix_stream_room(const struct ix_stream *st)
+{
+	return st->size - (uint32_t)(st->written - st->acked);
+}
+
+#endif /* _LIBIX_H */
