@@ -23,6 +23,7 @@
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
+#include <linux/sizes.h>
 #include <linux/rtnetlink.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -37,7 +38,7 @@
 #define IXDP_APP_IDLE_SPINS	64
 /* Events a received frame may cause at most: recv, sent, dead. */
 #define IXDP_APP_EV_PER_FRAME	4
-#define IXDP_TX_MAX		(1ULL << 30)
+#define IXDP_TX_MAX		SZ_1G
 
 static int ixdp_ring_entries(u32 *n)
 {

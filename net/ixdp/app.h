@@ -76,7 +76,7 @@ struct ixdp_app_conn {
  * @conns: per connection, by PCB index
  */
 struct ixdp_app {
-	struct mutex		lock;
+	struct mutex		lock;	/* see above */
 	struct ixdp_core	*core;
 	struct task_struct	*task;
 	struct mm_struct	*mm;

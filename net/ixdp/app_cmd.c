@@ -392,9 +392,10 @@ unsigned int ixdp_app_commands(struct ixdp_app *app)
 		memcpy(&c, slot, sizeof(c));
 		WRITE_ONCE(slot->result, ixdp_cmd_exec(app, &c));
 	}
+	if (!n)
+		return 0;
 	r->cached += n;
 	/* D: the results before the index; pairs with its acquire. */
-	if (n)
-		smp_store_release(r->consumer, r->cached);
+	smp_store_release(r->consumer, r->cached);
 	return n;
 }

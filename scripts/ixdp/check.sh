@@ -100,6 +100,10 @@ if $MAKE -s -C build/linux/tools/testing/ix O="$ROOT/build/host-test" \
 else
 	tail -n 40 "$OUT/fuzz.log"
 	record fail host.fuzz_rx
+	# Say why in the summary too, and keep the input that did it.
+	grep -m 3 -E '^==[0-9]+==ERROR|^SUMMARY|deadly signal|ALARM|out-of-memory|^Test unit written' \
+		"$OUT/fuzz.log" | sed 's/^/    fuzz_rx: /' >> "$OUT/reasons"
+	cp -r build/host-test/fuzz-artifacts "$OUT/" 2>/dev/null
 fi
 
 say "debug kernel"
@@ -128,6 +132,7 @@ say "done"
 if [ "$failed" != 0 ]; then
 	echo "failed:"
 	sed -n 's/^fail /  /p' "$RESULTS"
+	[ -f "$OUT/reasons" ] && cat "$OUT/reasons"
 fi
 [ "$skipped" != 0 ] && echo "($skipped skipped: $(sed -n 's/^skip //p' "$RESULTS" | tr '\n' ' '))"
 echo "$passed passed, $failed failed"

@@ -158,23 +158,38 @@ struct ix_run {
 	__u32	resv[4];
 };
 
-/* Command opcodes (&struct ix_cmd.op). */
+/*
+ * Command opcodes (&struct ix_cmd.op); the result is 0 unless said:
+ *
+ * IX_CMD_NOP		nothing
+ * IX_CMD_TCP_LISTEN	arg0: port (host order); arg1: backlog; cookie:
+ *			given to the listener's knocks
+ * IX_CMD_TCP_UNLISTEN	arg0: port; connections not accepted are reset
+ * IX_CMD_TCP_CONNECT	arg0: IPv4 address (host order); arg1: port;
+ *			cookie: the connection's; result: its handle
+ * IX_CMD_TCP_ACCEPT	handle: from a knock; cookie: its events'
+ * IX_CMD_TCP_REJECT	handle: from a knock; answered with RST
+ * IX_CMD_TCP_SENDV	handle; arg0: offset in the TX memory of an array
+ *			of struct ix_iov; arg1: its length, 1 to
+ *			IX_SENDV_MAX; result: bytes queued (maybe fewer
+ *			than given: the rest waits for sent events)
+ * IX_CMD_TCP_RECV_DONE	handle; arg0: bytes of recv events consumed,
+ *			oldest first; their RX buffers go back to the
+ *			kernel and the receive window opens
+ * IX_CMD_TCP_CLOSE	handle: FIN after the queued data
+ * IX_CMD_TCP_ABORT	handle: RST; the handle is stale, no event follows
+ */
 enum {
-	IX_CMD_NOP,		/* result 0 */
-	IX_CMD_TCP_LISTEN,	/* arg0: port (host order); arg1: backlog */
-	IX_CMD_TCP_UNLISTEN,	/* arg0: port */
-	IX_CMD_TCP_CONNECT,	/* arg0: IPv4 address (host order);
-				 * arg1: port; cookie: the connection's;
-				 * result: its handle (>= 0) */
-	IX_CMD_TCP_ACCEPT,	/* handle from knock; cookie: its events' */
-	IX_CMD_TCP_REJECT,	/* handle from knock: RST */
-	IX_CMD_TCP_SENDV,	/* arg0: offset in TX memory of an array of
-				 * struct ix_iov; arg1: its length, at most
-				 * IX_SENDV_MAX; result: bytes queued */
-	IX_CMD_TCP_RECV_DONE,	/* arg0: bytes of recv events consumed; their
-				 * RX buffers go back to the kernel */
-	IX_CMD_TCP_CLOSE,	/* FIN after the queued data */
-	IX_CMD_TCP_ABORT,	/* RST; the handle is stale, no event */
+	IX_CMD_NOP,
+	IX_CMD_TCP_LISTEN,
+	IX_CMD_TCP_UNLISTEN,
+	IX_CMD_TCP_CONNECT,
+	IX_CMD_TCP_ACCEPT,
+	IX_CMD_TCP_REJECT,
+	IX_CMD_TCP_SENDV,
+	IX_CMD_TCP_RECV_DONE,
+	IX_CMD_TCP_CLOSE,
+	IX_CMD_TCP_ABORT,
 	IX_CMD_LAST
 };
 
@@ -220,19 +235,30 @@ struct ix_iov {
 	__u32	resv;
 };
 
-/* Event types (&struct ix_event.type). */
+/*
+ * Event types (&struct ix_event.type).  Every event carries the handle
+ * of its connection and the cookie given for it:
+ *
+ * IX_EV_TCP_KNOCK	a new connection to a listener (cookie: the
+ *			listener's); data: peer address | port << 32, both
+ *			in network order.  Answer with accept or reject.
+ * IX_EV_TCP_CONNECTED	a connect ended; status: 0 or -errno (then the
+ *			handle is stale)
+ * IX_EV_TCP_RECV	data: offset in the RX pool; len: bytes, to be
+ *			given back with recv_done; len 0: the peer closed
+ *			its direction
+ * IX_EV_TCP_SENT	len: bytes the peer acknowledged (their TX memory
+ *			may be reused); data: bytes sendv may queue now
+ * IX_EV_TCP_DEAD	the connection is gone, its handle stale; status:
+ *			0 (closed both ways) or -ECONNRESET, -ETIMEDOUT
+ */
 enum {
 	IX_EV_NONE,
-	IX_EV_TCP_KNOCK,	/* handle: a new connection to a listener;
-				 * cookie: the listener's; data: peer
-				 * address (network order) | port << 32
-				 * (network order) */
-	IX_EV_TCP_CONNECTED,	/* status: 0 or -errno (handle then dead) */
-	IX_EV_TCP_RECV,		/* data: offset in the RX pool; len: bytes;
-				 * len 0: the peer closed its direction */
-	IX_EV_TCP_SENT,		/* len: bytes acknowledged; data: bytes that
-				 * sendv may queue now */
-	IX_EV_TCP_DEAD,		/* status: 0 or -errno; the handle is stale */
+	IX_EV_TCP_KNOCK,
+	IX_EV_TCP_CONNECTED,
+	IX_EV_TCP_RECV,
+	IX_EV_TCP_SENT,
+	IX_EV_TCP_DEAD,
 	IX_EV_LAST
 };
 
