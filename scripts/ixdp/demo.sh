@@ -4,10 +4,15 @@
 # The `make run` demo, run inside the guest: reserve a CPU, attach eth0's
 # two queue pairs to it with the loop's echo service on port 7, let the
 # Linux peer (namespace "peer") ping the dataplane and push bytes through
-# its TCP echo, show the counters, detach.  The echo server on libix comes
-# with the application ABI.
+# its TCP echo, show the counters; then run the echo server on libix
+# (ix_echo) on the same CPU and drive it from the peer and from the host
+# side of the test namespace (scripts/ixdp/demo-host.sh, started by
+# `make run`), printing messages per second and round-trip percentiles;
+# detach.
 
 IX=/ixdp/build/kselftest/ix/ix
+BIN=/ixdp/build/kselftest/ix
+DEMO=/ixdp/build/demo
 DP=198.18.0.10
 
 set -e
@@ -31,6 +36,25 @@ else
 fi
 echo "== dataplane counters"
 $IX stats
+echo "== ix_echo, an application on /dev/ix (libix), takes CPU 1"
+$BIN/ix_echo 1 7 > /tmp/ix_echo.log 2>&1 &
+echo_pid=$!
+sleep 1
+echo "-- from the Linux peer: 8 connections x 500 messages of 64 bytes"
+ip netns exec peer $BIN/ix_echo_client $DP 7 8 500 64 || true
+echo "-- from the host (its Linux TCP, through the bridge)"
+mkdir -p $DEMO
+rm -f $DEMO/host.out
+touch $DEMO/ready
+for _ in $(seq 120); do
+	[ -s $DEMO/host.out ] && break
+	sleep 0.5
+done
+cat $DEMO/host.out 2>/dev/null || echo "(no result from the host side)"
+rm -f $DEMO/ready
+kill $echo_pid
+wait $echo_pid || true
+cat /tmp/ix_echo.log
 echo "== detach: Linux has eth0 again"
 $IX detach eth0
 $IX cpus ""
