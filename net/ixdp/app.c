@@ -78,9 +78,15 @@ static int ixdp_app_bind(struct ixdp_app *app, struct ixdp_core *core)
 	err = ixdp_tcp_init(&core->stack, &app->tcp, &cfg, &ixdp_app_tcp_ops);
 	if (err)
 		goto out_unpark;
+	err = ixdp_app_udp_init(app);
+	if (err)
+		goto out_tcp;
+	ixdp_app_timers_init(app);
 	WRITE_ONCE(core->waker, app->task);
 	return 0;
 
+out_tcp:
+	ixdp_tcp_teardown(&core->stack);
 out_unpark:
 	core->app = NULL;
 	app->core = NULL;
@@ -98,6 +104,8 @@ static void ixdp_app_unbind(struct ixdp_app *app)
 	unsigned int i;
 
 	ASSERT_RTNL();
+	ixdp_app_timers_release(app);
+	ixdp_app_udp_release(app);
 	/* Reset every connection the application can still name. */
 	for (i = 0; i < IXDP_TCP_PCBS; i++) {
 		pcb = &app->tcp.pcbs[i];
@@ -180,7 +188,7 @@ static int ixdp_app_attach(struct ixdp_app *app, struct ix_setup *p)
 	p->rx_pool_size = ixdp_rx_pool_size(core);
 	p->ifindex = core->idev->dev->ifindex;
 	p->addr = (__force u32)core->idev->addr;
-	p->features = IX_FEAT_TCP | IX_FEAT_RUN_SLEEP;
+	p->features = IXDP_FEATURES;
 	return 0;
 
 out_mask:
@@ -288,6 +296,8 @@ static int ixdp_app_loop(struct ixdp_app *app, struct ix_run *r)
 
 	app->run_events = 0;
 	for (;;) {
+		/* Commands arm timers from now, not from the last poll. */
+		ixdp_stack_advance(&core->stack, ixdp_core_now());
 		r->commands += ixdp_app_commands(app);
 		room = ixdp_app_ev_room(app) / IXDP_APP_EV_PER_FRAME;
 		if (room)

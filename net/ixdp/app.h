@@ -55,6 +55,27 @@ struct ixdp_app_conn {
 	u32		rx_off;
 };
 
+#define IXDP_APP_TIMERS		1024
+/* What this kernel announces in struct ix_version and ix_setup. */
+#define IXDP_FEATURES		(IX_FEAT_TCP | IX_FEAT_RUN_SLEEP | \
+				 IX_FEAT_UDP | IX_FEAT_TIMER)
+
+/**
+ * struct ixdp_app_timer - an application timer
+ * @timer: on the core's wheel while armed
+ * @app: its application
+ * @cookie: given back by its event
+ * @gen: generation, in the high half of its handle; bumped when freed
+ * @armed: set, not yet fired or cancelled
+ */
+struct ixdp_app_timer {
+	struct ixdp_timer	timer;
+	struct ixdp_app		*app;
+	u64			cookie;
+	u16			gen;
+	bool			armed;
+};
+
 /**
  * struct ixdp_app - an open /dev/ix
  * @lock: held by setup, run and unbind, so that a detach waits for a run
@@ -72,6 +93,12 @@ struct ixdp_app_conn {
  * @tx_kva: its kernel mapping
  * @tx_len: its bytes
  * @tx_user: the user charged for it
+ * @udp_nports: UDP ports bound
+ * @udp_ports: them
+ * @udp_nslots: buffer slots of the RX pool
+ * @udp_held: slots holding a datagram the application was given
+ * @timer_next: where to look for a free timer first
+ * @timers: its timers
  * @tcp: TCP of @core while bound
  * @conns: per connection, by PCB index
  */
@@ -91,6 +118,12 @@ struct ixdp_app {
 	u8			*tx_kva;
 	u64			tx_len;
 	struct user_struct	*tx_user;
+	unsigned int		udp_nports;
+	__be16			udp_ports[IXDP_UDP_BINDS];
+	unsigned int		udp_nslots;
+	unsigned long		*udp_held;
+	unsigned int		timer_next;
+	struct ixdp_app_timer	timers[IXDP_APP_TIMERS];
 	struct ixdp_tcp		tcp;
 	struct ixdp_app_conn	conns[IXDP_TCP_PCBS];
 };
@@ -117,7 +150,23 @@ u64 ixdp_rx_pool_off(const struct ixdp_core *core, const void *addr);
 extern const struct ixdp_tcp_ops ixdp_app_tcp_ops;
 unsigned int ixdp_app_commands(struct ixdp_app *app);
 u32 ixdp_app_ev_room(struct ixdp_app *app);
+bool ixdp_app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
+		 u32 handle, u32 len, u64 data);
 void ixdp_app_ev_publish(struct ixdp_app *app);
 void ixdp_app_conns_release(struct ixdp_app *app);
+
+/* app_udp.c */
+int ixdp_app_udp_init(struct ixdp_app *app);
+void ixdp_app_udp_release(struct ixdp_app *app);
+s64 ixdp_cmd_udp_bind(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_udp_unbind(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_udp_send(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_udp_recv_done(struct ixdp_app *app, const struct ix_cmd *c);
+
+/* app_timer.c */
+void ixdp_app_timers_init(struct ixdp_app *app);
+void ixdp_app_timers_release(struct ixdp_app *app);
+s64 ixdp_cmd_timer_set(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_timer_cancel(struct ixdp_app *app, const struct ix_cmd *c);
 
 #endif /* _NET_IXDP_APP_H */

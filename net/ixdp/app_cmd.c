@@ -93,8 +93,22 @@ void ixdp_app_ev_publish(struct ixdp_app *app)
 	smp_store_release(app->ev.producer, app->ev.cached);
 }
 
-static bool app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
-		   u32 handle, u32 len, u64 data)
+/**
+ * ixdp_app_ev() - write an event for the application
+ * @app: the application
+ * @type: IX_EV_*
+ * @status: its fields, as struct ix_event has them
+ * @cookie: the cookie, given as a pointer by the stack
+ * @handle: the handle
+ * @len: the length
+ * @data: the data
+ *
+ * Published at the end of the run's iteration.
+ *
+ * Return: true, or false if the ring is full (counted in its dropped).
+ */
+bool ixdp_app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
+		 u32 handle, u32 len, u64 data)
 {
 	struct ixdp_ring *r = &app->ev;
 	struct ix_event *e;
@@ -122,7 +136,7 @@ static void app_knock(struct ixdp_stack *s, void *lcookie, u32 handle,
 	u64 data = (u64)(__force u16)rport << 32 | (__force u32)raddr;
 
 	/* No room to tell the application: refuse rather than lose it. */
-	if (!app_ev(app_of(s), IX_EV_TCP_KNOCK, 0, lcookie, handle, 0, data))
+	if (!ixdp_app_ev(app_of(s), IX_EV_TCP_KNOCK, 0, lcookie, handle, 0, data))
 		ixdp_tcp_reject(s, handle);
 }
 
@@ -133,7 +147,7 @@ static void app_connected(struct ixdp_stack *s, void *cookie, u32 handle,
 
 	if (status)
 		app_conn_release(app_conn(app, handle));
-	app_ev(app, IX_EV_TCP_CONNECTED, status, cookie, handle, 0, 0);
+	ixdp_app_ev(app, IX_EV_TCP_CONNECTED, status, cookie, handle, 0, 0);
 }
 
 static void app_recv(struct ixdp_stack *s, void *cookie, u32 handle,
@@ -144,7 +158,7 @@ static void app_recv(struct ixdp_stack *s, void *cookie, u32 handle,
 	u64 off;
 
 	if (!b) {
-		app_ev(app, IX_EV_TCP_RECV, 0, cookie, handle, 0, 0);
+		ixdp_app_ev(app, IX_EV_TCP_RECV, 0, cookie, handle, 0, 0);
 		return;
 	}
 	if (!b->len) {
@@ -159,13 +173,13 @@ static void app_recv(struct ixdp_stack *s, void *cookie, u32 handle,
 		c->rx_head = b;
 	c->rx_tail = b;
 	off = ixdp_rx_pool_off(app->core, ixdp_buf_data(b));
-	app_ev(app, IX_EV_TCP_RECV, 0, cookie, handle, b->len, off);
+	ixdp_app_ev(app, IX_EV_TCP_RECV, 0, cookie, handle, b->len, off);
 }
 
 static void app_sent(struct ixdp_stack *s, void *cookie, u32 handle,
 		     u32 acked, u32 space)
 {
-	app_ev(app_of(s), IX_EV_TCP_SENT, 0, cookie, handle, acked, space);
+	ixdp_app_ev(app_of(s), IX_EV_TCP_SENT, 0, cookie, handle, acked, space);
 }
 
 static void app_dead(struct ixdp_stack *s, void *cookie, u32 handle,
@@ -174,7 +188,7 @@ static void app_dead(struct ixdp_stack *s, void *cookie, u32 handle,
 	struct ixdp_app *app = app_of(s);
 
 	app_conn_release(app_conn(app, handle));
-	app_ev(app, IX_EV_TCP_DEAD, reason, cookie, handle, 0, 0);
+	ixdp_app_ev(app, IX_EV_TCP_DEAD, reason, cookie, handle, 0, 0);
 }
 
 const struct ixdp_tcp_ops ixdp_app_tcp_ops = {
@@ -354,7 +368,15 @@ static s64 (*const ixdp_cmd_table[IX_CMD_LAST])(struct ixdp_app *app,
 	[IX_CMD_TCP_RECV_DONE]	= cmd_recv_done,
 	[IX_CMD_TCP_CLOSE]	= cmd_close,
 	[IX_CMD_TCP_ABORT]	= cmd_kill,
+	[IX_CMD_UDP_BIND]	= ixdp_cmd_udp_bind,
+	[IX_CMD_UDP_UNBIND]	= ixdp_cmd_udp_unbind,
+	[IX_CMD_UDP_SEND]	= ixdp_cmd_udp_send,
+	[IX_CMD_UDP_RECV_DONE]	= ixdp_cmd_udp_recv_done,
+	[IX_CMD_TIMER_SET]	= ixdp_cmd_timer_set,
+	[IX_CMD_TIMER_CANCEL]	= ixdp_cmd_timer_cancel,
 };
+
+static_assert(ARRAY_SIZE(ixdp_cmd_table) == IX_CMD_LAST);
 
 static s64 ixdp_cmd_exec(struct ixdp_app *app, const struct ix_cmd *c)
 {

@@ -31,7 +31,7 @@ static long ixdp_ioctl_version(void __user *arg)
 {
 	struct ix_version ver = {
 		.abi_version	= IX_ABI_VERSION,
-		.features	= IX_FEAT_TCP | IX_FEAT_RUN_SLEEP,
+		.features	= IXDP_FEATURES,
 	};
 
 	if (copy_to_user(arg, &ver, sizeof(ver)))

@@ -226,6 +226,7 @@ int ixdp_echo_connect(struct ixdp_core *core, __be32 daddr, __be16 dport);
 /* loop.c */
 int ixdp_core_loop(void *arg);
 unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch);
+u64 ixdp_core_now(void);
 void ixdp_core_sleep(struct ixdp_core *core, long timeout);
 int ixdp_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b);
 void ixdp_queue_notify(struct ixdp_drv_queue *dq);

@@ -43,7 +43,12 @@ struct ixdp_buf *ixdp_rx_addr_to_buf(void *addr)
 				   offsetof(struct ixdp_buf, room));
 }
 
-static u64 ixdp_now(void)
+/**
+ * ixdp_core_now() - the stack clock's current tick
+ *
+ * Return: ticks of IXDP_HZ since boot.
+ */
+u64 ixdp_core_now(void)
 {
 	return div_u64(ktime_get_ns(), NSEC_PER_SEC / IXDP_HZ);
 }
@@ -207,7 +212,7 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 		ixdp_queue_reclaim(core, core->queues[i]);
 		work += ixdp_queue_rx(core, core->queues[i], batch);
 	}
-	ixdp_stack_advance(&core->stack, ixdp_now());
+	ixdp_stack_advance(&core->stack, ixdp_core_now());
 	ixdp_core_flush(core);
 	for (i = 0; i < core->nqueues; i++)
 		ixdp_queue_fill(core, core->queues[i]);

@@ -55,6 +55,8 @@
 /* Feature bits of &struct ix_version.features. */
 #define IX_FEAT_TCP		(1U << 0)	/* TCP commands and events */
 #define IX_FEAT_RUN_SLEEP	(1U << 1)	/* %IX_RUN_SLEEP */
+#define IX_FEAT_UDP		(1U << 2)	/* UDP commands and events */
+#define IX_FEAT_TIMER		(1U << 3)	/* timer commands and events */
 
 /**
  * struct ix_version - result of %IX_IOC_VERSION
@@ -178,6 +180,18 @@ struct ix_run {
  *			kernel and the receive window opens
  * IX_CMD_TCP_CLOSE	handle: FIN after the queued data
  * IX_CMD_TCP_ABORT	handle: RST; the handle is stale, no event follows
+ * IX_CMD_UDP_BIND	arg0: port; cookie: given to its datagrams' events
+ * IX_CMD_UDP_UNBIND	arg0: port
+ * IX_CMD_UDP_SEND	arg0: destination address (host order) | its port
+ *			<< 32 | our port << 48; arg1: offset of the payload
+ *			in the TX memory; handle: its length.  The payload
+ *			is copied: its memory is free once answered
+ *			(IX_EV_UDP_SENT also says so, with the cookie)
+ * IX_CMD_UDP_RECV_DONE	arg0: the data offset of an IX_EV_UDP_RECV: the
+ *			datagram's buffer goes back to the kernel
+ * IX_CMD_TIMER_SET	arg0: delay in microseconds (at most a day);
+ *			cookie: given back by its event; result: its handle
+ * IX_CMD_TIMER_CANCEL	handle: a timer not fired yet
  */
 enum {
 	IX_CMD_NOP,
@@ -190,6 +204,12 @@ enum {
 	IX_CMD_TCP_RECV_DONE,
 	IX_CMD_TCP_CLOSE,
 	IX_CMD_TCP_ABORT,
+	IX_CMD_UDP_BIND,
+	IX_CMD_UDP_UNBIND,
+	IX_CMD_UDP_SEND,
+	IX_CMD_UDP_RECV_DONE,
+	IX_CMD_TIMER_SET,
+	IX_CMD_TIMER_CANCEL,
 	IX_CMD_LAST
 };
 
@@ -251,6 +271,15 @@ struct ix_iov {
  *			may be reused); data: bytes sendv may queue now
  * IX_EV_TCP_DEAD	the connection is gone, its handle stale; status:
  *			0 (closed both ways) or -ECONNRESET, -ETIMEDOUT
+ * IX_EV_UDP_RECV	a datagram to a bound port (cookie: the bind's);
+ *			data: offset of its payload in the RX pool; len:
+ *			its length; handle: sender's address, status: its
+ *			port (both network order).  Give it back with
+ *			IX_CMD_UDP_RECV_DONE.
+ * IX_EV_UDP_SENT	an IX_CMD_UDP_SEND's payload was taken (cookie:
+ *			the command's); status: 0 or -errno; len: bytes
+ * IX_EV_TIMER		a timer fired (cookie: the set's); handle: the
+ *			timer, now free
  */
 enum {
 	IX_EV_NONE,
@@ -259,6 +288,9 @@ enum {
 	IX_EV_TCP_RECV,
 	IX_EV_TCP_SENT,
 	IX_EV_TCP_DEAD,
+	IX_EV_UDP_RECV,
+	IX_EV_UDP_SENT,
+	IX_EV_TIMER,
 	IX_EV_LAST
 };
 

@@ -199,6 +199,21 @@ static void dispatch(struct ix_ctx *ctx, const struct ix_event *e)
 		if (o->dead)
 			o->dead(ctx, e->cookie, e->handle, e->status);
 		break;
+	case IX_EV_UDP_RECV:
+		if (o->udp_recv)
+			o->udp_recv(ctx, e->cookie, ctx->rx_pool + e->data,
+				    e->len, e->handle, e->status);
+		else
+			ix_udp_recv_done(ctx, ctx->rx_pool + e->data);
+		break;
+	case IX_EV_UDP_SENT:
+		if (o->udp_sent)
+			o->udp_sent(ctx, e->cookie, e->status);
+		break;
+	case IX_EV_TIMER:
+		if (o->timer)
+			o->timer(ctx, e->cookie, e->handle);
+		break;
 	}
 }
 

@@ -40,6 +40,11 @@ struct ix_ctx;
  * @recv: @len bytes at @data arrived; @len 0: the peer closed
  * @sent: @acked bytes acknowledged; @space may be queued now
  * @dead: the connection is gone (@status 0 or -errno)
+ * @udp_recv: a datagram of @len bytes at @data to the port bound with
+ *	@cookie, from @addr:@port (network order); give it back with
+ *	ix_udp_recv_done() (libix does if this is not set)
+ * @udp_sent: the payload of the send with @cookie was taken (@status)
+ * @timer: the timer @handle set with @cookie fired
  */
 struct ix_ops {
 	void	(*done)(struct ix_ctx *ctx, const struct ix_cmd *cmd);
@@ -53,6 +58,11 @@ struct ix_ops {
 			uint32_t acked, uint32_t space);
 	void	(*dead)(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 			int status);
+	void	(*udp_recv)(struct ix_ctx *ctx, uint64_t cookie,
+			    const void *data, uint32_t len, uint32_t addr,
+			    uint16_t port);
+	void	(*udp_sent)(struct ix_ctx *ctx, uint64_t cookie, int status);
+	void	(*timer)(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle);
 };
 
 /**
@@ -124,6 +134,14 @@ int ix_tcp_sendv(struct ix_ctx *ctx, uint32_t handle,
 int ix_tcp_recv_done(struct ix_ctx *ctx, uint32_t handle, uint32_t bytes);
 int ix_tcp_close(struct ix_ctx *ctx, uint32_t handle);
 int ix_tcp_abort(struct ix_ctx *ctx, uint32_t handle);
+int ix_udp_bind(struct ix_ctx *ctx, uint16_t port, uint64_t cookie);
+int ix_udp_unbind(struct ix_ctx *ctx, uint16_t port);
+int ix_udp_send(struct ix_ctx *ctx, uint32_t addr, uint16_t port,
+		uint16_t sport, const void *data, uint32_t len,
+		uint64_t cookie);
+int ix_udp_recv_done(struct ix_ctx *ctx, const void *data);
+int ix_timer_set(struct ix_ctx *ctx, uint64_t usecs, uint64_t cookie);
+int ix_timer_cancel(struct ix_ctx *ctx, uint32_t handle);
 
 /* The application's part of the TX memory: ix_tx_mem(ctx)[0 .. len). */
 static inline uint8_t *ix_tx_mem(struct ix_ctx *ctx, size_t *len)

@@ -63,6 +63,43 @@ int ix_tcp_abort(struct ix_ctx *ctx, uint32_t handle)
 	return CMD(ctx, IX_CMD_TCP_ABORT, handle, 0, 0, 0);
 }
 
+int ix_udp_bind(struct ix_ctx *ctx, uint16_t port, uint64_t cookie)
+{
+	return CMD(ctx, IX_CMD_UDP_BIND, 0, cookie, port, 0);
+}
+
+int ix_udp_unbind(struct ix_ctx *ctx, uint16_t port)
+{
+	return CMD(ctx, IX_CMD_UDP_UNBIND, 0, 0, port, 0);
+}
+
+/* @data in the TX memory; copied by the kernel when the command runs. */
+int ix_udp_send(struct ix_ctx *ctx, uint32_t addr, uint16_t port,
+		uint16_t sport, const void *data, uint32_t len,
+		uint64_t cookie)
+{
+	return CMD(ctx, IX_CMD_UDP_SEND, len, cookie,
+		   addr | (uint64_t)port << 32 | (uint64_t)sport << 48,
+		   ix_tx_off(ctx, data));
+}
+
+/* @data as the udp_recv callback was given it. */
+int ix_udp_recv_done(struct ix_ctx *ctx, const void *data)
+{
+	return CMD(ctx, IX_CMD_UDP_RECV_DONE, 0, 0,
+		   (const uint8_t *)data - ctx->rx_pool, 0);
+}
+
+int ix_timer_set(struct ix_ctx *ctx, uint64_t usecs, uint64_t cookie)
+{
+	return CMD(ctx, IX_CMD_TIMER_SET, 0, cookie, usecs, 0);
+}
+
+int ix_timer_cancel(struct ix_ctx *ctx, uint32_t handle)
+{
+	return CMD(ctx, IX_CMD_TIMER_CANCEL, handle, 0, 0, 0);
+}
+
 /**
  * ix_tcp_sendv() - queue a send of TX memory
  * @ctx: the context

@@ -66,6 +66,8 @@ echo 0 > "$SYS/queues" 2>/dev/null && fail "queues changed while attached"
 echo > /sys/kernel/ixdp/cpus 2>/dev/null && fail "released a CPU serving queues"
 
 replies=$(stat icmp_echo_replies)
+# The peer resolves the dataplane afresh, whatever ran before.
+peer ip neigh flush dev eth1
 peer ping -c 5 -i 0.2 -W 2 $DP_ADDR > /tmp/ping.out || fail "no ping replies"
 grep -q "5 packets received" /tmp/ping.out || fail "$(tail -n 2 /tmp/ping.out)"
 [ $(($(stat icmp_echo_replies) - replies)) -ge 5 ] ||

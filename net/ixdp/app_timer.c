@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp: application timers on the core's timer wheel.
+ *
+ * IX_CMD_TIMER_SET arms one of IXDP_APP_TIMERS timers and answers with
+ * its handle (slot and generation, as connection handles are); when it
+ * fires, an IX_EV_TIMER event carries the command's cookie and the
+ * handle, which is then free.  IX_CMD_TIMER_CANCEL disarms it; a stale
+ * handle gets -ESTALE.  An event ring without room delays the event by a
+ * tick rather than losing it.
+ */
+
+#include <linux/nospec.h>
+
+#include "app.h"
+#include "dp.h"
+
+/* The longest delay: a day, in microseconds. */
+#define IXDP_APP_TIMER_MAX_US	(86400ULL * USEC_PER_SEC)
+
+static u32 app_timer_handle(struct ixdp_app *app, struct ixdp_app_timer *t)
+{
+	return (u32)t->gen << 16 | (u32)(t - app->timers);
+}
+
+static void app_timer_fire(struct ixdp_timer *wt)
+{
+	struct ixdp_app_timer *t = container_of(wt, struct ixdp_app_timer,
+						timer);
+	struct ixdp_app *app = t->app;
+	struct ixdp_stack *s = &app->core->stack;
+
+	if (!ixdp_app_ev(app, IX_EV_TIMER, 0, (void *)(uintptr_t)t->cookie,
+			 app_timer_handle(app, t), 0, 0)) {
+		ixdp_timer_arm(&s->wheel, wt, s->now + 1);
+		return;
+	}
+	t->armed = false;
+	t->gen++;
+}
+
+/**
+ * ixdp_app_timers_init() - every timer free
+ * @app: the application
+ */
+void ixdp_app_timers_init(struct ixdp_app *app)
+{
+	unsigned int i;
+
+	for (i = 0; i < IXDP_APP_TIMERS; i++) {
+		app->timers[i].app = app;
+		app->timers[i].armed = false;
+		ixdp_timer_init(&app->timers[i].timer, app_timer_fire);
+	}
+}
+
+/**
+ * ixdp_app_timers_release() - disarm every timer
+ * @app: the application, being unbound
+ */
+void ixdp_app_timers_release(struct ixdp_app *app)
+{
+	struct ixdp_wheel *w = &app->core->stack.wheel;
+	unsigned int i;
+
+	for (i = 0; i < IXDP_APP_TIMERS; i++)
+		if (app->timers[i].armed)
+			ixdp_timer_cancel(w, &app->timers[i].timer);
+}
+
+/**
+ * ixdp_cmd_timer_set() - IX_CMD_TIMER_SET
+ * @app: the application
+ * @c: the command, copied: arg0 the delay in microseconds
+ *
+ * Return: the timer's handle, -EINVAL, or -ENOSPC if every timer is armed.
+ */
+s64 ixdp_cmd_timer_set(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	struct ixdp_stack *s = &app->core->stack;
+	struct ixdp_app_timer *t;
+	unsigned int i;
+	u64 ticks;
+
+	if (c->arg0 > IXDP_APP_TIMER_MAX_US || c->arg1 || c->handle)
+		return -EINVAL;
+	for (i = 0; i < IXDP_APP_TIMERS; i++) {
+		t = &app->timers[(app->timer_next + i) % IXDP_APP_TIMERS];
+		if (!t->armed)
+			break;
+	}
+	if (i == IXDP_APP_TIMERS)
+		return -ENOSPC;
+	app->timer_next = (t - app->timers + 1) % IXDP_APP_TIMERS;
+	/* Never early: round up to the wheel's ticks. */
+	ticks = DIV_ROUND_UP_ULL(c->arg0 * IXDP_HZ, USEC_PER_SEC);
+	t->cookie = c->cookie;
+	t->armed = true;
+	ixdp_timer_arm(&s->wheel, &t->timer, s->now + ticks);
+	return app_timer_handle(app, t);
+}
+
+/**
+ * ixdp_cmd_timer_cancel() - IX_CMD_TIMER_CANCEL
+ * @app: the application
+ * @c: the command, copied: handle the timer
+ *
+ * Return: 0, -EINVAL for a bad index, -ESTALE for a timer that fired or
+ * was cancelled.
+ */
+s64 ixdp_cmd_timer_cancel(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	u32 idx = c->handle & 0xffff;
+	struct ixdp_app_timer *t;
+
+	if (c->arg0 || c->arg1 || idx >= IXDP_APP_TIMERS)
+		return -EINVAL;
+	t = &app->timers[array_index_nospec(idx, IXDP_APP_TIMERS)];
+	if (!t->armed || t->gen != c->handle >> 16)
+		return -ESTALE;
+	ixdp_timer_cancel(&app->core->stack.wheel, &t->timer);
+	t->armed = false;
+	t->gen++;
+	return 0;
+}

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * UDP and timers of the /dev/ix ABI, through libix: datagrams echoed to
+ * the Linux peer (namespace "peer") with every byte verified, the
+ * errors of bad UDP commands, timers that fire in order and never early,
+ * and cancelled timers that never fire.
+ *
+ * Needs eth0 attached with CPU 1 (the fixture does it through sysfs)
+ * and skips otherwise.
+ */
+
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "../../../lib/ix/libix.h"
+#include "../kselftest_harness.h"
+
+#define SYS		"/sys/class/net/eth0/ixdp"
+#define DP_ADDR		0xc612000a	/* 198.18.0.10 */
+#define UDP_PORT	9000
+#define NDGRAMS		200
+
+static int put(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static void detach_all(void)
+{
+	put(SYS "/attached", "0");
+	put("/sys/kernel/ixdp/cpus", "\n");
+}
+
+static int attach(void)
+{
+	if (access(SYS, F_OK) || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return -1;
+	if (put("/sys/kernel/ixdp/cpus", "1") || put(SYS "/queues", "0-1") ||
+	    put(SYS "/cpus", "1") || put(SYS "/addr", "198.18.0.10/24") ||
+	    put(SYS "/attached", "1")) {
+		detach_all();
+		return -1;
+	}
+	return 0;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* What the callbacks saw. */
+static struct {
+	int64_t		result[64];	/* by command cookie */
+	uint64_t	fired[16];	/* timer cookies, in firing order */
+	double		fired_at[16];
+	unsigned int	nfired;
+	unsigned int	nrecv;
+	unsigned int	nsent;
+	const void	*held;		/* last datagram, not given back */
+	uint32_t	addr;
+	uint16_t	port;
+} seen;
+
+static void on_done(struct ix_ctx *ctx, const struct ix_cmd *cmd)
+{
+	if (cmd->cookie < 64)
+		seen.result[cmd->cookie] = cmd->result;
+}
+
+static void on_timer(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle)
+{
+	if (seen.nfired < 16) {
+		seen.fired_at[seen.nfired] = now_ms();
+		seen.fired[seen.nfired++] = cookie;
+	}
+}
+
+/* Echo: copy the datagram into the TX memory and send it back. */
+static void on_udp_recv(struct ix_ctx *ctx, uint64_t cookie, const void *data,
+			uint32_t len, uint32_t addr, uint16_t port)
+{
+	static unsigned int next;
+	size_t room;
+	uint8_t *tx = ix_tx_mem(ctx, &room);
+
+	/* Its own 2 KiB of TX memory: the copy happens at the next run. */
+	tx += (size_t)(next++ % (room / 2048)) * 2048;
+	seen.nrecv++;
+	seen.addr = addr;
+	seen.port = port;
+	if (cookie == 2) {	/* the "hold" binding keeps it */
+		seen.held = data;
+		return;
+	}
+	memcpy(tx, data, len);
+	ix_udp_send(ctx, ntohl(addr), ntohs(port), UDP_PORT, tx, len, 63);
+	ix_udp_recv_done(ctx, data);
+}
+
+static void on_udp_sent(struct ix_ctx *ctx, uint64_t cookie, int status)
+{
+	if (!status)
+		seen.nsent++;
+}
+
+static const struct ix_ops ops = {
+	.done		= on_done,
+	.timer		= on_timer,
+	.udp_recv	= on_udp_recv,
+	.udp_sent	= on_udp_sent,
+};
+
+/* Queue one raw command with cookie @k and run until it is answered. */
+static int64_t cmd(struct ix_ctx *ctx, uint16_t op, uint32_t handle,
+		   uint64_t arg0, uint64_t arg1, uint64_t k)
+{
+	struct ix_cmd *c = ix_cmd_get(ctx);
+
+	seen.result[k] = 12345;
+	c->op = op;
+	c->handle = handle;
+	c->arg0 = arg0;
+	c->arg1 = arg1;
+	c->cookie = k;
+	ix_run(ctx, 0, 0);
+	return seen.result[k];
+}
+
+FIXTURE(app) {
+	struct ix_ctx ctx;
+};
+
+FIXTURE_SETUP(app)
+{
+	int err;
+
+	memset(&seen, 0, sizeof(seen));
+	if (attach())
+		SKIP(return, "needs " SYS ", CPU 1 and root");
+	err = ix_open(&self->ctx, 1, 1 << 20, &ops, NULL);
+	ASSERT_EQ(0, err) TH_LOG("ix_open: %s", strerror(-err));
+}
+
+FIXTURE_TEARDOWN(app)
+{
+	ix_close(&self->ctx);
+	detach_all();
+}
+
+TEST_F(app, timers_in_order_never_early)
+{
+	static const unsigned int ms[] = { 60, 20, 40, 1 };
+	struct ix_ctx *ctx = &self->ctx;
+	double set_at = now_ms(), end;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		ASSERT_LE(0, cmd(ctx, IX_CMD_TIMER_SET, 0, ms[i] * 1000, 0,
+				 ms[i]));
+	end = now_ms() + 5000;
+	while (seen.nfired < 4 && now_ms() < end)
+		ix_run(ctx, 10000, IX_RUN_SLEEP);
+	ASSERT_EQ(4, seen.nfired);
+	EXPECT_EQ(1, seen.fired[0]);
+	EXPECT_EQ(20, seen.fired[1]);
+	EXPECT_EQ(40, seen.fired[2]);
+	EXPECT_EQ(60, seen.fired[3]);
+	for (i = 0; i < 4; i++)
+		EXPECT_LE(set_at + seen.fired[i], seen.fired_at[i])
+			TH_LOG("timer of %llu ms fired after %.1f ms",
+			       (unsigned long long)seen.fired[i],
+			       seen.fired_at[i] - set_at);
+}
+
+TEST_F(app, cancelled_timer_never_fires)
+{
+	struct ix_ctx *ctx = &self->ctx;
+	int64_t h, h2;
+	double end;
+
+	h = cmd(ctx, IX_CMD_TIMER_SET, 0, 30000, 0, 5);
+	h2 = cmd(ctx, IX_CMD_TIMER_SET, 0, 60000, 0, 6);
+	ASSERT_LE(0, h);
+	ASSERT_LE(0, h2);
+	EXPECT_EQ(0, cmd(ctx, IX_CMD_TIMER_CANCEL, h, 0, 0, 7));
+	EXPECT_EQ(-ESTALE, cmd(ctx, IX_CMD_TIMER_CANCEL, h, 0, 0, 8));
+	EXPECT_EQ(-EINVAL, cmd(ctx, IX_CMD_TIMER_CANCEL, 0xffff, 0, 0, 9));
+	EXPECT_EQ(-EINVAL, cmd(ctx, IX_CMD_TIMER_SET, 0, 1ULL << 50, 0, 10));
+	end = now_ms() + 300;
+	while (now_ms() < end)
+		ix_run(ctx, 10000, IX_RUN_SLEEP);
+	ASSERT_EQ(1, seen.nfired);
+	EXPECT_EQ(6, seen.fired[0]);
+	/* It fired: its handle is stale now. */
+	EXPECT_EQ(-ESTALE, cmd(ctx, IX_CMD_TIMER_CANCEL, h2, 0, 0, 11));
+}
+
+TEST_F(app, udp_bad_commands)
+{
+	struct ix_ctx *ctx = &self->ctx;
+	size_t room;
+	uint64_t to = 0xc6120003ULL | 9ULL << 32 | 1000ULL << 48;
+	uint64_t tx = ix_tx_off(ctx, ix_tx_mem(ctx, &room));
+
+	EXPECT_EQ(0, cmd(ctx, IX_CMD_UDP_BIND, 0, UDP_PORT, 0, 1));
+	EXPECT_EQ(-EADDRINUSE, cmd(ctx, IX_CMD_UDP_BIND, 0, UDP_PORT, 0, 2));
+	EXPECT_EQ(-EINVAL, cmd(ctx, IX_CMD_UDP_BIND, 0, 0, 0, 3));
+	EXPECT_EQ(-EINVAL, cmd(ctx, IX_CMD_UDP_BIND, 0, 1 << 16, 0, 4));
+	EXPECT_EQ(-ENOENT, cmd(ctx, IX_CMD_UDP_UNBIND, 0, UDP_PORT + 1, 0, 5));
+	EXPECT_EQ(0, cmd(ctx, IX_CMD_UDP_UNBIND, 0, UDP_PORT, 0, 6));
+	EXPECT_EQ(-EINVAL, cmd(ctx, IX_CMD_UDP_SEND, 10, 0xc6120003, tx, 7));
+	EXPECT_EQ(-EFAULT, cmd(ctx, IX_CMD_UDP_SEND, 10, to, ctx->tx_len - 4,
+			       8));
+	EXPECT_EQ(-EFAULT, cmd(ctx, IX_CMD_UDP_SEND, 10, to, UINT64_MAX - 4,
+			       9));
+	EXPECT_EQ(-EMSGSIZE, cmd(ctx, IX_CMD_UDP_SEND, 1473, to, tx, 10));
+	EXPECT_EQ(0, cmd(ctx, IX_CMD_UDP_SEND, 1472, to, tx, 11));
+	EXPECT_EQ(-EINVAL, cmd(ctx, IX_CMD_UDP_RECV_DONE, 0, 0, 0, 12));
+	EXPECT_EQ(-EINVAL, cmd(ctx, IX_CMD_UDP_RECV_DONE, 0, UINT64_MAX, 0,
+			       13));
+}
+
+/* The peer's datagrams, echoed; every byte checked on the peer's side. */
+static int peer_client(unsigned int n)
+{
+	struct sockaddr_in dp = { .sin_family = AF_INET,
+				  .sin_port = htons(UDP_PORT),
+				  .sin_addr.s_addr = htonl(DP_ADDR) };
+	struct timeval tv = { .tv_sec = 1 };
+	uint8_t out[1472], in[1500];
+	unsigned int i, k, len, tries;
+	int fd, nsfd;
+	ssize_t got;
+
+	nsfd = open("/var/run/netns/peer", O_RDONLY);
+	if (nsfd < 0 || setns(nsfd, CLONE_NEWNET))
+		return 3;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (i = 0; i < n; i++) {
+		len = 1 + (i * 97) % sizeof(out);
+		for (k = 0; k < len; k++)
+			out[k] = i * 31 + k;
+		for (tries = 0; tries < 5; tries++) {
+			sendto(fd, out, len, 0, (struct sockaddr *)&dp,
+			       sizeof(dp));
+			got = recv(fd, in, sizeof(in), 0);
+			if (got >= 0)
+				break;
+		}
+		if (got != len || memcmp(in, out, len))
+			return 1;
+	}
+	return 0;
+}
+
+TEST_F(app, udp_echo_to_the_peer)
+{
+	struct ix_ctx *ctx = &self->ctx;
+	double end = now_ms() + 60000;
+	int status = -1;
+	pid_t pid;
+
+	ASSERT_EQ(0, cmd(ctx, IX_CMD_UDP_BIND, 0, UDP_PORT, 0, 1));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(peer_client(NDGRAMS));
+	while (now_ms() < end) {
+		ix_run(ctx, 10000, 0);
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+	}
+	if (now_ms() >= end)
+		kill(pid, SIGKILL);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_LE(NDGRAMS, seen.nrecv);
+	EXPECT_LE(NDGRAMS, seen.nsent);
+	EXPECT_EQ(htonl(0xc6120003), seen.addr);
+}
+
+/* A datagram held by the application is given back once, not twice. */
+TEST_F(app, udp_recv_done_once)
+{
+	struct ix_ctx *ctx = &self->ctx;
+	double end = now_ms() + 20000;
+	uint64_t off;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, cmd(ctx, IX_CMD_UDP_BIND, 0, UDP_PORT, 0, 2));
+	/* Cookie 2 binding: on_udp_recv keeps the datagram. */
+	ASSERT_EQ(0, ix_udp_unbind(ctx, UDP_PORT));
+	ix_run(ctx, 0, 0);
+	ASSERT_EQ(0, ix_udp_bind(ctx, UDP_PORT, 2));
+	ix_run(ctx, 0, 0);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(peer_client(1));
+	while (!seen.held && now_ms() < end)
+		ix_run(ctx, 10000, 0);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	ASSERT_NE(NULL, seen.held);
+	off = (const uint8_t *)seen.held - ctx->rx_pool;
+	EXPECT_EQ(0, cmd(ctx, IX_CMD_UDP_RECV_DONE, 0, off, 0, 20));
+	EXPECT_EQ(-EINVAL, cmd(ctx, IX_CMD_UDP_RECV_DONE, 0, off, 0, 21));
+}
+
+TEST_HARNESS_MAIN
