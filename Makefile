@@ -70,9 +70,8 @@ vm: vm-build
 	@CMD='$(subst ','\'',$(value CMD))' $(S)/vm.sh $(KOUT_$(KERNEL))/arch/x86/boot/bzImage
 
 run:
-	@rm -rf $(BUILD)/demo
 	+@$(MAKE) --no-print-directory vm KERNEL=perf CMD=/ixdp/scripts/ixdp/demo.sh \
-		VM_HOST_CMD=$(S)/demo-host.sh
+		VM_HOST_CMD=$(S)/host-agent.sh
 
 host-test: prepare
 	+@$(MAKE) -s -C $(SRC)/tools/testing/ix O=$(BUILD)/host-test run

@@ -112,6 +112,7 @@ if $MAKE kernel-debug > "$OUT/kernel-debug.log" 2>&1; then
 	record ok kernel.debug_build
 	say "VM selftests (debug kernel)"
 	$MAKE -s vm KERNEL=debug CMD='/ixdp/build/kselftest/run_kselftest.sh' \
+		VM_HOST_CMD="$ROOT/scripts/ixdp/host-agent.sh" \
 		2>&1 | tee "$OUT/vm.log"
 	vrc=${PIPESTATUS[0]}
 	collect "vm." < "$OUT/vm.log" >> "$RESULTS"
@@ -119,6 +120,12 @@ if $MAKE kernel-debug > "$OUT/kernel-debug.log" 2>&1; then
 		record ok vm.clean_run
 	else
 		record fail vm.clean_run
+	fi
+	# ix_app.sh had the host's TCP drive the dataplane through the agent.
+	if [ "$(cat build/hostside/served 2>/dev/null)" -ge 1 ] 2>/dev/null; then
+		record ok vm.host_side_echo
+	else
+		record fail vm.host_side_echo
 	fi
 else
 	tail -n 40 "$OUT/kernel-debug.log"

@@ -6,13 +6,12 @@
 # Linux peer (namespace "peer") ping the dataplane and push bytes through
 # its TCP echo, show the counters; then run the echo server on libix
 # (ix_echo) on the same CPU and drive it from the peer and from the host
-# side of the test namespace (scripts/ixdp/demo-host.sh, started by
+# side of the test namespace (scripts/ixdp/host-agent.sh, started by
 # `make run`), printing messages per second and round-trip percentiles;
 # detach.
 
 IX=/ixdp/build/kselftest/ix/ix
 BIN=/ixdp/build/kselftest/ix
-DEMO=/ixdp/build/demo
 DP=198.18.0.10
 
 set -e
@@ -42,16 +41,20 @@ echo_pid=$!
 sleep 1
 echo "-- from the Linux peer: 8 connections x 500 messages of 64 bytes"
 ip netns exec peer $BIN/ix_echo_client $DP 7 8 500 64 || true
-echo "-- from the host (its Linux TCP, through the bridge)"
-mkdir -p $DEMO
-rm -f $DEMO/host.out
-touch $DEMO/ready
-for _ in $(seq 120); do
-	[ -s $DEMO/host.out ] && break
-	sleep 0.5
-done
-cat $DEMO/host.out 2>/dev/null || echo "(no result from the host side)"
-rm -f $DEMO/ready
+echo "-- from the host (its Linux TCP, through the bridge): the same"
+HOSTSIDE=/ixdp/build/hostside
+if [ -e $HOSTSIDE/agent ]; then
+	rm -f $HOSTSIDE/rc
+	echo "$DP 7 8 500 64" > $HOSTSIDE/req.tmp
+	mv $HOSTSIDE/req.tmp $HOSTSIDE/req
+	for _ in $(seq 240); do
+		[ -e $HOSTSIDE/rc ] && break
+		sleep 0.5
+	done
+	cat $HOSTSIDE/resp 2>/dev/null || echo "(no answer from the host side)"
+else
+	echo "(no host agent: run as make run)"
+fi
 kill $echo_pid
 wait $echo_pid || true
 cat /tmp/ix_echo.log

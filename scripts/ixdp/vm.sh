@@ -15,7 +15,8 @@
 #
 # Environment: VM_CPUS (2), VM_MEM (2G), VM_QUEUES (2), VM_TIMEOUT
 # (seconds, 1800), VM_APPEND (more kernel command line), VM_HOST_CMD (run
-# on the host, in the namespace, while the guest runs).
+# on the host, in the namespace, while the guest runs; it finds the pid of
+# this script in IXDP_VM_PID).
 #
 # The run fails if the guest console shows a kernel splat.
 
@@ -42,9 +43,11 @@ mkdir -p "$run"
 ln -sfn "$id" "$ROOT/build/vm/latest"
 
 qemu_pid=""
+host_pid=""
 cleanup()
 {
 	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
+	[ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null
 	ip netns del "$IXDP_NS" 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -103,7 +106,9 @@ ip netns exec "$IXDP_NS" timeout --foreground "$VM_TIMEOUT" \
 	-device virtio-net-pci,netdev=n1,mac=52:54:00:1b:00:03,addr=0x5 &
 qemu_pid=$!
 if [ -n "${VM_HOST_CMD:-}" ]; then
-	ip netns exec "$IXDP_NS" sh -c "$VM_HOST_CMD" > "$run/host.log" 2>&1 &
+	IXDP_VM_PID=$$ ip netns exec "$IXDP_NS" sh -c "$VM_HOST_CMD" \
+		> "$run/host.log" 2>&1 &
+	host_pid=$!
 fi
 set +e
 wait "$qemu_pid"

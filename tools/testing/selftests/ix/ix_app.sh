@@ -75,11 +75,33 @@ peer timeout 120 "$DIR/ix_echo_client" $DP 7 16 12 65536 1 ||
 peer timeout 120 "$DIR/ix_echo_client" $DP 7 32 100 64 2 ||
 	fail "32 connections, small messages"
 
+# From the host's Linux TCP, through the bridge, when the host agent of
+# `make check` runs (scripts/ixdp/host-agent.sh).
+HOSTSIDE=/ixdp/build/hostside
+if [ -e $HOSTSIDE/agent ]; then
+	rm -f $HOSTSIDE/rc
+	echo "$DP 7 8 6 65536 4" > $HOSTSIDE/req.tmp
+	mv $HOSTSIDE/req.tmp $HOSTSIDE/req
+	for _ in $(seq 600); do
+		[ -e $HOSTSIDE/rc ] && break
+		sleep 0.5
+	done
+	echo "host: $(cat $HOSTSIDE/resp 2>/dev/null)"
+	[ "$(cat $HOSTSIDE/rc 2>/dev/null)" = 0 ] ||
+		fail "echo from the host: $(cat $HOSTSIDE/rc 2>/dev/null || echo no answer)"
+else
+	echo "# no host agent (scripts/ixdp/host-agent.sh): host-side echo not run"
+fi
+kill -0 $echo_pid 2>/dev/null || fail "ix_echo died: $(cat "$TMP/echo.log")"
+
 # Killed with connections open: the peer's connections are reset.
 peer timeout 60 "$DIR/ix_echo_client" $DP 7 4 100000 4096 3 \
 	> "$TMP/client.log" 2>&1 &
 client=$!
-sleep 2
+for _ in $(seq 300); do
+	grep -q "connections echo" "$TMP/client.log" && break
+	sleep 0.2
+done
 kill -9 $echo_pid
 wait $echo_pid 2>/dev/null
 wait $client && fail "client did not notice the server's death"

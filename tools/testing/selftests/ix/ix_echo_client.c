@@ -7,8 +7,9 @@
  *
  * CONNS threads each open a connection and send MSGS messages of random
  * sizes from 1 to MAXLEN bytes, each a pseudo-random pattern, reading the
- * echo of each back before the next and comparing it byte by byte.  One
- * line of results: messages, bytes, messages per second, round-trip
+ * echo of each back before the next and comparing it byte by byte.  Once
+ * every connection has had one echo it prints "all N connections echo".
+ * Then one line of results: messages, bytes, messages per second, round-trip
  * percentiles.  Exit status 0 only if every byte came back right.
  */
 
@@ -37,7 +38,7 @@ struct job {
 };
 
 static struct sockaddr_in server;
-static unsigned int msgs, maxlen;
+static unsigned int msgs, maxlen, conns, echoing;
 
 static uint64_t next(uint64_t *s)
 {
@@ -105,7 +106,9 @@ static void *run(void *arg)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(fd, (struct sockaddr *)&server, sizeof(server))) {
-		j->err = "connect failed";
+		j->err = errno == ECONNREFUSED ? "connect refused" :
+			 errno == ETIMEDOUT ? "connect timed out" :
+			 "connect failed";
 		goto out;
 	}
 	for (i = 0; i < msgs; i++) {
@@ -129,7 +132,12 @@ static void *run(void *arg)
 			goto out;
 		}
 		j->bytes += len;
-		j->done++;
+		/* Every connection has echoed once: say so, for scripts. */
+		if (!j->done++ && __atomic_add_fetch(&echoing, 1,
+						     __ATOMIC_SEQ_CST) == conns) {
+			printf("all %u connections echo\n", conns);
+			fflush(stdout);
+		}
 	}
 	/* A clean close both ways: our FIN, then the server's. */
 	shutdown(fd, SHUT_WR);
@@ -151,7 +159,7 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	unsigned int conns, i, n = 0, fails = 0;
+	unsigned int i, n = 0, fails = 0;
 	unsigned long bytes = 0;
 	struct job *jobs;
 	double t0, secs, *all;
