@@ -121,6 +121,16 @@ if $MAKE kernel-debug > "$OUT/kernel-debug.log" 2>&1; then
 	else
 		record fail vm.clean_run
 	fi
+	# A hostile application next to a good one needs a third CPU.
+	say "VM with 3 CPUs: a hostile application and its neighbour"
+	$MAKE -s vm KERNEL=debug VM_CPUS=3 \
+		CMD='cd /ixdp/build/kselftest/ix && ./ix_neighbors.sh' \
+		2>&1 | tee "$OUT/vm3.log"
+	if [ "${PIPESTATUS[0]}" = 0 ] && grep -q '^ok: a hostile' "$OUT/vm3.log"; then
+		record ok vm3.hostile_next_to_neighbour
+	else
+		record fail vm3.hostile_next_to_neighbour
+	fi
 	# ix_app.sh had the host's TCP drive the dataplane through the agent.
 	if [ "$(cat build/hostside/served 2>/dev/null)" -ge 1 ] 2>/dev/null; then
 		record ok vm.host_side_echo

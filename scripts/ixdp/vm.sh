@@ -63,8 +63,9 @@ netns_up()
 	$n link set br0 up
 	$n tuntap add dev tap0 mode tap multi_queue
 	$n tuntap add dev tap1 mode tap
+	$n tuntap add dev tap2 mode tap
 	$n link add veth0 type veth peer name veth0br
-	for p in tap0 tap1 veth0br; do
+	for p in tap0 tap1 tap2 veth0br; do
 		$n link set "$p" master br0
 		$n link set "$p" up
 	done
@@ -103,7 +104,9 @@ ip netns exec "$IXDP_NS" timeout --foreground "$VM_TIMEOUT" \
 	-netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vhost=off,queues="$VM_QUEUES" \
 	-device virtio-net-pci,netdev=n0,mq=on,vectors=$vectors,mac=52:54:00:1b:00:02,addr=0x4 \
 	-netdev tap,id=n1,ifname=tap1,script=no,downscript=no,vhost=off \
-	-device virtio-net-pci,netdev=n1,mac=52:54:00:1b:00:03,addr=0x5 &
+	-device virtio-net-pci,netdev=n1,mac=52:54:00:1b:00:03,addr=0x5 \
+	-netdev tap,id=n2,ifname=tap2,script=no,downscript=no,vhost=off \
+	-device virtio-net-pci,netdev=n2,mac=52:54:00:1b:00:04,addr=0x6 &
 qemu_pid=$!
 if [ -n "${VM_HOST_CMD:-}" ]; then
 	IXDP_VM_PID=$$ ip netns exec "$IXDP_NS" sh -c "$VM_HOST_CMD" \
