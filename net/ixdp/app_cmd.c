@@ -394,8 +394,10 @@ static s64 ixdp_cmd_exec(struct ixdp_app *app, const struct ix_cmd *c)
  * @app: the application, bound
  *
  * At most one ring's worth, however far the application moved its
- * producer index.  Each command's result goes into its own slot before
- * the consumer index passes it.
+ * producer index, and only while the event ring has room for the event
+ * a command may cause; the rest wait for the next iteration.  Each
+ * command's result goes into its own slot before the consumer index
+ * passes it.
  *
  * Return: the number of commands run.
  */
@@ -410,14 +412,17 @@ unsigned int ixdp_app_commands(struct ixdp_app *app)
 	prod = smp_load_acquire(r->producer);
 	n = min(prod - r->cached, r->mask + 1);
 	for (i = 0; i < n; i++) {
+		/* A command causes one event at most: wait for its room. */
+		if (!ixdp_app_ev_room(app))
+			break;
 		slot = (struct ix_cmd *)r->entries + ((r->cached + i) & r->mask);
 		memcpy(&c, slot, sizeof(c));
 		WRITE_ONCE(slot->result, ixdp_cmd_exec(app, &c));
 	}
-	if (!n)
+	if (!i)
 		return 0;
-	r->cached += n;
+	r->cached += i;
 	/* D: the results before the index; pairs with its acquire. */
 	smp_store_release(r->consumer, r->cached);
-	return n;
+	return i;
 }

@@ -17,3 +17,6 @@ make -s -C "$SRC/tools/testing/selftests" TARGETS=ix \
 	KHDR_INCLUDES="-isystem $HDR/usr/include" \
 	O="$ROOT/build/kselftest-build" \
 	INSTALL_PATH="$ROOT/build/kselftest" install >/dev/null
+# libix as the static library applications link.
+mkdir -p "$ROOT/build/libix"
+make -s -C "$SRC/tools/lib/ix" KHDR="$HDR/usr/include" O="$ROOT/build/libix" >/dev/null

@@ -347,6 +347,53 @@ TEST_F(bound, producer_past_the_ring)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+/* Commands wait for room in the event ring rather than lose events. */
+TEST_F(bound, commands_wait_for_event_room)
+{
+	struct app *a = &self->a;
+	uint32_t *ev_prod = idx(a->ev, a->s.event_off.producer);
+	uint32_t *dropped = idx(a->ev, a->s.event_off.dropped);
+	uint32_t *cons = idx(a->cmd, a->s.cmd_off.consumer);
+	struct ix_run r = { 0 };
+	uint32_t i;
+
+	memset(a->tx, 'x', 64);
+	/* Each UDP send causes an event; nobody reads them for now. */
+	for (i = 0; i < 200; i++)
+		*slot(a, a->prod++) = (struct ix_cmd){
+			.op = IX_CMD_UDP_SEND, .handle = 16, .result = 12345,
+			.arg0 = 0xc6120003ULL | 9ULL << 32 | 4000ULL << 48,
+		};
+	__atomic_store_n(idx(a->cmd, a->s.cmd_off.producer), a->prod,
+			 __ATOMIC_RELEASE);
+	ASSERT_EQ(0, ioctl(a->fd, IX_IOC_RUN, &r));
+	EXPECT_EQ(200, *cons);
+	EXPECT_EQ(200, *ev_prod);
+	for (i = 0; i < 200; i++) {
+		*slot(a, a->prod) = *slot(a, a->prod - 200);
+		slot(a, a->prod++)->result = 12345;
+	}
+	__atomic_store_n(idx(a->cmd, a->s.cmd_off.producer), a->prod,
+			 __ATOMIC_RELEASE);
+	r = (struct ix_run){ 0 };
+	ASSERT_EQ(0, ioctl(a->fd, IX_IOC_RUN, &r));
+	/* The event ring (256) is full: 56 more ran, 144 wait. */
+	EXPECT_EQ(256, *cons);
+	EXPECT_EQ(256, *ev_prod);
+	EXPECT_EQ(0, *dropped);
+	/* Read the events: the rest run. */
+	__atomic_store_n(idx(a->cmd, a->s.event_off.consumer), *ev_prod,
+			 __ATOMIC_RELEASE);
+	r = (struct ix_run){ 0 };
+	ASSERT_EQ(0, ioctl(a->fd, IX_IOC_RUN, &r));
+	EXPECT_EQ(400, *cons);
+	EXPECT_EQ(400, *ev_prod);
+	EXPECT_EQ(0, *dropped);
+	/* Every slot answered (sends may fail while ARP resolves). */
+	for (i = 0; i < ENTRIES; i++)
+		EXPECT_NE(12345, slot(a, i)->result) TH_LOG("slot %u", i);
+}
+
 static volatile int scribbling;
 
 /* Rewrite command slots while the kernel reads them. */
