@@ -414,12 +414,14 @@ static void *scribble(void *arg)
 }
 
 /* Random and adversarial commands, with a second thread scribbling. */
-TEST_F(bound, random_commands_with_scribbler)
+/* IX_HOSTILE_SECONDS may pass the harness's default 30 s per test. */
+TEST_F_TIMEOUT(bound, random_commands_with_scribbler, 300)
 {
 	const char *env = getenv("IX_HOSTILE_SECONDS");
 	struct app *a = &self->a;
 	time_t end = time(NULL) + (env ? atoi(env) : 20);
 	uint64_t x = 0x2545f4914f6cdd1dULL, runs = 0;
+	int64_t res;
 	struct ix_run r;
 	struct ix_cmd *c;
 	pthread_t t;
@@ -459,8 +461,11 @@ TEST_F(bound, random_commands_with_scribbler)
 	       ENTRIES / 2);
 	/* The kernel still answers, and every answer is an errno or more. */
 	EXPECT_EQ(0, one(a, &(struct ix_cmd){ .op = IX_CMD_NOP }));
-	EXPECT_EQ(0, one(a, &(struct ix_cmd){ .op = IX_CMD_TCP_LISTEN,
-					     .arg0 = 4242, .arg1 = 1 }));
+	/* Random listens may have filled the listen table: that is all. */
+	res = one(a, &(struct ix_cmd){ .op = IX_CMD_TCP_LISTEN, .arg0 = 4242,
+				       .arg1 = 1 });
+	EXPECT_TRUE(res == 0 || res == -ENOSPC || res == -EADDRINUSE)
+		TH_LOG("listen after the storm: %lld", (long long)res);
 }
 
 TEST_HARNESS_MAIN
