@@ -172,7 +172,7 @@ static void app_recv(struct ixdp_stack *s, void *cookie, u32 handle,
 	else
 		c->rx_head = b;
 	c->rx_tail = b;
-	off = ixdp_rx_pool_off(app->core, ixdp_buf_data(b));
+	off = ixdp_rx_pool_off(app->core, b);
 	ixdp_app_ev(app, IX_EV_TCP_RECV, 0, cookie, handle, b->len, off);
 }
 

@@ -13,7 +13,9 @@
  *   so that a send vector is an offset into it.
  */
 
+#include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/nospec.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/user.h>
 #include <linux/slab.h>
@@ -187,40 +189,45 @@ void ixdp_tx_unpin(struct ixdp_app *app)
  * ixdp_rx_pool_size() - bytes of a core's RX pool mapping
  * @core: the core
  *
- * Return: the size, the chunks of the pool end to end.
+ * Return: the size: every slot, rounded up to whole pages.
  */
 u64 ixdp_rx_pool_size(const struct ixdp_core *core)
 {
-	u64 size = 0;
-	unsigned int i;
-
-	for (i = 0; i < core->nchunks; i++)
-		size += PAGE_SIZE << core->chunk_order[i];
-	return size;
+	return PAGE_ALIGN((u64)core->pool.total * IXDP_BUF_SIZE);
 }
 
 /**
- * ixdp_rx_pool_off() - where a byte of the pool is in its mapping
+ * ixdp_rx_pool_off() - where a buffer's data is in the pool mapping
  * @core: the core
- * @addr: the byte, in one of the pool's chunks
+ * @b: the buffer, one of @core's
  *
- * Return: its offset in the mapping, or U64_MAX if it is not in the pool.
+ * The mapping shows the chunks of the pool end to end, and every chunk
+ * but the last is cut into slots whole, so slot N starts N slots in.
+ *
+ * Return: the offset of @b's first byte of data, or U64_MAX if @b is not
+ * one of @core's buffers.
  */
-u64 ixdp_rx_pool_off(const struct ixdp_core *core, const void *addr)
+u64 ixdp_rx_pool_off(const struct ixdp_core *core, const struct ixdp_buf *b)
 {
-	unsigned long size;
-	const u8 *base;
-	unsigned int i;
-	u64 off = 0;
+	if (b->pool != &core->pool)
+		return U64_MAX;
+	return (u64)ixdp_buf_slot(b) * IXDP_BUF_SIZE + b->off;
+}
 
-	for (i = 0; i < core->nchunks; i++) {
-		base = page_address(core->chunks[i]);
-		size = PAGE_SIZE << core->chunk_order[i];
-		if ((const u8 *)addr >= base && (const u8 *)addr < base + size)
-			return off + ((const u8 *)addr - base);
-		off += size;
-	}
-	return U64_MAX;
+/**
+ * ixdp_rx_pool_buf() - the buffer whose slot holds a byte of the mapping
+ * @core: the core
+ * @off: the byte's offset in the pool mapping
+ *
+ * Return: the buffer, or NULL if @off is past the last slot.
+ */
+struct ixdp_buf *ixdp_rx_pool_buf(struct ixdp_core *core, u64 off)
+{
+	u64 slot = div_u64(off, IXDP_BUF_SIZE);
+
+	if (slot >= core->pool.total)
+		return NULL;
+	return &core->pool.bufs[array_index_nospec(slot, core->pool.total)];
 }
 
 static int ixdp_mmap_rx_pool(struct ixdp_core *core,

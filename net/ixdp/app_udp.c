@@ -24,27 +24,12 @@ static struct ixdp_app *app_of(struct ixdp_stack *s)
 	return container_of(s, struct ixdp_core, stack)->app;
 }
 
-/* The buffer whose slot starts @slot slots into the pool mapping. */
-static struct ixdp_buf *app_slot_buf(struct ixdp_core *core, u64 slot)
-{
-	u64 off = slot * IXDP_BUF_SIZE, size;
-	unsigned int i;
-
-	for (i = 0; i < core->nchunks; i++) {
-		size = PAGE_SIZE << core->chunk_order[i];
-		if (off < size)
-			return page_address(core->chunks[i]) + off;
-		off -= size;
-	}
-	return NULL;
-}
-
 static void app_udp_rx(struct ixdp_stack *s, void *cookie, struct ixdp_buf *b,
 		       __be32 saddr, __be16 sport)
 {
 	struct ixdp_app *app = app_of(s);
-	u64 off = ixdp_rx_pool_off(app->core, ixdp_buf_data(b));
-	u64 slot = div_u64(off, IXDP_BUF_SIZE);
+	u64 off = ixdp_rx_pool_off(app->core, b);
+	unsigned int slot = ixdp_buf_slot(b);
 
 	if (off == U64_MAX || slot >= app->udp_nslots ||
 	    !ixdp_app_ev(app, IX_EV_UDP_RECV, (__force u16)sport, cookie,
@@ -63,7 +48,7 @@ static void app_udp_rx(struct ixdp_stack *s, void *cookie, struct ixdp_buf *b,
  */
 int ixdp_app_udp_init(struct ixdp_app *app)
 {
-	app->udp_nslots = div_u64(ixdp_rx_pool_size(app->core), IXDP_BUF_SIZE);
+	app->udp_nslots = app->core->pool.total;
 	app->udp_held = bitmap_zalloc(app->udp_nslots, GFP_KERNEL);
 	return app->udp_held ? 0 : -ENOMEM;
 }
@@ -82,7 +67,7 @@ void ixdp_app_udp_release(struct ixdp_app *app)
 		ixdp_udp_unbind(s, app->udp_ports[i]);
 	app->udp_nports = 0;
 	for_each_set_bit(slot, app->udp_held, app->udp_nslots)
-		ixdp_buf_put(app_slot_buf(app->core, slot));
+		ixdp_buf_put(&app->core->pool.bufs[slot]);
 	bitmap_free(app->udp_held);
 	app->udp_held = NULL;
 }
@@ -193,7 +178,7 @@ s64 ixdp_cmd_udp_recv_done(struct ixdp_app *app, const struct ix_cmd *c)
 	    !__test_and_clear_bit(array_index_nospec(slot, app->udp_nslots),
 				  app->udp_held))
 		return -EINVAL;
-	b = app_slot_buf(app->core, slot);
+	b = ixdp_rx_pool_buf(app->core, c->arg0);
 	if (b)
 		ixdp_buf_put(b);
 	return 0;

@@ -51,7 +51,7 @@ static void ixdp_release_rx(struct ixdp_drv_queue *dq, void *addr)
 {
 	struct ixdp_queue *q = container_of(dq, struct ixdp_queue, drv);
 
-	ixdp_buf_put(ixdp_rx_addr_to_buf(addr));
+	ixdp_buf_put(ixdp_rx_addr_to_buf(q->core, addr));
 	q->posted--;
 }
 
@@ -70,7 +70,11 @@ static int ixdp_core_pool(struct ixdp_core *core, unsigned int nbufs)
 	unsigned int order = IXDP_CHUNK_ORDER;
 	struct page *page;
 
-	ixdp_pool_init(&core->pool);
+	core->bufs = kvcalloc_node(nbufs, sizeof(*core->bufs), GFP_KERNEL,
+				   cpu_to_node(core->cpu));
+	if (!core->bufs)
+		return -ENOMEM;
+	ixdp_pool_init(&core->pool, core->bufs, nbufs);
 	while (want && core->nchunks < IXDP_MAX_CHUNKS) {
 		order = min_t(unsigned int, order, get_order(want));
 		page = alloc_pages_node(cpu_to_node(core->cpu),
@@ -83,6 +87,8 @@ static int ixdp_core_pool(struct ixdp_core *core, unsigned int nbufs)
 			order--;
 			continue;
 		}
+		/* Found again from a posted address: ixdp_rx_addr_to_buf(). */
+		set_page_private(page, core->pool.total);
 		core->chunks[core->nchunks] = page;
 		core->chunk_order[core->nchunks++] = order;
 		ixdp_pool_add(&core->pool, page_address(page), PAGE_SIZE << order);
@@ -101,9 +107,13 @@ static void ixdp_core_free(struct ixdp_core *core)
 		kfree(core->queues[i]);
 	}
 	/* A device still holding buffers may write them: leak, loudly. */
-	if (!WARN_ONCE(held, "ixdp: buffers not returned, pool leaked\n"))
-		for (i = 0; i < core->nchunks; i++)
+	if (!WARN_ONCE(held, "ixdp: buffers not returned, pool leaked\n")) {
+		for (i = 0; i < core->nchunks; i++) {
+			set_page_private(core->chunks[i], 0);
 			__free_pages(core->chunks[i], core->chunk_order[i]);
+		}
+		kvfree(core->bufs);
+	}
 	ixdp_cpu_put(core->cpu);
 	kvfree(core);
 }

@@ -10,19 +10,25 @@
 
 #include "buf.h"
 
-static_assert(offsetof(struct ixdp_buf, room) % 8 == 0, "aligned room");
+static_assert(IXDP_BUF_SIZE % 8 == 0, "aligned room");
 static_assert(IXDP_BUF_RX_OFFSET + ETH_FRAME_LEN <= IXDP_BUF_ROOM,
 	      "a full frame fits after the headroom");
 
 /**
  * ixdp_pool_init() - start an empty pool
  * @p: the pool
+ * @descs: room for the descriptors of every buffer the pool will have
+ * @ndescs: entries of @descs
  *
- * Memory is added with ixdp_pool_add(); the pool never frees it.
+ * Memory is added with ixdp_pool_add(); the pool frees neither it nor
+ * @descs.
  */
-void ixdp_pool_init(struct ixdp_pool *p)
+void ixdp_pool_init(struct ixdp_pool *p, struct ixdp_buf *descs,
+		    unsigned int ndescs)
 {
 	p->free = NULL;
+	p->bufs = descs;
+	p->ndescs = ndescs;
 	p->total = 0;
 	p->avail = 0;
 	p->empty = 0;
@@ -36,7 +42,8 @@ void ixdp_pool_init(struct ixdp_pool *p)
  * @size: its size in bytes
  *
  * The region is rounded in to 8-byte alignment and cut into as many
- * IXDP_BUF_SIZE slots as fit; a page gives two buffers.
+ * IXDP_BUF_SIZE slots as fit, and as there are descriptors left; a page
+ * gives two buffers.  The slots are numbered on from the last region's.
  *
  * Return: the number of buffers added.
  */
@@ -49,8 +56,10 @@ unsigned int ixdp_pool_add(struct ixdp_pool *p, void *mem, size_t size)
 	if (start - (uintptr_t)mem > size)
 		return 0;
 	size -= start - (uintptr_t)mem;
-	for (; size >= IXDP_BUF_SIZE; size -= IXDP_BUF_SIZE) {
-		b = (struct ixdp_buf *)start;
+	for (; size >= IXDP_BUF_SIZE && p->total + n < p->ndescs;
+	     size -= IXDP_BUF_SIZE) {
+		b = &p->bufs[p->total + n];
+		b->room = (u8 *)start;
 		b->pool = p;
 		b->flags = IXDP_BUF_FREE;
 		b->next = p->free;

@@ -2,10 +2,14 @@
 /*
  * ixdp per-core packet buffers.
  *
- * A pool hands out fixed-size buffers carved from memory given to it at
+ * A pool hands out fixed-size buffers carved from memory given to it after
  * init: the kernel gives it pages, the host harness malloc'd memory.  Each
- * IXDP_BUF_SIZE slot starts with its struct ixdp_buf; the rest is room for
- * the frame.  Free buffers sit on a LIFO stack, so get and put are O(1)
+ * IXDP_BUF_SIZE slot of that memory is room for one frame and nothing
+ * else; its descriptor (struct ixdp_buf) lives in an array of its own, so
+ * the data can be mapped into an application without showing it a kernel
+ * pointer.  Slots are numbered in the order they were added, and a slot's
+ * number is its descriptor's index in that array: the two convert in O(1)
+ * both ways.  Free buffers sit on a LIFO stack, so get and put are O(1)
  * and the most recently used (cache-hot) buffer is reused first.  A pool
  * belongs to one core and is never locked.
  */
@@ -28,45 +32,56 @@
 struct ixdp_pool;
 
 /**
- * struct ixdp_buf - one packet buffer, at the start of its slot
+ * struct ixdp_buf - the descriptor of one packet buffer
  * @next: link on the free stack; the owner may use it to queue the buffer
  * @pool: the pool it returns to
+ * @room: its slot: headroom, data, tailroom; 8-byte aligned
  * @off: offset of the first byte of data in @room
  * @len: bytes of data
  * @flags: IXDP_BUF_FREE while on the free stack
- * @room: the rest of the slot: headroom, data, tailroom; 8-byte aligned
  */
 struct ixdp_buf {
 	struct ixdp_buf		*next;
 	struct ixdp_pool	*pool;
+	u8			*room;
 	u16			off;
 	u16			len;
 	u32			flags;
-	u8			room[];
 };
 
-#define IXDP_BUF_ROOM		(IXDP_BUF_SIZE - sizeof(struct ixdp_buf))
+#define IXDP_BUF_ROOM		IXDP_BUF_SIZE
 
 /**
  * struct ixdp_pool - a core's buffers
  * @free: top of the stack of free buffers
- * @total: buffers carved into the pool
+ * @bufs: the descriptors, one per slot, in slot order
+ * @ndescs: entries of @bufs
+ * @total: buffers carved into the pool; the first @total of @bufs
  * @avail: buffers on the free stack
  * @empty: ixdp_buf_get() calls that found the pool empty
  * @bad_put: buffers put back while already free (a bug; ignored)
  */
 struct ixdp_pool {
 	struct ixdp_buf		*free;
+	struct ixdp_buf		*bufs;
+	unsigned int		ndescs;
 	unsigned int		total;
 	unsigned int		avail;
 	u64			empty;
 	u64			bad_put;
 };
 
-void ixdp_pool_init(struct ixdp_pool *p);
+void ixdp_pool_init(struct ixdp_pool *p, struct ixdp_buf *descs,
+		    unsigned int ndescs);
 unsigned int ixdp_pool_add(struct ixdp_pool *p, void *mem, size_t size);
 struct ixdp_buf *ixdp_buf_get(struct ixdp_pool *p);
 void ixdp_buf_put(struct ixdp_buf *b);
+
+/* The number of @b's slot: its index in its pool's descriptors. */
+static inline unsigned int ixdp_buf_slot(const struct ixdp_buf *b)
+{
+	return b - b->pool->bufs;
+}
 
 static inline void *ixdp_buf_data(const struct ixdp_buf *b)
 {

@@ -118,6 +118,7 @@ struct ixdp_queue {
  * @queues: them; the first one also sends
  * @batch: receive batch bound
  * @pool: its packet buffers
+ * @bufs: their descriptors, kept apart from the chunks an application maps
  * @nchunks: memory chunks backing @pool
  * @chunks: them
  * @chunk_order: their page orders
@@ -143,6 +144,7 @@ struct ixdp_core {
 	struct ixdp_queue	*queues[IXDP_MAX_QUEUES];
 	unsigned int		batch;
 	struct ixdp_pool	pool;
+	struct ixdp_buf		*bufs;
 	unsigned int		nchunks;
 	struct page		*chunks[IXDP_MAX_CHUNKS];
 	u8			chunk_order[IXDP_MAX_CHUNKS];
@@ -231,7 +233,7 @@ void ixdp_core_sleep(struct ixdp_core *core, long timeout);
 int ixdp_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b);
 void ixdp_queue_notify(struct ixdp_drv_queue *dq);
 void ixdp_core_fill(struct ixdp_core *core);
-struct ixdp_buf *ixdp_rx_addr_to_buf(void *addr);
+struct ixdp_buf *ixdp_rx_addr_to_buf(struct ixdp_core *core, void *addr);
 
 /* netdev.c */
 int __init ixdp_netdev_init(void);

@@ -33,14 +33,21 @@
 
 /**
  * ixdp_rx_addr_to_buf() - the buffer a receive buffer was posted from
+ * @core: the core whose pool it is from
  * @addr: the address given to rx_post
+ *
+ * The head page of each chunk of the pool keeps the number of the chunk's
+ * first slot (ixdp_core_pool()), so the descriptor is found in O(1).
  *
  * Return: the buffer.
  */
-struct ixdp_buf *ixdp_rx_addr_to_buf(void *addr)
+struct ixdp_buf *ixdp_rx_addr_to_buf(struct ixdp_core *core, void *addr)
 {
-	return (struct ixdp_buf *)((u8 *)addr - IXDP_POST_OFF -
-				   offsetof(struct ixdp_buf, room));
+	struct page *head = compound_head(virt_to_page(addr));
+	unsigned long slot = page_private(head) +
+		((u8 *)addr - (u8 *)page_address(head)) / IXDP_BUF_SIZE;
+
+	return &core->pool.bufs[slot];
 }
 
 /**
@@ -137,7 +144,7 @@ static void ixdp_queue_fill(struct ixdp_core *core, struct ixdp_queue *q)
 		return;
 	posted = core->idev->ops->rx_post(&q->drv, f, n);
 	for (i = posted; i < n; i++)
-		ixdp_buf_put(ixdp_rx_addr_to_buf(f[i].addr));
+		ixdp_buf_put(ixdp_rx_addr_to_buf(core, f[i].addr));
 	q->posted += posted;
 	/* A ring smaller than the target: stop asking for more. */
 	if (posted < n && q->target > q->posted)
@@ -171,7 +178,7 @@ static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q,
 	core->stats.batch_hist[min_t(unsigned int, ilog2(n),
 				     IXDP_HIST_BUCKETS - 1)]++;
 	for (i = 0; i < n; i++) {
-		b = ixdp_rx_addr_to_buf(f[i].addr);
+		b = ixdp_rx_addr_to_buf(core, f[i].addr);
 		if (!f[i].len || f[i].len > IXDP_BUF_ROOM - IXDP_POST_OFF -
 		    f[i].off) {
 			core->stats.rx_empty++;

@@ -28,6 +28,7 @@
 struct end {
 	struct ixdp_stack	s;
 	struct ixdp_pool	pool;
+	struct ixdp_buf		descs[NBUFS];
 	struct ixdp_buf		*out[8];
 	unsigned int		nout;
 	unsigned long		got;
@@ -162,7 +163,7 @@ static void end_init(struct end *e, const u8 *mac, u32 ip)
 	cfg.addr = cpu_to_be32(ip);
 	if (offload)
 		cfg.offload = IXDP_OFFLOAD_RX_CSUM | IXDP_OFFLOAD_TX_CSUM;
-	ixdp_pool_init(&e->pool);
+	ixdp_pool_init(&e->pool, e->descs, NBUFS);
 	for (i = 0; i < NBUFS; i++)
 		ixdp_pool_add(&e->pool, malloc(IXDP_BUF_SIZE), IXDP_BUF_SIZE);
 	if (ixdp_stack_init(&e->s, &cfg, &end_ops, &e->pool, 0)) {

@@ -15,10 +15,11 @@ IX_TEST(buf, carves_whole_slots_from_unaligned_memory)
 {
 	size_t size = 5 * IXDP_BUF_SIZE + IXDP_BUF_SIZE / 2;
 	char *mem = malloc(size + 8);
+	struct ixdp_buf descs[8];
 	struct ixdp_pool p;
 
 	CHECK(mem);
-	ixdp_pool_init(&p);
+	ixdp_pool_init(&p, descs, 8);
 	/* 3 bytes in: rounded to 8, still room for 5 slots only. */
 	CHECK_EQ(ixdp_pool_add(&p, mem + 3, size), 5);
 	CHECK_EQ(ixdp_pool_add(&p, mem, IXDP_BUF_SIZE - 1), 0);
@@ -29,14 +30,44 @@ IX_TEST(buf, carves_whole_slots_from_unaligned_memory)
 	free(mem);
 }
 
+IX_TEST(buf, slots_are_numbered_and_hold_only_data)
+{
+	char *mem = malloc(4 * IXDP_BUF_SIZE);
+	struct ixdp_buf d[3], *b;
+	struct ixdp_pool p;
+	unsigned int i;
+
+	CHECK(mem);
+	ixdp_pool_init(&p, d, 3);
+	/* Two regions: slots go on in order; descriptors bound the pool. */
+	CHECK_EQ(ixdp_pool_add(&p, mem, 2 * IXDP_BUF_SIZE), 2);
+	CHECK_EQ(ixdp_pool_add(&p, mem + 2 * IXDP_BUF_SIZE,
+			       2 * IXDP_BUF_SIZE), 1);
+	CHECK_EQ(p.total, 3);
+	for (i = 0; i < 3; i++) {
+		CHECK(d[i].room == (uint8_t *)mem + i * IXDP_BUF_SIZE);
+		CHECK_EQ(ixdp_buf_slot(&d[i]), i);
+	}
+	/* A slot written whole, as a device or an application sees it. */
+	memset(mem, 0xa5, 3 * IXDP_BUF_SIZE);
+	for (i = 0; i < 3; i++) {
+		b = ixdp_buf_get(&p);
+		CHECK(b && b->pool == &p && !b->flags);
+	}
+	CHECK(!ixdp_buf_get(&p));
+	CHECK_EQ(IXDP_BUF_ROOM, IXDP_BUF_SIZE);
+	free(mem);
+}
+
 IX_TEST(buf, get_put_is_lifo_and_counts)
 {
 	char *mem = malloc(4 * IXDP_BUF_SIZE);
 	struct ixdp_buf *a, *b, *c;
+	struct ixdp_buf descs[8];
 	struct ixdp_pool p;
 
 	CHECK(mem);
-	ixdp_pool_init(&p);
+	ixdp_pool_init(&p, descs, 8);
 	ixdp_pool_add(&p, mem, 4 * IXDP_BUF_SIZE);
 	a = ixdp_buf_get(&p);
 	b = ixdp_buf_get(&p);
@@ -59,10 +90,11 @@ IX_TEST(buf, exhaustion_counted)
 {
 	char *mem = malloc(2 * IXDP_BUF_SIZE);
 	struct ixdp_buf *a, *b;
+	struct ixdp_buf descs[8];
 	struct ixdp_pool p;
 
 	CHECK(mem);
-	ixdp_pool_init(&p);
+	ixdp_pool_init(&p, descs, 8);
 	ixdp_pool_add(&p, mem, 2 * IXDP_BUF_SIZE);
 	a = ixdp_buf_get(&p);
 	b = ixdp_buf_get(&p);
@@ -83,10 +115,11 @@ IX_TEST(buf, double_put_is_ignored_and_counted)
 {
 	char *mem = malloc(2 * IXDP_BUF_SIZE);
 	struct ixdp_buf *a;
+	struct ixdp_buf descs[8];
 	struct ixdp_pool p;
 
 	CHECK(mem);
-	ixdp_pool_init(&p);
+	ixdp_pool_init(&p, descs, 8);
 	ixdp_pool_add(&p, mem, 2 * IXDP_BUF_SIZE);
 	a = ixdp_buf_get(&p);
 	ixdp_buf_put(a);
@@ -105,12 +138,13 @@ IX_TEST(buf, double_put_is_ignored_and_counted)
 IX_TEST(buf, push_pull_put_tail_respect_bounds)
 {
 	char *mem = malloc(IXDP_BUF_SIZE);
+	struct ixdp_buf descs[8];
 	struct ixdp_pool p;
 	struct ixdp_buf *b;
 	uint8_t *d;
 
 	CHECK(mem);
-	ixdp_pool_init(&p);
+	ixdp_pool_init(&p, descs, 8);
 	ixdp_pool_add(&p, mem, IXDP_BUF_SIZE);
 	b = ixdp_buf_get(&p);
 	CHECK(b);

@@ -33,6 +33,7 @@
 static const uint8_t fuzz_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x02 };
 static const uint8_t peer_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x03 };
 static uint8_t *mem;
+static struct ixdp_buf descs[FUZZ_BUFS];
 static struct ixdp_tcp *tcp;
 static uint8_t txdata[65536];
 static uint32_t last_seq;	/* of the last TCP segment sent */
@@ -268,7 +269,7 @@ static void fuzz_setup(struct ixdp_stack *s, struct ixdp_pool *p,
 		cfg.prefix_len = 31;
 		cfg.gateway = cpu_to_be32(0xc6120003);
 	}
-	ixdp_pool_init(p);
+	ixdp_pool_init(p, descs, FUZZ_BUFS);
 	ixdp_pool_add(p, mem, (size_t)(conf & 2 ? 6 : FUZZ_BUFS) *
 		      IXDP_BUF_SIZE);
 	if (ixdp_stack_init(s, &cfg, &fuzz_ops, p, 0))

@@ -56,7 +56,8 @@ int ts_init_cfg(struct tstack *t, unsigned int nbufs,
 	unsigned int i;
 
 	memset(t, 0, sizeof(*t));
-	ixdp_pool_init(&t->pool);
+	t->descs = calloc(nbufs, sizeof(*t->descs));
+	ixdp_pool_init(&t->pool, t->descs, nbufs);
 	t->mem = calloc(nbufs, sizeof(*t->mem));
 	for (i = 0; i < nbufs; i++) {
 		t->mem[i] = malloc(IXDP_BUF_SIZE);
@@ -99,6 +100,8 @@ bool ts_fini(struct tstack *t)
 		free(t->mem[i]);
 	free(t->mem);
 	t->mem = NULL;
+	free(t->descs);
+	t->descs = NULL;
 	return ok;
 }
 

@@ -32,6 +32,7 @@ struct tstack {
 	struct ixdp_pool	pool;
 	void			**mem;		/* one malloc per buffer, for ASan */
 	unsigned int		nmem;
+	struct ixdp_buf		*descs;
 	struct ixdp_buf		*tx[TS_MAX_TX];
 	unsigned int		ntx;
 	unsigned int		tx_overflow;

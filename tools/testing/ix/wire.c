@@ -4,6 +4,7 @@
  * wire.h.
  */
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,7 +88,10 @@ static int wire_end_init(struct wire *w, unsigned int i, unsigned int nbufs)
 	e->wire = w;
 	e->idx = i;
 	e->mem = malloc((size_t)nbufs * IXDP_BUF_SIZE);
-	ixdp_pool_init(&e->pool);
+	e->descs = calloc(nbufs, sizeof(*e->descs));
+	if (!e->mem || !e->descs)
+		return -ENOMEM;
+	ixdp_pool_init(&e->pool, e->descs, nbufs);
 	ixdp_pool_add(&e->pool, e->mem, (size_t)nbufs * IXDP_BUF_SIZE);
 	ts_default_cfg(&cfg);
 	cfg.mac[5] = 2 + i;
@@ -121,6 +125,7 @@ bool wire_fini(struct wire *w)
 		ok &= w->end[i].pool.avail == w->end[i].pool.total &&
 		      !w->end[i].pool.bad_put;
 		free(w->end[i].mem);
+		free(w->end[i].descs);
 	}
 	free(w->q);
 	free(w->tmp);

@@ -34,6 +34,7 @@ struct wire_end {
 	struct ixdp_stack	s;
 	struct ixdp_pool	pool;
 	void			*mem;
+	struct ixdp_buf		*descs;
 	struct wire		*wire;
 	unsigned int		idx;
 };

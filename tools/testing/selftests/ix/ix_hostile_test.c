@@ -250,6 +250,36 @@ TEST_F(bound, read_only_regions)
 	EXPECT_EQ(MAP_FAILED, m);
 }
 
+/*
+ * The RX pool holds frames and nothing of the kernel's: no word of the
+ * headroom at the front of any buffer slot (2 KiB) looks like a kernel
+ * address, as a buffer header kept there once did.  Frames start further
+ * in, so their bytes (a broadcast MAC, say) cannot look like one here.
+ */
+TEST_F(bound, rx_pool_shows_no_kernel_pointers)
+{
+	struct app *a = &self->a;
+	const uint64_t *w;
+	size_t off, i;
+	uint8_t *m;
+
+	m = mmap(NULL, a->s.rx_pool_size, PROT_READ, MAP_SHARED, a->fd,
+		 IX_OFF_RX_POOL);
+	ASSERT_NE(MAP_FAILED, m);
+	for (off = 0; off < a->s.rx_pool_size; off += 2048) {
+		w = (const uint64_t *)(m + off);
+		for (i = 0; i < 7; i++)
+			if (w[i] >> 48 == 0xffff)
+				break;
+		EXPECT_EQ(7, i) {
+			TH_LOG("word %zu of the slot at %zu: %#llx", i, off,
+			       (unsigned long long)w[i]);
+			break;
+		}
+	}
+	munmap(m, a->s.rx_pool_size);
+}
+
 /* Another thread of the application may not run the dataplane. */
 static void *other_run(void *arg)
 {
