@@ -45,13 +45,13 @@ echo "-- from the host (its Linux TCP, through the bridge): the same"
 HOSTSIDE=/ixdp/build/hostside
 if [ -e $HOSTSIDE/agent ]; then
 	rm -f $HOSTSIDE/rc
-	echo "$DP 7 8 500 64" > $HOSTSIDE/req.tmp
+	echo "echo $DP 7 8 500 64" > $HOSTSIDE/req.tmp
 	mv $HOSTSIDE/req.tmp $HOSTSIDE/req
 	for _ in $(seq 240); do
 		[ -e $HOSTSIDE/rc ] && break
 		sleep 0.5
 	done
-	cat $HOSTSIDE/resp 2>/dev/null || echo "(no answer from the host side)"
+	cat $HOSTSIDE/resp $HOSTSIDE/err 2>/dev/null || echo "(no answer from the host side)"
 else
 	echo "(no host agent: run as make run)"
 fi

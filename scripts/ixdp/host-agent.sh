@@ -1,18 +1,42 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The host side of the VM selftests: `make check` starts it as
-# VM_HOST_CMD, in the run's host namespace, so that a test in the guest
-# can have the host's own Linux TCP drive the dataplane through the
-# bridge.  The guest asks over the 9p share: it writes the arguments of
-# ix_echo_client into build/hostside/req; the agent runs the client with
-# them and leaves its output in resp and its exit status in rc.  It
-# counts what it served in served, and ends with the VM (IXDP_VM_PID,
-# set by vm.sh).
+# The host side of the VM runs: `make check`, `make run` and `make bench`
+# start it as VM_HOST_CMD, in the run's host namespace, so that a guest
+# can have a native host program (the host's own Linux TCP) drive the
+# dataplane through the bridge.  The guest asks over the 9p share: it
+# writes "PROGRAM ARGS..." into build/hostside/req; the agent runs the
+# program with them and leaves its output in resp, its errors in err and
+# its exit status in rc.  It counts what it served in served, and ends with the VM
+# (IXDP_VM_PID, set by vm.sh).
+#
+# Programs: echo (ix_echo_client), load (ix_load), wrk, memcapable
+# (Debian's memccapable).  Arguments are plain words, and every address
+# in them must be in 198.18.0.0/15: nothing else runs.
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=$ROOT/build/hostside
-CLIENT=$ROOT/build/kselftest/ix/ix_echo_client
+declare -A PROG=(
+	[echo]=$ROOT/build/kselftest/ix/ix_echo_client
+	[load]=$ROOT/build/bench/bin/ix_load
+	[wrk]=wrk
+	[memcapable]=memccapable
+)
+
+# allowed ARGS...: plain words; some address, and only 198.18.0.0/15 ones.
+allowed()
+{
+	local a ok=1
+
+	for a in "$@"; do
+		[[ "$a" =~ ^[A-Za-z0-9._:/,=+%-]+$ ]] || return 1
+	done
+	for a in $(printf '%s\n' "$@" | grep -oE '[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+'); do
+		[[ "$a" =~ ^198\.1[89]\. ]] || return 1
+		ok=0
+	done
+	return $ok
+}
 
 rm -rf "$DIR"
 mkdir -p "$DIR"
@@ -26,13 +50,13 @@ while kill -0 "${IXDP_VM_PID:-$PPID}" 2>/dev/null; do
 	fi
 	read -r -a args < "$DIR/req"
 	rm -f "$DIR/req"
-	# Only an address in 198.18.0.0/15 and numbers: nothing else runs.
-	if [[ ! "${args[0]}" =~ ^198\.1[89]\.[0-9]+\.[0-9]+$ ]] ||
-	   [[ ! "${args[*]:1}" =~ ^[0-9\ ]+$ ]]; then
-		echo "refused: ${args[*]}" > "$DIR/resp"
+	prog=${PROG[${args[0]:-none}]:-}
+	if [ -z "$prog" ] || ! allowed "${args[@]:1}"; then
+		: > "$DIR/resp"
+		echo "refused: ${args[*]}" > "$DIR/err"
 		echo 2 > "$DIR/rc.tmp"
 	else
-		timeout 300 "$CLIENT" "${args[@]}" > "$DIR/resp" 2>&1
+		timeout 900 "$prog" "${args[@]:1}" > "$DIR/resp" 2> "$DIR/err"
 		echo $? > "$DIR/rc.tmp"
 		echo $(($(cat "$DIR/served") + 1)) > "$DIR/served"
 	fi

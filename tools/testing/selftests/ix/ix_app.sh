@@ -80,13 +80,13 @@ peer timeout 120 "$DIR/ix_echo_client" $DP 7 32 100 64 2 ||
 HOSTSIDE=/ixdp/build/hostside
 if [ -e $HOSTSIDE/agent ]; then
 	rm -f $HOSTSIDE/rc
-	echo "$DP 7 8 6 65536 4" > $HOSTSIDE/req.tmp
+	echo "echo $DP 7 8 6 65536 4" > $HOSTSIDE/req.tmp
 	mv $HOSTSIDE/req.tmp $HOSTSIDE/req
 	for _ in $(seq 600); do
 		[ -e $HOSTSIDE/rc ] && break
 		sleep 0.5
 	done
-	echo "host: $(cat $HOSTSIDE/resp 2>/dev/null)"
+	echo "host: $(cat $HOSTSIDE/resp $HOSTSIDE/err 2>/dev/null)"
 	[ "$(cat $HOSTSIDE/rc 2>/dev/null)" = 0 ] ||
 		fail "echo from the host: $(cat $HOSTSIDE/rc 2>/dev/null || echo no answer)"
 else
