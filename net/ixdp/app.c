@@ -65,17 +65,30 @@ static int ixdp_setup_check(struct ix_setup *p)
 	return 0;
 }
 
+static void ixdp_app_tcp_free(struct ixdp_app *app)
+{
+	kvfree(app->conns);
+	app->conns = NULL;
+	kvfree(app->tcp);
+	app->tcp = NULL;
+}
+
 /* Make @core the application's: park its thread, hand TCP over. */
 static int ixdp_app_bind(struct ixdp_app *app, struct ixdp_core *core)
 {
 	struct ixdp_tcp_config cfg = { .iss_secret = get_random_u32() };
-	int err;
+	unsigned int n = core->idev->max_conns;
+	int err = -ENOMEM;
 
+	app->tcp = kvzalloc(ixdp_tcp_size(n), GFP_KERNEL);
+	app->conns = kvcalloc(n, sizeof(*app->conns), GFP_KERNEL);
+	if (!app->tcp || !app->conns)
+		goto out_free;
 	kthread_park(core->task);
 	ixdp_echo_stop(core);
 	core->app = app;
 	app->core = core;
-	err = ixdp_tcp_init(&core->stack, &app->tcp, &cfg, &ixdp_app_tcp_ops);
+	err = ixdp_tcp_init(&core->stack, app->tcp, n, &cfg, &ixdp_app_tcp_ops);
 	if (err)
 		goto out_unpark;
 	err = ixdp_app_udp_init(app);
@@ -93,6 +106,8 @@ out_unpark:
 	if (ixdp_echo_start(core, core->idev->echo_port))
 		pr_warn("ixdp: cpu %u: echo service not restarted\n", core->cpu);
 	kthread_unpark(core->task);
+out_free:
+	ixdp_app_tcp_free(app);
 	return err;
 }
 
@@ -107,13 +122,14 @@ static void ixdp_app_unbind(struct ixdp_app *app)
 	ixdp_app_timers_release(app);
 	ixdp_app_udp_release(app);
 	/* Reset every connection the application can still name. */
-	for (i = 0; i < IXDP_TCP_PCBS; i++) {
-		pcb = &app->tcp.pcbs[i];
+	for (i = 0; i < app->tcp->npcbs; i++) {
+		pcb = &app->tcp->pcbs[i];
 		if (pcb->state != IXDP_TCP_CLOSED)
 			ixdp_tcp_abort(s, tcp_pcb_handle(pcb));
 	}
 	ixdp_tcp_teardown(s);
 	ixdp_app_conns_release(app);
+	ixdp_app_tcp_free(app);
 	WRITE_ONCE(core->waker, core->task);
 	/* No interrupt wakes the application's thread from here on. */
 	synchronize_rcu();

@@ -100,7 +100,7 @@ struct ixdp_app_timer {
  * @timer_next: where to look for a free timer first
  * @timers: its timers
  * @tcp: TCP of @core while bound
- * @conns: per connection, by PCB index
+ * @conns: per connection, by PCB index; as many as @tcp has PCBs
  */
 struct ixdp_app {
 	struct mutex		lock;	/* see above */
@@ -124,8 +124,8 @@ struct ixdp_app {
 	unsigned long		*udp_held;
 	unsigned int		timer_next;
 	struct ixdp_app_timer	timers[IXDP_APP_TIMERS];
-	struct ixdp_tcp		tcp;
-	struct ixdp_app_conn	conns[IXDP_TCP_PCBS];
+	struct ixdp_tcp		*tcp;
+	struct ixdp_app_conn	*conns;
 };
 
 /* app.c */

@@ -31,7 +31,7 @@ static struct ixdp_app *app_of(struct ixdp_stack *s)
 
 static struct ixdp_app_conn *app_conn(struct ixdp_app *app, u32 handle)
 {
-	return &app->conns[(handle & 0xffff) % IXDP_TCP_PCBS];
+	return &app->conns[(handle & 0xffff) % app->tcp->npcbs];
 }
 
 /* Give back the RX buffers of @c not consumed yet. */
@@ -57,7 +57,7 @@ void ixdp_app_conns_release(struct ixdp_app *app)
 {
 	unsigned int i;
 
-	for (i = 0; i < IXDP_TCP_PCBS; i++)
+	for (i = 0; i < app->tcp->npcbs; i++)
 		app_conn_release(&app->conns[i]);
 }
 

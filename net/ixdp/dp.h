@@ -171,6 +171,7 @@ struct ixdp_core {
  * @prefix_len: configured prefix length
  * @batch: configured batch bound
  * @echo_port: configured echo service port, 0 for none
+ * @max_conns: TCP connections per core, for the echo service and apps
  * @attached: attached now
  * @ncores: cores serving it while attached
  * @cores: them
@@ -191,6 +192,7 @@ struct ixdp_dev {
 	u8				prefix_len;
 	unsigned int			batch;
 	__be16				echo_port;
+	unsigned int			max_conns;
 	bool				attached;
 	unsigned int			ncores;
 	struct ixdp_core		*cores[IXDP_MAX_QUEUES];

@@ -48,12 +48,12 @@ struct ixdp_echo_conn {
  * struct ixdp_echo - a core's echo service
  * @port: the port it serves, 0 for none
  * @tcp: the core's TCP
- * @conns: connections, by PCB index
+ * @conns: connections, by PCB index; as many as @tcp has PCBs
  */
 struct ixdp_echo {
 	__be16			port;
-	struct ixdp_tcp		tcp;
-	struct ixdp_echo_conn	conns[IXDP_TCP_PCBS];
+	struct ixdp_tcp		*tcp;
+	struct ixdp_echo_conn	conns[];
 };
 
 static struct ixdp_core *core_of(struct ixdp_stack *s)
@@ -209,15 +209,19 @@ static void echo_udp_rx(struct ixdp_stack *s, void *cookie, struct ixdp_buf *b,
 int ixdp_echo_start(struct ixdp_core *core, __be16 port)
 {
 	struct ixdp_tcp_config cfg = { .iss_secret = get_random_u32() };
+	unsigned int n = core->idev->max_conns;
 	struct ixdp_echo *e;
-	int err;
+	int err = -ENOMEM;
 
-	e = vzalloc(sizeof(*e));
+	e = vzalloc(struct_size(e, conns, n));
 	if (!e)
 		return -ENOMEM;
+	e->tcp = vzalloc(ixdp_tcp_size(n));
+	if (!e->tcp)
+		goto out_free;
 	e->port = port;
 	core->echo = e;
-	err = ixdp_tcp_init(&core->stack, &e->tcp, &cfg, &echo_tcp_ops);
+	err = ixdp_tcp_init(&core->stack, e->tcp, n, &cfg, &echo_tcp_ops);
 	if (err)
 		goto out_free;
 	if (!port)
@@ -234,6 +238,7 @@ out_tcp:
 	ixdp_tcp_teardown(&core->stack);
 out_free:
 	core->echo = NULL;
+	vfree(e->tcp);
 	vfree(e);
 	return err;
 }
@@ -252,9 +257,10 @@ void ixdp_echo_stop(struct ixdp_core *core)
 	if (e->port)
 		ixdp_udp_unbind(&core->stack, e->port);
 	ixdp_tcp_teardown(&core->stack);
-	for (i = 0; i < IXDP_TCP_PCBS; i++)
+	for (i = 0; i < e->tcp->npcbs; i++)
 		echo_release(&e->conns[i]);
 	core->echo = NULL;
+	vfree(e->tcp);
 	vfree(e);
 }
 

@@ -18,6 +18,7 @@
 
 #include "dp.h"
 #include "ixdp.h"
+#include "tcp.h"
 
 /* Devices with an ixdp directory; changed under RTNL. */
 static LIST_HEAD(ixdp_devs);
@@ -211,6 +212,27 @@ static int echo_port_store(struct ixdp_dev *idev, const char *buf)
 	return 0;
 }
 
+static ssize_t max_conns_show(struct ixdp_dev *idev, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", idev->max_conns);
+}
+
+/* TCP connections each core can hold, 1 to IXDP_TCP_PCBS_MAX. */
+static int max_conns_store(struct ixdp_dev *idev, const char *buf)
+{
+	unsigned int n;
+	int err = ixdp_config_check(idev);
+
+	if (!err)
+		err = kstrtouint(buf, 10, &n);
+	if (err)
+		return err;
+	if (!n || n > IXDP_TCP_PCBS_MAX)
+		return -ERANGE;
+	idev->max_conns = n;
+	return 0;
+}
+
 static ssize_t connect_show(struct ixdp_dev *idev, char *buf)
 {
 	return sysfs_emit(buf, "\n");
@@ -275,6 +297,7 @@ IXDP_ATTR_RW(gateway);
 IXDP_ATTR_RW(batch);
 IXDP_ATTR_RW(attached);
 IXDP_ATTR_RW(echo_port);
+IXDP_ATTR_RW(max_conns);
 static struct ixdp_attr ixdp_attr_connect =
 	__ATTR(connect, 0200, connect_show, connect_store);
 
@@ -286,6 +309,7 @@ static struct attribute *ixdp_dev_attrs[] = {
 	&ixdp_attr_batch.attr,
 	&ixdp_attr_attached.attr,
 	&ixdp_attr_echo_port.attr,
+	&ixdp_attr_max_conns.attr,
 	&ixdp_attr_connect.attr,
 	NULL,
 };
@@ -339,6 +363,7 @@ static int ixdp_dev_add(struct net_device *dev)
 	idev->dev = dev;
 	idev->ops = ops;
 	idev->batch = IXDP_BATCH_DEFAULT;
+	idev->max_conns = IXDP_TCP_PCBS;
 	err = kobject_init_and_add(&idev->kobj, &ixdp_dev_ktype,
 				   &dev->dev.kobj, "ixdp");
 	if (err)

@@ -26,8 +26,8 @@
 
 #include "stack.h"
 
-#define IXDP_TCP_PCBS		512	/* connections per core */
-#define IXDP_TCP_HASH_BITS	10
+#define IXDP_TCP_PCBS		512	/* connections per core, by default */
+#define IXDP_TCP_PCBS_MAX	65535	/* the most: an index fits a handle */
 #define IXDP_TCP_LISTENERS	16
 #define IXDP_TCP_SQ		64	/* memory references queued per PCB */
 #define IXDP_TCP_OOO_MAX	256	/* buffers held out of order per PCB */
@@ -407,10 +407,14 @@ struct ixdp_tcp_stats {
  * @chal_second: the second @chal_count counts in
  * @chal_count: challenge ACKs sent in it
  * @free: PCBs not in use
- * @hash: PCBs in use, by 4-tuple
+ * @npcbs: entries of @pcbs
+ * @hash_mask: buckets of @hash, less one (a power of two, >= @npcbs)
+ * @hash: PCBs in use, by 4-tuple; in the same allocation, after @pcbs
  * @lsn: the listen table
  * @stats: counters
  * @pcbs: all PCBs
+ *
+ * Allocated by the caller as one block of ixdp_tcp_size() bytes.
  */
 struct ixdp_tcp {
 	const struct ixdp_tcp_ops	*ops;
@@ -421,10 +425,12 @@ struct ixdp_tcp {
 	u64				chal_second;
 	u32				chal_count;
 	struct hlist_head		free;
-	struct hlist_head		hash[1 << IXDP_TCP_HASH_BITS];
+	unsigned int			npcbs;
+	u32				hash_mask;
+	struct hlist_head		*hash;
 	struct ixdp_tcp_listener	lsn[IXDP_TCP_LISTENERS];
 	struct ixdp_tcp_stats		stats;
-	struct ixdp_tcp_pcb		pcbs[IXDP_TCP_PCBS];
+	struct ixdp_tcp_pcb		pcbs[];
 };
 
 /**
@@ -506,8 +512,9 @@ static inline struct ixdp_tcp_cb *tcp_cb(struct ixdp_buf *b)
 }
 
 /* tcp_api.c: commands of the application */
+size_t ixdp_tcp_size(unsigned int npcbs);
 int ixdp_tcp_init(struct ixdp_stack *s, struct ixdp_tcp *tcp,
-		  const struct ixdp_tcp_config *cfg,
+		  unsigned int npcbs, const struct ixdp_tcp_config *cfg,
 		  const struct ixdp_tcp_ops *ops);
 void ixdp_tcp_teardown(struct ixdp_stack *s);
 int ixdp_tcp_listen(struct ixdp_stack *s, __be16 port, u16 backlog,

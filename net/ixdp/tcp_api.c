@@ -33,25 +33,49 @@ static void api_defaults(struct ixdp_tcp_config *c, u32 hz)
 		c->time_wait = 60 * hz;
 }
 
+/* Buckets of the 4-tuple hash for @npcbs PCBs: a power of two. */
+static u32 api_hash_buckets(unsigned int npcbs)
+{
+	u32 n = 64;
+
+	while (n < npcbs)
+		n <<= 1;
+	return n;
+}
+
+/**
+ * ixdp_tcp_size() - bytes of the TCP state of a core with @npcbs PCBs
+ * @npcbs: connections it can hold, 1 to IXDP_TCP_PCBS_MAX
+ *
+ * Return: the size of the block to give ixdp_tcp_init().
+ */
+size_t ixdp_tcp_size(unsigned int npcbs)
+{
+	return sizeof(struct ixdp_tcp) +
+	       (size_t)npcbs * sizeof(struct ixdp_tcp_pcb) +
+	       (size_t)api_hash_buckets(npcbs) * sizeof(struct hlist_head);
+}
+
 /**
  * ixdp_tcp_init() - start TCP on a stack
  * @s: the stack, initialised
- * @tcp: the TCP state, preallocated by the caller (it is large); must
- *	outlive the stack's use of it
+ * @tcp: the TCP state: ixdp_tcp_size(@npcbs) bytes the caller allocated;
+ *	must outlive the stack's use of it
+ * @npcbs: connections it can hold, 1 to IXDP_TCP_PCBS_MAX
  * @cfg: settings; NULL or 0 fields for the defaults
  * @ops: the application's events; @ops->recv is required
  *
- * Return: 0, or -EINVAL for missing @ops->recv, a receive buffer beyond
- * what window scaling can advertise, a send buffer above 1 GiB, or
- * rto_min above rto_max.
+ * Return: 0, or -EINVAL for a bad @npcbs, missing @ops->recv, a receive
+ * buffer beyond what window scaling can advertise, a send buffer above
+ * 1 GiB, or rto_min above rto_max.
  */
 int ixdp_tcp_init(struct ixdp_stack *s, struct ixdp_tcp *tcp,
-		  const struct ixdp_tcp_config *cfg,
+		  unsigned int npcbs, const struct ixdp_tcp_config *cfg,
 		  const struct ixdp_tcp_ops *ops)
 {
 	struct ixdp_tcp_config c = { 0 };
 
-	if (!ops || !ops->recv)
+	if (!ops || !ops->recv || !npcbs || npcbs > IXDP_TCP_PCBS_MAX)
 		return -EINVAL;
 	if (cfg)
 		c = *cfg;
@@ -59,10 +83,13 @@ int ixdp_tcp_init(struct ixdp_stack *s, struct ixdp_tcp *tcp,
 	if (c.rcv_buf > 0xffffU << IXDP_TCP_MAX_WSCALE || c.snd_buf > 1U << 30 ||
 	    c.rto_min > c.rto_max)
 		return -EINVAL;
-	memset(tcp, 0, sizeof(*tcp));
+	memset(tcp, 0, ixdp_tcp_size(npcbs));
 	tcp->ops = ops;
 	tcp->cfg = c;
 	tcp->next_port = TCP_PORT_LO + c.iss_secret % TCP_PORT_N;
+	tcp->npcbs = npcbs;
+	tcp->hash_mask = api_hash_buckets(npcbs) - 1;
+	tcp->hash = (struct hlist_head *)&tcp->pcbs[npcbs];
 	ixdp_tcp_pcb_table_init(tcp);
 	s->tcp = tcp;
 	return 0;
@@ -82,7 +109,7 @@ void ixdp_tcp_teardown(struct ixdp_stack *s)
 
 	if (!tcp)
 		return;
-	for (i = 0; i < IXDP_TCP_PCBS; i++)
+	for (i = 0; i < tcp->npcbs; i++)
 		if (tcp->pcbs[i].state != IXDP_TCP_CLOSED)
 			ixdp_tcp_pcb_free(&tcp->pcbs[i]);
 	s->tcp = NULL;
@@ -128,7 +155,7 @@ static void api_abort_pending(struct ixdp_stack *s, unsigned int idx)
 	struct ixdp_tcp_pcb *pcb;
 	unsigned int i;
 
-	for (i = 0; i < IXDP_TCP_PCBS; i++) {
+	for (i = 0; i < s->tcp->npcbs; i++) {
 		pcb = &s->tcp->pcbs[i];
 		if (pcb->state != IXDP_TCP_CLOSED &&
 		    pcb->flags & TCPF_PASSIVE && pcb->listener == idx &&

@@ -14,9 +14,7 @@
 
 #include "tcp.h"
 
-#define TCP_HASH_MASK	((1U << IXDP_TCP_HASH_BITS) - 1)
-
-static_assert(IXDP_TCP_PCBS <= 0xffff, "an index fits a handle");
+static_assert(IXDP_TCP_PCBS_MAX <= 0xffff, "an index fits a handle");
 
 static u32 pcb_bucket(const struct ixdp_tcp *tcp, __be32 raddr, __be16 rport,
 		      __be16 lport)
@@ -24,7 +22,7 @@ static u32 pcb_bucket(const struct ixdp_tcp *tcp, __be32 raddr, __be16 rport,
 	u32 ports = (u32)(__force u16)rport << 16 | (__force u16)lport;
 
 	return jhash_2words((__force u32)raddr, ports, tcp->cfg.iss_secret) &
-	       TCP_HASH_MASK;
+	       tcp->hash_mask;
 }
 
 /**
@@ -36,9 +34,9 @@ void ixdp_tcp_pcb_table_init(struct ixdp_tcp *tcp)
 	unsigned int i;
 
 	INIT_HLIST_HEAD(&tcp->free);
-	for (i = 0; i < ARRAY_SIZE(tcp->hash); i++)
+	for (i = 0; i <= tcp->hash_mask; i++)
 		INIT_HLIST_HEAD(&tcp->hash[i]);
-	for (i = IXDP_TCP_PCBS; i-- > 0;) {
+	for (i = tcp->npcbs; i-- > 0;) {
 		tcp->pcbs[i].idx = i;
 		tcp->pcbs[i].gen = 1;
 		hlist_add_head(&tcp->pcbs[i].node, &tcp->free);
@@ -51,7 +49,7 @@ void ixdp_tcp_pcb_table_init(struct ixdp_tcp *tcp)
  * @s: the stack
  *
  * Return: a zeroed PCB in state CLOSED with its timers ready, not
- * hashed, or NULL if all IXDP_TCP_PCBS are in use.
+ * hashed, or NULL if all are in use.
  */
 struct ixdp_tcp_pcb *ixdp_tcp_pcb_alloc(struct ixdp_stack *s)
 {
@@ -164,7 +162,7 @@ struct ixdp_tcp_pcb *ixdp_tcp_pcb_get(struct ixdp_stack *s, u32 handle,
 	u32 idx = handle & 0xffff;
 	struct ixdp_tcp_pcb *pcb;
 
-	if (!s->tcp || idx >= IXDP_TCP_PCBS) {
+	if (!s->tcp || idx >= s->tcp->npcbs) {
 		*err = -EINVAL;
 		return NULL;
 	}

@@ -3,7 +3,7 @@
  * ix - configure and inspect ixdp, the protected dataplane.
  *
  *   ix cpus [LIST]    show or set the CPUs reserved for the dataplane
- *   ix attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N]
+ *   ix attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N] [conns N]
  *   ix detach DEV
  *   ix show [-j]      show the dataplane's configuration
  *   ix stats [-j] [-w SECONDS]   counters, or rates every SECONDS
@@ -34,7 +34,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s cpus [LIST]   show or set the reserved CPUs (e.g. 1-2; \"\" releases all)\n"
-		"       %s attach DEV queues LIST cpus LIST addr A.B.C.D/P [gw A.B.C.D] [batch N]\n"
+		"       %s attach DEV queues LIST cpus LIST addr A.B.C.D/P [gw A.B.C.D] [batch N] [conns N]\n"
 		"                        hand DEV's queues to reserved CPUs (queues spread over CPUs)\n"
 		"       %s detach DEV    give DEV's queues back to Linux\n"
 		"       %s show [-j]     show the dataplane configuration (-j: JSON)\n"
@@ -236,6 +236,8 @@ static const char *attach_error(const char *what, int err, const char *dev)
 				 "no such queue pair (see ethtool -l %s)", dev);
 			return msg;
 		}
+		if (!strcmp(what, "max_conns"))
+			return "conns must be 1 to 65535";
 		return "batch must be 1 to 512";
 	case -ENETDOWN:
 		snprintf(msg, sizeof(msg), "%s is down; run: ip link set %s up",
@@ -259,12 +261,12 @@ static const char *attach_error(const char *what, int err, const char *dev)
 static int cmd_attach(int argc, char **argv)
 {
 	const char *dev, *queues = NULL, *cpus = NULL, *addr = NULL;
-	const char *gw = "", *batch = "64";
+	const char *gw = "", *batch = "64", *conns = "512";
 	char want[MAX_CPUS], have[MAX_CPUS], buf[256];
 	int i, err;
 
 	if (argc < 2 || argc % 2) {
-		fprintf(stderr, "%s: attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N]\n",
+		fprintf(stderr, "%s: attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N] [conns N]\n",
 			prog);
 		return 2;
 	}
@@ -280,6 +282,8 @@ static int cmd_attach(int argc, char **argv)
 			gw = argv[i + 1];
 		else if (!strcmp(argv[i], "batch"))
 			batch = argv[i + 1];
+		else if (!strcmp(argv[i], "conns"))
+			conns = argv[i + 1];
 		else {
 			fprintf(stderr, "%s: attach: unknown keyword '%s'\n", prog, argv[i]);
 			return 2;
@@ -304,10 +308,11 @@ static int cmd_attach(int argc, char **argv)
 		}
 	}
 	{
-		const char *names[] = { "queues", "cpus", "addr", "gateway", "batch" };
-		const char *vals[] = { queues, cpus, addr, gw, batch };
+		const char *names[] = { "queues", "cpus", "addr", "gateway", "batch",
+					"max_conns" };
+		const char *vals[] = { queues, cpus, addr, gw, batch, conns };
 
-		for (i = 0; i < 5; i++) {
+		for (i = 0; i < 6; i++) {
 			err = dev_write(dev, names[i], vals[i]);
 			if (err) {
 				fprintf(stderr, "%s: %s '%s': %s\n", prog, names[i],
@@ -369,7 +374,7 @@ static int for_each_dev(void (*fn)(const char *dev, void *arg), void *arg)
 }
 
 static const char *const dev_attrs[] = {
-	"attached", "queues", "cpus", "addr", "gateway", "batch",
+	"attached", "queues", "cpus", "addr", "gateway", "batch", "max_conns",
 };
 
 static void show_dev(const char *dev, void *arg)

@@ -2,7 +2,7 @@
 /*
  * ix_echo: a TCP echo server on libix.
  *
- *	ix_echo CPU PORT [STREAM_KIB]
+ *	ix_echo CPU PORT [STREAM_KIB [MAX_CONNS]]
  *
  * Binds to the dataplane of reserved CPU CPU, listens on PORT and sends
  * back every byte it receives on a connection, in order.  Received data
@@ -10,7 +10,9 @@
  * send ring in the TX memory (struct ix_stream), then given back with
  * recv_done; data the ring cannot take waits, unconsumed, in the RX pool
  * until the peer acknowledges enough of the echo (explicit flow
- * control).  The peer's FIN is answered once the echo is out.  SIGINT or
+ * control).  The peer's FIN is answered once the echo is out.  MAX_CONNS
+ * (512) should match the device's max_conns; each connection takes
+ * STREAM_KIB (128) of TX memory.  SIGINT or
  * SIGTERM ends it; it prints its counters then.
  */
 
@@ -22,7 +24,6 @@
 
 #include "../../lib/ix/libix.h"
 
-#define MAX_CONNS	512
 #define PENDING_MAX	256
 
 struct pending {
@@ -42,13 +43,14 @@ struct conn {
 
 static struct conn *conns;
 static uint32_t stream_size = 128 * 1024;
+static unsigned int max_conns = 512;
 static uint8_t *stream_mem;
 static volatile sig_atomic_t stop;
 static unsigned long long n_conns, n_bytes, n_overflow;
 
 static struct conn *conn_of(uint32_t handle)
 {
-	return &conns[(handle & 0xffff) % MAX_CONNS];
+	return &conns[(handle & 0xffff) % max_conns];
 }
 
 /* Copy what waits into the send ring; give it back to the kernel. */
@@ -169,16 +171,22 @@ int main(int argc, char **argv)
 	int err;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: ix_echo CPU PORT [STREAM_KIB]\n");
+		fprintf(stderr, "usage: ix_echo CPU PORT [STREAM_KIB [MAX_CONNS]]\n");
 		return 2;
 	}
 	if (argc > 3)
 		stream_size = strtoul(argv[3], NULL, 0) * 1024;
-	conns = calloc(MAX_CONNS, sizeof(*conns));
-	if (!conns || stream_size < 4096)
+	if (argc > 4)
+		max_conns = strtoul(argv[4], NULL, 0);
+	if (stream_size < 4096 || !max_conns || max_conns > 65535) {
+		fprintf(stderr, "ix_echo: STREAM_KIB at least 4, MAX_CONNS 1 to 65535\n");
+		return 2;
+	}
+	conns = calloc(max_conns, sizeof(*conns));
+	if (!conns)
 		return 2;
 	err = ix_open(&ctx, strtoul(argv[1], NULL, 0),
-		      (size_t)MAX_CONNS * stream_size, &echo_ops, NULL);
+		      (size_t)max_conns * stream_size, &echo_ops, NULL);
 	if (err) {
 		fprintf(stderr, "ix_echo: ix_open: %s\n", strerror(-err));
 		return 1;
@@ -186,7 +194,7 @@ int main(int argc, char **argv)
 	stream_mem = ix_tx_mem(&ctx, &len);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	ix_tcp_listen(&ctx, strtoul(argv[2], NULL, 0), 256, 0);
+	ix_tcp_listen(&ctx, strtoul(argv[2], NULL, 0), 4096, 0);
 	printf("ix_echo: cpu %s port %s\n", argv[1], argv[2]);
 	fflush(stdout);
 	while (!stop) {

@@ -37,7 +37,7 @@ struct end {
 static struct end client, server;
 static int use_tcp, offload;
 static u32 client_handle;
-static struct ixdp_tcp client_tcp, server_tcp;
+static struct ixdp_tcp *client_tcp, *server_tcp;
 static const char request[MSG_LEN] = "ixdp request-response benchmark";
 /* The server's echo waits for its ACK before its buffer goes back. */
 static struct ixdp_buf *held[64];
@@ -218,8 +218,13 @@ int main(int argc, char **argv)
 	ixdp_udp_bind(&server.s, cpu_to_be16(PORT), echo_rx, NULL);
 	ixdp_udp_bind(&client.s, cpu_to_be16(40000), client_rx, NULL);
 	if (use_tcp) {
-		if (ixdp_tcp_init(&server.s, &server_tcp, &tcfg, &srv_ops) ||
-		    ixdp_tcp_init(&client.s, &client_tcp, &tcfg, &cli_ops) ||
+		server_tcp = malloc(ixdp_tcp_size(IXDP_TCP_PCBS));
+		client_tcp = malloc(ixdp_tcp_size(IXDP_TCP_PCBS));
+		if (!server_tcp || !client_tcp ||
+		    ixdp_tcp_init(&server.s, server_tcp, IXDP_TCP_PCBS, &tcfg,
+				  &srv_ops) ||
+		    ixdp_tcp_init(&client.s, client_tcp, IXDP_TCP_PCBS, &tcfg,
+				  &cli_ops) ||
 		    ixdp_tcp_listen(&server.s, cpu_to_be16(PORT), 4, NULL) ||
 		    ixdp_tcp_connect(&client.s, server.s.cfg.addr,
 				     cpu_to_be16(PORT), NULL, &client_handle)) {

@@ -29,6 +29,7 @@
 #include "tcp.h"
 
 #define FUZZ_BUFS	64
+#define FUZZ_PCBS	IXDP_TCP_PCBS
 
 static const uint8_t fuzz_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x02 };
 static const uint8_t peer_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x03 };
@@ -206,8 +207,8 @@ static void fuzz_tcp_setup(struct ixdp_stack *s, uint8_t conf)
 	uint8_t arp[ETH_HLEN + 28] = { 0 };
 
 	if (!tcp)
-		tcp = malloc(sizeof(*tcp));
-	if (ixdp_tcp_init(s, tcp, &cfg, &fuzz_tcp_ops))
+		tcp = malloc(ixdp_tcp_size(FUZZ_PCBS));
+	if (ixdp_tcp_init(s, tcp, FUZZ_PCBS, &cfg, &fuzz_tcp_ops))
 		__builtin_trap();
 	ixdp_tcp_listen(s, cpu_to_be16(80), 4, NULL);
 	conn = 0;

@@ -43,11 +43,11 @@ static int tb_init(struct tb2b *t, unsigned int nbufs, uint64_t seed,
 	memset(t, 0, sizeof(*t));
 	ret = wire_init(&t->w, nbufs, seed, f);
 	for (e = 0; e < 2 && !ret; e++) {
-		t->tcp[e] = calloc(1, sizeof(*t->tcp[e]));
+		t->tcp[e] = calloc(1, ixdp_tcp_size(IXDP_TCP_PCBS));
 		t->app[e].srv = t->srv[e];
 		t->app[e].nsrv = TB_CONNS;
 		t->app[e].srv_seed = 1000 + e;
-		ret = ixdp_tcp_init(&t->w.end[e].s, t->tcp[e], &tb_cfg,
+		ret = ixdp_tcp_init(&t->w.end[e].s, t->tcp[e], IXDP_TCP_PCBS, &tb_cfg,
 				    &test_tcp_ops);
 	}
 	return ret;

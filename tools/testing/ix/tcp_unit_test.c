@@ -498,3 +498,35 @@ IX_TEST(tcp_sack, receiver_blocks_latest_first)
 	CHECK_EQ(blk[0].start, 5000);
 	CHECK(unit_done(pcb));
 }
+
+IX_TEST(tcp_pcb, table_sized_at_init)
+{
+	struct ixdp_tcp *tcp = calloc(1, ixdp_tcp_size(3));
+	struct ixdp_tcp_pcb *p[4];
+	struct tstack t;
+	unsigned int i;
+	int err;
+
+	CHECK(tcp);
+	CHECK_EQ(ts_init(&t, 8), 0);
+	CHECK_EQ(ixdp_tcp_init(&t.s, tcp, 0, NULL, &test_tcp_ops), -EINVAL);
+	CHECK_EQ(ixdp_tcp_init(&t.s, tcp, IXDP_TCP_PCBS_MAX + 1, NULL,
+			       &test_tcp_ops), -EINVAL);
+	CHECK_EQ(ixdp_tcp_init(&t.s, tcp, 3, NULL, &test_tcp_ops), 0);
+	CHECK_EQ(tcp->npcbs, 3);
+	CHECK(tcp->hash_mask + 1 >= 3 && !(tcp->hash_mask & (tcp->hash_mask + 1)));
+	for (i = 0; i < 3; i++) {
+		p[i] = ixdp_tcp_pcb_alloc(&t.s);
+		CHECK(p[i] && p[i]->idx < 3);
+	}
+	CHECK(!ixdp_tcp_pcb_alloc(&t.s));
+	/* A handle past the table is refused, not read. */
+	CHECK(!ixdp_tcp_pcb_get(&t.s, IXDP_TCP_HANDLE(3, 1), &err));
+	CHECK_EQ(err, -EINVAL);
+	ixdp_tcp_pcb_free(p[1]);
+	p[3] = ixdp_tcp_pcb_alloc(&t.s);
+	CHECK(p[3] == p[1]);
+	ixdp_tcp_teardown(&t.s);
+	CHECK(ts_fini(&t));
+	free(tcp);
+}

@@ -164,11 +164,11 @@ int tp_init_off(struct tpeer *p, const struct ixdp_tcp_config *cfg,
 		return ret;
 	tp_arp(p);
 	ts_flush(&p->t);
-	p->tcp = calloc(1, sizeof(*p->tcp));
+	p->tcp = calloc(1, ixdp_tcp_size(IXDP_TCP_PCBS));
 	p->app.srv = p->srv;
 	p->app.nsrv = 4;
 	p->cli.s = &p->t.s;
-	return ixdp_tcp_init(&p->t.s, p->tcp, cfg, &test_tcp_ops);
+	return ixdp_tcp_init(&p->t.s, p->tcp, IXDP_TCP_PCBS, cfg, &test_tcp_ops);
 }
 
 int tp_init(struct tpeer *p, const struct ixdp_tcp_config *cfg)

@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A large connection table: the device attached with max_conns 1100,
+# ix_echo sized to match, and 1,000 concurrent connections from the Linux
+# peer, every byte verified; bad max_conns writes are refused, and the
+# table's memory goes with the app (kmemleak).
+
+source "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
+ix_lib_need
+echo 1100 > "$SYS/max_conns" || fail "max_conns 1100"
+echo 0 > "$SYS/max_conns" 2>/dev/null && fail "max_conns 0 taken"
+echo 65536 > "$SYS/max_conns" 2>/dev/null && fail "max_conns 65536 taken"
+ix_lib_attach
+[ "$(cat "$SYS/max_conns")" = 1100 ] || fail "max_conns reads $(cat "$SYS/max_conns")"
+echo 5 > "$SYS/max_conns" 2>/dev/null && fail "max_conns changed while attached"
+ix_lib_start ix_echo 7 "$DIR/ix_echo" 1 7 4 1100 || exit 1
+
+peer timeout 300 "$DIR/ix_echo_client" $DP 7 1000 4 512 5 > "$TMP/c.log" 2>&1 ||
+	fail "1000 connections: $(tail -n 3 "$TMP/c.log")"
+tail -n 1 "$TMP/c.log"
+
+kill $app_pid
+wait $app_pid
+cat "$TMP/ix_echo.log"
+grep -q " 0 overflows, 0 events dropped" "$TMP/ix_echo.log" ||
+	fail "ix_echo lost events"
+echo 0 > "$SYS/attached"
+echo 512 > "$SYS/max_conns"
+ix_lib_kmemleak_check
+[ $ret = 0 ] && echo "ok: 1000 concurrent connections echo, every byte verified"
+exit $ret
