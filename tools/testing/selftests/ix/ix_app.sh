@@ -9,41 +9,8 @@
 # the device is detached under it (its run fails with ENODEV).  kmemleak
 # finds nothing at the end.
 
-ksft_skip=4
-DEV=${IXDP_DEV:-eth0}
-DP=198.18.0.10
-SYS=/sys/class/net/$DEV/ixdp
-KMEMLEAK=/sys/kernel/debug/kmemleak
-DIR=$(dirname "$(readlink -f "$0")")
-TMP=$(mktemp -d)
-ret=0
-
-fail()
-{
-	echo "FAIL: $*"
-	ret=1
-}
-
-peer()
-{
-	ip netns exec peer "$@"
-}
-
-cleanup()
-{
-	kill -9 $(jobs -p) 2>/dev/null
-	wait 2>/dev/null
-	echo 0 > "$SYS/attached" 2>/dev/null
-	echo > /sys/kernel/ixdp/cpus 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-if [ ! -d "$SYS" ] || ! ip netns list | grep -qw peer || [ "$(nproc)" -lt 2 ]; then
-	echo "SKIP: needs $SYS, the bench's peer namespace and 2 CPUs"
-	exit $ksft_skip
-fi
-[ -w "$KMEMLEAK" ] && echo clear > "$KMEMLEAK"
+source "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
+ix_lib_need
 
 # start_echo: ix_echo on CPU 1, port 7; waits until it listens.
 start_echo()
@@ -59,11 +26,7 @@ start_echo()
 	return 1
 }
 
-echo 1 > /sys/kernel/ixdp/cpus || fail "reserve CPU 1"
-echo 0-1 > "$SYS/queues"
-echo 1 > "$SYS/cpus"
-echo $DP/24 > "$SYS/addr"
-echo 1 > "$SYS/attached" || { fail "attach"; exit 1; }
+ix_lib_attach
 
 start_echo || exit 1
 [ "$(awk '{print $39}' /proc/$echo_pid/stat)" = 1 ] ||
@@ -77,21 +40,12 @@ peer timeout 120 "$DIR/ix_echo_client" $DP 7 32 100 64 2 ||
 
 # From the host's Linux TCP, through the bridge, when the host agent of
 # `make check` runs (scripts/ixdp/host-agent.sh).
-HOSTSIDE=/ixdp/build/hostside
-if [ -e $HOSTSIDE/agent ]; then
-	rm -f $HOSTSIDE/rc
-	echo "echo $DP 7 8 6 65536 4" > $HOSTSIDE/req.tmp
-	mv $HOSTSIDE/req.tmp $HOSTSIDE/req
-	for _ in $(seq 600); do
-		[ -e $HOSTSIDE/rc ] && break
-		sleep 0.5
-	done
-	echo "host: $(cat $HOSTSIDE/resp $HOSTSIDE/err 2>/dev/null)"
-	[ "$(cat $HOSTSIDE/rc 2>/dev/null)" = 0 ] ||
-		fail "echo from the host: $(cat $HOSTSIDE/rc 2>/dev/null || echo no answer)"
-else
-	echo "# no host agent (scripts/ixdp/host-agent.sh): host-side echo not run"
-fi
+ix_lib_host echo $DP 7 8 6 65536 4
+case $? in
+0)	echo "host: $(cat "$TMP/host.out")" ;;
+"$ksft_skip")	echo "# $(cat "$TMP/host.out"): host-side echo not run" ;;
+*)	fail "echo from the host: $(cat "$TMP/host.out")" ;;
+esac
 kill -0 $echo_pid 2>/dev/null || fail "ix_echo died: $(cat "$TMP/echo.log")"
 
 # Killed with connections open: the peer's connections are reset.
@@ -128,14 +82,6 @@ grep -q "No such device" "$TMP/echo.log" ||
 echo > /sys/kernel/ixdp/cpus || fail "release CPU 1"
 peer ping -c 2 -W 2 198.18.0.2 > /dev/null || fail "Linux lost $DEV"
 
-if [ -w "$KMEMLEAK" ]; then
-	echo scan > "$KMEMLEAK"
-	sleep 1
-	echo scan > "$KMEMLEAK"
-	if grep -q -E "ixdp|virtnet|vnix" "$KMEMLEAK"; then
-		fail "kmemleak: $(grep -c unreferenced "$KMEMLEAK") objects"
-		head -n 40 "$KMEMLEAK"
-	fi
-fi
+ix_lib_kmemleak_check
 [ $ret = 0 ] && echo "ok: echo on /dev/ix, every byte verified; kill and detach clean"
 exit $ret
