@@ -10,7 +10,8 @@
 #   make vm [CMD=..] boot a kernel (KERNEL=perf|debug) and run CMD or a shell
 #   make host-test   the host harness (tools/testing/ix) only
 #   make fuzz        fuzz the RX path for FUZZ_SECONDS (600) seconds
-#   make bench       instructions per request-response through the stack
+#   make bench       ixdp against Linux, side by side (QUICK=1: a short run)
+#   make bench-insn  instructions per request-response through the stack
 #   make kernel-debug the debug kernel only
 #   make clean       remove build outputs but keep the unpacked tree
 #   make distclean   remove build/ entirely
@@ -30,7 +31,7 @@ CFG_debug  := kernel/configs/ixdp.config kernel/configs/ixdp-debug.config
 KMAKE = $(MAKE) -C $(SRC) O=$(KOUT_$(1)) -j$(NPROC)
 
 .PHONY: all help deps prepare kernel-perf kernel-debug run check lint vm \
-	vm-build host-test fuzz bench selftests initramfs clean distclean
+	vm-build host-test fuzz bench bench-insn selftests initramfs clean distclean
 
 all: kernel-perf
 
@@ -82,6 +83,9 @@ fuzz: prepare
 		FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 bench: prepare
+	+@$(S)/bench.sh
+
+bench-insn: prepare
 	+@$(MAKE) -s -C $(SRC)/tools/testing/ix O=$(BUILD)/host-test bench
 
 lint: prepare

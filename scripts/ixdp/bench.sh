@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench [QUICK=1] [SLA_US=1000]: the side-by-side benchmark.
+#   1. the stack's instructions per request-response (callgrind, host
+#      harness);
+#   2. one VM on the perf kernel (scripts/ixdp/bench-guest.sh): echo,
+#      key-value and HTTP servers on ixdp against their Linux contenders
+#      (epoll and io_uring echo servers, memcached -t 1, nginx with one
+#      worker) on the same vCPU and NIC, driven by ix_load and wrk running
+#      natively on the host side of the test namespace;
+#   3. build/bench/: results.md, results.json and PNG plots
+#      (scripts/ixdp/bench-report.sh).
+# The VM is software-emulated (TCG) here: the ratios compare the stacks
+# under the same emulation, not real hardware.
+
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+B=$ROOT/build/bench
+HDR=$ROOT/build/kheaders/usr/include
+QUICK=${QUICK:-0}
+SLA_US=${SLA_US:-1000}
+MAKE=${MAKE:-make}
+
+cd "$ROOT"
+rm -rf "$B/raw"
+mkdir -p "$B/raw" "$B/bin"
+
+echo "== bench: build (perf kernel, servers, load generator)"
+$MAKE -s vm-build KERNEL=perf
+$MAKE -s -C tools/ix/bench O="$B/bin"
+$MAKE -s -C tools/ix/apps/kv O="$B/bin" KHDR="$HDR" "$B/bin/ix_kv" ||
+	echo "bench: ix_kv not built: no key-value points for ixdp"
+$MAKE -s -C tools/ix/apps/http O="$B/bin" KHDR="$HDR"
+
+echo "== bench: instructions per request-response (callgrind, host harness)"
+$MAKE -s -C build/linux/tools/testing/ix O="$ROOT/build/host-test" bench |
+	tee "$B/raw/instructions.txt"
+
+echo "== bench: servers in the VM (QUICK=$QUICK, SLA p99 ${SLA_US} us)"
+printf 'QUICK=%d\nSLA_US=%d\n' "$QUICK" "$SLA_US" > "$B/params"
+# More source addresses on the host side, for the connection scaling.
+agent="for i in \$(seq 21 40); do ip addr add 198.18.0.\$i/24 dev veth0; done;"
+agent="$agent exec $ROOT/scripts/ixdp/host-agent.sh"
+VM_MEM=${VM_MEM:-3G} VM_HOST_CMD="$agent" \
+	scripts/ixdp/vm.sh build/kbuild-perf/arch/x86/boot/bzImage \
+	-c /ixdp/scripts/ixdp/bench-guest.sh | tee "$B/vm.log" | grep '^bench:'
+
+scripts/ixdp/bench-report.sh "$B"
