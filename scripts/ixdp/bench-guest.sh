@@ -22,10 +22,14 @@ LX=198.18.0.2		# eth0's address under Linux
 CPU=1
 QUICK=0
 SLA_US=1000
+POLL=1
 # shellcheck source=/dev/null
 . $B/params
 DUR=$((QUICK ? 3 : 10))
 MAXC=$((QUICK ? 1100 : 50100))	# connections the table holds
+# The ixdp servers poll (IX_POLL), as a dataplane does, unless POLL=0:
+# then they sleep on the queue interrupt when idle.
+[ "$POLL" = 1 ] && export IX_POLL=1
 
 mkdir -p $RAW /tmp/nginx
 log() { echo "bench: $*"; }

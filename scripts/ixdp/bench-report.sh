@@ -13,6 +13,7 @@ B=$1
 R=$B/raw
 SLA_US=1000
 QUICK=0
+POLL=1
 # shellcheck source=/dev/null
 [ -f "$B/params" ] && . "$B/params"
 
@@ -86,7 +87,12 @@ js=$B/results.json
 	echo
 	echo "One VM (QEMU TCG, software-emulated), one vCPU for the server, one"
 	echo "virtio-net NIC, clients native on the host side of the bridge."
-	echo "Throughput in requests/s; latency in microseconds."
+	echo "Throughput in requests/s; latency in microseconds.  The ixdp servers"
+	if [ "$POLL" = 1 ]; then
+		echo "poll their queues (IX_POLL); the Linux servers block in the kernel."
+	else
+		echo "sleep on the queue interrupt when idle, as the Linux servers do."
+	fi
 	echo
 	echo "## Echo, 64-byte messages, closed loop"
 	echo
@@ -201,7 +207,7 @@ if command -v gnuplot > /dev/null; then
 		done
 	done
 	gnuplot <<-EOF 2> "$B/gnuplot.log"
-	set terminal png size 800,500
+	set terminal png size 800,500 noenhanced
 	set grid
 	set output "$B/echo.png"
 	set title "Echo, 64 bytes: throughput"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench [QUICK=1] [SLA_US=1000]: the side-by-side benchmark.
+# make bench [QUICK=1] [SLA_US=1000] [POLL=0]: the side-by-side benchmark.
 #   1. the stack's instructions per request-response (callgrind, host
 #      harness);
 #   2. one VM on the perf kernel (scripts/ixdp/bench-guest.sh): echo,
@@ -21,6 +21,7 @@ B=$ROOT/build/bench
 HDR=$ROOT/build/kheaders/usr/include
 QUICK=${QUICK:-0}
 SLA_US=${SLA_US:-1000}
+POLL=${POLL:-1}
 MAKE=${MAKE:-make}
 
 cd "$ROOT"
@@ -39,7 +40,7 @@ $MAKE -s -C build/linux/tools/testing/ix O="$ROOT/build/host-test" bench |
 	tee "$B/raw/instructions.txt"
 
 echo "== bench: servers in the VM (QUICK=$QUICK, SLA p99 ${SLA_US} us)"
-printf 'QUICK=%d\nSLA_US=%d\n' "$QUICK" "$SLA_US" > "$B/params"
+printf 'QUICK=%d\nSLA_US=%d\nPOLL=%d\n' "$QUICK" "$SLA_US" "$POLL" > "$B/params"
 # More source addresses on the host side, for the connection scaling.
 agent="for i in \$(seq 21 40); do ip addr add 198.18.0.\$i/24 dev veth0; done;"
 agent="$agent exec $ROOT/scripts/ixdp/host-agent.sh"

@@ -12,7 +12,9 @@
  * until the peer acknowledges enough of the echo (explicit flow
  * control).  The peer's FIN is answered once the echo is out.  MAX_CONNS
  * (512) should match the device's max_conns; each connection takes
- * STREAM_KIB (128) of TX memory.  SIGINT or
+ * STREAM_KIB (128) of TX memory.  It sleeps on the queue interrupt when
+ * idle (IX_RUN_SLEEP), or polls without sleeping if IX_POLL is set in the
+ * environment.  SIGINT or
  * SIGTERM ends it; it prints its counters then.
  */
 
@@ -166,6 +168,7 @@ static void on_signal(int sig)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	unsigned int run_flags = getenv("IX_POLL") ? 0 : IX_RUN_SLEEP;
 	struct ix_ctx ctx;
 	size_t len;
 	int err;
@@ -198,7 +201,7 @@ int main(int argc, char **argv)
 	printf("ix_echo: cpu %s port %s\n", argv[1], argv[2]);
 	fflush(stdout);
 	while (!stop) {
-		err = ix_run(&ctx, 100000, IX_RUN_SLEEP);
+		err = ix_run(&ctx, 100000, run_flags);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "ix_echo: run: %s\n", strerror(-err));
 			break;

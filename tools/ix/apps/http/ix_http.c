@@ -14,7 +14,9 @@
  * receive buffers are given back at once.  A request with a body skips
  * it (Content-Length).  "Connection: close", HTTP/1.0 without
  * keep-alive, a bad request (400) and a head too large (431) end the
- * connection after their response.  SIGINT or SIGTERM ends the server.
+ * connection after their response.  It sleeps on the queue interrupt when
+ * idle, or polls if IX_POLL is set in the environment.  SIGINT or SIGTERM
+ * ends the server.
  */
 
 #include <ctype.h>
@@ -343,6 +345,7 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	unsigned int body = 64;
+	unsigned int run_flags = getenv("IX_POLL") ? 0 : IX_RUN_SLEEP;
 	struct ix_ctx ctx;
 	int err;
 
@@ -373,7 +376,7 @@ int main(int argc, char **argv)
 	       body);
 	fflush(stdout);
 	while (!stop && err >= 0) {
-		err = ix_run(&ctx, 100000, IX_RUN_SLEEP);
+		err = ix_run(&ctx, 100000, run_flags);
 		if (err == -EINTR)
 			err = 0;
 		if (err < 0)
