@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kv_test: unit tests of the store (here) and of the protocols
+ * (kv_test_proto.c), on a clock the tests move.  Prints one line per
+ * test and "N passed, M failed"; exits 1 if any check failed.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kv_test.h"
+
+int64_t kv_test_time = 1700000000;
+unsigned int kv_test_failed;
+
+int64_t kv_test_now(void)
+{
+	return kv_test_time;
+}
+
+void kv_test_store(struct kv_store *s, size_t limit)
+{
+	if (kv_store_init(s, limit, KV_ITEM_MAX_DEFAULT, kv_test_now)) {
+		perror("kv_test");
+		exit(1);
+	}
+}
+
+static void drain(struct kv_conn *c, struct kv_run *r)
+{
+	struct iovec iov[16];
+	unsigned int i, n;
+	char *p;
+
+	while ((n = kv_conn_peek(c, iov, 16))) {
+		for (i = 0; i < n; i++) {
+			while (r->len + iov[i].iov_len + 1 > r->cap) {
+				r->cap = r->cap ? r->cap * 2 : 4096;
+				p = realloc(r->out, r->cap);
+				if (!p)
+					exit(1);
+				r->out = p;
+			}
+			memcpy(r->out + r->len, iov[i].iov_base, iov[i].iov_len);
+			r->len += iov[i].iov_len;
+			r->out[r->len] = 0;
+			kv_conn_consume(c, iov[i].iov_len);
+		}
+	}
+}
+
+/* Offer @p[0..@len) until taken, sending output when it backs up. */
+static void offer(struct kv_conn *c, struct kv_run *r, const uint8_t *p,
+		  size_t len)
+{
+	size_t n;
+
+	do {
+		n = kv_conn_input(c, p, len);
+		p += n;
+		len -= n;
+		if (!len)
+			break;
+		/* Only output backing up may refuse input. */
+		r->refused++;
+		CHECK(kv_conn_blocked(c));
+		CHECK(c->pending < KV_OUT_HIGH + 2 * KV_ITEM_MAX_DEFAULT);
+		if (!kv_conn_blocked(c))
+			return;
+		drain(c, r);
+	} while (len);
+}
+
+/**
+ * kv_run_feed() - run input through a new connection
+ * @s: the store
+ * @r: gets the output (zeroed first)
+ * @in: the input
+ * @len: its length
+ * @cuts: offsets where the input is split into pieces, ascending
+ * @ncuts: how many
+ */
+void kv_run_feed(struct kv_store *s, struct kv_run *r, const void *in,
+		 size_t len, const size_t *cuts, unsigned int ncuts)
+{
+	struct kv_conn *c = kv_conn_new(s);
+	const uint8_t *p = in;
+	size_t at = 0, end;
+	unsigned int i;
+
+	memset(r, 0, sizeof(*r));
+	if (!c)
+		exit(1);
+	for (i = 0; i <= ncuts; i++) {
+		end = i < ncuts ? cuts[i] : len;
+		offer(c, r, p + at, end - at);
+		at = end;
+	}
+	/* Let work that waited for room finish. */
+	do {
+		drain(c, r);
+		kv_conn_input(c, NULL, 0);
+	} while (c->pending);
+	r->done = kv_conn_done(c);
+	if (!r->out)
+		r->out = calloc(1, 1);
+	kv_conn_free(c);
+}
+
+void kv_run_free(struct kv_run *r)
+{
+	free(r->out);
+	r->out = NULL;
+}
+
+static struct kv_item *put(struct kv_store *s, const char *key,
+			   const char *val, int64_t exptime,
+			   enum kv_mode mode, uint64_t cas,
+			   enum kv_status *st)
+{
+	size_t n = strlen(val);
+	struct kv_item *it;
+	enum kv_status ign;
+
+	it = kv_item_new(s, key, strlen(key), 7, kv_exptime(s, exptime), n,
+			 st ? st : &ign);
+	if (!it)
+		return NULL;
+	memcpy(kv_item_value(it), val, n);
+	if (st)
+		*st = kv_store_item(s, it, mode, cas);
+	else
+		kv_store_item(s, it, mode, cas);
+	kv_item_put(s, it);
+	return it;
+}
+
+static bool has(struct kv_store *s, const char *key, const char *val)
+{
+	struct kv_item *it = kv_find(s, key, strlen(key));
+
+	if (!it)
+		return !val;
+	return val && it->nbytes == strlen(val) &&
+		!memcmp(kv_item_value(it), val, it->nbytes);
+}
+
+static void test_modes(void)
+{
+	struct kv_store s;
+	enum kv_status st;
+	struct kv_item *it;
+	uint64_t cas;
+
+	kv_test_store(&s, 1 << 20);
+	put(&s, "a", "1", 0, KV_ADD, 0, &st);
+	CHECK(st == KV_OK && has(&s, "a", "1"));
+	put(&s, "a", "2", 0, KV_ADD, 0, &st);
+	CHECK(st == KV_NOT_STORED && has(&s, "a", "1"));
+	put(&s, "b", "2", 0, KV_REPLACE, 0, &st);
+	CHECK(st == KV_NOT_STORED && has(&s, "b", NULL));
+	put(&s, "a", "3", 0, KV_REPLACE, 0, &st);
+	CHECK(st == KV_OK && has(&s, "a", "3"));
+	put(&s, "a", "x", 0, KV_APPEND, 0, &st);
+	put(&s, "a", "y", 0, KV_PREPEND, 0, &st);
+	CHECK(st == KV_OK && has(&s, "a", "y3x"));
+	/* Append keeps flags and expiration of the item it extends. */
+	CHECK(kv_find(&s, "a", 1)->flags == 7);
+	put(&s, "b", "x", 0, KV_APPEND, 0, &st);
+	CHECK(st == KV_NOT_STORED);
+	cas = kv_find(&s, "a", 1)->cas;
+	put(&s, "a", "c1", 0, KV_CAS, cas + 1, &st);
+	CHECK(st == KV_EXISTS && has(&s, "a", "y3x"));
+	put(&s, "a", "c2", 0, KV_CAS, cas, &st);
+	CHECK(st == KV_OK && has(&s, "a", "c2"));
+	it = kv_find(&s, "a", 1);
+	CHECK(it->cas > cas);
+	put(&s, "zz", "c", 0, KV_CAS, 1, &st);
+	CHECK(st == KV_NOT_FOUND);
+	CHECK(kv_delete(&s, "a", 1, it->cas + 1) == KV_EXISTS);
+	CHECK(kv_delete(&s, "a", 1, it->cas) == KV_OK);
+	CHECK(kv_delete(&s, "a", 1, 0) == KV_NOT_FOUND);
+	CHECK(s.count == 0 && s.bytes == 0);
+	kv_store_destroy(&s);
+	CHECK(s.mem == 0);
+}
+
+static void test_expiry(void)
+{
+	int64_t t0 = kv_test_time;
+	struct kv_store s;
+
+	kv_test_store(&s, 1 << 20);
+	put(&s, "rel", "v", 10, KV_SET, 0, NULL);
+	put(&s, "abs", "v", t0 + 100, KV_SET, 0, NULL);
+	put(&s, "past", "v", t0 - 1, KV_SET, 0, NULL);
+	put(&s, "neg", "v", -1, KV_SET, 0, NULL);
+	put(&s, "max", "v", KV_REL_MAX, KV_SET, 0, NULL);
+	put(&s, "never", "v", 0, KV_SET, 0, NULL);
+	CHECK(has(&s, "past", NULL) && has(&s, "neg", NULL));
+	kv_test_time = t0 + 9;
+	CHECK(has(&s, "rel", "v"));
+	kv_test_time = t0 + 10;
+	CHECK(has(&s, "rel", NULL));
+	CHECK(has(&s, "abs", "v"));
+	kv_test_time = t0 + 100;
+	CHECK(has(&s, "abs", NULL));
+	/* 30 days is still relative; more would be a time in 1970. */
+	kv_test_time = t0 + KV_REL_MAX - 1;
+	CHECK(has(&s, "max", "v"));
+	kv_test_time = t0 + KV_REL_MAX;
+	CHECK(has(&s, "max", NULL) && has(&s, "never", "v"));
+	CHECK(kv_touch(&s, "never", 5, kv_exptime(&s, 5)));
+	kv_test_time += 5;
+	CHECK(has(&s, "never", NULL));
+	CHECK(!kv_touch(&s, "never", 5, 0));
+	CHECK(s.stats.reclaimed >= 5);
+
+	/* A delayed flush drops what was stored before it came due. */
+	put(&s, "old", "v", 0, KV_SET, 0, NULL);
+	kv_flush(&s, 10);
+	kv_test_time += 9;
+	CHECK(has(&s, "old", "v"));
+	kv_test_time += 1;
+	put(&s, "new", "v", 0, KV_SET, 0, NULL);
+	CHECK(has(&s, "old", NULL) && has(&s, "new", "v"));
+	kv_flush(&s, 0);
+	CHECK(has(&s, "new", NULL) && s.count == 0);
+	kv_store_destroy(&s);
+	kv_test_time = t0;
+}
+
+static void test_lru(void)
+{
+	size_t one = sizeof(struct kv_item) + 3 + 100 + 2;
+	char key[8], val[101];
+	struct kv_store s;
+	enum kv_status st;
+	int i;
+
+	memset(val, 'v', 100);
+	val[100] = 0;
+	kv_test_store(&s, 10 * one);
+	for (i = 0; i < 10; i++) {
+		snprintf(key, sizeof(key), "k%02d", i);
+		put(&s, key, val, i ? 0 : 5, KV_SET, 0, NULL);
+	}
+	CHECK(s.count == 10 && s.stats.evictions == 0 && s.mem == 10 * one);
+	/* The tail, k00, has expired: making room reclaims it. */
+	kv_test_time += 5;
+	put(&s, "k10", val, 0, KV_SET, 0, NULL);
+	CHECK(s.stats.reclaimed == 1 && s.stats.evictions == 0);
+	/* Use k01: the least recently used is k02 now. */
+	CHECK(has(&s, "k01", val));
+	put(&s, "k11", val, 0, KV_SET, 0, NULL);
+	CHECK(s.count == 10 && s.stats.evictions == 1);
+	CHECK(has(&s, "k02", NULL) && has(&s, "k01", val) &&
+	      has(&s, "k03", val) && has(&s, "k11", val));
+	CHECK(s.mem <= s.limit && s.bytes == s.mem);
+	/* More than the limit: no memory; more than an item: too large. */
+	CHECK(!kv_item_new(&s, "x", 1, 0, 0, 11 * one, &st) &&
+	      st == KV_NO_MEMORY && s.count == 10);
+	CHECK(!kv_item_new(&s, "x", 1, 0, 0, KV_ITEM_MAX_DEFAULT, &st) &&
+	      st == KV_TOO_LARGE);
+	kv_test_time -= 5;
+	kv_store_destroy(&s);
+	CHECK(s.mem == 0);
+}
+
+static void test_delta(void)
+{
+	struct kv_store s;
+	uint64_t v, cas;
+
+	kv_test_store(&s, 1 << 20);
+	CHECK(kv_delta(&s, "n", 1, true, 1, 0, &v, &cas) == KV_NOT_FOUND);
+	put(&s, "n", "18446744073709551615", 0, KV_SET, 0, NULL);
+	CHECK(kv_delta(&s, "n", 1, true, 2, 0, &v, &cas) == KV_OK && v == 1);
+	CHECK(has(&s, "n", "1"));
+	CHECK(kv_delta(&s, "n", 1, false, 5, 0, &v, &cas) == KV_OK && v == 0);
+	CHECK(kv_delta(&s, "n", 1, true, 10, cas + 1, &v, &cas) == KV_EXISTS);
+	CHECK(kv_delta(&s, "n", 1, true, 10, cas, &v, &cas) == KV_OK &&
+	      v == 10 && has(&s, "n", "10"));
+	CHECK(kv_delta(&s, "n", 1, false, 1, 0, &v, &cas) == KV_OK &&
+	      has(&s, "n", "9"));
+	put(&s, "n", "18446744073709551616", 0, KV_SET, 0, NULL);
+	CHECK(kv_delta(&s, "n", 1, true, 1, 0, &v, &cas) == KV_NON_NUMERIC);
+	put(&s, "n", "12a", 0, KV_SET, 0, NULL);
+	CHECK(kv_delta(&s, "n", 1, true, 1, 0, &v, &cas) == KV_NON_NUMERIC);
+	put(&s, "n", "", 0, KV_SET, 0, NULL);
+	CHECK(kv_delta(&s, "n", 1, true, 1, 0, &v, &cas) == KV_NON_NUMERIC);
+	put(&s, "n", "-1", 0, KV_SET, 0, NULL);
+	CHECK(kv_delta(&s, "n", 1, true, 1, 0, &v, &cas) == KV_NON_NUMERIC);
+	/* memcached's decr leaves values padded with spaces: still numbers. */
+	put(&s, "n", "7  ", 0, KV_SET, 0, NULL);
+	CHECK(kv_delta(&s, "n", 1, true, 1, 0, &v, &cas) == KV_OK && v == 8);
+	CHECK(kv_parse_u64("00042", 5, &v) && v == 42);
+	CHECK(!kv_parse_u64(" 1", 2, &v) && !kv_parse_u64("+1", 2, &v));
+	kv_store_destroy(&s);
+}
+
+static void test_grow(void)
+{
+	struct kv_store s;
+	bool all = true;
+	char key[16];
+	int i;
+
+	kv_test_store(&s, 1UL << 30);
+	for (i = 0; i < 100000; i++) {
+		snprintf(key, sizeof(key), "key%d", i);
+		put(&s, key, key, 0, KV_SET, 0, NULL);
+		/* Lookups stay right while buckets move. */
+		if (i % 97 == 0)
+			all &= has(&s, "key0", "key0") && has(&s, key, key);
+	}
+	CHECK(all);
+	CHECK(s.count == 100000 && s.mask + 1 >= 65536);
+	for (i = 0; i < 100000; i += 2) {
+		snprintf(key, sizeof(key), "key%d", i);
+		all &= kv_delete(&s, key, strlen(key), 0) == KV_OK;
+	}
+	for (i = 0; i < 100000; i++) {
+		snprintf(key, sizeof(key), "key%d", i);
+		all &= has(&s, key, i % 2 ? key : NULL);
+	}
+	CHECK(all && s.count == 50000);
+	kv_store_destroy(&s);
+	CHECK(s.mem == 0);
+}
+
+/* Output refers to items: replacing or deleting them is safe. */
+static void test_refs(void)
+{
+	struct iovec iov[8];
+	struct kv_store s;
+	struct kv_conn *c;
+	unsigned int n;
+
+	kv_test_store(&s, 1 << 20);
+	put(&s, "k", "old", 0, KV_SET, 0, NULL);
+	c = kv_conn_new(&s);
+	CHECK(kv_conn_input(c, (const uint8_t *)"get k\r\n", 7) == 7);
+	put(&s, "k", "new!", 0, KV_SET, 0, NULL);
+	kv_flush(&s, 0);
+	CHECK(s.count == 0 && s.mem > 0);
+	n = kv_conn_peek(c, iov, 8);
+	CHECK(n == 3);
+	CHECK(n == 3 && iov[1].iov_len == 5 &&
+	      !memcmp(iov[1].iov_base, "old\r\n", 5));
+	kv_conn_free(c);
+	CHECK(s.mem == 0 && s.stats.curr_connections == 0);
+	kv_store_destroy(&s);
+}
+
+static const struct {
+	const char	*name;
+	void		(*fn)(void);
+} tests[] = {
+	{ "store_modes", test_modes },
+	{ "store_expiry", test_expiry },
+	{ "store_lru", test_lru },
+	{ "store_delta", test_delta },
+	{ "store_grow", test_grow },
+	{ "store_refs", test_refs },
+	{ "text", test_text },
+	{ "text_splits", test_text_splits },
+	{ "text_get_stream", test_get_stream },
+	{ "backpressure", test_backpressure },
+	{ "hostile", test_hostile },
+	{ "binary", test_binary },
+	{ "binary_splits", test_binary_splits },
+};
+
+/* kv_test [NAME]: all tests, or those whose name contains NAME. */
+int main(int argc, char **argv)
+{
+	unsigned int i, before, passed = 0, ran = 0;
+	unsigned int n = ARRAY_SIZE(tests);
+
+	for (i = 0; i < n; i++) {
+		if (argc > 1 && !strstr(tests[i].name, argv[1]))
+			continue;
+		ran++;
+		before = kv_test_failed;
+		tests[i].fn();
+		if (kv_test_failed == before)
+			passed++;
+		printf("%s %u %s\n", kv_test_failed == before ? "ok" : "not ok",
+		       i + 1, tests[i].name);
+	}
+	printf("%u passed, %u failed\n", passed, ran - passed);
+	return passed != ran;
+}

@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The key-value server on libix (ix_kv) on reserved CPU 1: Debian's
+# memcapable, run from the host (host-agent.sh), must pass every test
+# of both the text and the binary protocol against the dataplane; a
+# text session from the Linux peer sees exact answers; then the server
+# goes and kmemleak finds nothing.
+
+source "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
+ix_lib_need
+ix_lib_attach
+ix_lib_start ix_kv 11211 "$DIR/ix_kv" 1 11211 64 || exit 1
+
+# A session from the peer, answers byte for byte.
+printf 'VALUE k 5 3\r\nabc\r\nEND\r\n' > "$TMP/want"
+printf 'STORED\r\n' | cat - "$TMP/want" > "$TMP/want2"
+peer timeout 10 bash -c "exec 3<>/dev/tcp/$DP/11211;
+	printf 'set k 5 0 3\r\nabc\r\nget k\r\nquit\r\n' >&3; timeout 3 cat <&3" \
+	> "$TMP/got"
+cmp -s "$TMP/want2" "$TMP/got" || fail "text session: '$(tr -d '\r' < "$TMP/got")'"
+
+ix_lib_host memcapable -h $DP -p 11211 -t 10
+case $? in
+0)
+	tail -n 5 "$TMP/host.out"
+	grep -q -i "fail" "$TMP/host.out" && fail "memcapable: a test failed"
+	;;
+"$ksft_skip")
+	echo "# $(cat "$TMP/host.out"): memcapable not run"
+	;;
+*)
+	cat "$TMP/host.out"
+	fail "memcapable failed"
+	;;
+esac
+
+kill $app_pid
+wait $app_pid
+cat "$TMP/ix_kv.log"
+echo 0 > "$SYS/attached"
+ix_lib_kmemleak_check
+[ $ret = 0 ] && echo "ok: memcapable passes against the key-value server on /dev/ix"
+exit $ret
