@@ -176,7 +176,8 @@ log "connection scaling"
 serve ix_echo $DP 7000 $KBIN/ix_echo $CPU 7000 4 $MAXC
 for c in 100 1000 10000 50000; do
 	[ "$QUICK" = 1 ] && [ $c -gt 1000 ] && break
-	load "conns-ixdp-c$c" -h $DP -p 7000 -W echo -s 64 -c $c \
+	# Connections open in a burst: give SYNs and first answers time.
+	load "conns-ixdp-c$c" -h $DP -p 7000 -W echo -s 64 -c $c -T 20000 \
 		-S 198.18.0.1,198.18.0.21-40
 done
 unserve

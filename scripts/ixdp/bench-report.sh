@@ -127,12 +127,13 @@ js=$B/results.json
 	echo
 	echo "## Connection scaling (ixdp echo, 64 bytes)"
 	echo
-	echo "| connections | requests/s | connected |"
-	echo "|---|---|---|"
+	echo "| connections | requests/s | connected | errors |"
+	echo "|---|---|---|---|"
 	for c in 100 1000 10000 50000; do
 		f=$R/conns-ixdp-c$c.json
 		[ -f "$f" ] || continue
-		echo "| $c | $(d "$(tput "$f")") | $(d "$(num "$f" conns_up)") |"
+		echo "| $c | $(d "$(num "$f" throughput_rps | cut -d. -f1)") |" \
+		     "$(d "$(num "$f" conns_up)") | $(d "$(num "$f" total)") |"
 	done
 	echo
 	echo "## Instructions per request-response (callgrind, host harness)"
@@ -151,7 +152,7 @@ rtt_ix=$(p50 "$R/echo-ixdp-c1.json")
 rtt_ep=$(p50 "$R/echo-epoll-c1.json")
 h_ix=$(wrk_rps "$R/http-ixdp.txt")
 h_ng=$(wrk_rps "$R/http-nginx.txt")
-c50=$(tput "$R/conns-ixdp-c50000.json")
+c50=$(num "$R/conns-ixdp-c50000.json" throughput_rps | cut -d. -f1)
 {
 	echo
 	echo "## Summary: ixdp against the best Linux contender"

@@ -43,6 +43,8 @@ echo "== bench: servers in the VM (QUICK=$QUICK, SLA p99 ${SLA_US} us)"
 printf 'QUICK=%d\nSLA_US=%d\nPOLL=%d\n' "$QUICK" "$SLA_US" "$POLL" > "$B/params"
 # More source addresses on the host side, for the connection scaling.
 agent="for i in \$(seq 21 40); do ip addr add 198.18.0.\$i/24 dev veth0; done;"
+# 50,000 connections need as many descriptors.
+agent="$agent ulimit -Hn 200000; ulimit -n 200000;"
 agent="$agent exec $ROOT/scripts/ixdp/host-agent.sh"
 VM_MEM=${VM_MEM:-3G} VM_HOST_CMD="$agent" \
 	scripts/ixdp/vm.sh build/kbuild-perf/arch/x86/boot/bzImage \

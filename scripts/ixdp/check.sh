@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: lint, the host harness (ASan + UBSan), the debug kernel, and
+# make check: lint, the host harness (ASan + UBSan), the tools (key-value
+# engine and memcapable, load generator), the debug kernel, and
 # the kselftests in the VM under it.  Every result is one TAP line; the
 # run ends with exactly one line "N passed, N failed" and exits non-zero
 # if anything failed, a kernel splat on the guest console included.
@@ -105,6 +106,30 @@ else
 		"$OUT/fuzz.log" | sed 's/^/    fuzz_rx: /' >> "$OUT/reasons"
 	cp -r build/host-test/fuzz-artifacts "$OUT/" 2>/dev/null
 fi
+
+say "tools on the host: key-value engine, memcapable on kv_sock, load generator"
+TOOLS_OUT=$ROOT/build/tools-test
+mkdir -p "$TOOLS_OUT"
+$MAKE -s -C tools/ix/apps/kv O="$TOOLS_OUT" "$TOOLS_OUT/kv_test" \
+	"$TOOLS_OUT/kv_sock" > "$OUT/tools-build.log" 2>&1 || cat "$OUT/tools-build.log"
+"$TOOLS_OUT/kv_test" > "$OUT/kv_test.tap" 2>&1
+cat "$OUT/kv_test.tap"
+collect "tools.kv." < "$OUT/kv_test.tap" >> "$RESULTS"
+grep -q '^ok ' "$OUT/kv_test.tap" || record fail tools.kv.build
+if tools/ix/apps/kv/memcapable.sh "$TOOLS_OUT/kv_sock" > "$OUT/memcapable.log" 2>&1; then
+	tail -n 1 "$OUT/memcapable.log"
+	record ok tools.kv.memcapable
+else
+	tail -n 20 "$OUT/memcapable.log"
+	record fail tools.kv.memcapable
+fi
+if $MAKE -s -C tools/ix/bench O="$TOOLS_OUT/bench" check > "$OUT/bench-tools.tap" 2>&1; then
+	:
+elif ! grep -q '^not ok' "$OUT/bench-tools.tap"; then
+	record fail tools.bench.test
+fi
+cat "$OUT/bench-tools.tap"
+collect "tools.bench." < "$OUT/bench-tools.tap" >> "$RESULTS"
 
 say "debug kernel"
 if $MAKE kernel-debug > "$OUT/kernel-debug.log" 2>&1; then

@@ -32,7 +32,7 @@
 static struct run *the_run;
 static uint64_t stop_ns;
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ix_load [options]\n"
@@ -63,7 +63,7 @@ static void on_signal(int sig)
 	(void)sig;
 	if (!stop_ns)
 		stop_ns = now_ns();
-	__atomic_store_n(&the_run->stop, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&the_run->stop, 1, __ATOMIC_RELAXED);
 }
 
 static int set_workload(struct cfg *cfg, const char *name, bool binary)
@@ -82,7 +82,7 @@ static int set_workload(struct cfg *cfg, const char *name, bool binary)
 	return 0;
 }
 
-static int bad(const char *opt, const char *arg)
+static int bad_arg(const char *opt, const char *arg)
 {
 	fprintf(stderr, "ix_load: bad %s '%s' (ix_load -H for help)\n", opt,
 		arg);
@@ -98,52 +98,52 @@ static int parse_opt(struct cfg *cfg, int opt, const char *arg,
 	switch (opt) {
 	case 'h':
 		return parse_ipv4(arg, &cfg->dst.sin_addr) ?
-		       bad("host (an IPv4 address)", arg) : 0;
+		       bad_arg("host (an IPv4 address)", arg) : 0;
 	case 'p':
-		return parse_port(arg, port) ? bad("port", arg) : 0;
+		return parse_port(arg, port) ? bad_arg("port", arg) : 0;
 	case 'c':
 		if (parse_u64(arg, 1, CONNS_MAX, &v))
-			return bad("connection count", arg);
+			return bad_arg("connection count", arg);
 		cfg->conns = v;
 		return 0;
 	case 't':
 		if (parse_u64(arg, 1, THREADS_MAX, &v))
-			return bad("thread count", arg);
+			return bad_arg("thread count", arg);
 		cfg->threads = v;
 		return 0;
 	case 'd':
 		return parse_secs(arg, &cfg->duration) ||
-		       cfg->duration <= 0 ? bad("duration", arg) : 0;
+		       cfg->duration <= 0 ? bad_arg("duration", arg) : 0;
 	case 'w':
-		return parse_secs(arg, &cfg->warmup) ? bad("warmup", arg) : 0;
+		return parse_secs(arg, &cfg->warmup) ? bad_arg("warmup", arg) : 0;
 	case 'D':
 		if (parse_u64(arg, 1, CONN_MAX_QUEUE, &v))
-			return bad("depth", arg);
+			return bad_arg("depth", arg);
 		cfg->depth = v;
 		return 0;
 	case 'r':
 		if (parse_u64(arg, 1, 100000000, &v))
-			return bad("rate", arg);
+			return bad_arg("rate", arg);
 		cfg->rate = v;
 		return 0;
 	case 's':
 		if (parse_u64(arg, 1, UINT32_MAX, &v))
-			return bad("size", arg);
+			return bad_arg("size", arg);
 		cfg->size = v;
 		return 0;
 	case 'k':
 		if (parse_u64(arg, 1, 1ULL << 40, &v))
-			return bad("key count", arg);
+			return bad_arg("key count", arg);
 		cfg->keys = v;
 		return 0;
 	case 'T':
 		if (parse_u64(arg, 1, 3600 * 1000, &v))
-			return bad("timeout", arg);
+			return bad_arg("timeout", arg);
 		cfg->timeout_ns = v * NSEC_PER_MSEC;
 		return 0;
 	case 'x':
 		return parse_u64(arg, 0, UINT64_MAX, &cfg->seed) ?
-		       bad("seed", arg) : 0;
+		       bad_arg("seed", arg) : 0;
 	case 'W':
 		*work = arg;
 		return 0;
@@ -166,10 +166,10 @@ static int parse_opt(struct cfg *cfg, int opt, const char *arg,
 		cfg->quiet = true;
 		return 0;
 	case 'H':
-		usage(stdout);
+		print_usage(stdout);
 		exit(0);
 	default:
-		usage(stderr);
+		print_usage(stderr);
 		return -EINVAL;
 	}
 }
@@ -192,14 +192,14 @@ static int parse_args(struct cfg *cfg, int argc, char **argv)
 		if (parse_opt(cfg, opt, optarg, &port, &work, &src, &binary))
 			return -EINVAL;
 	if (optind < argc)
-		return bad("argument", argv[optind]);
+		return bad_arg("argument", argv[optind]);
 	if (set_workload(cfg, work, binary))
-		return bad("workload (echo, usr or etc; -B only with usr and etc)",
+		return bad_arg("workload (echo, usr or etc; -B only with usr and etc)",
 			   work);
 	if (cfg->preload && !cfg->wl->kv)
-		return bad("option", "-P (memcached workloads only)");
+		return bad_arg("option", "-P (memcached workloads only)");
 	if (src && parse_sources(src, &cfg->src, &cfg->nsrc))
-		return bad("source address list", src);
+		return bad_arg("source address list", src);
 	cfg->dst.sin_port = htons(port ? port : cfg->wl->kv ? 11211 : 7);
 	if (cfg->threads > cfg->conns)
 		cfg->threads = cfg->conns;

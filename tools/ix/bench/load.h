@@ -122,7 +122,7 @@ struct run {
 	uint64_t		t_meas;		/* window start */
 	uint64_t		t_end;		/* window end: no new requests */
 	uint64_t		t_drain;	/* give up on answers */
-	int			stop;		/* signal: end the run now */
+	int			stop;		/* signals received */
 	int			abort;		/* setup failed: skip phases */
 	unsigned int		finished;	/* threads done */
 };
@@ -147,6 +147,7 @@ struct thr {
 	uint64_t		next_arrival;
 	double			gap_ns;		/* open loop: mean gap */
 	uint64_t		next_scan;
+	uint64_t		drain_until;
 	uint64_t		preload_next;	/* next key to store */
 	uint64_t		preload_seen;	/* last preload progress */
 	uint64_t		rng;

@@ -139,17 +139,21 @@ static void report_json(const struct cfg *cfg, const struct stats *st,
 	       (unsigned long long)st->tx_bytes,
 	       (unsigned long long)st->rx_bytes,
 	       (unsigned long long)st->max_outstanding);
-	printf("  \"latency_us\": {\"samples\": %llu, \"min\": %.3f, \"mean\": %.3f, \"p50\": %.3f, \"p90\": %.3f, \"p99\": %.3f, \"p999\": %.3f, \"max\": %.3f, \"over_100s\": %llu},\n",
+	printf("  \"latency_us\": {\"samples\": %llu, \"min\": %.3f, \"mean\": %.3f, ",
 	       (unsigned long long)h->n, us(h->n ? h->min : 0),
-	       hist_mean(h) / 1000, us(hist_quantile(h, 0.5)),
-	       us(hist_quantile(h, 0.9)), us(hist_quantile(h, 0.99)),
-	       us(hist_quantile(h, 0.999)), us(h->max),
+	       hist_mean(h) / 1000);
+	printf("\"p50\": %.3f, \"p90\": %.3f, \"p99\": %.3f, \"p999\": %.3f, ",
+	       us(hist_quantile(h, 0.5)), us(hist_quantile(h, 0.9)),
+	       us(hist_quantile(h, 0.99)), us(hist_quantile(h, 0.999)));
+	printf("\"max\": %.3f, \"over_100s\": %llu},\n", us(h->max),
 	       (unsigned long long)h->overflow);
 	printf("  \"send_lag_us\": {\"mean\": %.3f, \"max\": %.3f},\n",
 	       st->lag_n ? us(st->lag_sum / st->lag_n) : 0, us(st->lag_max));
-	printf("  \"memcached\": {\"gets\": %llu, \"sets\": %llu, \"hits\": %llu, \"misses\": %llu, \"preload_stored\": %llu, \"preload_failed\": %llu},\n",
-	       (unsigned long long)st->gets, (unsigned long long)st->sets,
-	       (unsigned long long)st->hits, (unsigned long long)st->misses,
+	printf("  \"memcached\": {\"gets\": %llu, \"sets\": %llu, ",
+	       (unsigned long long)st->gets, (unsigned long long)st->sets);
+	printf("\"hits\": %llu, \"misses\": %llu, ",
+	       (unsigned long long)st->hits, (unsigned long long)st->misses);
+	printf("\"preload_stored\": %llu, \"preload_failed\": %llu},\n",
 	       (unsigned long long)st->preload_ok,
 	       (unsigned long long)st->preload_fail);
 	printf("  \"errors\": {");

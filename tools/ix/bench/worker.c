@@ -245,7 +245,7 @@ static void worker_arrivals(struct thr *t)
 static bool worker_phase_over(struct thr *t)
 {
 	const struct run *run = t->run;
-	bool stop = __atomic_load_n(&run->stop, __ATOMIC_RELAXED);
+	int stop = __atomic_load_n(&run->stop, __ATOMIC_RELAXED);
 
 	switch (t->phase) {
 	case PH_CONNECT:
@@ -259,11 +259,15 @@ static bool worker_phase_over(struct thr *t)
 		return stop || (t->preload_next >= t->cfg->keys &&
 				!t->outstanding);
 	case PH_RUN:
-		if (stop || t->now >= run->t_end)
+		if (stop || t->now >= run->t_end) {
 			t->phase = PH_DRAIN;
+			t->drain_until = MIN(run->t_drain,
+					     t->now + t->cfg->timeout_ns);
+		}
 		return false;
 	default:
-		return stop || !t->outstanding || t->now >= run->t_drain;
+		/* A second signal does not wait for the answers. */
+		return stop > 1 || !t->outstanding || t->now >= t->drain_until;
 	}
 }
 
@@ -276,8 +280,8 @@ static uint64_t worker_wake_time(struct thr *t)
 			at = t->next_arrival;
 		if (t->run->t_end < at)
 			at = t->run->t_end;
-	} else if (t->phase == PH_DRAIN && t->run->t_drain < at) {
-		at = t->run->t_drain;
+	} else if (t->phase == PH_DRAIN && t->drain_until < at) {
+		at = t->drain_until;
 	}
 	return at;
 }
