@@ -92,11 +92,16 @@ s64 ixdp_cmd_timer_set(struct ixdp_app *app, const struct ix_cmd *c)
 	if (i == IXDP_APP_TIMERS)
 		return -ENOSPC;
 	app->timer_next = (t - app->timers + 1) % IXDP_APP_TIMERS;
-	/* Never early: round up to the wheel's ticks. */
+	/*
+	 * Never early: round up to the wheel's ticks, and count from the
+	 * clock now, one tick on, since part of the current tick is gone
+	 * (and the stack's clock may be behind it).
+	 */
 	ticks = DIV_ROUND_UP_ULL(c->arg0 * IXDP_HZ, USEC_PER_SEC);
 	t->cookie = c->cookie;
 	t->armed = true;
-	ixdp_timer_arm(&s->wheel, &t->timer, s->now + ticks);
+	ixdp_timer_arm(&s->wheel, &t->timer,
+		       max(s->now, ixdp_core_now()) + ticks + 1);
 	return app_timer_handle(app, t);
 }
 
