@@ -15,7 +15,8 @@
  * into a send ring per connection in the TX memory (struct ix_stream)
  * and sent from there with sendv as acknowledgements make room.  A quit,
  * a fatal protocol error or the peer's FIN closes the connection once
- * the replies are out.  SIGINT or SIGTERM ends it.
+ * the replies are out.  It sleeps on the queue interrupt when idle, or
+ * polls if IX_POLL is set in the environment.  SIGINT or SIGTERM ends it.
  */
 
 #include <errno.h>
@@ -171,11 +172,14 @@ static size_t from_rx(struct conn *c)
 /* Move everything that can move; close when done. */
 static void pump(struct ix_ctx *ctx, struct conn *c)
 {
-	size_t moved;
+	size_t moved, pending;
 
 	do {
 		moved = to_stream(c);
+		pending = c->kv->pending;
 		moved += from_rx(c);
+		/* Output made without input taken (a get going on) moves too. */
+		moved += c->kv->pending != pending;
 	} while (moved);
 	if (c->owed && !ix_tcp_recv_done(ctx, c->handle, c->owed))
 		c->owed = 0;
@@ -266,6 +270,11 @@ static void on_done(struct ix_ctx *ctx, const struct ix_cmd *cmd)
 {
 	struct conn *c;
 
+	if (cmd->op == IX_CMD_TCP_LISTEN && cmd->result < 0) {
+		fprintf(stderr, "ix_kv: listen: %s\n", strerror(-cmd->result));
+		stop = 1;
+		return;
+	}
 	if (cmd->op == IX_CMD_TCP_ACCEPT && cmd->result < 0) {
 		/* The connection went before we took it. */
 		c = conn_of(cmd->cookie, cmd->handle);
@@ -329,6 +338,7 @@ int main(int argc, char **argv)
 	unsigned long mb = KV_LIMIT_DEFAULT >> 20;
 	struct ix_ctx ctx;
 	unsigned int i;
+	unsigned int run_flags = getenv("IX_POLL") ? 0 : IX_RUN_SLEEP;
 	size_t len;
 	int err;
 
@@ -355,7 +365,7 @@ int main(int argc, char **argv)
 	printf("ix_kv: cpu %s port %s, %lu MiB\n", argv[1], argv[2], mb);
 	fflush(stdout);
 	while (!stop) {
-		err = ix_run(&ctx, 100000, IX_RUN_SLEEP);
+		err = ix_run(&ctx, 100000, run_flags);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "ix_kv: run: %s\n", strerror(-err));
 			break;

@@ -258,6 +258,8 @@ size_t kv_conn_input(struct kv_conn *c, const uint8_t *data, size_t len)
 	size_t done = 0, n;
 	uint8_t state;
 
+	if (!data)
+		data = (const uint8_t *)"";	/* len is 0 */
 	while (!c->closing && !kv_conn_blocked(c)) {
 		if (done == len && c->state != KV_ST_GETKEYS)
 			break;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,35 +75,45 @@ static void sconn_close(struct sconn *sc)
 	nconns--;
 }
 
-/* Send what the engine has; -1 on error, 0 if the socket is full. */
-static int flush(struct sconn *sc)
+/*
+ * Send what the engine has; return the bytes sent, or -1 on error.
+ * @full is set if the socket took less than all.
+ */
+static ssize_t flush(struct sconn *sc, bool *full)
 {
 	struct iovec iov[IOV_MAX_SEND];
 	struct msghdr msg = { .msg_iov = iov };
-	ssize_t r;
+	ssize_t r, sent = 0;
 
+	*full = false;
 	while (sc->kv->pending) {
 		msg.msg_iovlen = kv_conn_peek(sc->kv, iov, IOV_MAX_SEND);
 		r = sendmsg(sc->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (r > 0)
+		if (r > 0) {
 			kv_conn_consume(sc->kv, r);
-		else if (r < 0 && errno == EAGAIN)
-			return 0;
-		else if (r < 0 && errno != EINTR)
+			sent += r;
+		} else if (r < 0 && errno == EAGAIN) {
+			*full = true;
+			break;
+		} else if (r < 0 && errno != EINTR) {
 			return -1;
+		}
 	}
-	return 1;
+	return sent;
 }
 
-/* Hand buffered input to the engine, as much as it takes. */
-static void feed(struct sconn *sc)
+/*
+ * Hand buffered input to the engine, as much as it takes; return
+ * whether anything moved (input taken or output made).
+ */
+static bool feed(struct sconn *sc)
 {
-	size_t n;
+	size_t n, pending = sc->kv->pending, taken = 0;
 
 	if (sc->in_off == sc->in_len) {
 		/* Let a get line that waited for room go on. */
 		kv_conn_input(sc->kv, NULL, 0);
-		return;
+		return sc->kv->pending != pending;
 	}
 	while (sc->in_off < sc->in_len) {
 		n = kv_conn_input(sc->kv, sc->in + sc->in_off,
@@ -110,11 +121,13 @@ static void feed(struct sconn *sc)
 		if (!n)
 			break;
 		sc->in_off += n;
+		taken += n;
 	}
 	if (sc->in_off == sc->in_len) {
 		sc->in_off = 0;
 		sc->in_len = 0;
 	}
+	return taken || sc->kv->pending != pending;
 }
 
 static int set_events(struct sconn *sc)
@@ -134,17 +147,23 @@ static int set_events(struct sconn *sc)
 static void serve(struct sconn *sc)
 {
 	unsigned int reads = 0;
+	bool moved, full;
 	ssize_t r;
 
 	for (;;) {
-		feed(sc);
-		if (flush(sc) < 0)
-			goto out_close;
+		/* Run the engine and send until neither moves. */
+		do {
+			moved = feed(sc);
+			r = flush(sc, &full);
+			if (r < 0)
+				goto out_close;
+		} while ((moved || r) && !full);
 		if (kv_conn_done(sc->kv) || sc->eof) {
 			if (!sc->kv->pending)
 				goto out_close;
 			break;
 		}
+		/* Input left over waits for the socket to take output. */
 		if (sc->in_len || reads++ == READS_PER_TURN)
 			break;
 		r = read(sc->fd, sc->in, sizeof(sc->in));
@@ -196,6 +215,24 @@ out_sc:
 out_fd:
 		close(fd);
 	}
+}
+
+/*
+ * Room for the connections in the descriptor limit: a listener that
+ * cannot accept (EMFILE) would stay readable and spin.  Those past the
+ * limit are accepted and closed.
+ */
+static void fit_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	getrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < (rlim_t)max_conns + 16)
+		max_conns = rl.rlim_cur > 32 ? rl.rlim_cur - 16 : 16;
 }
 
 static int listen_on(const char *addr, unsigned int port)
@@ -274,6 +311,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		bad_usage();
+	fit_fd_limit();
 	lfd = listen_on(addr, port);
 	if (lfd < 0)
 		return 1;

@@ -299,8 +299,28 @@ static void test_delta(void)
 	kv_store_destroy(&s);
 }
 
+/* Keys in the old buckets next to move, where lookups switch tables. */
+static bool boundary_found(struct kv_store *s)
+{
+	struct kv_item *it;
+	char keys[64][16];
+	uint32_t b;
+	int n = 0, i;
+
+	for (b = s->migrate; b <= s->old_mask && b < s->migrate + 32; b++)
+		for (it = s->old[b]; it && n < 64; it = it->hnext) {
+			memcpy(keys[n], it->data, it->nkey);
+			keys[n++][it->nkey] = 0;
+		}
+	for (i = 0; i < n; i++)
+		if (!has(s, keys[i], keys[i]))
+			return false;
+	return true;
+}
+
 static void test_grow(void)
 {
+	unsigned int rounds = 0;
 	struct kv_store s;
 	bool all = true;
 	char key[16];
@@ -313,8 +333,12 @@ static void test_grow(void)
 		/* Lookups stay right while buckets move. */
 		if (i % 97 == 0)
 			all &= has(&s, "key0", "key0") && has(&s, key, key);
+		if (s.old && i % 5 == 0) {
+			all &= boundary_found(&s);
+			rounds++;
+		}
 	}
-	CHECK(all);
+	CHECK(all && rounds > 100);
 	CHECK(s.count == 100000 && s.mask + 1 >= 65536);
 	for (i = 0; i < 100000; i += 2) {
 		snprintf(key, sizeof(key), "key%d", i);

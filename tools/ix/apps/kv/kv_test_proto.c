@@ -186,7 +186,7 @@ void test_get_stream(void)
 	len += sprintf(in + len, "\r\nversion\r\n");
 	wlen += sprintf(want + wlen, "END\r\nVERSION " KV_VERSION "\r\n");
 	CHECK(len > 3 * KV_LINE_MAX);
-	for (k = 0; k + 3 < len; k += 7) {
+	for (k = 0; k + 3 < len; k += k < 8 ? 1 : 7) {
 		cuts[0] = k;
 		cuts[1] = k + (len - 3 - k) / 2;
 		cuts[2] = len - 3;

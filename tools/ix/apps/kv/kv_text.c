@@ -451,9 +451,9 @@ static size_t text_line(struct kv_conn *c, const uint8_t *p, size_t len)
 			return len;
 	}
 	if (c->line_len + n > KV_LINE_MAX) {
-		kv_outs(c, "CLIENT_ERROR line too long\r\n");
-		c->closing = true;
-		return len;
+		/* Fill the buffer: it may turn out a get line, streamed. */
+		n = KV_LINE_MAX - c->line_len;
+		nl = NULL;
 	}
 	memcpy(c->line + c->line_len, p, n);
 	c->line_len += n;
@@ -462,10 +462,14 @@ static size_t text_line(struct kv_conn *c, const uint8_t *p, size_t len)
 		return n;
 	}
 	h = get_head(c, c->line, c->line_len, false);
-	if (h > 0)
+	if (h > 0) {
 		c->line_off = h;
-	else if (h == HEAD_DONE)
+	} else if (h == HEAD_DONE) {
 		c->line_len = 0;
+	} else if (c->line_len == KV_LINE_MAX) {
+		kv_outs(c, "CLIENT_ERROR line too long\r\n");
+		c->closing = true;
+	}
 	return n;
 }
 
