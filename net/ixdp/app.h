@@ -145,7 +145,6 @@ void ixdp_tx_unpin(struct ixdp_app *app);
 int ixdp_app_mmap(struct ixdp_app *app, struct vm_area_struct *vma);
 u64 ixdp_rx_pool_size(const struct ixdp_core *core);
 u64 ixdp_rx_pool_off(const struct ixdp_core *core, const struct ixdp_buf *b);
-struct ixdp_buf *ixdp_rx_pool_buf(struct ixdp_core *core, u64 off);
 
 /* app_cmd.c */
 extern const struct ixdp_tcp_ops ixdp_app_tcp_ops;

@@ -13,9 +13,7 @@
  *   so that a send vector is an offset into it.
  */
 
-#include <linux/math64.h>
 #include <linux/mm.h>
-#include <linux/nospec.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/user.h>
 #include <linux/slab.h>
@@ -212,22 +210,6 @@ u64 ixdp_rx_pool_off(const struct ixdp_core *core, const struct ixdp_buf *b)
 	if (b->pool != &core->pool)
 		return U64_MAX;
 	return (u64)ixdp_buf_slot(b) * IXDP_BUF_SIZE + b->off;
-}
-
-/**
- * ixdp_rx_pool_buf() - the buffer whose slot holds a byte of the mapping
- * @core: the core
- * @off: the byte's offset in the pool mapping
- *
- * Return: the buffer, or NULL if @off is past the last slot.
- */
-struct ixdp_buf *ixdp_rx_pool_buf(struct ixdp_core *core, u64 off)
-{
-	u64 slot = div_u64(off, IXDP_BUF_SIZE);
-
-	if (slot >= core->pool.total)
-		return NULL;
-	return &core->pool.bufs[array_index_nospec(slot, core->pool.total)];
 }
 
 static int ixdp_mmap_rx_pool(struct ixdp_core *core,

@@ -172,14 +172,12 @@ s64 ixdp_cmd_udp_send(struct ixdp_app *app, const struct ix_cmd *c)
 s64 ixdp_cmd_udp_recv_done(struct ixdp_app *app, const struct ix_cmd *c)
 {
 	u64 slot = div_u64(c->arg0, IXDP_BUF_SIZE);
-	struct ixdp_buf *b;
 
-	if (c->arg1 || c->handle || slot >= app->udp_nslots ||
-	    !__test_and_clear_bit(array_index_nospec(slot, app->udp_nslots),
-				  app->udp_held))
+	if (c->arg1 || c->handle || slot >= app->udp_nslots)
 		return -EINVAL;
-	b = ixdp_rx_pool_buf(app->core, c->arg0);
-	if (b)
-		ixdp_buf_put(b);
+	slot = array_index_nospec(slot, app->udp_nslots);
+	if (!__test_and_clear_bit(slot, app->udp_held))
+		return -EINVAL;
+	ixdp_buf_put(&app->core->pool.bufs[slot]);
 	return 0;
 }

@@ -68,13 +68,14 @@ static int ixdp_core_pool(struct ixdp_core *core, unsigned int nbufs)
 {
 	size_t want = (size_t)nbufs * IXDP_BUF_SIZE;
 	unsigned int order = IXDP_CHUNK_ORDER;
+	struct ixdp_buf *descs;
 	struct page *page;
 
-	core->bufs = kvcalloc_node(nbufs, sizeof(*core->bufs), GFP_KERNEL,
-				   cpu_to_node(core->cpu));
-	if (!core->bufs)
+	descs = kvcalloc_node(nbufs, sizeof(*descs), GFP_KERNEL,
+			      cpu_to_node(core->cpu));
+	if (!descs)
 		return -ENOMEM;
-	ixdp_pool_init(&core->pool, core->bufs, nbufs);
+	ixdp_pool_init(&core->pool, descs, nbufs);
 	while (want && core->nchunks < IXDP_MAX_CHUNKS) {
 		order = min_t(unsigned int, order, get_order(want));
 		page = alloc_pages_node(cpu_to_node(core->cpu),
@@ -112,7 +113,7 @@ static void ixdp_core_free(struct ixdp_core *core)
 			set_page_private(core->chunks[i], 0);
 			__free_pages(core->chunks[i], core->chunk_order[i]);
 		}
-		kvfree(core->bufs);
+		kvfree(core->pool.bufs);
 	}
 	ixdp_cpu_put(core->cpu);
 	kvfree(core);

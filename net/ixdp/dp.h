@@ -118,7 +118,6 @@ struct ixdp_queue {
  * @queues: them; the first one also sends
  * @batch: receive batch bound
  * @pool: its packet buffers
- * @bufs: their descriptors, kept apart from the chunks an application maps
  * @nchunks: memory chunks backing @pool
  * @chunks: them
  * @chunk_order: their page orders
@@ -144,7 +143,6 @@ struct ixdp_core {
 	struct ixdp_queue	*queues[IXDP_MAX_QUEUES];
 	unsigned int		batch;
 	struct ixdp_pool	pool;
-	struct ixdp_buf		*bufs;
 	unsigned int		nchunks;
 	struct page		*chunks[IXDP_MAX_CHUNKS];
 	u8			chunk_order[IXDP_MAX_CHUNKS];
