@@ -3,13 +3,16 @@
  * virtio_net queue ops for ixdp.
  *
  * A taken pair's virtqueues are driven with the plain virtqueue API from
- * the pair's dataplane CPU.  Every buffer is one descriptor: a received
- * buffer starts with the virtio-net header, and a frame to send gets a
- * zeroed header written into the headroom in front of it
- * (IXDP_DRV_HEADROOM), so nothing is allocated per frame and indirect
- * descriptors are never needed.  Guest offloads are off while ixdp owns
+ * the pair's dataplane CPU.  A received buffer is one descriptor and
+ * starts with the virtio-net header.  A frame to send gets its header
+ * written into the headroom in front of it (IXDP_DRV_HEADROOM); it is one
+ * descriptor, or with frags (IXDP_DRV_F_SG) a chain, which the virtio core
+ * may put in an indirect table it allocates, as for virtio_net's own
+ * fragmented skbs.  Guest offloads are off while ixdp owns
  * pairs, so a frame never spans buffers; if one does anyway, all of its
- * buffers are returned as empty frames.
+ * buffers are returned as empty frames.  Where the device computes
+ * transmit checksums (VIRTIO_NET_F_CSUM), the header asks it to for a
+ * frame that gives @csum_start.
  *
  * The device is given kernel virtual addresses: a device behind an IOMMU
  * (VIRTIO_F_ACCESS_PLATFORM) is refused at take time.
@@ -19,6 +22,7 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/virtio.h>
+#include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
 #include <net/ixdp_drv.h>
 
@@ -26,6 +30,7 @@
 
 struct vnix_queue {
 	struct virtnet_ixdp_pair	pair;
+	struct virtio_device		*vdev;
 	/* Buffers still to skip of a frame that spanned several. */
 	unsigned int			skip;
 };
@@ -60,6 +65,12 @@ static int vnix_take(struct ixdp_drv_queue *q)
 		kfree(vq);
 		return -EOPNOTSUPP;
 	}
+	/* virtio_net's netdev is a child of its virtio device. */
+	vq->vdev = dev_to_virtio(q->dev->dev.parent);
+	/* Any descriptor chain is a frame: pieces are always fine. */
+	q->features |= IXDP_DRV_F_SG;
+	if (virtio_has_feature(vq->vdev, VIRTIO_NET_F_CSUM))
+		q->features |= IXDP_DRV_F_TX_CSUM;
 	q->priv = vq;
 	return 0;
 }
@@ -142,18 +153,37 @@ static unsigned int vnix_rx_burst(struct ixdp_drv_queue *q,
 	return i;
 }
 
+/* The virtio-net header in front of a frame to send. */
+static void vnix_tx_hdr(struct vnix_queue *vq, const struct ixdp_drv_frame *f)
+{
+	struct virtio_net_hdr *hdr = f->addr - vq->pair.hdr_len;
+
+	memset(hdr, 0, vq->pair.hdr_len);
+	if (!f->csum_start)
+		return;
+	hdr->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	hdr->csum_start = cpu_to_virtio16(vq->vdev, f->csum_start);
+	hdr->csum_offset = cpu_to_virtio16(vq->vdev, f->csum_off);
+}
+
 static unsigned int vnix_tx_burst(struct ixdp_drv_queue *q,
 				  struct ixdp_drv_frame *f, unsigned int n)
 {
+	struct scatterlist sg[1 + IXDP_DRV_FRAGS];
 	struct vnix_queue *vq = q->priv;
-	unsigned int i, hl = vq->pair.hdr_len;
-	struct scatterlist sg;
+	unsigned int i, k, hl = vq->pair.hdr_len;
+	const struct ixdp_drv_frag *fr;
 
 	for (i = 0; i < n; i++) {
-		memset(f[i].addr - hl, 0, hl);
-		sg_init_one(&sg, f[i].addr - hl, f[i].len + hl);
-		if (virtqueue_add_outbuf(vq->pair.tx, &sg, 1, f[i].token,
-					 GFP_ATOMIC))
+		vnix_tx_hdr(vq, &f[i]);
+		sg_init_table(sg, 1 + f[i].nfrags);
+		sg_set_buf(&sg[0], f[i].addr - hl, f[i].len + hl);
+		for (k = 0; k < f[i].nfrags; k++) {
+			fr = &f[i].frags[k];
+			sg_set_page(&sg[1 + k], fr->page, fr->len, fr->off);
+		}
+		if (virtqueue_add_outbuf(vq->pair.tx, sg, 1 + f[i].nfrags,
+					 f[i].token, GFP_ATOMIC))
 			break;
 	}
 	if (i)

@@ -19,6 +19,26 @@
 /* Writable bytes every frame given to tx_burst() has in front of @addr. */
 #define IXDP_DRV_HEADROOM	64
 
+/* What a taken queue pair can do, in &struct ixdp_drv_queue.features. */
+#define IXDP_DRV_F_TX_CSUM	0x1	/* @tx_burst honours @csum_start */
+#define IXDP_DRV_F_SG		0x2	/* @tx_burst takes frames with @frags */
+
+/* Most frags a frame to send has. */
+#define IXDP_DRV_FRAGS		8
+
+/**
+ * struct ixdp_drv_frag - a piece of a frame to send, after its first
+ * @page: the page; the core holds a reference until the frame's token
+ *	comes back from @tx_reclaim or @release_tx
+ * @off: where the piece starts in it
+ * @len: its length; a piece never crosses the end of @page
+ */
+struct ixdp_drv_frag {
+	struct page	*page;
+	u32		off;
+	u32		len;
+};
+
 /**
  * struct ixdp_drv_queue - a queue pair as the core and the driver share it
  * @dev: the netdev
@@ -30,10 +50,12 @@
  * @notify: set by the core: a frame arrived while the interrupt was armed
  *	(called from the driver's interrupt handler)
  * @priv: the driver's, set by @queue_take
+ * @features: set by @queue_take: IXDP_DRV_F_* the pair offers
  */
 struct ixdp_drv_queue {
 	struct net_device	*dev;
 	u16			qid;
+	u32			features;
 	void			(*release_rx)(struct ixdp_drv_queue *q, void *addr);
 	void			(*release_tx)(struct ixdp_drv_queue *q, void *token);
 	void			(*notify)(struct ixdp_drv_queue *q);
@@ -45,23 +67,35 @@ struct ixdp_drv_queue {
  * @addr: kernel virtual address of the buffer (post, receive) or of the
  *	frame (transmit)
  * @len: its length; on receive, the length of the frame, 0 if the
- *	buffer holds no whole frame
+ *	buffer holds no whole frame; on transmit, the bytes at @addr, which
+ *	@frags continue
  * @off: on receive, where the frame starts, from @addr
  * @token: on transmit, the core's handle, returned by @tx_reclaim
+ * @csum_start: on transmit, 0, or (only with IXDP_DRV_F_TX_CSUM) where
+ *	the device starts a ones' complement sum that runs to the end of
+ *	the frame, from @addr; the field it then completes is 16 bits at
+ *	@csum_start + @csum_off, and holds the pseudo-header sum
+ * @csum_off: see @csum_start
+ * @nfrags: on transmit, entries of @frags (only with IXDP_DRV_F_SG)
+ * @frags: on transmit, the rest of the frame, in order
  */
 struct ixdp_drv_frame {
-	void	*addr;
-	u32	len;
-	u32	off;
-	void	*token;
+	void				*addr;
+	u32				len;
+	u32				off;
+	void				*token;
+	u16				csum_start;
+	u16				csum_off;
+	u32				nfrags;
+	const struct ixdp_drv_frag	*frags;
 };
 
 /**
  * struct ixdp_drv_ops - what a driver supplies
  * @queue_take: stop the Linux stack's use of pair @q->qid, empty its rings
  *	and mark it owned, so that AF_XDP, XDP, channel and ring changes are
- *	refused while it is.  Sleeps; called with RTNL held.  Returns 0 or
- *	-errno with the pair untouched.
+ *	refused while it is; set @q->features.  Sleeps; called with RTNL
+ *	held.  Returns 0 or -errno with the pair untouched.
  * @queue_give: release every buffer still posted or queued (through
  *	@q->release_rx and @q->release_tx), then give the pair back to the
  *	Linux stack as it was.

@@ -76,6 +76,12 @@ static int ixdp_core_pool(struct ixdp_core *core, unsigned int nbufs)
 	if (!descs)
 		return -ENOMEM;
 	ixdp_pool_init(&core->pool, descs, nbufs);
+	core->frags = kvcalloc_node((size_t)nbufs * IXDP_BUF_FRAGS,
+				    sizeof(*core->frags), GFP_KERNEL,
+				    cpu_to_node(core->cpu));
+	if (!core->frags)
+		return -ENOMEM;
+	ixdp_pool_set_frags(&core->pool, &ixdp_frag_ops, core->frags);
 	while (want && core->nchunks < IXDP_MAX_CHUNKS) {
 		order = min_t(unsigned int, order, get_order(want));
 		page = alloc_pages_node(cpu_to_node(core->cpu),
@@ -114,6 +120,7 @@ static void ixdp_core_free(struct ixdp_core *core)
 			__free_pages(core->chunks[i], core->chunk_order[i]);
 		}
 		kvfree(core->pool.bufs);
+		kvfree(core->frags);
 	}
 	ixdp_cpu_put(core->cpu);
 	kvfree(core);
@@ -258,6 +265,7 @@ static int ixdp_dev_build(struct ixdp_dev *idev)
 	unsigned int nq = bitmap_weight(idev->queues, IXDP_MAX_QUEUES);
 	unsigned int i = 0, qid, cpu, c;
 	struct ixdp_core *core;
+	u32 features;
 	int err;
 
 	for_each_cpu(cpu, &idev->cpus) {
@@ -275,6 +283,15 @@ static int ixdp_dev_build(struct ixdp_dev *idev)
 		err = ixdp_queue_take(idev, idev->cores[c], qid);
 		if (err)
 			return err;
+	}
+	/* A core sends on its first queue: use what that one offers. */
+	for (c = 0; c < idev->ncores; c++) {
+		core = idev->cores[c];
+		features = core->queues[0]->drv.features;
+		if (idev->tx_csum && features & IXDP_DRV_F_TX_CSUM)
+			core->stack.cfg.offload |= IXDP_OFFLOAD_TX_CSUM;
+		if (idev->tx_sg && features & IXDP_DRV_F_SG)
+			core->stack.cfg.offload |= IXDP_OFFLOAD_TX_SG;
 	}
 	return 0;
 }

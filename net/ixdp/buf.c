@@ -5,6 +5,7 @@
 
 #include <linux/align.h>
 #include <linux/bug.h>
+#include <linux/errno.h>
 #include <linux/if_ether.h>
 #include <linux/stddef.h>
 
@@ -33,6 +34,22 @@ void ixdp_pool_init(struct ixdp_pool *p, struct ixdp_buf *descs,
 	p->avail = 0;
 	p->empty = 0;
 	p->bad_put = 0;
+	p->ops = NULL;
+	p->frags = NULL;
+}
+
+/**
+ * ixdp_pool_set_frags() - let the pool's buffers carry frags
+ * @p: the pool, before ixdp_pool_add()
+ * @ops: how memory outside the buffers is referenced
+ * @frags: IXDP_BUF_FRAGS entries for each of the pool's descriptors; the
+ *	pool does not free it
+ */
+void ixdp_pool_set_frags(struct ixdp_pool *p, const struct ixdp_pool_ops *ops,
+			 struct ixdp_frag *frags)
+{
+	p->ops = ops;
+	p->frags = frags;
 }
 
 /**
@@ -61,6 +78,8 @@ unsigned int ixdp_pool_add(struct ixdp_pool *p, void *mem, size_t size)
 		b = &p->bufs[p->total + n];
 		b->room = (u8 *)start;
 		b->pool = p;
+		b->frag_len = 0;
+		b->nfrags = 0;
 		b->flags = IXDP_BUF_FREE;
 		b->next = p->free;
 		p->free = b;
@@ -113,8 +132,52 @@ void ixdp_buf_put(struct ixdp_buf *b)
 		p->bad_put++;
 		return;
 	}
+	if (b->nfrags)
+		ixdp_buf_drop_frags(b);
 	b->flags = IXDP_BUF_FREE;
 	b->next = p->free;
 	p->free = b;
 	p->avail++;
+}
+
+/**
+ * ixdp_buf_add_frag() - append memory outside the buffer to its data
+ * @b: the buffer
+ * @base: the memory; it must stay unchanged until the buffer is put
+ *	(the pool's frag_get op keeps it alive, not unchanged)
+ * @len: its length, at least 1
+ *
+ * Return: 0, -EOPNOTSUPP if the pool takes no frags, -E2BIG if the frag
+ * entries or the length field are full, or the frag_get op's error.
+ */
+int ixdp_buf_add_frag(struct ixdp_buf *b, const void *base, u32 len)
+{
+	struct ixdp_pool *p = b->pool;
+	int n;
+
+	if (!p->ops)
+		return -EOPNOTSUPP;
+	if (len > 0xffffU - b->len)
+		return -E2BIG;
+	n = p->ops->frag_get(p, base, len, ixdp_buf_frags(b) + b->nfrags,
+			     IXDP_BUF_FRAGS - b->nfrags);
+	if (n < 0)
+		return n;
+	b->nfrags += n;
+	b->frag_len += len;
+	b->len += len;
+	return 0;
+}
+
+/**
+ * ixdp_buf_drop_frags() - cut a buffer's data back to what is in it
+ * @b: the buffer
+ */
+void ixdp_buf_drop_frags(struct ixdp_buf *b)
+{
+	if (b->nfrags)
+		b->pool->ops->frag_put(b->pool, ixdp_buf_frags(b), b->nfrags);
+	b->len -= b->frag_len;
+	b->frag_len = 0;
+	b->nfrags = 0;
 }

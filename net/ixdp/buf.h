@@ -29,7 +29,37 @@
 
 #define IXDP_BUF_FREE		0x1	/* on its pool's free stack */
 
+/* Pieces a frame may have outside its buffer (struct ixdp_frag). */
+#define IXDP_BUF_FRAGS		8
+
 struct ixdp_pool;
+
+/**
+ * struct ixdp_frag - a piece of a frame's data outside its buffer
+ * @page: whatever the pool's frag_get op made of the memory (the
+ *	kernel's struct page, referenced); opaque to the stack
+ * @off: where the piece starts in it
+ * @len: its length
+ */
+struct ixdp_frag {
+	void	*page;
+	u32	off;
+	u32	len;
+};
+
+/**
+ * struct ixdp_pool_ops - how a pool references memory outside its buffers
+ * @frag_get: describe @len bytes at @base in at most @room entries of
+ *	@f, taking whatever reference keeps that memory alive until
+ *	@frag_put; returns the entries used, or -errno with none taken
+ * @frag_put: drop the references of @n entries of @f
+ */
+struct ixdp_pool_ops {
+	int	(*frag_get)(struct ixdp_pool *p, const void *base, u32 len,
+			    struct ixdp_frag *f, unsigned int room);
+	void	(*frag_put)(struct ixdp_pool *p, struct ixdp_frag *f,
+			    unsigned int n);
+};
 
 /**
  * struct ixdp_buf - the descriptor of one packet buffer
@@ -37,7 +67,9 @@ struct ixdp_pool;
  * @pool: the pool it returns to
  * @room: its slot: headroom, data, tailroom; 8-byte aligned
  * @off: offset of the first byte of data in @room
- * @len: bytes of data
+ * @len: bytes of data, @frag_len of them in frags after those in @room
+ * @frag_len: bytes of data in frags (ixdp_buf_add_frag())
+ * @nfrags: entries of ixdp_buf_frags() in use
  * @flags: IXDP_BUF_FREE while on the free stack
  */
 struct ixdp_buf {
@@ -46,6 +78,8 @@ struct ixdp_buf {
 	u8			*room;
 	u16			off;
 	u16			len;
+	u16			frag_len;
+	u8			nfrags;
 	u32			flags;
 };
 
@@ -60,6 +94,8 @@ struct ixdp_buf {
  * @avail: buffers on the free stack
  * @empty: ixdp_buf_get() calls that found the pool empty
  * @bad_put: buffers put back while already free (a bug; ignored)
+ * @ops: how frags are referenced; NULL if the pool takes none
+ * @frags: IXDP_BUF_FRAGS entries per descriptor, in slot order
  */
 struct ixdp_pool {
 	struct ixdp_buf		*free;
@@ -69,13 +105,19 @@ struct ixdp_pool {
 	unsigned int		avail;
 	u64			empty;
 	u64			bad_put;
+	const struct ixdp_pool_ops *ops;
+	struct ixdp_frag	*frags;
 };
 
 void ixdp_pool_init(struct ixdp_pool *p, struct ixdp_buf *descs,
 		    unsigned int ndescs);
 unsigned int ixdp_pool_add(struct ixdp_pool *p, void *mem, size_t size);
+void ixdp_pool_set_frags(struct ixdp_pool *p, const struct ixdp_pool_ops *ops,
+			 struct ixdp_frag *frags);
 struct ixdp_buf *ixdp_buf_get(struct ixdp_pool *p);
 void ixdp_buf_put(struct ixdp_buf *b);
+int ixdp_buf_add_frag(struct ixdp_buf *b, const void *base, u32 len);
+void ixdp_buf_drop_frags(struct ixdp_buf *b);
 
 /* The number of @b's slot: its index in its pool's descriptors. */
 static inline unsigned int ixdp_buf_slot(const struct ixdp_buf *b)
@@ -88,13 +130,28 @@ static inline void *ixdp_buf_data(const struct ixdp_buf *b)
 	return (void *)(b->room + b->off);
 }
 
+/* The data in @room: all of it unless the buffer has frags. */
+static inline unsigned int ixdp_buf_linear_len(const struct ixdp_buf *b)
+{
+	return b->len - b->frag_len;
+}
+
+/* The frags of @b, ixdp_buf_linear_len() bytes into its data. */
+static inline struct ixdp_frag *ixdp_buf_frags(const struct ixdp_buf *b)
+{
+	return &b->pool->frags[ixdp_buf_slot(b) * IXDP_BUF_FRAGS];
+}
+
 static inline unsigned int ixdp_buf_headroom(const struct ixdp_buf *b)
 {
 	return b->off;
 }
 
+/* Room to append in @room; none once data continues in frags. */
 static inline unsigned int ixdp_buf_tailroom(const struct ixdp_buf *b)
 {
+	if (b->frag_len)
+		return 0;
 	return IXDP_BUF_ROOM - b->off - b->len;
 }
 

@@ -41,6 +41,10 @@ struct ixdp_echo;
  * @tx_bytes: their bytes
  * @rx_empty: buffers the device returned without a whole frame
  * @tx_dropped: frames not sent (ring full, no headroom)
+ * @tx_csum_offload: frames handed to the device to complete their TCP
+ *	checksum
+ * @tx_frags: frames handed to the device in pieces, their payload where
+ *	the sender keeps it (zero copy)
  * @polls_busy: loop iterations that found work
  * @polls_idle: loop iterations that found none
  * @batches: non-empty receive batches
@@ -58,6 +62,8 @@ struct ixdp_core_stats {
 	u64	tx_bytes;
 	u64	rx_empty;
 	u64	tx_dropped;
+	u64	tx_csum_offload;
+	u64	tx_frags;
 	u64	polls_busy;
 	u64	polls_idle;
 	u64	batches;
@@ -118,6 +124,7 @@ struct ixdp_queue {
  * @queues: them; the first one also sends
  * @batch: receive batch bound
  * @pool: its packet buffers
+ * @frags: IXDP_BUF_FRAGS frag entries per buffer of @pool
  * @nchunks: memory chunks backing @pool
  * @chunks: them
  * @chunk_order: their page orders
@@ -143,6 +150,7 @@ struct ixdp_core {
 	struct ixdp_queue	*queues[IXDP_MAX_QUEUES];
 	unsigned int		batch;
 	struct ixdp_pool	pool;
+	struct ixdp_frag	*frags;
 	unsigned int		nchunks;
 	struct page		*chunks[IXDP_MAX_CHUNKS];
 	u8			chunk_order[IXDP_MAX_CHUNKS];
@@ -170,6 +178,8 @@ struct ixdp_core {
  * @batch: configured batch bound
  * @echo_port: configured echo service port, 0 for none
  * @max_conns: TCP connections per core, for the echo service and apps
+ * @tx_csum: let the device complete TCP checksums where it can
+ * @tx_sg: let the device read TCP payloads where they are, where it can
  * @attached: attached now
  * @ncores: cores serving it while attached
  * @cores: them
@@ -191,6 +201,8 @@ struct ixdp_dev {
 	unsigned int			batch;
 	__be16				echo_port;
 	unsigned int			max_conns;
+	bool				tx_csum;
+	bool				tx_sg;
 	bool				attached;
 	unsigned int			ncores;
 	struct ixdp_core		*cores[IXDP_MAX_QUEUES];
@@ -224,6 +236,10 @@ void ixdp_dev_stats(struct ixdp_dev *idev, struct ixdp_core_stats *cs,
 int ixdp_echo_start(struct ixdp_core *core, __be16 port);
 void ixdp_echo_stop(struct ixdp_core *core);
 int ixdp_echo_connect(struct ixdp_core *core, __be32 daddr, __be16 dport);
+
+/* frag.c */
+extern const struct ixdp_pool_ops ixdp_frag_ops;
+void ixdp_frame_frags(struct ixdp_drv_frame *f, const struct ixdp_buf *b);
 
 /* loop.c */
 int ixdp_core_loop(void *arg);

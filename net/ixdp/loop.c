@@ -20,6 +20,7 @@
 #include <linux/log2.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/tcp.h>
 
 #include "app.h"
 #include "dp.h"
@@ -60,6 +61,25 @@ u64 ixdp_core_now(void)
 	return div_u64(ktime_get_ns(), NSEC_PER_SEC / IXDP_HZ);
 }
 
+/*
+ * A TCP segment whose checksum the device completes (IXDP_BUF_CSUM_PARTIAL,
+ * only set when the first queue has IXDP_DRV_F_TX_CSUM): the sum runs
+ * from its TCP header, after the Ethernet and IPv4 headers the stack
+ * wrote.
+ */
+static void ixdp_frame_csum(struct ixdp_core *core, struct ixdp_drv_frame *f,
+			    const struct ixdp_buf *b)
+{
+	const struct iphdr *iph = f->addr + ETH_HLEN;
+
+	f->csum_start = 0;
+	if (!(b->flags & IXDP_BUF_CSUM_PARTIAL))
+		return;
+	f->csum_start = ETH_HLEN + iph->ihl * 4;
+	f->csum_off = offsetof(struct tcphdr, check);
+	core->stats.tx_csum_offload++;
+}
+
 /* Hand the frames the stack produced to the first queue's device. */
 static void ixdp_core_flush(struct ixdp_core *core)
 {
@@ -72,12 +92,15 @@ static void ixdp_core_flush(struct ixdp_core *core)
 		return;
 	for (i = 0; i < n; i++) {
 		f[i].addr = ixdp_buf_data(core->txq[i]);
-		f[i].len = core->txq[i]->len;
 		f[i].token = core->txq[i];
+		ixdp_frame_frags(&f[i], core->txq[i]);
+		ixdp_frame_csum(core, &f[i], core->txq[i]);
 	}
 	sent = core->idev->ops->tx_burst(&q->drv, f, n);
-	for (i = 0; i < sent; i++)
-		bytes += f[i].len;
+	for (i = 0; i < sent; i++) {
+		bytes += core->txq[i]->len;
+		core->stats.tx_frags += f[i].nfrags > 0;
+	}
 	q->stats.tx_packets += sent;
 	q->stats.tx_bytes += bytes;
 	core->stats.tx_packets += sent;

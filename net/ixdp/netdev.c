@@ -233,6 +233,51 @@ static int max_conns_store(struct ixdp_dev *idev, const char *buf)
 	return 0;
 }
 
+static ssize_t tx_csum_show(struct ixdp_dev *idev, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", idev->tx_csum);
+}
+
+/*
+ * 1: TCP checksums are left to the device where its queues offer it
+ * (IXDP_DRV_F_TX_CSUM); 0: always computed by the stack.
+ */
+static int tx_csum_store(struct ixdp_dev *idev, const char *buf)
+{
+	int err = ixdp_config_check(idev);
+	bool on;
+
+	if (!err)
+		err = kstrtobool(buf, &on);
+	if (err)
+		return err;
+	idev->tx_csum = on;
+	return 0;
+}
+
+static ssize_t tx_sg_show(struct ixdp_dev *idev, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", idev->tx_sg);
+}
+
+/*
+ * 1: TCP payloads go to the device from where the sender keeps them,
+ * where its queues take frames in pieces (IXDP_DRV_F_SG); 0: copied
+ * behind the headers.
+ */
+static int tx_sg_store(struct ixdp_dev *idev, const char *buf)
+{
+	int err = ixdp_config_check(idev);
+	bool on;
+
+	if (!err)
+		err = kstrtobool(buf, &on);
+	if (err)
+		return err;
+	idev->tx_sg = on;
+	return 0;
+}
+
 static ssize_t connect_show(struct ixdp_dev *idev, char *buf)
 {
 	return sysfs_emit(buf, "\n");
@@ -298,6 +343,8 @@ IXDP_ATTR_RW(batch);
 IXDP_ATTR_RW(attached);
 IXDP_ATTR_RW(echo_port);
 IXDP_ATTR_RW(max_conns);
+IXDP_ATTR_RW(tx_csum);
+IXDP_ATTR_RW(tx_sg);
 static struct ixdp_attr ixdp_attr_connect =
 	__ATTR(connect, 0200, connect_show, connect_store);
 
@@ -310,6 +357,8 @@ static struct attribute *ixdp_dev_attrs[] = {
 	&ixdp_attr_attached.attr,
 	&ixdp_attr_echo_port.attr,
 	&ixdp_attr_max_conns.attr,
+	&ixdp_attr_tx_csum.attr,
+	&ixdp_attr_tx_sg.attr,
 	&ixdp_attr_connect.attr,
 	NULL,
 };
@@ -364,6 +413,8 @@ static int ixdp_dev_add(struct net_device *dev)
 	idev->ops = ops;
 	idev->batch = IXDP_BATCH_DEFAULT;
 	idev->max_conns = IXDP_TCP_PCBS;
+	idev->tx_csum = true;
+	idev->tx_sg = true;
 	err = kobject_init_and_add(&idev->kobj, &ixdp_dev_ktype,
 				   &dev->dev.kobj, "ixdp");
 	if (err)

@@ -31,6 +31,7 @@ struct ixdp_tcp;
 
 #define IXDP_OFFLOAD_RX_CSUM	0x1	/* device marks IXDP_BUF_CSUM_OK */
 #define IXDP_OFFLOAD_TX_CSUM	0x2	/* device takes IXDP_BUF_CSUM_PARTIAL */
+#define IXDP_OFFLOAD_TX_SG	0x4	/* device sends buffers with frags */
 
 /**
  * struct ixdp_stack_ops - what the stack needs from its device
@@ -55,7 +56,9 @@ struct ixdp_stack_ops {
  * @offload: IXDP_OFFLOAD_* the device does.  With IXDP_OFFLOAD_TX_CSUM a
  *	TCP segment leaves flagged IXDP_BUF_CSUM_PARTIAL, its checksum
  *	field holding the pseudo-header sum: the device sums the segment
- *	into it from the start of the TCP header.
+ *	into it from the start of the TCP header.  With IXDP_OFFLOAD_TX_SG
+ *	(and a pool that takes frags) TCP payloads may go as frags of the
+ *	buffer (struct ixdp_frag), referencing the application's memory.
  */
 struct ixdp_stack_config {
 	u8	mac[ETH_ALEN];
@@ -140,6 +143,58 @@ enum ixdp_drop_reason {
 };
 
 /**
+ * struct ixdp_tcp_stats - TCP counters of a stack, over every TCP table it had
+ * @segs_in: segments received to a connection or listener
+ * @segs_out: segments sent
+ * @bad_csum: segments with a bad checksum
+ * @malformed: segments with a bad header or options
+ * @rexmits: segments sent again
+ * @fast_rexmits: fast retransmits on three duplicate ACKs
+ * @partial_acks: NewReno partial acknowledgments
+ * @sack_rexmits: holes filled from the SACK scoreboard
+ * @lost_rexmits: retransmissions of @snd_una found lost again by SACK
+ * @timeouts: retransmission timeouts
+ * @dupacks: duplicate ACKs received
+ * @ooo_queued: segments queued out of order
+ * @ooo_dropped: out-of-order segments dropped (queue full, duplicate)
+ * @probes: zero window probes sent
+ * @delacks: ACKs sent by the delayed ACK timer
+ * @syn_refused: SYNs refused (backlog full or no PCB)
+ * @challenge_acks: RFC 5961 challenge ACKs sent
+ * @resets_in: connections reset by the peer
+ * @resets_out: RST segments sent by connections
+ * @paws_drops: segments failing the RFC 7323 PAWS test
+ * @active: connections opened actively
+ * @passive: connections opened passively
+ * @closed: connections gone, every cause
+ */
+struct ixdp_tcp_stats {
+	u64	segs_in;
+	u64	segs_out;
+	u64	bad_csum;
+	u64	malformed;
+	u64	rexmits;
+	u64	fast_rexmits;
+	u64	partial_acks;
+	u64	sack_rexmits;
+	u64	lost_rexmits;
+	u64	timeouts;
+	u64	dupacks;
+	u64	ooo_queued;
+	u64	ooo_dropped;
+	u64	probes;
+	u64	delacks;
+	u64	syn_refused;
+	u64	challenge_acks;
+	u64	resets_in;
+	u64	resets_out;
+	u64	paws_drops;
+	u64	active;
+	u64	passive;
+	u64	closed;
+};
+
+/**
  * struct ixdp_stack_stats - a stack's counters
  * @rx_frames: frames given to ixdp_eth_rx()
  * @tx_frames: frames given to ops->xmit()
@@ -151,6 +206,7 @@ enum ixdp_drop_reason {
  * @udp_rx: datagrams delivered to a binding
  * @udp_tx: datagrams sent
  * @tcp_resets: RST segments sent
+ * @tcp: the counters of its TCP tables
  * @drops: buffers dropped, per enum ixdp_drop_reason
  */
 struct ixdp_stack_stats {
@@ -164,6 +220,7 @@ struct ixdp_stack_stats {
 	u64	udp_rx;
 	u64	udp_tx;
 	u64	tcp_resets;
+	struct ixdp_tcp_stats tcp;
 	u64	drops[IXDP_DROP_MAX];
 };
 

@@ -30,6 +30,8 @@
 #define IXDP_TCP_PCBS_MAX	65535	/* the most: an index fits a handle */
 #define IXDP_TCP_LISTENERS	16
 #define IXDP_TCP_SQ		64	/* memory references queued per PCB */
+/* Payloads this long or longer go as frags where the device takes them. */
+#define IXDP_TCP_COPYBREAK	256
 #define IXDP_TCP_OOO_MAX	256	/* buffers held out of order per PCB */
 #define IXDP_TCP_SB_MAX		8	/* SACKed ranges remembered per PCB */
 #define IXDP_TCP_SACK_BLOCKS	4	/* the most an option can carry */
@@ -345,58 +347,6 @@ struct ixdp_tcp_config {
 };
 
 /**
- * struct ixdp_tcp_stats - TCP counters of a core
- * @segs_in: segments received to a connection or listener
- * @segs_out: segments sent
- * @bad_csum: segments with a bad checksum
- * @malformed: segments with a bad header or options
- * @rexmits: segments sent again
- * @fast_rexmits: fast retransmits on three duplicate ACKs
- * @partial_acks: NewReno partial acknowledgments
- * @sack_rexmits: holes filled from the SACK scoreboard
- * @lost_rexmits: retransmissions of @snd_una found lost again by SACK
- * @timeouts: retransmission timeouts
- * @dupacks: duplicate ACKs received
- * @ooo_queued: segments queued out of order
- * @ooo_dropped: out-of-order segments dropped (queue full, duplicate)
- * @probes: zero window probes sent
- * @delacks: ACKs sent by the delayed ACK timer
- * @syn_refused: SYNs refused (backlog full or no PCB)
- * @challenge_acks: RFC 5961 challenge ACKs sent
- * @resets_in: connections reset by the peer
- * @resets_out: RST segments sent by connections
- * @paws_drops: segments failing the RFC 7323 PAWS test
- * @active: connections opened actively
- * @passive: connections opened passively
- * @closed: connections gone, every cause
- */
-struct ixdp_tcp_stats {
-	u64	segs_in;
-	u64	segs_out;
-	u64	bad_csum;
-	u64	malformed;
-	u64	rexmits;
-	u64	fast_rexmits;
-	u64	partial_acks;
-	u64	sack_rexmits;
-	u64	lost_rexmits;
-	u64	timeouts;
-	u64	dupacks;
-	u64	ooo_queued;
-	u64	ooo_dropped;
-	u64	probes;
-	u64	delacks;
-	u64	syn_refused;
-	u64	challenge_acks;
-	u64	resets_in;
-	u64	resets_out;
-	u64	paws_drops;
-	u64	active;
-	u64	passive;
-	u64	closed;
-};
-
-/**
  * struct ixdp_tcp - the TCP state of one core
  * @ops: the application's events
  * @cfg: settings, defaults filled in
@@ -411,7 +361,8 @@ struct ixdp_tcp_stats {
  * @hash_mask: buckets of @hash, less one (a power of two, >= @npcbs)
  * @hash: PCBs in use, by 4-tuple; in the same allocation, after @pcbs
  * @lsn: the listen table
- * @stats: counters
+ * @stats: its counters, kept in the stack (&s->stats.tcp), so they
+ *	outlive the table
  * @pcbs: all PCBs
  *
  * Allocated by the caller as one block of ixdp_tcp_size() bytes.
@@ -429,7 +380,7 @@ struct ixdp_tcp {
 	u32				hash_mask;
 	struct hlist_head		*hash;
 	struct ixdp_tcp_listener	lsn[IXDP_TCP_LISTENERS];
-	struct ixdp_tcp_stats		stats;
+	struct ixdp_tcp_stats		*stats;
 	struct ixdp_tcp_pcb		pcbs[];
 };
 

@@ -90,6 +90,7 @@ int ixdp_tcp_init(struct ixdp_stack *s, struct ixdp_tcp *tcp,
 	tcp->npcbs = npcbs;
 	tcp->hash_mask = api_hash_buckets(npcbs) - 1;
 	tcp->hash = (struct hlist_head *)&tcp->pcbs[npcbs];
+	tcp->stats = &s->stats.tcp;
 	ixdp_tcp_pcb_table_init(tcp);
 	s->tcp = tcp;
 	return 0;
@@ -249,7 +250,7 @@ int ixdp_tcp_connect(struct ixdp_stack *s, __be32 daddr, __be16 dport,
 	pcb->snd_una = pcb->iss;
 	pcb->mss = IXDP_TCP_DEFAULT_MSS;
 	ixdp_tcp_pcb_hash(pcb);
-	s->tcp->stats.active++;
+	s->tcp->stats->active++;
 	pcb->flags |= TCPF_TIMING;
 	pcb->rtt_seq = pcb->iss;
 	pcb->rtt_start = s->now;

@@ -67,7 +67,7 @@ static void cc_fill_hole(struct ixdp_tcp_pcb *pcb)
 		pcb->rtx_next = pcb->snd_una;
 	if (!ixdp_tcp_sb_next_hole(pcb, pcb->rtx_next, &start, &end))
 		return;
-	pcb->stack->tcp->stats.sack_rexmits++;
+	pcb->stack->tcp->stats->sack_rexmits++;
 	ixdp_tcp_retransmit(pcb, start);
 	pcb->rtx_next = start + min(end - start, pcb->mss);
 }
@@ -96,7 +96,7 @@ void ixdp_tcp_cc_ack(struct ixdp_tcp_pcb *pcb, u32 ack, u32 acked)
 		pcb->flags &= ~TCPF_RECOVERY;
 		return;
 	}
-	pcb->stack->tcp->stats.partial_acks++;
+	pcb->stack->tcp->stats->partial_acks++;
 	if (!ixdp_tcp_sb_sacked(pcb, ack)) {
 		ixdp_tcp_retransmit(pcb, ack);
 		pcb->rtx_mark = pcb->snd_max;
@@ -118,7 +118,7 @@ static void cc_relost(struct ixdp_tcp_pcb *pcb)
 	    tcp_seq_leq(pcb->sb[pcb->nsb - 1].end, pcb->rtx_mark) ||
 	    ixdp_tcp_sb_sacked(pcb, pcb->snd_una))
 		return;
-	pcb->stack->tcp->stats.lost_rexmits++;
+	pcb->stack->tcp->stats->lost_rexmits++;
 	ixdp_tcp_retransmit(pcb, pcb->snd_una);
 	pcb->rtx_mark = pcb->snd_max;
 }
@@ -131,7 +131,7 @@ static void cc_enter_recovery(struct ixdp_tcp_pcb *pcb)
 	pcb->recover = pcb->snd_max;
 	pcb->flags |= TCPF_RECOVERY;
 	pcb->flags &= ~TCPF_TIMING;
-	tcp->stats.fast_rexmits++;
+	tcp->stats->fast_rexmits++;
 	ixdp_tcp_retransmit(pcb, pcb->snd_una);
 	pcb->rtx_mark = pcb->snd_max;
 	pcb->rtx_next = pcb->snd_una + pcb->mss;
@@ -150,7 +150,7 @@ static void cc_enter_recovery(struct ixdp_tcp_pcb *pcb)
  */
 void ixdp_tcp_cc_dupack(struct ixdp_tcp_pcb *pcb)
 {
-	pcb->stack->tcp->stats.dupacks++;
+	pcb->stack->tcp->stats->dupacks++;
 	pcb->dupacks++;
 	if (pcb->flags & TCPF_RECOVERY) {
 		pcb->cwnd += pcb->mss;

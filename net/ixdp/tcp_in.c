@@ -48,7 +48,7 @@ static void in_challenge_ack(struct ixdp_tcp_pcb *pcb)
 	if (tcp->chal_count >= IXDP_TCP_CHALLENGE_LIMIT)
 		return;
 	tcp->chal_count++;
-	tcp->stats.challenge_acks++;
+	tcp->stats->challenge_acks++;
 	ixdp_tcp_send_ack(pcb);
 }
 
@@ -132,7 +132,7 @@ static void in_listen_syn(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
 		pcb = ixdp_tcp_pcb_alloc(s);
 	if (!pcb) {
 		l->refused++;
-		tcp->stats.syn_refused++;
+		tcp->stats->syn_refused++;
 		return;
 	}
 	pcb->raddr = saddr;
@@ -147,7 +147,7 @@ static void in_listen_syn(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
 	pcb->snd_una = pcb->iss;
 	ixdp_tcp_pcb_hash(pcb);
 	l->pending++;
-	tcp->stats.passive++;
+	tcp->stats->passive++;
 	ixdp_tcp_send_syn(pcb);
 	ixdp_tcp_rtx_arm(pcb);
 }
@@ -156,7 +156,7 @@ static void in_listen(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
 		      struct ixdp_tcp_seg *seg, const struct iphdr *iph,
 		      const struct tcphdr *th)
 {
-	s->tcp->stats.segs_in++;
+	s->tcp->stats->segs_in++;
 	if (seg->flags & TCPHDR_RST)
 		goto drop;
 	if (seg->flags & TCPHDR_ACK) {
@@ -225,7 +225,7 @@ static void in_syn_sent(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg,
 	}
 	if (f & TCPHDR_RST) {
 		if (f & TCPHDR_ACK) {
-			pcb->stack->tcp->stats.resets_in++;
+			pcb->stack->tcp->stats->resets_in++;
 			ixdp_tcp_drop_pcb(pcb, -ECONNREFUSED);
 		}
 		return;
@@ -292,7 +292,7 @@ static void in_reset(struct ixdp_tcp_pcb *pcb)
 {
 	int reason = -ECONNRESET;
 
-	pcb->stack->tcp->stats.resets_in++;
+	pcb->stack->tcp->stats->resets_in++;
 	if (pcb->state == IXDP_TCP_SYN_RCVD && !(pcb->flags & TCPF_PASSIVE))
 		reason = -ECONNREFUSED;
 	ixdp_tcp_drop_pcb(pcb, reason);
@@ -465,7 +465,7 @@ static bool in_paws(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 	    seg->flags & TCPHDR_RST)
 		return true;
 	if (tcp_seq_before(seg->opt.tsval, pcb->ts_recent)) {
-		pcb->stack->tcp->stats.paws_drops++;
+		pcb->stack->tcp->stats->paws_drops++;
 		pcb->flags |= TCPF_ACK_NOW;
 		return false;
 	}
@@ -556,7 +556,7 @@ static void in_pcb(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg,
 {
 	struct ixdp_tcp *tcp = pcb->stack->tcp;
 
-	tcp->stats.segs_in++;
+	tcp->stats->segs_in++;
 	tcp->busy = pcb;
 	if (pcb->state == IXDP_TCP_SYN_SENT)
 		in_syn_sent(pcb, seg, iph, hlen);
@@ -592,14 +592,14 @@ static bool in_valid(struct ixdp_stack *s, struct ixdp_buf *b,
 	const struct tcphdr *th = ixdp_buf_data(b);
 
 	if (b->len < sizeof(*th) || th->doff < 5 || th->doff * 4 > b->len) {
-		s->tcp->stats.malformed++;
+		s->tcp->stats->malformed++;
 		ixdp_stack_drop(s, b, IXDP_DROP_TCP_MALFORMED);
 		return false;
 	}
 	if (!(b->flags & IXDP_BUF_CSUM_OK) &&
 	    csum_tcpudp_magic(iph->saddr, iph->daddr, b->len, IPPROTO_TCP,
 			      csum_partial(th, b->len, 0))) {
-		s->tcp->stats.bad_csum++;
+		s->tcp->stats->bad_csum++;
 		ixdp_stack_drop(s, b, IXDP_DROP_TCP_CSUM);
 		return false;
 	}
@@ -637,7 +637,7 @@ void ixdp_tcp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		return;
 	}
 	if (!in_parse(&seg, b, th)) {
-		s->tcp->stats.malformed++;
+		s->tcp->stats->malformed++;
 		ixdp_stack_drop(s, b, IXDP_DROP_TCP_MALFORMED);
 		return;
 	}

@@ -20,7 +20,7 @@ static u32 ooo_end(struct ixdp_buf *b)
 
 static void ooo_drop(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b)
 {
-	pcb->stack->tcp->stats.ooo_dropped++;
+	pcb->stack->tcp->stats->ooo_dropped++;
 	ixdp_buf_put(b);
 }
 
@@ -85,7 +85,7 @@ bool ixdp_tcp_ooo_insert(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b,
 		pcb->ooo = b;
 	pcb->ooo_n++;
 	pcb->ooo_last = seq;
-	pcb->stack->tcp->stats.ooo_queued++;
+	pcb->stack->tcp->stats->ooo_queued++;
 	return true;
 }
 

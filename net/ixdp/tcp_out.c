@@ -4,10 +4,14 @@
  *
  * The send queue holds references to the application's memory, never
  * copies: a segment's header is built in a pool buffer and its payload
- * is gathered from those references when it leaves (the device's
- * scatter-gather DMA in the kernel; the buffer here, as struct ixdp_buf
- * has a single data area).  Memory is released to the application only
- * once acknowledged.
+ * is gathered from those references when it leaves.  Where the device
+ * sends frames in pieces (IXDP_OFFLOAD_TX_SG), a payload of at least
+ * IXDP_TCP_COPYBREAK bytes stays where it is and goes as frags of the
+ * buffer, so the device reads it from the application's memory (with
+ * IXDP_OFFLOAD_TX_CSUM as well, the CPU never reads it); a smaller one,
+ * or one in more pieces than a buffer has frags, is copied behind the
+ * header.  Memory is released to the application only once
+ * acknowledged.
  */
 
 #include <linux/errno.h>
@@ -24,25 +28,69 @@ static u32 out_data_end(const struct ixdp_tcp_pcb *pcb)
 	return pcb->snd_una + pcb->sq_bytes;
 }
 
+/* The send queue entry holding @seq, from @seq's offset @off in it on. */
+struct sq_pos {
+	unsigned int	i;
+	unsigned int	k;
+	u32		off;
+};
+
+static void sq_find(const struct ixdp_tcp_pcb *pcb, u32 seq, struct sq_pos *p)
+{
+	p->off = seq - pcb->snd_una + pcb->sq_off;
+	p->i = pcb->sq_head;
+	for (p->k = 0; p->k < pcb->sq_n && p->off >= pcb->sq[p->i].len; p->k++) {
+		p->off -= pcb->sq[p->i].len;
+		p->i = (p->i + 1) % IXDP_TCP_SQ;
+	}
+}
+
 /* Gather @len bytes from sequence number @seq of the send queue. */
 static void sq_copy(const struct ixdp_tcp_pcb *pcb, u32 seq, u8 *dst,
 		    u32 len)
 {
-	u32 off = seq - pcb->snd_una + pcb->sq_off, n;
-	unsigned int i = pcb->sq_head, k;
+	struct sq_pos p;
+	u32 n;
 
-	for (k = 0; k < pcb->sq_n && off >= pcb->sq[i].len; k++) {
-		off -= pcb->sq[i].len;
-		i = (i + 1) % IXDP_TCP_SQ;
-	}
-	for (; k < pcb->sq_n && len; k++) {
-		n = min(len, pcb->sq[i].len - off);
-		memcpy(dst, pcb->sq[i].base + off, n);
+	for (sq_find(pcb, seq, &p); p.k < pcb->sq_n && len; p.k++) {
+		n = min(len, pcb->sq[p.i].len - p.off);
+		memcpy(dst, pcb->sq[p.i].base + p.off, n);
 		dst += n;
 		len -= n;
-		off = 0;
-		i = (i + 1) % IXDP_TCP_SQ;
+		p.off = 0;
+		p.i = (p.i + 1) % IXDP_TCP_SQ;
 	}
+}
+
+/*
+ * Reference @len bytes from @seq of the send queue as frags of @b,
+ * without copying them; with @sum, also sum them as the checksum needs.
+ * Return 0, or -errno with @b's frags dropped.
+ */
+static int sq_frags(const struct ixdp_tcp_pcb *pcb, u32 seq,
+		    struct ixdp_buf *b, u32 len, __wsum *sum)
+{
+	const u8 *base;
+	struct sq_pos p;
+	u32 n, at = 0;
+	int err;
+
+	for (sq_find(pcb, seq, &p); p.k < pcb->sq_n && len; p.k++) {
+		n = min(len, pcb->sq[p.i].len - p.off);
+		base = pcb->sq[p.i].base + p.off;
+		err = ixdp_buf_add_frag(b, base, n);
+		if (err) {
+			ixdp_buf_drop_frags(b);
+			return err;
+		}
+		if (sum)
+			*sum = csum_block_add(*sum, csum_partial(base, n, 0), at);
+		at += n;
+		len -= n;
+		p.off = 0;
+		p.i = (p.i + 1) % IXDP_TCP_SQ;
+	}
+	return 0;
 }
 
 /**
@@ -139,17 +187,40 @@ static u16 out_window(struct ixdp_tcp_pcb *pcb, u8 flags)
 	return field;
 }
 
+/* @frag_sum: the sum of @b's frags, when the stack sums the segment. */
 static void out_csum(struct ixdp_stack *s, struct ixdp_buf *b,
-		     struct tcphdr *th, __be32 daddr)
+		     struct tcphdr *th, __be32 daddr, __wsum frag_sum)
 {
+	u32 linear = ixdp_buf_linear_len(b);
+	__wsum sum;
+
 	if (s->cfg.offload & IXDP_OFFLOAD_TX_CSUM) {
 		th->check = ~csum_tcpudp_magic(s->cfg.addr, daddr, b->len,
 					       IPPROTO_TCP, 0);
 		b->flags |= IXDP_BUF_CSUM_PARTIAL;
 		return;
 	}
+	sum = csum_partial(th, linear, 0);
+	if (b->frag_len)
+		sum = csum_block_add(sum, frag_sum, linear);
 	th->check = csum_tcpudp_magic(s->cfg.addr, daddr, b->len, IPPROTO_TCP,
-				      csum_partial(th, b->len, 0));
+				      sum);
+}
+
+/*
+ * Put the payload behind the header: as frags where the device takes them
+ * and the payload is worth a descriptor of its own, else copied.
+ */
+static void out_payload(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b,
+			u32 seq, u32 len, __wsum *frag_sum)
+{
+	struct ixdp_stack *s = pcb->stack;
+	bool sum = !(s->cfg.offload & IXDP_OFFLOAD_TX_CSUM);
+
+	if (len >= IXDP_TCP_COPYBREAK && s->cfg.offload & IXDP_OFFLOAD_TX_SG &&
+	    !sq_frags(pcb, seq, b, len, sum ? frag_sum : NULL))
+		return;
+	sq_copy(pcb, seq, ixdp_buf_put_tail(b, len), len);
 }
 
 /* What sending a segment with ACK set does to the receive side. */
@@ -187,6 +258,7 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 	struct ixdp_stack *s = pcb->stack;
 	unsigned int olen, max = s->cfg.mtu - sizeof(struct iphdr);
 	u8 opts[IXDP_TCP_OPT_MAX];
+	__wsum frag_sum = 0;
 	struct ixdp_buf *b;
 	struct tcphdr *th;
 
@@ -200,15 +272,15 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 	len = min(len, max - (u32)sizeof(*th) - olen);
 	if (flags & TCPHDR_FIN && seq + len != out_data_end(pcb))
 		flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
-	th = ixdp_buf_put_tail(b, sizeof(*th) + olen + len);
+	th = ixdp_buf_put_tail(b, sizeof(*th) + olen);
 	out_header(pcb, th, seq, flags, sizeof(*th) + olen);
 	memcpy(th + 1, opts, olen);
 	if (len)
-		sq_copy(pcb, seq, (u8 *)(th + 1) + olen, len);
-	out_csum(s, b, th, pcb->raddr);
+		out_payload(pcb, b, seq, len, &frag_sum);
+	out_csum(s, b, th, pcb->raddr, frag_sum);
 	if (flags & TCPHDR_ACK)
 		out_acked(pcb);
-	s->tcp->stats.segs_out++;
+	s->tcp->stats->segs_out++;
 	ixdp_ip_output(s, b, pcb->raddr, IPPROTO_TCP);
 	return len;
 }
@@ -258,7 +330,7 @@ int ixdp_tcp_send_rst(struct ixdp_tcp_pcb *pcb)
 {
 	int ret;
 
-	pcb->stack->tcp->stats.resets_out++;
+	pcb->stack->tcp->stats->resets_out++;
 	pcb->stack->stats.tcp_resets++;
 	ret = out_xmit(pcb, pcb->snd_nxt, 0, TCPHDR_RST | TCPHDR_ACK);
 	return ret < 0 ? ret : 0;
@@ -297,7 +369,7 @@ int ixdp_tcp_retransmit(struct ixdp_tcp_pcb *pcb, u32 seq)
 	flags = out_flags(pcb, seq, len);
 	if (!len && !(flags & TCPHDR_FIN))
 		return -EINVAL;
-	pcb->stack->tcp->stats.rexmits++;
+	pcb->stack->tcp->stats->rexmits++;
 	return out_xmit(pcb, seq, len, flags);
 }
 
@@ -317,7 +389,7 @@ int ixdp_tcp_probe(struct ixdp_tcp_pcb *pcb)
 
 	if (!tcp_seq_before(seq, out_data_end(pcb)))
 		return ixdp_tcp_send_ack(pcb);
-	pcb->stack->tcp->stats.probes++;
+	pcb->stack->tcp->stats->probes++;
 	ret = out_xmit(pcb, seq, 1, TCPHDR_ACK);
 	if (ret < 0)
 		return ret;
@@ -361,7 +433,7 @@ static bool out_one(struct ixdp_tcp_pcb *pcb, u32 end)
 	if (len < pcb->mss && len < end - seq && tcp_flight(pcb))
 		return false;
 	if (tcp_seq_before(seq, pcb->snd_max))
-		pcb->stack->tcp->stats.rexmits++;
+		pcb->stack->tcp->stats->rexmits++;
 	else
 		out_time(pcb, seq);
 	sent = out_xmit(pcb, seq, len, out_flags(pcb, seq, len));

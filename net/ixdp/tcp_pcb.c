@@ -119,7 +119,7 @@ void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb)
 		pcb->gen = 1;
 	hlist_add_head(&pcb->node, &tcp->free);
 	tcp->nused--;
-	tcp->stats.closed++;
+	tcp->stats->closed++;
 	if (tcp->busy == pcb)
 		tcp->busy = NULL;
 }

@@ -147,7 +147,7 @@ static void tcp_ack_fire(struct ixdp_timer *t)
 
 	if (!(pcb->flags & TCPF_DELACK))
 		return;
-	pcb->stack->tcp->stats.delacks++;
+	pcb->stack->tcp->stats->delacks++;
 	ixdp_tcp_send_ack(pcb);
 }
 
@@ -159,7 +159,7 @@ static void tcp_syn_timeout(struct ixdp_tcp_pcb *pcb)
 		return;
 	}
 	pcb->backoff++;
-	pcb->stack->tcp->stats.rexmits++;
+	pcb->stack->tcp->stats->rexmits++;
 	ixdp_tcp_send_syn(pcb);
 	ixdp_tcp_rtx_arm(pcb);
 }
@@ -183,7 +183,7 @@ static void tcp_rto_timeout(struct ixdp_tcp_pcb *pcb)
 		ixdp_tcp_drop_pcb(pcb, -ETIMEDOUT);
 		return;
 	}
-	tcp->stats.timeouts++;
+	tcp->stats->timeouts++;
 	ixdp_tcp_cc_timeout(pcb);
 	if (pcb->backoff < 31)
 		pcb->backoff++;

@@ -4,6 +4,7 @@
  *
  *   ix cpus [LIST]    show or set the CPUs reserved for the dataplane
  *   ix attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N] [conns N]
+ *             [csum on|off] [sg on|off]
  *   ix detach DEV
  *   ix show [-j]      show the dataplane's configuration
  *   ix stats [-j] [-w SECONDS]   counters, or rates every SECONDS
@@ -35,7 +36,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: %s cpus [LIST]   show or set the reserved CPUs (e.g. 1-2; \"\" releases all)\n"
 		"       %s attach DEV queues LIST cpus LIST addr A.B.C.D/P [gw A.B.C.D] [batch N] [conns N]\n"
-		"                        hand DEV's queues to reserved CPUs (queues spread over CPUs)\n"
+		"                        [csum on|off] [sg on|off]\n"
+		"                        hand DEV's queues to reserved CPUs (queues spread over CPUs);\n"
+		"                        csum, sg: the NIC's checksum and scatter-gather send, where it has them\n"
 		"       %s detach DEV    give DEV's queues back to Linux\n"
 		"       %s show [-j]     show the dataplane configuration (-j: JSON)\n"
 		"       %s stats [-j] [-w SECONDS]\n"
@@ -250,6 +253,8 @@ static const char *attach_error(const char *what, int err, const char *dev)
 			return "write the gateway as A.B.C.D, on the address's subnet";
 		if (!strcmp(what, "attached"))
 			return "the configuration is incomplete or does not fit the device";
+		if (!strcmp(what, "tx_csum") || !strcmp(what, "tx_sg"))
+			return "write on or off";
 		return "not a list; write it like 0-1,3";
 	case -EACCES:
 		return "permission denied; run as root";
@@ -261,12 +266,13 @@ static const char *attach_error(const char *what, int err, const char *dev)
 static int cmd_attach(int argc, char **argv)
 {
 	const char *dev, *queues = NULL, *cpus = NULL, *addr = NULL;
-	const char *gw = "", *batch = "64", *conns = "512";
+	const char *gw = "", *batch = "64", *conns = "512", *csum = "on";
+	const char *sg = "on";
 	char want[MAX_CPUS], have[MAX_CPUS], buf[256];
 	int i, err;
 
 	if (argc < 2 || argc % 2) {
-		fprintf(stderr, "%s: attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N] [conns N]\n",
+		fprintf(stderr, "%s: attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N] [conns N] [csum on|off] [sg on|off]\n",
 			prog);
 		return 2;
 	}
@@ -284,6 +290,10 @@ static int cmd_attach(int argc, char **argv)
 			batch = argv[i + 1];
 		else if (!strcmp(argv[i], "conns"))
 			conns = argv[i + 1];
+		else if (!strcmp(argv[i], "csum"))
+			csum = argv[i + 1];
+		else if (!strcmp(argv[i], "sg"))
+			sg = argv[i + 1];
 		else {
 			fprintf(stderr, "%s: attach: unknown keyword '%s'\n", prog, argv[i]);
 			return 2;
@@ -309,10 +319,11 @@ static int cmd_attach(int argc, char **argv)
 	}
 	{
 		const char *names[] = { "queues", "cpus", "addr", "gateway", "batch",
-					"max_conns" };
-		const char *vals[] = { queues, cpus, addr, gw, batch, conns };
+					"max_conns", "tx_csum", "tx_sg" };
+		const char *vals[] = { queues, cpus, addr, gw, batch, conns, csum,
+				       sg };
 
-		for (i = 0; i < 6; i++) {
+		for (i = 0; i < 8; i++) {
 			err = dev_write(dev, names[i], vals[i]);
 			if (err) {
 				fprintf(stderr, "%s: %s '%s': %s\n", prog, names[i],
@@ -375,6 +386,7 @@ static int for_each_dev(void (*fn)(const char *dev, void *arg), void *arg)
 
 static const char *const dev_attrs[] = {
 	"attached", "queues", "cpus", "addr", "gateway", "batch", "max_conns",
+	"tx_csum", "tx_sg",
 };
 
 static void show_dev(const char *dev, void *arg)
@@ -406,7 +418,9 @@ static const char *const stat_names[] = {
 	"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "rx_empty",
 	"tx_dropped", "drops", "polls_busy", "polls_idle", "batches",
 	"arp_requests", "arp_replies", "icmp_echo_replies", "icmp_errors",
-	"udp_rx", "tcp_resets",
+	"udp_rx", "tcp_resets", "tcp_accepted", "tcp_connected",
+	"tcp_segs_in", "tcp_segs_out", "tcp_rexmits", "tcp_timeouts",
+	"tcp_ooo_queued", "tcp_resets_in",
 };
 #define NSTATS	(sizeof(stat_names) / sizeof(stat_names[0]))
 

@@ -95,7 +95,7 @@ IX_TEST(tcp_state, passive_open_knocks_and_accepts)
 	CHECK_EQ(p->tcp->lsn[0].pending, 0);
 	CHECK_EQ(pcb->snd_wnd, 512 << 7);
 	CHECK_EQ(ixdp_tcp_accept(&p->t.s, p->srv[0].h, NULL), -EALREADY);
-	CHECK_EQ(p->tcp->stats.passive, 1);
+	CHECK_EQ(p->tcp->stats->passive, 1);
 	CHECK(tp_fini(p));
 }
 
@@ -275,7 +275,7 @@ IX_TEST(tcp_state, rst_rfc5961_exact_resets_in_window_challenged)
 	seg_init(p, &sg, 101 + 1000, 0, TH_RST);	/* in window */
 	tp_send(p, &sg);
 	CHECK(tp_pop(p, &in) && in.flags == TH_ACK && in.ack == 101);
-	CHECK_EQ(p->tcp->stats.challenge_acks, 1);
+	CHECK_EQ(p->tcp->stats->challenge_acks, 1);
 	CHECK(!p->srv[0].dead);
 	seg_init(p, &sg, 101 + 100000, 0, TH_RST);	/* outside */
 	tp_send(p, &sg);
@@ -301,7 +301,7 @@ IX_TEST(tcp_state, syn_on_established_gets_challenge_ack)
 	tp_send(p, &sg);
 	CHECK(tp_pop(p, &in) && in.flags == TH_ACK && in.ack == 101 &&
 	      in.seq == p->iss + 1);
-	CHECK_EQ(p->tcp->stats.challenge_acks, 1);
+	CHECK_EQ(p->tcp->stats->challenge_acks, 1);
 	CHECK_EQ(pcb_of(p, p->srv[0].h)->state, IXDP_TCP_ESTABLISHED);
 	CHECK(tp_fini(p));
 }
@@ -340,7 +340,7 @@ IX_TEST(tcp_state, syn_backlog_full_refused_and_counted)
 	}
 	CHECK_EQ(tp_ntx(p), 2);
 	CHECK_EQ(p->tcp->lsn[0].refused, 1);
-	CHECK_EQ(p->tcp->stats.syn_refused, 1);
+	CHECK_EQ(p->tcp->stats->syn_refused, 1);
 	CHECK_EQ(p->tcp->nused, 2);
 	CHECK(tp_fini(p));
 }
@@ -401,7 +401,7 @@ IX_TEST(tcp_state, delayed_ack_timing)
 	CHECK_EQ(tp_ntx(p), 0);
 	tp_advance(p, 40);			/* hz / 25 */
 	CHECK(tp_pop(p, &in) && in.ack == 201);
-	CHECK_EQ(p->tcp->stats.delacks, 1);
+	CHECK_EQ(p->tcp->stats->delacks, 1);
 	/* Every second segment is acknowledged at once. */
 	seg_data(p, &sg, 100, 536);
 	tp_send(p, &sg);
@@ -437,8 +437,8 @@ IX_TEST(tcp_state, zero_window_probes_back_off_then_flow)
 	CHECK_EQ(tp_ntx(p), 0);
 	tp_advance(p, 3000);			/* backed off: 2 s */
 	CHECK(tp_pop(p, &in) && in.len == 1 && in.seq == p->iss + 1);
-	CHECK_EQ(p->tcp->stats.probes, 2);
-	CHECK_EQ(p->tcp->stats.fast_rexmits, 0);
+	CHECK_EQ(p->tcp->stats->probes, 2);
+	CHECK_EQ(p->tcp->stats->fast_rexmits, 0);
 	sg.win = 65535;				/* opens */
 	tp_send(p, &sg);
 	CHECK(tp_pop(p, &in) && in.len == 536 && in.seq == p->iss + 1);
@@ -467,7 +467,7 @@ IX_TEST(tcp_state, out_of_order_sacked_then_delivered)
 	CHECK_EQ(p->srv[0].nrecv, 2);
 	CHECK_EQ(p->srv[0].rx_bad, 0);
 	CHECK(tp_pop(p, &in) && in.ack == 2101 && in.nsack == 0);
-	CHECK_EQ(p->tcp->stats.ooo_queued, 1);
+	CHECK_EQ(p->tcp->stats->ooo_queued, 1);
 	CHECK(tp_fini(p));
 }
 
@@ -512,14 +512,14 @@ IX_TEST(tcp_state, fast_retransmit_and_newreno_partial_ack)
 	CHECK_EQ(tp_ntx(p), 0);
 	peer_ack(p, 536);			/* third duplicate */
 	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1 + 536 && in.len == 536);
-	CHECK_EQ(p->tcp->stats.fast_rexmits, 1);
+	CHECK_EQ(p->tcp->stats->fast_rexmits, 1);
 	CHECK(pcb->flags & TCPF_RECOVERY);
 	CHECK_EQ(pcb->ssthresh, pcb->recover - pcb->snd_una > 2 * 536 * 2 ?
 		 (pcb->recover - pcb->snd_una) / 2 : 2 * 536);
 	ts_flush(&p->t);
 	peer_ack(p, 3 * 536);			/* partial: segment 4 lost too */
 	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1 + 3 * 536);
-	CHECK_EQ(p->tcp->stats.partial_acks, 1);
+	CHECK_EQ(p->tcp->stats->partial_acks, 1);
 	CHECK(pcb->flags & TCPF_RECOVERY);
 	ts_flush(&p->t);
 	peer_ack(p, pcb->recover - p->iss - 1);	/* full */
@@ -563,7 +563,7 @@ IX_TEST(tcp_state, sack_recovery_fills_every_hole)
 	CHECK_EQ(tp_ntx(p), 0);
 	tp_send(p, &sg);			/* fourth duplicate */
 	CHECK(tp_pop(p, &in) && in.seq == base + 6 * 536);
-	CHECK_EQ(p->tcp->stats.sack_rexmits, 2);
+	CHECK_EQ(p->tcp->stats->sack_rexmits, 2);
 	CHECK(tp_fini(p));
 }
 
@@ -589,7 +589,7 @@ IX_TEST(tcp_state, rto_retransmits_backs_off_collapses_cwnd)
 	CHECK_EQ(tp_ntx(p), 0);
 	tp_advance(p, 3000);
 	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1);
-	CHECK_EQ(p->tcp->stats.timeouts, 2);
+	CHECK_EQ(p->tcp->stats->timeouts, 2);
 	/* An ACK ends the backoff; the rest goes. */
 	peer_ack(p, 536);
 	CHECK_EQ(pcb->backoff, 0);
@@ -610,7 +610,7 @@ IX_TEST(tcp_state, paws_drops_old_timestamps)
 	seg_data(p, &sg, 0, 100);
 	tp_send(p, &sg);
 	CHECK_EQ(p->srv[0].rx_len, 0);
-	CHECK_EQ(p->tcp->stats.paws_drops, 1);
+	CHECK_EQ(p->tcp->stats->paws_drops, 1);
 	CHECK(tp_pop(p, &in) && in.ack == 101 && in.tsecr == 101);
 	sg.tsval = 150;
 	tp_send(p, &sg);
@@ -634,7 +634,7 @@ IX_TEST(tcp_state, malformed_segments_dropped_connection_lives)
 	tp_send(p, &sg);
 	sg.raw_opts = past;
 	tp_send(p, &sg);
-	CHECK_EQ(p->tcp->stats.malformed, 2);
+	CHECK_EQ(p->tcp->stats->malformed, 2);
 	CHECK_EQ(p->srv[0].rx_len, 0);
 	sg.raw_opts = NULL;
 	tp_send(p, &sg);
@@ -735,7 +735,7 @@ IX_TEST(tcp_state, checksum_offload_both_ways)
 	ts_flush(&p->t);
 	/* Without the flag, the same segment is dropped. */
 	ts_rx(&p->t, f, 54);
-	CHECK_EQ(p->tcp->stats.bad_csum, 1);
+	CHECK_EQ(p->tcp->stats->bad_csum, 1);
 	CHECK(tp_fini(p));
 }
 
@@ -782,7 +782,7 @@ IX_TEST(tcp_state, ooo_queue_bounded)
 	}
 	CHECK_EQ(i, IXDP_TCP_OOO_MAX + 10);
 	CHECK_EQ(pcb_of(p, p->srv[0].h)->ooo_n, IXDP_TCP_OOO_MAX);
-	CHECK_EQ(p->tcp->stats.ooo_dropped, 10);
+	CHECK_EQ(p->tcp->stats->ooo_dropped, 10);
 	CHECK_EQ(p->srv[0].rx_len, 0);
 	CHECK(tp_fini(p));
 }
@@ -807,7 +807,7 @@ IX_TEST(tcp_state, limited_transmit_on_first_dupacks)
 	CHECK_EQ(tp_ntx(p), 0);
 	peer_ack(p, 0);				/* third: fast retransmit */
 	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1);
-	CHECK_EQ(p->tcp->stats.fast_rexmits, 1);
+	CHECK_EQ(p->tcp->stats->fast_rexmits, 1);
 	CHECK(tp_fini(p));
 }
 
@@ -855,12 +855,12 @@ IX_TEST(tcp_state, sack_shows_retransmission_lost_again)
 			new_data |= in.seq == base + 12 * 536;
 	}
 	CHECK(new_data);
-	CHECK_EQ(p->tcp->stats.lost_rexmits, 0);
+	CHECK_EQ(p->tcp->stats->lost_rexmits, 0);
 	peer_sack(p, base, base + 13 * 536);
 	for (n = 0; tp_pop(p, &in);)
 		n += in.seq == base;
 	CHECK_EQ(n, 1);
-	CHECK_EQ(p->tcp->stats.lost_rexmits, 1);
+	CHECK_EQ(p->tcp->stats->lost_rexmits, 1);
 	CHECK(tp_fini(p));
 }
 

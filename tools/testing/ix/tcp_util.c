@@ -37,6 +37,11 @@ void conn_push(struct conn *c)
 		iov.base = c->tx + c->tx_queued;
 		iov.len = c->tx_len - c->tx_queued > (1u << 30) ?
 			  1u << 30 : c->tx_len - c->tx_queued;
+		if (c->tx_chunk && iov.len > c->tx_chunk)
+			iov.len = c->tx_chunk;
+		/* Vectors of memory apart do not merge in the send queue. */
+		if (c->tx_alt && c->tx_chunk && c->tx_queued / c->tx_chunk % 2)
+			iov.base = c->tx_alt + c->tx_queued;
 		n = ixdp_tcp_sendv(c->s, c->h, &iov, 1);
 		if (n <= 0)
 			break;

@@ -27,6 +27,9 @@ struct conn {
 	/* sending */
 	const uint8_t		*tx;
 	uint64_t		tx_len, tx_queued, tx_acked;
+	unsigned int		tx_chunk;	/* bytes per send vector, 0: all */
+	/* A copy of @tx: with @tx_chunk, every other vector is from it. */
+	const uint8_t		*tx_alt;
 	bool			close_when_sent, closed;
 	/* receiving */
 	uint32_t		seed;		/* pattern expected */

@@ -27,9 +27,12 @@ static bool wire_chance(struct wire *w, unsigned int permille)
 	return permille && wire_rand(w) % 1000 < permille;
 }
 
-static void wire_enqueue(struct wire *w, unsigned int to, const void *data,
-			 unsigned int len)
+/* A copy of @b's frame, frags gathered, as a NIC would put on the wire. */
+static void wire_enqueue(struct wire *w, unsigned int to,
+			 const struct ixdp_buf *b)
 {
+	unsigned int len = b->len, at = ixdp_buf_linear_len(b), i;
+	const struct ixdp_frag *fr = ixdp_buf_frags(b);
 	struct wire_frame *f;
 
 	if (w->qlen == WIRE_MAX_FRAMES) {
@@ -39,7 +42,12 @@ static void wire_enqueue(struct wire *w, unsigned int to, const void *data,
 	f = &w->q[(w->head + w->qlen++) % WIRE_MAX_FRAMES];
 	f->to = to;
 	f->len = len;
-	memcpy(f->data, data, len);
+	memcpy(f->data, ixdp_buf_data(b), at);
+	for (i = 0; i < b->nfrags; i++) {
+		memcpy(f->data + at, (uint8_t *)fr[i].page + fr[i].off,
+		       fr[i].len);
+		at += fr[i].len;
+	}
 	if (wire_chance(w, w->faults.corrupt)) {
 		f->data[wire_rand(w) % len] ^= 1 + wire_rand(w) % 255;
 		w->corrupted++;
@@ -66,18 +74,60 @@ static int wire_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
 	if (w->sent <= w->faults.drop_first || wire_chance(w, w->faults.loss)) {
 		w->lost++;
 	} else {
-		wire_enqueue(w, to, ixdp_buf_data(b), b->len);
+		wire_enqueue(w, to, b);
 		if (wire_chance(w, w->faults.dup)) {
-			wire_enqueue(w, to, ixdp_buf_data(b), b->len);
+			wire_enqueue(w, to, b);
 			w->duped++;
 		}
 	}
+	e->frag_frames += b->nfrags > 0;
 	ixdp_buf_put(b);
 	return 0;
 }
 
 static const struct ixdp_stack_ops wire_ops = {
 	.xmit = wire_xmit,
+};
+
+/*
+ * Frags as the harness has them: the address itself, no page.  Pieces of
+ * at most 701 bytes (odd, so pieces start at odd offsets), so a segment
+ * takes several, as pages split them in
+ * the kernel.
+ */
+#define WIRE_FRAG_MAX	701
+
+static int wire_frag_get(struct ixdp_pool *p, const void *base, u32 len,
+			 struct ixdp_frag *f, unsigned int room)
+{
+	struct wire_end *e = container_of(p, struct wire_end, pool);
+	unsigned int n = 0, k;
+
+	for (; len; len -= k, base += k, n++) {
+		if (n == room)
+			break;
+		k = len < WIRE_FRAG_MAX ? len : WIRE_FRAG_MAX;
+		f[n].page = (void *)base;
+		f[n].off = 0;
+		f[n].len = k;
+	}
+	if (len)
+		return -E2BIG;
+	e->frag_refs += n;
+	return n;
+}
+
+static void wire_frag_put(struct ixdp_pool *p, struct ixdp_frag *f,
+			  unsigned int n)
+{
+	struct wire_end *e = container_of(p, struct wire_end, pool);
+
+	e->frag_refs -= n;
+}
+
+static const struct ixdp_pool_ops wire_pool_ops = {
+	.frag_get = wire_frag_get,
+	.frag_put = wire_frag_put,
 };
 
 static int wire_end_init(struct wire *w, unsigned int i, unsigned int nbufs)
@@ -89,11 +139,16 @@ static int wire_end_init(struct wire *w, unsigned int i, unsigned int nbufs)
 	e->idx = i;
 	e->mem = malloc((size_t)nbufs * IXDP_BUF_SIZE);
 	e->descs = calloc(nbufs, sizeof(*e->descs));
-	if (!e->mem || !e->descs)
+	e->frags = calloc((size_t)nbufs * IXDP_BUF_FRAGS, sizeof(*e->frags));
+	if (!e->mem || !e->descs || !e->frags)
 		return -ENOMEM;
 	ixdp_pool_init(&e->pool, e->descs, nbufs);
+	if (w->faults.frags)
+		ixdp_pool_set_frags(&e->pool, &wire_pool_ops, e->frags);
 	ixdp_pool_add(&e->pool, e->mem, (size_t)nbufs * IXDP_BUF_SIZE);
 	ts_default_cfg(&cfg);
+	if (w->faults.frags)
+		cfg.offload |= IXDP_OFFLOAD_TX_SG;
 	cfg.mac[5] = 2 + i;
 	cfg.addr = cpu_to_be32(US_IP + i);
 	return ixdp_stack_init(&e->s, &cfg, &wire_ops, &e->pool, 0);
@@ -123,9 +178,10 @@ bool wire_fini(struct wire *w)
 	for (i = 0; i < 2; i++) {
 		ixdp_stack_teardown(&w->end[i].s);
 		ok &= w->end[i].pool.avail == w->end[i].pool.total &&
-		      !w->end[i].pool.bad_put;
+		      !w->end[i].pool.bad_put && !w->end[i].frag_refs;
 		free(w->end[i].mem);
 		free(w->end[i].descs);
+		free(w->end[i].frags);
 	}
 	free(w->q);
 	free(w->tmp);

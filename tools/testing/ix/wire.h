@@ -9,6 +9,7 @@
 #ifndef _IX_WIRE_H
 #define _IX_WIRE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "stack.h"
@@ -22,6 +23,8 @@ struct wire_faults {
 	unsigned int	reorder;
 	unsigned int	corrupt;
 	unsigned int	drop_first;	/* lose the first N frames sent */
+	/* Not a fault: the stacks send TCP payloads as frags. */
+	bool		frags;
 };
 
 struct wire_frame {
@@ -35,6 +38,9 @@ struct wire_end {
 	struct ixdp_pool	pool;
 	void			*mem;
 	struct ixdp_buf		*descs;
+	struct ixdp_frag	*frags;
+	long			frag_refs;	/* frag_get less frag_put */
+	uint64_t		frag_frames;	/* frames sent with frags */
 	struct wire		*wire;
 	unsigned int		idx;
 };
@@ -55,7 +61,7 @@ struct wire {
 /* Two stacks, 198.18.0.2 and .3 on /24, @nbufs buffers each. */
 int wire_init(struct wire *w, unsigned int nbufs, uint64_t seed,
 	      const struct wire_faults *faults);
-/* Tear both stacks down; true if both pools are full again. */
+/* Tear both stacks down; true if both pools are full again, no frag held. */
 bool wire_fini(struct wire *w);
 /* Deliver frames until none is in flight (bounded); return how many. */
 unsigned int wire_pump(struct wire *w);

@@ -35,6 +35,22 @@ static inline __wsum csum_partial(const void *buff, int len, __wsum sum)
 	return (__force __wsum)ix_csum_fold64(s);
 }
 
+static inline __wsum csum_add(__wsum a, __wsum b)
+{
+	return (__force __wsum)ix_csum_fold64((u64)(__force u32)a +
+					      (__force u32)b);
+}
+
+/* @b summed from an odd @offset has its bytes swapped, as in the kernel. */
+static inline __wsum csum_block_add(__wsum a, __wsum b, int offset)
+{
+	u32 v = (__force u32)b;
+
+	if (offset & 1)
+		v = v >> 8 | v << 24;
+	return csum_add(a, (__force __wsum)v);
+}
+
 static inline __sum16 csum_fold(__wsum sum)
 {
 	u32 s = (__force u32)sum;
