@@ -51,6 +51,10 @@ echo 0-2 > "$SYS/queues" 2>/dev/null && fail "queue 2 of 2 accepted"
 echo 0 > "$SYS/batch" 2>/dev/null && fail "batch 0 accepted"
 echo 513 > "$SYS/batch" 2>/dev/null && fail "batch 513 accepted"
 echo 300.1.1.1/24 > "$SYS/addr" 2>/dev/null && fail "bad address accepted"
+echo maybe > "$SYS/tx_csum" 2>/dev/null && fail "tx_csum 'maybe' accepted"
+echo 2 > "$SYS/tx_sg" 2>/dev/null && fail "tx_sg 2 accepted"
+[ "$(cat "$SYS/tx_csum") $(cat "$SYS/tx_sg")" = "1 1" ] ||
+	fail "tx_csum, tx_sg read $(cat "$SYS/tx_csum") $(cat "$SYS/tx_sg"), not 1 1"
 echo 64 > "$SYS/batch" || fail "batch 64 refused"
 [ "$(cat "$SYS/batch")" = 64 ] || fail "batch reads $(cat "$SYS/batch")"
 
@@ -63,6 +67,7 @@ echo 1 > /sys/kernel/ixdp/cpus || fail "reserve CPU 1"
 echo 1 > "$SYS/attached" || { fail "attach"; exit 1; }
 [ "$(cat "$SYS/attached")" = 1 ] || fail "attached reads $(cat "$SYS/attached")"
 echo 0 > "$SYS/queues" 2>/dev/null && fail "queues changed while attached"
+echo 0 > "$SYS/tx_csum" 2>/dev/null && fail "tx_csum changed while attached"
 echo > /sys/kernel/ixdp/cpus 2>/dev/null && fail "released a CPU serving queues"
 
 replies=$(stat icmp_echo_replies)

@@ -4,13 +4,18 @@
 # A large connection table: the device attached with max_conns 1100,
 # ix_echo sized to match, and 1,000 concurrent connections from the Linux
 # peer, every byte verified; bad max_conns writes are refused, and the
-# table's memory goes with the app (kmemleak).
+# table's memory goes with the app (kmemleak).  It runs with the NIC's
+# transmit offloads off (tx_csum, tx_sg 0): checksums in software and
+# payloads copied, which the counters must show.
 
 source "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
 ix_lib_need
 echo 1100 > "$SYS/max_conns" || fail "max_conns 1100"
 echo 0 > "$SYS/max_conns" 2>/dev/null && fail "max_conns 0 taken"
 echo 65536 > "$SYS/max_conns" 2>/dev/null && fail "max_conns 65536 taken"
+echo 0 > "$SYS/tx_csum" && echo 0 > "$SYS/tx_sg" || fail "offloads off"
+offl0=$(cat "$SYS/stats/tx_csum_offload")
+frags0=$(cat "$SYS/stats/tx_frags")
 ix_lib_attach
 [ "$(cat "$SYS/max_conns")" = 1100 ] || fail "max_conns reads $(cat "$SYS/max_conns")"
 echo 5 > "$SYS/max_conns" 2>/dev/null && fail "max_conns changed while attached"
@@ -25,8 +30,12 @@ wait $app_pid
 cat "$TMP/ix_echo.log"
 grep -q " 0 overflows, 0 events dropped" "$TMP/ix_echo.log" ||
 	fail "ix_echo lost events"
+[ "$(cat "$SYS/stats/tx_csum_offload") $(cat "$SYS/stats/tx_frags")" = "$offl0 $frags0" ] ||
+	fail "offloads used while off"
 echo 0 > "$SYS/attached"
 echo 512 > "$SYS/max_conns"
+echo 1 > "$SYS/tx_csum"
+echo 1 > "$SYS/tx_sg"
 ix_lib_kmemleak_check
 [ $ret = 0 ] && echo "ok: 1000 concurrent connections echo, every byte verified"
 exit $ret

@@ -4,6 +4,7 @@
  * verify every byte.
  *
  *	ix_echo_client ADDR PORT CONNS MSGS MAXLEN [SEED]
+ *	ix_echo_client -b ADDR PORT CONNS MIB SECONDS [SEED]
  *
  * CONNS threads each open a connection and send MSGS messages of random
  * sizes from 1 to MAXLEN bytes, each a pseudo-random pattern, reading the
@@ -11,6 +12,13 @@
  * every connection has had one echo it prints "all N connections echo".
  * Then one line of results: messages, bytes, messages per second, round-trip
  * percentiles.  Exit status 0 only if every byte came back right.
+ *
+ * With -b (bulk), each connection streams MIB MiB of a pseudo-random
+ * pattern from a sender thread while its own thread reads the echo and
+ * checks it against the same pattern, both ways at once; then a clean
+ * close both ways.  A connection that has not finished within SECONDS,
+ * or that goes 20 s without progress, fails (a stall).  The result line
+ * gives bytes verified and megabytes per second each way.
  */
 
 #include <arpa/inet.h>
@@ -18,6 +26,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +48,8 @@ struct job {
 
 static struct sockaddr_in server;
 static unsigned int msgs, maxlen, conns, echoing;
+static unsigned long bulk_bytes;
+static double deadline;
 
 static uint64_t next(uint64_t *s)
 {
@@ -86,21 +97,16 @@ static int recv_all(int fd, uint8_t *p, size_t n)
 	return 0;
 }
 
-static void *run(void *arg)
+/* A connected socket with 20 s timeouts, or -1 with j->err set. */
+static int dial(struct job *j)
 {
 	struct timeval tv = { .tv_sec = 20 };
-	struct job *j = arg;
-	uint8_t *out, *in;
-	unsigned int i, len, k;
 	int fd, one = 1;
-	double t0;
 
-	out = malloc(maxlen);
-	in = malloc(maxlen);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (!out || !in || fd < 0) {
-		j->err = "no memory or socket";
-		return NULL;
+	if (fd < 0) {
+		j->err = "no socket";
+		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
@@ -109,8 +115,132 @@ static void *run(void *arg)
 		j->err = errno == ECONNREFUSED ? "connect refused" :
 			 errno == ETIMEDOUT ? "connect timed out" :
 			 "connect failed";
-		goto out;
+		close(fd);
+		return -1;
 	}
+	return fd;
+}
+
+/* Fill @p with @n bytes of the pattern of @seed, 8 at a time. */
+static void pattern(uint64_t *seed, uint8_t *p, size_t n)
+{
+	uint64_t v;
+
+	for (; n >= 8; n -= 8, p += 8) {
+		v = next(seed);
+		memcpy(p, &v, 8);
+	}
+	if (n) {
+		v = next(seed);
+		memcpy(p, &v, n);
+	}
+}
+
+struct bulk_tx {
+	int		fd;
+	uint64_t	seed;
+	const char	*err;
+};
+
+#define BULK_CHUNK	65536
+
+static void *bulk_send(void *arg)
+{
+	struct bulk_tx *t = arg;
+	unsigned long left = bulk_bytes;
+	uint8_t *out = malloc(BULK_CHUNK);
+	size_t n;
+
+	if (!out) {
+		t->err = "no memory";
+		return NULL;
+	}
+	while (left) {
+		n = left < BULK_CHUNK ? left : BULK_CHUNK;
+		pattern(&t->seed, out, n);
+		if (send_all(t->fd, out, n)) {
+			t->err = errno == EAGAIN ? "send stalled 20 s" :
+				 "send failed";
+			break;
+		}
+		left -= n;
+	}
+	if (!left)
+		shutdown(t->fd, SHUT_WR);
+	free(out);
+	return NULL;
+}
+
+/* One bulk connection: send and verify the echo at once. */
+static void *bulk(struct job *j)
+{
+	uint8_t *want = malloc(BULK_CHUNK), *in = malloc(BULK_CHUNK);
+	struct bulk_tx tx = { .seed = j->seed };
+	unsigned long left = bulk_bytes;
+	pthread_t sender;
+	size_t n;
+
+	if (!want || !in) {
+		j->err = "no memory";
+		goto out_free;
+	}
+	tx.fd = dial(j);
+	if (tx.fd < 0)
+		goto out_free;
+	if (pthread_create(&sender, NULL, bulk_send, &tx)) {
+		j->err = "no thread";
+		goto out_close;
+	}
+	while (left && !j->err) {
+		n = left < BULK_CHUNK ? left : BULK_CHUNK;
+		pattern(&j->seed, want, n);
+		if (recv_all(tx.fd, in, n)) {
+			j->err = errno == ECONNRESET ? "reset by the server" :
+				 errno == EAGAIN ? "echo stalled 20 s" :
+				 "echo short";
+		} else if (memcmp(in, want, n)) {
+			j->err = "echo differs";
+		} else if (now_us() > deadline) {
+			j->err = "not done in time";
+		}
+		left -= n;
+		j->bytes += n;
+	}
+	if (!j->err && recv(tx.fd, in, 1, 0) != 0)
+		j->err = "no clean close from the server";
+	if (j->err)
+		shutdown(tx.fd, SHUT_RDWR);
+	pthread_join(sender, NULL);
+	if (!j->err)
+		j->err = tx.err;
+	j->done = 1;
+out_close:
+	close(tx.fd);
+out_free:
+	free(want);
+	free(in);
+	return NULL;
+}
+
+static void *run(void *arg)
+{
+	struct job *j = arg;
+	uint8_t *out, *in;
+	unsigned int i, len, k;
+	double t0;
+	int fd;
+
+	if (bulk_bytes)
+		return bulk(j);
+	out = malloc(maxlen);
+	in = malloc(maxlen);
+	if (!out || !in) {
+		j->err = "no memory";
+		goto out_free;
+	}
+	fd = dial(j);
+	if (fd < 0)
+		goto out_free;
 	for (i = 0; i < msgs; i++) {
 		len = 1 + next(&j->seed) % maxlen;
 		for (k = 0; k < len; k++)
@@ -145,6 +275,7 @@ static void *run(void *arg)
 		j->err = "no clean close from the server";
 out:
 	close(fd);
+out_free:
 	free(out);
 	free(in);
 	return NULL;
@@ -165,8 +296,13 @@ int main(int argc, char **argv)
 	double t0, secs, *all;
 	uint64_t seed;
 
+	bool is_bulk = argc > 1 && !strcmp(argv[1], "-b");
+
+	argv += is_bulk;
+	argc -= is_bulk;
 	if (argc < 6) {
-		fprintf(stderr, "usage: ix_echo_client ADDR PORT CONNS MSGS MAXLEN [SEED]\n");
+		fprintf(stderr, "usage: ix_echo_client ADDR PORT CONNS MSGS MAXLEN [SEED]\n"
+				"       ix_echo_client -b ADDR PORT CONNS MIB SECONDS [SEED]\n");
 		return 2;
 	}
 	server.sin_family = AF_INET;
@@ -179,11 +315,16 @@ int main(int argc, char **argv)
 	seed = argc > 6 ? strtoull(argv[6], NULL, 0) : 1;
 	if (!conns || !msgs || !maxlen)
 		return 2;
+	t0 = now_us();
+	if (is_bulk) {
+		bulk_bytes = (unsigned long)msgs << 20;
+		deadline = t0 + maxlen * 1e6;
+		msgs = 1;
+	}
 	jobs = calloc(conns, sizeof(*jobs));
 	all = calloc((size_t)conns * msgs, sizeof(*all));
 	if (!jobs || !all)
 		return 2;
-	t0 = now_us();
 	for (i = 0; i < conns; i++) {
 		jobs[i].id = i;
 		jobs[i].seed = seed * 0x9e3779b97f4a7c15ULL + i + 1;
@@ -202,6 +343,11 @@ int main(int argc, char **argv)
 		bytes += jobs[i].bytes;
 	}
 	secs = (now_us() - t0) / 1e6;
+	if (is_bulk) {
+		printf("%u connections, %lu bytes each way verified in %.1f s, %.2f MB/s each way\n",
+		       conns, bytes, secs, bytes / secs / 1e6);
+		return fails ? 1 : 0;
+	}
 	qsort(all, n, sizeof(*all), cmp);
 	printf("%u connections, %u messages, %lu bytes verified, %.0f msg/s, rtt p50 %.0f us p99 %.0f us\n",
 	       conns, n, bytes, n / secs, n ? all[n / 2] : 0,

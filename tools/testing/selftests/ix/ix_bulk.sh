@@ -1,0 +1,118 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bulk transfers between the Linux peer's TCP and ix_echo, both ways at
+# once, every byte checked: BULK_MIB (256) MiB each way on a clean link,
+# then LOSSY_MIB (8) MiB on each of 2 connections through netem on the
+# peer's interface, in both directions, at 1% and at 5% loss with
+# reordering and jitter.  Every transfer must finish in bounded time and
+# close cleanly both ways: the peer's socket goes to TIME_WAIT, and the
+# dataplane sends no RST.  The payloads must have left zero copy, their
+# checksums completed by the NIC (tx_frags, tx_csum_offload), and the
+# loss must show in the dataplane's TCP counters (retransmissions,
+# out-of-order segments).  Last, ix_echo is killed mid-transfer under
+# loss, and the peer must see a reset, not a stall.
+
+source "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
+ix_lib_need
+BULK_MIB=${BULK_MIB:-256}
+LOSSY_MIB=${LOSSY_MIB:-8}
+TCPSTATS=$SYS/stats
+
+tcpstat()
+{
+	cat "$TCPSTATS/tcp_$1"
+}
+
+# netem on the peer's link, both ways: on eth1's egress, and on its
+# ingress through ifb0; "none" takes it away.
+link()
+{
+	peer tc qdisc del dev eth1 root 2>/dev/null
+	peer tc qdisc del dev eth1 ingress 2>/dev/null
+	peer ip link del ifb0 2>/dev/null
+	[ "$1" = none ] && return 0
+	peer tc qdisc add dev eth1 root netem "$@" &&
+	peer ip link add ifb0 type ifb &&
+	peer ip link set ifb0 up &&
+	peer tc qdisc add dev eth1 handle ffff: ingress &&
+	peer tc filter add dev eth1 parent ffff: matchall \
+		action mirred egress redirect dev ifb0 &&
+	peer tc qdisc add dev ifb0 root netem "$@" ||
+		{ fail "netem $*"; return 1; }
+}
+
+# The local ends of the peer's sockets in TIME_WAIT towards the
+# dataplane's port 7 (/proc/net/tcp: address and port in hex, state 06).
+time_waits()
+{
+	peer cat /proc/net/tcp |
+		awk '$3 == "0A0012C6:0007" && $4 == "06" { print $2 }' | sort
+}
+
+# transfer NAME CONNS MIB SECONDS: bulk echo from the peer, checked.
+transfer()
+{
+	local name=$1 rst0 tw
+
+	rst0=$(tcpstat resets_out)
+	# (a first line, so that awk sees two files even with no socket)
+	{ echo -; time_waits; } > "$TMP/tw0"
+	if ! peer "$DIR/ix_echo_client" -b $DP 7 "$2" "$3" "$4" \
+		> "$TMP/$name.log" 2>&1; then
+		fail "$name: $(tail -n 3 "$TMP/$name.log")"
+		return 1
+	fi
+	echo "# $name: $(tail -n 1 "$TMP/$name.log")"
+	[ "$(tcpstat resets_out)" = "$rst0" ] ||
+		fail "$name: the dataplane sent $(($(tcpstat resets_out) - rst0)) RSTs"
+	tw=$(time_waits | awk 'NR == FNR { old[$0]; next } !($0 in old)' \
+		"$TMP/tw0" - | wc -l)
+	[ "$tw" -ge "$2" ] || fail "$name: $tw of $2 peer sockets in TIME_WAIT"
+}
+
+trap 'link none; ix_lib_cleanup' EXIT
+ix_lib_attach
+ix_lib_start ix_echo 7 "$DIR/ix_echo" 1 7 512 || exit 1
+
+frags0=$(cat "$TCPSTATS/tx_frags")
+offl0=$(cat "$TCPSTATS/tx_csum_offload")
+transfer clean 1 "$BULK_MIB" 600
+# virtio_net has both: payloads leave from the TX memory, summed by it.
+[ "$(cat "$TCPSTATS/tx_frags")" -gt "$frags0" ] ||
+	fail "no frame sent zero copy (tx_frags)"
+[ "$(cat "$TCPSTATS/tx_csum_offload")" -gt "$offl0" ] ||
+	fail "no checksum left to the NIC (tx_csum_offload)"
+
+rex0=$(tcpstat rexmits)
+ooo0=$(tcpstat ooo_queued)
+link delay 1ms 1ms loss 1% reorder 10% 50% &&
+	transfer loss1 2 "$LOSSY_MIB" 300
+link delay 1ms 1ms loss 5% reorder 25% 50% &&
+	transfer loss5 2 "$LOSSY_MIB" 300
+[ "$(tcpstat rexmits)" -gt "$rex0" ] ||
+	fail "no retransmissions counted under loss"
+[ "$(tcpstat ooo_queued)" -gt "$ooo0" ] ||
+	fail "no out-of-order segments counted under reordering"
+echo "# under loss: $(($(tcpstat rexmits) - rex0)) retransmissions" \
+	"($(tcpstat fast_rexmits) fast, $(tcpstat sack_rexmits) from SACK," \
+	"$(tcpstat timeouts) timeouts since boot)," \
+	"$(($(tcpstat ooo_queued) - ooo0)) segments queued out of order"
+
+# A killed server resets its connections; the peer must not hang.
+peer "$DIR/ix_echo_client" -b $DP 7 1 1024 120 > "$TMP/kill.log" 2>&1 &
+client=$!
+sleep 3
+kill -9 $app_pid
+wait $app_pid 2>/dev/null
+if wait $client; then
+	fail "the transfer outlived its server"
+elif ! grep -q "reset by the server" "$TMP/kill.log"; then
+	fail "killed server: $(tail -n 2 "$TMP/kill.log")"
+fi
+link none
+
+echo 0 > "$SYS/attached" || fail "detach"
+ix_lib_kmemleak_check
+[ $ret = 0 ] && echo "ok: ${BULK_MIB} MiB each way, and 2 x ${LOSSY_MIB} MiB at 1% and 5% loss with reordering, checked and closed cleanly"
+exit $ret
