@@ -233,6 +233,21 @@ static int max_conns_store(struct ixdp_dev *idev, const char *buf)
 	return 0;
 }
 
+/* A switch of the configuration, set while detached: 0/1, n/y, off/on. */
+static int ixdp_switch_store(struct ixdp_dev *idev, const char *buf,
+			     bool *sw)
+{
+	int err = ixdp_config_check(idev);
+	bool on;
+
+	if (!err)
+		err = kstrtobool(buf, &on);
+	if (err)
+		return err;
+	*sw = on;
+	return 0;
+}
+
 static ssize_t tx_csum_show(struct ixdp_dev *idev, char *buf)
 {
 	return sysfs_emit(buf, "%d\n", idev->tx_csum);
@@ -244,15 +259,7 @@ static ssize_t tx_csum_show(struct ixdp_dev *idev, char *buf)
  */
 static int tx_csum_store(struct ixdp_dev *idev, const char *buf)
 {
-	int err = ixdp_config_check(idev);
-	bool on;
-
-	if (!err)
-		err = kstrtobool(buf, &on);
-	if (err)
-		return err;
-	idev->tx_csum = on;
-	return 0;
+	return ixdp_switch_store(idev, buf, &idev->tx_csum);
 }
 
 static ssize_t tx_sg_show(struct ixdp_dev *idev, char *buf)
@@ -267,15 +274,7 @@ static ssize_t tx_sg_show(struct ixdp_dev *idev, char *buf)
  */
 static int tx_sg_store(struct ixdp_dev *idev, const char *buf)
 {
-	int err = ixdp_config_check(idev);
-	bool on;
-
-	if (!err)
-		err = kstrtobool(buf, &on);
-	if (err)
-		return err;
-	idev->tx_sg = on;
-	return 0;
+	return ixdp_switch_store(idev, buf, &idev->tx_sg);
 }
 
 static ssize_t connect_show(struct ixdp_dev *idev, char *buf)
