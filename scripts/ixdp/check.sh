@@ -6,6 +6,9 @@
 # the kselftests in the VM under it.  Every result is one TAP line; the
 # run ends with exactly one line "N passed, N failed" and exits non-zero
 # if anything failed, a kernel splat on the guest console included.
+#
+# CHECK_TESTS="ix_tcp.sh ix_app.sh ..." runs only the debug kernel build
+# and those selftests, in one VM: the quick loop while working on a test.
 
 set -u
 
@@ -71,6 +74,12 @@ collect()
 	}'
 }
 
+# The runner's arguments for CHECK_TESTS, or none for every test.
+selected=""
+for t in ${CHECK_TESTS:-}; do
+	selected="$selected -t ix:$t"
+done
+
 say "prepare the tree"
 if $MAKE -s prepare > "$OUT/prepare.log" 2>&1; then
 	record ok build.prepare
@@ -80,72 +89,66 @@ else
 	record fail build.prepare
 fi
 
-say "lint"
-"$ROOT/scripts/ixdp/lint.sh" | tee "$OUT/lint.tap"
-collect "" < "$OUT/lint.tap" >> "$RESULTS"
+# Lint, the host harness, the fuzzer and the tools: all but the VM.
+check_host()
+{
+	say "lint"
+	"$ROOT/scripts/ixdp/lint.sh" | tee "$OUT/lint.tap"
+	collect "" < "$OUT/lint.tap" >> "$RESULTS"
 
-say "host harness (tools/testing/ix, ASan + UBSan)"
-$MAKE -s host-test > "$OUT/host.tap" 2>&1
-hrc=$?
-cat "$OUT/host.tap"
-collect "host." < "$OUT/host.tap" >> "$RESULTS"
-if [ "$hrc" != 0 ] && ! grep -q '^not ok' "$OUT/host.tap"; then
-	record fail host.build
-fi
-
-say "fuzz: RX path, ${FUZZ_SECONDS:-60}s (tools/testing/ix/fuzz_rx.c)"
-if $MAKE -s -C build/linux/tools/testing/ix O="$ROOT/build/host-test" \
-		fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-60}" > "$OUT/fuzz.log" 2>&1; then
-	grep -E '^stat::number_of_executed_units|Done [0-9]+ runs' "$OUT/fuzz.log"
-	record ok host.fuzz_rx
-else
-	tail -n 40 "$OUT/fuzz.log"
-	record fail host.fuzz_rx
-	# Say why in the summary too, and keep the input that did it.
-	grep -m 3 -E '^==[0-9]+==ERROR|^SUMMARY|deadly signal|ALARM|out-of-memory|^Test unit written' \
-		"$OUT/fuzz.log" | sed 's/^/    fuzz_rx: /' >> "$OUT/reasons"
-	cp -r build/host-test/fuzz-artifacts "$OUT/" 2>/dev/null
-fi
-
-say "tools on the host: key-value engine, memcapable on kv_sock, load generator"
-TOOLS_OUT=$ROOT/build/tools-test
-mkdir -p "$TOOLS_OUT"
-$MAKE -s -C tools/ix/apps/kv O="$TOOLS_OUT" "$TOOLS_OUT/kv_test" \
-	"$TOOLS_OUT/kv_sock" > "$OUT/tools-build.log" 2>&1 || cat "$OUT/tools-build.log"
-"$TOOLS_OUT/kv_test" > "$OUT/kv_test.tap" 2>&1
-cat "$OUT/kv_test.tap"
-collect "tools.kv." < "$OUT/kv_test.tap" >> "$RESULTS"
-grep -q '^ok ' "$OUT/kv_test.tap" || record fail tools.kv.build
-if tools/ix/apps/kv/memcapable.sh "$TOOLS_OUT/kv_sock" > "$OUT/memcapable.log" 2>&1; then
-	tail -n 1 "$OUT/memcapable.log"
-	record ok tools.kv.memcapable
-else
-	tail -n 20 "$OUT/memcapable.log"
-	record fail tools.kv.memcapable
-fi
-if $MAKE -s -C tools/ix/bench O="$TOOLS_OUT/bench" check > "$OUT/bench-tools.tap" 2>&1; then
-	:
-elif ! grep -q '^not ok' "$OUT/bench-tools.tap"; then
-	record fail tools.bench.test
-fi
-cat "$OUT/bench-tools.tap"
-collect "tools.bench." < "$OUT/bench-tools.tap" >> "$RESULTS"
-
-say "debug kernel"
-if $MAKE kernel-debug > "$OUT/kernel-debug.log" 2>&1; then
-	grep -E '^ixdp: ' "$OUT/kernel-debug.log"
-	record ok kernel.debug_build
-	say "VM selftests (debug kernel)"
-	$MAKE -s vm KERNEL=debug CMD='/ixdp/build/kselftest/run_kselftest.sh' \
-		VM_HOST_CMD="$ROOT/scripts/ixdp/host-agent.sh" \
-		2>&1 | tee "$OUT/vm.log"
-	vrc=${PIPESTATUS[0]}
-	collect "vm." < "$OUT/vm.log" >> "$RESULTS"
-	if [ "$vrc" = 0 ]; then
-		record ok vm.clean_run
-	else
-		record fail vm.clean_run
+	say "host harness (tools/testing/ix, ASan + UBSan)"
+	$MAKE -s host-test > "$OUT/host.tap" 2>&1
+	hrc=$?
+	cat "$OUT/host.tap"
+	collect "host." < "$OUT/host.tap" >> "$RESULTS"
+	if [ "$hrc" != 0 ] && ! grep -q '^not ok' "$OUT/host.tap"; then
+		record fail host.build
 	fi
+
+	say "fuzz: RX path, ${FUZZ_SECONDS:-60}s (tools/testing/ix/fuzz_rx.c)"
+	if $MAKE -s -C build/linux/tools/testing/ix O="$ROOT/build/host-test" \
+			fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-60}" > "$OUT/fuzz.log" 2>&1; then
+		grep -E '^stat::number_of_executed_units|Done [0-9]+ runs' "$OUT/fuzz.log"
+		record ok host.fuzz_rx
+	else
+		tail -n 40 "$OUT/fuzz.log"
+		record fail host.fuzz_rx
+		# Say why in the summary too, and keep the input that did it.
+		grep -m 3 -E '^==[0-9]+==ERROR|^SUMMARY|deadly signal|ALARM|out-of-memory|^Test unit written' \
+			"$OUT/fuzz.log" | sed 's/^/    fuzz_rx: /' >> "$OUT/reasons"
+		cp -r build/host-test/fuzz-artifacts "$OUT/" 2>/dev/null
+	fi
+
+	say "tools on the host: key-value engine, memcapable on kv_sock, load generator"
+	TOOLS_OUT=$ROOT/build/tools-test
+	mkdir -p "$TOOLS_OUT"
+	$MAKE -s -C tools/ix/apps/kv O="$TOOLS_OUT" "$TOOLS_OUT/kv_test" \
+		"$TOOLS_OUT/kv_sock" > "$OUT/tools-build.log" 2>&1 || cat "$OUT/tools-build.log"
+	"$TOOLS_OUT/kv_test" > "$OUT/kv_test.tap" 2>&1
+	cat "$OUT/kv_test.tap"
+	collect "tools.kv." < "$OUT/kv_test.tap" >> "$RESULTS"
+	grep -q '^ok ' "$OUT/kv_test.tap" || record fail tools.kv.build
+	if tools/ix/apps/kv/memcapable.sh "$TOOLS_OUT/kv_sock" > "$OUT/memcapable.log" 2>&1; then
+		tail -n 1 "$OUT/memcapable.log"
+		record ok tools.kv.memcapable
+	else
+		tail -n 20 "$OUT/memcapable.log"
+		record fail tools.kv.memcapable
+	fi
+	if $MAKE -s -C tools/ix/bench O="$TOOLS_OUT/bench" check > "$OUT/bench-tools.tap" 2>&1; then
+		:
+	elif ! grep -q '^not ok' "$OUT/bench-tools.tap"; then
+		record fail tools.bench.test
+	fi
+	cat "$OUT/bench-tools.tap"
+	collect "tools.bench." < "$OUT/bench-tools.tap" >> "$RESULTS"
+}
+
+[ -z "$selected" ] && check_host
+
+# The 3-CPU run, and what the full run of the selftests left behind.
+check_vm3()
+{
 	# A hostile application next to a good one needs a third CPU.
 	say "VM with 3 CPUs: a hostile application and its neighbour"
 	$MAKE -s vm KERNEL=debug VM_CPUS=3 \
@@ -162,6 +165,24 @@ if $MAKE kernel-debug > "$OUT/kernel-debug.log" 2>&1; then
 	else
 		record fail vm.host_side_echo
 	fi
+}
+
+say "debug kernel"
+if $MAKE kernel-debug > "$OUT/kernel-debug.log" 2>&1; then
+	grep -E '^ixdp: ' "$OUT/kernel-debug.log"
+	record ok kernel.debug_build
+	say "VM selftests (debug kernel)"
+	$MAKE -s vm KERNEL=debug CMD="/ixdp/build/kselftest/run_kselftest.sh$selected" \
+		VM_HOST_CMD="$ROOT/scripts/ixdp/host-agent.sh" \
+		2>&1 | tee "$OUT/vm.log"
+	vrc=${PIPESTATUS[0]}
+	collect "vm." < "$OUT/vm.log" >> "$RESULTS"
+	if [ "$vrc" = 0 ]; then
+		record ok vm.clean_run
+	else
+		record fail vm.clean_run
+	fi
+	[ -z "$selected" ] && check_vm3
 else
 	tail -n 40 "$OUT/kernel-debug.log"
 	record fail kernel.debug_build

@@ -14,9 +14,9 @@
 # namespace on exit, failure or Ctrl-C.
 #
 # Environment: VM_CPUS (2), VM_MEM (2G), VM_QUEUES (2), VM_TIMEOUT
-# (seconds, 1800), VM_APPEND (more kernel command line), VM_HOST_CMD (run
-# on the host, in the namespace, while the guest runs; it finds the pid of
-# this script in IXDP_VM_PID).
+# (seconds, 1800), VM_APPEND (more kernel command line), VM_QEMU_ARGS
+# (more QEMU options), VM_HOST_CMD (run on the host, in the namespace,
+# while the guest runs; it finds the pid of this script in IXDP_VM_PID).
 #
 # The run fails if the guest console shows a kernel splat.
 
@@ -80,7 +80,8 @@ if grep -qE '\b(vmx|svm)\b' /proc/cpuinfo && [ -w /dev/kvm ]; then
 	accel="-accel kvm -cpu host"
 fi
 
-append="console=ttyS0 loglevel=5 panic=-1 oops=panic ${VM_APPEND:-}"
+# ifb.numifbs=0: tests make the ifb devices they want, where they want them.
+append="console=ttyS0 loglevel=5 panic=-1 oops=panic ifb.numifbs=0 ${VM_APPEND:-}"
 if [ -n "$cmd" ]; then
 	printf '%s\n' "$cmd" > "$run/cmd"
 	append="$append ixdp.run=/ixdp/build/vm/$id/cmd"
@@ -94,7 +95,7 @@ netns_up
 vectors=$((2 * VM_QUEUES + 2))
 # shellcheck disable=SC2086
 ip netns exec "$IXDP_NS" timeout --foreground "$VM_TIMEOUT" \
-	qemu-system-x86_64 -M q35 $accel -smp "$VM_CPUS" -m "$VM_MEM" \
+	qemu-system-x86_64 -M q35 $accel -smp "$VM_CPUS" -m "$VM_MEM" ${VM_QEMU_ARGS:-} \
 	-nodefaults -no-user-config -display none -no-reboot \
 	$serial -serial chardev:con \
 	-kernel "$kernel" -initrd "$ROOT/build/initramfs.cpio.gz" \
