@@ -51,6 +51,8 @@ echo 0-2 > "$SYS/queues" 2>/dev/null && fail "queue 2 of 2 accepted"
 echo 0 > "$SYS/batch" 2>/dev/null && fail "batch 0 accepted"
 echo 513 > "$SYS/batch" 2>/dev/null && fail "batch 513 accepted"
 echo 300.1.1.1/24 > "$SYS/addr" 2>/dev/null && fail "bad address accepted"
+# (earlier tests may have turned the offloads off: set them first)
+echo 1 > "$SYS/tx_csum" && echo y > "$SYS/tx_sg" || fail "offload switches"
 echo maybe > "$SYS/tx_csum" 2>/dev/null && fail "tx_csum 'maybe' accepted"
 echo 2 > "$SYS/tx_sg" 2>/dev/null && fail "tx_sg 2 accepted"
 [ "$(cat "$SYS/tx_csum") $(cat "$SYS/tx_sg")" = "1 1" ] ||

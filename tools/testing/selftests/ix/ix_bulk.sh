@@ -72,6 +72,7 @@ transfer()
 }
 
 trap 'link none; ix_lib_cleanup' EXIT
+echo 1 > "$SYS/tx_csum" && echo 1 > "$SYS/tx_sg" || fail "offloads on"
 ix_lib_attach
 ix_lib_start ix_echo 7 "$DIR/ix_echo" 1 7 512 || exit 1
 

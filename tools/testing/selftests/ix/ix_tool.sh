@@ -29,6 +29,8 @@ expect()
 cleanup()
 {
 	echo > /sys/kernel/ixdp/cpus 2>/dev/null
+	# An attach below turns checksum offload off: back to the default.
+	echo 1 > /sys/class/net/eth0/ixdp/tx_csum 2>/dev/null
 }
 trap cleanup EXIT
 
