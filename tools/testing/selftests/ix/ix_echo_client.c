@@ -159,7 +159,8 @@ static void *bulk_send(void *arg)
 		n = left < BULK_CHUNK ? left : BULK_CHUNK;
 		pattern(&t->seed, out, n);
 		if (send_all(t->fd, out, n)) {
-			t->err = errno == EAGAIN ? "send stalled 20 s" :
+			t->err = errno == ECONNRESET ? "reset by the server" :
+				 errno == EAGAIN ? "send stalled 20 s" :
 				 "send failed";
 			break;
 		}
@@ -211,7 +212,11 @@ static void *bulk(struct job *j)
 	if (j->err)
 		shutdown(tx.fd, SHUT_RDWR);
 	pthread_join(sender, NULL);
-	if (!j->err)
+	/*
+	 * A reset is reported once, to whichever call meets it first; the
+	 * other thread then sees an end of file or EPIPE.
+	 */
+	if (!j->err || (tx.err && !strcmp(tx.err, "reset by the server")))
 		j->err = tx.err;
 	j->done = 1;
 out_close:
