@@ -145,7 +145,8 @@ void ixdp_udp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		return;
 	}
 	bind = &s->udp[udp_slot(s, uh->dest)];
-	if (bind->port != uh->dest) {
+	/* Port 0 is no port: it marks the free slots. */
+	if (!uh->dest || bind->port != uh->dest) {
 		ixdp_stack_drop(s, NULL, IXDP_DROP_UDP_NO_PORT);
 		ixdp_icmp_unreach(s, b, iph, ICMP_PORT_UNREACH);
 		return;

@@ -140,6 +140,24 @@ IX_TEST(udp, unbound_port_gets_port_unreachable_with_quote)
 	CHECK(ts_fini(&t));
 }
 
+/* Port 0 marks the free slots of the bind table: it is never bound. */
+IX_TEST(udp, port_zero_is_never_delivered)
+{
+	struct rcv r = { 0 };
+	struct tstack t;
+	size_t len;
+
+	CHECK(!ts_init_peer(&t, 8));
+	CHECK(!ixdp_udp_bind(&t.s, cpu_to_be16(7), rcv_rx, &r));
+	len = mk_udp(frame, PEER_IP, US_IP, 40000, 0, "zero", 4);
+	ts_rx(&t, frame, len);
+	CHECK_EQ(r.n, 0);
+	CHECK_EQ(ts_drops(&t, IXDP_DROP_UDP_NO_PORT), 1);
+	CHECK_EQ(t.s.stats.icmp_errors, 1);
+	ts_flush(&t);
+	CHECK(ts_fini(&t));
+}
+
 IX_TEST(udp, port_unreachable_quotes_short_datagram_only)
 {
 	struct tstack t;
