@@ -26,6 +26,10 @@
 /* Most frags a frame to send has. */
 #define IXDP_DRV_FRAGS		8
 
+/* Receive hashing as @rss_get reports it. */
+#define IXDP_DRV_RSS_KEY	40	/* bytes of the Toeplitz key */
+#define IXDP_DRV_RSS_MAX	512	/* entries of the indirection table */
+
 /**
  * struct ixdp_drv_frag - a piece of a frame to send, after its first
  * @page: the page; the core holds a reference until the frame's token
@@ -111,8 +115,16 @@ struct ixdp_drv_frame {
  *	@q->notify once; returns false if frames are already waiting (then
  *	poll instead of sleeping, and disarm).
  * @irq_disarm: optional, with @irq_arm: no interrupt; back to polling.
+ * @rss_get: optional: how the device spreads TCP/IPv4 flows over its
+ *	queues, if by a Toeplitz hash over source address, destination
+ *	address, source port and destination port whose low bits index an
+ *	indirection table.  Fills @key (IXDP_DRV_RSS_KEY bytes) and the
+ *	queue of each entry in @indir, at most @max; returns the number of
+ *	entries, a power of two, or -errno.  Without it the core takes the
+ *	device to steer a flow to the queue that last sent for it, as a
+ *	multi-queue tap does.  Called with RTNL held.
  *
- * RSS programming is not part of the interface yet.
+ * Programming RSS is not part of the interface yet.
  */
 struct ixdp_drv_ops {
 	int		(*queue_take)(struct ixdp_drv_queue *q);
@@ -127,6 +139,8 @@ struct ixdp_drv_ops {
 				      unsigned int max);
 	bool		(*irq_arm)(struct ixdp_drv_queue *q);
 	void		(*irq_disarm)(struct ixdp_drv_queue *q);
+	int		(*rss_get)(struct net_device *dev, u8 *key, u16 *indir,
+				   unsigned int max);
 };
 
 #if IS_ENABLED(CONFIG_IXDP)

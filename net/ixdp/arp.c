@@ -21,6 +21,7 @@
 #include <linux/if_arp.h>
 #include <linux/string.h>
 
+#include "handoff.h"
 #include "stack.h"
 
 #define ARP_HASH_BITS	6
@@ -221,7 +222,8 @@ static void arp_reply(struct ixdp_stack *s, struct ixdp_buf *b)
  *
  * As RFC 826: a known sender's entry is updated whatever the target; a
  * packet for our address also creates the sender's entry, and a request
- * for it is answered in @b.
+ * for it is answered in @b.  Such a packet is passed to the device's
+ * other cores, which learn from it too but answer nothing.
  */
 void ixdp_arp_rx(struct ixdp_stack *s, struct ixdp_buf *b)
 {
@@ -248,7 +250,9 @@ void ixdp_arp_rx(struct ixdp_stack *s, struct ixdp_buf *b)
 	}
 	if (!e && arp_neighbour(s, sip))
 		arp_resolved(s, arp_new(s, sip), p->sha);
-	if (p->hdr.ar_op == cpu_to_be16(ARPOP_REQUEST))
+	/* The device gives ARP to one core: the others learn from it. */
+	ixdp_handoff_arp(s, b);
+	if (p->hdr.ar_op == cpu_to_be16(ARPOP_REQUEST) && !s->relay)
 		arp_reply(s, b);
 	else
 		ixdp_buf_put(b);

@@ -245,7 +245,8 @@ static void ixdp_core_stop(struct ixdp_dev *idev, struct ixdp_core *core)
 	if (ixdp_cpu_cores[core->cpu] == core)
 		ixdp_cpu_cores[core->cpu] = NULL;
 	ixdp_core_sysfs_del(core);
-	/* No interrupt may wake the thread once it is gone. */
+	/* No interrupt or other core may wake the thread once it is gone. */
+	ixdp_dev_handoff_leave(idev, core);
 	WRITE_ONCE(core->waker, NULL);
 	synchronize_rcu();
 	if (core->task)
@@ -293,7 +294,7 @@ static int ixdp_dev_build(struct ixdp_dev *idev)
 		if (idev->tx_sg && features & IXDP_DRV_F_SG)
 			core->stack.cfg.offload |= IXDP_OFFLOAD_TX_SG;
 	}
-	return 0;
+	return ixdp_dev_handoff_new(idev);
 }
 
 /**
@@ -348,6 +349,7 @@ int ixdp_dev_attach(struct ixdp_dev *idev)
 out_unwind:
 	while (idev->ncores)
 		ixdp_core_stop(idev, idev->cores[--idev->ncores]);
+	ixdp_dev_handoff_free(idev);
 	return err;
 }
 
@@ -362,5 +364,6 @@ void ixdp_dev_detach(struct ixdp_dev *idev)
 	ASSERT_RTNL();
 	while (idev->ncores)
 		ixdp_core_stop(idev, idev->cores[--idev->ncores]);
+	ixdp_dev_handoff_free(idev);
 	idev->attached = false;
 }

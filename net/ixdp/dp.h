@@ -12,6 +12,7 @@
 #include <net/ixdp_drv.h>
 
 #include "buf.h"
+#include "handoff.h"
 #include "stack.h"
 
 #define IXDP_MAX_QUEUES		16
@@ -166,6 +167,19 @@ struct ixdp_core {
 };
 
 /**
+ * struct ixdp_dev_handoff - the handoff group of a device's cores
+ * @h: the group (handoff.h)
+ * @rss: the device's receive hashing, if it has one (@h.rss then)
+ * @core: the cores, for waking one; each cleared, then an RCU grace
+ *	period, before its core goes
+ */
+struct ixdp_dev_handoff {
+	struct ixdp_handoff	h;
+	struct ixdp_rss		rss;
+	struct ixdp_core	*core[IXDP_HANDOFF_CORES];
+};
+
+/**
  * struct ixdp_dev - a netdev whose driver has ixdp ops
  * @kobj: /sys/class/net/<dev>/ixdp
  * @dev: the netdev
@@ -183,6 +197,9 @@ struct ixdp_core {
  * @attached: attached now
  * @ncores: cores serving it while attached
  * @cores: them
+ * @next_connect: the core the next connect request goes to, modulo
+ *	@ncores
+ * @handoff: the handoff group of its cores, if more than one
  * @stats_kobj: /sys/class/net/<dev>/ixdp/stats
  * @retired: counters of cores gone with earlier detaches
  * @retired_stack: stack counters of those cores
@@ -206,6 +223,8 @@ struct ixdp_dev {
 	bool				attached;
 	unsigned int			ncores;
 	struct ixdp_core		*cores[IXDP_MAX_QUEUES];
+	unsigned int			next_connect;
+	struct ixdp_dev_handoff		*handoff;
 	struct kobject			*stats_kobj;
 	struct ixdp_core_stats		retired;
 	struct ixdp_stack_stats		retired_stack;
@@ -231,6 +250,11 @@ int ixdp_dev_attach(struct ixdp_dev *idev);
 void ixdp_dev_detach(struct ixdp_dev *idev);
 void ixdp_dev_stats(struct ixdp_dev *idev, struct ixdp_core_stats *cs,
 		    struct ixdp_stack_stats *ss);
+
+/* attach_handoff.c */
+int ixdp_dev_handoff_new(struct ixdp_dev *idev);
+void ixdp_dev_handoff_leave(struct ixdp_dev *idev, struct ixdp_core *core);
+void ixdp_dev_handoff_free(struct ixdp_dev *idev);
 
 /* echo.c */
 int ixdp_echo_start(struct ixdp_core *core, __be16 port);

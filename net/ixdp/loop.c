@@ -242,6 +242,7 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 		ixdp_queue_reclaim(core, core->queues[i]);
 		work += ixdp_queue_rx(core, core->queues[i], batch);
 	}
+	work += ixdp_handoff_poll(&core->stack, batch);
 	ixdp_stack_advance(&core->stack, ixdp_core_now());
 	ixdp_core_flush(core);
 	for (i = 0; i < core->nqueues; i++)
@@ -299,6 +300,9 @@ void ixdp_core_sleep(struct ixdp_core *core, long timeout)
 	for (i = 0; i < core->nqueues; i++)
 		if (!ops->irq_arm(&core->queues[i]->drv))
 			waiting = true;
+	/* Frames from other cores: they kick us after publishing them. */
+	if (ixdp_handoff_pending(&core->stack))
+		waiting = true;
 	if (!waiting && !ixdp_core_called(core)) {
 		core->stats.sleeps++;
 		schedule_timeout(timeout);

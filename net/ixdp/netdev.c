@@ -283,11 +283,13 @@ static ssize_t connect_show(struct ixdp_dev *idev, char *buf)
 }
 
 /*
- * "A.B.C.D:PORT": ask the first core to open an echoed TCP connection.
- * The outcome shows in the counters (tcp_connected, tcp_connect_failed).
+ * "A.B.C.D:PORT": ask a core to open an echoed TCP connection, each core
+ * in turn.  The outcome shows in the counters (tcp_connected,
+ * tcp_connect_failed).
  */
 static int connect_store(struct ixdp_dev *idev, const char *buf)
 {
+	struct ixdp_core *core;
 	const char *end;
 	__be32 addr;
 	u16 port;
@@ -295,19 +297,21 @@ static int connect_store(struct ixdp_dev *idev, const char *buf)
 
 	if (!idev->attached)
 		return -ENOTCONN;
+	core = idev->cores[idev->next_connect % idev->ncores];
 	/* The echo service is the kernel loop's; an application has it. */
-	if (idev->cores[0]->app)
+	if (core->app)
 		return -EBUSY;
 	if (!in4_pton(buf, -1, (u8 *)&addr, ':', &end) || *end != ':')
 		return -EINVAL;
 	err = kstrtou16(end + 1, 10, &port);
 	if (err || !port)
 		return err ? err : -EINVAL;
-	if (cmpxchg(&idev->cores[0]->connect_req, 0,
+	if (cmpxchg(&core->connect_req, 0,
 		    (u64)(__force u32)addr << 32 |
 		    (__force u16)cpu_to_be16(port)))
 		return -EBUSY;
-	wake_up_process(idev->cores[0]->task);
+	wake_up_process(core->task);
+	idev->next_connect++;
 	return 0;
 }
 

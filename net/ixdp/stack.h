@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "timer.h"
 
+struct ixdp_handoff;
 struct ixdp_stack;
 struct ixdp_tcp;
 
@@ -206,6 +207,10 @@ struct ixdp_tcp_stats {
  * @udp_rx: datagrams delivered to a binding
  * @udp_tx: datagrams sent
  * @tcp_resets: RST segments sent
+ * @handoff_out: frames handed to another core of the device (handoff.c)
+ * @handoff_in: frames another core handed to this one
+ * @handoff_drops: frames not handed over: the ring to the core was full
+ * @handoff_arp: ARP packets passed to the other cores, in @handoff_out
  * @tcp: the counters of its TCP tables
  * @drops: buffers dropped, per enum ixdp_drop_reason
  */
@@ -220,6 +225,10 @@ struct ixdp_stack_stats {
 	u64	udp_rx;
 	u64	udp_tx;
 	u64	tcp_resets;
+	u64	handoff_out;
+	u64	handoff_in;
+	u64	handoff_drops;
+	u64	handoff_arp;
 	struct ixdp_tcp_stats tcp;
 	u64	drops[IXDP_DROP_MAX];
 };
@@ -310,6 +319,11 @@ struct ixdp_udp_bind {
  * @nudp: number of bound UDP ports
  * @udp: bound UDP ports, hashed by port with linear probing
  * @tcp: TCP state, from ixdp_tcp_init(); NULL: every port is closed
+ * @handoff: the other cores of the device, NULL if it has one
+ *	(handoff.h)
+ * @core: the stack's index among them
+ * @relay: while a frame another core handed over is received: the cores
+ *	that have seen it, a bit each; 0 otherwise
  * @stats: counters
  */
 struct ixdp_stack {
@@ -324,6 +338,9 @@ struct ixdp_stack {
 	unsigned int			nudp;
 	struct ixdp_udp_bind		udp[IXDP_UDP_SLOTS];
 	struct ixdp_tcp			*tcp;
+	struct ixdp_handoff		*handoff;
+	unsigned int			core;
+	u32				relay;
 	struct ixdp_stack_stats		stats;
 };
 

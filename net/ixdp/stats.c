@@ -70,6 +70,10 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	STACK("icmp_errors", icmp_errors),
 	STACK("udp_rx", udp_rx),
 	STACK("tcp_resets", tcp_resets),
+	STACK("handoff_out", handoff_out),
+	STACK("handoff_in", handoff_in),
+	STACK("handoff_drops", handoff_drops),
+	STACK("handoff_arp", handoff_arp),
 	/* struct ixdp_tcp_stats, summed over the core's TCP tables */
 	STACK("tcp_segs_in", tcp.segs_in),
 	STACK("tcp_segs_out", tcp.segs_out),

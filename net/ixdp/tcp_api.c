@@ -10,10 +10,8 @@
 #include <linux/in.h>
 #include <linux/string.h>
 
+#include "handoff.h"
 #include "tcp.h"
-
-#define TCP_PORT_LO	49152
-#define TCP_PORT_N	16384
 
 static void api_defaults(struct ixdp_tcp_config *c, u32 hz)
 {
@@ -86,7 +84,7 @@ int ixdp_tcp_init(struct ixdp_stack *s, struct ixdp_tcp *tcp,
 	memset(tcp, 0, ixdp_tcp_size(npcbs));
 	tcp->ops = ops;
 	tcp->cfg = c;
-	tcp->next_port = TCP_PORT_LO + c.iss_secret % TCP_PORT_N;
+	tcp->next_port = IXDP_PORT_LO + c.iss_secret % IXDP_PORT_N;
 	tcp->npcbs = npcbs;
 	tcp->hash_mask = api_hash_buckets(npcbs) - 1;
 	tcp->hash = (struct hlist_head *)&tcp->pcbs[npcbs];
@@ -189,10 +187,12 @@ int ixdp_tcp_unlisten(struct ixdp_stack *s, __be16 port)
 	return 0;
 }
 
+/* @port is free, and brings the peer's segments back to this core. */
 static bool api_port_free(struct ixdp_stack *s, __be32 daddr, __be16 dport,
 			  __be16 port)
 {
-	return !ixdp_tcp_listener_find(s, port) &&
+	return ixdp_handoff_port_ok(s, daddr, dport, be16_to_cpu(port)) &&
+	       !ixdp_tcp_listener_find(s, port) &&
 	       !ixdp_tcp_pcb_lookup(s, daddr, dport, port);
 }
 
@@ -202,10 +202,10 @@ static __be16 api_port(struct ixdp_stack *s, __be32 daddr, __be16 dport)
 	unsigned int i;
 	__be16 port;
 
-	for (i = 0; i < TCP_PORT_N; i++) {
+	for (i = 0; i < IXDP_PORT_N; i++) {
 		port = cpu_to_be16(tcp->next_port);
-		tcp->next_port = TCP_PORT_LO +
-				 (tcp->next_port + 1 - TCP_PORT_LO) % TCP_PORT_N;
+		tcp->next_port = IXDP_PORT_LO +
+				 (tcp->next_port + 1 - IXDP_PORT_LO) % IXDP_PORT_N;
 		if (api_port_free(s, daddr, dport, port))
 			return port;
 	}

@@ -3,7 +3,8 @@
  * ixdp TCP segment arrival: RFC 9293 3.10.7 in the order it gives.
  *
  * A segment is validated (length, data offset, checksum, options), then
- * goes to its connection, else to a listener of its port, else to
+ * goes to its connection, else (a SYN) to a listener of its port, else to
+ * the other cores of the device (handoff.c), else to
  * ixdp_tcp_rx_closed().  The connection's processing checks PAWS
  * (RFC 7323), sequence acceptability, RST and SYN with the RFC 5961
  * mitigations, the ACK, the payload and the FIN.  In-order payload goes
@@ -16,6 +17,7 @@
 #include <linux/tcp.h>
 #include <net/checksum.h>
 
+#include "handoff.h"
 #include "tcp.h"
 
 /* The application may see the payload of @pcb. */
@@ -586,6 +588,12 @@ static bool in_parse(struct ixdp_tcp_seg *seg, struct ixdp_buf *b,
 	return true;
 }
 
+/* A SYN alone: opens a connection on the core that takes it. */
+static bool in_opens(const struct tcphdr *th)
+{
+	return th->syn && !th->ack && !th->rst && !th->fin;
+}
+
 static bool in_valid(struct ixdp_stack *s, struct ixdp_buf *b,
 		     const struct iphdr *iph)
 {
@@ -612,8 +620,8 @@ static bool in_valid(struct ixdp_stack *s, struct ixdp_buf *b,
  * @b: the segment after its IPv4 header, consumed
  * @iph: its IPv4 header
  *
- * Without ixdp_tcp_init(), or when neither a connection nor a listener
- * takes it, the segment goes to ixdp_tcp_rx_closed().
+ * Without ixdp_tcp_init(), or when neither a connection, a listener nor
+ * another core takes it, the segment goes to ixdp_tcp_rx_closed().
  */
 void ixdp_tcp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		 const struct iphdr *iph)
@@ -630,8 +638,12 @@ void ixdp_tcp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 	if (!in_valid(s, b, iph))
 		return;
 	pcb = ixdp_tcp_pcb_lookup(s, iph->saddr, th->source, th->dest);
-	if (!pcb)
+	if (!pcb) {
 		l = ixdp_tcp_listener_find(s, th->dest);
+		/* Another core's connection, or a SYN another core takes? */
+		if ((!l || !in_opens(th)) && ixdp_handoff_seg(s, b, iph))
+			return;
+	}
 	if (!pcb && !l) {
 		ixdp_tcp_rx_closed(s, b, iph);
 		return;

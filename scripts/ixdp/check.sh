@@ -149,15 +149,22 @@ check_host()
 # The 3-CPU run, and what the full run of the selftests left behind.
 check_vm3()
 {
-	# A hostile application next to a good one needs a third CPU.
-	say "VM with 3 CPUs: a hostile application and its neighbour"
+	# A hostile application next to a good one, and one device on two
+	# cores, need a third CPU.
+	say "VM with 3 CPUs: a hostile application and its neighbour; two cores"
 	$MAKE -s vm KERNEL=debug VM_CPUS=3 \
-		CMD='cd /ixdp/build/kselftest/ix && ./ix_neighbors.sh' \
+		CMD='cd /ixdp/build/kselftest/ix && ./ix_neighbors.sh; a=$?; ./ix_handoff.sh && [ $a = 0 ]' \
 		2>&1 | tee "$OUT/vm3.log"
-	if [ "${PIPESTATUS[0]}" = 0 ] && grep -q '^ok: a hostile' "$OUT/vm3.log"; then
+	vrc=${PIPESTATUS[0]}
+	if [ "$vrc" = 0 ] && grep -q '^ok: a hostile' "$OUT/vm3.log"; then
 		record ok vm3.hostile_next_to_neighbour
 	else
 		record fail vm3.hostile_next_to_neighbour
+	fi
+	if [ "$vrc" = 0 ] && grep -q '^ok: .* over two cores' "$OUT/vm3.log"; then
+		record ok vm3.handoff_across_cores
+	else
+		record fail vm3.handoff_across_cores
 	fi
 	# ix_app.sh had the host's TCP drive the dataplane through the agent.
 	if [ "$(cat build/hostside/served 2>/dev/null)" -ge 1 ] 2>/dev/null; then

@@ -8,8 +8,11 @@
  * gateway, bit 3 makes the subnet a /31, bit 4 starts TCP with a
  * listener on port 80 (it accepts and echoes), bit 5 (with bit 4) also
  * opens a connection to 198.18.0.3:80 and establishes it before the
- * records (a SYN-ACK answering the SYN sent).  A record is a type byte,
- * then:
+ * records (a SYN-ACK answering the SYN sent).  Bit 6 makes the stack
+ * core 0 of a device with two: the other core looks at every segment
+ * handed to it, finds no connection and hands it back (handoff.c); bit 7
+ * gives that device RSS, which the ports of new connections follow.  A
+ * record is a type byte, then:
  *   0: frame: 2-byte length, then that many bytes (or what is left)
  *   1: advance the clock by a 2-byte number of ticks
  *   2: UDP send: 1-byte host of the destination in 198.18.0.0/24 (0:
@@ -25,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "handoff.h"
 #include "stack.h"
 #include "tcp.h"
 
@@ -253,6 +257,55 @@ static void fuzz_tcp_cmd(struct ixdp_stack *s, uint8_t op, uint16_t arg)
 	}
 }
 
+static struct ixdp_handoff fuzz_ho;
+static struct ixdp_handoff_ring fuzz_ring[2];	/* to core 1, back */
+static struct ixdp_rss fuzz_rss;
+
+static void fuzz_handoff_setup(struct ixdp_stack *s, uint8_t conf)
+{
+	unsigned int i;
+
+	memset(&fuzz_ho, 0, sizeof(fuzz_ho));
+	memset(fuzz_ring, 0, sizeof(fuzz_ring));
+	fuzz_ho.ncores = 2;
+	fuzz_ho.ring[0][1] = &fuzz_ring[0];
+	fuzz_ho.ring[1][0] = &fuzz_ring[1];
+	if (conf & 128) {
+		for (i = 0; i < IXDP_RSS_KEY_LEN; i++)
+			fuzz_rss.key[i] = i * 37 + 11;
+		fuzz_rss.nindir = 64;
+		for (i = 0; i < fuzz_rss.nindir; i++)
+			fuzz_rss.core[i] = i % 3 == 0;
+		fuzz_ho.rss = &fuzz_rss;
+	}
+	ixdp_handoff_join(s, &fuzz_ho, 0);
+}
+
+/* Core 1: hand every segment back, seen by both; ARP needs nothing. */
+static void fuzz_bounce(struct ixdp_stack *s)
+{
+	struct ixdp_handoff_ring *out = &fuzz_ring[0], *back = &fuzz_ring[1];
+	struct ixdp_handoff_slot *from, *to;
+
+	if (!s->handoff)
+		return;
+	while (out->tail != out->head &&
+	       back->head - back->tail < IXDP_HANDOFF_SLOTS) {
+		from = &out->slot[out->tail++ % IXDP_HANDOFF_SLOTS];
+		if (from->seen != 1 || from->len > IXDP_HANDOFF_DATA)
+			__builtin_trap();
+		if (from->kind != IXDP_HANDOFF_SEG)
+			continue;
+		to = &back->slot[back->head++ % IXDP_HANDOFF_SLOTS];
+		*to = *from;
+		to->seen |= 2;
+	}
+	ixdp_handoff_poll(s, IXDP_HANDOFF_SLOTS);
+	/* Seen by both: the stack answers it and hands nothing on. */
+	if (out->tail != out->head)
+		__builtin_trap();
+}
+
 static void fuzz_setup(struct ixdp_stack *s, struct ixdp_pool *p,
 		       uint8_t conf)
 {
@@ -275,6 +328,8 @@ static void fuzz_setup(struct ixdp_stack *s, struct ixdp_pool *p,
 		      IXDP_BUF_SIZE);
 	if (ixdp_stack_init(s, &cfg, &fuzz_ops, p, 0))
 		__builtin_trap();
+	if (conf & 64)
+		fuzz_handoff_setup(s, conf);
 	if (conf & 1)
 		ixdp_udp_bind(s, cpu_to_be16(7), echo_rx, NULL);
 	if (conf & 16)
@@ -292,6 +347,7 @@ static void fuzz_frame(struct ixdp_stack *s, const uint8_t *d, size_t n)
 		n = ixdp_buf_tailroom(b);
 	memcpy(ixdp_buf_put_tail(b, n), d, n);
 	ixdp_eth_rx(s, b);
+	fuzz_bounce(s);
 }
 
 static void fuzz_send(struct ixdp_stack *s, uint8_t host, uint16_t len)

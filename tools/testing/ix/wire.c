@@ -68,7 +68,7 @@ static int wire_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
 {
 	struct wire_end *e = container_of(s, struct wire_end, s);
 	struct wire *w = e->wire;
-	unsigned int to = !e->idx;
+	unsigned int to = e->idx == 1 ? 0 : 1;
 
 	w->sent++;
 	if (w->sent <= w->faults.drop_first || wire_chance(w, w->faults.loss)) {
@@ -149,14 +149,29 @@ static int wire_end_init(struct wire *w, unsigned int i, unsigned int nbufs)
 	ts_default_cfg(&cfg);
 	if (w->faults.frags)
 		cfg.offload |= IXDP_OFFLOAD_TX_SG;
-	cfg.mac[5] = 2 + i;
-	cfg.addr = cpu_to_be32(US_IP + i);
+	cfg.mac[5] = 2 + i % 2;
+	cfg.addr = cpu_to_be32(US_IP + i % 2);
 	return ixdp_stack_init(&e->s, &cfg, &wire_ops, &e->pool, 0);
+}
+
+/* Ends 0 and 2 as the two cores of one device. */
+static int wire_cores_init(struct wire *w)
+{
+	w->ho.ncores = 2;
+	w->ho.rss = w->faults.rss;
+	w->ho.ring[0][1] = calloc(1, sizeof(struct ixdp_handoff_ring));
+	w->ho.ring[1][0] = calloc(1, sizeof(struct ixdp_handoff_ring));
+	if (!w->ho.ring[0][1] || !w->ho.ring[1][0])
+		return -ENOMEM;
+	ixdp_handoff_join(&w->end[0].s, &w->ho, 0);
+	ixdp_handoff_join(&w->end[2].s, &w->ho, 1);
+	return 0;
 }
 
 int wire_init(struct wire *w, unsigned int nbufs, uint64_t seed,
 	      const struct wire_faults *faults)
 {
+	unsigned int i;
 	int ret;
 
 	memset(w, 0, sizeof(*w));
@@ -166,8 +181,13 @@ int wire_init(struct wire *w, unsigned int nbufs, uint64_t seed,
 	w->q = calloc(WIRE_MAX_FRAMES, sizeof(*w->q));
 	w->tmp = malloc(sizeof(*w->tmp));
 	w->swap = malloc(sizeof(*w->swap));
-	ret = wire_end_init(w, 0, nbufs);
-	return ret ? ret : wire_end_init(w, 1, nbufs);
+	w->nends = w->faults.two_cores ? 3 : 2;
+	for (i = 0; i < w->nends; i++) {
+		ret = wire_end_init(w, i, nbufs);
+		if (ret)
+			return ret;
+	}
+	return w->faults.two_cores ? wire_cores_init(w) : 0;
 }
 
 bool wire_fini(struct wire *w)
@@ -175,7 +195,7 @@ bool wire_fini(struct wire *w)
 	bool ok = true;
 	unsigned int i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < w->nends; i++) {
 		ixdp_stack_teardown(&w->end[i].s);
 		ok &= w->end[i].pool.avail == w->end[i].pool.total &&
 		      !w->end[i].pool.bad_put && !w->end[i].frag_refs;
@@ -183,16 +203,62 @@ bool wire_fini(struct wire *w)
 		free(w->end[i].descs);
 		free(w->end[i].frags);
 	}
+	free(w->ho.ring[0][1]);
+	free(w->ho.ring[1][0]);
 	free(w->q);
 	free(w->tmp);
 	free(w->swap);
 	return ok;
 }
 
+/* The core of device 0 that the device gives @f to: by RSS, or at random. */
+static struct wire_end *wire_steer(struct wire *w, const struct wire_frame *f)
+{
+	const struct ixdp_rss *rss = w->faults.rss;
+	const uint8_t *ip = f->data + 14;
+	__be16 sport, dport;
+	__be32 saddr, daddr;
+	unsigned int ihl;
+	uint32_t hash;
+
+	if (!rss)
+		return &w->end[wire_rand(w) & 1 ? 2 : 0];
+	/* Hashed: TCP over IPv4.  The rest goes to the first queue. */
+	if (f->len < 14 + 20 || f->data[12] != 0x08 || f->data[13] != 0 ||
+	    ip[9] != 6)
+		return &w->end[0];
+	ihl = (ip[0] & 15) * 4;
+	if (f->len < 14 + ihl + 4)
+		return &w->end[0];
+	memcpy(&saddr, ip + 12, 4);
+	memcpy(&daddr, ip + 16, 4);
+	memcpy(&sport, ip + ihl, 2);
+	memcpy(&dport, ip + ihl + 2, 2);
+	hash = ixdp_rss_hash(rss->key, saddr, daddr, sport, dport);
+	return &w->end[rss->core[hash & (rss->nindir - 1)] ? 2 : 0];
+}
+
+/* Let the cores of device 0 take what they handed each other. */
+static void wire_handoffs(struct wire *w)
+{
+	unsigned int n, rounds = 0;
+
+	if (!w->faults.two_cores)
+		return;
+	do {
+		n = ixdp_handoff_poll(&w->end[0].s, 64);
+		n += ixdp_handoff_poll(&w->end[2].s, 64);
+	} while (n && ++rounds < 1000);
+}
+
 static void wire_deliver(struct wire *w, const struct wire_frame *f)
 {
 	struct wire_end *e = &w->end[f->to];
-	struct ixdp_buf *b = ixdp_buf_get(&e->pool);
+	struct ixdp_buf *b;
+
+	if (f->to == 0 && w->faults.two_cores)
+		e = wire_steer(w, f);
+	b = ixdp_buf_get(&e->pool);
 
 	if (!b) {
 		w->rx_no_buf++;
@@ -202,6 +268,7 @@ static void wire_deliver(struct wire *w, const struct wire_frame *f)
 	memcpy(ixdp_buf_put_tail(b, f->len), f->data, f->len);
 	w->delivered++;
 	ixdp_eth_rx(&e->s, b);
+	wire_handoffs(w);
 }
 
 unsigned int wire_pump(struct wire *w)
@@ -221,6 +288,8 @@ unsigned int wire_pump(struct wire *w)
 
 void wire_advance(struct wire *w, uint64_t now)
 {
-	ixdp_stack_advance(&w->end[0].s, now);
-	ixdp_stack_advance(&w->end[1].s, now);
+	unsigned int i;
+
+	for (i = 0; i < w->nends; i++)
+		ixdp_stack_advance(&w->end[i].s, now);
 }

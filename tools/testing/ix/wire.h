@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "handoff.h"
 #include "stack.h"
 
 #define WIRE_MAX_FRAMES	1024
@@ -25,10 +26,17 @@ struct wire_faults {
 	unsigned int	drop_first;	/* lose the first N frames sent */
 	/* Not a fault: the stacks send TCP payloads as frags. */
 	bool		frags;
+	/*
+	 * Not a fault either: the device of end 0 has a second core, end 2,
+	 * in one handoff group.  Frames to it land on either core at random,
+	 * or with @rss as the device's hashing would steer them.
+	 */
+	bool		two_cores;
+	const struct ixdp_rss *rss;
 };
 
 struct wire_frame {
-	unsigned int	to;		/* 0 or 1 */
+	unsigned int	to;		/* device 0 or 1 */
 	uint16_t	len;
 	uint8_t		data[IXDP_BUF_SIZE];
 };
@@ -45,8 +53,12 @@ struct wire_end {
 	unsigned int		idx;
 };
 
+#define WIRE_ENDS	3
+
 struct wire {
-	struct wire_end		end[2];
+	struct wire_end		end[WIRE_ENDS];	/* end 2: two_cores only */
+	unsigned int		nends;
+	struct ixdp_handoff	ho;		/* of ends 0 and 2 */
 	struct wire_faults	faults;
 	uint64_t		rng;
 	struct wire_frame	*q;		/* frames in flight, a ring */
@@ -58,14 +70,17 @@ struct wire {
 	uint64_t		delivered, rx_no_buf, overflow;
 };
 
-/* Two stacks, 198.18.0.2 and .3 on /24, @nbufs buffers each. */
+/*
+ * Two stacks, 198.18.0.2 and .3 on /24, @nbufs buffers each; with
+ * two_cores a third, end 2, with end 0's addresses.
+ */
 int wire_init(struct wire *w, unsigned int nbufs, uint64_t seed,
 	      const struct wire_faults *faults);
-/* Tear both stacks down; true if both pools are full again, no frag held. */
+/* Tear the stacks down; true if every pool is full again, no frag held. */
 bool wire_fini(struct wire *w);
 /* Deliver frames until none is in flight (bounded); return how many. */
 unsigned int wire_pump(struct wire *w);
-/* Move both clocks to @now. */
+/* Move every clock to @now. */
 void wire_advance(struct wire *w, uint64_t now);
 uint64_t wire_rand(struct wire *w);
 

@@ -5,6 +5,7 @@
  *
  *	ix_echo_client ADDR PORT CONNS MSGS MAXLEN [SEED]
  *	ix_echo_client -b ADDR PORT CONNS MIB SECONDS [SEED]
+ *	ix_echo_client -l ADDR PORT CONNS MSGS MAXLEN PAUSE [SEED]
  *
  * CONNS threads each open a connection and send MSGS messages of random
  * sizes from 1 to MAXLEN bytes, each a pseudo-random pattern, reading the
@@ -19,6 +20,10 @@
  * close both ways.  A connection that has not finished within SECONDS,
  * or that goes 20 s without progress, fails (a stall).  The result line
  * gives bytes verified and megabytes per second each way.
+ *
+ * With -l (listen), the echo server connects: the client listens on
+ * ADDR:PORT, prints "listening", and runs each of CONNS accepted
+ * connections as above, pausing PAUSE seconds after the first echo.
  */
 
 #include <arpa/inet.h>
@@ -47,7 +52,8 @@ struct job {
 };
 
 static struct sockaddr_in server;
-static unsigned int msgs, maxlen, conns, echoing;
+static unsigned int msgs, maxlen, conns, echoing, pause_s;
+static int listen_fd = -1;
 static unsigned long bulk_bytes;
 static double deadline;
 
@@ -111,6 +117,20 @@ static int dial(struct job *j)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (listen_fd >= 0) {
+		close(fd);
+		/* The listening socket's 20 s timeout bounds the wait. */
+		fd = accept(listen_fd, NULL, NULL);
+		if (fd < 0) {
+			j->err = errno == EAGAIN ? "no connection in 20 s" :
+				 "accept failed";
+			return -1;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		return fd;
+	}
 	if (connect(fd, (struct sockaddr *)&server, sizeof(server))) {
 		j->err = errno == ECONNREFUSED ? "connect refused" :
 			 errno == ETIMEDOUT ? "connect timed out" :
@@ -267,6 +287,8 @@ static void *run(void *arg)
 			goto out;
 		}
 		j->bytes += len;
+		if (!i && pause_s)
+			sleep(pause_s);
 		/* Every connection has echoed once: say so, for scripts. */
 		if (!j->done++ && __atomic_add_fetch(&echoing, 1,
 						     __ATOMIC_SEQ_CST) == conns) {
@@ -286,6 +308,26 @@ out_free:
 	return NULL;
 }
 
+/* Listen on @addr, with a 20 s timeout on accept. */
+static int listen_on(const struct sockaddr_in *addr)
+{
+	struct timeval tv = { .tv_sec = 20 };
+	int one = 1;
+
+	listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (listen_fd < 0 ||
+	    setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(listen_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    bind(listen_fd, (const struct sockaddr *)addr, sizeof(*addr)) ||
+	    listen(listen_fd, conns)) {
+		perror("listen");
+		return -1;
+	}
+	printf("listening\n");
+	fflush(stdout);
+	return 0;
+}
+
 static int cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -302,14 +344,18 @@ int main(int argc, char **argv)
 	uint64_t seed;
 
 	bool is_bulk = argc > 1 && !strcmp(argv[1], "-b");
+	bool is_listen = argc > 1 && !strcmp(argv[1], "-l");
 
-	argv += is_bulk;
-	argc -= is_bulk;
-	if (argc < 6) {
+	argv += is_bulk || is_listen;
+	argc -= is_bulk || is_listen;
+	if (argc < 6 + is_listen) {
 		fprintf(stderr, "usage: ix_echo_client ADDR PORT CONNS MSGS MAXLEN [SEED]\n"
-				"       ix_echo_client -b ADDR PORT CONNS MIB SECONDS [SEED]\n");
+				"       ix_echo_client -b ADDR PORT CONNS MIB SECONDS [SEED]\n"
+				"       ix_echo_client -l ADDR PORT CONNS MSGS MAXLEN PAUSE [SEED]\n");
 		return 2;
 	}
+	if (is_listen)
+		pause_s = atoi(argv[6]);
 	server.sin_family = AF_INET;
 	server.sin_port = htons(atoi(argv[2]));
 	if (inet_pton(AF_INET, argv[1], &server.sin_addr) != 1)
@@ -317,8 +363,10 @@ int main(int argc, char **argv)
 	conns = atoi(argv[3]);
 	msgs = atoi(argv[4]);
 	maxlen = atoi(argv[5]);
-	seed = argc > 6 ? strtoull(argv[6], NULL, 0) : 1;
+	seed = argc > 6 + is_listen ? strtoull(argv[6 + is_listen], NULL, 0) : 1;
 	if (!conns || !msgs || !maxlen)
+		return 2;
+	if (is_listen && listen_on(&server))
 		return 2;
 	t0 = now_us();
 	if (is_bulk) {

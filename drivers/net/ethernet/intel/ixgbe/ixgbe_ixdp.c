@@ -51,6 +51,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/if_vlan.h>
 #include <linux/io.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/rtnetlink.h>
@@ -464,6 +465,32 @@ out:
 	return i;
 }
 
+/*
+ * The hash ixgbe_setup_mrqc() enables for TCP/IPv4 (datasheet 7.1.2.8):
+ * Toeplitz over addresses and ports with the RSSRK key, whose low 7 bits
+ * (9 on the X550) index the RETA.  The key and table are the driver's
+ * copies of what it wrote to the device, as ethtool reads them.
+ */
+static int ixgbe_ixdp_rss_get(struct net_device *dev, u8 *key, u16 *indir,
+			      unsigned int max)
+{
+	struct ixgbe_adapter *adapter = netdev_priv(dev);
+	u32 i, n = ixgbe_rss_indir_tbl_entries(adapter);
+	u16 mask = adapter->ring_feature[RING_F_RSS].mask;
+
+	/* With DCB, traffic classes come before the table. */
+	if (adapter->ring_feature[RING_F_RSS].indices < 2 || !adapter->rss_key ||
+	    adapter->flags & IXGBE_FLAG_DCB_ENABLED)
+		return -EOPNOTSUPP;
+	if (n > max || !is_power_of_2(n))
+		return -E2BIG;
+	memcpy(key, adapter->rss_key,
+	       min_t(u32, IXDP_DRV_RSS_KEY, IXGBE_RSS_KEY_SIZE));
+	for (i = 0; i < n; i++)
+		indir[i] = adapter->rss_indir_tbl[i] & mask;
+	return n;
+}
+
 static const struct ixdp_drv_ops ixgbe_ixdp_ops = {
 	.queue_take	= ixgbe_ixdp_take,
 	.queue_give	= ixgbe_ixdp_give,
@@ -471,6 +498,7 @@ static const struct ixdp_drv_ops ixgbe_ixdp_ops = {
 	.rx_burst	= ixgbe_ixdp_rx_burst,
 	.tx_burst	= ixgbe_ixdp_tx_burst,
 	.tx_reclaim	= ixgbe_ixdp_tx_reclaim,
+	.rss_get	= ixgbe_ixdp_rss_get,
 };
 
 /**

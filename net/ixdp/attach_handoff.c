@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp: the handoff group of a device that several cores serve
+ * (handoff.h): the rings between its cores, the device's receive hashing
+ * as the cores see it, and waking a core that frames wait for.
+ */
+
+#include <linux/log2.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "dp.h"
+#include "handoff.h"
+
+static_assert(IXDP_MAX_QUEUES <= IXDP_HANDOFF_CORES);
+static_assert(IXDP_DRV_RSS_KEY == IXDP_RSS_KEY_LEN);
+static_assert(IXDP_DRV_RSS_MAX == IXDP_RSS_MAX_INDIR);
+
+static void ixdp_handoff_kick(struct ixdp_handoff *h, unsigned int to)
+{
+	struct ixdp_dev_handoff *dh = h->priv;
+	struct ixdp_core *core;
+	struct task_struct *t;
+
+	rcu_read_lock();
+	core = READ_ONCE(dh->core[to]);
+	t = core ? READ_ONCE(core->waker) : NULL;
+	if (t)
+		wake_up_process(t);
+	rcu_read_unlock();
+}
+
+static const struct ixdp_handoff_ops ixdp_handoff_ops = {
+	.kick	= ixdp_handoff_kick,
+};
+
+/* The core serving queue @qid, or IXDP_RSS_NO_CORE. */
+static u8 ixdp_queue_core(struct ixdp_dev *idev, unsigned int qid)
+{
+	unsigned int c, i;
+
+	for (c = 0; c < idev->ncores; c++)
+		for (i = 0; i < idev->cores[c]->nqueues; i++)
+			if (idev->cores[c]->queues[i]->drv.qid == qid)
+				return c;
+	return IXDP_RSS_NO_CORE;
+}
+
+/* Read the device's hashing into @dh; a device without any is fine. */
+static void ixdp_handoff_rss(struct ixdp_dev *idev, struct ixdp_dev_handoff *dh)
+{
+	struct ixdp_rss *rss = &dh->rss;
+	u16 *indir;
+	int i, n;
+
+	if (!idev->ops->rss_get)
+		return;
+	indir = kcalloc(IXDP_DRV_RSS_MAX, sizeof(*indir), GFP_KERNEL);
+	if (!indir)
+		return;
+	n = idev->ops->rss_get(idev->dev, rss->key, indir, IXDP_DRV_RSS_MAX);
+	if (n > 0 && is_power_of_2(n) && n <= IXDP_DRV_RSS_MAX) {
+		for (i = 0; i < n; i++)
+			rss->core[i] = ixdp_queue_core(idev, indir[i]);
+		rss->nindir = n;
+		dh->h.rss = rss;
+	} else if (n) {
+		netdev_warn(idev->dev, "ixdp: RSS unreadable (%d): steering taken to follow the sending queue\n",
+			    n);
+	}
+	kfree(indir);
+}
+
+/**
+ * ixdp_dev_handoff_new() - join the cores of @idev in a handoff group
+ * @idev: a device being attached, its cores built and their queues
+ *	taken, none running yet
+ *
+ * Return: 0 (also for a device served by one core: no group), or -ENOMEM.
+ */
+int ixdp_dev_handoff_new(struct ixdp_dev *idev)
+{
+	unsigned int n = idev->ncores, from, to;
+	struct ixdp_dev_handoff *dh;
+	struct ixdp_handoff_ring *r;
+
+	if (n < 2)
+		return 0;
+	dh = kzalloc(sizeof(*dh), GFP_KERNEL);
+	if (!dh)
+		return -ENOMEM;
+	idev->handoff = dh;
+	dh->h.ncores = n;
+	dh->h.ops = &ixdp_handoff_ops;
+	dh->h.priv = dh;
+	for (from = 0; from < n; from++) {
+		for (to = 0; to < n; to++) {
+			if (from == to)
+				continue;
+			r = kvzalloc_node(sizeof(*r), GFP_KERNEL,
+					  cpu_to_node(idev->cores[to]->cpu));
+			if (!r)
+				return -ENOMEM;
+			dh->h.ring[from][to] = r;
+		}
+	}
+	ixdp_handoff_rss(idev, dh);
+	for (to = 0; to < n; to++) {
+		dh->core[to] = idev->cores[to];
+		ixdp_handoff_join(&idev->cores[to]->stack, &dh->h, to);
+	}
+	return 0;
+}
+
+/**
+ * ixdp_dev_handoff_leave() - no frame wakes @core any more
+ * @idev: its device
+ * @core: a core about to stop; an RCU grace period must pass before it
+ *	goes
+ */
+void ixdp_dev_handoff_leave(struct ixdp_dev *idev, struct ixdp_core *core)
+{
+	if (idev->handoff && core->stack.handoff)
+		WRITE_ONCE(idev->handoff->core[core->stack.core], NULL);
+}
+
+/**
+ * ixdp_dev_handoff_free() - free the group of @idev
+ * @idev: a device whose cores are all gone
+ */
+void ixdp_dev_handoff_free(struct ixdp_dev *idev)
+{
+	struct ixdp_dev_handoff *dh = idev->handoff;
+	unsigned int from, to;
+
+	if (!dh)
+		return;
+	for (from = 0; from < IXDP_HANDOFF_CORES; from++)
+		for (to = 0; to < IXDP_HANDOFF_CORES; to++)
+			kvfree(dh->h.ring[from][to]);
+	kfree(dh);
+	idev->handoff = NULL;
+}

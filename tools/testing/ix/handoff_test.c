@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Flow consistency across cores (net/ixdp/handoff.c): the Toeplitz hash
+ * against the vectors of Microsoft's RSS specification, the choice of
+ * local ports, and TCP between a device served by two cores (wire ends 0
+ * and 2) and a peer (end 1), frames to the device landing on either core
+ * at random or as its RSS would steer them.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "tcp_util.h"
+#include "wire.h"
+
+/* The key of the RSS specification's verification suite. */
+static const uint8_t ms_key[IXDP_RSS_KEY_LEN] = {
+	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
+	0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
+	0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
+	0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
+	0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
+};
+
+IX_TEST(handoff, toeplitz_matches_rss_spec_vectors)
+{
+	/* source, source port, destination, destination port, TCP/IPv4 hash */
+	static const struct {
+		uint32_t saddr;
+		uint16_t sport;
+		uint32_t daddr;
+		uint16_t dport;
+		uint32_t hash;
+	} v[] = {
+		{ IP4(66, 9, 149, 187), 2794, IP4(161, 142, 100, 80), 1766, 0x51ccc178 },
+		{ IP4(199, 92, 111, 2), 14230, IP4(65, 69, 140, 83), 4739, 0xc626b0ea },
+		{ IP4(24, 19, 198, 95), 12898, IP4(12, 22, 207, 184), 38024, 0x5c2b394a },
+		{ IP4(38, 27, 205, 30), 48228, IP4(209, 142, 163, 6), 2217, 0xafc7327f },
+		{ IP4(153, 39, 163, 191), 44251, IP4(202, 188, 127, 2), 1303, 0x10e828a2 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		CHECK_EQ(ixdp_rss_hash(ms_key, cpu_to_be32(v[i].saddr),
+				       cpu_to_be32(v[i].daddr),
+				       cpu_to_be16(v[i].sport),
+				       cpu_to_be16(v[i].dport)), v[i].hash);
+}
+
+/* An indirection table of 128 entries, the cores in no simple pattern. */
+static void ho_rss(struct ixdp_rss *rss)
+{
+	unsigned int i;
+
+	memcpy(rss->key, ms_key, sizeof(ms_key));
+	rss->nindir = 128;
+	for (i = 0; i < rss->nindir; i++)
+		rss->core[i] = (i * 7 / 3 + i / 5) & 1;
+}
+
+IX_TEST(handoff, local_ports_bring_flows_home)
+{
+	static struct ixdp_stack s[2];
+	struct ixdp_handoff h = { .ncores = 2 };
+	static struct ixdp_rss rss;
+	__be32 peer = cpu_to_be32(PEER_IP);
+	__be16 rport = cpu_to_be16(80);
+	unsigned int c, p, ok[2] = { 0, 0 };
+	uint32_t hash;
+
+	memset(s, 0, sizeof(s));
+	s[0].cfg.addr = s[1].cfg.addr = cpu_to_be32(US_IP);
+	/* Alone on its device, any port does. */
+	CHECK(ixdp_handoff_port_ok(&s[0], peer, rport, IXDP_PORT_LO + 1));
+	ixdp_handoff_join(&s[0], &h, 0);
+	ixdp_handoff_join(&s[1], &h, 1);
+	/* Steering follows the sending queue: each core its share. */
+	for (p = IXDP_PORT_LO; p < IXDP_PORT_LO + 64; p++) {
+		CHECK_EQ(ixdp_handoff_port_ok(&s[0], peer, rport, p), p % 2 == 0);
+		CHECK_EQ(ixdp_handoff_port_ok(&s[1], peer, rport, p), p % 2 == 1);
+	}
+	/* Hashing: its share, and the peer's segments hash to it. */
+	ho_rss(&rss);
+	h.rss = &rss;
+	for (p = IXDP_PORT_LO; p < IXDP_PORT_LO + IXDP_PORT_N; p++) {
+		hash = ixdp_rss_hash(ms_key, peer, s[0].cfg.addr, rport,
+				     cpu_to_be16(p));
+		for (c = 0; c < 2; c++) {
+			if (!ixdp_handoff_port_ok(&s[c], peer, rport, p))
+				continue;
+			CHECK_EQ(p % 2, c);
+			CHECK_EQ(rss.core[hash & 127], c);
+			ok[c]++;
+		}
+	}
+	/* About a quarter of the range each. */
+	CHECK(ok[0] > IXDP_PORT_N / 8 && ok[1] > IXDP_PORT_N / 8);
+}
+
+#define HO_CONNS	16
+#define HO_BYTES	(200 * 1000)
+
+struct tho {
+	struct wire		w;
+	struct ixdp_tcp		*tcp[WIRE_ENDS];
+	struct app		app[WIRE_ENDS];
+	struct conn		srv[WIRE_ENDS][2 * HO_CONNS];
+	struct conn		cli[2 * HO_CONNS];
+	uint64_t		now;
+};
+
+static struct tho tho;
+
+static const struct ixdp_tcp_config ho_cfg = {
+	.rcv_buf = 128 * 1024,
+	.snd_buf = 256 * 1024,
+	.rto_min = 200,
+	.time_wait = 2000,
+};
+
+/* The wire with two cores at end 0's device, every end listening on 80. */
+static int ho_init(struct tho *t, uint64_t seed, struct wire_faults *f)
+{
+	unsigned int e;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	f->two_cores = true;
+	ret = wire_init(&t->w, 2048, seed, f);
+	for (e = 0; e < WIRE_ENDS && !ret; e++) {
+		t->tcp[e] = calloc(1, ixdp_tcp_size(IXDP_TCP_PCBS));
+		t->app[e].srv = t->srv[e];
+		t->app[e].nsrv = 2 * HO_CONNS;
+		t->app[e].srv_seed = 5000;
+		ret = ixdp_tcp_init(&t->w.end[e].s, t->tcp[e], IXDP_TCP_PCBS,
+				    &ho_cfg, &test_tcp_ops);
+		if (!ret)
+			ret = ixdp_tcp_listen(&t->w.end[e].s, cpu_to_be16(80),
+					      2 * HO_CONNS, &t->app[e]);
+	}
+	return ret;
+}
+
+static bool ho_quiet(struct tho *t)
+{
+	unsigned int e;
+
+	for (e = 0; e < WIRE_ENDS; e++)
+		if (t->w.end[e].pool.avail != t->w.end[e].pool.total ||
+		    t->tcp[e]->nused)
+			return false;
+	return true;
+}
+
+static bool ho_fini(struct tho *t)
+{
+	unsigned int e, i;
+
+	for (e = 0; e < WIRE_ENDS; e++) {
+		for (i = 0; i < 2 * HO_CONNS; i++)
+			conn_release(&t->srv[e][i]);
+		ixdp_tcp_teardown(&t->w.end[e].s);
+		free(t->tcp[e]);
+	}
+	for (i = 0; i < 2 * HO_CONNS; i++)
+		conn_release(&t->cli[i]);
+	return wire_fini(&t->w);
+}
+
+static bool ho_run(struct tho *t, uint64_t ticks, bool (*done)(struct tho *))
+{
+	uint64_t end = t->now + ticks;
+
+	while (t->now < end) {
+		wire_advance(&t->w, t->now++);
+		wire_pump(&t->w);
+		if (done(t))
+			return true;
+	}
+	return false;
+}
+
+/* Client @i sends @len bytes from end @from, then closes. */
+static int ho_connect(struct tho *t, unsigned int from, unsigned int i,
+		      uint16_t port, const uint8_t *data, uint64_t len)
+{
+	struct conn *c = &t->cli[i];
+	uint32_t to = from == 1 ? US_IP : PEER_IP;
+
+	c->s = &t->w.end[from].s;
+	c->tx = data;
+	c->tx_len = len;
+	c->close_when_sent = true;
+	return ixdp_tcp_connect(c->s, cpu_to_be32(to), cpu_to_be16(port), c,
+				&c->h);
+}
+
+/* Every server has the whole stream: close it. */
+static bool done_streams(struct tho *t)
+{
+	unsigned int e, i, n = 0;
+	struct conn *c;
+
+	for (e = 0; e < WIRE_ENDS; e++) {
+		for (i = 0; i < t->app[e].naccepted; i++) {
+			c = &t->srv[e][i];
+			if (!c->fin)
+				continue;
+			if (!c->closed) {
+				c->closed = true;
+				ixdp_tcp_close(c->s, c->h);
+			}
+			n++;
+		}
+	}
+	return n == 2 * HO_CONNS;
+}
+
+static bool done_quiet(struct tho *t)
+{
+	return ho_quiet(t);
+}
+
+static uint64_t ho_stat(struct tho *t, size_t off)
+{
+	return *(uint64_t *)((char *)&t->w.end[0].s.stats + off) +
+	       *(uint64_t *)((char *)&t->w.end[2].s.stats + off);
+}
+
+#define HO_STAT(t, f)	ho_stat(t, offsetof(struct ixdp_stack_stats, f))
+
+/*
+ * HO_CONNS connections from the peer to the device and HO_CONNS from its
+ * two cores to the peer, each HO_BYTES through 1% loss, every byte
+ * checked, every connection closed cleanly, none reset.
+ */
+static void ho_streams(struct tho *t, uint64_t seed, struct wire_faults *f)
+{
+	uint8_t *data = malloc(HO_BYTES);
+	unsigned int e, i;
+
+	CHECK(data);
+	pat_fill(data, HO_BYTES, 5000, 0);
+	CHECK(!ho_init(t, seed, f));
+	for (i = 0; i < HO_CONNS; i++)
+		CHECK(!ho_connect(t, 1, i, 80, data, HO_BYTES));
+	for (i = 0; i < HO_CONNS; i++)
+		CHECK(!ho_connect(t, i % 2 ? 2 : 0, HO_CONNS + i, 80, data,
+				  HO_BYTES));
+	CHECK(ho_run(t, 600 * 1000, done_streams));
+	CHECK_EQ(t->app[0].naccepted + t->app[2].naccepted, HO_CONNS);
+	CHECK_EQ(t->app[1].naccepted, HO_CONNS);
+	for (e = 0; e < WIRE_ENDS; e++) {
+		for (i = 0; i < t->app[e].naccepted; i++) {
+			CHECK_EQ(t->srv[e][i].rx_len, HO_BYTES);
+			CHECK_EQ(t->srv[e][i].rx_bad, 0);
+		}
+	}
+	CHECK(ho_run(t, 60 * 1000, done_quiet));
+	for (i = 0; i < 2 * HO_CONNS; i++)
+		CHECK(t->cli[i].dead && !t->cli[i].dead_reason);
+	for (e = 0; e < WIRE_ENDS; e++) {
+		for (i = 0; i < t->app[e].naccepted; i++)
+			CHECK(t->srv[e][i].dead && !t->srv[e][i].dead_reason);
+		CHECK_EQ(t->w.end[e].s.stats.tcp_resets, 0);
+		CHECK_EQ(t->tcp[e]->stats->resets_in, 0);
+	}
+	CHECK_EQ(HO_STAT(t, handoff_drops), 0);
+	CHECK_EQ(HO_STAT(t, handoff_out), HO_STAT(t, handoff_in));
+	free(data);
+}
+
+IX_TEST(handoff, random_steering_lossy_no_reset)
+{
+	struct wire_faults f = { .loss = 10, .reorder = 10 };
+	struct tho *t = &tho;
+
+	ho_streams(t, 21, &f);
+	if (ix_test_failed())
+		return;
+	printf("# handoffs: %llu segments and %llu ARP packets to the other core\n",
+	       (unsigned long long)(HO_STAT(t, handoff_out) -
+				    HO_STAT(t, handoff_arp)),
+	       (unsigned long long)HO_STAT(t, handoff_arp));
+	/* Half the segments land on the wrong core. */
+	CHECK(HO_STAT(t, handoff_out) > 1000);
+	CHECK(t->app[0].naccepted && t->app[2].naccepted);
+	CHECK(ho_fini(t));
+}
+
+IX_TEST(handoff, rss_steering_needs_no_handoff)
+{
+	static struct ixdp_rss rss;
+	struct wire_faults f = { .loss = 10, .rss = &rss };
+	struct tho *t = &tho;
+
+	ho_rss(&rss);
+	ho_streams(t, 22, &f);
+	if (ix_test_failed())
+		return;
+	/* Only ARP was handed over: every segment landed at home. */
+	CHECK(HO_STAT(t, handoff_arp) > 0);
+	CHECK_EQ(HO_STAT(t, handoff_out), HO_STAT(t, handoff_arp));
+	CHECK(ho_fini(t));
+}
+
+static bool done_refused(struct tho *t)
+{
+	return t->cli[0].connected != 0;
+}
+
+/*
+ * A SYN to a port no core listens on goes round every core once; the
+ * last answers RST.  So does an ACK for no connection.
+ */
+IX_TEST(handoff, stray_segment_visits_each_core_once)
+{
+	struct wire_faults f = { 0 };
+	struct tho *t = &tho;
+
+	CHECK(!ho_init(t, 23, &f));
+	CHECK(!ho_connect(t, 1, 0, 81, NULL, 0));
+	CHECK(ho_run(t, 10 * 1000, done_refused));
+	CHECK_EQ(t->cli[0].connected, -ECONNREFUSED);
+	CHECK_EQ(HO_STAT(t, tcp_resets), 1);
+	CHECK_EQ(HO_STAT(t, handoff_out) - HO_STAT(t, handoff_arp), 1);
+	CHECK(ho_run(t, 10 * 1000, done_quiet));
+	CHECK(ho_fini(t));
+}
