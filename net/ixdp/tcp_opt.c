@@ -11,6 +11,7 @@
 
 #include <linux/errno.h>
 #include <linux/minmax.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 
 #include "tcp.h"
@@ -109,7 +110,8 @@ static void opt_one(const u8 *p, unsigned int len, bool syn,
  * @len: bytes of options (data offset * 4 - 20), at most 40
  * @syn: whether the segment is a SYN: MSS, window scale and
  *	SACK-permitted count only there
- * @o: filled in; zeroed first
+ * @o: filled in; zeroed first but for @o->sack, of which the first
+ *	@o->nsack entries are set
  *
  * Return: 0, or -EINVAL if an option's length is below 2 or runs past
  * the end of the list.
@@ -119,7 +121,13 @@ int ixdp_tcp_opt_parse(const u8 *p, unsigned int len, bool syn,
 {
 	unsigned int i = 0, olen;
 
-	memset(o, 0, sizeof(*o));
+	memset(o, 0, offsetof(struct ixdp_tcp_opts, sack));
+	/* What nearly every segment carries (RFC 7323 appendix A). */
+	if (len == TCPOLEN_TS + 2 && p[0] == TCPOPT_NOP && p[1] == TCPOPT_NOP &&
+	    p[2] == TCPOPT_TS && p[3] == TCPOLEN_TS) {
+		opt_one(p + 2, TCPOLEN_TS, syn, o);
+		return 0;
+	}
 	while (i < len) {
 		if (p[i] == TCPOPT_EOL)
 			break;
