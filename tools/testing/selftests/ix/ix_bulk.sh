@@ -24,24 +24,6 @@ tcpstat()
 	cat "$TCPSTATS/tcp_$1"
 }
 
-# netem on the peer's link, both ways: on eth1's egress, and on its
-# ingress through ifb0; "none" takes it away.
-link()
-{
-	peer tc qdisc del dev eth1 root 2>/dev/null
-	peer tc qdisc del dev eth1 ingress 2>/dev/null
-	peer ip link del ifb0 2>/dev/null
-	[ "$1" = none ] && return 0
-	peer tc qdisc add dev eth1 root netem "$@" &&
-	peer ip link add ifb0 type ifb &&
-	peer ip link set ifb0 up &&
-	peer tc qdisc add dev eth1 handle ffff: ingress &&
-	peer tc filter add dev eth1 parent ffff: matchall \
-		action mirred egress redirect dev ifb0 &&
-	peer tc qdisc add dev ifb0 root netem "$@" ||
-		{ fail "netem $*"; return 1; }
-}
-
 # The local ends of the peer's sockets in TIME_WAIT towards the
 # dataplane's port 7 (/proc/net/tcp: address and port in hex, state 06).
 time_waits()
@@ -71,7 +53,7 @@ transfer()
 	[ "$tw" -ge "$2" ] || fail "$name: $tw of $2 peer sockets in TIME_WAIT"
 }
 
-trap 'link none; ix_lib_cleanup' EXIT
+trap 'ix_lib_netem none; ix_lib_cleanup' EXIT
 echo 1 > "$SYS/tx_csum" && echo 1 > "$SYS/tx_sg" || fail "offloads on"
 ix_lib_attach
 ix_lib_start ix_echo 7 "$DIR/ix_echo" 1 7 512 || exit 1
@@ -87,9 +69,9 @@ transfer clean 1 "$BULK_MIB" 600
 
 rex0=$(tcpstat rexmits)
 ooo0=$(tcpstat ooo_queued)
-link delay 1ms 1ms loss 1% reorder 10% 50% &&
+ix_lib_netem delay 1ms 1ms loss 1% reorder 10% 50% &&
 	transfer loss1 2 "$LOSSY_MIB" 300
-link delay 1ms 1ms loss 5% reorder 25% 50% &&
+ix_lib_netem delay 1ms 1ms loss 5% reorder 25% 50% &&
 	transfer loss5 2 "$LOSSY_MIB" 300
 [ "$(tcpstat rexmits)" -gt "$rex0" ] ||
 	fail "no retransmissions counted under loss"
@@ -111,7 +93,7 @@ if wait $client; then
 elif ! grep -q "reset by the server" "$TMP/kill.log"; then
 	fail "killed server: $(tail -n 2 "$TMP/kill.log")"
 fi
-link none
+ix_lib_netem none
 
 echo 0 > "$SYS/attached" || fail "detach"
 ix_lib_kmemleak_check

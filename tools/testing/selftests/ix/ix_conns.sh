@@ -3,7 +3,8 @@
 #
 # A large connection table: the device attached with max_conns 1100,
 # ix_echo sized to match, and 1,000 concurrent connections from the Linux
-# peer, every byte verified; bad max_conns writes are refused, and the
+# peer, every byte verified, then again through netem at 1% and 5% loss
+# with reordering both ways; bad max_conns writes are refused, and the
 # table's memory goes with the app (kmemleak).  It runs with the NIC's
 # transmit offloads off (tx_csum, tx_sg 0): checksums in software and
 # payloads copied, which the counters must show.
@@ -21,9 +22,18 @@ ix_lib_attach
 echo 5 > "$SYS/max_conns" 2>/dev/null && fail "max_conns changed while attached"
 ix_lib_start ix_echo 7 "$DIR/ix_echo" 1 7 4 1100 || exit 1
 
+trap 'ix_lib_netem none; ix_lib_cleanup' EXIT
 peer timeout 300 "$DIR/ix_echo_client" $DP 7 1000 4 512 5 > "$TMP/c.log" 2>&1 ||
 	fail "1000 connections: $(tail -n 3 "$TMP/c.log")"
 tail -n 1 "$TMP/c.log"
+# Again through loss and reordering, both ways.
+for loss in 1% 5%; do
+	ix_lib_netem delay 1ms 1ms loss $loss reorder 25% 50% || break
+	peer timeout 300 "$DIR/ix_echo_client" $DP 7 1000 2 512 6 > "$TMP/c.log" 2>&1 ||
+		fail "1000 connections at $loss loss: $(tail -n 3 "$TMP/c.log")"
+	echo "# at $loss loss: $(tail -n 1 "$TMP/c.log")"
+done
+ix_lib_netem none
 
 kill $app_pid
 wait $app_pid
@@ -37,5 +47,5 @@ echo 512 > "$SYS/max_conns"
 echo 1 > "$SYS/tx_csum"
 echo 1 > "$SYS/tx_sg"
 ix_lib_kmemleak_check
-[ $ret = 0 ] && echo "ok: 1000 concurrent connections echo, every byte verified"
+[ $ret = 0 ] && echo "ok: 1000 concurrent connections echo, every byte verified, also at 1% and 5% loss"
 exit $ret

@@ -15,6 +15,7 @@
 #   ix_lib_host PROG ARGS...	run PROG on the host (host-agent.sh);
 #				its status, output in $TMP/host.out
 #   ix_lib_kmemleak_check	fail on leaks of ours (cleared at source)
+#   ix_lib_netem ARGS...|none	netem ARGS on the peer's link, both ways
 # and a trap that detaches, releases the CPU and removes TMP.
 
 ksft_skip=4
@@ -111,4 +112,22 @@ ix_lib_kmemleak_check()
 		fail "kmemleak: $(grep -c unreferenced "$KMEMLEAK") objects"
 		head -n 40 "$KMEMLEAK"
 	fi
+}
+
+# netem on the peer's link, both ways: on eth1's egress, and on its
+# ingress through ifb0; "none" takes it away.
+ix_lib_netem()
+{
+	peer tc qdisc del dev eth1 root 2>/dev/null
+	peer tc qdisc del dev eth1 ingress 2>/dev/null
+	peer ip link del ifb0 2>/dev/null
+	[ "$1" = none ] && return 0
+	peer tc qdisc add dev eth1 root netem "$@" &&
+	peer ip link add ifb0 type ifb &&
+	peer ip link set ifb0 up &&
+	peer tc qdisc add dev eth1 handle ffff: ingress &&
+	peer tc filter add dev eth1 parent ffff: matchall \
+		action mirred egress redirect dev ifb0 &&
+	peer tc qdisc add dev ifb0 root netem "$@" ||
+		{ fail "netem $*"; return 1; }
 }
