@@ -222,8 +222,9 @@ static void arp_reply(struct ixdp_stack *s, struct ixdp_buf *b)
  *
  * As RFC 826: a known sender's entry is updated whatever the target; a
  * packet for our address also creates the sender's entry, and a request
- * for it is answered in @b.  Such a packet is passed to the device's
- * other cores, which learn from it too but answer nothing.
+ * for it is answered in @b.  Such a packet, and one that updated an
+ * entry, is passed to the device's other cores, which learn from it too
+ * but answer nothing.
  */
 void ixdp_arp_rx(struct ixdp_stack *s, struct ixdp_buf *b)
 {
@@ -245,6 +246,9 @@ void ixdp_arp_rx(struct ixdp_stack *s, struct ixdp_buf *b)
 	if (e)
 		arp_resolved(s, e, p->sha);
 	if (tip != s->cfg.addr) {
+		/* A gratuitous ARP: the other cores update what they know. */
+		if (e)
+			ixdp_handoff_arp(s, b);
 		ixdp_stack_drop(s, b, IXDP_DROP_ARP_NOT_US);
 		return;
 	}

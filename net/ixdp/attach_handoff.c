@@ -65,7 +65,7 @@ static void ixdp_handoff_rss(struct ixdp_dev *idev, struct ixdp_dev_handoff *dh)
 			rss->core[i] = ixdp_queue_core(idev, indir[i]);
 		rss->nindir = n;
 		dh->h.rss = rss;
-	} else if (n) {
+	} else if (n != -EOPNOTSUPP) {
 		netdev_warn(idev->dev, "ixdp: RSS unreadable (%d): steering taken to follow the sending queue\n",
 			    n);
 	}

@@ -284,12 +284,14 @@ static ssize_t connect_show(struct ixdp_dev *idev, char *buf)
 
 /*
  * "A.B.C.D:PORT": ask a core to open an echoed TCP connection, each core
- * in turn.  The outcome shows in the counters (tcp_connected,
+ * in turn, skipping those an application drives or that have a request
+ * pending (-EBUSY if all do).  The outcome shows in the counters (tcp_connected,
  * tcp_connect_failed).
  */
 static int connect_store(struct ixdp_dev *idev, const char *buf)
 {
 	struct ixdp_core *core;
+	unsigned int i, c;
 	const char *end;
 	__be32 addr;
 	u16 port;
@@ -297,22 +299,27 @@ static int connect_store(struct ixdp_dev *idev, const char *buf)
 
 	if (!idev->attached)
 		return -ENOTCONN;
-	core = idev->cores[idev->next_connect % idev->ncores];
-	/* The echo service is the kernel loop's; an application has it. */
-	if (core->app)
-		return -EBUSY;
 	if (!in4_pton(buf, -1, (u8 *)&addr, ':', &end) || *end != ':')
 		return -EINVAL;
 	err = kstrtou16(end + 1, 10, &port);
 	if (err || !port)
 		return err ? err : -EINVAL;
-	if (cmpxchg(&core->connect_req, 0,
-		    (u64)(__force u32)addr << 32 |
-		    (__force u16)cpu_to_be16(port)))
-		return -EBUSY;
-	wake_up_process(core->task);
-	idev->next_connect++;
-	return 0;
+	for (i = 0; i < idev->ncores; i++) {
+		c = (idev->next_connect + i) % idev->ncores;
+		core = idev->cores[c];
+		/* The echo service is the kernel loop's; an application has it. */
+		if (core->app)
+			continue;
+		/* Busy with the previous request: try the next core. */
+		if (cmpxchg(&core->connect_req, 0,
+			    (u64)(__force u32)addr << 32 |
+			    (__force u16)cpu_to_be16(port)))
+			continue;
+		wake_up_process(core->task);
+		idev->next_connect = c + 1;
+		return 0;
+	}
+	return -EBUSY;
 }
 
 static ssize_t attached_show(struct ixdp_dev *idev, char *buf)

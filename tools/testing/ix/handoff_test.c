@@ -328,3 +328,49 @@ IX_TEST(handoff, stray_segment_visits_each_core_once)
 	CHECK(ho_run(t, 10 * 1000, done_quiet));
 	CHECK(ho_fini(t));
 }
+
+static bool done_two_connected(struct tho *t)
+{
+	return t->cli[0].connected == 1 && t->cli[1].connected == 1;
+}
+
+/* A gratuitous ARP reaching one core moves the neighbour on both. */
+IX_TEST(handoff, gratuitous_arp_updates_every_core)
+{
+	static const uint8_t moved[6] = { 0x02, 0, 0, 0, 0, 0x33 };
+	struct wire_faults f = { 0 };
+	const struct ixdp_arp_entry *e;
+	struct tho *t = &tho;
+	unsigned int c, k;
+	const uint8_t *mac;
+	uint8_t frame[64];
+	struct ixdp_buf *b;
+	size_t len;
+
+	CHECK(!ho_init(t, 24, &f));
+	/* Both cores learn the peer: each opens a connection to it. */
+	CHECK(!ho_connect(t, 0, 0, 80, NULL, 0));
+	CHECK(!ho_connect(t, 2, 1, 80, NULL, 0));
+	CHECK(ho_run(t, 10 * 1000, done_two_connected));
+	/* The peer moves, and comes back. */
+	for (k = 0; k < 2; k++) {
+		mac = k ? peer_mac : moved;
+		len = mk_arp(frame, bcast_mac, 1, mac, PEER_IP, bcast_mac,
+			     PEER_IP);
+		b = ixdp_buf_get(&t->w.end[0].pool);
+		CHECK(b);
+		ixdp_buf_reset(b, IXDP_BUF_RX_OFFSET);
+		memcpy(ixdp_buf_put_tail(b, len), frame, len);
+		ixdp_eth_rx(&t->w.end[0].s, b);
+		CHECK_EQ(ixdp_handoff_poll(&t->w.end[2].s, 64), 1);
+		for (c = 0; c < 3; c += 2) {
+			e = ixdp_arp_lookup(&t->w.end[c].s,
+					    cpu_to_be32(PEER_IP));
+			CHECK(e && !memcmp(e->mac, mac, 6));
+		}
+	}
+	CHECK(!ixdp_tcp_abort(t->cli[0].s, t->cli[0].h));
+	CHECK(!ixdp_tcp_abort(t->cli[1].s, t->cli[1].h));
+	CHECK(ho_run(t, 10 * 1000, done_quiet));
+	CHECK(ho_fini(t));
+}
