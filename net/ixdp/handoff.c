@@ -263,9 +263,11 @@ bool ixdp_handoff_pending(const struct ixdp_stack *s)
 	if (!h)
 		return false;
 	for (from = 0; from < h->ncores; from++) {
+		if (from == s->core)
+			continue;
 		r = h->ring[from][s->core];
 		/* Pairs with the release in handoff_push(). */
-		if (from != s->core && smp_load_acquire(&r->head) != r->tail)
+		if (smp_load_acquire(&r->head) != r->tail)
 			return true;
 	}
 	return false;

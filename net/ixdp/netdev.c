@@ -285,8 +285,8 @@ static ssize_t connect_show(struct ixdp_dev *idev, char *buf)
 /*
  * "A.B.C.D:PORT": ask a core to open an echoed TCP connection, each core
  * in turn, skipping those an application drives or that have a request
- * pending (-EBUSY if all do).  The outcome shows in the counters (tcp_connected,
- * tcp_connect_failed).
+ * pending (-EBUSY if all do).  The outcome shows in the counters
+ * (tcp_connected, tcp_connect_failed).
  */
 static int connect_store(struct ixdp_dev *idev, const char *buf)
 {

@@ -144,7 +144,6 @@ check_host()
 	collect "tools.bench." < "$OUT/bench-tools.tap" >> "$RESULTS"
 }
 
-
 # The 3-CPU run, and what the full run of the selftests left behind.
 check_vm3()
 {
