@@ -187,6 +187,34 @@ IX_TEST(tcp_state, passive_close_close_wait_last_ack)
 	CHECK(tp_fini(p));
 }
 
+/* A FIN lost in LAST_ACK comes again on the RTO, and its ACK ends it. */
+IX_TEST(tcp_state, lost_fin_is_retransmitted)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	u32 h;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	h = p->srv[0].h;
+	seg_init(p, &sg, 101, p->iss + 1, TH_ACK | TH_FIN);
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.flags == TH_ACK);
+	CHECK(!ixdp_tcp_close(&p->t.s, h));
+	CHECK(tp_pop(p, &in) && in.flags == (TH_ACK | TH_FIN));
+	tp_advance(p, 999);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 1000);
+	CHECK(tp_pop(p, &in) && in.flags == (TH_ACK | TH_FIN) &&
+	      in.seq == p->iss + 1 && in.len == 0);
+	CHECK_EQ(pcb_of(p, h)->state, IXDP_TCP_LAST_ACK);
+	seg_init(p, &sg, 102, p->iss + 2, TH_ACK);
+	tp_send(p, &sg);
+	CHECK(p->srv[0].dead && !p->srv[0].dead_reason);
+	CHECK_EQ(p->tcp->nused, 0);
+	CHECK(tp_fini(p));
+}
+
 IX_TEST(tcp_state, simultaneous_close_closing)
 {
 	struct tpeer *p = &tp;
