@@ -67,6 +67,8 @@ static int ixdp_setup_check(struct ix_setup *p)
 
 static void ixdp_app_tcp_free(struct ixdp_app *app)
 {
+	kvfree(app->late);
+	app->late = NULL;
 	kvfree(app->conns);
 	app->conns = NULL;
 	kvfree(app->tcp);
@@ -76,14 +78,23 @@ static void ixdp_app_tcp_free(struct ixdp_app *app)
 /* Make @core the application's: park its thread, hand TCP over. */
 static int ixdp_app_bind(struct ixdp_app *app, struct ixdp_core *core)
 {
-	struct ixdp_tcp_config cfg = { .iss_secret = get_random_u32() };
+	struct ixdp_tcp_config cfg = {
+		.iss_secret	= get_random_u32(),
+		.syn_retries	= core->idev->syn_retries,
+	};
 	unsigned int n = core->idev->max_conns;
+	/* An event for each connection and each timer, at least. */
+	u32 late = roundup_pow_of_two(n + IXDP_APP_TIMERS);
 	int err = -ENOMEM;
 
 	app->tcp = kvzalloc(ixdp_tcp_size(n), GFP_KERNEL);
 	app->conns = kvcalloc(n, sizeof(*app->conns), GFP_KERNEL);
-	if (!app->tcp || !app->conns)
+	app->late = kvcalloc(late, sizeof(*app->late), GFP_KERNEL);
+	if (!app->tcp || !app->conns || !app->late)
 		goto out_free;
+	app->late_head = 0;
+	app->late_tail = 0;
+	app->late_mask = late - 1;
 	kthread_park(core->task);
 	ixdp_echo_stop(core);
 	core->app = app;
@@ -312,6 +323,7 @@ static int ixdp_app_loop(struct ixdp_app *app, struct ix_run *r)
 
 	app->run_events = 0;
 	for (;;) {
+		ixdp_app_ev_flush(app);
 		/* Commands arm timers from now, not from the last poll. */
 		ixdp_stack_advance(&core->stack, ixdp_core_now());
 		r->commands += ixdp_app_commands(app);

@@ -101,6 +101,11 @@ struct ixdp_app_timer {
  * @timers: its timers
  * @tcp: TCP of @core while bound
  * @conns: per connection, by PCB index; as many as @tcp has PCBs
+ * @late: events that found the event ring full, oldest first, moved to
+ *	it as it drains (timers fire whether or not there is room)
+ * @late_head: index of the oldest in @late
+ * @late_tail: index after the newest
+ * @late_mask: entries of @late - 1
  */
 struct ixdp_app {
 	struct mutex		lock;	/* see above */
@@ -126,6 +131,10 @@ struct ixdp_app {
 	struct ixdp_app_timer	timers[IXDP_APP_TIMERS];
 	struct ixdp_tcp		*tcp;
 	struct ixdp_app_conn	*conns;
+	struct ix_event		*late;
+	u32			late_head;
+	u32			late_tail;
+	u32			late_mask;
 };
 
 /* app.c */
@@ -152,6 +161,7 @@ unsigned int ixdp_app_commands(struct ixdp_app *app);
 u32 ixdp_app_ev_room(struct ixdp_app *app);
 bool ixdp_app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
 		 u32 handle, u32 len, u64 data);
+void ixdp_app_ev_flush(struct ixdp_app *app);
 void ixdp_app_ev_publish(struct ixdp_app *app);
 void ixdp_app_conns_release(struct ixdp_app *app);
 

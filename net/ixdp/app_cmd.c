@@ -10,7 +10,14 @@
  * a stale or forged one gets -ESTALE or -EINVAL.  Bad input is answered
  * with an errno in its slot, never with a warning.
  *
- * Events come from TCP's callbacks, in the core's context.  A recv event
+ * Events come from TCP's callbacks, in the core's context.  The loop
+ * polls for frames and takes commands only while the event ring has room
+ * for what they can cause, but timers fire regardless: an event that
+ * finds the ring full waits in the application's late queue, as do all
+ * events after it, so that order is kept, until the application drains
+ * the ring.  The late queue holds one event per connection and per timer
+ * and more besides; only an event beyond that is dropped (counted in the
+ * ring's dropped).  A recv event
  * hands the application a buffer of the RX pool by its offset; the
  * kernel keeps the buffer on the connection's list until the
  * application's recv_done consumes its bytes, or until the connection
@@ -61,16 +68,11 @@ void ixdp_app_conns_release(struct ixdp_app *app)
 		app_conn_release(&app->conns[i]);
 }
 
-/**
- * ixdp_app_ev_room() - free entries of the event ring
- * @app: the application
- *
- * A consumer index the application moved somewhere impossible counts as
- * a full ring: it only hurts itself.
- *
- * Return: the number of events that can be written now.
+/*
+ * Free entries of the event ring.  A consumer index the application
+ * moved somewhere impossible counts as a full ring: it only hurts itself.
  */
-u32 ixdp_app_ev_room(struct ixdp_app *app)
+static u32 app_ev_ring_room(struct ixdp_app *app)
 {
 	struct ixdp_ring *r = &app->ev;
 	u32 used;
@@ -81,6 +83,53 @@ u32 ixdp_app_ev_room(struct ixdp_app *app)
 	if (used > r->mask + 1)
 		return 0;
 	return r->mask + 1 - used;
+}
+
+/* A free entry of the event ring, known or read afresh. */
+static bool app_ev_ring_free(struct ixdp_app *app)
+{
+	struct ixdp_ring *r = &app->ev;
+
+	return r->cached - r->other <= r->mask || app_ev_ring_room(app);
+}
+
+static bool app_late_empty(const struct ixdp_app *app)
+{
+	return app->late_head == app->late_tail;
+}
+
+/**
+ * ixdp_app_ev_room() - events that can be written now
+ * @app: the application
+ *
+ * Return: the free entries of the event ring, or 0 while late events
+ * wait for them.
+ */
+u32 ixdp_app_ev_room(struct ixdp_app *app)
+{
+	return app_late_empty(app) ? app_ev_ring_room(app) : 0;
+}
+
+/* The event ring's next entry, taken. */
+static struct ix_event *app_ev_slot(struct ixdp_app *app)
+{
+	struct ixdp_ring *r = &app->ev;
+
+	app->run_events++;
+	return (struct ix_event *)r->entries + (r->cached++ & r->mask);
+}
+
+/**
+ * ixdp_app_ev_flush() - move late events to the event ring while it has
+ *	room
+ * @app: the application
+ */
+void ixdp_app_ev_flush(struct ixdp_app *app)
+{
+	while (!app_late_empty(app) && app_ev_ring_free(app)) {
+		*app_ev_slot(app) = app->late[app->late_head & app->late_mask];
+		app->late_head++;
+	}
 }
 
 /**
@@ -103,21 +152,26 @@ void ixdp_app_ev_publish(struct ixdp_app *app)
  * @len: the length
  * @data: the data
  *
- * Published at the end of the run's iteration.
+ * Published at the end of the run's iteration.  With the ring full, or
+ * late events waiting, it waits in the late queue.
  *
- * Return: true, or false if the ring is full (counted in its dropped).
+ * Return: true, or false if the late queue is full too (counted in the
+ * ring's dropped).
  */
 bool ixdp_app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
 		 u32 handle, u32 len, u64 data)
 {
-	struct ixdp_ring *r = &app->ev;
+	u32 *dropped = app->ev.dropped;
 	struct ix_event *e;
 
-	if (r->cached - r->other > r->mask && !ixdp_app_ev_room(app)) {
-		WRITE_ONCE(*r->dropped, READ_ONCE(*r->dropped) + 1);
+	if (app_late_empty(app) && app_ev_ring_free(app)) {
+		e = app_ev_slot(app);
+	} else if (app->late_tail - app->late_head <= app->late_mask) {
+		e = &app->late[app->late_tail++ & app->late_mask];
+	} else {
+		WRITE_ONCE(*dropped, READ_ONCE(*dropped) + 1);
 		return false;
 	}
-	e = (struct ix_event *)r->entries + (r->cached & r->mask);
 	e->type = type;
 	e->flags = 0;
 	e->status = status;
@@ -125,8 +179,6 @@ bool ixdp_app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
 	e->handle = handle;
 	e->len = len;
 	e->data = data;
-	r->cached++;
-	app->run_events++;
 	return true;
 }
 

@@ -192,6 +192,7 @@ struct ixdp_dev_handoff {
  * @batch: configured batch bound
  * @echo_port: configured echo service port, 0 for none
  * @max_conns: TCP connections per core, for the echo service and apps
+ * @syn_retries: SYN retransmissions before a connection attempt fails
  * @tx_csum: let the device complete TCP checksums where it can
  * @tx_sg: let the device read TCP payloads where they are, where it can
  * @attached: attached now
@@ -218,6 +219,7 @@ struct ixdp_dev {
 	unsigned int			batch;
 	__be16				echo_port;
 	unsigned int			max_conns;
+	unsigned int			syn_retries;
 	bool				tx_csum;
 	bool				tx_sg;
 	bool				attached;

@@ -233,6 +233,27 @@ static int max_conns_store(struct ixdp_dev *idev, const char *buf)
 	return 0;
 }
 
+static ssize_t syn_retries_show(struct ixdp_dev *idev, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", idev->syn_retries);
+}
+
+/* Retransmissions of an unanswered SYN or SYN-ACK, 1 to 127. */
+static int syn_retries_store(struct ixdp_dev *idev, const char *buf)
+{
+	unsigned int n;
+	int err = ixdp_config_check(idev);
+
+	if (!err)
+		err = kstrtouint(buf, 10, &n);
+	if (err)
+		return err;
+	if (!n || n > IXDP_TCP_SYN_RETRIES_MAX)
+		return -ERANGE;
+	idev->syn_retries = n;
+	return 0;
+}
+
 /* A switch of the configuration, set while detached: 0/1, n/y, off/on. */
 static int ixdp_switch_store(struct ixdp_dev *idev, const char *buf,
 			     bool *sw)
@@ -353,6 +374,7 @@ IXDP_ATTR_RW(batch);
 IXDP_ATTR_RW(attached);
 IXDP_ATTR_RW(echo_port);
 IXDP_ATTR_RW(max_conns);
+IXDP_ATTR_RW(syn_retries);
 IXDP_ATTR_RW(tx_csum);
 IXDP_ATTR_RW(tx_sg);
 static struct ixdp_attr ixdp_attr_connect =
@@ -367,6 +389,7 @@ static struct attribute *ixdp_dev_attrs[] = {
 	&ixdp_attr_attached.attr,
 	&ixdp_attr_echo_port.attr,
 	&ixdp_attr_max_conns.attr,
+	&ixdp_attr_syn_retries.attr,
 	&ixdp_attr_tx_csum.attr,
 	&ixdp_attr_tx_sg.attr,
 	&ixdp_attr_connect.attr,
@@ -423,6 +446,7 @@ static int ixdp_dev_add(struct net_device *dev)
 	idev->ops = ops;
 	idev->batch = IXDP_BATCH_DEFAULT;
 	idev->max_conns = IXDP_TCP_PCBS;
+	idev->syn_retries = IXDP_TCP_SYN_RETRIES;
 	idev->tx_csum = true;
 	idev->tx_sg = true;
 	err = kobject_init_and_add(&idev->kobj, &ixdp_dev_ktype,

@@ -36,6 +36,7 @@
 #define IXDP_TCP_SB_MAX		8	/* SACKed ranges remembered per PCB */
 #define IXDP_TCP_SACK_BLOCKS	4	/* the most an option can carry */
 #define IXDP_TCP_SYN_RETRIES	6
+#define IXDP_TCP_SYN_RETRIES_MAX 127	/* as Linux's tcp_syn_retries */
 #define IXDP_TCP_MAX_RETRIES	15
 #define IXDP_TCP_DEFAULT_MSS	536	/* RFC 9293 3.7.1 */
 #define IXDP_TCP_MIN_MSS	88	/* least MSS taken from a peer */
@@ -332,6 +333,8 @@ struct ixdp_tcp_ops {
  * @time_wait: TIME_WAIT duration, 2 * MSL, ticks (60 * hz)
  * @iss_secret: secret of initial sequence numbers (the kernel passes
  *	get_random_u32())
+ * @syn_retries: retransmissions of an unanswered SYN or SYN-ACK before
+ *	the connection fails with -ETIMEDOUT (IXDP_TCP_SYN_RETRIES)
  * @flags: IXDP_TCP_NO_* to leave options out (tests, interop)
  */
 struct ixdp_tcp_config {
@@ -343,6 +346,7 @@ struct ixdp_tcp_config {
 	u32	delack;
 	u32	time_wait;
 	u32	iss_secret;
+	u32	syn_retries;
 	u32	flags;
 };
 

@@ -29,6 +29,8 @@ static void api_defaults(struct ixdp_tcp_config *c, u32 hz)
 		c->delack = hz / 25 ? hz / 25 : 1;
 	if (!c->time_wait)
 		c->time_wait = 60 * hz;
+	if (!c->syn_retries)
+		c->syn_retries = IXDP_TCP_SYN_RETRIES;
 }
 
 /* Buckets of the 4-tuple hash for @npcbs PCBs: a power of two. */

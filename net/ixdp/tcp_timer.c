@@ -154,7 +154,7 @@ static void tcp_ack_fire(struct ixdp_timer *t)
 /* The SYN or SYN-ACK went unanswered. */
 static void tcp_syn_timeout(struct ixdp_tcp_pcb *pcb)
 {
-	if (++pcb->nrtx > IXDP_TCP_SYN_RETRIES) {
+	if (++pcb->nrtx > pcb->stack->tcp->cfg.syn_retries) {
 		ixdp_tcp_drop_pcb(pcb, -ETIMEDOUT);
 		return;
 	}

@@ -4,7 +4,7 @@
  *
  *   ix cpus [LIST]    show or set the CPUs reserved for the dataplane
  *   ix attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N] [conns N]
- *             [csum on|off] [sg on|off]
+ *             [syn N] [csum on|off] [sg on|off]
  *   ix detach DEV
  *   ix show [-j]      show the dataplane's configuration
  *   ix stats [-j] [-w SECONDS]   counters, or rates every SECONDS
@@ -36,8 +36,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: %s cpus [LIST]   show or set the reserved CPUs (e.g. 1-2; \"\" releases all)\n"
 		"       %s attach DEV queues LIST cpus LIST addr A.B.C.D/P [gw A.B.C.D] [batch N] [conns N]\n"
-		"                        [csum on|off] [sg on|off]\n"
+		"                        [syn N] [csum on|off] [sg on|off]\n"
 		"                        hand DEV's queues to reserved CPUs (queues spread over CPUs);\n"
+		"                        syn: SYN retransmissions before a connect fails (default 6)\n"
 		"                        csum, sg: the NIC's checksum and scatter-gather send, where it has them\n"
 		"       %s detach DEV    give DEV's queues back to Linux\n"
 		"       %s show [-j]     show the dataplane configuration (-j: JSON)\n"
@@ -241,6 +242,8 @@ static const char *attach_error(const char *what, int err, const char *dev)
 		}
 		if (!strcmp(what, "max_conns"))
 			return "conns must be 1 to 65535";
+		if (!strcmp(what, "syn_retries"))
+			return "syn must be 1 to 127";
 		return "batch must be 1 to 512";
 	case -ENETDOWN:
 		snprintf(msg, sizeof(msg), "%s is down; run: ip link set %s up",
@@ -267,12 +270,12 @@ static int cmd_attach(int argc, char **argv)
 {
 	const char *dev, *queues = NULL, *cpus = NULL, *addr = NULL;
 	const char *gw = "", *batch = "64", *conns = "512", *csum = "on";
-	const char *sg = "on";
+	const char *sg = "on", *syn = "6";
 	char want[MAX_CPUS], have[MAX_CPUS], buf[256];
 	int i, err;
 
 	if (argc < 2 || argc % 2) {
-		fprintf(stderr, "%s: attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N] [conns N] [csum on|off] [sg on|off]\n",
+		fprintf(stderr, "%s: attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N] [conns N] [syn N] [csum on|off] [sg on|off]\n",
 			prog);
 		return 2;
 	}
@@ -290,6 +293,8 @@ static int cmd_attach(int argc, char **argv)
 			batch = argv[i + 1];
 		else if (!strcmp(argv[i], "conns"))
 			conns = argv[i + 1];
+		else if (!strcmp(argv[i], "syn"))
+			syn = argv[i + 1];
 		else if (!strcmp(argv[i], "csum"))
 			csum = argv[i + 1];
 		else if (!strcmp(argv[i], "sg"))
@@ -319,11 +324,12 @@ static int cmd_attach(int argc, char **argv)
 	}
 	{
 		const char *names[] = { "queues", "cpus", "addr", "gateway", "batch",
-					"max_conns", "tx_csum", "tx_sg" };
-		const char *vals[] = { queues, cpus, addr, gw, batch, conns, csum,
-				       sg };
+					"max_conns", "syn_retries", "tx_csum",
+					"tx_sg" };
+		const char *vals[] = { queues, cpus, addr, gw, batch, conns, syn,
+				       csum, sg };
 
-		for (i = 0; i < 8; i++) {
+		for (i = 0; i < 9; i++) {
 			err = dev_write(dev, names[i], vals[i]);
 			if (err) {
 				fprintf(stderr, "%s: %s '%s': %s\n", prog, names[i],
@@ -386,7 +392,7 @@ static int for_each_dev(void (*fn)(const char *dev, void *arg), void *arg)
 
 static const char *const dev_attrs[] = {
 	"attached", "queues", "cpus", "addr", "gateway", "batch", "max_conns",
-	"tx_csum", "tx_sg",
+	"syn_retries", "tx_csum", "tx_sg",
 };
 
 static void show_dev(const char *dev, void *arg)

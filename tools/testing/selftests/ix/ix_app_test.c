@@ -3,7 +3,8 @@
  * UDP and timers of the /dev/ix ABI, through libix: datagrams echoed to
  * the Linux peer (namespace "peer") with every byte verified, the
  * errors of bad UDP commands, timers that fire in order and never early,
- * and cancelled timers that never fire.
+ * cancelled timers that never fire, and connection attempts that all
+ * time out while the event ring is full and are all still reported.
  *
  * Needs eth0 attached with CPU 1 (the fixture does it through sysfs)
  * and skips otherwise.
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -31,6 +33,8 @@
 #define DP_ADDR		0xc612000a	/* 198.18.0.10 */
 #define UDP_PORT	9000
 #define NDGRAMS		200
+#define NOWHERE		0xc612004d	/* 198.18.0.77: no host answers */
+#define NCONNECTS	1500		/* more than libix's 1024 events */
 
 static int put(const char *path, const char *val)
 {
@@ -46,6 +50,8 @@ static int put(const char *path, const char *val)
 static void detach_all(void)
 {
 	put(SYS "/attached", "0");
+	put(SYS "/max_conns", "512");
+	put(SYS "/syn_retries", "6");
 	put("/sys/kernel/ixdp/cpus", "\n");
 }
 
@@ -81,12 +87,25 @@ static struct {
 	const void	*held;		/* last datagram, not given back */
 	uint32_t	addr;
 	uint16_t	port;
+	unsigned int	nconnect_err;	/* connect commands refused */
+	unsigned int	nconnected;	/* connected events */
+	unsigned int	ntimedout;	/* of them with -ETIMEDOUT */
 } seen;
 
 static void on_done(struct ix_ctx *ctx, const struct ix_cmd *cmd)
 {
 	if (cmd->cookie < 64)
 		seen.result[cmd->cookie] = cmd->result;
+	if (cmd->op == IX_CMD_TCP_CONNECT && cmd->result < 0)
+		seen.nconnect_err++;
+}
+
+static void on_connected(struct ix_ctx *ctx, uint64_t cookie,
+			 uint32_t handle, int status)
+{
+	seen.nconnected++;
+	if (status == -ETIMEDOUT)
+		seen.ntimedout++;
 }
 
 static void on_timer(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle)
@@ -127,6 +146,7 @@ static void on_udp_sent(struct ix_ctx *ctx, uint64_t cookie, int status)
 
 static const struct ix_ops ops = {
 	.done		= on_done,
+	.connected	= on_connected,
 	.timer		= on_timer,
 	.udp_recv	= on_udp_recv,
 	.udp_sent	= on_udp_sent,
@@ -329,6 +349,52 @@ TEST_F(app, udp_recv_done_once)
 	off = (const uint8_t *)seen.held - ctx->rx_pool;
 	EXPECT_EQ(0, cmd(ctx, IX_CMD_UDP_RECV_DONE, 0, off, 0, 20));
 	EXPECT_EQ(-EINVAL, cmd(ctx, IX_CMD_UDP_RECV_DONE, 0, off, 0, 21));
+}
+
+/*
+ * A timer fires whether or not the event ring has room: NCONNECTS
+ * attempts to a silent address time out together (one SYN retry, about
+ * 3 s) while the application runs the loop without reading a single
+ * event.  Every attempt is still reported once the ring is drained, in
+ * order, and the kernel drops nothing.
+ */
+TEST_F(app, timeouts_wait_for_a_full_event_ring)
+{
+	struct ix_ctx *ctx = &self->ctx;
+	struct ix_run run;
+	unsigned int i;
+	double end;
+
+	ix_close(ctx);
+	detach_all();
+	ASSERT_EQ(0, put(SYS "/max_conns", "2048"));
+	ASSERT_EQ(0, put(SYS "/syn_retries", "1"));
+	ASSERT_EQ(0, attach());
+	ASSERT_EQ(0, ix_open(ctx, 1, 1 << 20, &ops, NULL));
+	for (i = 0; i < NCONNECTS; i++)
+		ASSERT_EQ(0, ix_tcp_connect(ctx, NOWHERE, 80, 1000 + i));
+	ix_run(ctx, 0, 0);
+	ASSERT_EQ(0, seen.nconnect_err);
+
+	/* Run the loop for 6 s and leave every event in the ring. */
+	end = now_ms() + 6000;
+	while (now_ms() < end) {
+		memset(&run, 0, sizeof(run));
+		run.timeout_us = 10000;
+		ASSERT_EQ(0, ioctl(ctx->fd, IX_IOC_RUN, &run));
+	}
+	EXPECT_EQ(0, seen.nconnected);
+	/* The ring is full: the rest had to wait. */
+	EXPECT_EQ(ctx->ev.mask + 1,
+		  __atomic_load_n(ctx->ev.prod, __ATOMIC_ACQUIRE) -
+		  ctx->ev.local);
+
+	end = now_ms() + 10000;
+	while (seen.nconnected < NCONNECTS && now_ms() < end)
+		ix_run(ctx, 10000, 0);
+	EXPECT_EQ(NCONNECTS, seen.nconnected);
+	EXPECT_EQ(NCONNECTS, seen.ntimedout);
+	EXPECT_EQ(0, __atomic_load_n(ctx->ev.dropped, __ATOMIC_RELAXED));
 }
 
 TEST_HARNESS_MAIN

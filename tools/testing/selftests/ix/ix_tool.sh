@@ -79,9 +79,10 @@ expect 1 "no such queue pair" "$IX" attach $DEV queues 0-7 cpus 1 addr 198.18.0.
 expect 1 "write the address as" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.300/24
 expect 1 "batch must be 1 to 512" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.10/24 batch 0
 expect 1 "conns must be 1 to 65535" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.10/24 conns 65536
+expect 1 "syn_retries '0': syn must be 1 to 127" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.10/24 syn 0
 expect 1 "tx_csum 'maybe': write on or off" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.10/24 csum maybe
-expect 0 "" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.10/24 batch 32 conns 2000 csum off
-expect 0 "$DEV: attached 1 queues 0-1 cpus 1 addr 198.18.0.10/24 gateway - batch 32 max_conns 2000 tx_csum 0 tx_sg 1" "$IX" show
+expect 0 "" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.10/24 batch 32 conns 2000 syn 3 csum off
+expect 0 "$DEV: attached 1 queues 0-1 cpus 1 addr 198.18.0.10/24 gateway - batch 32 max_conns 2000 syn_retries 3 tx_csum 0 tx_sg 1" "$IX" show
 expect 0 '"dev":"eth0","attached":"1","queues":"0-1"' "$IX" show -j
 expect 1 "is attached; run: .* detach $DEV" "$IX" attach $DEV queues 0 cpus 1 addr 198.18.0.10/24
 ip netns exec peer ping -c 2 -W 2 198.18.0.10 > /dev/null || fail "no ping replies"
