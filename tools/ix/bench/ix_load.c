@@ -2,14 +2,15 @@
 /*
  * ix_load: a load generator for echo and memcached servers.
  *
- *	ix_load [-h HOST] [-p PORT] [-c CONNS] [-t THREADS] [-d SECS]
- *		[-w SECS] [-r RATE | -D DEPTH] [-W echo|usr|etc] [-B]
+ *	ix_load [-h HOST] [-p PORT] [-c CONNS] [-t THREADS] [-F PROCS]
+ *		[-d SECS] [-w SECS] [-r RATE | -D DEPTH] [-W echo|usr|etc] [-B]
  *		[-s SIZE] [-k KEYS] [-P] [-n] [-S SOURCES] [-T MS] [-x SEED]
  *		[-j] [-q]
  *
  * This file parses the options, sizes the process (descriptors, ports),
- * starts the threads and walks them through the phases; worker.c runs
- * the connections and report.c prints what happened.  README.md has the
+ * and walks the threads through the phases; spawn.c starts them, in
+ * worker processes when one process may not hold every connection;
+ * worker.c runs the connections and report.c prints what happened.  README.md has the
  * full story.
  */
 
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "kv.h"
+#include "spawn.h"
 #include "util.h"
 #include "workload.h"
 
@@ -40,6 +42,8 @@ static void print_usage(FILE *f)
 		"  -p PORT     server port (7 for echo, 11211 for memcached)\n"
 		"  -c CONNS    connections (1)\n"
 		"  -t THREADS  threads, each owning CONNS/THREADS connections (1)\n"
+		"  -F PROCS    processes holding the threads (1, or as many as\n"
+		"              RLIMIT_NOFILE needs for CONNS)\n"
 		"  -d SECS     measured duration (10)\n"
 		"  -w SECS     warmup before measuring (0)\n"
 		"  -D DEPTH    closed loop: requests outstanding per connection (1)\n"
@@ -110,6 +114,11 @@ static int parse_opt(struct cfg *cfg, int opt, const char *arg,
 		if (parse_u64(arg, 1, THREADS_MAX, &v))
 			return bad_arg("thread count", arg);
 		cfg->threads = v;
+		return 0;
+	case 'F':
+		if (parse_u64(arg, 1, SPAWN_PROCS_MAX, &v))
+			return bad_arg("process count", arg);
+		cfg->procs = v;
 		return 0;
 	case 'd':
 		return parse_secs(arg, &cfg->duration) ||
@@ -188,7 +197,7 @@ static int parse_args(struct cfg *cfg, int argc, char **argv)
 		.timeout_ns = 2000 * NSEC_PER_MSEC, .size = 64,
 		.keys = 10000, .seed = 1, .verify = true,
 	};
-	while ((opt = getopt(argc, argv, "h:p:c:t:d:w:r:D:W:s:S:k:T:x:BPnjqH")) != -1)
+	while ((opt = getopt(argc, argv, "h:p:c:t:F:d:w:r:D:W:s:S:k:T:x:BPnjqH")) != -1)
 		if (parse_opt(cfg, opt, optarg, &port, &work, &src, &binary))
 			return -EINVAL;
 	if (optind < argc)
@@ -206,49 +215,46 @@ static int parse_args(struct cfg *cfg, int argc, char **argv)
 	return 0;
 }
 
-/* Descriptors for every connection, the epolls and stdio, and ports. */
-static int size_process(const struct cfg *cfg)
+/* Descriptors per process for its connections, epolls and stdio. */
+static rlim_t proc_fds(const struct cfg *cfg)
 {
-	rlim_t need = (rlim_t)cfg->conns + cfg->threads + 64, have;
+	return ((rlim_t)cfg->conns + cfg->procs - 1) / cfg->procs +
+	       cfg->threads / cfg->procs + SPAWN_SPARE_FDS;
+}
+
+/*
+ * Descriptors and ports: the connections are spread over as many
+ * processes as the descriptor limit needs (or -F says), each with the
+ * same number of threads.
+ */
+static int size_process(struct cfg *cfg)
+{
+	rlim_t have;
 	struct rlimit rl;
 
-	if (raise_nofile(need, &have)) {
+	if (!cfg->procs) {
+		raise_nofile((rlim_t)cfg->conns + cfg->threads +
+			     SPAWN_SPARE_FDS, &have);
+		cfg->procs = spawn_size(cfg->conns, cfg->threads, have);
+		if (!cfg->procs)
+			cfg->procs = SPAWN_PROCS_MAX;
+	}
+	if (cfg->procs > cfg->conns)
+		cfg->procs = cfg->conns;
+	cfg->threads = (cfg->threads + cfg->procs - 1) / cfg->procs *
+		       cfg->procs;
+	if (cfg->threads > cfg->conns)
+		cfg->threads = cfg->conns / cfg->procs * cfg->procs;
+	if (raise_nofile(proc_fds(cfg), &have)) {
 		getrlimit(RLIMIT_NOFILE, &rl);
-		fprintf(stderr, "ix_load: %u connections need %llu file descriptors, but RLIMIT_NOFILE allows %llu (hard limit %llu): raise the hard limit (ulimit -Hn as root; it needs CAP_SYS_RESOURCE and at most fs.nr_open)\n",
-			cfg->conns, (unsigned long long)need,
+		fprintf(stderr, "ix_load: %u connections in %u processes need %llu file descriptors each, but RLIMIT_NOFILE allows %llu (hard limit %llu): use more processes (-F) or raise the hard limit\n",
+			cfg->conns, cfg->procs,
+			(unsigned long long)proc_fds(cfg),
 			(unsigned long long)have,
 			(unsigned long long)rl.rlim_max);
 		return -EMFILE;
 	}
 	return check_ports(cfg);
-}
-
-static int start_threads(const struct cfg *cfg, struct run *run,
-			 struct thr *thr)
-{
-	unsigned int i, base = 0;
-	int err;
-
-	for (i = 0; i < cfg->threads; i++) {
-		thr[i].id = i;
-		thr[i].cfg = cfg;
-		thr[i].run = run;
-		thr[i].ep = -1;
-		thr[i].conns_base = base;
-		thr[i].nconns = cfg->conns / cfg->threads +
-				(i < cfg->conns % cfg->threads);
-		thr[i].gap_ns = cfg->rate ?
-				1e9 * cfg->threads / cfg->rate : 0;
-		base += thr[i].nconns;
-		err = pthread_create(&thr[i].tid, NULL, worker_main, &thr[i]);
-		if (err) {
-			/* The others wait at a barrier sized for all. */
-			fprintf(stderr, "ix_load: starting thread %u: %s\n", i,
-				strerror(err));
-			exit(1);
-		}
-	}
-	return 0;
 }
 
 static void sync_threads(struct run *run)
@@ -293,7 +299,6 @@ static void collect(const struct cfg *cfg, struct thr *thr,
 	for (i = 0; i < cfg->threads; i++) {
 		const struct stats *st = &thr[i].st;
 
-		pthread_join(thr[i].tid, NULL);
 		sum->completed += st->completed;
 		sum->done += st->done;
 		for (k = 0; k < ERR_MAX; k++)
@@ -353,8 +358,9 @@ static double window_secs(const struct run *run)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct run run = { 0 };
+	pid_t pids[SPAWN_PROCS_MAX];
 	struct stats *sum;
+	struct run *run;
 	struct thr *thr;
 	struct cfg cfg;
 	int err = 1;
@@ -363,32 +369,31 @@ int main(int argc, char **argv)
 		return 2;
 	if (size_process(&cfg) || cfg.wl->init(&cfg))
 		goto out_src;
-	thr = calloc(cfg.threads, sizeof(*thr));
 	sum = malloc(sizeof(*sum));
-	if (!thr || !sum) {
+	if (!sum || spawn_alloc(&cfg, &run, &thr)) {
 		fprintf(stderr, "ix_load: out of memory\n");
-		goto out_free;
+		goto out_sum;
 	}
-	the_run = &run;
+	the_run = run;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	pthread_barrier_init(&run.bar, NULL, cfg.threads + 1);
-	start_threads(&cfg, &run, thr);
-	if (!run_phases(&cfg, &run, thr))
+	spawn_threads(&cfg, run, thr, pids);
+	if (!run_phases(&cfg, run, thr))
 		err = 0;
+	if (spawn_reap(&cfg, thr, pids))
+		err = 1;
 	collect(&cfg, thr, sum);
 	if (!err) {
-		report_final(&cfg, sum, window_secs(&run));
+		report_final(&cfg, sum, window_secs(run));
 		if (!sum->done) {
 			fprintf(stderr, "ix_load: no request was answered\n");
 			err = 1;
 		}
 	}
-	pthread_barrier_destroy(&run.bar);
-out_free:
+	spawn_free(&cfg, run);
+out_sum:
 	free(sum);
-	free(thr);
 	cfg.wl->fini();
 out_src:
 	free(cfg.src);

@@ -40,6 +40,7 @@ struct cfg {
 	unsigned int		nsrc;
 	unsigned int		conns;
 	unsigned int		threads;
+	unsigned int		procs;		/* processes holding them */
 	unsigned int		depth;		/* closed loop */
 	double			rate;		/* open loop, requests/s */
 	double			duration;

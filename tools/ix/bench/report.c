@@ -76,9 +76,13 @@ static void report_text(const struct cfg *cfg, const struct stats *st,
 		printf(" at %.0f req/s", cfg->rate);
 	else
 		printf(" depth %u", cfg->depth);
-	printf(", %u connections (%llu up) on %u thread%s, %.2f s measured after %.2f s warmup\n",
+	printf(", %u connections (%llu up) on %u thread%s",
 	       cfg->conns, (unsigned long long)st->up_initial, cfg->threads,
-	       cfg->threads == 1 ? "" : "s", elapsed, cfg->warmup);
+	       cfg->threads == 1 ? "" : "s");
+	if (cfg->procs > 1)
+		printf(" in %u processes", cfg->procs);
+	printf(", %.2f s measured after %.2f s warmup\n", elapsed,
+	       cfg->warmup);
 	printf("  requests   %llu (%.0f req/s), tx %llu B, rx %llu B\n",
 	       (unsigned long long)st->done, elapsed ? st->done / elapsed : 0,
 	       (unsigned long long)st->tx_bytes,
@@ -124,8 +128,9 @@ static void report_json(const struct cfg *cfg, const struct stats *st,
 	printf("  \"profile\": \"%s\",\n", cfg->kv ? cfg->kv->name : "");
 	printf("  \"mode\": \"%s\",\n  \"host\": \"%s\",\n  \"port\": %u,\n",
 	       mode_name(cfg), host, ntohs(cfg->dst.sin_port));
-	printf("  \"conns\": %u,\n  \"threads\": %u,\n  \"depth\": %u,\n",
-	       cfg->conns, cfg->threads, cfg->depth);
+	printf("  \"conns\": %u,\n  \"threads\": %u,\n  \"procs\": %u,\n",
+	       cfg->conns, cfg->threads, cfg->procs);
+	printf("  \"depth\": %u,\n", cfg->depth);
 	printf("  \"rate\": %.1f,\n  \"size\": %u,\n  \"keys\": %llu,\n",
 	       cfg->rate, cfg->size, (unsigned long long)cfg->keys);
 	printf("  \"sources\": %u,\n  \"warmup_s\": %.3f,\n  \"duration_s\": %.3f,\n",

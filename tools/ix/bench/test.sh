@@ -6,7 +6,7 @@
 # traffic leaves it).  Each server is driven by ix_load for about two
 # seconds, closed and open loop, every answer verified; memcached (Debian's)
 # with the USR and ETC workloads after a preload; then 2,048 connections
-# over four source addresses.  TAP-style lines; the exit status is
+# over four source addresses, in one process and split over two.  TAP-style lines; the exit status is
 # nonzero if any check fails, 4 (skip) when not root.
 #
 #	test.sh [BINDIR]	(default: this script's directory)
@@ -181,6 +181,23 @@ many_connections()
 	result $? "2048 connections spread over 4 source addresses" "$TMP/srcs"
 }
 
+# More connections than one process may have descriptors for: ix_load
+# spreads them over worker processes by itself.
+split_processes()
+{
+	prlimit --nofile=1200 ip netns exec "$NS" "$BIN/ix_load" -h "$ADDR" \
+		-p 7002 -c 2048 -t 2 -d 2 -j -q -S 198.18.251.2-5 \
+		>"$TMP/split.json" 2>"$TMP/split.err"
+	if [ $? = 0 ] && jtest "$TMP/split.json" '{procs} == 2' procs &&
+	   spread_ok "$TMP/split.json"; then
+		result 0 "2048 connections under a limit of 1200 descriptors: 2 processes"
+	else
+		cat "$TMP/split.json" >>"$TMP/split.err"
+		result 1 "2048 connections under a limit of 1200 descriptors: 2 processes" \
+			"$TMP/split.err"
+	fi
+}
+
 refused_reported()
 {
 	in_ns "$BIN/ix_load" -h "$ADDR" -p 7999 -c 2 -d 1 -q \
@@ -233,6 +250,7 @@ start echo_uring_small 7004 "$BIN/echo_uring" -b 16 -l "$ADDR" -p 7004
 load "echo_uring: 32 KiB messages through 16 provided buffers" echo_ok \
 	-p 7004 -c 4 -D 2 -s 32768 -d 1
 many_connections
+split_processes
 refused_reported
 memcached_tests
 for s in echo_epoll echo_epoll_et echo_uring echo_uring_small; do
