@@ -182,6 +182,8 @@ static int64_t fake_sendv(struct ix_ctx *ctx, struct fake_conn *f,
 	if (f->our_fin)
 		return -EPIPE;
 	for (i = 0; i < cmd->arg1; i++) {
+		if (iov[i].resv)
+			return -EINVAL;	/* as the kernel checks */
 		if (iov[i].off + iov[i].len > ctx->tx_len)
 			return -EFAULT;
 		r = send(f->fd, ctx->tx + iov[i].off, iov[i].len,

@@ -72,6 +72,37 @@ static inline char *kv_item_value(struct kv_item *it)
 	return it->data + it->nkey;
 }
 
+#define KV_ARENA_MIN		64		/* smallest chunk */
+#define KV_ARENA_PAGE		(1024 * 1024)	/* a class grows by this */
+#define KV_ARENA_CLASSES	64
+
+/**
+ * struct kv_arena - item memory in one fixed region (kv_arena.c)
+ * @base: the region
+ * @size: its length
+ * @used: bytes of it given to classes
+ * @allocs: chunks out now
+ * @fails: allocations refused
+ * @nclasses: entries of @class_size
+ * @class_size: chunk size of each class, ascending
+ * @free: free chunks of each class
+ */
+struct kv_arena {
+	uint8_t		*base;
+	size_t		size;
+	size_t		used;
+	uint64_t	allocs;
+	uint64_t	fails;
+	unsigned int	nclasses;
+	size_t		class_size[KV_ARENA_CLASSES];
+	void		*free[KV_ARENA_CLASSES];
+};
+
+void kv_arena_init(struct kv_arena *a, void *base, size_t size);
+void *kv_arena_alloc(struct kv_arena *a, size_t size);
+void kv_arena_free(struct kv_arena *a, void *p, size_t size);
+bool kv_arena_owns(const struct kv_arena *a, const void *p);
+
 /* Counters shown by "stats"; reset by "stats reset" unless said. */
 struct kv_stats {
 	uint64_t	total_items;
@@ -119,6 +150,8 @@ struct kv_stats {
  * @started: when the store was made
  * @seed: of the hash
  * @now: the clock, unix seconds (injectable for tests)
+ * @arena: where items go first (NULL: the heap only); an item the arena
+ *	cannot place goes to the heap
  * @stats: counters
  */
 struct kv_store {
@@ -139,6 +172,7 @@ struct kv_store {
 	int64_t		flush_at;
 	int64_t		started;
 	int64_t		(*now)(void);
+	struct kv_arena	*arena;
 	struct kv_stats	stats;
 };
 
@@ -323,6 +357,8 @@ void kv_conn_free(struct kv_conn *c);
 size_t kv_conn_input(struct kv_conn *c, const uint8_t *data, size_t len);
 unsigned int kv_conn_peek(const struct kv_conn *c, struct iovec *iov,
 			  unsigned int max);
+unsigned int kv_conn_peek_at(const struct kv_conn *c, size_t skip,
+			     struct iovec *iov, unsigned int max);
 void kv_conn_consume(struct kv_conn *c, size_t n);
 
 /* Output waits: no input is taken until some is consumed. */

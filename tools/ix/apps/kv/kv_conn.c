@@ -186,14 +186,35 @@ void kv_out_item(struct kv_conn *c, struct kv_item *it, uint32_t off,
 unsigned int kv_conn_peek(const struct kv_conn *c, struct iovec *iov,
 			  unsigned int max)
 {
-	const struct kv_piece *p;
-	unsigned int n;
+	return kv_conn_peek_at(c, 0, iov, max);
+}
 
-	for (n = 0; n < max && c->phead + n < c->npieces; n++) {
-		p = &c->pieces[c->phead + n];
-		iov[n].iov_base = p->item ? kv_item_value(p->item) + p->off :
-			(char *)c->obuf + p->off;
-		iov[n].iov_len = p->len;
+/**
+ * kv_conn_peek_at() - the output waiting, past its first @skip bytes
+ * @c: the connection
+ * @skip: bytes to pass over (sent, not yet consumed); at most pending
+ * @iov: filled with the pieces after them, in order
+ * @max: room in @iov
+ *
+ * A frontend that consumes output only once the peer acknowledged it
+ * sends from here.  The memory stays valid and unchanged until
+ * kv_conn_consume() passes it.
+ *
+ * Return: the pieces filled in.
+ */
+unsigned int kv_conn_peek_at(const struct kv_conn *c, size_t skip,
+			     struct iovec *iov, unsigned int max)
+{
+	const struct kv_piece *p;
+	uint32_t i = c->phead, n = 0;
+
+	for (; i < c->npieces && skip >= c->pieces[i].len; i++)
+		skip -= c->pieces[i].len;
+	for (; n < max && i < c->npieces; i++, n++, skip = 0) {
+		p = &c->pieces[i];
+		iov[n].iov_base = (p->item ? kv_item_value(p->item) :
+				   (char *)c->obuf) + p->off + skip;
+		iov[n].iov_len = p->len - skip;
 	}
 	return n;
 }

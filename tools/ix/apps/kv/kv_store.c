@@ -126,12 +126,27 @@ static void lru_push(struct kv_store *s, struct kv_item *it)
 	s->lru_head = it;
 }
 
+/* Item memory: from the arena if there is one and it has room. */
+static struct kv_item *item_alloc(struct kv_store *s, size_t size)
+{
+	struct kv_item *it = NULL;
+
+	if (s->arena)
+		it = kv_arena_alloc(s->arena, size);
+	return it ? it : malloc(size);
+}
+
 void kv_item_put(struct kv_store *s, struct kv_item *it)
 {
+	size_t size = item_size(it->nkey, it->nbytes);
+
 	if (--it->refs)
 		return;
-	s->mem -= item_size(it->nkey, it->nbytes);
-	free(it);
+	s->mem -= size;
+	if (kv_arena_owns(s->arena, it))
+		kv_arena_free(s->arena, it, size);
+	else
+		free(it);
 }
 
 static void unlink_item(struct kv_store *s, struct kv_item *it)
@@ -303,7 +318,8 @@ struct kv_item *kv_item_new(struct kv_store *s, const char *key,
 		return NULL;
 	}
 	/* Never empty the cache for what cannot fit anyway. */
-	it = size <= s->limit && make_room(s, size) ? malloc(size) : NULL;
+	it = size <= s->limit && make_room(s, size) ? item_alloc(s, size) :
+	     NULL;
 	if (!it) {
 		*status = KV_NO_MEMORY;
 		return NULL;

@@ -377,6 +377,136 @@ static void test_refs(void)
 	kv_store_destroy(&s);
 }
 
+/* Chunks by class, aligned, in the region; freed ones come back. */
+static void test_arena(void)
+{
+	size_t size = 3 * KV_ARENA_PAGE;
+	uint8_t *mem = malloc(size);
+	struct kv_arena a;
+	void *p, *q, *big, *big2, *big3;
+	unsigned int i;
+
+	kv_arena_init(&a, mem, size);
+	CHECK(a.nclasses > 40 && a.class_size[0] == KV_ARENA_MIN &&
+	      a.class_size[a.nclasses - 1] == KV_ARENA_PAGE);
+	for (i = 1; i < a.nclasses; i++)
+		CHECK(a.class_size[i] > a.class_size[i - 1] &&
+		      a.class_size[i] % 8 == 0);
+	p = kv_arena_alloc(&a, 1);
+	q = kv_arena_alloc(&a, KV_ARENA_MIN);
+	CHECK(p && q && p != q && kv_arena_owns(&a, p) &&
+	      kv_arena_owns(&a, q) && a.used == KV_ARENA_PAGE);
+	CHECK(!((uintptr_t)p % 8) && !((uintptr_t)q % 8));
+	/* The two share a class and a page; the distance is the chunk. */
+	CHECK((uint8_t *)p - (uint8_t *)q == KV_ARENA_MIN ||
+	      (uint8_t *)q - (uint8_t *)p == KV_ARENA_MIN);
+	kv_arena_free(&a, p, 1);
+	CHECK(kv_arena_alloc(&a, 10) == p);
+	big = kv_arena_alloc(&a, KV_ARENA_PAGE);
+	big2 = kv_arena_alloc(&a, KV_ARENA_PAGE - 1);
+	CHECK(big && big2 && a.used == size);
+	/* The region is used up: a class without chunks fails. */
+	big3 = kv_arena_alloc(&a, KV_ARENA_PAGE);
+	CHECK(!big3 && a.fails == 1);
+	CHECK(!kv_arena_alloc(&a, 5000) && a.fails == 2);
+	CHECK(!kv_arena_alloc(&a, KV_ARENA_PAGE + 1));
+	kv_arena_free(&a, big, KV_ARENA_PAGE);
+	CHECK(kv_arena_alloc(&a, KV_ARENA_PAGE) == big);
+	CHECK(!kv_arena_owns(&a, mem + size) && !kv_arena_owns(&a, &a) &&
+	      !kv_arena_owns(NULL, mem));
+	free(mem);
+}
+
+/* A store with an arena places items there, then on the heap. */
+static void test_store_arena(void)
+{
+	size_t size = 2 * KV_ARENA_PAGE;
+	uint8_t *mem = malloc(size);
+	char key[16], val[600];
+	struct kv_item *it;
+	struct kv_store s;
+	struct kv_arena a;
+	unsigned int i, in = 0, out = 0;
+
+	memset(val, 'a', sizeof(val) - 1);
+	val[sizeof(val) - 1] = 0;
+	kv_arena_init(&a, mem, size);
+	kv_test_store(&s, 64 << 20);
+	s.arena = &a;
+	/* Two classes, one page each; then the heap. */
+	for (i = 0; i < 6000; i++) {
+		snprintf(key, sizeof(key), "k%04u", i);
+		val[0] = 'a' + i % 26;
+		put(&s, key, i % 2 ? "tiny" : val, 0, KV_SET, 0, NULL);
+	}
+	for (i = 0; i < 6000; i++) {
+		snprintf(key, sizeof(key), "k%04u", i);
+		val[0] = 'a' + i % 26;
+		CHECK(has(&s, key, i % 2 ? "tiny" : val));
+		it = kv_find(&s, key, strlen(key));
+		if (it && kv_arena_owns(&a, it))
+			in++;
+		else if (it)
+			out++;
+	}
+	CHECK(in == a.allocs && in > 2000 && out > 0 && in + out == 6000);
+	CHECK(a.used == size && a.fails == out);
+	kv_store_destroy(&s);
+	CHECK(s.mem == 0 && a.allocs == 0);
+	free(mem);
+}
+
+/* Gather what kv_conn_peek_at() shows past @skip into @out. */
+static size_t peek_all(struct kv_conn *c, size_t skip, char *out)
+{
+	struct iovec iov[4];
+	size_t len = 0;
+	unsigned int i, n;
+
+	while ((n = kv_conn_peek_at(c, skip + len, iov, ARRAY_SIZE(iov)))) {
+		for (i = 0; i < n; i++) {
+			memcpy(out + len, iov[i].iov_base, iov[i].iov_len);
+			len += iov[i].iov_len;
+		}
+	}
+	return len;
+}
+
+/*
+ * Output shown past any number of bytes already sent is the rest of the
+ * reply, byte for byte, across the header, the value by reference and
+ * the trailer; consuming part of it shifts the view.
+ */
+static void test_peek_at(void)
+{
+	const char *get = "get a b\r\n";
+	char want[512], got[512];
+	struct kv_store s;
+	struct kv_conn *c;
+	size_t len, skip;
+
+	kv_test_store(&s, 1 << 20);
+	put(&s, "a", "first value", 0, KV_SET, 0, NULL);
+	put(&s, "b", "second", 0, KV_SET, 0, NULL);
+	c = kv_conn_new(&s);
+	CHECK(kv_conn_input(c, (const uint8_t *)get, strlen(get)) ==
+	      strlen(get));
+	len = peek_all(c, 0, want);
+	want[len] = 0;
+	CHECK(len == c->pending &&
+	      !strcmp(want, "VALUE a 7 11\r\nfirst value\r\n"
+			    "VALUE b 7 6\r\nsecond\r\nEND\r\n"));
+	for (skip = 0; skip <= len; skip++)
+		CHECK(peek_all(c, skip, got) == len - skip &&
+		      !memcmp(got, want + skip, len - skip));
+	kv_conn_consume(c, 20);
+	CHECK(peek_all(c, 3, got) == len - 23 &&
+	      !memcmp(got, want + 23, len - 23));
+	kv_conn_free(c);
+	kv_store_destroy(&s);
+	CHECK(s.mem == 0);
+}
+
 static const struct {
 	const char	*name;
 	void		(*fn)(void);
@@ -387,6 +517,9 @@ static const struct {
 	{ "store_delta", test_delta },
 	{ "store_grow", test_grow },
 	{ "store_refs", test_refs },
+	{ "arena", test_arena },
+	{ "store_arena", test_store_arena },
+	{ "peek_at", test_peek_at },
 	{ "text", test_text },
 	{ "text_splits", test_text_splits },
 	{ "text_get_stream", test_get_stream },

@@ -99,4 +99,14 @@ if [ "$SRC" != 0 ]; then
 	cat "$LOG"
 	exit 1
 fi
+# ix_kv sends values from its items in the TX memory, not copied.
+if [ -n "$FAKE" ]; then
+	ZC=$(grep -o '[0-9]* bytes sent zero copy' "$LOG" | cut -d' ' -f1)
+	echo "ix_kv: ${ZC:-no} bytes sent zero copy"
+	if [ "${ZC:-0}" = 0 ]; then
+		echo "FAIL: no value was sent zero copy:"
+		cat "$LOG"
+		exit 1
+	fi
+fi
 exit 0

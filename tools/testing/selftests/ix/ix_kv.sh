@@ -20,6 +20,19 @@ peer timeout 10 bash -c "exec 3<>/dev/tcp/$DP/11211;
 	> "$TMP/got"
 cmp -s "$TMP/want2" "$TMP/got" || fail "text session: '$(tr -d '\r' < "$TMP/got")'"
 
+# A value of 3,000 bytes, stored and read back three times: sent zero
+# copy from its item in the TX memory, in pieces the NIC reads there.
+v=$(printf '%03000d' 7)
+printf 'STORED\r\n' > "$TMP/want3"
+for i in 1 2 3; do
+	printf 'VALUE big 0 3000\r\n%s\r\nEND\r\n' "$v" >> "$TMP/want3"
+done
+peer timeout 10 bash -c "exec 3<>/dev/tcp/$DP/11211;
+	printf 'set big 0 0 3000\r\n%s\r\nget big\r\nget big\r\nget big\r\nquit\r\n' $v >&3;
+	timeout 3 cat <&3" > "$TMP/got3"
+cmp -s "$TMP/want3" "$TMP/got3" ||
+	fail "3,000-byte value: got $(wc -c < "$TMP/got3") bytes, not $(wc -c < "$TMP/want3")"
+
 ix_lib_host memcapable -h $DP -p 11211 -t 10
 case $? in
 0)
@@ -38,6 +51,8 @@ esac
 kill $app_pid
 wait $app_pid
 cat "$TMP/ix_kv.log"
+zc=$(grep -o '[0-9]* bytes sent zero copy' "$TMP/ix_kv.log" | cut -d' ' -f1)
+[ "${zc:-0}" -ge 9000 ] || fail "values sent zero copy: ${zc:-none}, not the 9,000 bytes of three gets"
 echo 0 > "$SYS/attached"
 ix_lib_kmemleak_check
 [ $ret = 0 ] && echo "ok: memcapable passes against the key-value server on /dev/ix"
