@@ -178,19 +178,26 @@ static ssize_t batch_show(struct ixdp_dev *idev, char *buf)
 	return sysfs_emit(buf, "%u\n", idev->batch);
 }
 
-static int batch_store(struct ixdp_dev *idev, const char *buf)
+/* A count of the configuration, set while detached: 1 to @max. */
+static int ixdp_count_store(struct ixdp_dev *idev, const char *buf,
+			    unsigned int max, unsigned int *count)
 {
-	unsigned int batch;
+	unsigned int n;
 	int err = ixdp_config_check(idev);
 
 	if (!err)
-		err = kstrtouint(buf, 10, &batch);
+		err = kstrtouint(buf, 10, &n);
 	if (err)
 		return err;
-	if (!batch || batch > IXDP_BATCH_MAX)
+	if (!n || n > max)
 		return -ERANGE;
-	idev->batch = batch;
+	*count = n;
 	return 0;
+}
+
+static int batch_store(struct ixdp_dev *idev, const char *buf)
+{
+	return ixdp_count_store(idev, buf, IXDP_BATCH_MAX, &idev->batch);
 }
 
 static ssize_t echo_port_show(struct ixdp_dev *idev, char *buf)
@@ -220,17 +227,8 @@ static ssize_t max_conns_show(struct ixdp_dev *idev, char *buf)
 /* TCP connections each core can hold, 1 to IXDP_TCP_PCBS_MAX. */
 static int max_conns_store(struct ixdp_dev *idev, const char *buf)
 {
-	unsigned int n;
-	int err = ixdp_config_check(idev);
-
-	if (!err)
-		err = kstrtouint(buf, 10, &n);
-	if (err)
-		return err;
-	if (!n || n > IXDP_TCP_PCBS_MAX)
-		return -ERANGE;
-	idev->max_conns = n;
-	return 0;
+	return ixdp_count_store(idev, buf, IXDP_TCP_PCBS_MAX,
+				&idev->max_conns);
 }
 
 static ssize_t syn_retries_show(struct ixdp_dev *idev, char *buf)
@@ -241,17 +239,8 @@ static ssize_t syn_retries_show(struct ixdp_dev *idev, char *buf)
 /* Retransmissions of an unanswered SYN or SYN-ACK, 1 to 127. */
 static int syn_retries_store(struct ixdp_dev *idev, const char *buf)
 {
-	unsigned int n;
-	int err = ixdp_config_check(idev);
-
-	if (!err)
-		err = kstrtouint(buf, 10, &n);
-	if (err)
-		return err;
-	if (!n || n > IXDP_TCP_SYN_RETRIES_MAX)
-		return -ERANGE;
-	idev->syn_retries = n;
-	return 0;
+	return ixdp_count_store(idev, buf, IXDP_TCP_SYN_RETRIES_MAX,
+				&idev->syn_retries);
 }
 
 /* A switch of the configuration, set while detached: 0/1, n/y, off/on. */
