@@ -89,6 +89,8 @@ enum ixdp_tcp_state {
 #define TCPF_ABORT		BIT(13)	/* abort requested during input */
 #define TCPF_FIN_RCVD		BIT(14)	/* the peer's FIN was taken */
 #define TCPF_KNOCKED		BIT(15)	/* knock() was called */
+#define TCPF_RTX_ARMED		BIT(16)	/* rtx timer due at @rtx_due */
+#define TCPF_ACK_ARMED		BIT(17)	/* ACK timer due at @ack_due */
 
 /**
  * struct ixdp_tcp_sack_block - a range of sequence space [@start, @end)
@@ -155,6 +157,8 @@ struct ixdp_iov {
  * @node: link in its hash bucket, or in the free list
  * @rtx_timer: retransmission, persist, SYN retry and TIME_WAIT timer
  * @ack_timer: delayed ACK timer
+ * @rtx_due: when the retransmission timer is due, if TCPF_RTX_ARMED
+ * @ack_due: when the ACK timer is due, if TCPF_ACK_ARMED
  * @stack: the stack it belongs to
  * @cookie: the application's, given to events
  * @raddr: remote address
@@ -213,6 +217,8 @@ struct ixdp_tcp_pcb {
 	struct hlist_node		node;
 	struct ixdp_timer		rtx_timer;
 	struct ixdp_timer		ack_timer;
+	u64				rtx_due;
+	u64				ack_due;
 	struct ixdp_stack		*stack;
 	void				*cookie;
 	__be32				raddr;
@@ -451,6 +457,12 @@ static inline u32 tcp_pcb_handle(const struct ixdp_tcp_pcb *pcb)
 	return IXDP_TCP_HANDLE(pcb->idx, pcb->gen);
 }
 
+/* Whether the retransmission (or persist, SYN, TIME_WAIT) timer is set. */
+static inline bool tcp_rtx_armed(const struct ixdp_tcp_pcb *pcb)
+{
+	return pcb->flags & TCPF_RTX_ARMED;
+}
+
 static inline u32 tcp_flight(const struct ixdp_tcp_pcb *pcb)
 {
 	return pcb->snd_max - pcb->snd_una;
@@ -531,6 +543,8 @@ u32 ixdp_tcp_rto(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_persist_arm(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_time_wait_arm(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_ack_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_delack(struct ixdp_tcp_pcb *pcb);
 
 /* tcp_cc.c: NewReno congestion control */

@@ -500,9 +500,7 @@ static bool in_checks(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 			pcb->flags |= TCPF_ACK_NOW;
 		if (pcb->state == IXDP_TCP_TIME_WAIT &&
 		    seg->flags & TCPHDR_FIN)
-			ixdp_timer_arm(&pcb->stack->wheel, &pcb->rtx_timer,
-				       pcb->stack->now +
-				       pcb->stack->tcp->cfg.time_wait);
+			ixdp_tcp_time_wait_arm(pcb);
 		return false;
 	}
 	if (seg->flags & TCPHDR_RST) {

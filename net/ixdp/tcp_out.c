@@ -226,10 +226,9 @@ static void out_payload(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b,
 /* What sending a segment with ACK set does to the receive side. */
 static void out_acked(struct ixdp_tcp_pcb *pcb)
 {
-	pcb->flags &= ~(TCPF_ACK_NOW | TCPF_DELACK);
+	ixdp_tcp_ack_stop(pcb);
 	pcb->delack_segs = 0;
 	pcb->last_ack_sent = pcb->rcv_nxt;
-	ixdp_timer_cancel(&pcb->stack->wheel, &pcb->ack_timer);
 }
 
 static void out_header(struct ixdp_tcp_pcb *pcb, struct tcphdr *th, u32 seq,
@@ -473,7 +472,7 @@ static bool out_can_send(const struct ixdp_tcp_pcb *pcb)
 static void out_timers(struct ixdp_tcp_pcb *pcb, u32 end)
 {
 	if (tcp_flight(pcb)) {
-		if (!ixdp_timer_pending(&pcb->rtx_timer))
+		if (!tcp_rtx_armed(pcb))
 			ixdp_tcp_rtx_arm(pcb);
 	} else if (tcp_seq_before(pcb->snd_nxt, end) && !pcb->snd_wnd) {
 		ixdp_tcp_persist_arm(pcb);
