@@ -130,6 +130,8 @@ struct ixdp_tcp_opts {
 
 /* Longest option list: 40 bytes (RFC 9293 3.1). */
 #define IXDP_TCP_OPT_MAX	40
+/* NOP, NOP and timestamps: what most segments carry. */
+#define IXDP_TCP_OPT_TS_LEN	12
 
 /**
  * struct ixdp_tcp_sref - a reference to application memory queued to send
@@ -519,6 +521,7 @@ void ixdp_tcp_to_time_wait(struct ixdp_tcp_pcb *pcb);
 int ixdp_tcp_opt_parse(const u8 *p, unsigned int len, bool syn,
 		       struct ixdp_tcp_opts *o);
 unsigned int ixdp_tcp_opt_build(u8 *p, const struct ixdp_tcp_opts *o);
+unsigned int ixdp_tcp_opt_build_ts(u8 *p, u32 tsval, u32 tsecr);
 
 /* tcp_in.c: segment arrival */
 void ixdp_tcp_pcb_options(struct ixdp_tcp_pcb *pcb);
