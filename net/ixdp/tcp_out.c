@@ -105,7 +105,14 @@ void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes)
 {
 	u32 n;
 
-	bytes = min(bytes, pcb->sq_bytes);
+	if (bytes >= pcb->sq_bytes) {
+		/* All of it: the usual case of a request or response. */
+		pcb->sq_head = (pcb->sq_head + pcb->sq_n) % IXDP_TCP_SQ;
+		pcb->sq_n = 0;
+		pcb->sq_off = 0;
+		pcb->sq_bytes = 0;
+		return;
+	}
 	pcb->sq_bytes -= bytes;
 	while (bytes && pcb->sq_n) {
 		n = min(bytes, pcb->sq[pcb->sq_head].len - pcb->sq_off);
