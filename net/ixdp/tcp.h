@@ -89,6 +89,8 @@ enum ixdp_tcp_state {
 #define TCPF_ABORT		BIT(13)	/* abort requested during input */
 #define TCPF_FIN_RCVD		BIT(14)	/* the peer's FIN was taken */
 #define TCPF_KNOCKED		BIT(15)	/* knock() was called */
+#define TCPF_RTX_ARMED		BIT(16)	/* rtx timer due at @rtx_due */
+#define TCPF_ACK_ARMED		BIT(17)	/* ACK timer due at @ack_due */
 
 /**
  * struct ixdp_tcp_sack_block - a range of sequence space [@start, @end)
@@ -128,6 +130,8 @@ struct ixdp_tcp_opts {
 
 /* Longest option list: 40 bytes (RFC 9293 3.1). */
 #define IXDP_TCP_OPT_MAX	40
+/* NOP, NOP and timestamps: what most segments carry. */
+#define IXDP_TCP_OPT_TS_LEN	12
 
 /**
  * struct ixdp_tcp_sref - a reference to application memory queued to send
@@ -155,6 +159,8 @@ struct ixdp_iov {
  * @node: link in its hash bucket, or in the free list
  * @rtx_timer: retransmission, persist, SYN retry and TIME_WAIT timer
  * @ack_timer: delayed ACK timer
+ * @rtx_due: when the retransmission timer is due, if TCPF_RTX_ARMED
+ * @ack_due: when the ACK timer is due, if TCPF_ACK_ARMED
  * @stack: the stack it belongs to
  * @cookie: the application's, given to events
  * @raddr: remote address
@@ -213,6 +219,8 @@ struct ixdp_tcp_pcb {
 	struct hlist_node		node;
 	struct ixdp_timer		rtx_timer;
 	struct ixdp_timer		ack_timer;
+	u64				rtx_due;
+	u64				ack_due;
 	struct ixdp_stack		*stack;
 	void				*cookie;
 	__be32				raddr;
@@ -451,6 +459,12 @@ static inline u32 tcp_pcb_handle(const struct ixdp_tcp_pcb *pcb)
 	return IXDP_TCP_HANDLE(pcb->idx, pcb->gen);
 }
 
+/* Whether the retransmission (or persist, SYN, TIME_WAIT) timer is set. */
+static inline bool tcp_rtx_armed(const struct ixdp_tcp_pcb *pcb)
+{
+	return pcb->flags & TCPF_RTX_ARMED;
+}
+
 static inline u32 tcp_flight(const struct ixdp_tcp_pcb *pcb)
 {
 	return pcb->snd_max - pcb->snd_una;
@@ -507,6 +521,7 @@ void ixdp_tcp_to_time_wait(struct ixdp_tcp_pcb *pcb);
 int ixdp_tcp_opt_parse(const u8 *p, unsigned int len, bool syn,
 		       struct ixdp_tcp_opts *o);
 unsigned int ixdp_tcp_opt_build(u8 *p, const struct ixdp_tcp_opts *o);
+unsigned int ixdp_tcp_opt_build_ts(u8 *p, u32 tsval, u32 tsecr);
 
 /* tcp_in.c: segment arrival */
 void ixdp_tcp_pcb_options(struct ixdp_tcp_pcb *pcb);
@@ -531,6 +546,8 @@ u32 ixdp_tcp_rto(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_persist_arm(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_time_wait_arm(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_ack_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_delack(struct ixdp_tcp_pcb *pcb);
 
 /* tcp_cc.c: NewReno congestion control */

@@ -482,6 +482,14 @@ static bool in_checks(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 
 	if (!in_paws(pcb, seg))
 		return false;
+	/*
+	 * Header prediction: the next segment in order is acceptable
+	 * whatever the window (in_acceptable()), and without SYN or RST
+	 * nothing below applies to it.
+	 */
+	if (seg->seq == pcb->rcv_nxt &&
+	    (seg->flags & (TCPHDR_SYN | TCPHDR_RST | TCPHDR_ACK)) == TCPHDR_ACK)
+		goto accepted;
 	if (pcb->state == IXDP_TCP_SYN_RCVD && seg->flags & TCPHDR_SYN &&
 	    seg->seq == pcb->irs) {
 		/* The peer's SYN again: answer it, or (simultaneous open,
@@ -500,9 +508,7 @@ static bool in_checks(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 			pcb->flags |= TCPF_ACK_NOW;
 		if (pcb->state == IXDP_TCP_TIME_WAIT &&
 		    seg->flags & TCPHDR_FIN)
-			ixdp_timer_arm(&pcb->stack->wheel, &pcb->rtx_timer,
-				       pcb->stack->now +
-				       pcb->stack->tcp->cfg.time_wait);
+			ixdp_tcp_time_wait_arm(pcb);
 		return false;
 	}
 	if (seg->flags & TCPHDR_RST) {
@@ -518,6 +524,7 @@ static bool in_checks(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 		in_challenge_ack(pcb);
 		return false;
 	}
+accepted:
 	if (seg->opt.flags & TCPOPT_F_TS &&
 	    tcp_seq_leq(seg->seq, pcb->last_ack_sent))
 		pcb->ts_recent = seg->opt.tsval;

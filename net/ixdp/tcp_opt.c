@@ -13,6 +13,7 @@
 #include <linux/minmax.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
+#include <linux/unaligned.h>
 
 #include "tcp.h"
 
@@ -30,26 +31,28 @@
 #define TCPOLEN_TS		10
 #define TCPOLEN_SACK_BLOCK	8
 
+/* The first word of the options of nearly every segment. */
+#define OPT_NOP_NOP_TS		(TCPOPT_NOP << 24 | TCPOPT_NOP << 16 | \
+				 TCPOPT_TS << 8 | TCPOLEN_TS)
+
 static u16 opt_get16(const u8 *p)
 {
-	return p[0] << 8 | p[1];
+	return get_unaligned_be16(p);
 }
 
 static u32 opt_get32(const u8 *p)
 {
-	return (u32)opt_get16(p) << 16 | opt_get16(p + 2);
+	return get_unaligned_be32(p);
 }
 
 static void opt_put16(u8 *p, u16 v)
 {
-	p[0] = v >> 8;
-	p[1] = v;
+	put_unaligned_be16(v, p);
 }
 
 static void opt_put32(u8 *p, u32 v)
 {
-	opt_put16(p, v >> 16);
-	opt_put16(p + 2, v);
+	put_unaligned_be32(v, p);
 }
 
 static void opt_sack(const u8 *p, unsigned int len, struct ixdp_tcp_opts *o)
@@ -123,9 +126,10 @@ int ixdp_tcp_opt_parse(const u8 *p, unsigned int len, bool syn,
 
 	memset(o, 0, offsetof(struct ixdp_tcp_opts, sack));
 	/* What nearly every segment carries (RFC 7323 appendix A). */
-	if (len == TCPOLEN_TS + 2 && p[0] == TCPOPT_NOP && p[1] == TCPOPT_NOP &&
-	    p[2] == TCPOPT_TS && p[3] == TCPOLEN_TS) {
-		opt_one(p + 2, TCPOLEN_TS, syn, o);
+	if (len == TCPOLEN_TS + 2 && opt_get32(p) == OPT_NOP_NOP_TS) {
+		o->tsval = opt_get32(p + 4);
+		o->tsecr = opt_get32(p + 8);
+		o->flags = TCPOPT_F_TS;
 		return 0;
 	}
 	while (i < len) {
@@ -171,6 +175,25 @@ static unsigned int opt_build_syn(u8 *p, const struct ixdp_tcp_opts *o)
 		n += 4;
 	}
 	return n;
+}
+
+/**
+ * ixdp_tcp_opt_build_ts() - write the options of nearly every segment
+ * @p: where, at least IXDP_TCP_OPT_TS_LEN bytes
+ * @tsval: timestamp value
+ * @tsecr: timestamp echo reply
+ *
+ * The same bytes as ixdp_tcp_opt_build() with TCPOPT_F_TS alone: two
+ * NOPs and the timestamps (RFC 7323 appendix A).
+ *
+ * Return: IXDP_TCP_OPT_TS_LEN.
+ */
+unsigned int ixdp_tcp_opt_build_ts(u8 *p, u32 tsval, u32 tsecr)
+{
+	opt_put32(p, OPT_NOP_NOP_TS);
+	opt_put32(p + 4, tsval);
+	opt_put32(p + 8, tsecr);
+	return IXDP_TCP_OPT_TS_LEN;
 }
 
 /**

@@ -23,6 +23,9 @@
 
 #include "tcp.h"
 
+static_assert(IXDP_BUF_HEADROOM + sizeof(struct tcphdr) + IXDP_TCP_OPT_MAX <=
+	      IXDP_BUF_ROOM, "a new buffer holds the longest TCP header");
+
 static u32 out_data_end(const struct ixdp_tcp_pcb *pcb)
 {
 	return pcb->snd_una + pcb->sq_bytes;
@@ -102,7 +105,14 @@ void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes)
 {
 	u32 n;
 
-	bytes = min(bytes, pcb->sq_bytes);
+	if (bytes >= pcb->sq_bytes) {
+		/* All of it: the usual case of a request or response. */
+		pcb->sq_head = (pcb->sq_head + pcb->sq_n) % IXDP_TCP_SQ;
+		pcb->sq_n = 0;
+		pcb->sq_off = 0;
+		pcb->sq_bytes = 0;
+		return;
+	}
 	pcb->sq_bytes -= bytes;
 	while (bytes && pcb->sq_n) {
 		n = min(bytes, pcb->sq[pcb->sq_head].len - pcb->sq_off);
@@ -141,9 +151,9 @@ u32 ixdp_tcp_rcv_window(const struct ixdp_tcp_pcb *pcb)
 	return edge - pcb->rcv_nxt;
 }
 
-/* Options of a segment; @room bytes at most. */
-static unsigned int out_opts(struct ixdp_tcp_pcb *pcb, u8 flags, u8 *p,
-			     unsigned int room)
+/* Options of a SYN, or of a segment with SACK blocks; @room bytes at most. */
+static unsigned int out_opts_full(struct ixdp_tcp_pcb *pcb, u8 flags, u8 *p,
+				  unsigned int room)
 {
 	struct ixdp_stack *s = pcb->stack;
 	struct ixdp_tcp_opts o = { 0 };
@@ -174,6 +184,17 @@ static unsigned int out_opts(struct ixdp_tcp_pcb *pcb, u8 flags, u8 *p,
 			o.flags |= TCPOPT_F_SACK;
 	}
 	return ixdp_tcp_opt_build(p, &o);
+}
+
+/* Options of a segment; @room bytes at most (SACK blocks give way). */
+static unsigned int out_opts(struct ixdp_tcp_pcb *pcb, u8 flags, u8 *p,
+			     unsigned int room)
+{
+	if (flags & TCPHDR_SYN || (pcb->flags & TCPF_SACK && pcb->ooo))
+		return out_opts_full(pcb, flags, p, room);
+	if (!(pcb->flags & TCPF_TS))
+		return 0;
+	return ixdp_tcp_opt_build_ts(p, (u32)pcb->stack->now, pcb->ts_recent);
 }
 
 static u16 out_window(struct ixdp_tcp_pcb *pcb, u8 flags)
@@ -226,10 +247,9 @@ static void out_payload(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b,
 /* What sending a segment with ACK set does to the receive side. */
 static void out_acked(struct ixdp_tcp_pcb *pcb)
 {
-	pcb->flags &= ~(TCPF_ACK_NOW | TCPF_DELACK);
+	ixdp_tcp_ack_stop(pcb);
 	pcb->delack_segs = 0;
 	pcb->last_ack_sent = pcb->rcv_nxt;
-	ixdp_timer_cancel(&pcb->stack->wheel, &pcb->ack_timer);
 }
 
 static void out_header(struct ixdp_tcp_pcb *pcb, struct tcphdr *th, u32 seq,
@@ -257,7 +277,6 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 {
 	struct ixdp_stack *s = pcb->stack;
 	unsigned int olen, max = s->cfg.mtu - sizeof(struct iphdr);
-	u8 opts[IXDP_TCP_OPT_MAX];
 	__wsum frag_sum = 0;
 	struct ixdp_buf *b;
 	struct tcphdr *th;
@@ -268,13 +287,14 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 		return -ENOBUFS;
 	}
 	len = min(len, max - (u32)sizeof(*th));
-	olen = out_opts(pcb, flags, opts, max - sizeof(*th) - len);
+	/* A new buffer has room for the longest header behind its data. */
+	th = ixdp_buf_put_tail(b, sizeof(*th));
+	olen = out_opts(pcb, flags, (u8 *)(th + 1), max - sizeof(*th) - len);
+	ixdp_buf_put_tail(b, olen);
 	len = min(len, max - (u32)sizeof(*th) - olen);
 	if (flags & TCPHDR_FIN && seq + len != out_data_end(pcb))
 		flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
-	th = ixdp_buf_put_tail(b, sizeof(*th) + olen);
 	out_header(pcb, th, seq, flags, sizeof(*th) + olen);
-	memcpy(th + 1, opts, olen);
 	if (len)
 		out_payload(pcb, b, seq, len, &frag_sum);
 	out_csum(s, b, th, pcb->raddr, frag_sum);
@@ -473,7 +493,7 @@ static bool out_can_send(const struct ixdp_tcp_pcb *pcb)
 static void out_timers(struct ixdp_tcp_pcb *pcb, u32 end)
 {
 	if (tcp_flight(pcb)) {
-		if (!ixdp_timer_pending(&pcb->rtx_timer))
+		if (!tcp_rtx_armed(pcb))
 			ixdp_tcp_rtx_arm(pcb);
 	} else if (tcp_seq_before(pcb->snd_nxt, end) && !pcb->snd_wnd) {
 		ixdp_tcp_persist_arm(pcb);

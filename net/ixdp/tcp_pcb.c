@@ -261,15 +261,12 @@ void ixdp_tcp_drop_pcb(struct ixdp_tcp_pcb *pcb, int reason)
  */
 void ixdp_tcp_to_time_wait(struct ixdp_tcp_pcb *pcb)
 {
-	struct ixdp_stack *s = pcb->stack;
-
 	pcb->state = IXDP_TCP_TIME_WAIT;
 	ixdp_tcp_timers_stop(pcb);
 	ixdp_tcp_ooo_purge(pcb);
 	pcb->sq_n = 0;
 	pcb->sq_bytes = 0;
 	pcb->flags &= ~(TCPF_PERSIST | TCPF_RECOVERY);
-	ixdp_timer_arm(&s->wheel, &pcb->rtx_timer,
-		       s->now + s->tcp->cfg.time_wait);
+	ixdp_tcp_time_wait_arm(pcb);
 	ixdp_tcp_detach(pcb, 0);
 }

@@ -6,6 +6,15 @@
  * flags, the SYN retry, the RTO (RFC 6298), the persist timer of zero
  * window probes (RFC 9293 3.8.6.1) or the end of TIME_WAIT.  The ACK
  * timer sends a delayed ACK (RFC 9293 3.8.6.3).  Times are in ticks.
+ *
+ * Both are lazy, as Linux's retransmission timer is: the PCB keeps when
+ * each is due (@rtx_due, @ack_due) and whether it is set (TCPF_RTX_ARMED,
+ * TCPF_ACK_ARMED), and the wheel is touched only when a timer must fire
+ * earlier than the one already filed.  Stopping one only clears its flag;
+ * a wheel timer that fires while its timer is stopped does nothing, and
+ * one that fires before its timer is due is filed again for that tick.
+ * So a timer restarted on every ACK costs no wheel operation, and each
+ * still fires at the tick it is due.
  */
 
 #include <linux/errno.h>
@@ -28,7 +37,7 @@ void ixdp_tcp_timers_init(struct ixdp_tcp_pcb *pcb)
 }
 
 /**
- * ixdp_tcp_timers_stop() - cancel both timers of a PCB
+ * ixdp_tcp_timers_stop() - cancel both timers of a PCB, off the wheel too
  * @pcb: the PCB
  */
 void ixdp_tcp_timers_stop(struct ixdp_tcp_pcb *pcb)
@@ -37,7 +46,39 @@ void ixdp_tcp_timers_stop(struct ixdp_tcp_pcb *pcb)
 
 	ixdp_timer_cancel(w, &pcb->rtx_timer);
 	ixdp_timer_cancel(w, &pcb->ack_timer);
-	pcb->flags &= ~(TCPF_DELACK | TCPF_PERSIST);
+	pcb->flags &= ~(TCPF_DELACK | TCPF_PERSIST | TCPF_RTX_ARMED |
+			TCPF_ACK_ARMED);
+}
+
+/* Have @t on the wheel at @due or earlier; an earlier one files again. */
+static void tcp_timer_due(struct ixdp_stack *s, struct ixdp_timer *t, u64 due)
+{
+	if (!ixdp_timer_pending(t) || t->expires > due)
+		ixdp_timer_arm(&s->wheel, t, due);
+}
+
+/*
+ * Whether a wheel timer that fired is its TCP timer due: false if that
+ * is stopped, or due later (then it is filed again for then).
+ */
+static bool tcp_timer_fired(struct ixdp_tcp_pcb *pcb, struct ixdp_timer *t,
+			    u32 armed, u64 due)
+{
+	if (!(pcb->flags & armed))
+		return false;
+	if (due > t->expires) {
+		ixdp_timer_arm(&pcb->stack->wheel, t, due);
+		return false;
+	}
+	pcb->flags &= ~armed;
+	return true;
+}
+
+static void tcp_rtx_set(struct ixdp_tcp_pcb *pcb, u64 due)
+{
+	pcb->flags |= TCPF_RTX_ARMED;
+	pcb->rtx_due = due;
+	tcp_timer_due(pcb->stack, &pcb->rtx_timer, due);
 }
 
 /**
@@ -89,10 +130,8 @@ u32 ixdp_tcp_rto(const struct ixdp_tcp_pcb *pcb)
  */
 void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb)
 {
-	struct ixdp_stack *s = pcb->stack;
-
 	pcb->flags &= ~TCPF_PERSIST;
-	ixdp_timer_arm(&s->wheel, &pcb->rtx_timer, s->now + ixdp_tcp_rto(pcb));
+	tcp_rtx_set(pcb, pcb->stack->now + ixdp_tcp_rto(pcb));
 }
 
 /**
@@ -101,8 +140,7 @@ void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb)
  */
 void ixdp_tcp_rtx_stop(struct ixdp_tcp_pcb *pcb)
 {
-	pcb->flags &= ~TCPF_PERSIST;
-	ixdp_timer_cancel(&pcb->stack->wheel, &pcb->rtx_timer);
+	pcb->flags &= ~(TCPF_PERSIST | TCPF_RTX_ARMED);
 }
 
 /**
@@ -111,12 +149,21 @@ void ixdp_tcp_rtx_stop(struct ixdp_tcp_pcb *pcb)
  */
 void ixdp_tcp_persist_arm(struct ixdp_tcp_pcb *pcb)
 {
-	struct ixdp_stack *s = pcb->stack;
-
-	if (ixdp_timer_pending(&pcb->rtx_timer))
+	if (tcp_rtx_armed(pcb))
 		return;
 	pcb->flags |= TCPF_PERSIST;
-	ixdp_timer_arm(&s->wheel, &pcb->rtx_timer, s->now + ixdp_tcp_rto(pcb));
+	tcp_rtx_set(pcb, pcb->stack->now + ixdp_tcp_rto(pcb));
+}
+
+/**
+ * ixdp_tcp_time_wait_arm() - (re)start the 2 MSL of TIME_WAIT
+ * @pcb: the PCB, in TIME_WAIT
+ */
+void ixdp_tcp_time_wait_arm(struct ixdp_tcp_pcb *pcb)
+{
+	struct ixdp_stack *s = pcb->stack;
+
+	tcp_rtx_set(pcb, s->now + s->tcp->cfg.time_wait);
 }
 
 /**
@@ -134,10 +181,21 @@ void ixdp_tcp_delack(struct ixdp_tcp_pcb *pcb)
 		pcb->flags |= TCPF_ACK_NOW;
 		return;
 	}
-	if (!ixdp_timer_pending(&pcb->ack_timer))
-		ixdp_timer_arm(&s->wheel, &pcb->ack_timer,
-			       s->now + s->tcp->cfg.delack);
+	if (!(pcb->flags & TCPF_ACK_ARMED)) {
+		pcb->flags |= TCPF_ACK_ARMED;
+		pcb->ack_due = s->now + s->tcp->cfg.delack;
+		tcp_timer_due(s, &pcb->ack_timer, pcb->ack_due);
+	}
 	pcb->flags |= TCPF_DELACK;
+}
+
+/**
+ * ixdp_tcp_ack_stop() - stop the delayed ACK timer: an ACK went
+ * @pcb: the PCB
+ */
+void ixdp_tcp_ack_stop(struct ixdp_tcp_pcb *pcb)
+{
+	pcb->flags &= ~(TCPF_ACK_NOW | TCPF_DELACK | TCPF_ACK_ARMED);
 }
 
 static void tcp_ack_fire(struct ixdp_timer *t)
@@ -145,7 +203,8 @@ static void tcp_ack_fire(struct ixdp_timer *t)
 	struct ixdp_tcp_pcb *pcb = container_of(t, struct ixdp_tcp_pcb,
 						ack_timer);
 
-	if (!(pcb->flags & TCPF_DELACK))
+	if (!tcp_timer_fired(pcb, t, TCPF_ACK_ARMED, pcb->ack_due) ||
+	    !(pcb->flags & TCPF_DELACK))
 		return;
 	pcb->stack->tcp->stats->delacks++;
 	ixdp_tcp_send_ack(pcb);
@@ -201,6 +260,8 @@ static void tcp_rtx_fire(struct ixdp_timer *t)
 						rtx_timer);
 	struct ixdp_tcp *tcp = pcb->stack->tcp;
 
+	if (!tcp_timer_fired(pcb, t, TCPF_RTX_ARMED, pcb->rtx_due))
+		return;
 	if (pcb->state == IXDP_TCP_TIME_WAIT) {
 		ixdp_tcp_pcb_free(pcb);
 		return;

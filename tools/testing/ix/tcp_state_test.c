@@ -441,6 +441,37 @@ IX_TEST(tcp_state, delayed_ack_timing)
 	CHECK(tp_fini(p));
 }
 
+/* The ACK timer is lazy: one left on the wheel must not fire it early. */
+IX_TEST(tcp_state, delayed_ack_timed_from_its_own_segment)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	seg_init(p, &sg, 0, p->iss + 1, TH_ACK);
+	seg_data(p, &sg, 0, 100);
+	tp_send(p, &sg);			/* delayed to 40 */
+	tp_advance(p, 10);
+	seg_data(p, &sg, 100, 536);
+	tp_send(p, &sg);			/* the second: at once */
+	CHECK(tp_pop(p, &in) && in.ack == 101 + 636);
+	tp_advance(p, 20);
+	seg_data(p, &sg, 636, 100);
+	tp_send(p, &sg);			/* delayed to 60 */
+	tp_advance(p, 40);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 59);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 60);
+	CHECK(tp_pop(p, &in) && in.ack == 101 + 736);
+	CHECK_EQ(p->tcp->stats->delacks, 1);
+	tp_advance(p, 1000);
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK_EQ(p->tcp->stats->delacks, 1);
+	CHECK(tp_fini(p));
+}
+
 IX_TEST(tcp_state, zero_window_probes_back_off_then_flow)
 {
 	struct ixdp_iov iov = { pdata, 3000 };
@@ -622,6 +653,45 @@ IX_TEST(tcp_state, rto_retransmits_backs_off_collapses_cwnd)
 	peer_ack(p, 536);
 	CHECK_EQ(pcb->backoff, 0);
 	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1 + 536 && in.len == 464);
+	CHECK(tp_fini(p));
+}
+
+/*
+ * The RTO restarts from each new ACK (RFC 6298 5.3) although the wheel
+ * keeps the earlier timer, and once all is acknowledged nothing fires.
+ */
+IX_TEST(tcp_state, rto_restarts_from_each_new_ack)
+{
+	struct ixdp_iov iov = { pdata, 1000 };
+	struct ixdp_tcp_pcb *pcb;
+	struct tpeer *p = &tp;
+	struct tseg in;
+	u64 due;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	pcb = pcb_of(p, p->srv[0].h);
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+	CHECK(tp_ntx(p) == 2);
+	ts_flush(&p->t);
+	tp_advance(p, 500);
+	peer_ack(p, 536);
+	CHECK_EQ(tp_ntx(p), 0);
+	due = 500 + ixdp_tcp_rto(pcb);
+	CHECK(due > 1000);
+	tp_advance(p, 1000);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, due - 1);
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK_EQ(p->tcp->stats->timeouts, 0);
+	tp_advance(p, due);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1 + 536 && in.len == 464);
+	CHECK_EQ(p->tcp->stats->timeouts, 1);
+	peer_ack(p, 1000);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, due + 60000);
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK_EQ(p->tcp->stats->timeouts, 1);
 	CHECK(tp_fini(p));
 }
 

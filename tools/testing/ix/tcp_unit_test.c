@@ -152,6 +152,25 @@ IX_TEST(tcp_opt, build_parses_back)
 	CHECK_EQ(out.sack[2].end, 25);
 }
 
+/* The timestamp-only shortcut writes what the general builder does. */
+IX_TEST(tcp_opt, build_ts_matches_build)
+{
+	struct ixdp_tcp_opts in = {
+		.flags = TCPOPT_F_TS, .tsval = 0x01020304, .tsecr = 0xfffefdfc,
+	}, out;
+	uint8_t p[IXDP_TCP_OPT_MAX], q[IXDP_TCP_OPT_MAX];
+
+	CHECK_EQ(ixdp_tcp_opt_build(p, &in), IXDP_TCP_OPT_TS_LEN);
+	CHECK_EQ(ixdp_tcp_opt_build_ts(q, in.tsval, in.tsecr),
+		 IXDP_TCP_OPT_TS_LEN);
+	CHECK(!memcmp(p, q, IXDP_TCP_OPT_TS_LEN));
+	CHECK(q[0] == 1 && q[1] == 1 && q[2] == 8 && q[3] == 10 &&
+	      q[4] == 1 && q[7] == 4 && q[8] == 0xff && q[11] == 0xfc);
+	CHECK_EQ(parse(q, IXDP_TCP_OPT_TS_LEN, false, &out), 0);
+	CHECK(out.flags == TCPOPT_F_TS && out.tsval == in.tsval &&
+	      out.tsecr == in.tsecr && !out.mss && !out.nsack);
+}
+
 /* A bare PCB on a stack, for the pieces that need one. */
 static struct tpeer up;
 
