@@ -123,7 +123,7 @@ kv_points()
 	if [ "$QUICK" = 1 ]; then
 		rates="500 1000 2000 4000"
 	else
-		rates="250 500 1000 1500 2000 3000 4000 6000 8000"
+		rates="250 500 1000 1500 2000 3000 4000 6000 8000 12000 16000 24000 32000"
 	fi
 	for wl in usr etc; do
 		load "kv-$name-$wl-peak" -h "$addr" -p 11211 -W $wl -c 16 -P

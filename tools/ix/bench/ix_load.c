@@ -346,6 +346,19 @@ static int run_phases(const struct cfg *cfg, struct run *run,
 	return run->abort ? -EIO : 0;
 }
 
+/* CPU time of this process and its reaped worker processes. */
+static double cpu_secs(void)
+{
+	struct rusage self, children;
+
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &children);
+	return self.ru_utime.tv_sec + self.ru_stime.tv_sec +
+	       children.ru_utime.tv_sec + children.ru_stime.tv_sec +
+	       (self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+		children.ru_utime.tv_usec + children.ru_stime.tv_usec) / 1e6;
+}
+
 static double window_secs(const struct run *run)
 {
 	uint64_t end = run->t_end;
@@ -384,6 +397,7 @@ int main(int argc, char **argv)
 	if (spawn_reap(&cfg, thr, pids))
 		err = 1;
 	collect(&cfg, thr, sum);
+	sum->cpu_s = cpu_secs();
 	if (!err) {
 		report_final(&cfg, sum, window_secs(run));
 		if (!sum->done) {

@@ -114,6 +114,7 @@ struct stats {
 	uint64_t	lag_n;		/* open loop: sends behind schedule */
 	uint64_t	lag_sum;
 	uint64_t	lag_max;
+	double		cpu_s;		/* the sum only: CPU time of the run */
 	struct hist	lat;
 };
 

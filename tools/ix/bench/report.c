@@ -108,6 +108,8 @@ static void report_text(const struct cfg *cfg, const struct stats *st,
 			       (unsigned long long)st->preload_fail);
 		printf("\n");
 	}
+	printf("  client     %.2f s of CPU for %llu requests in all phases\n",
+	       st->cpu_s, (unsigned long long)st->completed);
 	printf("  errors    ");
 	for (i = 0; i < ERR_MAX; i++)
 		printf(" %s %llu", err_names[i],
@@ -140,6 +142,8 @@ static void report_json(const struct cfg *cfg, const struct stats *st,
 	       (unsigned long long)st->up_end);
 	printf("  \"requests\": %llu,\n  \"throughput_rps\": %.1f,\n",
 	       (unsigned long long)st->done, elapsed ? st->done / elapsed : 0);
+	printf("  \"completed\": %llu,\n  \"client_cpu_s\": %.3f,\n",
+	       (unsigned long long)st->completed, st->cpu_s);
 	printf("  \"tx_bytes\": %llu,\n  \"rx_bytes\": %llu,\n  \"max_outstanding\": %llu,\n",
 	       (unsigned long long)st->tx_bytes,
 	       (unsigned long long)st->rx_bytes,
