@@ -77,6 +77,7 @@ static void arp_release(struct ixdp_stack *s, struct ixdp_arp_entry *e,
 		ixdp_stack_drop(s, e->queue[i], why);
 	e->qlen = 0;
 	e->state = IXDP_ARP_FREE;
+	s->arp.gen++;
 	hlist_del_init(&e->node);
 	list_move(&e->lru, &s->arp.free);
 	s->arp.used--;
@@ -173,6 +174,7 @@ static void arp_resolved(struct ixdp_stack *s, struct ixdp_arp_entry *e,
 
 	memcpy(e->mac, mac, ETH_ALEN);
 	e->state = IXDP_ARP_REACHABLE;
+	s->arp.gen++;
 	e->tries = 0;
 	ixdp_timer_arm(&s->wheel, &e->timer,
 		       s->now + (u64)s->cfg.hz * IXDP_ARP_REACHABLE_S);
@@ -308,6 +310,7 @@ void ixdp_arp_init(struct ixdp_stack *s)
 	INIT_LIST_HEAD(&t->lru);
 	INIT_LIST_HEAD(&t->free);
 	t->used = 0;
+	t->gen = 1;
 	for (i = 0; i < IXDP_ARP_ENTRIES; i++) {
 		e = &t->entries[i];
 		INIT_HLIST_NODE(&e->node);

@@ -60,7 +60,6 @@ int ixdp_eth_output(struct ixdp_stack *s, struct ixdp_buf *b, const u8 *dst,
 		    __be16 proto)
 {
 	struct ethhdr *eth = ixdp_buf_push(b, ETH_HLEN);
-	int ret;
 
 	if (!eth) {
 		ixdp_stack_drop(s, b, IXDP_DROP_NO_ROOM);
@@ -69,6 +68,20 @@ int ixdp_eth_output(struct ixdp_stack *s, struct ixdp_buf *b, const u8 *dst,
 	ether_addr_copy(eth->h_dest, dst);
 	ether_addr_copy(eth->h_source, s->cfg.mac);
 	eth->h_proto = proto;
+	return ixdp_eth_xmit(s, b);
+}
+
+/**
+ * ixdp_eth_xmit() - transmit a frame whose Ethernet header is in place
+ * @s: the stack
+ * @b: the frame, consumed
+ *
+ * Return: 0 or ops->xmit()'s error.
+ */
+int ixdp_eth_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
+{
+	int ret;
+
 	s->stats.tx_frames++;
 	ret = s->ops->xmit(s, b);
 	if (ret)

@@ -9,6 +9,7 @@
  */
 
 #include <linux/errno.h>
+#include <linux/etherdevice.h>
 #include <linux/icmp.h>
 #include <linux/in.h>
 #include <linux/string.h>
@@ -127,19 +128,26 @@ static __be32 ip_route(const struct ixdp_stack *s, __be32 daddr)
 	return s->cfg.gateway;
 }
 
-static void ip_fill(struct ixdp_stack *s, struct iphdr *iph, unsigned int len,
-		    __be32 daddr, u8 proto)
+/* The fields of a header that are the same for every datagram of a flow. */
+static void ip_fill_flow(const struct ixdp_stack *s, struct iphdr *iph,
+			 __be32 daddr, u8 proto)
 {
 	iph->version = 4;
 	iph->ihl = 5;
 	iph->tos = 0;
-	iph->tot_len = cpu_to_be16(len);
-	iph->id = cpu_to_be16(s->ip_id++);
 	iph->frag_off = cpu_to_be16(IXDP_IP_DF);
 	iph->ttl = IXDP_IP_TTL;
 	iph->protocol = proto;
 	iph->saddr = s->cfg.addr;
 	iph->daddr = daddr;
+}
+
+static void ip_fill(struct ixdp_stack *s, struct iphdr *iph, unsigned int len,
+		    __be32 daddr, u8 proto)
+{
+	ip_fill_flow(s, iph, daddr, proto);
+	iph->tot_len = cpu_to_be16(len);
+	iph->id = cpu_to_be16(s->ip_id++);
 	iph->check = 0;
 	iph->check = ip_fast_csum(iph, iph->ihl);
 }
@@ -179,6 +187,88 @@ int ixdp_ip_output(struct ixdp_stack *s, struct ixdp_buf *b, __be32 daddr,
 	}
 	ip_fill(s, iph, len, daddr, proto);
 	return ixdp_arp_output(s, b, nexthop);
+}
+
+static_assert(offsetof(struct ixdp_ip_tpl, ip) ==
+	      offsetof(struct ixdp_ip_tpl, eth) + ETH_HLEN,
+	      "the headers of a template are one block");
+
+/**
+ * ixdp_ip_tpl_build() - prebuild the headers of datagrams to @daddr
+ * @s: the stack
+ * @t: the template to fill
+ * @daddr: the destination, a unicast address
+ * @proto: the IP protocol number
+ *
+ * The headers are those ixdp_ip_output() would prepend, but for the
+ * length, ID and checksum.  They hold while the neighbour table's
+ * generation stays where it was.
+ *
+ * Return: 0, or -EAGAIN (@t left stale) if there is no route or the
+ * neighbour is not resolved.
+ */
+int ixdp_ip_tpl_build(struct ixdp_stack *s, struct ixdp_ip_tpl *t,
+		      __be32 daddr, u8 proto)
+{
+	__be32 nexthop = ip_route(s, daddr);
+	const struct ixdp_arp_entry *e;
+
+	e = nexthop ? ixdp_arp_lookup(s, nexthop) : NULL;
+	if (!e || e->state != IXDP_ARP_REACHABLE)
+		return -EAGAIN;
+	memset(t, 0, sizeof(*t));
+	ether_addr_copy(t->eth.h_dest, e->mac);
+	ether_addr_copy(t->eth.h_source, s->cfg.mac);
+	t->eth.h_proto = cpu_to_be16(ETH_P_IP);
+	ip_fill_flow(s, &t->ip, daddr, proto);
+	t->sum = csum_partial(&t->ip, sizeof(t->ip), 0);
+	t->arp_gen = s->arp.gen;
+	return 0;
+}
+
+/* The sum of the words a template leaves out: length and ID. */
+static __wsum ip_tpl_words(const struct iphdr *iph)
+{
+	return (__force __wsum)((__force u32)iph->tot_len +
+				(__force u32)iph->id);
+}
+
+/**
+ * ixdp_ip_output_tpl() - send an IPv4 datagram with prebuilt headers
+ * @s: the stack
+ * @b: the transport header and payload, consumed
+ * @t: the flow's template, rebuilt here when stale
+ * @daddr: the destination, a unicast address
+ * @proto: the IP protocol number
+ *
+ * Sends what ixdp_ip_output() would, the IPv4 ID included, copying the
+ * headers from @t; where @t cannot be built (no route, neighbour not
+ * resolved) or does not fit, ixdp_ip_output() takes the datagram.
+ *
+ * Return: as ixdp_ip_output().
+ */
+int ixdp_ip_output_tpl(struct ixdp_stack *s, struct ixdp_buf *b,
+		       struct ixdp_ip_tpl *t, __be32 daddr, u8 proto)
+{
+	unsigned int len = b->len + sizeof(struct iphdr);
+	struct iphdr *iph;
+	u8 *hdr;
+
+	if ((t->arp_gen != s->arp.gen || t->ip.daddr != daddr ||
+	     t->ip.protocol != proto) &&
+	    ixdp_ip_tpl_build(s, t, daddr, proto))
+		return ixdp_ip_output(s, b, daddr, proto);
+	if (len > s->cfg.mtu)
+		return ixdp_ip_output(s, b, daddr, proto);
+	hdr = ixdp_buf_push(b, ETH_HLEN + sizeof(*iph));
+	if (!hdr)
+		return ixdp_ip_output(s, b, daddr, proto);
+	memcpy(hdr, &t->eth, ETH_HLEN + sizeof(*iph));
+	iph = (struct iphdr *)(hdr + ETH_HLEN);
+	iph->tot_len = cpu_to_be16(len);
+	iph->id = cpu_to_be16(s->ip_id++);
+	iph->check = csum_fold(csum_add(t->sum, ip_tpl_words(iph)));
+	return ixdp_eth_xmit(s, b);
 }
 
 /* The sequence space a segment takes: its data, SYN and FIN. */

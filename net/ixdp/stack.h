@@ -276,6 +276,8 @@ struct ixdp_arp_entry {
  * @lru: entries in use, least recently created first
  * @free: entries not in use
  * @used: number of entries in use
+ * @gen: moves whenever an entry is resolved, updated or freed, so that
+ *	headers prebuilt from the table (struct ixdp_ip_tpl) go stale
  * @entries: all entries
  *
  * DESIGN.md wants one RCU-protected table shared by every core; this
@@ -286,7 +288,28 @@ struct ixdp_arp_table {
 	struct list_head	lru;
 	struct list_head	free;
 	unsigned int		used;
+	u64			gen;
 	struct ixdp_arp_entry	entries[IXDP_ARP_ENTRIES];
+};
+
+/**
+ * struct ixdp_ip_tpl - the Ethernet and IPv4 headers of a flow, prebuilt
+ * @arp_gen: the neighbour table's @gen when built; 0 (never current) or
+ *	any other value means stale
+ * @sum: the sum of the IPv4 header with length, ID and checksum zero
+ * @pad: aligns @ip
+ * @eth: the Ethernet header, the neighbour's MAC resolved
+ * @ip: the IPv4 header, right behind @eth: length, ID and checksum zero
+ *
+ * Built by ixdp_ip_tpl_build(), used by ixdp_ip_output_tpl(); a zeroed
+ * template is stale.
+ */
+struct ixdp_ip_tpl {
+	u64		arp_gen;
+	__wsum		sum;
+	u8		pad[2];
+	struct ethhdr	eth;
+	struct iphdr	ip;
 };
 
 #define IXDP_UDP_BINDS		64	/* ports bound at most */
@@ -357,6 +380,7 @@ void ixdp_stack_drop(struct ixdp_stack *s, struct ixdp_buf *b,
 void ixdp_eth_rx(struct ixdp_stack *s, struct ixdp_buf *b);
 int ixdp_eth_output(struct ixdp_stack *s, struct ixdp_buf *b, const u8 *dst,
 		    __be16 proto);
+int ixdp_eth_xmit(struct ixdp_stack *s, struct ixdp_buf *b);
 
 /* arp.c */
 void ixdp_arp_init(struct ixdp_stack *s);
@@ -371,6 +395,10 @@ const struct ixdp_arp_entry *ixdp_arp_lookup(const struct ixdp_stack *s,
 void ixdp_ip_rx(struct ixdp_stack *s, struct ixdp_buf *b);
 int ixdp_ip_output(struct ixdp_stack *s, struct ixdp_buf *b, __be32 daddr,
 		   u8 proto);
+int ixdp_ip_tpl_build(struct ixdp_stack *s, struct ixdp_ip_tpl *t,
+		      __be32 daddr, u8 proto);
+int ixdp_ip_output_tpl(struct ixdp_stack *s, struct ixdp_buf *b,
+		       struct ixdp_ip_tpl *t, __be32 daddr, u8 proto);
 bool ixdp_ip_unicast_src(const struct ixdp_stack *s, __be32 addr);
 void ixdp_tcp_rx_closed(struct ixdp_stack *s, struct ixdp_buf *b,
 			const struct iphdr *iph);

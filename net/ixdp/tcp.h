@@ -214,6 +214,7 @@ struct ixdp_iov {
  * @ooo: out-of-order segments, sorted and disjoint, linked by ->next
  * @sb: SACK scoreboard: ranges above @snd_una the peer holds, sorted
  * @sq: queued application memory, a ring
+ * @tpl: the Ethernet and IPv4 headers of its segments, prebuilt
  */
 struct ixdp_tcp_pcb {
 	struct hlist_node		node;
@@ -278,6 +279,7 @@ struct ixdp_tcp_pcb {
 	struct ixdp_buf			*ooo;
 	struct ixdp_tcp_sack_block	sb[IXDP_TCP_SB_MAX];
 	struct ixdp_tcp_sref		sq[IXDP_TCP_SQ];
+	struct ixdp_ip_tpl		tpl;
 };
 
 /**

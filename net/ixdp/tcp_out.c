@@ -301,7 +301,7 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 	if (flags & TCPHDR_ACK)
 		out_acked(pcb);
 	s->tcp->stats->segs_out++;
-	ixdp_ip_output(s, b, pcb->raddr, IPPROTO_TCP);
+	ixdp_ip_output_tpl(s, b, &pcb->tpl, pcb->raddr, IPPROTO_TCP);
 	return len;
 }
 

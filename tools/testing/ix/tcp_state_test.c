@@ -980,3 +980,90 @@ IX_TEST(tcp_state, unlisten_resets_unaccepted)
 	CHECK_EQ(p->tcp->nused, 0);
 	CHECK(tp_fini(p));
 }
+
+/* Send 100 bytes on the server connection; check the one frame sent. */
+static bool tpl_send(struct tpeer *p, const uint8_t *mac, uint16_t *id)
+{
+	struct ixdp_iov iov = { pdata, 100 };
+	struct ixdp_buf *b;
+	bool ok;
+
+	if (ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1) != 100)
+		return false;
+	b = ts_pop(&p->t);
+	ok = b && ip_frame_ok(b) && l4_csum_ok(b) &&
+	     !memcmp(bdata(b), mac, 6) && !memcmp(bdata(b) + 6, us_mac, 6) &&
+	     get16(bdata(b) + 12) == 0x0800 && tp_ntx(p) == 0;
+	if (ok && id)
+		*id = get16(bdata(b) + 18);
+	ixdp_buf_put(b);
+	return ok;
+}
+
+/*
+ * Segments carry prebuilt headers (struct ixdp_ip_tpl): a new MAC for the
+ * peer, from an ARP reply or a gratuitous ARP, takes effect at once, and
+ * the IPv4 IDs run on as without the template.
+ */
+IX_TEST(tcp_state, headers_follow_peer_mac_changes)
+{
+	static const uint8_t moved[6] = { 0x02, 0, 0, 0, 0, 0x33 };
+	static const uint8_t again[6] = { 0x02, 0, 0, 0, 0, 0x44 };
+	static const uint8_t zero[6];
+	struct tpeer *p = &tp;
+	uint16_t id0, id1, id2;
+	uint8_t f[64];
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	ts_flush(&p->t);
+	CHECK(tpl_send(p, peer_mac, &id0));
+	peer_ack(p, 100);
+	mk_arp(f, bcast_mac, 1, moved, PEER_IP, zero, PEER_IP);
+	ts_rx(&p->t, f, 42);
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK(tpl_send(p, moved, &id1));
+	CHECK_EQ((uint16_t)(id0 + 1), id1);
+	peer_ack(p, 200);
+	mk_arp(f, us_mac, 2, again, PEER_IP, us_mac, US_IP);
+	ts_rx(&p->t, f, 42);
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK(tpl_send(p, again, &id2));
+	CHECK_EQ((uint16_t)(id1 + 1), id2);
+	CHECK(tp_fini(p));
+}
+
+/*
+ * Once the peer's ARP entry expires, a segment waits for a new answer
+ * instead of going to the MAC the headers were built with.
+ */
+IX_TEST(tcp_state, headers_stale_after_arp_expiry)
+{
+	static const uint8_t moved[6] = { 0x02, 0, 0, 0, 0, 0x33 };
+	struct ixdp_iov iov = { pdata, 100 };
+	struct tpeer *p = &tp;
+	struct ixdp_buf *b;
+	uint8_t f[64];
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	ts_flush(&p->t);
+	CHECK(tpl_send(p, peer_mac, NULL));
+	peer_ack(p, 100);
+	tp_advance(p, IXDP_ARP_REACHABLE_S * TS_HZ + 1);
+	CHECK(!ixdp_arp_lookup(&p->t.s, cpu_to_be32(PEER_IP)));
+	ts_flush(&p->t);
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 100);
+	b = ts_pop(&p->t);
+	CHECK(b && get16(bdata(b) + 12) == 0x0806);
+	ixdp_buf_put(b);
+	CHECK_EQ(tp_ntx(p), 0);
+	mk_arp(f, us_mac, 2, moved, PEER_IP, us_mac, US_IP);
+	ts_rx(&p->t, f, 42);
+	b = ts_pop(&p->t);
+	CHECK(b && ip_frame_ok(b) && !memcmp(bdata(b), moved, 6));
+	ixdp_buf_put(b);
+	peer_ack(p, 200);
+	CHECK(tpl_send(p, moved, NULL));
+	CHECK(tp_fini(p));
+}
