@@ -374,6 +374,8 @@ struct ixdp_tcp_config {
  * @npcbs: entries of @pcbs
  * @hash_mask: buckets of @hash, less one (a power of two, >= @npcbs)
  * @hash: PCBs in use, by 4-tuple; in the same allocation, after @pcbs
+ * @last: the PCB ixdp_tcp_pcb_lookup() found last, tried first; NULL
+ *	when none, or once that PCB is freed
  * @lsn: the listen table
  * @stats: its counters, kept in the stack (&s->stats.tcp), so they
  *	outlive the table
@@ -393,6 +395,7 @@ struct ixdp_tcp {
 	unsigned int			npcbs;
 	u32				hash_mask;
 	struct hlist_head		*hash;
+	struct ixdp_tcp_pcb		*last;
 	struct ixdp_tcp_listener	lsn[IXDP_TCP_LISTENERS];
 	struct ixdp_tcp_stats		*stats;
 	struct ixdp_tcp_pcb		pcbs[];

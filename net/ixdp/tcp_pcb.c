@@ -42,6 +42,7 @@ void ixdp_tcp_pcb_table_init(struct ixdp_tcp *tcp)
 		hlist_add_head(&tcp->pcbs[i].node, &tcp->free);
 	}
 	tcp->nused = 0;
+	tcp->last = NULL;
 }
 
 /**
@@ -111,6 +112,8 @@ void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb)
 	pcb_release_listener(pcb);
 	if (!hlist_unhashed(&pcb->node))
 		hlist_del_init(&pcb->node);
+	if (tcp->last == pcb)
+		tcp->last = NULL;
 	pcb->state = IXDP_TCP_CLOSED;
 	pcb->flags = TCPF_DETACHED;
 	pcb->sq_n = 0;
@@ -124,6 +127,13 @@ void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb)
 		tcp->busy = NULL;
 }
 
+static bool pcb_is(const struct ixdp_tcp_pcb *pcb, __be32 raddr,
+		   __be16 rport, __be16 lport)
+{
+	return pcb->raddr == raddr && pcb->rport == rport &&
+	       pcb->lport == lport;
+}
+
 /**
  * ixdp_tcp_pcb_lookup() - find the connection of a segment
  * @s: the stack
@@ -131,19 +141,25 @@ void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb)
  * @rport: the remote port
  * @lport: the local port
  *
+ * The PCB found last is tried before the hash: a core often gets
+ * segments of one connection in a row.
+ *
  * Return: the PCB, or NULL.
  */
 struct ixdp_tcp_pcb *ixdp_tcp_pcb_lookup(struct ixdp_stack *s, __be32 raddr,
 					 __be16 rport, __be16 lport)
 {
 	struct ixdp_tcp *tcp = s->tcp;
-	struct ixdp_tcp_pcb *pcb;
+	struct ixdp_tcp_pcb *pcb = tcp->last;
 
+	if (pcb && pcb_is(pcb, raddr, rport, lport))
+		return pcb;
 	hlist_for_each_entry(pcb, &tcp->hash[pcb_bucket(tcp, raddr, rport,
 							lport)], node)
-		if (pcb->raddr == raddr && pcb->rport == rport &&
-		    pcb->lport == lport)
+		if (pcb_is(pcb, raddr, rport, lport)) {
+			tcp->last = pcb;
 			return pcb;
+		}
 	return NULL;
 }
 

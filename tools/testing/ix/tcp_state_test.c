@@ -1067,3 +1067,29 @@ IX_TEST(tcp_state, headers_stale_after_arp_expiry)
 	CHECK(tpl_send(p, moved, NULL));
 	CHECK(tp_fini(p));
 }
+
+/*
+ * The PCB found last is tried first: once freed, a segment of its 4-tuple
+ * finds a closed port (RST), and a new SYN of it the listener.
+ */
+IX_TEST(tcp_state, freed_pcb_not_found_again)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	CHECK(!ixdp_tcp_abort(&p->t.s, p->srv[0].h));
+	CHECK_EQ(p->tcp->nused, 0);
+	ts_flush(&p->t);
+	seg_init(p, &sg, 101, p->iss + 1, TH_ACK);
+	tp_send(p, &sg);
+	CHECK_EQ(ts_drops(&p->t, IXDP_DROP_TCP_CLOSED), 1);
+	CHECK(tp_pop(p, &in) && in.flags == TH_RST && in.seq == p->iss + 1);
+	seg_init(p, &sg, 5000, 0, TH_SYN);
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.flags == (TH_SYN | TH_ACK) &&
+	      in.ack == 5001);
+	CHECK_EQ(p->tcp->nused, 1);
+	CHECK(tp_fini(p));
+}
