@@ -71,20 +71,3 @@ int ixdp_eth_output(struct ixdp_stack *s, struct ixdp_buf *b, const u8 *dst,
 	return ixdp_eth_xmit(s, b);
 }
 
-/**
- * ixdp_eth_xmit() - transmit a frame whose Ethernet header is in place
- * @s: the stack
- * @b: the frame, consumed
- *
- * Return: 0 or ops->xmit()'s error.
- */
-int ixdp_eth_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
-{
-	int ret;
-
-	s->stats.tx_frames++;
-	ret = s->ops->xmit(s, b);
-	if (ret)
-		s->stats.tx_errors++;
-	return ret;
-}

@@ -233,6 +233,37 @@ static __wsum ip_tpl_words(const struct iphdr *iph)
 				(__force u32)iph->id);
 }
 
+/* Send @b behind the headers of @t, which is current. */
+static int ip_tpl_xmit(struct ixdp_stack *s, struct ixdp_buf *b,
+		       const struct ixdp_ip_tpl *t, __be32 daddr, u8 proto)
+{
+	unsigned int len = b->len + sizeof(struct iphdr);
+	struct iphdr *iph;
+	u8 *hdr;
+
+	if (len > s->cfg.mtu)
+		return ixdp_ip_output(s, b, daddr, proto);
+	hdr = ixdp_buf_push(b, ETH_HLEN + sizeof(*iph));
+	if (!hdr)
+		return ixdp_ip_output(s, b, daddr, proto);
+	memcpy(hdr, &t->eth, ETH_HLEN + sizeof(*iph));
+	iph = (struct iphdr *)(hdr + ETH_HLEN);
+	iph->tot_len = cpu_to_be16(len);
+	iph->id = cpu_to_be16(s->ip_id++);
+	iph->check = csum_fold(csum_add(t->sum, ip_tpl_words(iph)));
+	return ixdp_eth_xmit(s, b);
+}
+
+/* @t is stale: rebuild it, or send without it if it cannot be built. */
+static noinline int ip_tpl_rebuild(struct ixdp_stack *s, struct ixdp_buf *b,
+				   struct ixdp_ip_tpl *t, __be32 daddr,
+				   u8 proto)
+{
+	if (ixdp_ip_tpl_build(s, t, daddr, proto))
+		return ixdp_ip_output(s, b, daddr, proto);
+	return ip_tpl_xmit(s, b, t, daddr, proto);
+}
+
 /**
  * ixdp_ip_output_tpl() - send an IPv4 datagram with prebuilt headers
  * @s: the stack
@@ -250,25 +281,10 @@ static __wsum ip_tpl_words(const struct iphdr *iph)
 int ixdp_ip_output_tpl(struct ixdp_stack *s, struct ixdp_buf *b,
 		       struct ixdp_ip_tpl *t, __be32 daddr, u8 proto)
 {
-	unsigned int len = b->len + sizeof(struct iphdr);
-	struct iphdr *iph;
-	u8 *hdr;
-
-	if ((t->arp_gen != s->arp.gen || t->ip.daddr != daddr ||
-	     t->ip.protocol != proto) &&
-	    ixdp_ip_tpl_build(s, t, daddr, proto))
-		return ixdp_ip_output(s, b, daddr, proto);
-	if (len > s->cfg.mtu)
-		return ixdp_ip_output(s, b, daddr, proto);
-	hdr = ixdp_buf_push(b, ETH_HLEN + sizeof(*iph));
-	if (!hdr)
-		return ixdp_ip_output(s, b, daddr, proto);
-	memcpy(hdr, &t->eth, ETH_HLEN + sizeof(*iph));
-	iph = (struct iphdr *)(hdr + ETH_HLEN);
-	iph->tot_len = cpu_to_be16(len);
-	iph->id = cpu_to_be16(s->ip_id++);
-	iph->check = csum_fold(csum_add(t->sum, ip_tpl_words(iph)));
-	return ixdp_eth_xmit(s, b);
+	if (t->arp_gen != s->arp.gen || t->ip.daddr != daddr ||
+	    t->ip.protocol != proto)
+		return ip_tpl_rebuild(s, b, t, daddr, proto);
+	return ip_tpl_xmit(s, b, t, daddr, proto);
 }
 
 /* The sequence space a segment takes: its data, SYN and FIN. */

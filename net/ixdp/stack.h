@@ -367,6 +367,24 @@ struct ixdp_stack {
 	struct ixdp_stack_stats		stats;
 };
 
+/**
+ * ixdp_eth_xmit() - transmit a frame whose Ethernet header is in place
+ * @s: the stack
+ * @b: the frame, consumed
+ *
+ * Return: 0 or ops->xmit()'s error.
+ */
+static inline int ixdp_eth_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
+{
+	int ret;
+
+	s->stats.tx_frames++;
+	ret = s->ops->xmit(s, b);
+	if (ret)
+		s->stats.tx_errors++;
+	return ret;
+}
+
 /* stack.c */
 int ixdp_stack_init(struct ixdp_stack *s, const struct ixdp_stack_config *cfg,
 		    const struct ixdp_stack_ops *ops, struct ixdp_pool *pool,
@@ -380,7 +398,6 @@ void ixdp_stack_drop(struct ixdp_stack *s, struct ixdp_buf *b,
 void ixdp_eth_rx(struct ixdp_stack *s, struct ixdp_buf *b);
 int ixdp_eth_output(struct ixdp_stack *s, struct ixdp_buf *b, const u8 *dst,
 		    __be16 proto);
-int ixdp_eth_xmit(struct ixdp_stack *s, struct ixdp_buf *b);
 
 /* arp.c */
 void ixdp_arp_init(struct ixdp_stack *s);
