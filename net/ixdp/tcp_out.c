@@ -52,9 +52,15 @@ static void sq_find(const struct ixdp_tcp_pcb *pcb, u32 seq, struct sq_pos *p)
 static void sq_copy(const struct ixdp_tcp_pcb *pcb, u32 seq, u8 *dst,
 		    u32 len)
 {
+	const struct ixdp_tcp_sref *head = &pcb->sq[pcb->sq_head];
+	u32 n, off = seq - pcb->snd_una + pcb->sq_off;
 	struct sq_pos p;
-	u32 n;
 
+	/* All in the first reference: a request or a response. */
+	if (pcb->sq_n && off < head->len && len <= head->len - off) {
+		memcpy(dst, head->base + off, len);
+		return;
+	}
 	for (sq_find(pcb, seq, &p); p.k < pcb->sq_n && len; p.k++) {
 		n = min(len, pcb->sq[p.i].len - p.off);
 		memcpy(dst, pcb->sq[p.i].base + p.off, n);
@@ -288,9 +294,9 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 	}
 	len = min(len, max - (u32)sizeof(*th));
 	/* A new buffer has room for the longest header behind its data. */
-	th = ixdp_buf_put_tail(b, sizeof(*th));
+	th = ixdp_buf_data(b);
 	olen = out_opts(pcb, flags, (u8 *)(th + 1), max - sizeof(*th) - len);
-	ixdp_buf_put_tail(b, olen);
+	b->len = sizeof(*th) + olen;
 	len = min(len, max - (u32)sizeof(*th) - olen);
 	if (flags & TCPHDR_FIN && seq + len != out_data_end(pcb))
 		flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
