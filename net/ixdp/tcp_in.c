@@ -348,8 +348,11 @@ static bool in_new_ack(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	pcb->snd_una = seg->ack;
 	if (tcp_seq_before(pcb->snd_nxt, pcb->snd_una))
 		pcb->snd_nxt = pcb->snd_una;
-	ixdp_tcp_sb_trim(pcb);
-	ixdp_tcp_sb_update(pcb, &seg->opt);
+	/* No SACK state and no SACK blocks: the usual case. */
+	if (pcb->nsb)
+		ixdp_tcp_sb_trim(pcb);
+	if (seg->opt.flags & TCPOPT_F_SACK)
+		ixdp_tcp_sb_update(pcb, &seg->opt);
 	ixdp_tcp_cc_ack(pcb, seg->ack, acked);
 	if (tcp_flight(pcb))
 		ixdp_tcp_rtx_arm(pcb);
