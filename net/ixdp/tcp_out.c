@@ -263,15 +263,16 @@ static void out_header(struct ixdp_tcp_pcb *pcb, struct tcphdr *th, u32 seq,
 {
 	u8 *raw = (u8 *)th;
 
-	memset(th, 0, sizeof(*th));
 	th->source = pcb->lport;
 	th->dest = pcb->rport;
 	th->seq = cpu_to_be32(seq);
-	if (flags & TCPHDR_ACK)
-		th->ack_seq = cpu_to_be32(pcb->rcv_nxt);
-	th->doff = hlen / 4;
+	th->ack_seq = flags & TCPHDR_ACK ? cpu_to_be32(pcb->rcv_nxt) : 0;
+	/* The data offset in words, in the high nibble; reserved bits 0. */
+	raw[12] = hlen << 2;
 	raw[13] = flags;
 	th->window = cpu_to_be16(out_window(pcb, flags));
+	th->check = 0;
+	th->urg_ptr = 0;
 }
 
 /*
