@@ -7,8 +7,9 @@
 # dataplane through the bridge.  The guest asks over the 9p share: it
 # writes "PROGRAM ARGS..." into build/hostside/req; the agent runs the
 # program with them and leaves its output in resp, its errors in err and
-# its exit status in rc.  It counts what it served in served, and ends with the VM
-# (IXDP_VM_PID, set by vm.sh).
+# its exit status in rc.  It counts what it served in served, logs each
+# program it ran with its exit status in log ("echo 0"), and ends with
+# the VM (IXDP_VM_PID, set by vm.sh).
 #
 # Programs: echo (ix_echo_client), load (ix_load), wrk, memcapable
 # (Debian's memccapable).  Arguments are plain words, and every address
@@ -57,7 +58,9 @@ while kill -0 "${IXDP_VM_PID:-$PPID}" 2>/dev/null; do
 		echo 2 > "$DIR/rc.tmp"
 	else
 		timeout 900 "$prog" "${args[@]:1}" > "$DIR/resp" 2> "$DIR/err"
-		echo $? > "$DIR/rc.tmp"
+		rc=$?
+		echo $rc > "$DIR/rc.tmp"
+		echo "${args[0]} $rc" >> "$DIR/log"
 		echo $(($(cat "$DIR/served") + 1)) > "$DIR/served"
 	fi
 	mv "$DIR/rc.tmp" "$DIR/rc"
