@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kv_test: unit tests of the store (here) and of the protocols
- * (kv_test_proto.c), on a clock the tests move.  Prints one line per
- * test and "N passed, M failed"; exits 1 if any check failed.
+ * (kv_test_proto.c), on a clock the tests move.  Prints TAP: the plan
+ * "1..N", one line per test and "# N passed, M failed"; exits 1 if any
+ * check failed.  The Makefile builds it with ASan and UBSan, which end
+ * it at their first report: the plan then shows the tests that never ran.
  */
 
 #include <stdlib.h>
@@ -532,9 +534,15 @@ static const struct {
 /* kv_test [NAME]: all tests, or those whose name contains NAME. */
 int main(int argc, char **argv)
 {
-	unsigned int i, before, passed = 0, ran = 0;
+	unsigned int i, before, passed = 0, ran = 0, plan = 0;
 	unsigned int n = ARRAY_SIZE(tests);
 
+	/* Each line out at once: a sanitizer's report ends the process. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < n; i++)
+		if (argc < 2 || strstr(tests[i].name, argv[1]))
+			plan++;
+	printf("TAP version 13\n1..%u\n", plan);
 	for (i = 0; i < n; i++) {
 		if (argc > 1 && !strstr(tests[i].name, argv[1]))
 			continue;
@@ -544,8 +552,8 @@ int main(int argc, char **argv)
 		if (kv_test_failed == before)
 			passed++;
 		printf("%s %u %s\n", kv_test_failed == before ? "ok" : "not ok",
-		       i + 1, tests[i].name);
+		       ran, tests[i].name);
 	}
-	printf("%u passed, %u failed\n", passed, ran - passed);
+	printf("# %u passed, %u failed\n", passed, ran - passed);
 	return passed != ran;
 }
