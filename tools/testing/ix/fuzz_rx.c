@@ -11,8 +11,19 @@
  * records (a SYN-ACK answering the SYN sent).  Bit 6 makes the stack
  * core 0 of a device with two: the other core looks at every segment
  * handed to it, finds no connection and hands it back (handoff.c); bit 7
- * gives that device RSS, which the ports of new connections follow.  A
- * record is a type byte, then:
+ * gives that device RSS, which the ports of new connections follow.
+ *
+ * A second config byte says what the harness does to each frame it
+ * injects, so that mutations get past the checks a fuzzer cannot pass
+ * by chance.  Bit 0 repairs the IPv4 header checksum; bit 1 repairs the
+ * TCP, UDP or ICMP checksum (over what the IPv4 total length covers);
+ * bit 2 marks the frame IXDP_BUF_CSUM_OK, as a device with RX checksum
+ * offload does, so TCP and UDP skip theirs.  Bit 3 gives the SYN-ACK of
+ * config bit 5's connection MSS, SACK-permitted, timestamp and window
+ * scale options.  Bit 4 makes the sequence and acknowledgment numbers
+ * (and SACK block edges) of TCP segments from 198.18.0.3:80 relative to
+ * that connection's initial ones: the harness adds them before the
+ * repair.  The other bits are ignored.  A record is a type byte, then:
  *   0: frame: 2-byte length, then that many bytes (or what is left)
  *   1: advance the clock by a 2-byte number of ticks
  *   2: UDP send: 1-byte host of the destination in 198.18.0.0/24 (0:
@@ -44,6 +55,15 @@ static uint8_t txdata[65536];
 static uint32_t last_seq;	/* of the last TCP segment sent */
 static uint16_t last_sport;
 static u32 conn;		/* handle of the last connection */
+
+#define FIX_IP_CSUM	0x01
+#define FIX_L4_CSUM	0x02
+#define FIX_CSUM_OK	0x04
+#define FIX_SYN_OPTS	0x08
+#define FIX_REL_SEQ	0x10
+static uint8_t fix;		/* the second config byte */
+static uint32_t our_isn;	/* of config bit 5's connection, 0: none */
+#define PEER_ISN	0x10000000u	/* of the SYN-ACK answering it */
 
 static uint16_t rd16(const uint8_t *p)
 {
@@ -170,20 +190,29 @@ static uint16_t csum_tcp(const uint8_t *ip, unsigned int len)
 	return ~sum16(ip + 20, len, ps);
 }
 
-static void fuzz_frame(struct ixdp_stack *s, const uint8_t *d, size_t n);
+static void fuzz_frame(struct ixdp_stack *s, const uint8_t *d, size_t n,
+		       bool fixup);
 
 /* Answer the SYN just sent with a SYN-ACK from 198.18.0.3:80. */
 static void fuzz_synack(struct ixdp_stack *s)
 {
-	uint8_t f[ETH_HLEN + 40] = { 0 }, *ip = f + ETH_HLEN, *th = ip + 20;
+	static const uint8_t opts[20] = {
+		2, 4, 0x05, 0xb4,		/* MSS 1460 */
+		4, 2,				/* SACK permitted */
+		8, 10, 0, 0, 0, 1, 0, 0, 0, 0,	/* timestamps */
+		1, 3, 3, 7,			/* NOP, window scale 7 */
+	};
+	uint8_t f[ETH_HLEN + 60] = { 0 }, *ip = f + ETH_HLEN, *th = ip + 20;
+	unsigned int olen = fix & FIX_SYN_OPTS ? sizeof(opts) : 0;
 	uint32_t ack = last_seq + 1;
 	uint16_t c;
 
+	our_isn = last_seq;
 	memcpy(f, fuzz_mac, ETH_ALEN);
 	memcpy(f + 6, peer_mac, ETH_ALEN);
 	f[12] = 0x08;
 	ip[0] = 0x45;
-	ip[3] = 40;
+	ip[3] = 40 + olen;
 	ip[8] = 64;
 	ip[9] = 6;
 	memcpy(ip + 12, (uint8_t[]){ 198, 18, 0, 3, 198, 18, 0, 2 }, 8);
@@ -193,16 +222,17 @@ static void fuzz_synack(struct ixdp_stack *s)
 	th[1] = 80;
 	th[2] = last_sport >> 8;
 	th[3] = last_sport;
-	th[4] = 0x10;
+	th[4] = PEER_ISN >> 24;
 	memcpy(th + 8, (uint8_t[]){ ack >> 24, ack >> 16, ack >> 8, ack }, 4);
-	th[12] = 5 << 4;
+	th[12] = (5 + olen / 4) << 4;
 	th[13] = 0x12;
 	th[14] = 0xff;
 	th[15] = 0xff;
-	c = csum_tcp(ip, 20);
+	memcpy(th + 20, opts, olen);
+	c = csum_tcp(ip, 20 + olen);
 	th[16] = c >> 8;
 	th[17] = c;
-	fuzz_frame(s, f, sizeof(f));
+	fuzz_frame(s, f, ETH_HLEN + 40 + olen, false);
 }
 
 static void fuzz_tcp_setup(struct ixdp_stack *s, uint8_t conf)
@@ -216,6 +246,7 @@ static void fuzz_tcp_setup(struct ixdp_stack *s, uint8_t conf)
 		__builtin_trap();
 	ixdp_tcp_listen(s, cpu_to_be16(80), 4, NULL);
 	conn = 0;
+	our_isn = 0;
 	if (!(conf & 32))
 		return;
 	/* Learn the peer's MAC from an ARP reply, then connect. */
@@ -226,7 +257,7 @@ static void fuzz_tcp_setup(struct ixdp_stack *s, uint8_t conf)
 	memcpy(arp + 28, (uint8_t[]){ 198, 18, 0, 3 }, 4);
 	memcpy(arp + 32, fuzz_mac, ETH_ALEN);
 	memcpy(arp + 38, (uint8_t[]){ 198, 18, 0, 2 }, 4);
-	fuzz_frame(s, arp, sizeof(arp));
+	fuzz_frame(s, arp, sizeof(arp), false);
 	if (ixdp_tcp_connect(s, cpu_to_be32(0xc6120003), cpu_to_be16(80),
 			     NULL, &conn))
 		return;
@@ -336,7 +367,113 @@ static void fuzz_setup(struct ixdp_stack *s, struct ixdp_pool *p,
 		fuzz_tcp_setup(s, conf);
 }
 
-static void fuzz_frame(struct ixdp_stack *s, const uint8_t *d, size_t n)
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static void put_csum(uint8_t *p, uint16_t c)
+{
+	p[0] = c >> 8;
+	p[1] = c;
+}
+
+/* Relative to absolute numbers: seq, ack and the edges of SACK blocks. */
+static void fix_seq(uint8_t *th, unsigned int len)
+{
+	unsigned int doff = (th[12] >> 4) * 4, i, j;
+
+	if (len < 20 || th[0] != 0 || th[1] != 80 ||
+	    (th[2] << 8 | th[3]) != last_sport)
+		return;
+	put32(th + 4, get32(th + 4) + PEER_ISN);
+	put32(th + 8, get32(th + 8) + our_isn);
+	if (doff > len)
+		doff = len;
+	for (i = 20; i < doff && th[i] != 0; ) {
+		if (th[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= doff || th[i + 1] < 2 || i + th[i + 1] > doff)
+			break;
+		if (th[i] == 5)
+			for (j = i + 2; j + 4 <= i + th[i + 1]; j += 4)
+				put32(th + j, get32(th + j) + our_isn);
+		i += th[i + 1];
+	}
+}
+
+/* Make the L4 checksum of the @len bytes after @ip's header right. */
+static void fix_l4(uint8_t *ip, unsigned int hlen, unsigned int len)
+{
+	uint8_t *l4 = ip + hlen;
+	uint32_t ps = ip[9];
+	unsigned int i, ulen;
+	uint16_t c;
+
+	for (i = 12; i < 20; i += 2)
+		ps += ip[i] << 8 | ip[i + 1];
+	switch (ip[9]) {
+	case 6:
+		if (fix & FIX_REL_SEQ && our_isn)
+			fix_seq(l4, len);
+		if (len < 18)
+			return;
+		put_csum(l4 + 16, 0);
+		put_csum(l4 + 16, ~sum16(l4, len, ps + len));
+		break;
+	case 17:
+		ulen = len < 8 ? 0 : l4[4] << 8 | l4[5];
+		if (ulen < 8 || ulen > len)
+			return;
+		put_csum(l4 + 6, 0);
+		c = ~sum16(l4, ulen, ps + ulen);
+		put_csum(l4 + 6, c ? c : 0xffff);
+		break;
+	case 1:
+		if (len < 4)
+			return;
+		put_csum(l4 + 2, 0);
+		put_csum(l4 + 2, ~sum16(l4, len, 0));
+		break;
+	}
+}
+
+/* What config byte 1 asks of a frame injected: see the top. */
+static void fuzz_fixup(struct ixdp_buf *b)
+{
+	uint8_t *f = ixdp_buf_data(b), *ip = f + ETH_HLEN;
+	unsigned int hlen, tot;
+
+	if (fix & FIX_CSUM_OK)
+		b->flags |= IXDP_BUF_CSUM_OK;
+	if (b->len < ETH_HLEN + 20 || f[12] != 0x08 || f[13] != 0x00 ||
+	    ip[0] >> 4 != 4)
+		return;
+	hlen = (ip[0] & 15) * 4;
+	tot = ip[2] << 8 | ip[3];
+	if (hlen < 20 || ETH_HLEN + hlen > b->len)
+		return;
+	if (fix & (FIX_L4_CSUM | FIX_REL_SEQ) && tot >= hlen &&
+	    ETH_HLEN + tot <= b->len)
+		fix_l4(ip, hlen, tot - hlen);
+	if (fix & FIX_IP_CSUM) {
+		put_csum(ip + 10, 0);
+		put_csum(ip + 10, ~sum16(ip, hlen, 0));
+	}
+}
+
+static void fuzz_frame(struct ixdp_stack *s, const uint8_t *d, size_t n,
+		       bool fixup)
 {
 	struct ixdp_buf *b = ixdp_buf_get(s->pool);
 
@@ -346,6 +483,8 @@ static void fuzz_frame(struct ixdp_stack *s, const uint8_t *d, size_t n)
 	if (n > ixdp_buf_tailroom(b))
 		n = ixdp_buf_tailroom(b);
 	memcpy(ixdp_buf_put_tail(b, n), d, n);
+	if (fixup)
+		fuzz_fixup(b);
 	ixdp_eth_rx(s, b);
 	fuzz_bounce(s);
 }
@@ -367,13 +506,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ixdp_stack s;
 	static struct ixdp_pool p;
-	size_t i = 1, n;
+	size_t i = 2, n;
 	u64 now = 0;
 
 	if (!mem)
 		mem = malloc((size_t)FUZZ_BUFS * IXDP_BUF_SIZE);
 	if (!size)
 		return 0;
+	fix = size > 1 ? data[1] : 0;
 	fuzz_setup(&s, &p, data[0]);
 	while (i < size) {
 		uint8_t type = data[i++] % 5;
@@ -383,7 +523,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			i += 2;
 			if (n > size - i)
 				n = size - i;
-			fuzz_frame(&s, data + i, n);
+			fuzz_frame(&s, data + i, n, true);
 			i += n;
 		} else if (type == 1 && i + 2 <= size) {
 			now += rd16(data + i);

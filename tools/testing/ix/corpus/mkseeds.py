@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Write the seed inputs of fuzz_rx into corpus/rx (the format is described
-# at the top of fuzz_rx.c).  The seeds are committed; run this again only
-# to change them.
+# at the top of fuzz_rx.c: two config bytes, then records).  The seeds are
+# committed; run this again only to change them.  Seeds kept in corpus/rx
+# that are not written here (regressions found by fuzzing) are left alone.
 
 import os
 import struct
@@ -87,33 +88,80 @@ def send(host, length):
 ARP_REQ = arp(BCAST, 1, b'\0' * 6, US)
 ARP_REP = arp(US_MAC, 2, US_MAC, US)
 
+# Config byte 1 (what the harness does to each frame injected).
+FIX = 0x03          # repair IPv4 and L4 checksums
+CSUM_OK = 0x05      # repair IPv4, mark L4 verified by the device
+SYNACK_OPTS = 0x08    # config bit 5's SYN-ACK has MSS, SACK-perm, TS, WS
+REL = 0x10          # seq/ack/SACK of segments from .3:80 relative
+
+
+def sack_opts(*blocks):
+    o = bytes([1, 1, 8, 10]) + struct.pack('!II', 2, 1)
+    if blocks:
+        o += bytes([1, 1, 5, 2 + 8 * len(blocks)])
+        for start, end in blocks:
+            o += struct.pack('!II', start, end)
+    return o
+
+
+def est(flags, seq, ack, data=b'', opts=b''):
+    """A segment of the established connection, numbers relative."""
+    return frame(tcp(flags, seq, ack, data, 80, 49153, opts))
+
+
 SEEDS = {
-    'arp_request': b'\x00' + frame(ARP_REQ),
-    'arp_reply_flush': b'\x00' + send(3, 10) + send(3, 20) + frame(ARP_REP),
-    'arp_retry_timeout': b'\x00' + send(3, 10) + advance(1000) * 4,
-    'ping': b'\x00' + frame(ARP_REP) + frame(echo(b'abcdefgh' * 4)),
-    'udp_echo': b'\x01' + frame(ARP_REP) + frame(udp(5000, 7, b'hello')),
-    'udp_unreach': b'\x00' + frame(ARP_REP) + frame(udp(5000, 9, b'x' * 20)),
-    'tcp_syn': b'\x00' + frame(ARP_REP) + frame(tcp(0x02)),
-    'tcp_ack': b'\x00' + frame(ARP_REP) + frame(tcp(0x10, 5, 77, b'data')),
-    'gateway_small_pool': (b'\x02' + b'\x03' + send(0, 100) + send(0, 100) +
+    'arp_request': (0, FIX, frame(ARP_REQ)),
+    'arp_reply_flush': (0, FIX, send(3, 10) + send(3, 20) + frame(ARP_REP)),
+    'arp_retry_timeout': (0, 0, send(3, 10) + advance(1000) * 4),
+    'ping': (0, FIX, frame(ARP_REP) + frame(echo(b'abcdefgh' * 4))),
+    'udp_echo': (1, FIX, frame(ARP_REP) + frame(udp(5000, 7, b'hello'))),
+    'udp_unreach': (0, CSUM_OK, frame(ARP_REP) +
+                    frame(udp(5000, 9, b'x' * 20))),
+    'tcp_syn': (0, FIX, frame(ARP_REP) + frame(tcp(0x02))),
+    'tcp_ack': (0, FIX, frame(ARP_REP) + frame(tcp(0x10, 5, 77, b'data'))),
+    'gateway_small_pool': (2, 0, b'\x03' + send(0, 100) + send(0, 100) +
                            advance(30000) + frame(udp(1, 7, b''))),
-    'slash31': b'\x09' + frame(ARP_REQ) + frame(udp(5000, 7, b'hey')),
+    'slash31': (9, FIX, frame(ARP_REQ) + frame(udp(5000, 7, b'hey'))),
     # TCP up: a listener on 80; 0x30 also establishes 49153 -> .3:80.
-    'tcp_listen_syn': (b'\x10' + frame(ARP_REP) +
+    'tcp_listen_syn': (0x10, FIX, frame(ARP_REP) +
                        frame(tcp(0x02, opts=SYN_OPTS)) + advance(1000) +
                        frame(tcp(0x10, 1001, 0, b'late'))),
-    'tcp_est_data': (b'\x30' + frame(tcp(0x18, 1, 0, b'x' * 100, 80, 49153,
-                                           TS)) +
+    'tcp_est_data': (0x30, FIX | REL,
+                     est(0x18, 1, 1, b'x' * 100, TS) +
                      tcpcmd(0, 3000) + advance(300) + tcpcmd(1, 0) +
-                     frame(tcp(0x11, 101, 0, b'', 80, 49153)) +
-                     advance(2000)),
-    'tcp_est_rst': (b'\x30' + frame(tcp(0x04, 1, 0, b'', 80, 49153)) +
+                     est(0x11, 101, 1) + advance(2000)),
+    'tcp_est_rst': (0x30, CSUM_OK | REL, est(0x04, 1, 1) +
                     tcpcmd(2, 0) + tcpcmd(4, 0x5003)),
+    # Options negotiated: data out of order, then the hole filled.
+    'tcp_ooo': (0x30, FIX | SYNACK_OPTS | REL,
+                est(0x18, 201, 1, b'c' * 100, sack_opts()) +
+                est(0x18, 101, 1, b'b' * 100, sack_opts()) +
+                est(0x18, 401, 1, b'e' * 100, sack_opts()) +
+                est(0x18, 1, 1, b'a' * 100, sack_opts()) +
+                advance(50) + est(0x11, 501, 1, b'', sack_opts())),
+    # 3000 bytes sent; the peer SACKs the last segments, then dupacks.
+    'tcp_sack': (0x30, FIX | SYNACK_OPTS | REL,
+                 tcpcmd(0, 6000) +
+                 est(0x10, 1, 1 + 1448, b'', sack_opts()) +
+                 est(0x10, 1, 1 + 1448, b'', sack_opts((2897, 4345))) +
+                 est(0x10, 1, 1 + 1448, b'',
+                     sack_opts((2897, 4345), (5793, 6001))) +
+                 est(0x10, 1, 1 + 1448, b'',
+                     sack_opts((2897, 6001))) +
+                 advance(300) + est(0x10, 1, 6001, b'', sack_opts()) +
+                 tcpcmd(1, 0) + advance(100)),
+    'tcp_sack_csum_ok': (0x30, CSUM_OK | SYNACK_OPTS | REL,
+                         tcpcmd(0, 4000) +
+                         est(0x10, 1, 1, b'', sack_opts((1449, 2897))) +
+                         est(0x18, 51, 1, b'z' * 50,
+                             sack_opts((1449, 2897), (1, 1449))) +
+                         advance(1000)),
 }
+
+
 
 out = os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])), 'rx')
 os.makedirs(out, exist_ok=True)
-for name, data in SEEDS.items():
+for name, (conf, fix, records) in SEEDS.items():
     with open(os.path.join(out, name), 'wb') as f:
-        f.write(data)
+        f.write(bytes([conf, fix]) + records)
