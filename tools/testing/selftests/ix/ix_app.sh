@@ -43,45 +43,63 @@ peer timeout 120 "$DIR/ix_echo_client" $DP 7 32 100 64 2 ||
 ix_lib_host echo $DP 7 8 6 65536 4
 case $? in
 0)	echo "host: $(cat "$TMP/host.out")" ;;
-"$ksft_skip")	echo "# $(cat "$TMP/host.out"): host-side echo not run" ;;
+"$ksft_skip")	ix_lib_skipped "host-side echo: $(cat "$TMP/host.out")" ;;
 *)	fail "echo from the host: $(cat "$TMP/host.out")" ;;
 esac
 kill -0 $echo_pid 2>/dev/null || fail "ix_echo died: $(cat "$TMP/echo.log")"
 
-# Killed with connections open: the peer's connections are reset.
-peer timeout 60 "$DIR/ix_echo_client" $DP 7 4 100000 4096 3 \
-	> "$TMP/client.log" 2>&1 &
-client=$!
-for _ in $(seq 300); do
-	grep -q "connections echo" "$TMP/client.log" && break
-	sleep 0.2
-done
+# load N NAME: N connections of the peer's echo client stream 4 KiB
+# messages; returns once all N are open and zero-copy frames (payload
+# sent from the TX memory) are leaving, as the counters say.
+load()
+{
+	local want
+
+	want=$(($(ix_lib_open_conns) + $1))
+	peer timeout 60 "$DIR/ix_echo_client" $DP 7 "$1" 100000 4096 3 \
+		> "$TMP/$2.log" 2>&1 &
+	client=$!
+	ix_lib_wait 30 eval '[ $(ix_lib_open_conns) -ge $want ]' ||
+		fail "$2: $(($1 + $(ix_lib_open_conns) - want)) of $1 connections open"
+	frags=$(ix_lib_stat tx_frags)
+	ix_lib_wait 10 eval '[ $(ix_lib_stat tx_frags) -gt $frags ]' ||
+		fail "$2: no zero-copy frames leaving"
+	frags=$(ix_lib_stat tx_frags)
+	ix_lib_wait 10 eval '[ $(ix_lib_stat tx_frags) -gt $frags ]' ||
+		fail "$2: zero-copy frames stopped"
+}
+
+# Killed with 4 connections open and zero-copy sends in flight: the
+# peer's connections are reset.
+load 4 kill
 kill -9 $echo_pid
 wait $echo_pid 2>/dev/null
 wait $client && fail "client did not notice the server's death"
-[ "$(grep -c "reset by the server" "$TMP/client.log")" = 4 ] ||
-	fail "connections were not reset: $(cat "$TMP/client.log")"
+[ "$(grep -c "reset by the server" "$TMP/kill.log")" = 4 ] ||
+	fail "connections were not reset: $(cat "$TMP/kill.log")"
 # The kernel loop serves the CPU again.
 peer ping -c 3 -W 2 $DP > /dev/null || fail "no ping after the application died"
 
-# Detached under a running application: it is told, and exits.
+# Detached under a running application with 4 connections open and
+# zero-copy sends in flight: it is told, and exits; the peer's
+# connections end (reset), they do not hang.
 start_echo || exit 1
+load 4 detach
 echo 0 > "$SYS/attached" || fail "detach with an application bound"
-for _ in $(seq 50); do
-	kill -0 $echo_pid 2>/dev/null || break
-	sleep 0.1
-done
-if kill -0 $echo_pid 2>/dev/null; then
+ix_lib_wait 10 eval '! kill -0 $echo_pid 2>/dev/null' || {
 	fail "ix_echo still running after detach"
 	kill -9 $echo_pid
-fi
+}
 wait $echo_pid 2>/dev/null
 grep -q "No such device" "$TMP/echo.log" ||
 	fail "ix_echo was not told: $(cat "$TMP/echo.log")"
+wait $client
+rc=$?
+[ $rc != 0 ] && [ $rc != 124 ] ||
+	fail "the peer's connections outlived the detach (status $rc): $(tail -n 2 "$TMP/detach.log")"
 
 echo > /sys/kernel/ixdp/cpus || fail "release CPU 1"
 peer ping -c 2 -W 2 198.18.0.2 > /dev/null || fail "Linux lost $DEV"
 
 ix_lib_kmemleak_check
-[ $ret = 0 ] && echo "ok: echo on /dev/ix, every byte verified; kill and detach clean"
-exit $ret
+ix_lib_exit "echo on /dev/ix, every byte verified; kill and detach clean"

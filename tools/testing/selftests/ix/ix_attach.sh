@@ -9,31 +9,14 @@
 # Needs the bench's guest: eth0 (2 queue pairs) at 198.18.0.2/24 and the
 # peer at 198.18.0.3/24 on the same bridge.
 
-ksft_skip=4
-DEV=${IXDP_DEV:-eth0}
-DP_ADDR=198.18.0.10
+source "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
+DP_ADDR=$DP
 LINUX_ADDR=198.18.0.2
-SYS=/sys/class/net/$DEV/ixdp
-ret=0
-
-fail()
-{
-	echo "FAIL: $*"
-	ret=1
-}
 
 stat()
 {
-	cat "$SYS/stats/$1"
+	ix_lib_stat "$1"
 }
-
-cleanup()
-{
-	echo 0 > "$SYS/attached" 2>/dev/null
-	echo > /sys/kernel/ixdp/cpus 2>/dev/null
-	kill %1 2>/dev/null
-}
-trap cleanup EXIT
 
 if [ ! -d "$SYS" ] || ! ip netns list | grep -qw peer; then
 	echo "SKIP: needs $SYS and the bench's peer namespace"
@@ -43,7 +26,6 @@ if [ "$(nproc)" -lt 2 ] || [ "$(ls -d /sys/class/net/$DEV/queues/rx-* | wc -l)" 
 	echo "SKIP: needs 2 CPUs and 2 queue pairs"
 	exit $ksft_skip
 fi
-peer() { ip netns exec peer "$@"; }
 
 # Refusals before anything is set up.
 echo 1 > "$SYS/attached" 2>/dev/null && fail "attach without configuration"
@@ -75,8 +57,8 @@ echo > /sys/kernel/ixdp/cpus 2>/dev/null && fail "released a CPU serving queues"
 replies=$(stat icmp_echo_replies)
 # The peer resolves the dataplane afresh, whatever ran before.
 peer ip neigh flush dev eth1
-peer ping -c 5 -i 0.2 -W 2 $DP_ADDR > /tmp/ping.out || fail "no ping replies"
-grep -q "5 packets received" /tmp/ping.out || fail "$(tail -n 2 /tmp/ping.out)"
+peer ping -c 5 -i 0.2 -W 2 $DP_ADDR > "$TMP/ping.out" || fail "no ping replies"
+grep -q "5 packets received" "$TMP/ping.out" || fail "$(tail -n 2 "$TMP/ping.out")"
 [ $(($(stat icmp_echo_replies) - replies)) -ge 5 ] ||
 	fail "echo replies counted: $(($(stat icmp_echo_replies) - replies))"
 [ "$(stat arp_replies)" -ge 1 ] || fail "no ARP reply counted"
@@ -115,8 +97,7 @@ rc=$?
 # Drops by reason: a datagram to an unbound port.
 noport=$(cat "$SYS/stats/drop/udp_no_port")
 peer bash -c "echo x > /dev/udp/$DP_ADDR/9"
-sleep 1
-[ $(($(cat "$SYS/stats/drop/udp_no_port") - noport)) -ge 1 ] ||
+ix_lib_wait 10 eval '[ $(cat "$SYS/stats/drop/udp_no_port") -gt $noport ]' ||
 	fail "drop/udp_no_port not counted"
 [ "$(ls "$SYS/stats/drop" | wc -l)" -ge 30 ] || fail "drop reasons missing"
 
@@ -132,13 +113,12 @@ echo > /sys/kernel/ixdp/cpus || fail "release CPU 1"
 
 # Linux owns eth0 again: ping and a TCP conversation.
 peer ping -c 2 -W 2 $LINUX_ADDR > /dev/null || fail "Linux ping after detach"
-nc -l -p 5001 > /tmp/tcp.out &
-sleep 0.5
+nc -l -p 5001 > "$TMP/tcp.out" &
+ix_lib_wait 10 ix_lib_listening 5001 || fail "nc does not listen"
 echo "hello from the peer" | peer timeout 5 nc $LINUX_ADDR 5001 ||
 	fail "Linux TCP connect after detach"
-sleep 0.5
-grep -q "hello from the peer" /tmp/tcp.out || fail "Linux TCP data lost"
+ix_lib_wait 10 grep -q "hello from the peer" "$TMP/tcp.out" ||
+	fail "Linux TCP data lost"
 ethtool -L "$DEV" combined 1 || fail "ethtool -L after detach"
 ethtool -L "$DEV" combined 2 || fail "ethtool -L back to 2"
-[ $ret = 0 ] && echo "ok: attach, ping, RST, ethtool refusal, detach"
-exit $ret
+ix_lib_exit "attach, ping, RST, ethtool refusal, detach"

@@ -91,9 +91,17 @@ echo "# under loss: $(($(tcpstat rexmits) - rex0)) retransmissions" \
 	"$(($(tcpstat ooo_queued) - ooo0)) segments queued out of order"
 
 # A killed server resets its connections; the peer must not hang.
+# Killed once the connection is open and bytes move both ways.
+want=$(($(ix_lib_open_conns) + 1))
 peer "$DIR/ix_echo_client" -b $DP 7 1 1024 120 > "$TMP/kill.log" 2>&1 &
 client=$!
-sleep 3
+ix_lib_wait 30 eval '[ $(ix_lib_open_conns) -ge $want ]' ||
+	fail "killed server: the connection did not open"
+for c in rx_bytes tx_bytes rx_bytes; do
+	n=$(ix_lib_stat $c)
+	ix_lib_wait 10 eval '[ $(ix_lib_stat $c) -gt $n ]' ||
+		fail "killed server: no $c moving"
+done
 kill -9 $app_pid
 wait $app_pid 2>/dev/null
 if wait $client; then
@@ -105,5 +113,4 @@ ix_lib_netem none
 
 echo 0 > "$SYS/attached" || fail "detach"
 ix_lib_kmemleak_check
-[ $ret = 0 ] && echo "ok: ${BULK_MIB} MiB each way, and 2 x ${LOSSY_MIB} MiB at 1% and 5% loss with reordering, checked and closed cleanly"
-exit $ret
+ix_lib_exit "${BULK_MIB} MiB each way, and 2 x ${LOSSY_MIB} MiB at 1% and 5% loss with reordering, checked and closed cleanly"

@@ -47,5 +47,4 @@ echo 512 > "$SYS/max_conns"
 echo 1 > "$SYS/tx_csum"
 echo 1 > "$SYS/tx_sg"
 ix_lib_kmemleak_check
-[ $ret = 0 ] && echo "ok: 1000 concurrent connections echo, every byte verified, also at 1% and 5% loss"
-exit $ret
+ix_lib_exit "1000 concurrent connections echo, every byte verified, also at 1% and 5% loss"

@@ -66,5 +66,4 @@ echo "# handoffs: $(stat handoff_out) frames ($(stat handoff_arp) ARP)," \
 
 echo 0 > "$SYS/attached" || fail "detach"
 ix_lib_kmemleak_check
-[ $ret = 0 ] && echo "ok: $CONNS connections over two cores echo across a steering change, none reset"
-exit $ret
+ix_lib_exit "$CONNS connections over two cores echo across a steering change, none reset"

@@ -13,12 +13,15 @@ ix_lib_attach
 ix_lib_start ix_http 8080 "$DIR/ix_http" 1 8080 || exit 1
 
 # ask NAME EXPECTED SCRIPT: the peer sends what SCRIPT prints, pausing
-# where it sleeps; the whole answer must be printf EXPECTED, byte for byte.
+# where it sleeps; the whole answer must be printf EXPECTED, byte for byte,
+# and the server must close the connection (EOF within 10 s): every
+# request here ends the conversation.
 ask()
 {
 	printf "$2" > "$TMP/want"
-	peer timeout 10 bash -c "exec 3<>/dev/tcp/$DP/8080;
-		{ $3; } >&3; timeout 3 cat <&3" > "$TMP/got"
+	peer timeout 20 bash -c "exec 3<>/dev/tcp/$DP/8080;
+		{ $3; } >&3; timeout 10 cat <&3" > "$TMP/got"
+	[ $? = 0 ] || fail "$1: the server did not close the connection"
 	cmp -s "$TMP/want" "$TMP/got" ||
 		fail "$1: got '$(head -c 300 "$TMP/got" | tr -d '\r')'"
 }
@@ -47,7 +50,7 @@ case $? in
 	grep -q -E "Socket errors|Non-2xx" "$TMP/host.out" && fail "wrk saw errors"
 	;;
 "$ksft_skip")
-	echo "# $(cat "$TMP/host.out"): wrk not run"
+	ix_lib_skipped "wrk from the host: $(cat "$TMP/host.out")"
 	;;
 *)
 	fail "wrk: $(cat "$TMP/host.out")"
@@ -60,5 +63,4 @@ cat "$TMP/ix_http.log"
 grep -q " 0 events dropped" "$TMP/ix_http.log" || fail "events dropped"
 echo 0 > "$SYS/attached"
 ix_lib_kmemleak_check
-[ $ret = 0 ] && echo "ok: HTTP on /dev/ix, every answer exact, wrk without errors"
-exit $ret
+ix_lib_exit "HTTP on /dev/ix, every answer exact, wrk without errors"

@@ -15,9 +15,10 @@ ix_lib_start ix_kv 11211 "$DIR/ix_kv" 1 11211 64 || exit 1
 # A session from the peer, answers byte for byte.
 printf 'VALUE k 5 3\r\nabc\r\nEND\r\n' > "$TMP/want"
 printf 'STORED\r\n' | cat - "$TMP/want" > "$TMP/want2"
-peer timeout 10 bash -c "exec 3<>/dev/tcp/$DP/11211;
-	printf 'set k 5 0 3\r\nabc\r\nget k\r\nquit\r\n' >&3; timeout 3 cat <&3" \
+peer timeout 20 bash -c "exec 3<>/dev/tcp/$DP/11211;
+	printf 'set k 5 0 3\r\nabc\r\nget k\r\nquit\r\n' >&3; timeout 10 cat <&3" \
 	> "$TMP/got"
+[ $? = 0 ] || fail "text session: no EOF after quit"
 cmp -s "$TMP/want2" "$TMP/got" || fail "text session: '$(tr -d '\r' < "$TMP/got")'"
 
 # A value of 3,000 bytes, stored and read back three times: sent zero
@@ -27,9 +28,10 @@ printf 'STORED\r\n' > "$TMP/want3"
 for i in 1 2 3; do
 	printf 'VALUE big 0 3000\r\n%s\r\nEND\r\n' "$v" >> "$TMP/want3"
 done
-peer timeout 10 bash -c "exec 3<>/dev/tcp/$DP/11211;
+peer timeout 20 bash -c "exec 3<>/dev/tcp/$DP/11211;
 	printf 'set big 0 0 3000\r\n%s\r\nget big\r\nget big\r\nget big\r\nquit\r\n' $v >&3;
-	timeout 3 cat <&3" > "$TMP/got3"
+	timeout 10 cat <&3" > "$TMP/got3"
+[ $? = 0 ] || fail "3,000-byte value: no EOF after quit"
 cmp -s "$TMP/want3" "$TMP/got3" ||
 	fail "3,000-byte value: got $(wc -c < "$TMP/got3") bytes, not $(wc -c < "$TMP/want3")"
 
@@ -40,7 +42,7 @@ case $? in
 	grep -q -i "fail" "$TMP/host.out" && fail "memcapable: a test failed"
 	;;
 "$ksft_skip")
-	echo "# $(cat "$TMP/host.out"): memcapable not run"
+	ix_lib_skipped "memcapable from the host: $(cat "$TMP/host.out")"
 	;;
 *)
 	cat "$TMP/host.out"
@@ -55,5 +57,4 @@ zc=$(grep -o '[0-9]* bytes sent zero copy' "$TMP/ix_kv.log" | cut -d' ' -f1)
 [ "${zc:-0}" -ge 9000 ] || fail "values sent zero copy: ${zc:-none}, not the 9,000 bytes of three gets"
 echo 0 > "$SYS/attached"
 ix_lib_kmemleak_check
-[ $ret = 0 ] && echo "ok: memcapable passes against the key-value server on /dev/ix"
-exit $ret
+ix_lib_exit "memcapable passes against the key-value server on /dev/ix"
