@@ -17,6 +17,7 @@ DECLARE_STATIC_KEY_FALSE(ixdp_cpus_reserved_key);
 bool __ixdp_trim_cpus(struct task_struct *p, const struct cpumask *in,
 		      struct cpumask *out);
 void __ixdp_sched_fork(struct task_struct *p);
+void __ixdp_task_exit(struct task_struct *p);
 
 /**
  * ixdp_trim_cpus() - keep a new affinity of @p off reserved CPUs
@@ -52,6 +53,20 @@ static inline void ixdp_sched_fork(struct task_struct *p)
 	if (static_branch_unlikely(&ixdp_cpus_reserved_key))
 		__ixdp_sched_fork(p);
 }
+
+/**
+ * ixdp_task_exit() - a task is exiting: end its dataplane binding
+ * @p: the task, current, in do_exit() before PF_EXITING is set
+ *
+ * If @p is the dataplane thread of a reserved CPU, its binding is revoked
+ * now: the CPU goes back to the kernel's loop and the connections of the
+ * binding are reset, whoever still holds its file.  May sleep.
+ */
+static inline void ixdp_task_exit(struct task_struct *p)
+{
+	if (static_branch_unlikely(&ixdp_cpus_reserved_key))
+		__ixdp_task_exit(p);
+}
 #else
 static inline bool ixdp_trim_cpus(struct task_struct *p,
 				  const struct cpumask *in,
@@ -61,6 +76,10 @@ static inline bool ixdp_trim_cpus(struct task_struct *p,
 }
 
 static inline void ixdp_sched_fork(struct task_struct *p)
+{
+}
+
+static inline void ixdp_task_exit(struct task_struct *p)
 {
 }
 #endif /* CONFIG_IXDP */

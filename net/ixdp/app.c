@@ -10,13 +10,15 @@
  * to the application (app_cmd.c).  From then on the core's state is
  * touched by the bound thread alone, inside the run ioctl.
  *
- * Unbind (file release, or a detach of the device, under RTNL): every
+ * Unbind (file release, the bound thread's exit, or a detach of the
+ * device, under RTNL): every
  * connection is reset, every RX buffer the application held goes back
  * to the pool, the echo service comes back and the kernel thread is
  * unparked.  A detach first makes a run in progress return (@revoked,
  * then @lock).  TX memory and the rings go with the file.
  *
- * Lock order: RTNL, then app->lock.  A run takes app->lock only, and
+ * Lock order: app->setup_lock, then mmap_lock, RTNL, app->lock (mmap
+ * takes mmap_lock, then app->lock).  A run takes app->lock only, and
  * touches no user memory while holding it.
  */
 
@@ -87,9 +89,10 @@ static int ixdp_app_bind(struct ixdp_app *app, struct ixdp_core *core)
 	u32 late = roundup_pow_of_two(n + IXDP_APP_TIMERS);
 	int err = -ENOMEM;
 
-	app->tcp = kvzalloc(ixdp_tcp_size(n), GFP_KERNEL);
-	app->conns = kvcalloc(n, sizeof(*app->conns), GFP_KERNEL);
-	app->late = kvcalloc(late, sizeof(*app->late), GFP_KERNEL);
+	/* Charged to the caller's memory cgroup, as all it makes us keep. */
+	app->tcp = kvzalloc(ixdp_tcp_size(n), GFP_KERNEL_ACCOUNT);
+	app->conns = kvcalloc(n, sizeof(*app->conns), GFP_KERNEL_ACCOUNT);
+	app->late = kvcalloc(late, sizeof(*app->late), GFP_KERNEL_ACCOUNT);
 	if (!app->tcp || !app->conns || !app->late)
 		goto out_free;
 	app->late_head = 0;
@@ -181,6 +184,13 @@ out_cmd:
 	return err;
 }
 
+static void ixdp_app_mem_free(struct ixdp_app *app)
+{
+	ixdp_tx_unpin(app);
+	ixdp_ring_free(&app->ev);
+	ixdp_ring_free(&app->cmd);
+}
+
 static int ixdp_app_attach(struct ixdp_app *app, struct ix_setup *p)
 {
 	struct ixdp_core *core;
@@ -191,6 +201,9 @@ static int ixdp_app_attach(struct ixdp_app *app, struct ix_setup *p)
 	core = ixdp_core_of_cpu(p->cpu);
 	if (!core)
 		return -ENODEV;
+	err = ixdp_app_permit(app, core->idev);
+	if (err)
+		return err;
 	if (core->app)
 		return -EBUSY;
 	for (i = 0; i < core->idev->ncores; i++) {
@@ -241,23 +254,46 @@ int ixdp_app_setup(struct ixdp_app *app, struct ix_setup *p)
 	err = ixdp_setup_check(p);
 	if (err)
 		return err;
+	/* One setup at a time: the loser must not free the winner's rings. */
+	mutex_lock(&app->setup_lock);
+	err = -EBUSY;
 	if (app->cmd.mem || app->revoked)
-		return -EBUSY;
+		goto out;
 	/* Pinning takes mmap_lock: before RTNL and app->lock. */
 	err = ixdp_app_mem(app, p);
 	if (err)
-		return err;
+		goto out;
 	rtnl_lock();
 	mutex_lock(&app->lock);
 	err = ixdp_app_attach(app, p);
 	mutex_unlock(&app->lock);
 	rtnl_unlock();
-	if (err) {
-		ixdp_tx_unpin(app);
-		ixdp_ring_free(&app->ev);
-		ixdp_ring_free(&app->cmd);
-	}
+	if (err)
+		ixdp_app_mem_free(app);
+out:
+	mutex_unlock(&app->setup_lock);
 	return err;
+}
+
+/**
+ * ixdp_app_unsetup() - undo a setup whose answer could not be written
+ * @app: the application, set up
+ *
+ * The binding goes at once; the rings and TX memory stay until the file
+ * is released (another thread may have mapped them already), and the
+ * file can no longer be set up.
+ */
+void ixdp_app_unsetup(struct ixdp_app *app)
+{
+	mutex_lock(&app->setup_lock);
+	rtnl_lock();
+	mutex_lock(&app->lock);
+	WRITE_ONCE(app->revoked, true);
+	if (app->core)
+		ixdp_app_unbind(app);
+	mutex_unlock(&app->lock);
+	rtnl_unlock();
+	mutex_unlock(&app->setup_lock);
 }
 
 /**
@@ -281,6 +317,25 @@ void ixdp_app_revoke(struct ixdp_core *core)
 }
 
 /**
+ * ixdp_app_task_exit() - the dataplane thread of @cpu is exiting
+ * @cpu: the CPU it is bound to
+ * @task: the thread, current
+ *
+ * Revoke its binding now, not when its file goes: a child or another
+ * process may hold the file for ever.
+ */
+void ixdp_app_task_exit(unsigned int cpu, struct task_struct *task)
+{
+	struct ixdp_core *core;
+
+	rtnl_lock();
+	core = ixdp_core_of_cpu(cpu);
+	if (core && core->app && core->app->task == task)
+		ixdp_app_revoke(core);
+	rtnl_unlock();
+}
+
+/**
  * ixdp_app_release() - the file is closed: unbind, free everything
  * @app: the application
  */
@@ -292,9 +347,7 @@ void ixdp_app_release(struct ixdp_app *app)
 		ixdp_app_unbind(app);
 	mutex_unlock(&app->lock);
 	rtnl_unlock();
-	ixdp_tx_unpin(app);
-	ixdp_ring_free(&app->ev);
-	ixdp_ring_free(&app->cmd);
+	ixdp_app_mem_free(app);
 	if (app->task)
 		put_task_struct(app->task);
 	if (app->mm)

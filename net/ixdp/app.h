@@ -78,12 +78,16 @@ struct ixdp_app_timer {
 
 /**
  * struct ixdp_app - an open /dev/ix
+ * @setup_lock: serializes setup and its undoing on the same file; taken
+ *	before mmap_lock, RTNL and @lock
  * @lock: held by setup, run and unbind, so that a detach waits for a run
  * @core: the core driven; NULL before setup and after unbind
  * @task: the thread bound to it (a reference is held)
  * @mm: its address space (grabbed): one application per device
  * @cpu: the CPU of @core
- * @revoked: the device is being detached: a run returns at once
+ * @revoked: the binding is gone or going (a detach, the bound thread's
+ *	exit, a failed setup): a run returns at once, setup is refused
+ * @low_ports: may listen on and bind privileged ports
  * @saved_mask: @task's affinity before setup, restored at unbind
  * @cmd: the command ring
  * @ev: the event ring
@@ -108,12 +112,14 @@ struct ixdp_app_timer {
  * @late_mask: entries of @late - 1
  */
 struct ixdp_app {
+	struct mutex		setup_lock;
 	struct mutex		lock;	/* see above */
 	struct ixdp_core	*core;
 	struct task_struct	*task;
 	struct mm_struct	*mm;
 	unsigned int		cpu;
 	bool			revoked;
+	bool			low_ports;
 	cpumask_var_t		saved_mask;
 	struct ixdp_ring	cmd;
 	struct ixdp_ring	ev;
@@ -139,9 +145,21 @@ struct ixdp_app {
 
 /* app.c */
 int ixdp_app_setup(struct ixdp_app *app, struct ix_setup *p);
+void ixdp_app_unsetup(struct ixdp_app *app);
 void ixdp_app_release(struct ixdp_app *app);
 void ixdp_app_revoke(struct ixdp_core *core);
+void ixdp_app_task_exit(unsigned int cpu, struct task_struct *task);
 int ixdp_app_run(struct ixdp_app *app, struct ix_run *r);
+
+/* app_perm.c */
+struct ixdp_dev;
+#define IXDP_APPS_DELEGATED	0
+#define IXDP_APPS_ADMIN		1
+#define IXDP_APPS_DISABLED	2
+int ixdp_apps_mode_get(void);
+int ixdp_apps_mode_set(int mode);
+int ixdp_app_permit(struct ixdp_app *app, const struct ixdp_dev *idev);
+bool ixdp_app_port_ok(const struct ixdp_app *app, __be16 port);
 
 /* app_mem.c */
 int ixdp_ring_alloc(struct ixdp_ring *r, u32 entries, size_t esize,

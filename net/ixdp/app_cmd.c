@@ -275,6 +275,8 @@ static s64 cmd_listen(struct ixdp_app *app, const struct ix_cmd *c)
 
 	if (cmd_port(c, &port) || !c->arg1 || c->arg1 > U16_MAX || c->handle)
 		return -EINVAL;
+	if (!ixdp_app_port_ok(app, port))
+		return -EACCES;
 	return ixdp_tcp_listen(app_stack(app), port, c->arg1,
 			       (void *)(uintptr_t)c->cookie);
 }

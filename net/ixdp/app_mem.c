@@ -18,6 +18,7 @@
 #include <linux/sched/user.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <asm/shmparam.h>
 
 #include "app.h"
 #include "dp.h"
@@ -43,7 +44,12 @@ int ixdp_ring_alloc(struct ixdp_ring *r, u32 entries, size_t esize,
 		    struct ix_ring_offsets *off)
 {
 	r->size = PAGE_ALIGN(RING_ENTRIES + (size_t)entries * esize);
-	r->mem = vmalloc_user(r->size);
+	/* vmalloc_user(), charged to the caller's memory cgroup. */
+	r->mem = __vmalloc_node_range(r->size, SHMLBA, VMALLOC_START,
+				      VMALLOC_END,
+				      GFP_KERNEL_ACCOUNT | __GFP_ZERO,
+				      PAGE_KERNEL, VM_USERMAP, NUMA_NO_NODE,
+				      __builtin_return_address(0));
 	if (!r->mem)
 		return -ENOMEM;
 	r->producer = r->mem + RING_PRODUCER;
@@ -137,7 +143,7 @@ int ixdp_tx_pin(struct ixdp_app *app, u64 addr, u64 len)
 	app->tx_npages = npages;
 	err = -ENOMEM;
 	app->tx_pages = kvmalloc_array(npages, sizeof(*app->tx_pages),
-				       GFP_KERNEL);
+				       GFP_KERNEL_ACCOUNT);
 	if (!app->tx_pages)
 		goto out_account;
 	pinned = pin_user_pages_fast(addr, npages, FOLL_LONGTERM,
@@ -148,7 +154,8 @@ int ixdp_tx_pin(struct ixdp_app *app, u64 addr, u64 len)
 		err = pinned < 0 ? pinned : -EFAULT;
 		goto out_pages;
 	}
-	app->tx_kva = vmap(app->tx_pages, npages, VM_MAP, PAGE_KERNEL);
+	/* The kernel only reads the TX memory. */
+	app->tx_kva = vmap(app->tx_pages, npages, VM_MAP, PAGE_KERNEL_RO);
 	if (!app->tx_kva)
 		goto out_unpin;
 	app->tx_len = len;
@@ -245,11 +252,14 @@ static int ixdp_mmap_ring(struct ixdp_ring *r, struct vm_area_struct *vma)
  * @app: the application
  * @vma: the mapping; its offset picks the region (IX_OFF_*)
  *
- * The event ring and the RX pool are read-only, and cannot be made
- * writable with mprotect().
+ * Only the bound process maps (any other holder of the file gets
+ * -EPERM).  The event ring and the RX pool are read-only, and cannot be
+ * made writable with mprotect(); nothing is executable; no mapping is
+ * inherited by a child (VM_DONTCOPY) or dumped.
  *
  * Return: 0, -EINVAL (not set up, unknown offset, too long), -EACCES
- * (writable mapping of a read-only region), -ENODEV (detached), -ENOMEM.
+ * (writable mapping of a read-only region, executable mapping), -EPERM
+ * (not the bound process), -ENODEV (detached), -ENOMEM.
  */
 int ixdp_app_mmap(struct ixdp_app *app, struct vm_area_struct *vma)
 {
@@ -261,6 +271,13 @@ int ixdp_app_mmap(struct ixdp_app *app, struct vm_area_struct *vma)
 		err = app->revoked ? -ENODEV : -EINVAL;
 		goto out;
 	}
+	err = -EPERM;
+	if (current->mm != app->mm)
+		goto out;
+	err = -EACCES;
+	if (vma->vm_flags & VM_EXEC)
+		goto out;
+	vm_flags_mod(vma, VM_DONTCOPY | VM_DONTDUMP, VM_MAYEXEC);
 	if (off != IX_OFF_CMD_RING) {
 		err = -EACCES;
 		if (vma->vm_flags & VM_WRITE)

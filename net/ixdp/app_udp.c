@@ -49,7 +49,7 @@ static void app_udp_rx(struct ixdp_stack *s, void *cookie, struct ixdp_buf *b,
 int ixdp_app_udp_init(struct ixdp_app *app)
 {
 	app->udp_nslots = app->core->pool.total;
-	app->udp_held = bitmap_zalloc(app->udp_nslots, GFP_KERNEL);
+	app->udp_held = bitmap_zalloc(app->udp_nslots, GFP_KERNEL_ACCOUNT);
 	return app->udp_held ? 0 : -ENOMEM;
 }
 
@@ -85,7 +85,7 @@ static int app_udp_port(u64 v, __be16 *port)
  * @app: the application
  * @c: the command, copied
  *
- * Return: 0, -EINVAL, -EADDRINUSE, -ENOSPC.
+ * Return: 0, -EINVAL, -EACCES (a privileged port), -EADDRINUSE, -ENOSPC.
  */
 s64 ixdp_cmd_udp_bind(struct ixdp_app *app, const struct ix_cmd *c)
 {
@@ -94,6 +94,8 @@ s64 ixdp_cmd_udp_bind(struct ixdp_app *app, const struct ix_cmd *c)
 
 	if (app_udp_port(c->arg0, &port) || c->arg1 || c->handle)
 		return -EINVAL;
+	if (!ixdp_app_port_ok(app, port))
+		return -EACCES;
 	if (app->udp_nports == IXDP_UDP_BINDS)
 		return -ENOSPC;
 	err = ixdp_udp_bind(&app->core->stack, port, app_udp_rx,
@@ -102,6 +104,17 @@ s64 ixdp_cmd_udp_bind(struct ixdp_app *app, const struct ix_cmd *c)
 		return err;
 	app->udp_ports[app->udp_nports++] = port;
 	return 0;
+}
+
+/* Only from a port it bound does an application send. */
+static bool app_udp_bound(const struct ixdp_app *app, __be16 port)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->udp_nports; i++)
+		if (app->udp_ports[i] == port)
+			return true;
+	return false;
 }
 
 /**
@@ -132,8 +145,8 @@ s64 ixdp_cmd_udp_unbind(struct ixdp_app *app, const struct ix_cmd *c)
  * @app: the application
  * @c: the command, copied: arg0 destination, arg1 TX offset, handle length
  *
- * Return: 0, -EINVAL, -EFAULT, -EMSGSIZE, -ENOBUFS, or what sending
- * refuses.
+ * Return: 0, -EINVAL, -EADDRNOTAVAIL (from a port not bound), -EFAULT,
+ * -EMSGSIZE, -ENOBUFS, or what sending refuses.
  */
 s64 ixdp_cmd_udp_send(struct ixdp_app *app, const struct ix_cmd *c)
 {
@@ -146,6 +159,8 @@ s64 ixdp_cmd_udp_send(struct ixdp_app *app, const struct ix_cmd *c)
 
 	if (!dport || !sport)
 		return -EINVAL;
+	if (!app_udp_bound(app, cpu_to_be16(sport)))
+		return -EADDRNOTAVAIL;
 	if (check_add_overflow(c->arg1, (u64)len, &end) || end > app->tx_len)
 		return -EFAULT;
 	if (len > s->cfg.mtu - sizeof(struct iphdr) - sizeof(struct udphdr))

@@ -37,6 +37,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include "app.h"
 #include "ixdp.h"
 
 DEFINE_STATIC_KEY_FALSE(ixdp_cpus_reserved_key);
@@ -88,6 +89,15 @@ void __ixdp_sched_fork(struct task_struct *p)
 	if (!cpumask_andnot(&p->cpus_mask, &p->cpus_mask, &ixdp_reserved))
 		cpumask_andnot(&p->cpus_mask, cpu_possible_mask, &ixdp_reserved);
 	p->nr_cpus_allowed = cpumask_weight(&p->cpus_mask);
+}
+
+void __ixdp_task_exit(struct task_struct *p)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+		if (READ_ONCE(ixdp_cpu_owner[cpu]) == p)
+			ixdp_app_task_exit(cpu, p);
 }
 
 /**

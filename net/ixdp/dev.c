@@ -46,12 +46,17 @@ static long ixdp_ioctl_setup(struct ixdp_app *app, void __user *arg)
 
 	if (copy_from_user(&p, arg, sizeof(p)))
 		return -EFAULT;
+	/* Refuse before binding, not after, if the answer cannot be written. */
+	if (copy_to_user(arg, &p, sizeof(p)))
+		return -EFAULT;
 	err = ixdp_app_setup(app, &p);
 	if (err)
 		return err;
-	/* The binding stands; a bad pointer now is the caller's loss. */
-	if (copy_to_user(arg, &p, sizeof(p)))
+	if (copy_to_user(arg, &p, sizeof(p))) {
+		/* Unmapped meanwhile: no binding stands that nobody learnt of. */
+		ixdp_app_unsetup(app);
 		return -EFAULT;
+	}
 	return 0;
 }
 
@@ -91,13 +96,14 @@ static int ixdp_open(struct inode *inode, struct file *file)
 {
 	struct ixdp_app *app;
 
-	app = vzalloc(sizeof(*app));
+	app = __vmalloc(sizeof(*app), GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!app)
 		return -ENOMEM;
-	if (!zalloc_cpumask_var(&app->saved_mask, GFP_KERNEL)) {
+	if (!zalloc_cpumask_var(&app->saved_mask, GFP_KERNEL_ACCOUNT)) {
 		vfree(app);
 		return -ENOMEM;
 	}
+	mutex_init(&app->setup_lock);
 	mutex_init(&app->lock);
 	file->private_data = app;
 	return nonseekable_open(inode, file);
@@ -110,6 +116,7 @@ static int ixdp_release(struct inode *inode, struct file *file)
 	ixdp_app_release(app);
 	free_cpumask_var(app->saved_mask);
 	mutex_destroy(&app->lock);
+	mutex_destroy(&app->setup_lock);
 	vfree(app);
 	return 0;
 }
@@ -132,7 +139,7 @@ static struct miscdevice ixdp_miscdev = {
 	.minor		= MISC_DYNAMIC_MINOR,
 	.name		= "ix",
 	.fops		= &ixdp_fops,
-	.mode		= 0666,
+	.mode		= 0660,
 };
 
 int __init ixdp_dev_init(void)

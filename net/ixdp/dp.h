@@ -222,6 +222,8 @@ struct ixdp_dev {
 	unsigned int			syn_retries;
 	bool				tx_csum;
 	bool				tx_sg;
+	kuid_t				owner;
+	kgid_t				group;
 	bool				attached;
 	unsigned int			ncores;
 	struct ixdp_core		*cores[IXDP_MAX_QUEUES];

@@ -8,6 +8,8 @@
  * device going down or away is detached first.
  */
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/inet.h>
 #include <linux/kstrtox.h>
 #include <linux/list.h>
@@ -52,6 +54,9 @@ static ssize_t ixdp_attr_store(struct kobject *kobj, struct attribute *attr,
 
 	if (!a->store)
 		return -EACCES;
+	/* As net-sysfs's netdev_store(): the device's admins only. */
+	if (!ns_capable(dev_net(idev->dev)->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
 	if (!rtnl_trylock())
 		return restart_syscall();
 	err = a->store(idev, buf);
@@ -287,6 +292,61 @@ static int tx_sg_store(struct ixdp_dev *idev, const char *buf)
 	return ixdp_switch_store(idev, buf, &idev->tx_sg);
 }
 
+static ssize_t owner_show(struct ixdp_dev *idev, char *buf)
+{
+	if (!uid_valid(idev->owner))
+		return sysfs_emit(buf, "-1\n");
+	return sysfs_emit(buf, "%u\n", from_kuid_munged(current_user_ns(),
+							idev->owner));
+}
+
+/*
+ * Delegation (app_perm.c): the user, or with group the group, that may
+ * bind applications to the device without CAP_NET_ADMIN; -1 for none.
+ * Changed at any time; bindings that stand keep standing.
+ */
+static int owner_store(struct ixdp_dev *idev, const char *buf)
+{
+	kuid_t owner = INVALID_UID;
+	int err, id;
+
+	err = kstrtoint(buf, 10, &id);
+	if (err)
+		return err;
+	if (id != -1) {
+		owner = make_kuid(current_user_ns(), id);
+		if (!uid_valid(owner))
+			return -EINVAL;
+	}
+	idev->owner = owner;
+	return 0;
+}
+
+static ssize_t group_show(struct ixdp_dev *idev, char *buf)
+{
+	if (!gid_valid(idev->group))
+		return sysfs_emit(buf, "-1\n");
+	return sysfs_emit(buf, "%u\n", from_kgid_munged(current_user_ns(),
+							idev->group));
+}
+
+static int group_store(struct ixdp_dev *idev, const char *buf)
+{
+	kgid_t group = INVALID_GID;
+	int err, id;
+
+	err = kstrtoint(buf, 10, &id);
+	if (err)
+		return err;
+	if (id != -1) {
+		group = make_kgid(current_user_ns(), id);
+		if (!gid_valid(group))
+			return -EINVAL;
+	}
+	idev->group = group;
+	return 0;
+}
+
 static ssize_t connect_show(struct ixdp_dev *idev, char *buf)
 {
 	return sysfs_emit(buf, "\n");
@@ -366,6 +426,8 @@ IXDP_ATTR_RW(max_conns);
 IXDP_ATTR_RW(syn_retries);
 IXDP_ATTR_RW(tx_csum);
 IXDP_ATTR_RW(tx_sg);
+IXDP_ATTR_RW(owner);
+IXDP_ATTR_RW(group);
 static struct ixdp_attr ixdp_attr_connect =
 	__ATTR(connect, 0200, connect_show, connect_store);
 
@@ -381,6 +443,8 @@ static struct attribute *ixdp_dev_attrs[] = {
 	&ixdp_attr_syn_retries.attr,
 	&ixdp_attr_tx_csum.attr,
 	&ixdp_attr_tx_sg.attr,
+	&ixdp_attr_owner.attr,
+	&ixdp_attr_group.attr,
 	&ixdp_attr_connect.attr,
 	NULL,
 };
@@ -438,6 +502,8 @@ static int ixdp_dev_add(struct net_device *dev)
 	idev->syn_retries = IXDP_TCP_SYN_RETRIES;
 	idev->tx_csum = true;
 	idev->tx_sg = true;
+	idev->owner = INVALID_UID;
+	idev->group = INVALID_GID;
 	err = kobject_init_and_add(&idev->kobj, &ixdp_dev_ktype,
 				   &dev->dev.kobj, "ixdp");
 	if (err)

@@ -6,12 +6,15 @@
  * Documentation/ABI/testing/sysfs-kernel-ixdp.
  */
 
+#include <linux/capability.h>
 #include <linux/cpumask.h>
 #include <linux/gfp.h>
 #include <linux/kobject.h>
+#include <linux/kstrtox.h>
 #include <linux/sysfs.h>
 #include <uapi/linux/ix.h>
 
+#include "app.h"
 #include "ixdp.h"
 
 static struct kobject *ixdp_kobj;
@@ -36,6 +39,8 @@ static ssize_t cpus_store(struct kobject *kobj, struct kobj_attribute *attr,
 	cpumask_var_t want;
 	int err;
 
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
 	if (!zalloc_cpumask_var(&want, GFP_KERNEL))
 		return -ENOMEM;
 	err = cpulist_parse(buf, want);
@@ -47,7 +52,28 @@ static ssize_t cpus_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute cpus_attr = __ATTR_RW(cpus);
 
+static ssize_t apps_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%d\n", ixdp_apps_mode_get());
+}
+
+/* Who may bind applications: 0 delegated too, 1 admins only, 2 nobody. */
+static ssize_t apps_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t count)
+{
+	int err, mode;
+
+	err = kstrtoint(buf, 10, &mode);
+	if (!err)
+		err = ixdp_apps_mode_set(mode);
+	return err ? err : count;
+}
+
+static struct kobj_attribute apps_attr = __ATTR_RW(apps);
+
 static struct attribute *ixdp_attrs[] = {
+	&apps_attr.attr,
 	&cpus_attr.attr,
 	&version_attr.attr,
 	NULL,

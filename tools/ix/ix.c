@@ -4,6 +4,7 @@
  *
  *   ix cpus [LIST]    show or set the CPUs reserved for the dataplane
  *   ix attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N] [conns N]
+ *             [owner UID] [group GID]
  *             [syn N] [csum on|off] [sg on|off]
  *   ix detach DEV
  *   ix show [-j]      show the dataplane's configuration
@@ -258,9 +259,12 @@ static const char *attach_error(const char *what, int err, const char *dev)
 			return "the configuration is incomplete or does not fit the device";
 		if (!strcmp(what, "tx_csum") || !strcmp(what, "tx_sg"))
 			return "write on or off";
+		if (!strcmp(what, "owner") || !strcmp(what, "group"))
+			return "write a number, or -1 for none";
 		return "not a list; write it like 0-1,3";
 	case -EACCES:
-		return "permission denied; run as root";
+	case -EPERM:
+		return "permission denied; needs CAP_NET_ADMIN (run as root)";
 	default:
 		return strerror(-err);
 	}
@@ -270,12 +274,12 @@ static int cmd_attach(int argc, char **argv)
 {
 	const char *dev, *queues = NULL, *cpus = NULL, *addr = NULL;
 	const char *gw = "", *batch = "64", *conns = "512", *csum = "on";
-	const char *sg = "on", *syn = "6";
+	const char *sg = "on", *syn = "6", *owner = NULL, *group = NULL;
 	char want[MAX_CPUS], have[MAX_CPUS], buf[256];
 	int i, err;
 
 	if (argc < 2 || argc % 2) {
-		fprintf(stderr, "%s: attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N] [conns N] [syn N] [csum on|off] [sg on|off]\n",
+		fprintf(stderr, "%s: attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N] [conns N] [syn N] [csum on|off] [sg on|off] [owner UID] [group GID]\n",
 			prog);
 		return 2;
 	}
@@ -299,6 +303,10 @@ static int cmd_attach(int argc, char **argv)
 			csum = argv[i + 1];
 		else if (!strcmp(argv[i], "sg"))
 			sg = argv[i + 1];
+		else if (!strcmp(argv[i], "owner"))
+			owner = argv[i + 1];
+		else if (!strcmp(argv[i], "group"))
+			group = argv[i + 1];
 		else {
 			fprintf(stderr, "%s: attach: unknown keyword '%s'\n", prog, argv[i]);
 			return 2;
@@ -325,11 +333,14 @@ static int cmd_attach(int argc, char **argv)
 	{
 		const char *names[] = { "queues", "cpus", "addr", "gateway", "batch",
 					"max_conns", "syn_retries", "tx_csum",
-					"tx_sg" };
+					"tx_sg", "owner", "group" };
 		const char *vals[] = { queues, cpus, addr, gw, batch, conns, syn,
-				       csum, sg };
+				       csum, sg, owner, group };
 
-		for (i = 0; i < 9; i++) {
+		for (i = 0; i < 11; i++) {
+			/* The delegation is written only when given. */
+			if (!vals[i])
+				continue;
 			err = dev_write(dev, names[i], vals[i]);
 			if (err) {
 				fprintf(stderr, "%s: %s '%s': %s\n", prog, names[i],
@@ -392,7 +403,7 @@ static int for_each_dev(void (*fn)(const char *dev, void *arg), void *arg)
 
 static const char *const dev_attrs[] = {
 	"attached", "queues", "cpus", "addr", "gateway", "batch", "max_conns",
-	"syn_retries", "tx_csum", "tx_sg",
+	"syn_retries", "tx_csum", "tx_sg", "owner", "group",
 };
 
 static void show_dev(const char *dev, void *arg)

@@ -165,7 +165,8 @@ struct ix_run {
  *
  * IX_CMD_NOP		nothing
  * IX_CMD_TCP_LISTEN	arg0: port (host order); arg1: backlog; cookie:
- *			given to the listener's knocks
+ *			given to the listener's knocks; -EACCES for a
+ *			privileged port without CAP_NET_BIND_SERVICE
  * IX_CMD_TCP_UNLISTEN	arg0: port; connections not accepted are reset
  * IX_CMD_TCP_CONNECT	arg0: IPv4 address (host order); arg1: port;
  *			cookie: the connection's; result: its handle
@@ -180,10 +181,12 @@ struct ix_run {
  *			kernel and the receive window opens
  * IX_CMD_TCP_CLOSE	handle: FIN after the queued data
  * IX_CMD_TCP_ABORT	handle: RST; the handle is stale, no event follows
- * IX_CMD_UDP_BIND	arg0: port; cookie: given to its datagrams' events
+ * IX_CMD_UDP_BIND	arg0: port; cookie: given to its datagrams' events;
+ *			-EACCES as for IX_CMD_TCP_LISTEN
  * IX_CMD_UDP_UNBIND	arg0: port
  * IX_CMD_UDP_SEND	arg0: destination address (host order) | its port
- *			<< 32 | our port << 48; arg1: offset of the payload
+ *			<< 32 | our port << 48 (one it bound, else
+ *			-EADDRNOTAVAIL); arg1: offset of the payload
  *			in the TX memory; handle: its length.  The payload
  *			is copied: its memory is free once answered
  *			(IX_EV_UDP_SENT also says so, with the cookie)
@@ -325,12 +328,19 @@ struct ix_event {
 /*
  * IX_IOC_SETUP - bind the calling thread to a reserved CPU's dataplane.
  *
+ * Who may: see "Security model" in Documentation/networking/ixdp.rst;
+ * checked here, with the caller's credentials, not at open.  The binding
+ * belongs to the calling thread: it ends when the thread exits, whoever
+ * holds the file.
+ *
  * Errors: EINVAL (nonzero reserved fields or flags, bad ring sizes, TX
  * memory not page aligned or too large), ENODEV (the CPU serves no
  * attached device), EBUSY (the CPU has a dataplane thread, or the file is
- * set up already), EPERM (another process drives the device), EALREADY
- * (the thread drives another CPU), ENOMEM (RLIMIT_MEMLOCK included),
- * EFAULT.
+ * set up already, or its binding was revoked), EPERM (applications
+ * disabled, another network namespace, neither CAP_NET_ADMIN nor a
+ * delegation of the device, or another process drives the device),
+ * EALREADY (the thread drives another CPU), ENOMEM (RLIMIT_MEMLOCK or
+ * the memory cgroup included), EFAULT (nothing is bound then).
  */
 #define IX_IOC_SETUP		_IOWR(IX_IOC_MAGIC, 0x01, struct ix_setup)
 
@@ -339,7 +349,8 @@ struct ix_event {
  *
  * Returns 0 once events are ready, the timeout passed, or the event ring
  * has no room.  Errors: EPERM (not the thread that set the file up),
- * ENODEV (the device was detached: close the file), EINTR (a signal,
+ * ENODEV (the binding was revoked: the device was detached or the bound
+ * thread exited; close the file), EINTR (a signal,
  * nothing done), EINVAL (nonzero reserved fields, unknown flags), EFAULT.
  */
 #define IX_IOC_RUN		_IOWR(IX_IOC_MAGIC, 0x02, struct ix_run)

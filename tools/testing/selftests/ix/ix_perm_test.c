@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Who may drive a dataplane, and how long a binding lives
+ * (Documentation/networking/ixdp.rst, "Security model"):
+ * - an unprivileged uid (65534) is refused at setup, whatever it holds,
+ *   and allowed once the administrator delegates the device to it; then
+ *   privileged ports and UDP from ports it did not bind are refused;
+ * - it cannot write the control files;
+ * - another network namespace is refused, root or not;
+ * - /sys/kernel/ixdp/apps turns delegation, then everyone, off;
+ * - a refused binding never locks the administrator out;
+ * - only the bound process maps; nothing maps executable; a child does
+ *   not inherit the mappings;
+ * - the binding dies with its thread: a forked child keeping the file
+ *   does not keep the CPU, and the peer's connection is reset, within 1 s;
+ * - two threads racing IX_IOC_SETUP on one file: exactly one binding,
+ *   nothing freed twice (KASAN would say), nothing leaked (3 CPUs).
+ *
+ * Needs eth0 attached with CPU 1 (the fixture does it through sysfs),
+ * root, and the bench's peer namespace for the lifetime test.
+ */
+
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/ix.h>
+
+#include "../kselftest_harness.h"
+#include "../../../lib/ix/libix.h"
+
+#define SYS		"/sys/class/net/eth0/ixdp"
+#define NOBODY		65534
+#define DP_ADDR		"198.18.0.10"
+#define RACE_ROUNDS	10000
+#define BIND_ROUNDS	200
+
+static int put(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	if (!ok)
+		ok = -errno;
+	close(fd);
+	return ok == 1 ? 0 : ok;
+}
+
+static void detach_all(void)
+{
+	put(SYS "/attached", "0");
+	put(SYS "/owner", "-1");
+	put(SYS "/group", "-1");
+	put("/sys/kernel/ixdp/apps", "0");
+	put("/sys/kernel/ixdp/cpus", "\n");
+	chown("/dev/ix", 0, 0);
+}
+
+/* 0, or the -errno of the write that failed. */
+static int attach(void)
+{
+	int err;
+
+	err = put("/sys/kernel/ixdp/cpus", "1");
+	if (!err)
+		err = put(SYS "/queues", "0-1");
+	if (!err)
+		err = put(SYS "/cpus", "1");
+	if (!err)
+		err = put(SYS "/addr", DP_ADDR "/24");
+	if (!err)
+		err = put(SYS "/attached", "1");
+	if (err)
+		detach_all();
+	return err;
+}
+
+/* IX_IOC_SETUP on @fd for CPU 1, no TX memory: 0 or -errno. */
+static int setup(int fd, unsigned int cpu)
+{
+	struct ix_setup p;
+
+	memset(&p, 0, sizeof(p));
+	p.cpu = cpu;
+	return ioctl(fd, IX_IOC_SETUP, &p) ? -errno : 0;
+}
+
+/* Become uid and gid 65534 with no capabilities left. */
+static int drop_to_nobody(void)
+{
+	if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
+		return -1;
+	return 0;
+}
+
+/* Run @fn in a child as nobody; its exit status (or 255 if it died). */
+static int as_nobody(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (!pid)
+		_exit(drop_to_nobody() ? 254 : fn(arg));
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return 255;
+	return WEXITSTATUS(st);
+}
+
+FIXTURE(perm) {
+	int unused;
+};
+
+FIXTURE_SETUP(perm)
+{
+	int err;
+
+	if (geteuid() || access(SYS, F_OK) || access("/dev/ix", F_OK) ||
+	    sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs root, " SYS ", /dev/ix and 2 CPUs");
+	err = attach();
+	ASSERT_EQ(0, err) TH_LOG("attach: %s", strerror(-err));
+	/* As a udev rule would: the group may open /dev/ix. */
+	ASSERT_EQ(0, chown("/dev/ix", 0, NOBODY));
+}
+
+FIXTURE_TEARDOWN(perm)
+{
+	detach_all();
+}
+
+/* Exit codes of the children: 0 as expected, else which step failed. */
+static int nobody_setup(void *arg)
+{
+	int fd = open("/dev/ix", O_RDWR), err;
+
+	if (fd < 0)
+		return 10;
+	err = setup(fd, 1);
+	return err == *(int *)arg ? 0 : 20 + (err < 0 ? -err : 99);
+}
+
+TEST_F(perm, unprivileged_refused_until_delegated)
+{
+	int want = -EPERM, fd;
+
+	EXPECT_EQ(0, as_nobody(nobody_setup, &want));
+	/* The refused attempt locked nobody out: root binds. */
+	fd = open("/dev/ix", O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, setup(fd, 1));
+	close(fd);
+
+	ASSERT_EQ(0, put(SYS "/owner", "65534"));
+	want = 0;
+	EXPECT_EQ(0, as_nobody(nobody_setup, &want));
+	ASSERT_EQ(0, put(SYS "/owner", "-1"));
+	ASSERT_EQ(0, put(SYS "/group", "65534"));
+	EXPECT_EQ(0, as_nobody(nobody_setup, &want));
+
+	/* Admins only, then nobody at all. */
+	ASSERT_EQ(0, put("/sys/kernel/ixdp/apps", "1"));
+	want = -EPERM;
+	EXPECT_EQ(0, as_nobody(nobody_setup, &want));
+	fd = open("/dev/ix", O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, setup(fd, 1));
+	close(fd);
+	ASSERT_EQ(0, put("/sys/kernel/ixdp/apps", "2"));
+	fd = open("/dev/ix", O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EPERM, setup(fd, 1));
+	close(fd);
+	EXPECT_EQ(-EINVAL, put("/sys/kernel/ixdp/apps", "3"));
+	ASSERT_EQ(0, put("/sys/kernel/ixdp/apps", "0"));
+}
+
+/* A file root opened, passed to nobody: confers nothing. */
+TEST_F(perm, passed_file_confers_nothing)
+{
+	int fd = open("/dev/ix", O_RDWR), st;
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	pid = fork();
+	if (!pid)
+		_exit(drop_to_nobody() ? 254 : setup(fd, 1) == -EPERM ? 0 : 1);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st));
+	close(fd);
+}
+
+/* Results of the commands below, by cookie. */
+static int64_t result[8];
+
+static void on_done(struct ix_ctx *ctx, const struct ix_cmd *c)
+{
+	if (c->cookie < 8)
+		result[c->cookie] = c->result;
+}
+
+/* Queue one command with cookie @k, run until it is answered. */
+static int64_t cmd(struct ix_ctx *ctx, uint16_t op, uint32_t handle,
+		   uint64_t arg0, uint64_t arg1, uint64_t k)
+{
+	struct ix_cmd *c = ix_cmd_get(ctx);
+
+	result[k] = 12345;
+	c->op = op;
+	c->handle = handle;
+	c->arg0 = arg0;
+	c->arg1 = arg1;
+	c->cookie = k;
+	ix_run(ctx, 0, 0);
+	return result[k];
+}
+
+static int nobody_ports(void *arg)
+{
+	static const struct ix_ops ops = { .done = on_done };
+	struct ix_ctx ctx;
+
+	if (ix_open(&ctx, 1, 1 << 16, &ops, NULL))
+		return 10;
+	if (cmd(&ctx, IX_CMD_TCP_LISTEN, 0, 80, 16, 1) != -EACCES)
+		return 20;
+	if (cmd(&ctx, IX_CMD_TCP_LISTEN, 0, 8080, 16, 2))
+		return 21;
+	if (cmd(&ctx, IX_CMD_UDP_BIND, 0, 53, 0, 3) != -EACCES)
+		return 22;
+	if (cmd(&ctx, IX_CMD_UDP_BIND, 0, 5353, 0, 4))
+		return 23;
+	/* 1 byte to 198.18.0.3:9, from a port it did not bind. */
+	ctx.tx[ctx.tx_user] = 'x';
+	if (cmd(&ctx, IX_CMD_UDP_SEND, 1, 0xc6120003ULL | 9ULL << 32 |
+		5354ULL << 48, ctx.tx_user, 5) != -EADDRNOTAVAIL)
+		return 24;
+	ix_close(&ctx);
+	return 0;
+}
+
+TEST_F(perm, delegated_user_keeps_to_unprivileged_ports)
+{
+	ASSERT_EQ(0, put(SYS "/owner", "65534"));
+	EXPECT_EQ(0, as_nobody(nobody_ports, NULL));
+}
+
+static int nobody_sysfs(void *arg)
+{
+	if (put(SYS "/owner", "65534") >= 0)
+		return 10;
+	if (put(SYS "/attached", "0") >= 0)
+		return 11;
+	if (put("/sys/kernel/ixdp/cpus", "\n") >= 0)
+		return 12;
+	if (put("/sys/kernel/ixdp/apps", "0") >= 0)
+		return 13;
+	return 0;
+}
+
+TEST_F(perm, unprivileged_cannot_configure)
+{
+	char buf[8] = "";
+	int fd;
+
+	EXPECT_EQ(0, as_nobody(nobody_sysfs, NULL));
+	fd = open(SYS "/attached", O_RDONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_LT(0, read(fd, buf, sizeof(buf) - 1));
+	close(fd);
+	EXPECT_STREQ("1\n", buf);
+}
+
+TEST_F(perm, other_netns_refused)
+{
+	pid_t pid = fork();
+	int st, fd;
+
+	if (!pid) {
+		fd = open("/dev/ix", O_RDWR);
+		if (fd < 0 || unshare(CLONE_NEWNET))
+			_exit(10);
+		_exit(setup(fd, 1) == -EPERM ? 0 : 11);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st))
+		TH_LOG("child exit %d", WEXITSTATUS(st));
+}
+
+TEST_F(perm, mappings_owner_only_never_exec_not_inherited)
+{
+	static const struct ix_ops ops;
+	volatile const uint32_t *ev;
+	struct ix_ctx ctx;
+	int st, err;
+	pid_t pid;
+	void *m;
+
+	err = ix_open(&ctx, 1, 1 << 16, &ops, NULL);
+	ASSERT_EQ(0, err) TH_LOG("ix_open: %s", strerror(-err));
+	m = mmap(NULL, ctx.setup.cmd_off.size, PROT_READ | PROT_EXEC,
+		 MAP_SHARED, ctx.fd, IX_OFF_CMD_RING);
+	EXPECT_EQ(MAP_FAILED, m);
+	EXPECT_EQ(EACCES, errno);
+	m = mmap(NULL, ctx.setup.event_off.size, PROT_READ, MAP_SHARED,
+		 ctx.fd, IX_OFF_EVENT_RING);
+	ASSERT_NE(MAP_FAILED, m);
+	EXPECT_EQ(-1, mprotect(m, ctx.setup.event_off.size,
+			       PROT_READ | PROT_EXEC));
+	EXPECT_EQ(EACCES, errno);
+	ev = m;
+	pid = fork();
+	if (!pid) {
+		/* Not inherited: reading the parent's ring faults. */
+		signal(SIGSEGV, SIG_DFL);
+		(void)*ev;
+		_exit(1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+	pid = fork();
+	if (!pid) {
+		/* Holding the file is not enough to map it. */
+		void *c = mmap(NULL, ctx.setup.cmd_off.size,
+			       PROT_READ | PROT_WRITE, MAP_SHARED, ctx.fd,
+			       IX_OFF_CMD_RING);
+
+		_exit(c == MAP_FAILED && errno == EPERM ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st));
+	munmap(m, ctx.setup.event_off.size);
+	ix_close(&ctx);
+}
+
+/* The bound process of the lifetime test. */
+static void on_knock(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
+		     uint32_t addr, uint16_t port)
+{
+	ix_tcp_accept(ctx, handle, 7);
+}
+
+/* Binds CPU 1, forks a child that keeps the file, says its pid, serves. */
+static void bound_process(int ready)
+{
+	static const struct ix_ops ops = { .knock = on_knock };
+	struct ix_ctx ctx;
+	pid_t keeper;
+
+	if (ix_open(&ctx, 1, 1 << 16, &ops, NULL) ||
+	    ix_tcp_listen(&ctx, 7000, 16, 1))
+		_exit(10);
+	keeper = fork();
+	if (!keeper) {
+		for (;;)
+			pause();
+	}
+	if (write(ready, &keeper, sizeof(keeper)) != sizeof(keeper))
+		_exit(11);
+	for (;;)
+		ix_run(&ctx, 10000, IX_RUN_SLEEP);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * In the peer's namespace: connect to the dataplane's port 7000, say so
+ * (a time of 0), then wait for the reset and say when it came.
+ */
+static void peer_process(int out)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(7000) };
+	int ns = open("/var/run/netns/peer", O_RDONLY), s;
+	struct pollfd pfd;
+	double t = 0;
+	char c;
+
+	if (ns < 0 || setns(ns, CLONE_NEWNET))
+		_exit(10);
+	inet_pton(AF_INET, DP_ADDR, &a.sin_addr);
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)))
+		_exit(11);
+	if (write(out, &t, sizeof(t)) != sizeof(t))
+		_exit(12);
+	pfd.fd = s;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 30000) != 1)
+		_exit(13);
+	if (recv(s, &c, 1, 0) >= 0 || errno != ECONNRESET)
+		_exit(14);
+	t = now_s();
+	if (write(out, &t, sizeof(t)) != sizeof(t))
+		_exit(15);
+	_exit(0);
+}
+
+TEST_F(perm, binding_dies_with_its_thread)
+{
+	int ready[2], conn[2], fd = -1, err = -EBUSY, st;
+	double killed, reset = 0, freed = 0;
+	pid_t bound, peer, keeper;
+
+	if (access("/var/run/netns/peer", F_OK))
+		SKIP(return, "needs the bench's peer namespace");
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(conn));
+	bound = fork();
+	if (!bound)
+		bound_process(ready[1]);
+	ASSERT_EQ((ssize_t)sizeof(keeper), read(ready[0], &keeper,
+						sizeof(keeper)));
+	peer = fork();
+	if (!peer)
+		peer_process(conn[1]);
+	ASSERT_EQ((ssize_t)sizeof(reset), read(conn[0], &reset,
+					       sizeof(reset)))
+		TH_LOG("the peer did not connect");
+	/* The bound process dies; its child keeps the file. */
+	ASSERT_EQ(0, kill(bound, SIGKILL));
+	killed = now_s();
+	ASSERT_EQ(bound, waitpid(bound, &st, 0));
+	while (now_s() < killed + 5) {
+		fd = open("/dev/ix", O_RDWR);
+		ASSERT_LE(0, fd);
+		err = setup(fd, 1);
+		if (!err) {
+			freed = now_s();
+			break;
+		}
+		close(fd);
+		fd = -1;
+		usleep(10000);
+	}
+	EXPECT_EQ(0, err) TH_LOG("CPU 1 still bound 5 s after SIGKILL: %s",
+				 strerror(-err));
+	EXPECT_GE(1.0, freed - killed) TH_LOG("CPU back after %.3f s",
+					      freed - killed);
+	EXPECT_EQ((ssize_t)sizeof(reset), read(conn[0], &reset,
+					       sizeof(reset)));
+	EXPECT_GE(1.0, reset - killed) TH_LOG("peer reset after %.3f s",
+					      reset - killed);
+	ASSERT_EQ(peer, waitpid(peer, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st))
+		TH_LOG("peer exit %d", WEXITSTATUS(st));
+	if (fd >= 0)
+		close(fd);
+	kill(keeper, SIGKILL);
+}
+
+/* Two threads race IX_IOC_SETUP on one file. */
+struct race {
+	int fd;
+	unsigned int cpu;
+	pthread_barrier_t go;
+};
+
+struct racer {
+	struct race *race;
+	int err;
+};
+
+static void *race_thread(void *arg)
+{
+	struct racer *me = arg;
+
+	pthread_barrier_wait(&me->race->go);
+	me->err = setup(me->race->fd, me->race->cpu);
+	return NULL;
+}
+
+/* One round: both threads set up @cpu on a fresh file at once. */
+static void race_round(struct race *r, struct racer *t, unsigned int cpu)
+{
+	pthread_t th[2];
+	int i;
+
+	r->fd = open("/dev/ix", O_RDWR);
+	r->cpu = cpu;
+	for (i = 0; i < 2; i++) {
+		t[i].race = r;
+		t[i].err = 1;
+		pthread_create(&th[i], NULL, race_thread, &t[i]);
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	close(r->fd);
+}
+
+TEST_F_TIMEOUT(perm, setup_race_one_binding, 900)
+{
+	struct racer t[2];
+	struct race r;
+	unsigned int i;
+	double t0 = now_s();
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 3)
+		SKIP(return, "needs 3 CPUs: two racers beside the reserved one");
+	pthread_barrier_init(&r.go, NULL, 2);
+	/* Setups that fail late (CPU 2 serves nothing): rings come and go. */
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		race_round(&r, t, 2);
+		ASSERT_EQ(-ENODEV, t[0].err);
+		ASSERT_EQ(-ENODEV, t[1].err);
+	}
+	printf("# %u failing rounds in %.1f s\n", RACE_ROUNDS, now_s() - t0);
+	t0 = now_s();
+	/* Setups that bind: exactly one wins each round, the other waits. */
+	for (i = 0; i < BIND_ROUNDS; i++) {
+		race_round(&r, t, 1);
+		ASSERT_TRUE((!t[0].err && t[1].err == -EBUSY) ||
+			    (!t[1].err && t[0].err == -EBUSY))
+			TH_LOG("round %u: %d and %d", i, t[0].err, t[1].err);
+	}
+	printf("# %u binding rounds in %.1f s\n", BIND_ROUNDS, now_s() - t0);
+	pthread_barrier_destroy(&r.go);
+}
+
+TEST_HARNESS_MAIN
