@@ -5,9 +5,11 @@
  * error in its slot; the kernel must stay healthy (the VM run fails on
  * any splat, ix_app.sh scans kmemleak after) and keep serving.
  *
- * Needs eth0 attached with CPU 1 (the fixture does it through sysfs, as
- * ix_attach.sh does, unless it is attached already) and skips otherwise.  IX_HOSTILE_SECONDS (default
- * 20) sets how long the random-command phase runs.
+ * Needs eth0 attached with CPU 1: the fixture does it through sysfs, as
+ * ix_attach.sh does, unless it is attached already.  It skips without
+ * /dev/ix, eth0's ixdp directory, root or CPU 1, and fails if the attach
+ * fails on a bench that has them.  IX_HOSTILE_SECONDS (default 20) sets
+ * how long the random-command phase runs.
  */
 
 #include <errno.h>
@@ -33,15 +35,21 @@
 #define ENTRIES		256
 #define TX_LEN		(64 * 4096)
 
+/* Write @val to @path: 0 or -errno. */
 static int put(const char *path, const char *val)
 {
-	int fd = open(path, O_WRONLY), ok;
+	int fd = open(path, O_WRONLY), err = 0;
+	ssize_t n;
 
 	if (fd < 0)
-		return -1;
-	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+		return -errno;
+	n = write(fd, val, strlen(val));
+	if (n < 0)
+		err = -errno;
+	else if (n != (ssize_t)strlen(val))
+		err = -EIO;
 	close(fd);
-	return ok ? 0 : -1;
+	return err;
 }
 
 /* eth0 was attached before the test (ix_neighbors.sh): leave it so. */
@@ -55,13 +63,37 @@ static void detach_all(void)
 	put(CPUS, "\n");
 }
 
+/*
+ * Why there is no bench to attach, or NULL: then the attach must work,
+ * and a failure is the test's, not a reason to skip.
+ */
+static const char *unconfigured(void)
+{
+	if (access("/dev/ix", F_OK))
+		return "/dev/ix missing (CONFIG_IXDP off?)";
+	if (access(SYS, F_OK))
+		return SYS " missing (no eth0 on the bench?)";
+	if (geteuid())
+		return "needs root";
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return "needs CPU 1";
+	return NULL;
+}
+
+/* The write attach() failed at. */
+static const char *attach_step;
+
+/* Attach eth0 with CPU 1, as ix_attach.sh does: 0 or -errno. */
 static int attach(void)
 {
+	static const char *const steps[][2] = {
+		{ CPUS, "1" }, { SYS "/queues", "0-1" }, { SYS "/cpus", "1" },
+		{ SYS "/addr", "198.18.0.10/24" }, { SYS "/attached", "1" },
+	};
 	char buf[4] = "";
-	int fd;
+	unsigned int i;
+	int fd, err;
 
-	if (access(SYS, F_OK) || sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return -1;
 	fd = open(SYS "/attached", O_RDONLY);
 	if (fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0 && buf[0] == '1')
 		preattached = 1;
@@ -69,11 +101,13 @@ static int attach(void)
 		close(fd);
 	if (preattached)
 		return 0;
-	if (put(CPUS, "1") || put(SYS "/queues", "0-1") ||
-	    put(SYS "/cpus", "1") || put(SYS "/addr", "198.18.0.10/24") ||
-	    put(SYS "/attached", "1")) {
-		detach_all();
-		return -1;
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		err = put(steps[i][0], steps[i][1]);
+		if (err) {
+			attach_step = steps[i][0];
+			detach_all();
+			return err;
+		}
 	}
 	return 0;
 }
@@ -150,8 +184,15 @@ FIXTURE(bound) {
 
 FIXTURE_SETUP(bound)
 {
-	if (attach())
-		SKIP(return, "needs " SYS ", CPU 1 and root");
+	const char *why = unconfigured();
+	int err;
+
+	/* Skip without a bench; with one, fail if it cannot be attached. */
+	if (why)
+		SKIP(return, "%s", why);
+	err = attach();
+	ASSERT_EQ(0, err) TH_LOG("attach: writing %s: %s", attach_step,
+				 strerror(-err));
 	ASSERT_EQ(0, app_open(&self->a)) TH_LOG("setup: %s", strerror(errno));
 }
 
@@ -164,12 +205,17 @@ FIXTURE_TEARDOWN(bound)
 /* Every field of the setup is checked before anything happens. */
 TEST(setup_rejects_bad_arguments)
 {
+	const char *why = unconfigured();
 	struct ix_setup s;
+	int fd, err;
 	void *tx;
-	int fd;
 
-	if (attach())
-		SKIP(return, "needs " SYS ", CPU 1 and root");
+	/* Skip without a bench; with one, fail if it cannot be attached. */
+	if (why)
+		SKIP(return, "%s", why);
+	err = attach();
+	ASSERT_EQ(0, err) TH_LOG("attach: writing %s: %s", attach_step,
+				 strerror(-err));
 	fd = open("/dev/ix", O_RDWR);
 	ASSERT_LE(0, fd);
 	tx = mmap(NULL, TX_LEN, PROT_READ | PROT_WRITE,
