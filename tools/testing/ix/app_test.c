@@ -107,3 +107,61 @@ IX_TEST(app, cmd_producer_hostile)
 	CHECK(env_fini(&e));
 }
 
+/*
+ * Data received, then the peer resets the connection before the
+ * application has read the recv event: the buffer the event names must
+ * stay the application's, with its data, until the application has read
+ * the dead event after it (the kernel used to put it back at once, to be
+ * reused by the next frame while the event still pointed at it).
+ */
+IX_TEST(app, recv_buffer_outlives_dead_connection)
+{
+	static struct env e;
+	const struct ix_event *ev;
+	unsigned int avail, slot;
+	struct ix_cmd *c;
+	u64 off = 0;
+	u32 h = 0;
+
+	CHECK(!env_init(&e, &app_cfg));
+	c = env_cmd(&e);
+	c->op = IX_CMD_TCP_LISTEN;
+	c->arg0 = 80;
+	c->arg1 = 4;
+	CHECK(!env_peer_connect(&e, 80));
+	ev = app_wait(&e, IX_EV_TCP_KNOCK, 10);
+	CHECK(ev);
+	h = ev->handle;
+	c = env_cmd(&e);
+	c->op = IX_CMD_TCP_ACCEPT;
+	c->handle = h;
+	CHECK(!env_run(&e, NULL));
+	env_pump(&e);
+	while (env_event(&e))
+		;
+	/* Data, then a reset, both in before the application looks. */
+	CHECK(env_peer_send(&e, e.peer_conn[0], 100) == 100);
+	env_pump(&e);
+	CHECK(!ixdp_tcp_abort(&e.peer, e.peer_conn[0]));
+	avail = e.core->pool.avail;
+	CHECK(!env_run(&e, NULL));
+	ev = env_event(&e);
+	CHECK(ev && ev->type == IX_EV_TCP_RECV && ev->handle == h &&
+	      ev->len == 100);
+	off = ev->data;
+	slot = off / IXDP_BUF_SIZE;
+	CHECK(!(e.core->pool.bufs[slot].flags & IXDP_BUF_FREE));
+	/* Frames that come meanwhile must not land in it. */
+	CHECK(!env_peer_udp(&e, 7, 9, 1000));
+	CHECK(!env_run(&e, NULL));
+	CHECK(!(e.core->pool.bufs[slot].flags & IXDP_BUF_FREE));
+	CHECK(!memcmp((u8 *)e.pool_mem + off, "\0\7\16\25", 4));
+	ev = env_event(&e);
+	CHECK(ev && ev->type == IX_EV_TCP_DEAD && ev->handle == h);
+	/* Read past the dead event: the buffer goes back at the next run. */
+	CHECK(!env_run(&e, NULL));
+	CHECK(e.core->pool.bufs[slot].flags & IXDP_BUF_FREE);
+	CHECK(e.core->pool.avail >= avail);
+	CHECK(env_fini(&e));
+}
+
