@@ -165,3 +165,27 @@ IX_TEST(app, recv_buffer_outlives_dead_connection)
 	CHECK(env_fini(&e));
 }
 
+/* An empty datagram from an application without TX memory. */
+IX_TEST(app, udp_send_empty_without_tx_memory)
+{
+	struct env_cfg cfg = app_cfg;
+	static struct env e;
+	struct ix_cmd *c;
+
+	cfg.tx_pages = 0;
+	CHECK(!env_init(&e, &cfg));
+	c = env_cmd(&e);
+	c->op = IX_CMD_UDP_SEND;
+	c->arg0 = 0xc6120003 | 7ULL << 32 | 7000ULL << 48;
+	c->arg1 = 0;
+	c->handle = 0;
+	CHECK(!env_run(&e, NULL));
+	CHECK_EQ(c->result, 0);
+	c = env_cmd(&e);
+	c->op = IX_CMD_UDP_SEND;
+	c->arg0 = 0xc6120003 | 7ULL << 32 | 7000ULL << 48;
+	c->handle = 1;
+	CHECK(!env_run(&e, NULL));
+	CHECK_EQ(c->result, -EFAULT);
+	CHECK(env_fini(&e));
+}
