@@ -80,6 +80,11 @@ struct known {
 	 * either from the truth): buffers its events name may be free.
 	 */
 	bool	reckless;
+	/*
+	 * It wrote an event consumer index of its own: the kernel may have
+	 * read it and count the ring's room from it.
+	 */
+	bool	ev_lied;
 };
 
 static struct env env;
@@ -303,7 +308,7 @@ static void run(void)
 {
 	u32 cons = env.app->cmd.cached, prod = *env_cmd_producer(&env);
 	u32 ev_cons = *env_ev_consumer(&env), ev_n = env.setup.event_entries;
-	bool sane_ev = *env_ev_producer(&env) - ev_cons <= ev_n;
+	bool sane_ev = !k.ev_lied && *env_ev_producer(&env) - ev_cons <= ev_n;
 
 	ring_mark();
 	if (ixdp_app_run(env.app, &(struct ix_run){ 0 }))
@@ -456,6 +461,7 @@ static void hostile_index(u8 which, u32 v)
 		/* Ahead of what was read: the kernel may free what is not. */
 		*env_ev_consumer(&env) = v;
 		k.reckless = true;
+		k.ev_lied = true;
 		break;
 	case 2:
 		*(u32 *)(env.cmd + env.setup.cmd_off.consumer) = v;
