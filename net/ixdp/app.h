@@ -55,6 +55,22 @@ struct ixdp_app_conn {
 	u32		rx_off;
 };
 
+/**
+ * struct ixdp_app_grave - the RX buffers of a connection gone, kept until
+ *	the application has read the events that may name them
+ * @head: the buffers, linked by ->next
+ * @tag: the count of events produced (written or waiting late) once the
+ *	connection went; the buffers go back when the application's
+ *	consumer index of the event ring reaches it
+ */
+struct ixdp_app_grave {
+	struct ixdp_buf	*head;
+	u32		tag;
+};
+
+/* Connections gone whose buffers wait so, at most; beyond, the oldest go. */
+#define IXDP_APP_GRAVES		64
+
 #define IXDP_APP_TIMERS		1024
 /* What this kernel announces in struct ix_version and ix_setup. */
 #define IXDP_FEATURES		(IX_FEAT_TCP | IX_FEAT_RUN_SLEEP | \
@@ -110,6 +126,10 @@ struct ixdp_app_timer {
  * @late_head: index of the oldest in @late
  * @late_tail: index after the newest
  * @late_mask: entries of @late - 1
+ * @graves: connections gone, oldest first, whose RX buffers recv events
+ *	the application has not read yet may name
+ * @grave_head: index of the oldest in @graves
+ * @grave_tail: index after the newest
  */
 struct ixdp_app {
 	struct mutex		setup_lock;
@@ -141,6 +161,9 @@ struct ixdp_app {
 	u32			late_head;
 	u32			late_tail;
 	u32			late_mask;
+	struct ixdp_app_grave	graves[IXDP_APP_GRAVES];
+	u32			grave_head;
+	u32			grave_tail;
 };
 
 /* app.c */

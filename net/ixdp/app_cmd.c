@@ -21,7 +21,11 @@
  * hands the application a buffer of the RX pool by its offset; the
  * kernel keeps the buffer on the connection's list until the
  * application's recv_done consumes its bytes, or until the connection
- * goes.
+ * goes.  Then (reset, timed out, closed, aborted) its recv events may
+ * still wait unread in the event ring, so the buffers wait too, in a
+ * grave, until the application's consumer index passes every event
+ * produced up to then: only then are they reused.  A grave more than
+ * IXDP_APP_GRAVES sends the oldest back unread.
  */
 
 #include <linux/nospec.h>
@@ -41,18 +45,69 @@ static struct ixdp_app_conn *app_conn(struct ixdp_app *app, u32 handle)
 	return &app->conns[(handle & 0xffff) % app->tcp->npcbs];
 }
 
+static void app_bufs_put(struct ixdp_buf *b)
+{
+	struct ixdp_buf *next;
+
+	for (; b; b = next) {
+		next = b->next;
+		ixdp_buf_put(b);
+	}
+}
+
 /* Give back the RX buffers of @c not consumed yet. */
 static void app_conn_release(struct ixdp_app_conn *c)
 {
-	struct ixdp_buf *b;
-
-	while (c->rx_head) {
-		b = c->rx_head;
-		c->rx_head = b->next;
-		ixdp_buf_put(b);
-	}
+	app_bufs_put(c->rx_head);
+	c->rx_head = NULL;
 	c->rx_tail = NULL;
 	c->rx_off = 0;
+}
+
+/* Events produced so far: in the ring, and waiting to go in. */
+static u32 app_ev_count(const struct ixdp_app *app)
+{
+	return app->ev.cached + (app->late_tail - app->late_head);
+}
+
+/*
+ * @c's connection is gone, with what the events produced until now say:
+ * its RX buffers go to a grave, back to the pool once they are read.
+ */
+static void app_conn_bury(struct ixdp_app *app, struct ixdp_app_conn *c)
+{
+	struct ixdp_app_grave *g;
+
+	if (!c->rx_head)
+		return;
+	if (app->grave_tail - app->grave_head == IXDP_APP_GRAVES)
+		app_bufs_put(app->graves[app->grave_head++ %
+					 IXDP_APP_GRAVES].head);
+	g = &app->graves[app->grave_tail++ % IXDP_APP_GRAVES];
+	g->head = c->rx_head;
+	g->tag = app_ev_count(app);
+	c->rx_head = NULL;
+	c->rx_tail = NULL;
+	c->rx_off = 0;
+}
+
+/*
+ * Give the graves whose events the application has read (by the consumer
+ * index read last) back to the pool; @all: every grave.  A consumer index
+ * moved ahead of the truth only frees the application's own buffers early.
+ */
+static void app_graves_reap(struct ixdp_app *app, bool all)
+{
+	struct ixdp_app_grave *g;
+
+	while (app->grave_head != app->grave_tail) {
+		g = &app->graves[app->grave_head % IXDP_APP_GRAVES];
+		if (!all && (s32)(app->ev.other - g->tag) < 0)
+			break;
+		app_bufs_put(g->head);
+		g->head = NULL;
+		app->grave_head++;
+	}
 }
 
 /**
@@ -66,6 +121,7 @@ void ixdp_app_conns_release(struct ixdp_app *app)
 
 	for (i = 0; i < app->tcp->npcbs; i++)
 		app_conn_release(&app->conns[i]);
+	app_graves_reap(app, true);
 }
 
 /*
@@ -102,12 +158,17 @@ static bool app_late_empty(const struct ixdp_app *app)
  * ixdp_app_ev_room() - events that can be written now
  * @app: the application
  *
+ * Graves the application has read past on the way go back to the pool.
+ *
  * Return: the free entries of the event ring, or 0 while late events
  * wait for them.
  */
 u32 ixdp_app_ev_room(struct ixdp_app *app)
 {
-	return app_late_empty(app) ? app_ev_ring_room(app) : 0;
+	u32 room = app_late_empty(app) ? app_ev_ring_room(app) : 0;
+
+	app_graves_reap(app, false);
+	return room;
 }
 
 /* The event ring's next entry, taken. */
@@ -197,9 +258,9 @@ static void app_connected(struct ixdp_stack *s, void *cookie, u32 handle,
 {
 	struct ixdp_app *app = app_of(s);
 
-	if (status)
-		app_conn_release(app_conn(app, handle));
 	ixdp_app_ev(app, IX_EV_TCP_CONNECTED, status, cookie, handle, 0, 0);
+	if (status)
+		app_conn_bury(app, app_conn(app, handle));
 }
 
 static void app_recv(struct ixdp_stack *s, void *cookie, u32 handle,
@@ -239,8 +300,8 @@ static void app_dead(struct ixdp_stack *s, void *cookie, u32 handle,
 {
 	struct ixdp_app *app = app_of(s);
 
-	app_conn_release(app_conn(app, handle));
 	ixdp_app_ev(app, IX_EV_TCP_DEAD, reason, cookie, handle, 0, 0);
+	app_conn_bury(app, app_conn(app, handle));
 }
 
 const struct ixdp_tcp_ops ixdp_app_tcp_ops = {
@@ -327,7 +388,7 @@ static s64 cmd_kill(struct ixdp_app *app, const struct ix_cmd *c)
 	else
 		err = ixdp_tcp_abort(s, c->handle);
 	if (!err)
-		app_conn_release(app_conn(app, c->handle));
+		app_conn_bury(app, app_conn(app, c->handle));
 	return err;
 }
 

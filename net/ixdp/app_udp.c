@@ -169,7 +169,9 @@ s64 ixdp_cmd_udp_send(struct ixdp_app *app, const struct ix_cmd *c)
 	if (!b)
 		return -ENOBUFS;
 	ixdp_buf_reset(b, IXDP_BUF_HEADROOM);
-	memcpy(ixdp_buf_put_tail(b, len), app->tx_kva + c->arg1, len);
+	/* An empty datagram needs no TX memory (tx_kva is NULL without). */
+	if (len)
+		memcpy(ixdp_buf_put_tail(b, len), app->tx_kva + c->arg1, len);
 	err = ixdp_udp_send(s, b, cpu_to_be16(sport), cpu_to_be32(daddr),
 			    cpu_to_be16(dport));
 	ixdp_app_ev(app, IX_EV_UDP_SENT, err, (void *)(uintptr_t)c->cookie, 0,

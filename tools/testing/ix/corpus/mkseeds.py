@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 #
-# Write the seed inputs of fuzz_rx into corpus/rx (the format is described
-# at the top of fuzz_rx.c: two config bytes, then records).  The seeds are
+# Write the seed inputs of fuzz_rx into corpus/rx and of fuzz_cmd into
+# corpus/cmd (the formats are described at the top of fuzz_rx.c and
+# fuzz_cmd.c).  The seeds are
 # committed; run this again only to change them.  Seeds kept in corpus/rx
 # that are not written here (regressions found by fuzzing) are left alone.
 
@@ -160,8 +161,86 @@ SEEDS = {
 
 
 
-out = os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])), 'rx')
-os.makedirs(out, exist_ok=True)
-for name, (conf, fix, records) in SEEDS.items():
-    with open(os.path.join(out, name), 'wb') as f:
-        f.write(bytes([conf, fix]) + records)
+# fuzz_cmd: a config byte, then records.
+def raw(op, flags=0, handle=0, cookie=0, arg0=0, arg1=0, resv=(0, 0, 0)):
+    return b'\x00' + struct.pack('<HHIQQQ3Qq', op, flags, handle, cookie,
+                                  arg0, arg1, *resv, 0)
+
+
+def cmd(op, sel=0, a=0, b=0, corrupt=0):
+    return b'\x01' + struct.pack('<BBHHB', op, sel, a, b, corrupt)
+
+
+def run(twice=0):
+    return b'\x02' + bytes([twice])
+
+
+def clock(ms):
+    return b'\x03' + struct.pack('<H', ms)
+
+
+def index(which, v):
+    return b'\x04' + bytes([which]) + struct.pack('<I', v)
+
+
+def tx(off, data):
+    return b'\x05' + struct.pack('<HB', off, len(data)) + data
+
+
+def peer(what, sel=0, length=0):
+    return b'\x06' + struct.pack('<BBH', what, sel, length)
+
+
+READ = b'\x07'
+(NOP, LISTEN, UNLISTEN, CONNECT, ACCEPT, REJECT, SENDV, RECV_DONE, CLOSE,
+ ABORT, UDP_BIND, UDP_UNBIND, UDP_SEND, UDP_RECV_DONE, TIMER_SET,
+ TIMER_CANCEL) = range(16)
+ALL = 0x01 | 0x02 | 0x04    # listen, connect, UDP bind
+IOV = struct.pack('<QII', 2048, 500, 0) + struct.pack('<QII', 3000, 70, 0)
+
+CMD_SEEDS = {
+    'nop': (ALL, raw(NOP) + raw(NOP, handle=1) + run()),
+    'every_op': (ALL | 0x20, b''.join(cmd(op, 0, 1000, 300) + run()
+                                      for op in range(16)) + READ),
+    'every_op_hostile': (ALL, b''.join(cmd(op, i, 5, 7, 1 + i * 37 % 255)
+                                       for i, op in enumerate(
+                                           list(range(16)) * 2)) + run()),
+    'ring_indices': (ALL | 0x10, raw(NOP) * 3 + index(0, 0x80000000) +
+                     index(1, 12345) + index(2, 7) + index(3, 0xffffffff) +
+                     run() + cmd(SENDV, 1, 0, 2) + run()),
+    'sendv_tx': (ALL, tx(0, IOV) + raw(SENDV, handle=0, arg0=0, arg1=2) +
+                 cmd(SENDV, 0, 0, 1) + cmd(SENDV, 1, 64, 15) + run() +
+                 clock(50) + run() + READ),
+    'recv_done': (ALL | 0x20, peer(0, 0, 1000) + peer(0, 1, 2000) + run() +
+                  cmd(RECV_DONE, 0, 700) + cmd(RECV_DONE, 1, 0xffff) +
+                  cmd(RECV_DONE, 0x80, 3) + run() + peer(1, 0) + run()),
+    'udp': (0x04, peer(4, 0, 64) + run() + READ + cmd(UDP_RECV_DONE) +
+            cmd(UDP_RECV_DONE) + cmd(UDP_SEND, 0, 100, 200) +
+            cmd(UDP_SEND, 7, 4095, 1500) + cmd(UDP_UNBIND) + run()),
+    'timers': (0, cmd(TIMER_SET, 0, 5) + cmd(TIMER_SET, 1, 100) + run() +
+               cmd(TIMER_CANCEL, 0) + cmd(TIMER_CANCEL, 0) + run() +
+               clock(10) + run() + READ + cmd(TIMER_CANCEL, 1) + run()),
+    'lazy_full_ring': (ALL | 0x20 | 0x40,
+                       b''.join(peer(0, i % 4, 1400) + run()
+                                for i in range(24)) +
+                       b''.join(cmd(TIMER_SET, 1, i) for i in range(40)) +
+                       run() + clock(5) + run() + READ + run()),
+    # Regressions: an empty datagram without TX memory (UBSan: NULL + 0).
+    'udp_empty_no_tx': (0x80 | 0x04, cmd(UDP_SEND, 0, 0, 0) + run()),
+    'close_abort': (ALL | 0x08, cmd(CLOSE, 0) + cmd(ABORT, 1) +
+                    cmd(REJECT, 0) + peer(2, 1) + run() + clock(1000) +
+                    run() + cmd(CONNECT, 0) + cmd(LISTEN, 1, 81) + run()),
+}
+
+for sub, seeds in (('rx', SEEDS), ('cmd', CMD_SEEDS)):
+    out = os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])), sub)
+    os.makedirs(out, exist_ok=True)
+    for name, seed in seeds.items():
+        if sub == 'rx':
+            conf, fix, records = seed
+            data = bytes([conf, fix]) + records
+        else:
+            conf, records = seed
+            data = bytes([conf]) + records
+        with open(os.path.join(out, name), 'wb') as f:
+            f.write(data)

@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * An application bound to a core, in userspace (see app_env.h), and the
+ * stubs of the kernel app.c calls outside net/ixdp/app*.c.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_env.h"
+
+#define ENV_ADDR	0xc6120002	/* 198.18.0.2, the core */
+#define ENV_PEER	0xc6120003	/* 198.18.0.3 */
+
+static const u8 env_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x02 };
+static const u8 env_peer_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x03 };
+static u8 env_pattern[65536];
+
+/* What shim/ expects the harness to define. */
+struct task_struct *ix_current;
+int ix_rtnl_held;
+long ix_pinned_pages;
+
+static struct env *env_cur;
+
+/*
+ * The big blocks stay from one environment to the next, since a fuzzer
+ * makes thousands a second: the links, the pools' memory, the core, the
+ * application, the peer's TCP and the TX memory.
+ */
+enum { ENV_TO_CORE, ENV_TO_PEER, ENV_POOL, ENV_PEER_POOL, ENV_CORE, ENV_APP,
+       ENV_PEER_TCP, ENV_TX, ENV_BLOCKS };
+
+static void *env_block(unsigned int which, size_t size, bool zero)
+{
+	static size_t len[ENV_BLOCKS];
+	static void *block[ENV_BLOCKS];
+
+	size = PAGE_ALIGN(size);
+	if (len[which] < size) {
+		free(block[which]);
+		block[which] = aligned_alloc(PAGE_SIZE, size);
+		len[which] = block[which] ? size : 0;
+	}
+	if (block[which] && zero)
+		memset(block[which], 0, size);
+	return block[which];
+}
+
+void *memchr_inv(const void *start, int c, size_t bytes)
+{
+	const u8 *p = start;
+	size_t i;
+
+	for (i = 0; i < bytes; i++)
+		if (p[i] != (u8)c)
+			return (void *)(p + i);
+	return NULL;
+}
+
+/* tools/include's find.h: from tools/lib/find_bit.c, which we don't build. */
+unsigned long _find_next_bit(const unsigned long *addr, unsigned long nbits,
+			     unsigned long start)
+{
+	for (; start < nbits; start++)
+		if (addr[start / BITS_PER_LONG] >> (start % BITS_PER_LONG) & 1)
+			return start;
+	return nbits;
+}
+
+unsigned long _find_first_bit(const unsigned long *addr, unsigned long size)
+{
+	return _find_next_bit(addr, size, 0);
+}
+
+u64 ktime_get_ns(void)
+{
+	return env_cur->now * 1000000;
+}
+
+/* loop.c */
+u64 ixdp_core_now(void)
+{
+	return env_cur->now;
+}
+
+void ixdp_core_sleep(struct ixdp_core *core, long timeout)
+{
+}
+
+/* A frame from @l into a buffer of @p, or NULL with none waiting. */
+static struct ixdp_buf *env_link_pop(struct env_link *l, struct ixdp_pool *p)
+{
+	unsigned int i = l->head;
+	struct ixdp_buf *b;
+
+	if (!l->count)
+		return NULL;
+	l->head = (l->head + 1) % ENV_FRAMES;
+	l->count--;
+	b = ixdp_buf_get(p);
+	if (!b)
+		return NULL;
+	ixdp_buf_reset(b, IXDP_BUF_RX_OFFSET);
+	memcpy(ixdp_buf_put_tail(b, l->len[i]), l->data[i], l->len[i]);
+	return b;
+}
+
+/* The device: what the peer sent, up to @batch frames, into the stack. */
+unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
+{
+	struct env *e = env_cur;
+	unsigned int n = 0;
+	struct ixdp_buf *b;
+
+	while (n < batch && e->to_core.count) {
+		b = env_link_pop(&e->to_core, &core->pool);
+		n++;
+		if (b)
+			ixdp_eth_rx(&core->stack, b);
+	}
+	return n;
+}
+
+/* cpu.c, echo.c, attach.c */
+int ixdp_cpu_bind(unsigned int cpu, struct task_struct *t)
+{
+	return cpu ? -EINVAL : 0;
+}
+
+void ixdp_cpu_unbind(unsigned int cpu, struct task_struct *t)
+{
+}
+
+int ixdp_echo_start(struct ixdp_core *core, __be16 port)
+{
+	return 0;
+}
+
+void ixdp_echo_stop(struct ixdp_core *core)
+{
+}
+
+struct ixdp_core *ixdp_core_of_cpu(unsigned int cpu)
+{
+	return cpu ? NULL : env_cur->core;
+}
+
+/* Sent frames are copied onto the link; the buffer goes back at once. */
+static void env_link_push(struct env_link *l, struct ixdp_buf *b)
+{
+	unsigned int i = (l->head + l->count) % ENV_FRAMES;
+
+	if (l->count == ENV_FRAMES || b->len > IXDP_BUF_SIZE ||
+	    b->len != ixdp_buf_linear_len(b)) {
+		l->overflow++;
+	} else {
+		l->len[i] = b->len;
+		memcpy(l->data[i], ixdp_buf_data(b), b->len);
+		l->count++;
+	}
+	ixdp_buf_put(b);
+}
+
+static int env_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
+{
+	env_link_push(&env_cur->to_peer, b);
+	return 0;
+}
+
+static int env_peer_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
+{
+	env_link_push(&env_cur->to_core, b);
+	return 0;
+}
+
+static const struct ixdp_stack_ops env_core_ops = { .xmit = env_core_xmit };
+static const struct ixdp_stack_ops env_peer_ops = { .xmit = env_peer_xmit };
+
+/* The peer's TCP: accepts, consumes at once, echoes if asked. */
+static void peer_knock(struct ixdp_stack *s, void *lcookie, u32 h,
+		       __be32 raddr, __be16 rport)
+{
+	struct env *e = env_cur;
+
+	memmove(e->peer_conn + 1, e->peer_conn,
+		sizeof(e->peer_conn) - sizeof(e->peer_conn[0]));
+	e->peer_conn[0] = h;
+	ixdp_tcp_accept(s, h, NULL);
+}
+
+static void peer_connected(struct ixdp_stack *s, void *cookie, u32 h,
+			   int status)
+{
+}
+
+static void peer_recv(struct ixdp_stack *s, void *cookie, u32 h,
+		      struct ixdp_buf *b)
+{
+	struct ixdp_iov iov = { env_pattern, 0 };
+	struct env *e = env_cur;
+
+	if (!b) {
+		ixdp_tcp_close(s, h);
+		return;
+	}
+	e->peer_rx += b->len;
+	if (e->cfg.peer_echo) {
+		iov.len = b->len;
+		ixdp_tcp_sendv(s, h, &iov, 1);
+	}
+	ixdp_tcp_recv_done(s, h, b->len);
+	ixdp_buf_put(b);
+}
+
+static const struct ixdp_tcp_ops env_peer_tcp_ops = {
+	.knock		= peer_knock,
+	.connected	= peer_connected,
+	.recv		= peer_recv,
+};
+
+static void peer_udp_echo(struct ixdp_stack *s, void *cookie,
+			  struct ixdp_buf *b, __be32 saddr, __be16 sport)
+{
+	ixdp_udp_send(s, b, cpu_to_be16(7), saddr, sport);
+}
+
+static int env_pool(struct ixdp_pool *p, struct ixdp_buf **descs,
+		    void **mem, unsigned int n, unsigned int block)
+{
+	*descs = calloc(n, sizeof(**descs));
+	*mem = env_block(block, (size_t)n * IXDP_BUF_SIZE, false);
+	if (!*descs || !*mem)
+		return -ENOMEM;
+	ixdp_pool_init(p, *descs, n);
+	return ixdp_pool_add(p, *mem, (size_t)n * IXDP_BUF_SIZE) == n ?
+	       0 : -ENOMEM;
+}
+
+static int env_stacks(struct env *e)
+{
+	struct ixdp_tcp_config tcfg = { .iss_secret = 7 };
+	struct ixdp_stack_config cfg = {
+		.addr = cpu_to_be32(ENV_ADDR),
+		.prefix_len = 24,
+		.hz = IXDP_HZ,
+	};
+	struct ixdp_core *core = e->core;
+	int err;
+
+	memcpy(cfg.mac, env_mac, ETH_ALEN);
+	err = env_pool(&core->pool, &e->descs, &e->pool_mem, e->cfg.nbufs,
+		       ENV_POOL);
+	if (err)
+		return err;
+	err = ixdp_stack_init(&core->stack, &cfg, &env_core_ops, &core->pool,
+			      0);
+	if (err)
+		return err;
+	memcpy(cfg.mac, env_peer_mac, ETH_ALEN);
+	cfg.addr = cpu_to_be32(ENV_PEER);
+	err = env_pool(&e->peer_pool, &e->peer_descs, &e->peer_mem,
+		       ENV_PEER_BUFS, ENV_PEER_POOL);
+	if (err)
+		return err;
+	err = ixdp_stack_init(&e->peer, &cfg, &env_peer_ops, &e->peer_pool, 0);
+	if (err)
+		return err;
+	e->peer_tcp = env_block(ENV_PEER_TCP, ixdp_tcp_size(16), true);
+	if (!e->peer_tcp)
+		return -ENOMEM;
+	err = ixdp_tcp_init(&e->peer, e->peer_tcp, 16, &tcfg,
+			    &env_peer_tcp_ops);
+	if (err)
+		return err;
+	ixdp_tcp_listen(&e->peer, cpu_to_be16(80), 8, NULL);
+	return ixdp_udp_bind(&e->peer, cpu_to_be16(7), peer_udp_echo, NULL);
+}
+
+/**
+ * env_init() - the core, the peer and a set-up application
+ * @e: the environment, anything on entry
+ * @cfg: its configuration
+ *
+ * Return: 0, or -errno (then env_fini() still cleans up).
+ */
+int env_init(struct env *e, const struct env_cfg *cfg)
+{
+	struct ixdp_core *core;
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	env_cur = e;
+	e->cfg = *cfg;
+	e->to_core.data = env_block(ENV_TO_CORE, ENV_FRAMES * IXDP_BUF_SIZE,
+				    false);
+	e->to_peer.data = env_block(ENV_TO_PEER, ENV_FRAMES * IXDP_BUF_SIZE,
+				    false);
+	e->core = core = env_block(ENV_CORE, sizeof(*core), true);
+	e->app = env_block(ENV_APP, sizeof(*e->app), true);
+	if (!e->to_core.data || !e->to_peer.data || !core || !e->app)
+		return -ENOMEM;
+	if (!env_pattern[1])
+		for (unsigned int i = 0; i < sizeof(env_pattern); i++)
+			env_pattern[i] = i * 7 + i / 251;
+	e->ndev.ifindex = 1;
+	e->idev.dev = &e->ndev;
+	e->idev.addr = cpu_to_be32(ENV_ADDR);
+	e->idev.max_conns = cfg->max_conns;
+	e->idev.syn_retries = 2;
+	e->idev.ncores = 1;
+	e->idev.cores[0] = core;
+	e->idev.attached = true;
+	core->idev = &e->idev;
+	core->batch = IXDP_BATCH_DEFAULT;
+	core->task = &e->kthread;
+	core->waker = &e->kthread;
+	e->task.mm = &e->mm;
+	set_cpus_allowed_ptr(&e->task, cpumask_of(1));
+	ix_current = &e->task;
+	err = env_stacks(e);
+	if (err)
+		return err;
+	mutex_init(&e->app->lock);
+	if (cfg->tx_pages) {
+		e->tx = env_block(ENV_TX, cfg->tx_pages * PAGE_SIZE, true);
+		if (!e->tx)
+			return -ENOMEM;
+		e->setup.tx_addr = (uintptr_t)e->tx;
+		e->setup.tx_len = cfg->tx_pages * PAGE_SIZE;
+	}
+	e->setup.cmd_entries = cfg->cmd_entries;
+	e->setup.event_entries = cfg->ev_entries;
+	err = ixdp_app_setup(e->app, &e->setup);
+	if (err)
+		return err;
+	/* mmap(): the kernel's memory is the application's here. */
+	e->cmd = e->app->cmd.mem;
+	e->ev = e->app->ev.mem;
+	return 0;
+}
+
+static bool env_pool_full(const struct ixdp_pool *p)
+{
+	return p->avail == p->total && !p->bad_put;
+}
+
+bool env_fini(struct env *e)
+{
+	bool ok = true;
+
+	env_cur = e;
+	if (e->app) {
+		ixdp_app_release(e->app);
+		ok = !e->app->core && !e->app->tcp && !e->app->udp_held &&
+		     !ix_pinned_pages && e->task.usage == 0 &&
+		     e->mm.count == 0 && e->kthread.usage == 0 &&
+		     !ix_rtnl_held && !e->app->lock.held;
+	}
+	if (e->peer_tcp) {
+		ixdp_tcp_teardown(&e->peer);
+		ixdp_stack_teardown(&e->peer);
+	}
+	if (e->core && e->core->stack.pool)
+		ixdp_stack_teardown(&e->core->stack);
+	if (e->core && e->descs)
+		ok &= env_pool_full(&e->core->pool);
+	if (e->peer_descs)
+		ok &= env_pool_full(&e->peer_pool);
+	free(e->descs);
+	free(e->peer_descs);
+	memset(e, 0, sizeof(*e));
+	env_cur = NULL;
+	return ok;
+}
+
+u32 *env_cmd_producer(struct env *e)
+{
+	return (u32 *)(e->cmd + e->setup.cmd_off.producer);
+}
+
+const u32 *env_cmd_consumer(struct env *e)
+{
+	return (const u32 *)(e->cmd + e->setup.cmd_off.consumer);
+}
+
+u32 *env_ev_consumer(struct env *e)
+{
+	return (u32 *)(e->cmd + e->setup.event_off.consumer);
+}
+
+const u32 *env_ev_producer(struct env *e)
+{
+	return (const u32 *)(e->ev + e->setup.event_off.producer);
+}
+
+struct ix_cmd *env_cmd_slot(struct env *e, u32 idx)
+{
+	return (struct ix_cmd *)(e->cmd + e->setup.cmd_off.entries) +
+	       (idx & (e->setup.cmd_entries - 1));
+}
+
+const struct ix_event *env_ev_slot(struct env *e, u32 idx)
+{
+	return (const struct ix_event *)(e->ev + e->setup.event_off.entries) +
+	       (idx & (e->setup.event_entries - 1));
+}
+
+struct ix_cmd *env_cmd(struct env *e)
+{
+	struct ix_cmd *c = env_cmd_slot(e, e->cmd_prod++);
+
+	memset(c, 0, sizeof(*c));
+	c->result = ENV_RESULT_UNSET;
+	return c;
+}
+
+int env_run(struct env *e, struct ix_run *r)
+{
+	struct ix_run zero = { 0 };
+
+	env_cur = e;
+	if (!r)
+		r = &zero;
+	__atomic_store_n(env_cmd_producer(e), e->cmd_prod, __ATOMIC_RELEASE);
+	return ixdp_app_run(e->app, r);
+}
+
+void env_pump(struct env *e)
+{
+	struct ixdp_buf *b;
+	unsigned int n;
+
+	env_cur = e;
+	for (n = 0; n < ENV_FRAMES && e->to_peer.count; n++) {
+		b = env_link_pop(&e->to_peer, &e->peer_pool);
+		if (b)
+			ixdp_eth_rx(&e->peer, b);
+	}
+}
+
+void env_advance(struct env *e, uint64_t ms)
+{
+	env_cur = e;
+	e->now += ms;
+	ixdp_stack_advance(&e->peer, e->now);
+}
+
+const struct ix_event *env_event(struct env *e)
+{
+	u32 prod = __atomic_load_n(env_ev_producer(e), __ATOMIC_ACQUIRE);
+	const struct ix_event *ev;
+
+	if (prod == e->ev_cons)
+		return NULL;
+	ev = env_ev_slot(e, e->ev_cons++);
+	__atomic_store_n(env_ev_consumer(e), e->ev_cons, __ATOMIC_RELEASE);
+	return ev;
+}
+
+int env_peer_send(struct env *e, u32 h, unsigned int len)
+{
+	struct ixdp_iov iov = { env_pattern, len % sizeof(env_pattern) };
+
+	env_cur = e;
+	return ixdp_tcp_sendv(&e->peer, h, &iov, 1);
+}
+
+int env_peer_connect(struct env *e, u16 port)
+{
+	u32 h;
+	int err;
+
+	env_cur = e;
+	err = ixdp_tcp_connect(&e->peer, cpu_to_be32(ENV_ADDR),
+			       cpu_to_be16(port), NULL, &h);
+	if (!err) {
+		memmove(e->peer_conn + 1, e->peer_conn,
+			sizeof(e->peer_conn) - sizeof(e->peer_conn[0]));
+		e->peer_conn[0] = h;
+	}
+	return err;
+}
+
+int env_peer_udp(struct env *e, u16 sport, u16 dport, unsigned int len)
+{
+	struct ixdp_buf *b;
+
+	env_cur = e;
+	b = ixdp_buf_get(&e->peer_pool);
+	if (!b)
+		return -ENOBUFS;
+	len %= 1400;
+	memcpy(ixdp_buf_put_tail(b, len), env_pattern, len);
+	return ixdp_udp_send(&e->peer, b, cpu_to_be16(sport),
+			     cpu_to_be32(ENV_ADDR), cpu_to_be16(dport));
+}

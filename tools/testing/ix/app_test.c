@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of the application's side of /dev/ix (net/ixdp/app*.c) through
+ * the command and event rings, in the environment of app_env.h.
+ */
+
+#include <string.h>
+
+#include "app_env.h"
+#include "test.h"
+
+static const struct env_cfg app_cfg = {
+	.nbufs = 128,
+	.max_conns = 8,
+	.cmd_entries = 64,
+	.ev_entries = 64,
+	.tx_pages = 4,
+};
+
+/* Run and pump until an event of @type comes, at most @iters times. */
+static const struct ix_event *app_wait(struct env *e, u16 type,
+				       unsigned int iters)
+{
+	const struct ix_event *ev;
+
+	while (iters--) {
+		if (env_run(e, NULL))
+			return NULL;
+		env_pump(e);
+		while ((ev = env_event(e)))
+			if (ev->type == type)
+				return ev;
+		env_advance(e, 10);
+	}
+	return NULL;
+}
+
+IX_TEST(app, tcp_round_trip)
+{
+	static struct env e;
+	const struct ix_event *ev;
+	struct ix_cmd *c;
+	struct ix_iov *v;
+	u64 off;
+	u32 h;
+
+	CHECK(!env_init(&e, &app_cfg));
+	c = env_cmd(&e);
+	c->op = IX_CMD_TCP_LISTEN;
+	c->arg0 = 80;
+	c->arg1 = 4;
+	CHECK(!env_run(&e, NULL));
+	CHECK_EQ(c->result, 0);
+	CHECK(!env_peer_connect(&e, 80));
+	ev = app_wait(&e, IX_EV_TCP_KNOCK, 10);
+	CHECK(ev);
+	h = ev->handle;
+	c = env_cmd(&e);
+	c->op = IX_CMD_TCP_ACCEPT;
+	c->handle = h;
+	c->cookie = 42;
+	CHECK(!env_run(&e, NULL));
+	CHECK_EQ(c->result, 0);
+	env_pump(&e);
+	CHECK(env_peer_send(&e, e.peer_conn[0], 100) == 100);
+	ev = app_wait(&e, IX_EV_TCP_RECV, 10);
+	CHECK(ev && ev->handle == h && ev->cookie == 42 && ev->len == 100);
+	off = ev->data;
+	CHECK(off + 100 <= e.setup.rx_pool_size);
+	CHECK(!memcmp((u8 *)e.pool_mem + off, "\0\7\16\25", 4));
+	c = env_cmd(&e);
+	c->op = IX_CMD_TCP_RECV_DONE;
+	c->handle = h;
+	c->arg0 = 100;
+	/* 300 bytes back, from the TX memory through a vector in it. */
+	memset(e.tx + 1024, 'x', 300);
+	v = (struct ix_iov *)e.tx;
+	v->off = 1024;
+	v->len = 300;
+	c = env_cmd(&e);
+	c->op = IX_CMD_TCP_SENDV;
+	c->handle = h;
+	c->arg0 = 0;
+	c->arg1 = 1;
+	CHECK(!env_run(&e, NULL));
+	CHECK_EQ(env_cmd_slot(&e, e.cmd_prod - 2)->result, 0);
+	CHECK_EQ(c->result, 300);
+	CHECK(app_wait(&e, IX_EV_TCP_SENT, 100));
+	CHECK_EQ(e.peer_rx, 300);
+	CHECK(env_fini(&e));
+}
+
+/* A producer index far ahead: one ring's worth is answered, no more. */
+IX_TEST(app, cmd_producer_hostile)
+{
+	static struct env e;
+	unsigned int i;
+
+	CHECK(!env_init(&e, &app_cfg));
+	for (i = 0; i < app_cfg.cmd_entries; i++)
+		env_cmd(&e)->op = IX_CMD_NOP;
+	e.cmd_prod = 0x80000000;
+	CHECK(!env_run(&e, NULL));
+	CHECK_EQ(*env_cmd_consumer(&e), app_cfg.cmd_entries);
+	for (i = 0; i < app_cfg.cmd_entries; i++)
+		CHECK_EQ(env_cmd_slot(&e, i)->result, 0);
+	CHECK(env_fini(&e));
+}
+
+/*
+ * Data received, then the peer resets the connection before the
+ * application has read the recv event: the buffer the event names must
+ * stay the application's, with its data, until the application has read
+ * the dead event after it (the kernel used to put it back at once, to be
+ * reused by the next frame while the event still pointed at it).
+ */
+IX_TEST(app, recv_buffer_outlives_dead_connection)
+{
+	static struct env e;
+	const struct ix_event *ev;
+	unsigned int avail, slot;
+	struct ix_cmd *c;
+	u64 off = 0;
+	u32 h = 0;
+
+	CHECK(!env_init(&e, &app_cfg));
+	c = env_cmd(&e);
+	c->op = IX_CMD_TCP_LISTEN;
+	c->arg0 = 80;
+	c->arg1 = 4;
+	CHECK(!env_peer_connect(&e, 80));
+	ev = app_wait(&e, IX_EV_TCP_KNOCK, 10);
+	CHECK(ev);
+	h = ev->handle;
+	c = env_cmd(&e);
+	c->op = IX_CMD_TCP_ACCEPT;
+	c->handle = h;
+	CHECK(!env_run(&e, NULL));
+	env_pump(&e);
+	while (env_event(&e))
+		;
+	/* Data, then a reset, both in before the application looks. */
+	CHECK(env_peer_send(&e, e.peer_conn[0], 100) == 100);
+	env_pump(&e);
+	CHECK(!ixdp_tcp_abort(&e.peer, e.peer_conn[0]));
+	avail = e.core->pool.avail;
+	CHECK(!env_run(&e, NULL));
+	ev = env_event(&e);
+	CHECK(ev && ev->type == IX_EV_TCP_RECV && ev->handle == h &&
+	      ev->len == 100);
+	off = ev->data;
+	slot = off / IXDP_BUF_SIZE;
+	CHECK(!(e.core->pool.bufs[slot].flags & IXDP_BUF_FREE));
+	/* Frames that come meanwhile must not land in it. */
+	CHECK(!env_peer_udp(&e, 7, 9, 1000));
+	CHECK(!env_run(&e, NULL));
+	CHECK(!(e.core->pool.bufs[slot].flags & IXDP_BUF_FREE));
+	CHECK(!memcmp((u8 *)e.pool_mem + off, "\0\7\16\25", 4));
+	ev = env_event(&e);
+	CHECK(ev && ev->type == IX_EV_TCP_DEAD && ev->handle == h);
+	/* Read past the dead event: the buffer goes back at the next run. */
+	CHECK(!env_run(&e, NULL));
+	CHECK(e.core->pool.bufs[slot].flags & IXDP_BUF_FREE);
+	CHECK(e.core->pool.avail >= avail);
+	CHECK(env_fini(&e));
+}
+
+/* An empty datagram from an application without TX memory. */
+IX_TEST(app, udp_send_empty_without_tx_memory)
+{
+	struct env_cfg cfg = app_cfg;
+	static struct env e;
+	struct ix_cmd *c;
+
+	cfg.tx_pages = 0;
+	CHECK(!env_init(&e, &cfg));
+	c = env_cmd(&e);
+	c->op = IX_CMD_UDP_SEND;
+	c->arg0 = 0xc6120003 | 7ULL << 32 | 7000ULL << 48;
+	c->arg1 = 0;
+	c->handle = 0;
+	CHECK(!env_run(&e, NULL));
+	CHECK_EQ(c->result, 0);
+	c = env_cmd(&e);
+	c->op = IX_CMD_UDP_SEND;
+	c->arg0 = 0xc6120003 | 7ULL << 32 | 7000ULL << 48;
+	c->handle = 1;
+	CHECK(!env_run(&e, NULL));
+	CHECK_EQ(c->result, -EFAULT);
+	CHECK(env_fini(&e));
+}

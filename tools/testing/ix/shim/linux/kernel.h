@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Userspace shim: tools/include's <linux/kernel.h>, plus the limits and
+ * arithmetic helpers the kernel's has (or gets from what it includes).
+ */
+#ifndef _IX_SHIM_LINUX_KERNEL_H
+#define _IX_SHIM_LINUX_KERNEL_H
+#include_next <linux/kernel.h>
+#include <stdio.h>
+
+#ifndef U16_MAX
+#define U16_MAX		((u16)~0U)
+#endif
+#ifndef U32_MAX
+#define U32_MAX		((u32)~0U)
+#endif
+#ifndef U64_MAX
+#define U64_MAX		((u64)~0ULL)
+#endif
+#ifndef DIV_ROUND_UP_ULL
+#define DIV_ROUND_UP_ULL(ll, d)	(((unsigned long long)(ll) + (d) - 1) / (d))
+#endif
+#ifndef lower_32_bits
+#define lower_32_bits(n)	((u32)((n) & 0xffffffff))
+#endif
+#ifndef pr_warn
+#define pr_warn(fmt, ...)	fprintf(stderr, fmt, ##__VA_ARGS__)
+#endif
+
+static inline u64 div_u64(u64 dividend, u32 divisor)
+{
+	return dividend / divisor;
+}
+
+#endif /* _IX_SHIM_LINUX_KERNEL_H */

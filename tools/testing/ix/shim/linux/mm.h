@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Userspace shim: pages and mappings as net/ixdp/app_mem.c uses them.
+ * The harness has one address space, so the application's memory is the
+ * kernel's: a pinned page is its user address, and vmap() of pages that
+ * follow each other gives the first one back.  Pins are counted
+ * (ix_pinned_pages) so that the harness can see them all unpinned.
+ */
+#ifndef _IX_SHIM_LINUX_MM_H
+#define _IX_SHIM_LINUX_MM_H
+
+#include <errno.h>
+#include <stdlib.h>
+#include <linux/align.h>
+#include <linux/overflow.h>
+#include <linux/types.h>
+
+#define PAGE_SHIFT		12
+#define PAGE_SIZE		(1UL << PAGE_SHIFT)
+#define PAGE_MASK		(~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(addr)	ALIGN(addr, PAGE_SIZE)
+#define PAGE_ALIGNED(addr)	IS_ALIGNED((unsigned long)(addr), PAGE_SIZE)
+
+#define FOLL_LONGTERM		0x100
+
+#define VM_WRITE		0x00000002UL
+#define VM_MAYWRITE		0x00000020UL
+#define VM_DONTEXPAND		0x00040000UL
+#define VM_DONTDUMP		0x04000000UL
+
+/* A page is its bytes: page arithmetic is address arithmetic. */
+struct page {
+	char	bytes[PAGE_SIZE];
+};
+
+struct vm_area_struct {
+	unsigned long	vm_start;
+	unsigned long	vm_end;
+	unsigned long	vm_pgoff;
+	unsigned long	vm_flags;
+};
+
+extern long ix_pinned_pages;
+
+static inline unsigned long vma_pages(const struct vm_area_struct *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+static inline void vm_flags_set(struct vm_area_struct *vma, unsigned long f)
+{
+	vma->vm_flags |= f;
+}
+
+static inline void vm_flags_clear(struct vm_area_struct *vma, unsigned long f)
+{
+	vma->vm_flags &= ~f;
+}
+
+static inline int vm_insert_pages(struct vm_area_struct *vma,
+				  unsigned long addr, struct page **pages,
+				  unsigned long *num)
+{
+	*num = 0;
+	return 0;
+}
+
+static inline int remap_vmalloc_range(struct vm_area_struct *vma, void *addr,
+				      unsigned long pgoff)
+{
+	return 0;
+}
+
+static inline long pin_user_pages_fast(unsigned long start, int nr_pages,
+				       unsigned int gup_flags,
+				       struct page **pages)
+{
+	int i;
+
+	if (!start || start & ~PAGE_MASK)
+		return -EFAULT;
+	for (i = 0; i < nr_pages; i++)
+		pages[i] = (struct page *)(start + i * PAGE_SIZE);
+	ix_pinned_pages += nr_pages;
+	return nr_pages;
+}
+
+static inline void unpin_user_pages(struct page **pages, unsigned long npages)
+{
+	ix_pinned_pages -= npages;
+}
+
+static inline void *kvmalloc_array(size_t n, size_t size, gfp_t flags)
+{
+	size_t bytes;
+
+	if (check_mul_overflow(n, size, &bytes))
+		return NULL;
+	return malloc(bytes ? bytes : 1);
+}
+
+static inline void *kvzalloc(size_t size, gfp_t flags)
+{
+	return calloc(1, size ? size : 1);
+}
+
+static inline void *kvcalloc(size_t n, size_t size, gfp_t flags)
+{
+	return calloc(n ? n : 1, size ? size : 1);
+}
+
+static inline void kvfree(const void *p)
+{
+	free((void *)p);
+}
+
+#endif /* _IX_SHIM_LINUX_MM_H */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Userspace shim: a mutex the harness's single thread takes; taking it
+ * twice, or releasing it unheld, is a bug the fuzzer should see.
+ */
+#ifndef _IX_SHIM_LINUX_MUTEX_H
+#define _IX_SHIM_LINUX_MUTEX_H
+
+struct mutex {
+	int	held;
+};
+
+static inline void mutex_init(struct mutex *m)
+{
+	m->held = 0;
+}
+
+static inline void mutex_lock(struct mutex *m)
+{
+	if (m->held++)
+		__builtin_trap();
+}
+
+static inline void mutex_unlock(struct mutex *m)
+{
+	if (m->held-- != 1)
+		__builtin_trap();
+}
+
+#endif /* _IX_SHIM_LINUX_MUTEX_H */
