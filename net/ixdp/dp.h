@@ -9,6 +9,7 @@
 #include <linux/cpumask.h>
 #include <linux/kobject.h>
 #include <linux/netdevice.h>
+#include <linux/uidgid.h>
 #include <net/ixdp_drv.h>
 
 #include "buf.h"

@@ -180,6 +180,19 @@ IX_TEST(app, udp_send_empty_without_tx_memory)
 	c->arg1 = 0;
 	c->handle = 0;
 	CHECK(!env_run(&e, NULL));
+	/* Only from a port the application bound. */
+	CHECK_EQ(c->result, -EADDRNOTAVAIL);
+	c = env_cmd(&e);
+	c->op = IX_CMD_UDP_BIND;
+	c->arg0 = 7000;
+	CHECK(!env_run(&e, NULL));
+	CHECK_EQ(c->result, 0);
+	c = env_cmd(&e);
+	c->op = IX_CMD_UDP_SEND;
+	c->arg0 = 0xc6120003 | 7ULL << 32 | 7000ULL << 48;
+	c->arg1 = 0;
+	c->handle = 0;
+	CHECK(!env_run(&e, NULL));
 	CHECK_EQ(c->result, 0);
 	c = env_cmd(&e);
 	c->op = IX_CMD_UDP_SEND;

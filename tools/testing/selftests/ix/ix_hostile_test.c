@@ -450,6 +450,15 @@ TEST_F(bound, commands_wait_for_event_room)
 	uint32_t i;
 
 	memset(a->tx, 'x', 64);
+	/* Sends go from a bound port. */
+	*slot(a, a->prod++) = (struct ix_cmd){
+		.op = IX_CMD_UDP_BIND, .arg0 = 4000, .result = 12345,
+	};
+	__atomic_store_n(idx(a->cmd, a->s.cmd_off.producer), a->prod,
+			 __ATOMIC_RELEASE);
+	ASSERT_EQ(0, ioctl(a->fd, IX_IOC_RUN, &r));
+	ASSERT_EQ(0, slot(a, a->prod - 1)->result);
+	r = (struct ix_run){ 0 };
 	/* Each UDP send causes an event; nobody reads them for now. */
 	for (i = 0; i < 200; i++)
 		*slot(a, a->prod++) = (struct ix_cmd){
@@ -459,7 +468,7 @@ TEST_F(bound, commands_wait_for_event_room)
 	__atomic_store_n(idx(a->cmd, a->s.cmd_off.producer), a->prod,
 			 __ATOMIC_RELEASE);
 	ASSERT_EQ(0, ioctl(a->fd, IX_IOC_RUN, &r));
-	EXPECT_EQ(200, *cons);
+	EXPECT_EQ(201, *cons);
 	EXPECT_EQ(200, *ev_prod);
 	for (i = 0; i < 200; i++) {
 		*slot(a, a->prod) = *slot(a, a->prod - 200);
@@ -470,7 +479,7 @@ TEST_F(bound, commands_wait_for_event_room)
 	r = (struct ix_run){ 0 };
 	ASSERT_EQ(0, ioctl(a->fd, IX_IOC_RUN, &r));
 	/* The event ring (256) is full: 56 more ran, 144 wait. */
-	EXPECT_EQ(256, *cons);
+	EXPECT_EQ(257, *cons);
 	EXPECT_EQ(256, *ev_prod);
 	EXPECT_EQ(0, *dropped);
 	/* Read the events: the rest run. */
@@ -478,7 +487,7 @@ TEST_F(bound, commands_wait_for_event_room)
 			 __ATOMIC_RELEASE);
 	r = (struct ix_run){ 0 };
 	ASSERT_EQ(0, ioctl(a->fd, IX_IOC_RUN, &r));
-	EXPECT_EQ(400, *cons);
+	EXPECT_EQ(401, *cons);
 	EXPECT_EQ(400, *ev_prod);
 	EXPECT_EQ(0, *dropped);
 	/* Every slot answered (sends may fail while ARP resolves). */
@@ -649,6 +658,10 @@ static void gen_mine(struct app *a, struct ix_cmd *c, uint64_t x)
 		c->arg0 = 0xc6120000 | ((x >> 40) & 0xff);
 	if ((x & 0xc0000) && c->op == IX_CMD_UDP_SEND)
 		c->arg0 |= x & 0xffff7fff00000000ULL;
+	/* From a port the application bound, now and then. */
+	if ((x & 0x300000) && c->op == IX_CMD_UDP_SEND && m.nudp)
+		c->arg0 = (c->arg0 & 0xffffffffffffULL) |
+			  (uint64_t)m.udp[(x >> 22) % m.nudp] << 48;
 	if (x & 0x800)
 		c->handle = c->op >= IX_CMD_TIMER_SET ?
 			    a_known(m.recent_tmr, m.nrecent_tmr, x) :
@@ -870,6 +883,8 @@ static int answer_ok(struct app *a, const struct ix_cmd *c, int64_t r,
 	case IX_CMD_UDP_SEND:
 		if (!(uint16_t)(c->arg0 >> 32) || !(c->arg0 >> 48))
 			want = -EINVAL;
+		else if (!has_port(m.udp, m.nudp, c->arg0 >> 48))
+			want = -EADDRNOTAVAIL;
 		else if (c->arg1 + c->handle < c->arg1 ||
 			 c->arg1 + c->handle > TX_LEN)
 			want = -EFAULT;
@@ -967,10 +982,10 @@ static int scribbled_ok(const struct ix_cmd *c, int64_t r)
 	case IX_CMD_TCP_SENDV:
 		return ONE_OF(r, -EINVAL, -EFAULT);
 	case IX_CMD_UDP_SEND:
-		if (!ONE_OF(r, -EINVAL, -EFAULT, -EMSGSIZE))
+		if (!ONE_OF(r, -EINVAL, -EADDRNOTAVAIL, -EFAULT, -EMSGSIZE))
 			m.stray_sends++;
-		return ONE_OF(r, 0, -EINVAL, -EFAULT, -EMSGSIZE, -ENETUNREACH,
-			      -ENOBUFS, -ENOSPC);
+		return ONE_OF(r, 0, -EINVAL, -EADDRNOTAVAIL, -EFAULT, -EMSGSIZE,
+			      -ENETUNREACH, -ENOBUFS, -ENOSPC);
 	default:
 		return r == -EINVAL;
 	}

@@ -23,7 +23,13 @@
 
 #define FOLL_LONGTERM		0x100
 
+/* The memory cgroup is the kernel's business: accounted is plain here. */
+#define GFP_KERNEL_ACCOUNT	GFP_KERNEL
+
+#define VM_EXEC			0x00000004UL
 #define VM_WRITE		0x00000002UL
+#define VM_MAYEXEC		0x00000040UL
+#define VM_DONTCOPY		0x00020000UL
 #define VM_MAYWRITE		0x00000020UL
 #define VM_DONTEXPAND		0x00040000UL
 #define VM_DONTDUMP		0x04000000UL
@@ -50,6 +56,12 @@ static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 static inline void vm_flags_set(struct vm_area_struct *vma, unsigned long f)
 {
 	vma->vm_flags |= f;
+}
+
+static inline void vm_flags_mod(struct vm_area_struct *vma, unsigned long set,
+				unsigned long clear)
+{
+	vma->vm_flags = (vma->vm_flags | set) & ~clear;
 }
 
 static inline void vm_flags_clear(struct vm_area_struct *vma, unsigned long f)

@@ -12,7 +12,14 @@
 #include <linux/mm.h>
 
 #define VM_MAP		0x00000004UL
+#define VM_USERMAP	0x00000008UL
 #define PAGE_KERNEL	0
+#define PAGE_KERNEL_RO	1
+#define VMALLOC_START	0
+#define VMALLOC_END	0
+#ifndef NUMA_NO_NODE
+#define NUMA_NO_NODE	(-1)
+#endif
 
 static inline void *vmalloc_user(unsigned long size)
 {
@@ -21,6 +28,17 @@ static inline void *vmalloc_user(unsigned long size)
 	if (p)
 		memset(p, 0, PAGE_ALIGN(size));
 	return p;
+}
+
+/* vmalloc_user() with the caller's gfp flags: zeroed here always. */
+static inline void *__vmalloc_node_range(unsigned long size,
+					 unsigned long align,
+					 unsigned long start,
+					 unsigned long end, gfp_t gfp,
+					 int prot, unsigned long vm_flags,
+					 int node, const void *caller)
+{
+	return vmalloc_user(size);
 }
 
 static inline void vfree(const void *p)
