@@ -132,7 +132,7 @@ struct ixdp_app_timer {
  * @grave_tail: index after the newest
  */
 struct ixdp_app {
-	struct mutex		setup_lock;
+	struct mutex		setup_lock;	/* see above */
 	struct mutex		lock;	/* see above */
 	struct ixdp_core	*core;
 	struct task_struct	*task;

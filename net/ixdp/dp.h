@@ -196,6 +196,8 @@ struct ixdp_dev_handoff {
  * @syn_retries: SYN retransmissions before a connection attempt fails
  * @tx_csum: let the device complete TCP checksums where it can
  * @tx_sg: let the device read TCP payloads where they are, where it can
+ * @owner: the uid the device is delegated to (app_perm.c), or invalid
+ * @group: the gid the device is delegated to, or invalid
  * @attached: attached now
  * @ncores: cores serving it while attached
  * @cores: them

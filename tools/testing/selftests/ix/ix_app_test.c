@@ -341,6 +341,9 @@ TEST_F(app, udp_bad_commands)
 	EXPECT_EQ(-ENOENT, cmd(ctx, IX_CMD_UDP_UNBIND, 0, UDP_PORT + 1, 0, 5));
 	EXPECT_EQ(0, cmd(ctx, IX_CMD_UDP_UNBIND, 0, UDP_PORT, 0, 6));
 	EXPECT_EQ(-EINVAL, cmd(ctx, IX_CMD_UDP_SEND, 10, 0xc6120003, tx, 7));
+	/* Only from a bound port. */
+	EXPECT_EQ(-EADDRNOTAVAIL, cmd(ctx, IX_CMD_UDP_SEND, 10, to, tx, 14));
+	EXPECT_EQ(0, cmd(ctx, IX_CMD_UDP_BIND, 0, 1000, 0, 15));
 	EXPECT_EQ(-EFAULT, cmd(ctx, IX_CMD_UDP_SEND, 10, to, ctx->tx_len - 4,
 			       8));
 	EXPECT_EQ(-EFAULT, cmd(ctx, IX_CMD_UDP_SEND, 10, to, UINT64_MAX - 4,
