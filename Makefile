@@ -9,7 +9,7 @@
 #   make lint        checkpatch, sparse, uapi header as C90
 #   make vm [CMD=..] boot a kernel (KERNEL=perf|debug) and run CMD or a shell
 #   make host-test   the host harness (tools/testing/ix) only
-#   make fuzz        fuzz the RX path for FUZZ_SECONDS (600) seconds
+#   make fuzz        fuzz the RX path, then the command ring, FUZZ_SECONDS (600) s each
 #   make bench       ixdp against Linux, side by side (QUICK=1: a short run)
 #   make bench-insn  instructions per request-response through the stack
 #   make kernel-debug the debug kernel only

@@ -19,7 +19,9 @@
  *   1: structured command: op, sel, a (2 bytes), b (2 bytes), corrupt:
  *      a command of opcode op % IX_CMD_LAST built from what the
  *      application knows (sel picks a connection, knock, timer or
- *      datagram), then, unless corrupt is 0, one field made hostile
+ *      datagram; sel bit 6 puts edge values in the last piece of a send
+ *      vector), then, unless corrupt is 0, one field made hostile (edge
+ *      values, the TX memory's and the RX pool's sizes among them)
  *   2: run: one iteration of the run ioctl, then the peer's turn; a flag
  *      byte: bit 0 runs twice
  *   3: clock: 2-byte milliseconds
@@ -339,8 +341,27 @@ static u64 pick(u32 sel, const u32 *v, u32 n)
 	return n ? v[sel % n] : sel;
 }
 
-/* A sane send vector of @n pieces in the TX memory at @at. */
-static u64 make_iov(u16 a, u16 b, unsigned int n)
+/* Edge values: the table's, then the edges of the TX memory and RX pool. */
+static u64 hostile_val(u8 x)
+{
+	u64 tx = env.app->tx_len, rx = ixdp_rx_pool_size(env.core);
+	const u64 edges[] = {
+		tx - 1, tx, tx + 1, tx - 16, tx + 16, rx - 1, rx,
+		rx + IXDP_BUF_RX_OFFSET, rx + IXDP_BUF_SIZE - 1,
+		rx - IXDP_BUF_SIZE, (u64)env.core->pool.total,
+	};
+
+	x %= ARRAY_SIZE(hostile) + ARRAY_SIZE(edges);
+	if (x < ARRAY_SIZE(hostile))
+		return hostile[x];
+	return edges[x - ARRAY_SIZE(hostile)];
+}
+
+/*
+ * A sane send vector of @n pieces in the TX memory, at an offset it
+ * returns; with @edge, its last piece starts and ends at edge values.
+ */
+static u64 make_iov(u16 a, u16 b, unsigned int n, bool edge)
 {
 	u64 tx_len = env.app->tx_len, at;
 	struct ix_iov *v;
@@ -355,6 +376,10 @@ static u64 make_iov(u16 a, u16 b, unsigned int n)
 		v[i].len = (b + i * 131U) % (tx_len / 2);
 		v[i].resv = 0;
 	}
+	if (edge) {
+		v[n - 1].off = hostile_val(a >> 8);
+		v[n - 1].len = hostile_val(b >> 8);
+	}
 	return at;
 }
 
@@ -363,7 +388,7 @@ static void structured(const uint8_t *d)
 	u8 op = d[0] % IX_CMD_LAST, sel = d[1], corrupt = d[6];
 	u16 a = d[2] | d[3] << 8, b = d[4] | d[5] << 8;
 	struct ix_cmd *c = env_cmd(&env);
-	u64 h = hostile[corrupt % ARRAY_SIZE(hostile)];
+	u64 h = hostile_val(corrupt);
 	int i;
 
 	c->op = op;
@@ -390,7 +415,7 @@ static void structured(const uint8_t *d)
 	case IX_CMD_TCP_SENDV:
 		c->handle = pick(sel, k.conn, k.nconn);
 		c->arg1 = b % IX_SENDV_MAX + 1;
-		c->arg0 = sel & 0x80 ? a : make_iov(a, b, c->arg1);
+		c->arg0 = sel & 0x80 ? a : make_iov(a, b, c->arg1, sel & 0x40);
 		break;
 	case IX_CMD_TCP_RECV_DONE:
 		c->handle = pick(sel, k.conn, k.nconn);

@@ -34,8 +34,6 @@ extern struct task_struct *ix_current;
 #define RLIMIT_MEMLOCK	8
 #define CAP_IPC_LOCK	14
 
-
-
 static inline struct task_struct *get_task_struct(struct task_struct *t)
 {
 	t->usage++;
