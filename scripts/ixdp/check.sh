@@ -140,17 +140,17 @@ check_host()
 		record fail host.build
 	fi
 
-	say "fuzz: RX path, ${FUZZ_SECONDS:-60}s (tools/testing/ix/fuzz_rx.c)"
+	say "fuzz: RX path and command ring, ${FUZZ_SECONDS:-60}s each (tools/testing/ix/fuzz_rx.c, fuzz_cmd.c)"
 	if $MAKE -s -C build/linux/tools/testing/ix O="$ROOT/build/host-test" \
 			fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-60}" > "$OUT/fuzz.log" 2>&1; then
 		grep -E '^stat::number_of_executed_units|Done [0-9]+ runs' "$OUT/fuzz.log"
-		record ok host.fuzz_rx
+		record ok host.fuzz_rx_and_cmd
 	else
 		tail -n 40 "$OUT/fuzz.log"
-		record fail host.fuzz_rx
+		record fail host.fuzz_rx_and_cmd
 		# Say why in the summary too, and keep the input that did it.
 		grep -m 3 -E '^==[0-9]+==ERROR|^SUMMARY|deadly signal|ALARM|out-of-memory|^Test unit written' \
-			"$OUT/fuzz.log" | sed 's/^/    fuzz_rx: /' >> "$OUT/reasons"
+			"$OUT/fuzz.log" | sed 's/^/    fuzz: /' >> "$OUT/reasons"
 		cp -r build/host-test/fuzz-artifacts "$OUT/" 2>/dev/null
 	fi
 
