@@ -55,8 +55,9 @@ static inline void ixdp_sched_fork(struct task_struct *p)
 }
 
 /**
- * ixdp_task_exit() - a task is exiting: end its dataplane binding
- * @p: the task, current, in do_exit() before PF_EXITING is set
+ * ixdp_task_exit() - a task is exiting or exec'ing: end its binding
+ * @p: the task, current, in do_exit() before PF_EXITING is set or in
+ *	begin_new_exec()
  *
  * If @p is the dataplane thread of a reserved CPU, its binding is revoked
  * now: the CPU goes back to the kernel's loop and the connections of the

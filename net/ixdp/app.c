@@ -17,9 +17,11 @@
  * unparked.  A detach first makes a run in progress return (@revoked,
  * then @lock).  TX memory and the rings go with the file.
  *
- * Lock order: app->setup_lock, then mmap_lock, RTNL, app->lock (mmap
- * takes mmap_lock, then app->lock).  A run takes app->lock only, and
- * touches no user memory while holding it.
+ * Lock order: app->setup_lock, then RTNL, then app->lock.  Setup pins
+ * the TX memory (mmap_lock) before it takes RTNL and drops mmap_lock
+ * first: never RTNL under mmap_lock, as the kernel takes mmap_lock under
+ * RTNL in page faults.  mmap takes mmap_lock, then app->lock.  A run
+ * takes app->lock only, and touches no user memory while holding it.
  */
 
 #include <linux/kthread.h>
@@ -257,7 +259,7 @@ int ixdp_app_setup(struct ixdp_app *app, struct ix_setup *p)
 	/* One setup at a time: the loser must not free the winner's rings. */
 	mutex_lock(&app->setup_lock);
 	err = -EBUSY;
-	if (app->cmd.mem || app->revoked)
+	if (app->cmd.mem || READ_ONCE(app->revoked))
 		goto out;
 	/* Pinning takes mmap_lock: before RTNL and app->lock. */
 	err = ixdp_app_mem(app, p);
@@ -297,7 +299,8 @@ void ixdp_app_unsetup(struct ixdp_app *app)
 }
 
 /**
- * ixdp_app_revoke() - unbind the application of a core being detached
+ * ixdp_app_revoke() - unbind the application of a core: the device is
+ *	being detached, or the bound thread is exiting or exec'ing
  * @core: the core; RTNL held
  *
  * A run in progress returns -ENODEV first; so do later ioctls.

@@ -103,7 +103,6 @@ struct ixdp_app_timer {
  * @cpu: the CPU of @core
  * @revoked: the binding is gone or going (a detach, the bound thread's
  *	exit, a failed setup): a run returns at once, setup is refused
- * @low_ports: may listen on and bind privileged ports
  * @saved_mask: @task's affinity before setup, restored at unbind
  * @cmd: the command ring
  * @ev: the event ring
@@ -139,7 +138,6 @@ struct ixdp_app {
 	struct mm_struct	*mm;
 	unsigned int		cpu;
 	bool			revoked;
-	bool			low_ports;
 	cpumask_var_t		saved_mask;
 	struct ixdp_ring	cmd;
 	struct ixdp_ring	ev;

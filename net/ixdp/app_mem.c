@@ -255,7 +255,9 @@ static int ixdp_mmap_ring(struct ixdp_ring *r, struct vm_area_struct *vma)
  * Only the bound process maps (any other holder of the file gets
  * -EPERM).  The event ring and the RX pool are read-only, and cannot be
  * made writable with mprotect(); nothing is executable; no mapping is
- * inherited by a child (VM_DONTCOPY) or dumped.
+ * inherited by a child (VM_DONTCOPY, which VM_IO keeps madvise() from
+ * undoing) or dumped, and get_user_pages() cannot reach the pages
+ * (VM_IO).
  *
  * Return: 0, -EINVAL (not set up, unknown offset, too long), -EACCES
  * (writable mapping of a read-only region, executable mapping), -EPERM
@@ -277,7 +279,7 @@ int ixdp_app_mmap(struct ixdp_app *app, struct vm_area_struct *vma)
 	err = -EACCES;
 	if (vma->vm_flags & VM_EXEC)
 		goto out;
-	vm_flags_mod(vma, VM_DONTCOPY | VM_DONTDUMP, VM_MAYEXEC);
+	vm_flags_mod(vma, VM_IO | VM_DONTCOPY | VM_DONTDUMP, VM_MAYEXEC);
 	if (off != IX_OFF_CMD_RING) {
 		err = -EACCES;
 		if (vma->vm_flags & VM_WRITE)

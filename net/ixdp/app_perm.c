@@ -9,13 +9,16 @@
  *   0 (the default) as below, 1 only with CAP_NET_ADMIN, 2 never (in the
  *   spirit of kernel.io_uring_disabled);
  * - the caller's network namespace must be the device's;
- * - the caller needs CAP_NET_ADMIN in the user namespace that owns that
- *   network namespace, or a delegation of the device by the
- *   administrator: its owner uid or group gid (the ixdp directory's
- *   owner and group files, as tun's TUNSETOWNER and TUNSETGROUP);
+ * - the caller needs a delegation of the device by the administrator
+ *   (its owner uid or its group gid, either one, from the ixdp
+ *   directory's owner and group files; tun's TUNSETOWNER and TUNSETGROUP
+ *   need both when both are set), or CAP_NET_ADMIN in the user
+ *   namespace that owns that network namespace (asked second, so that a
+ *   delegated setup logs no capability denial);
  * - a port below net.ipv4.ip_unprivileged_port_start needs
- *   CAP_NET_BIND_SERVICE there, for TCP listen and UDP bind, and UDP is
- *   sent only from ports the application bound.
+ *   CAP_NET_BIND_SERVICE there, asked when the port is taken (TCP listen,
+ *   UDP bind: a thread that dropped it after setup has it no more), and
+ *   UDP is sent only from ports the application bound.
  */
 
 #include <linux/capability.h>
@@ -71,7 +74,7 @@ static bool ixdp_app_delegated(const struct ixdp_dev *idev)
 
 /**
  * ixdp_app_permit() - may the calling thread bind to a core of @idev?
- * @app: the application; learns whether it may use privileged ports
+ * @app: the application
  * @idev: the device of the core asked for; RTNL held
  *
  * Return: 0, or -EPERM (applications disabled, another network
@@ -87,11 +90,9 @@ int ixdp_app_permit(struct ixdp_app *app, const struct ixdp_dev *idev)
 		return -EPERM;
 	if (!net_eq(current->nsproxy->net_ns, net))
 		return -EPERM;
-	if (!ns_capable(net->user_ns, CAP_NET_ADMIN) &&
-	    (mode == IXDP_APPS_ADMIN || !ixdp_app_delegated(idev)))
-		return -EPERM;
-	app->low_ports = ns_capable(net->user_ns, CAP_NET_BIND_SERVICE);
-	return 0;
+	if (mode == IXDP_APPS_DELEGATED && ixdp_app_delegated(idev))
+		return 0;
+	return ns_capable(net->user_ns, CAP_NET_ADMIN) ? 0 : -EPERM;
 }
 
 /**
@@ -99,12 +100,15 @@ int ixdp_app_permit(struct ixdp_app *app, const struct ixdp_dev *idev)
  * @app: the application, set up
  * @port: a TCP port to listen on or a UDP port to bind, network order
  *
+ * Called in the run of the bound thread: its credentials now decide.
+ *
  * Return: true unless @port is privileged in the device's network
- * namespace and the application may not use privileged ports.
+ * namespace and the caller lacks CAP_NET_BIND_SERVICE there.
  */
 bool ixdp_app_port_ok(const struct ixdp_app *app, __be16 port)
 {
-	return app->low_ports ||
-	       !inet_port_requires_bind_service(dev_net(app->core->idev->dev),
-						be16_to_cpu(port));
+	struct net *net = dev_net(app->core->idev->dev);
+
+	return !inet_port_requires_bind_service(net, be16_to_cpu(port)) ||
+	       ns_capable(net->user_ns, CAP_NET_BIND_SERVICE);
 }

@@ -91,11 +91,19 @@ void __ixdp_sched_fork(struct task_struct *p)
 	p->nr_cpus_allowed = cpumask_weight(&p->cpus_mask);
 }
 
+/*
+ * Only a user thread in IX_IOC_SETUP becomes a CPU's owner: a kernel
+ * thread (the core's own, stopped under RTNL at detach) never takes RTNL
+ * here.  The reserved set is read without its mutex: an owner's CPU
+ * stays reserved while it is bound.
+ */
 void __ixdp_task_exit(struct task_struct *p)
 {
 	unsigned int cpu;
 
-	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+	if (p->flags & PF_KTHREAD)
+		return;
+	for_each_cpu(cpu, &ixdp_reserved)
 		if (READ_ONCE(ixdp_cpu_owner[cpu]) == p)
 			ixdp_app_task_exit(cpu, p);
 }

@@ -53,7 +53,7 @@ static long ixdp_ioctl_setup(struct ixdp_app *app, void __user *arg)
 	if (err)
 		return err;
 	if (copy_to_user(arg, &p, sizeof(p))) {
-		/* Unmapped meanwhile: no binding stands that nobody learnt of. */
+		/* Unmapped meanwhile: leave no binding nobody learnt of. */
 		ixdp_app_unsetup(app);
 		return -EFAULT;
 	}

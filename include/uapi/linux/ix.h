@@ -330,8 +330,8 @@ struct ix_event {
  *
  * Who may: see "Security model" in Documentation/networking/ixdp.rst;
  * checked here, with the caller's credentials, not at open.  The binding
- * belongs to the calling thread: it ends when the thread exits, whoever
- * holds the file.
+ * belongs to the calling thread: it ends when the thread exits or execs,
+ * whoever holds the file.
  *
  * Errors: EINVAL (nonzero reserved fields or flags, bad ring sizes, TX
  * memory not page aligned or too large), ENODEV (the CPU serves no

@@ -13,6 +13,7 @@
  *   not inherit the mappings;
  * - the binding dies with its thread: a forked child keeping the file
  *   does not keep the CPU, and the peer's connection is reset, within 1 s;
+ *   and ends when the thread execs another program;
  * - two threads racing IX_IOC_SETUP on one file: exactly one binding,
  *   nothing freed twice (KASAN would say), nothing leaked (3 CPUs).
  *
@@ -469,6 +470,44 @@ TEST_F(perm, binding_dies_with_its_thread)
 	if (fd >= 0)
 		close(fd);
 	kill(keeper, SIGKILL);
+}
+
+/* A bound thread that execs another program, keeping the file open. */
+TEST_F(perm, binding_ends_at_exec)
+{
+	int ready[2], fd, err = -EBUSY, st;
+	double t0, freed = 0;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	if (!pid) {
+		int f = open("/dev/ix", O_RDWR);	/* no O_CLOEXEC */
+
+		if (f < 0 || setup(f, 1) || write(ready[1], "b", 1) != 1)
+			_exit(10);
+		execl("/bin/sleep", "sleep", "30", (char *)NULL);
+		_exit(11);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	t0 = now_s();
+	while (now_s() < t0 + 5) {
+		fd = open("/dev/ix", O_RDWR);
+		ASSERT_LE(0, fd);
+		err = setup(fd, 1);
+		close(fd);
+		if (!err) {
+			freed = now_s();
+			break;
+		}
+		usleep(10000);
+	}
+	EXPECT_EQ(0, err) TH_LOG("CPU 1 still bound 5 s after the exec: %s",
+				 strerror(-err));
+	EXPECT_GE(1.0, freed - t0) TH_LOG("CPU back after %.3f s", freed - t0);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
 }
 
 /* Two threads race IX_IOC_SETUP on one file. */
