@@ -116,7 +116,10 @@ struct ixdp_app_timer {
  * @udp_ports: them
  * @udp_nslots: buffer slots of the RX pool
  * @udp_held: slots holding a datagram the application was given
- * @timer_next: where to look for a free timer first
+ * @timer_free: indices of the free timers, a FIFO
+ * @timer_head: where the next free timer is taken from @timer_free
+ * @timer_tail: where the next freed one goes; @timer_tail - @timer_head
+ *	timers are free
  * @timers: its timers
  * @tcp: TCP of @core while bound
  * @conns: per connection, by PCB index; as many as @tcp has PCBs
@@ -151,7 +154,9 @@ struct ixdp_app {
 	__be16			udp_ports[IXDP_UDP_BINDS];
 	unsigned int		udp_nslots;
 	unsigned long		*udp_held;
-	unsigned int		timer_next;
+	u16			timer_free[IXDP_APP_TIMERS];
+	u32			timer_head;
+	u32			timer_tail;
 	struct ixdp_app_timer	timers[IXDP_APP_TIMERS];
 	struct ixdp_tcp		*tcp;
 	struct ixdp_app_conn	*conns;

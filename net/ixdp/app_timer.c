@@ -7,7 +7,9 @@
  * fires, an IX_EV_TIMER event carries the command's cookie and the
  * handle, which is then free.  IX_CMD_TIMER_CANCEL disarms it; a stale
  * handle gets -ESTALE.  An event ring without room delays the event by a
- * tick rather than losing it.
+ * tick rather than losing it.  Free timers wait in a FIFO of their
+ * indices: taking one costs O(1), and a slot just freed is reused last,
+ * so that a stale handle's generation is far from coming round again.
  */
 
 #include <linux/nospec.h>
@@ -23,6 +25,15 @@ static u32 app_timer_handle(struct ixdp_app *app, struct ixdp_app_timer *t)
 	return (u32)t->gen << 16 | (u32)(t - app->timers);
 }
 
+/* Disarm @t and queue it behind the other free timers. */
+static void app_timer_free(struct ixdp_app *app, struct ixdp_app_timer *t)
+{
+	t->armed = false;
+	t->gen++;
+	app->timer_free[app->timer_tail++ % IXDP_APP_TIMERS] =
+		t - app->timers;
+}
+
 static void app_timer_fire(struct ixdp_timer *wt)
 {
 	struct ixdp_app_timer *t = container_of(wt, struct ixdp_app_timer,
@@ -35,8 +46,7 @@ static void app_timer_fire(struct ixdp_timer *wt)
 		ixdp_timer_arm(&s->wheel, wt, s->now + 1);
 		return;
 	}
-	t->armed = false;
-	t->gen++;
+	app_timer_free(app, t);
 }
 
 /**
@@ -51,7 +61,10 @@ void ixdp_app_timers_init(struct ixdp_app *app)
 		app->timers[i].app = app;
 		app->timers[i].armed = false;
 		ixdp_timer_init(&app->timers[i].timer, app_timer_fire);
+		app->timer_free[i] = i;
 	}
+	app->timer_head = 0;
+	app->timer_tail = IXDP_APP_TIMERS;
 }
 
 /**
@@ -79,19 +92,13 @@ s64 ixdp_cmd_timer_set(struct ixdp_app *app, const struct ix_cmd *c)
 {
 	struct ixdp_stack *s = &app->core->stack;
 	struct ixdp_app_timer *t;
-	unsigned int i;
 	u64 ticks;
 
 	if (c->arg0 > IXDP_APP_TIMER_MAX_US || c->arg1 || c->handle)
 		return -EINVAL;
-	for (i = 0; i < IXDP_APP_TIMERS; i++) {
-		t = &app->timers[(app->timer_next + i) % IXDP_APP_TIMERS];
-		if (!t->armed)
-			break;
-	}
-	if (i == IXDP_APP_TIMERS)
+	if (app->timer_head == app->timer_tail)
 		return -ENOSPC;
-	app->timer_next = (t - app->timers + 1) % IXDP_APP_TIMERS;
+	t = &app->timers[app->timer_free[app->timer_head++ % IXDP_APP_TIMERS]];
 	/*
 	 * Never early: round up to the wheel's ticks, and count from the
 	 * clock now, one tick on, since part of the current tick is gone
@@ -124,7 +131,6 @@ s64 ixdp_cmd_timer_cancel(struct ixdp_app *app, const struct ix_cmd *c)
 	if (!t->armed || t->gen != c->handle >> 16)
 		return -ESTALE;
 	ixdp_timer_cancel(&app->core->stack.wheel, &t->timer);
-	t->armed = false;
-	t->gen++;
+	app_timer_free(app, t);
 	return 0;
 }

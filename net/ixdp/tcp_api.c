@@ -150,13 +150,18 @@ int ixdp_tcp_listen(struct ixdp_stack *s, __be16 port, u16 backlog,
 
 static void api_abort(struct ixdp_tcp_pcb *pcb);
 
-/* Reset the connections of listener @idx the application has not taken. */
+/*
+ * Reset the connections of listener @idx the application has not taken.
+ * The walk stops once none is left: an UNLISTEN with nothing pending
+ * costs nothing, and each walk is paid for by connections a peer made.
+ */
 static void api_abort_pending(struct ixdp_stack *s, unsigned int idx)
 {
+	const struct ixdp_tcp_listener *l = &s->tcp->lsn[idx];
 	struct ixdp_tcp_pcb *pcb;
 	unsigned int i;
 
-	for (i = 0; i < s->tcp->npcbs; i++) {
+	for (i = 0; i < s->tcp->npcbs && l->pending; i++) {
 		pcb = &s->tcp->pcbs[i];
 		if (pcb->state != IXDP_TCP_CLOSED &&
 		    pcb->flags & TCPF_PASSIVE && pcb->listener == idx &&

@@ -14,6 +14,8 @@
  * - the binding dies with its thread: a forked child keeping the file
  *   does not keep the CPU, and the peer's connection is reset, within 1 s;
  *   and ends when the thread execs another program;
+ * - the most work one run can be handed (16,384 LISTEN/UNLISTEN or
+ *   TIMER_SET commands, max_conns 65535) ends without a soft lockup;
  * - two threads racing IX_IOC_SETUP on one file: exactly one binding,
  *   nothing freed twice (KASAN would say), nothing leaked (3 CPUs).
  *
@@ -67,6 +69,7 @@ static int put(const char *path, const char *val)
 static void detach_all(void)
 {
 	put(SYS "/attached", "0");
+	put(SYS "/max_conns", "512");
 	put(SYS "/owner", "-1");
 	put(SYS "/group", "-1");
 	put("/sys/kernel/ixdp/apps", "0");
@@ -508,6 +511,82 @@ TEST_F(perm, binding_ends_at_exec)
 	EXPECT_GE(1.0, freed - t0) TH_LOG("CPU back after %.3f s", freed - t0);
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
+}
+
+/* Publish @n more commands and run once: the wall time in ms, or -1. */
+static double timed_run(int fd, void *cmd, const struct ix_setup *s,
+			uint32_t n, uint64_t *prod)
+{
+	struct ix_run r = { 0 };
+	struct timespec a, b;
+
+	__atomic_store_n((uint32_t *)((char *)cmd + s->cmd_off.producer),
+			 (uint32_t)(*prod += n), __ATOMIC_RELEASE);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	if (ioctl(fd, IX_IOC_RUN, &r))
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+}
+
+/*
+ * The most work one IX_IOC_RUN can be handed: a command ring of 16,384
+ * entries with max_conns 65535, all LISTEN/UNLISTEN pairs (each UNLISTEN
+ * once walked every PCB: 5 x 10^8 visits), then all TIMER_SETs with every
+ * timer armed (each once scanned all 1,024).  The runs must end without
+ * a soft lockup or RCU stall (the console check fails the run on those)
+ * and answer every command; how long they took is printed.
+ */
+TEST_F_TIMEOUT(perm, worst_case_runs, 600)
+{
+	struct ix_setup s;
+	struct ix_cmd *c;
+	uint64_t prod = 0;
+	double ms[2];
+	uint32_t i, n = IX_RING_MAX;
+	void *cmd;
+	int fd;
+
+	ASSERT_EQ(0, put(SYS "/attached", "0"));
+	ASSERT_EQ(0, put(SYS "/max_conns", "65535"));
+	ASSERT_EQ(0, put(SYS "/attached", "1"));
+	fd = open("/dev/ix", O_RDWR);
+	ASSERT_LE(0, fd);
+	memset(&s, 0, sizeof(s));
+	s.cpu = 1;
+	s.cmd_entries = n;
+	s.event_entries = n;
+	ASSERT_EQ(0, ioctl(fd, IX_IOC_SETUP, &s));
+	cmd = mmap(NULL, s.cmd_off.size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   fd, IX_OFF_CMD_RING);
+	ASSERT_NE(MAP_FAILED, cmd);
+	c = (struct ix_cmd *)((char *)cmd + s.cmd_off.entries);
+	for (i = 0; i < n; i++)
+		c[i] = (struct ix_cmd){
+			.op = i & 1 ? IX_CMD_TCP_UNLISTEN : IX_CMD_TCP_LISTEN,
+			.arg0 = 10000 + i / 2, .arg1 = i & 1 ? 0 : 16,
+			.result = 12345,
+		};
+	ms[0] = timed_run(fd, cmd, &s, n, &prod);
+	ASSERT_LE(0, ms[0]);
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(0, c[i].result) TH_LOG("command %u: %lld", i,
+						 (long long)c[i].result);
+	for (i = 0; i < n; i++)
+		c[i] = (struct ix_cmd){ .op = IX_CMD_TIMER_SET,
+					.arg0 = 3600000000ULL,
+					.result = 12345 };
+	ms[1] = timed_run(fd, cmd, &s, n, &prod);
+	ASSERT_LE(0, ms[1]);
+	for (i = 0; i < n; i++)
+		ASSERT_TRUE(i < 1024 ? c[i].result >= 0 : c[i].result == -ENOSPC)
+			TH_LOG("timer %u: %lld", i, (long long)c[i].result);
+	printf("# %u LISTEN/UNLISTEN in one run: %.1f ms; %u TIMER_SET, %u with every timer armed: %.1f ms\n",
+	       n, ms[0], n, n - 1024, ms[1]);
+	munmap(cmd, s.cmd_off.size);
+	close(fd);
+	put(SYS "/attached", "0");
+	put(SYS "/max_conns", "512");
 }
 
 /* Two threads race IX_IOC_SETUP on one file. */
