@@ -14,6 +14,7 @@
  * - the binding dies with its thread: a forked child keeping the file
  *   does not keep the CPU, and the peer's connection is reset, within 1 s;
  *   and ends when the thread execs another program;
+ * - what a binding makes the kernel keep is charged to its memory cgroup;
  * - the most work one run can be handed (16,384 LISTEN/UNLISTEN or
  *   TIMER_SET commands, max_conns 65535) ends without a soft lockup;
  * - two threads racing IX_IOC_SETUP on one file: exactly one binding,
@@ -32,10 +33,12 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -587,6 +590,124 @@ TEST_F_TIMEOUT(perm, worst_case_runs, 600)
 	close(fd);
 	put(SYS "/attached", "0");
 	put(SYS "/max_conns", "512");
+}
+
+#define CG		"/sys/fs/cgroup"
+#define CG_APP		CG "/ixdp-test"
+
+static long cg_read(const char *file, const char *key)
+{
+	char path[128], line[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), CG_APP "/%s", file);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!key) {
+			v = atol(line);
+			break;
+		}
+		if (!strncmp(line, key, strlen(key)) &&
+		    line[strlen(key)] == ' ') {
+			v = atol(line + strlen(key) + 1);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/*
+ * A child in the memory cgroup sets up CPU 1 and says the result on
+ * @out, then waits for a byte on @in before it exits.
+ */
+static void cg_child(int out, int in)
+{
+	char pid[16], c;
+	int fd, err;
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if (put(CG_APP "/cgroup.procs", pid))
+		_exit(10);
+	fd = open("/dev/ix", O_RDWR);
+	err = fd < 0 ? -errno : setup(fd, 1);
+	if (write(out, &err, sizeof(err)) != sizeof(err))
+		_exit(11);
+	if (read(in, &c, 1) < 0)
+		_exit(12);
+	_exit(0);
+}
+
+/*
+ * What an application makes the kernel keep is charged to its memory
+ * cgroup: bound with max_conns 65535 (MiBs of TCP tables), the group's
+ * memory.current rises by them; in a group of 8 MiB the setup fails
+ * (ENOMEM, or the group's OOM killer ends the child) and nothing is
+ * bound.
+ */
+TEST_F_TIMEOUT(perm, charged_to_the_memory_cgroup, 300)
+{
+	int res[2], go[2], err = 1, st;
+	long before, during;
+	pid_t pid;
+
+	mkdir(CG, 0755);
+	if (access(CG "/cgroup.controllers", F_OK) &&
+	    mount("none", CG, "cgroup2", 0, NULL))
+		SKIP(return, "no cgroup2");
+	if (put(CG "/cgroup.subtree_control", "+memory"))
+		SKIP(return, "no memory controller (CONFIG_MEMCG off?)");
+	ASSERT_EQ(0, put(SYS "/attached", "0"));
+	ASSERT_EQ(0, put(SYS "/max_conns", "65535"));
+	ASSERT_EQ(0, put(SYS "/attached", "1"));
+	rmdir(CG_APP);
+	ASSERT_EQ(0, mkdir(CG_APP, 0755));
+
+	/* Room enough: the charge shows. */
+	ASSERT_EQ(0, put(CG_APP "/memory.max", "512M"));
+	ASSERT_EQ(0, pipe(res));
+	ASSERT_EQ(0, pipe(go));
+	before = cg_read("memory.current", NULL);
+	pid = fork();
+	if (!pid)
+		cg_child(res[1], go[0]);
+	ASSERT_EQ((ssize_t)sizeof(err), read(res[0], &err, sizeof(err)));
+	during = cg_read("memory.current", NULL);
+	EXPECT_EQ(0, err) TH_LOG("setup in a 512 MiB group: %s", strerror(-err));
+	printf("# bound with max_conns 65535: the group's memory.current %ld -> %ld KiB\n",
+	       before / 1024, during / 1024);
+	EXPECT_LE(before + (8L << 20), during);
+	ASSERT_EQ(1, write(go[1], "x", 1));
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+
+	/* Too little room: refused, nothing bound. */
+	ASSERT_EQ(0, put(CG_APP "/memory.max", "8M"));
+	pid = fork();
+	if (!pid)
+		cg_child(res[1], go[0]);
+	/* A child killed before it answers: EOF, not a hang. */
+	close(res[1]);
+	err = 1;
+	if (read(res[0], &err, sizeof(err)) == sizeof(err))
+		ASSERT_EQ(1, write(go[1], "x", 1));
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(err == -ENOMEM ||
+		    (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL))
+		TH_LOG("setup in an 8 MiB group: %d, status %#x", err, st);
+	EXPECT_LT(0, cg_read("memory.events", "max"));
+	printf("# in an 8 MiB group: setup %d, child %s; memory.events max %ld, oom_kill %ld\n",
+	       err, WIFSIGNALED(st) ? "killed" : "exited",
+	       cg_read("memory.events", "max"),
+	       cg_read("memory.events", "oom_kill"));
+	/* Nothing stands: root binds. */
+	err = open("/dev/ix", O_RDWR);
+	ASSERT_LE(0, err);
+	EXPECT_EQ(0, setup(err, 1));
+	close(err);
+	EXPECT_EQ(0, rmdir(CG_APP));
 }
 
 /* Two threads race IX_IOC_SETUP on one file. */
