@@ -10,10 +10,10 @@
  * to the application (app_cmd.c).  From then on the core's state is
  * touched by the bound thread alone, inside the run ioctl.
  *
- * Unbind (file release, the bound thread's exit, or a detach of the
- * device, under RTNL): every
- * connection is reset, every RX buffer the application held goes back
- * to the pool, the echo service comes back and the kernel thread is
+ * Unbind (file release, the bound thread's exit or exec, a setup whose
+ * answer could not be written, or a detach of the device, under RTNL):
+ * every connection is reset, every RX buffer the application held goes
+ * back to the pool, the echo service comes back and the kernel thread is
  * unparked.  A detach first makes a run in progress return (@revoked,
  * then @lock).  TX memory and the rings go with the file.
  *
@@ -203,7 +203,7 @@ static int ixdp_app_attach(struct ixdp_app *app, struct ix_setup *p)
 	core = ixdp_core_of_cpu(p->cpu);
 	if (!core)
 		return -ENODEV;
-	err = ixdp_app_permit(app, core->idev);
+	err = ixdp_app_permit(core->idev);
 	if (err)
 		return err;
 	if (core->app)

@@ -184,7 +184,7 @@ struct ixdp_dev;
 #define IXDP_APPS_DISABLED	2
 int ixdp_apps_mode_get(void);
 int ixdp_apps_mode_set(int mode);
-int ixdp_app_permit(struct ixdp_app *app, const struct ixdp_dev *idev);
+int ixdp_app_permit(const struct ixdp_dev *idev);
 bool ixdp_app_port_ok(const struct ixdp_app *app, __be16 port);
 
 /* app_mem.c */

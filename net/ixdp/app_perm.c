@@ -74,13 +74,12 @@ static bool ixdp_app_delegated(const struct ixdp_dev *idev)
 
 /**
  * ixdp_app_permit() - may the calling thread bind to a core of @idev?
- * @app: the application
  * @idev: the device of the core asked for; RTNL held
  *
  * Return: 0, or -EPERM (applications disabled, another network
  * namespace, neither CAP_NET_ADMIN nor a delegation).
  */
-int ixdp_app_permit(struct ixdp_app *app, const struct ixdp_dev *idev)
+int ixdp_app_permit(const struct ixdp_dev *idev)
 {
 	struct net *net = dev_net(idev->dev);
 	int mode = ixdp_apps_mode_get();

@@ -142,7 +142,7 @@ void ixdp_echo_stop(struct ixdp_core *core)
 }
 
 /* app_perm.c: the harness's application may do what root may. */
-int ixdp_app_permit(struct ixdp_app *app, const struct ixdp_dev *idev)
+int ixdp_app_permit(const struct ixdp_dev *idev)
 {
 	return 0;
 }
