@@ -102,6 +102,11 @@ static int ixdp_app_bind(struct ixdp_app *app, struct ixdp_core *core)
 	app->late_mask = late - 1;
 	kthread_park(core->task);
 	ixdp_echo_stop(core);
+	/* Nothing of the echo service or an earlier binding is left. */
+	ixdp_arp_forget_pending(&core->stack);
+	if (ixdp_core_quiesce(core))
+		pr_warn_ratelimited("ixdp: cpu %u: frames still being sent at bind\n",
+				    core->cpu);
 	core->app = app;
 	app->core = core;
 	err = ixdp_tcp_init(&core->stack, app->tcp, n, &cfg, &ixdp_app_tcp_ops);
@@ -288,9 +293,10 @@ out:
 void ixdp_app_unsetup(struct ixdp_app *app)
 {
 	mutex_lock(&app->setup_lock);
+	WRITE_ONCE(app->revoked, true);
+	ixdp_app_unmap_pool(app);
 	rtnl_lock();
 	mutex_lock(&app->lock);
-	WRITE_ONCE(app->revoked, true);
 	if (app->core)
 		ixdp_app_unbind(app);
 	mutex_unlock(&app->lock);
@@ -314,6 +320,7 @@ void ixdp_app_revoke(struct ixdp_core *core)
 		return;
 	WRITE_ONCE(app->revoked, true);
 	wake_up_process(app->task);
+	ixdp_app_unmap_pool(app);
 	mutex_lock(&app->lock);
 	ixdp_app_unbind(app);
 	mutex_unlock(&app->lock);

@@ -196,6 +196,7 @@ void ixdp_ring_free(struct ixdp_ring *r);
 int ixdp_tx_pin(struct ixdp_app *app, u64 addr, u64 len);
 void ixdp_tx_unpin(struct ixdp_app *app);
 int ixdp_app_mmap(struct ixdp_app *app, struct vm_area_struct *vma);
+void ixdp_app_unmap_pool(struct ixdp_app *app);
 u64 ixdp_rx_pool_size(const struct ixdp_core *core);
 u64 ixdp_rx_pool_off(const struct ixdp_core *core, const struct ixdp_buf *b);
 

@@ -6,14 +6,17 @@
  *   indices (one cache line each) and then the entries; the application
  *   learns the layout from struct ix_ring_offsets, never from a struct.
  * - The RX buffer pool: the pages of the core's buffer pool, mapped
- *   read-only.  The mapping holds references on the pages, so it stays
- *   valid (if stale) after the device is detached.
+ *   read-only.  Its pages leave the process when the binding ends
+ *   (ixdp_app_unmap_pool()); touching them then raises SIGBUS.  Every
+ *   buffer is cleared when it goes back to the pool, so the mapping
+ *   shows only what the binding itself received and sent.
  * - The TX memory: the application's own pages, pinned long-term,
  *   charged to RLIMIT_MEMLOCK and mapped into the kernel contiguously,
  *   so that a send vector is an offset into it.
  */
 
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/user.h>
 #include <linux/slab.h>
@@ -240,6 +243,44 @@ static int ixdp_mmap_rx_pool(struct ixdp_core *core,
 	return err;
 }
 
+/* A page taken away by ixdp_app_unmap_pool(), or never there. */
+static vm_fault_t ixdp_vm_fault(struct vm_fault *vmf)
+{
+	return VM_FAULT_SIGBUS;
+}
+
+static const struct vm_operations_struct ixdp_vm_ops = {
+	.fault	= ixdp_vm_fault,
+};
+
+/**
+ * ixdp_app_unmap_pool() - take the RX pool out of the bound process
+ * @app: the application, being revoked (@app->revoked set, so that no
+ *	new mapping is made); no app->lock held
+ *
+ * Once the binding ends the core's buffers carry other traffic (the echo
+ * service's, the next binding's): the pages must leave the process first.
+ * The process may be gone already; then there is nothing to do.
+ */
+void ixdp_app_unmap_pool(struct ixdp_app *app)
+{
+	struct mm_struct *mm = app->mm;
+	struct vm_area_struct *vma;
+	struct vma_iterator vmi;
+
+	if (!mm || !mmget_not_zero(mm))
+		return;
+	/* Waits for an mmap() in progress: its mapping is found below. */
+	mmap_read_lock(mm);
+	vma_iter_init(&vmi, mm, 0);
+	for_each_vma(vmi, vma)
+		if (vma->vm_ops == &ixdp_vm_ops && vma->vm_private_data == app &&
+		    vma->vm_pgoff == IX_OFF_RX_POOL >> PAGE_SHIFT)
+			zap_vma_pages(vma);
+	mmap_read_unlock(mm);
+	mmput_async(mm);
+}
+
 static int ixdp_mmap_ring(struct ixdp_ring *r, struct vm_area_struct *vma)
 {
 	if (vma->vm_end - vma->vm_start > r->size)
@@ -269,7 +310,7 @@ int ixdp_app_mmap(struct ixdp_app *app, struct vm_area_struct *vma)
 	int err = -EINVAL;
 
 	mutex_lock(&app->lock);
-	if (!app->core) {
+	if (app->revoked || !app->core) {
 		err = app->revoked ? -ENODEV : -EINVAL;
 		goto out;
 	}
@@ -280,6 +321,8 @@ int ixdp_app_mmap(struct ixdp_app *app, struct vm_area_struct *vma)
 	if (vma->vm_flags & VM_EXEC)
 		goto out;
 	vm_flags_mod(vma, VM_IO | VM_DONTCOPY | VM_DONTDUMP, VM_MAYEXEC);
+	vma->vm_ops = &ixdp_vm_ops;
+	vma->vm_private_data = app;
 	if (off != IX_OFF_CMD_RING) {
 		err = -EACCES;
 		if (vma->vm_flags & VM_WRITE)

@@ -323,6 +323,22 @@ void ixdp_arp_init(struct ixdp_stack *s)
 }
 
 /**
+ * ixdp_arp_forget_pending() - free the entries still being resolved
+ * @s: the stack
+ *
+ * Their queued packets are put back, uncounted: a new user of the stack
+ * must not find an earlier one's packets waiting to be sent.
+ */
+void ixdp_arp_forget_pending(struct ixdp_stack *s)
+{
+	struct ixdp_arp_entry *e, *tmp;
+
+	list_for_each_entry_safe(e, tmp, &s->arp.lru, lru)
+		if (e->state == IXDP_ARP_INCOMPLETE)
+			arp_release(s, e, IXDP_DROP_MAX);
+}
+
+/**
  * ixdp_arp_teardown() - empty the neighbour table
  * @s: the stack
  *

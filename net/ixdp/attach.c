@@ -50,8 +50,11 @@ static const struct ixdp_stack_ops ixdp_core_stack_ops = {
 static void ixdp_release_rx(struct ixdp_drv_queue *dq, void *addr)
 {
 	struct ixdp_queue *q = container_of(dq, struct ixdp_queue, drv);
+	struct ixdp_buf *b = ixdp_rx_addr_to_buf(q->core, addr);
 
-	ixdp_buf_put(ixdp_rx_addr_to_buf(q->core, addr));
+	/* The device may have written a frame it did not hand over. */
+	ixdp_buf_mark(b, IXDP_BUF_ROOM);
+	ixdp_buf_put(b);
 	q->posted--;
 }
 

@@ -8,6 +8,7 @@
 #include <linux/errno.h>
 #include <linux/if_ether.h>
 #include <linux/stddef.h>
+#include <linux/string.h>
 
 #include "buf.h"
 
@@ -78,6 +79,9 @@ unsigned int ixdp_pool_add(struct ixdp_pool *p, void *mem, size_t size)
 		b = &p->bufs[p->total + n];
 		b->room = (u8 *)start;
 		b->pool = p;
+		b->off = 0;
+		b->len = 0;
+		b->dirty = 0;
 		b->frag_len = 0;
 		b->nfrags = 0;
 		b->flags = IXDP_BUF_FREE;
@@ -134,6 +138,14 @@ void ixdp_buf_put(struct ixdp_buf *b)
 	}
 	if (b->nfrags)
 		ixdp_buf_drop_frags(b);
+	/*
+	 * The room is mapped into whichever application drives the core
+	 * next: nothing of this frame may outlive it there.
+	 */
+	memset(b->room, 0, ixdp_buf_end(b));
+	b->off = 0;
+	b->len = 0;
+	b->dirty = 0;
 	b->flags = IXDP_BUF_FREE;
 	b->next = p->free;
 	p->free = b;

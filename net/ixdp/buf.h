@@ -16,6 +16,7 @@
 #ifndef _NET_IXDP_BUF_H
 #define _NET_IXDP_BUF_H
 
+#include <linux/minmax.h>
 #include <linux/types.h>
 
 #define IXDP_BUF_SIZE		2048
@@ -70,6 +71,9 @@ struct ixdp_pool_ops {
  * @len: bytes of data, @frag_len of them in frags after those in @room
  * @frag_len: bytes of data in frags (ixdp_buf_add_frag())
  * @nfrags: entries of ixdp_buf_frags() in use
+ * @dirty: bytes from the start of @room that were written beyond the
+ *	data's present end (a frame received, a tail trimmed, the buffer
+ *	reset); ixdp_buf_put() clears them and the data
  * @flags: IXDP_BUF_FREE while on the free stack
  */
 struct ixdp_buf {
@@ -80,6 +84,7 @@ struct ixdp_buf {
 	u16			len;
 	u16			frag_len;
 	u8			nfrags;
+	u16			dirty;
 	u32			flags;
 };
 
@@ -155,9 +160,23 @@ static inline unsigned int ixdp_buf_tailroom(const struct ixdp_buf *b)
 	return IXDP_BUF_ROOM - b->off - b->len;
 }
 
+/* Bytes of @room written so far: all of it from the start to here. */
+static inline unsigned int ixdp_buf_end(const struct ixdp_buf *b)
+{
+	return max_t(unsigned int, b->dirty, b->off + ixdp_buf_linear_len(b));
+}
+
+/* Note that the room may hold data up to @end (a device wrote there). */
+static inline void ixdp_buf_mark(struct ixdp_buf *b, unsigned int end)
+{
+	if (end > b->dirty)
+		b->dirty = min_t(unsigned int, end, IXDP_BUF_ROOM);
+}
+
 /* Empty the buffer and start its data @off bytes into the room. */
 static inline void ixdp_buf_reset(struct ixdp_buf *b, unsigned int off)
 {
+	ixdp_buf_mark(b, b->off + ixdp_buf_linear_len(b));
 	b->off = off;
 	b->len = 0;
 }
@@ -196,6 +215,7 @@ static inline void *ixdp_buf_put_tail(struct ixdp_buf *b, unsigned int len)
 /* Cut the data to @len bytes; a longer @len changes nothing. */
 static inline void ixdp_buf_trim(struct ixdp_buf *b, unsigned int len)
 {
+	ixdp_buf_mark(b, b->off + ixdp_buf_linear_len(b));
 	if (len < b->len)
 		b->len = len;
 }

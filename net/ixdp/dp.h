@@ -280,6 +280,7 @@ void ixdp_core_sleep(struct ixdp_core *core, long timeout);
 int ixdp_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b);
 void ixdp_queue_notify(struct ixdp_drv_queue *dq);
 void ixdp_core_fill(struct ixdp_core *core);
+unsigned int ixdp_core_quiesce(struct ixdp_core *core);
 struct ixdp_buf *ixdp_rx_addr_to_buf(struct ixdp_core *core, void *addr);
 
 /* netdev.c */

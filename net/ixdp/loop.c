@@ -186,6 +186,61 @@ void ixdp_core_fill(struct ixdp_core *core)
 		ixdp_queue_fill(core, core->queues[i]);
 }
 
+/*
+ * How long a new binding waits for the device to finish sending what an
+ * earlier user of the core sent.
+ */
+#define IXDP_QUIESCE_MS		20
+
+/* Drop what waits in @q's receive ring, clearing the buffers. */
+static void ixdp_queue_rx_drop(struct ixdp_core *core, struct ixdp_queue *q)
+{
+	struct ixdp_drv_frame *f = core->frames;
+	unsigned int i, n;
+	struct ixdp_buf *b;
+
+	while ((n = core->idev->ops->rx_burst(&q->drv, f, IXDP_BATCH_MAX))) {
+		q->posted -= n;
+		for (i = 0; i < n; i++) {
+			b = ixdp_rx_addr_to_buf(core, f[i].addr);
+			ixdp_buf_mark(b, IXDP_BUF_ROOM);
+			ixdp_buf_put(b);
+		}
+	}
+}
+
+/**
+ * ixdp_core_quiesce() - clear out what an earlier user left in the queues
+ * @core: the core; its loop parked, no application running on it
+ *
+ * Frames waiting in the receive rings are dropped, and the device is
+ * given up to IXDP_QUIESCE_MS to finish sending; every buffer that comes
+ * back is cleared (ixdp_buf_put()).  The receive rings are stocked again.
+ *
+ * Return: frames still held by the device for sending; their buffers are
+ * cleared when it is done with them.
+ */
+unsigned int ixdp_core_quiesce(struct ixdp_core *core)
+{
+	unsigned long until = jiffies + msecs_to_jiffies(IXDP_QUIESCE_MS);
+	unsigned int i, inflight;
+
+	for (i = 0; i < core->nqueues; i++)
+		ixdp_queue_rx_drop(core, core->queues[i]);
+	for (;;) {
+		inflight = 0;
+		for (i = 0; i < core->nqueues; i++) {
+			ixdp_queue_reclaim(core, core->queues[i]);
+			inflight += core->queues[i]->inflight;
+		}
+		if (!inflight || time_after(jiffies, until))
+			break;
+		usleep_range(50, 100);
+	}
+	ixdp_core_fill(core);
+	return inflight;
+}
+
 static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q,
 				  unsigned int batch)
 {
@@ -205,11 +260,14 @@ static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q,
 		if (!f[i].len || f[i].len > IXDP_BUF_ROOM - IXDP_POST_OFF -
 		    f[i].off) {
 			core->stats.rx_empty++;
+			ixdp_buf_mark(b, IXDP_BUF_ROOM);
 			ixdp_buf_put(b);
 			continue;
 		}
 		b->off = IXDP_POST_OFF + f[i].off;
 		b->len = f[i].len;
+		/* The device's header before the frame is data too. */
+		ixdp_buf_mark(b, b->off + b->len);
 		q->stats.rx_packets++;
 		q->stats.rx_bytes += f[i].len;
 		core->stats.rx_packets++;

@@ -401,6 +401,7 @@ int ixdp_eth_output(struct ixdp_stack *s, struct ixdp_buf *b, const u8 *dst,
 
 /* arp.c */
 void ixdp_arp_init(struct ixdp_stack *s);
+void ixdp_arp_forget_pending(struct ixdp_stack *s);
 void ixdp_arp_teardown(struct ixdp_stack *s);
 void ixdp_arp_rx(struct ixdp_stack *s, struct ixdp_buf *b);
 int ixdp_arp_output(struct ixdp_stack *s, struct ixdp_buf *b, __be32 nexthop);

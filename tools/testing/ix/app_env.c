@@ -122,6 +122,16 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 	return n;
 }
 
+/* A new binding: frames waiting for the core go; nothing is in flight. */
+unsigned int ixdp_core_quiesce(struct ixdp_core *core)
+{
+	struct env *e = env_cur;
+
+	while (e && e->to_core.count)
+		ixdp_buf_put(env_link_pop(&e->to_core, &core->pool));
+	return 0;
+}
+
 /* cpu.c, echo.c, attach.c */
 int ixdp_cpu_bind(unsigned int cpu, struct task_struct *t)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tests of net/ixdp/buf.c: carving, LIFO get/put, exhaustion, double put,
- * and the bounds of push/pull/put_tail.
+ * the bounds of push/pull/put_tail, and a put that leaves the slot clear.
  */
 
 #include <stdint.h>
@@ -168,5 +168,64 @@ IX_TEST(buf, push_pull_put_tail_respect_bounds)
 	CHECK_EQ(b->len, 1);
 	ixdp_buf_put(b);
 	CHECK_EQ(p.avail, 1);
+	free(mem);
+}
+
+/* True if the @len bytes at @p are all zero. */
+static int all_zero(const uint8_t *p, size_t len)
+{
+	while (len--)
+		if (*p++)
+			return 0;
+	return 1;
+}
+
+/*
+ * A buffer's slot is mapped into the next application to drive the core:
+ * whatever a frame wrote there, however its data moved since (pulled,
+ * trimmed, reset for a reply), put() leaves the whole slot zero.
+ */
+IX_TEST(buf, put_leaves_nothing_of_the_frame)
+{
+	uint8_t *mem = calloc(1, IXDP_BUF_SIZE);
+	struct ixdp_buf descs[1];
+	struct ixdp_pool p;
+	struct ixdp_buf *b;
+
+	CHECK(mem);
+	ixdp_pool_init(&p, descs, 1);
+	ixdp_pool_add(&p, mem, IXDP_BUF_SIZE);
+
+	/* Built and sent: payload appended, headers pushed in front. */
+	b = ixdp_buf_get(&p);
+	memset(ixdp_buf_put_tail(b, 300), 0xa5, 300);
+	memset(ixdp_buf_push(b, 54), 0x5a, 54);
+	ixdp_buf_put(b);
+	CHECK(all_zero(mem, IXDP_BUF_SIZE));
+
+	/* Received: the device wrote 1,000 bytes; headers pulled, tail cut. */
+	b = ixdp_buf_get(&p);
+	ixdp_buf_reset(b, IXDP_BUF_RX_OFFSET);
+	memset(ixdp_buf_put_tail(b, 1000), 0xa5, 1000);
+	ixdp_buf_pull(b, 54);
+	ixdp_buf_trim(b, 10);
+	ixdp_buf_put(b);
+	CHECK(all_zero(mem, IXDP_BUF_SIZE));
+
+	/* Received, then reset to build a shorter reply in place. */
+	b = ixdp_buf_get(&p);
+	ixdp_buf_reset(b, IXDP_BUF_RX_OFFSET);
+	memset(ixdp_buf_put_tail(b, 1400), 0xa5, 1400);
+	ixdp_buf_reset(b, IXDP_BUF_HEADROOM);
+	memset(ixdp_buf_put_tail(b, 20), 0x5a, 20);
+	ixdp_buf_put(b);
+	CHECK(all_zero(mem, IXDP_BUF_SIZE));
+
+	/* A device wrote where it said nothing: marked, cleared. */
+	b = ixdp_buf_get(&p);
+	memset(mem + IXDP_BUF_SIZE - 8, 0xa5, 8);
+	ixdp_buf_mark(b, IXDP_BUF_ROOM);
+	ixdp_buf_put(b);
+	CHECK(all_zero(mem, IXDP_BUF_SIZE));
 	free(mem);
 }

@@ -26,6 +26,9 @@
 #ifndef pr_warn
 #define pr_warn(fmt, ...)	fprintf(stderr, fmt, ##__VA_ARGS__)
 #endif
+#ifndef pr_warn_ratelimited
+#define pr_warn_ratelimited	pr_warn
+#endif
 
 static inline u64 div_u64(u64 dividend, u32 divisor)
 {

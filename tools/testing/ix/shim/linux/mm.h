@@ -40,12 +40,56 @@ struct page {
 	char	bytes[PAGE_SIZE];
 };
 
+typedef unsigned int vm_fault_t;
+#define VM_FAULT_SIGBUS		0x0002
+
+struct vm_area_struct;
+struct mm_struct;
+
+struct vm_fault {
+	struct vm_area_struct	*vma;
+};
+
+struct vm_operations_struct {
+	vm_fault_t	(*fault)(struct vm_fault *vmf);
+};
+
 struct vm_area_struct {
 	unsigned long	vm_start;
 	unsigned long	vm_end;
 	unsigned long	vm_pgoff;
 	unsigned long	vm_flags;
+	const struct vm_operations_struct *vm_ops;
+	void		*vm_private_data;
 };
+
+/*
+ * The harness maps nothing into a process (mmget_not_zero() says no), so
+ * a walk of a process's mappings finds none.
+ */
+struct vma_iterator {
+	struct mm_struct	*mm;
+};
+
+#define for_each_vma(vmi, vma)		for ((void)(vmi), (vma) = NULL; (vma); )
+
+static inline void vma_iter_init(struct vma_iterator *vmi, struct mm_struct *mm,
+				 unsigned long addr)
+{
+	vmi->mm = mm;
+}
+
+static inline void mmap_read_lock(struct mm_struct *mm)
+{
+}
+
+static inline void mmap_read_unlock(struct mm_struct *mm)
+{
+}
+
+static inline void zap_vma_pages(struct vm_area_struct *vma)
+{
+}
 
 extern long ix_pinned_pages;
 

@@ -51,6 +51,16 @@ static inline void mmgrab(struct mm_struct *mm)
 	mm->count++;
 }
 
+/* No process's address space is reachable here: see linux/mm.h. */
+static inline bool mmget_not_zero(struct mm_struct *mm)
+{
+	return false;
+}
+
+static inline void mmput_async(struct mm_struct *mm)
+{
+}
+
 static inline void mmdrop(struct mm_struct *mm)
 {
 	if (mm->count-- <= 0)
