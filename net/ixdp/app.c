@@ -63,6 +63,10 @@ static int ixdp_setup_check(struct ix_setup *p)
 	if (ixdp_ring_entries(&p->cmd_entries) ||
 	    ixdp_ring_entries(&p->event_entries))
 		return -EINVAL;
+	if (!p->timers)
+		p->timers = IX_TIMERS_DEFAULT;
+	if (p->timers > IX_TIMERS_MAX || !is_power_of_2(p->timers))
+		return -EINVAL;
 	if (!p->tx_addr != !p->tx_len || !PAGE_ALIGNED(p->tx_addr) ||
 	    !PAGE_ALIGNED(p->tx_len) || p->tx_len > IXDP_TX_MAX)
 		return -EINVAL;
@@ -71,6 +75,7 @@ static int ixdp_setup_check(struct ix_setup *p)
 
 static void ixdp_app_tcp_free(struct ixdp_app *app)
 {
+	ixdp_app_timers_free(app);
 	kvfree(app->late);
 	app->late = NULL;
 	kvfree(app->conns);
@@ -88,14 +93,15 @@ static int ixdp_app_bind(struct ixdp_app *app, struct ixdp_core *core)
 	};
 	unsigned int n = core->idev->max_conns;
 	/* An event for each connection and each timer, at least. */
-	u32 late = roundup_pow_of_two(n + IXDP_APP_TIMERS);
+	u32 late = roundup_pow_of_two(n + app->ntimers);
 	int err = -ENOMEM;
 
 	/* Charged to the caller's memory cgroup, as all it makes us keep. */
 	app->tcp = kvzalloc(ixdp_tcp_size(n), GFP_KERNEL_ACCOUNT);
 	app->conns = kvcalloc(n, sizeof(*app->conns), GFP_KERNEL_ACCOUNT);
 	app->late = kvcalloc(late, sizeof(*app->late), GFP_KERNEL_ACCOUNT);
-	if (!app->tcp || !app->conns || !app->late)
+	if (!app->tcp || !app->conns || !app->late ||
+	    ixdp_app_timers_alloc(app))
 		goto out_free;
 	app->late_head = 0;
 	app->late_tail = 0;
@@ -115,7 +121,6 @@ static int ixdp_app_bind(struct ixdp_app *app, struct ixdp_core *core)
 	err = ixdp_app_udp_init(app);
 	if (err)
 		goto out_tcp;
-	ixdp_app_timers_init(app);
 	WRITE_ONCE(core->waker, app->task);
 	return 0;
 
@@ -227,6 +232,7 @@ static int ixdp_app_attach(struct ixdp_app *app, struct ix_setup *p)
 	err = set_cpus_allowed_ptr(current, cpumask_of(p->cpu));
 	if (err)
 		goto out_unbind;
+	app->ntimers = p->timers;
 	err = ixdp_app_bind(app, core);
 	if (err)
 		goto out_mask;
@@ -389,13 +395,16 @@ static int ixdp_app_loop(struct ixdp_app *app, struct ix_run *r)
 		ixdp_app_ev_flush(app);
 		/* Commands arm timers from now, not from the last poll. */
 		ixdp_stack_advance(&core->stack, ixdp_core_now());
-		r->commands += ixdp_app_commands(app);
+		r->commands += ixdp_app_commands(app, IXDP_APP_RUN_CMDS -
+						      r->commands);
 		room = ixdp_app_ev_room(app) / IXDP_APP_EV_PER_FRAME;
 		if (room)
 			idle = ixdp_core_poll(core, min(room, core->batch)) ?
 			       0 : idle + 1;
 		ixdp_app_ev_publish(app);
-		if (app->run_events || !room || ktime_get_ns() >= until)
+		/* A full budget ends the run: the rest is the next run's. */
+		if (app->run_events || !room || ktime_get_ns() >= until ||
+		    r->commands == IXDP_APP_RUN_CMDS)
 			break;
 		if (READ_ONCE(app->revoked))
 			return -ENODEV;

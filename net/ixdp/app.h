@@ -71,7 +71,11 @@ struct ixdp_app_grave {
 /* Connections gone whose buffers wait so, at most; beyond, the oldest go. */
 #define IXDP_APP_GRAVES		64
 
-#define IXDP_APP_TIMERS		1024
+/*
+ * Commands one IX_IOC_RUN executes at most; the rest wait in the ring for
+ * the next run, so that a run ends in bounded time whatever was queued.
+ */
+#define IXDP_APP_RUN_CMDS	4096
 /* What this kernel announces in struct ix_version and ix_setup. */
 #define IXDP_FEATURES		(IX_FEAT_TCP | IX_FEAT_RUN_SLEEP | \
 				 IX_FEAT_UDP | IX_FEAT_TIMER)
@@ -116,11 +120,12 @@ struct ixdp_app_timer {
  * @udp_ports: them
  * @udp_nslots: buffer slots of the RX pool
  * @udp_held: slots holding a datagram the application was given
- * @timer_free: indices of the free timers, a FIFO
+ * @ntimers: timers it asked for at setup, a power of two
+ * @timer_free: indices of the free timers, a FIFO of @ntimers entries
  * @timer_head: where the next free timer is taken from @timer_free
  * @timer_tail: where the next freed one goes; @timer_tail - @timer_head
  *	timers are free
- * @timers: its timers
+ * @timers: its timers, @ntimers of them, while bound
  * @tcp: TCP of @core while bound
  * @conns: per connection, by PCB index; as many as @tcp has PCBs
  * @late: events that found the event ring full, oldest first, moved to
@@ -154,10 +159,11 @@ struct ixdp_app {
 	__be16			udp_ports[IXDP_UDP_BINDS];
 	unsigned int		udp_nslots;
 	unsigned long		*udp_held;
-	u16			timer_free[IXDP_APP_TIMERS];
+	u32			ntimers;
+	u32			*timer_free;
 	u32			timer_head;
 	u32			timer_tail;
-	struct ixdp_app_timer	timers[IXDP_APP_TIMERS];
+	struct ixdp_app_timer	*timers;
 	struct ixdp_tcp		*tcp;
 	struct ixdp_app_conn	*conns;
 	struct ix_event		*late;
@@ -202,7 +208,7 @@ u64 ixdp_rx_pool_off(const struct ixdp_core *core, const struct ixdp_buf *b);
 
 /* app_cmd.c */
 extern const struct ixdp_tcp_ops ixdp_app_tcp_ops;
-unsigned int ixdp_app_commands(struct ixdp_app *app);
+unsigned int ixdp_app_commands(struct ixdp_app *app, unsigned int budget);
 u32 ixdp_app_ev_room(struct ixdp_app *app);
 bool ixdp_app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
 		 u32 handle, u32 len, u64 data);
@@ -219,7 +225,8 @@ s64 ixdp_cmd_udp_send(struct ixdp_app *app, const struct ix_cmd *c);
 s64 ixdp_cmd_udp_recv_done(struct ixdp_app *app, const struct ix_cmd *c);
 
 /* app_timer.c */
-void ixdp_app_timers_init(struct ixdp_app *app);
+int ixdp_app_timers_alloc(struct ixdp_app *app);
+void ixdp_app_timers_free(struct ixdp_app *app);
 void ixdp_app_timers_release(struct ixdp_app *app);
 s64 ixdp_cmd_timer_set(struct ixdp_app *app, const struct ix_cmd *c);
 s64 ixdp_cmd_timer_cancel(struct ixdp_app *app, const struct ix_cmd *c);

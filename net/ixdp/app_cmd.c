@@ -507,16 +507,17 @@ static s64 ixdp_cmd_exec(struct ixdp_app *app, const struct ix_cmd *c)
 /**
  * ixdp_app_commands() - run the commands the application queued
  * @app: the application, bound
+ * @budget: commands to run at most
  *
- * At most one ring's worth, however far the application moved its
- * producer index, and only while the event ring has room for the event
- * a command may cause; the rest wait for the next iteration.  Each
+ * At most @budget and one ring's worth, however far the application
+ * moved its producer index, and only while the event ring has room for
+ * the event a command may cause; the rest wait for the next call.  Each
  * command's result goes into its own slot before the consumer index
  * passes it.
  *
  * Return: the number of commands run.
  */
-unsigned int ixdp_app_commands(struct ixdp_app *app)
+unsigned int ixdp_app_commands(struct ixdp_app *app, unsigned int budget)
 {
 	struct ixdp_ring *r = &app->cmd;
 	struct ix_cmd c, *slot;
@@ -525,7 +526,7 @@ unsigned int ixdp_app_commands(struct ixdp_app *app)
 
 	/* C: pairs with the application's release of its producer index. */
 	prod = smp_load_acquire(r->producer);
-	n = min(prod - r->cached, r->mask + 1);
+	n = min3(prod - r->cached, r->mask + 1, budget);
 	for (i = 0; i < n; i++) {
 		/* A command causes one event at most: wait for its room. */
 		if (!ixdp_app_ev_room(app))

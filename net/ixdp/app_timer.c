@@ -2,7 +2,8 @@
 /*
  * ixdp: application timers on the core's timer wheel.
  *
- * IX_CMD_TIMER_SET arms one of IXDP_APP_TIMERS timers and answers with
+ * IX_CMD_TIMER_SET arms one of the timers the application asked for at
+ * setup (struct ix_setup @timers, allocated at bind) and answers with
  * its handle (slot and generation, as connection handles are); when it
  * fires, an IX_EV_TIMER event carries the command's cookie and the
  * handle, which is then free.  IX_CMD_TIMER_CANCEL disarms it; a stale
@@ -13,6 +14,7 @@
  */
 
 #include <linux/nospec.h>
+#include <linux/slab.h>
 
 #include "app.h"
 #include "dp.h"
@@ -30,7 +32,7 @@ static void app_timer_free(struct ixdp_app *app, struct ixdp_app_timer *t)
 {
 	t->armed = false;
 	t->gen++;
-	app->timer_free[app->timer_tail++ % IXDP_APP_TIMERS] =
+	app->timer_free[app->timer_tail++ & (app->ntimers - 1)] =
 		t - app->timers;
 }
 
@@ -50,21 +52,46 @@ static void app_timer_fire(struct ixdp_timer *wt)
 }
 
 /**
- * ixdp_app_timers_init() - every timer free
- * @app: the application
+ * ixdp_app_timers_alloc() - make the application's timers, every one free
+ * @app: the application, being bound; @ntimers set
+ *
+ * Charged to the caller's memory cgroup.
+ *
+ * Return: 0 or -ENOMEM.
  */
-void ixdp_app_timers_init(struct ixdp_app *app)
+int ixdp_app_timers_alloc(struct ixdp_app *app)
 {
 	unsigned int i;
 
-	for (i = 0; i < IXDP_APP_TIMERS; i++) {
+	app->timers = kvcalloc(app->ntimers, sizeof(*app->timers),
+			       GFP_KERNEL_ACCOUNT);
+	app->timer_free = kvcalloc(app->ntimers, sizeof(*app->timer_free),
+				   GFP_KERNEL_ACCOUNT);
+	if (!app->timers || !app->timer_free) {
+		ixdp_app_timers_free(app);
+		return -ENOMEM;
+	}
+	for (i = 0; i < app->ntimers; i++) {
 		app->timers[i].app = app;
 		app->timers[i].armed = false;
 		ixdp_timer_init(&app->timers[i].timer, app_timer_fire);
 		app->timer_free[i] = i;
 	}
 	app->timer_head = 0;
-	app->timer_tail = IXDP_APP_TIMERS;
+	app->timer_tail = app->ntimers;
+	return 0;
+}
+
+/**
+ * ixdp_app_timers_free() - free what ixdp_app_timers_alloc() made
+ * @app: the application, its timers disarmed (ixdp_app_timers_release())
+ */
+void ixdp_app_timers_free(struct ixdp_app *app)
+{
+	kvfree(app->timer_free);
+	app->timer_free = NULL;
+	kvfree(app->timers);
+	app->timers = NULL;
 }
 
 /**
@@ -76,7 +103,7 @@ void ixdp_app_timers_release(struct ixdp_app *app)
 	struct ixdp_wheel *w = &app->core->stack.wheel;
 	unsigned int i;
 
-	for (i = 0; i < IXDP_APP_TIMERS; i++)
+	for (i = 0; i < app->ntimers; i++)
 		if (app->timers[i].armed)
 			ixdp_timer_cancel(w, &app->timers[i].timer);
 }
@@ -98,7 +125,8 @@ s64 ixdp_cmd_timer_set(struct ixdp_app *app, const struct ix_cmd *c)
 		return -EINVAL;
 	if (app->timer_head == app->timer_tail)
 		return -ENOSPC;
-	t = &app->timers[app->timer_free[app->timer_head++ % IXDP_APP_TIMERS]];
+	t = &app->timers[app->timer_free[app->timer_head++ &
+					 (app->ntimers - 1)]];
 	/*
 	 * Never early: round up to the wheel's ticks, and count from the
 	 * clock now, one tick on, since part of the current tick is gone
@@ -125,9 +153,9 @@ s64 ixdp_cmd_timer_cancel(struct ixdp_app *app, const struct ix_cmd *c)
 	u32 idx = c->handle & 0xffff;
 	struct ixdp_app_timer *t;
 
-	if (c->arg0 || c->arg1 || idx >= IXDP_APP_TIMERS)
+	if (c->arg0 || c->arg1 || idx >= app->ntimers)
 		return -EINVAL;
-	t = &app->timers[array_index_nospec(idx, IXDP_APP_TIMERS)];
+	t = &app->timers[array_index_nospec(idx, app->ntimers)];
 	if (!t->armed || t->gen != c->handle >> 16)
 		return -ESTALE;
 	ixdp_timer_cancel(&app->core->stack.wheel, &t->timer);

@@ -104,6 +104,11 @@ struct ix_ring_offsets {
 #define IX_RING_MAX		16384
 #define IX_RING_DEFAULT		1024
 
+/* Application timers: a power of two in this range; 0 picks the default. */
+#define IX_TIMERS_MIN		1
+#define IX_TIMERS_MAX		65536
+#define IX_TIMERS_DEFAULT	1024
+
 /* Setup flags (none defined yet: &struct ix_setup.flags must be 0). */
 
 /**
@@ -122,6 +127,8 @@ struct ix_ring_offsets {
  * @ifindex: out: the interface the CPU serves
  * @addr: out: the dataplane's IPv4 address, network byte order
  * @features: out: %IX_FEAT_* bits
+ * @timers: in: timers the application may have armed at once (power of
+ *	two, 0: %IX_TIMERS_DEFAULT); out: what was chosen
  * @resv: reserved, zero in and out
  */
 struct ix_setup {
@@ -137,7 +144,8 @@ struct ix_setup {
 	__u32			ifindex;
 	__u32			addr;
 	__u32			features;
-	__u32			resv[5];
+	__u32			timers;
+	__u32			resv[4];
 };
 
 /* Run flags */
@@ -148,7 +156,8 @@ struct ix_setup {
  * @timeout_us: in: return after this long without events; 0 runs one
  *	iteration
  * @flags: in: %IX_RUN_*
- * @commands: out: commands consumed
+ * @commands: out: commands consumed, 4096 at most; the rest wait for
+ *	the next run
  * @events: out: events produced
  * @resv: reserved, zero in and out
  */

@@ -352,6 +352,7 @@ int env_init(struct env *e, const struct env_cfg *cfg)
 	}
 	e->setup.cmd_entries = cfg->cmd_entries;
 	e->setup.event_entries = cfg->ev_entries;
+	e->setup.timers = cfg->timers;
 	err = ixdp_app_setup(e->app, &e->setup);
 	if (err)
 		return err;

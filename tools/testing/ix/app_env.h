@@ -32,6 +32,7 @@ struct env_cfg {
 	unsigned int	max_conns;
 	u32		cmd_entries;
 	u32		ev_entries;
+	u32		timers;		/* 0: the default */
 	unsigned int	tx_pages;	/* TX memory, 0 for none */
 	bool		peer_echo;	/* the peer sends back what it gets */
 };

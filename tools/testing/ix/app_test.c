@@ -202,3 +202,78 @@ IX_TEST(app, udp_send_empty_without_tx_memory)
 	CHECK_EQ(c->result, -EFAULT);
 	CHECK(env_fini(&e));
 }
+
+/*
+ * A run executes 4,096 commands at most (IXDP_APP_RUN_CMDS): with 8,192
+ * NOPs queued in a ring of 8,192, the first run answers 4,096 and leaves
+ * the rest queued, untouched, for the second.
+ */
+IX_TEST(app, run_budget_leaves_the_rest_queued)
+{
+	static const struct env_cfg cfg = {
+		.nbufs = 128, .max_conns = 8, .cmd_entries = 8192,
+		.ev_entries = 64, .tx_pages = 4,
+	};
+	static struct env e;
+	struct ix_run r = { 0 };
+	unsigned int i;
+
+	CHECK(!env_init(&e, &cfg));
+	for (i = 0; i < 8192; i++)
+		env_cmd(&e)->op = IX_CMD_NOP;
+	CHECK(!env_run(&e, &r));
+	CHECK_EQ(r.commands, 4096);
+	CHECK_EQ(*env_cmd_consumer(&e), 4096);
+	CHECK_EQ(env_cmd_slot(&e, 4095)->result, 0);
+	CHECK_EQ(env_cmd_slot(&e, 4096)->result, ENV_RESULT_UNSET);
+	memset(&r, 0, sizeof(r));
+	CHECK(!env_run(&e, &r));
+	CHECK_EQ(r.commands, 4096);
+	CHECK_EQ(*env_cmd_consumer(&e), 8192);
+	CHECK_EQ(env_cmd_slot(&e, 8191)->result, 0);
+	CHECK(env_fini(&e));
+}
+
+/*
+ * Timers are made at setup, as many as asked (a power of two up to
+ * 65,536, 0 for 1,024): with 4, the fifth TIMER_SET finds none free, and
+ * a cancelled one is free again.  Other counts are refused.
+ */
+IX_TEST(app, timers_sized_at_setup)
+{
+	static const u32 bad[] = { 3, 100, 65537, 131072 };
+	struct env_cfg cfg = app_cfg;
+	static struct env e;
+	struct ix_cmd *c[6];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		memset(&e, 0, sizeof(e));
+		cfg.timers = bad[i];
+		CHECK_EQ(env_init(&e, &cfg), -EINVAL);
+		CHECK(env_fini(&e));
+	}
+	memset(&e, 0, sizeof(e));
+	cfg.timers = 4;
+	CHECK(!env_init(&e, &cfg));
+	CHECK_EQ(e.setup.timers, 4);
+	for (i = 0; i < 5; i++) {
+		c[i] = env_cmd(&e);
+		c[i]->op = IX_CMD_TIMER_SET;
+		c[i]->arg0 = 1000000;
+	}
+	CHECK(!env_run(&e, NULL));
+	for (i = 0; i < 4; i++)
+		CHECK(c[i]->result >= 0 && (c[i]->result & 0xffff) < 4);
+	CHECK_EQ(c[4]->result, -ENOSPC);
+	c[5] = env_cmd(&e);
+	c[5]->op = IX_CMD_TIMER_CANCEL;
+	c[5]->handle = c[0]->result;
+	c[0] = env_cmd(&e);
+	c[0]->op = IX_CMD_TIMER_SET;
+	c[0]->arg0 = 1000000;
+	CHECK(!env_run(&e, NULL));
+	CHECK_EQ(c[5]->result, 0);
+	CHECK(c[0]->result >= 0);
+	CHECK(env_fini(&e));
+}

@@ -25,8 +25,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include <linux/ix.h>
 
@@ -245,7 +247,9 @@ TEST(setup_rejects_bad_arguments)
 		EXPECT_EQ(err, errno) TH_LOG(#field " = " #val);	\
 	} while (0)
 	BAD(flags, 1, EINVAL);
-	BAD(resv[4], 1, EINVAL);
+	BAD(resv[3], 1, EINVAL);
+	BAD(timers, 3, EINVAL);
+	BAD(timers, 131072, EINVAL);
 	BAD(cmd_off.resv, 1, EINVAL);
 	BAD(cmd_entries, 100, EINVAL);
 	BAD(cmd_entries, 32, EINVAL);
@@ -310,6 +314,109 @@ TEST_F(bound, read_only_regions)
 	EXPECT_EQ(MAP_FAILED, m);
 	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, a->fd, 0x30000000);
 	EXPECT_EQ(MAP_FAILED, m);
+}
+
+/*
+ * Nothing the application maps can run as code, now or after mprotect()
+ * (VM_MAYEXEC is cleared); a child does not inherit a mapping; and no
+ * other process holding the file may map it (only the bound process).
+ */
+TEST_F(bound, mappings_never_exec_owner_only)
+{
+	static const struct {
+		uint64_t	off;
+		int		prot;
+	} r[] = {
+		{ IX_OFF_CMD_RING, PROT_READ | PROT_WRITE },
+		{ IX_OFF_EVENT_RING, PROT_READ },
+		{ IX_OFF_RX_POOL, PROT_READ },
+	};
+	struct app *a = &self->a;
+	unsigned int i;
+	int st;
+	pid_t pid;
+	void *m;
+
+	for (i = 0; i < ARRAY_SIZE(r); i++) {
+		errno = 0;
+		m = mmap(NULL, 4096, r[i].prot | PROT_EXEC, MAP_SHARED, a->fd,
+			 r[i].off);
+		EXPECT_EQ(MAP_FAILED, m);
+		EXPECT_EQ(EACCES, errno);
+		m = mmap(NULL, 4096, r[i].prot, MAP_SHARED, a->fd, r[i].off);
+		ASSERT_NE(MAP_FAILED, m);
+		errno = 0;
+		EXPECT_EQ(-1, mprotect(m, 4096, r[i].prot | PROT_EXEC));
+		EXPECT_EQ(EACCES, errno);
+		munmap(m, 4096);
+	}
+	pid = fork();
+	if (!pid) {
+		/* Not inherited: the parent's event ring is not here. */
+		signal(SIGSEGV, SIG_DFL);
+		(void)*(volatile uint8_t *)a->ev;
+		_exit(1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+	pid = fork();
+	if (!pid) {
+		/* Holding the file is not enough to map any of it. */
+		for (i = 0; i < ARRAY_SIZE(r); i++) {
+			m = mmap(NULL, 4096, r[i].prot, MAP_SHARED, a->fd,
+				 r[i].off);
+			if (m != MAP_FAILED || errno != EPERM)
+				_exit(1 + i);
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st))
+		TH_LOG("region %d mapped by another process",
+		       WEXITSTATUS(st) - 1);
+}
+
+/*
+ * The kernel maps the TX memory read-only (a write there would oops the
+ * VM, and the run would fail on the splat): sends of every size leave
+ * it as the application wrote it.
+ */
+TEST_F(bound, tx_memory_only_read)
+{
+	struct app *a = &self->a;
+	struct ix_cmd c = {
+		.op = IX_CMD_UDP_BIND, .arg0 = 4001,
+	};
+	uint8_t *want = malloc(TX_LEN);
+	uint32_t len;
+	size_t i;
+
+	ASSERT_NE(NULL, want);
+	for (i = 0; i < TX_LEN; i++)
+		want[i] = a->tx[i] = (uint8_t)(i * 7 + 3);
+	ASSERT_EQ(0, one(a, &c));
+	/* One datagram first, and time for the peer's address to resolve. */
+	for (i = 0; i < 50; i++) {
+		c = (struct ix_cmd){ .op = IX_CMD_NOP };
+		if (!i)
+			c = (struct ix_cmd){
+				.op = IX_CMD_UDP_SEND, .handle = 1,
+				.arg0 = 0xc6120003ULL | 9ULL << 32 |
+					4001ULL << 48,
+			};
+		EXPECT_EQ(0, one(a, &c));
+		usleep(10000);
+	}
+	for (len = 1; len <= 1400; len = len * 3 + 1) {
+		c = (struct ix_cmd){
+			.op = IX_CMD_UDP_SEND, .handle = len,
+			.arg0 = 0xc6120003ULL | 9ULL << 32 | 4001ULL << 48,
+			.arg1 = TX_LEN - 4096 - len,
+		};
+		EXPECT_EQ(0, one(a, &c));
+	}
+	EXPECT_EQ(0, memcmp(want, a->tx, TX_LEN));
+	free(want);
 }
 
 /*

@@ -17,6 +17,9 @@
 #ifndef U64_MAX
 #define U64_MAX		((u64)~0ULL)
 #endif
+#ifndef min3
+#define min3(x, y, z)	min((typeof(x))min(x, y), z)
+#endif
 #ifndef DIV_ROUND_UP_ULL
 #define DIV_ROUND_UP_ULL(ll, d)	(((unsigned long long)(ll) + (d) - 1) / (d))
 #endif
