@@ -29,80 +29,17 @@
 
 #include "../../../lib/ix/libix.h"
 #include "../kselftest_harness.h"
+#include "ix_bench.h"
 
-#define SYS		"/sys/class/net/eth0/ixdp"
+#define SYS		IX_SYS
 #define DP_ADDR		0xc612000a	/* 198.18.0.10 */
 #define UDP_PORT	9000
 #define NDGRAMS		200
 #define NOWHERE		0xc612004d	/* 198.18.0.77: no host answers */
 #define NCONNECTS	1500		/* more than libix's 1024 events */
 
-/* Write @val to @path: 0 or -errno. */
-static int put(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), err = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	if (n < 0)
-		err = -errno;
-	else if (n != (ssize_t)strlen(val))
-		err = -EIO;
-	close(fd);
-	return err;
-}
-
-static void detach_all(void)
-{
-	put(SYS "/attached", "0");
-	put(SYS "/max_conns", "512");
-	put(SYS "/syn_retries", "6");
-	put("/sys/kernel/ixdp/cpus", "\n");
-}
-
-/*
- * Why there is no bench to attach, or NULL: then the attach must work,
- * and a failure is the test's, not a reason to skip.
- */
-static const char *unconfigured(void)
-{
-	if (access("/dev/ix", F_OK))
-		return "/dev/ix missing (CONFIG_IXDP off?)";
-	if (access(SYS, F_OK))
-		return SYS " missing (no eth0 on the bench?)";
-	if (geteuid())
-		return "needs root";
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return "needs CPU 1";
-	return NULL;
-}
-
-/* The write attach() failed at. */
+/* The write ix_attach("0", &attach_step) failed at. */
 static const char *attach_step;
-
-/* Attach eth0 with CPU 1, as ix_attach.sh does: 0 or -errno. */
-static int attach(void)
-{
-	static const char *const steps[][2] = {
-		{ "/sys/kernel/ixdp/cpus", "1" }, { SYS "/queues", "0-1" },
-		{ SYS "/cpus", "1" }, { SYS "/addr", "198.18.0.10/24" },
-		{ SYS "/attached", "1" },
-	};
-	unsigned int i;
-	int err;
-
-	for (i = 0; i < ARRAY_SIZE(steps); i++) {
-		err = put(steps[i][0], steps[i][1]);
-		if (err) {
-			attach_step = steps[i][0];
-			detach_all();
-			return err;
-		}
-	}
-	return 0;
-}
 
 static double now_ms(void)
 {
@@ -212,13 +149,13 @@ FIXTURE_SETUP(app)
 {
 	int err;
 
-	const char *why = unconfigured();
+	const char *why = ix_unconfigured();
 
 	memset(&seen, 0, sizeof(seen));
 	/* Skip without a bench; with one, fail if it cannot be attached. */
 	if (why)
 		SKIP(return, "%s", why);
-	err = attach();
+	err = ix_attach("0", &attach_step);
 	ASSERT_EQ(0, err) TH_LOG("attach: writing %s: %s", attach_step,
 				 strerror(-err));
 	err = ix_open(&self->ctx, 1, 1 << 20, &ops, NULL);
@@ -228,7 +165,7 @@ FIXTURE_SETUP(app)
 FIXTURE_TEARDOWN(app)
 {
 	ix_close(&self->ctx);
-	detach_all();
+	ix_detach_all();
 }
 
 /*
@@ -488,10 +425,10 @@ TEST_F(app, timeouts_wait_for_a_full_event_ring)
 	double end;
 
 	ix_close(ctx);
-	detach_all();
-	ASSERT_EQ(0, put(SYS "/max_conns", "2048"));
-	ASSERT_EQ(0, put(SYS "/syn_retries", "1"));
-	ASSERT_EQ(0, attach()) TH_LOG("attach: writing %s", attach_step);
+	ix_detach_all();
+	ASSERT_EQ(0, ix_put(SYS "/max_conns", "2048"));
+	ASSERT_EQ(0, ix_put(SYS "/syn_retries", "1"));
+	ASSERT_EQ(0, ix_attach("0", &attach_step)) TH_LOG("attach: writing %s", attach_step);
 	ASSERT_EQ(0, ix_open(ctx, 1, 1 << 20, &ops, NULL));
 	for (i = 0; i < NCONNECTS; i++)
 		ASSERT_EQ(0, ix_tcp_connect(ctx, NOWHERE, 80, 1000 + i));

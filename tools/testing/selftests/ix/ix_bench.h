@@ -39,7 +39,11 @@ static inline void ix_detach_all(void)
 {
 	ix_put(IX_SYS "/attached", "0");
 	ix_put(IX_SYS "/max_conns", "512");
+	ix_put(IX_SYS "/syn_retries", "6");
 	ix_put(IX_SYS "/echo_port", "0");
+	ix_put(IX_SYS "/owner", "-1");
+	ix_put(IX_SYS "/group", "-1");
+	ix_put("/sys/kernel/ixdp/apps", "0");
 	ix_put("/sys/kernel/ixdp/cpus", "\n");
 }
 
@@ -57,8 +61,6 @@ static inline const char *ix_unconfigured(void)
 		return "needs root";
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return "needs CPU 1";
-	if (access(IX_PEER_NS, F_OK))
-		return "needs the peer namespace";
 	return NULL;
 }
 

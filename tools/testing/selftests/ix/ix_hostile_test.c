@@ -33,28 +33,11 @@
 #include <linux/ix.h>
 
 #include "../kselftest_harness.h"
+#include "ix_bench.h"
 
-#define SYS		"/sys/class/net/eth0/ixdp"
-#define CPUS		"/sys/kernel/ixdp/cpus"
+#define SYS		IX_SYS
 #define ENTRIES		256
 #define TX_LEN		(64 * 4096)
-
-/* Write @val to @path: 0 or -errno. */
-static int put(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), err = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	if (n < 0)
-		err = -errno;
-	else if (n != (ssize_t)strlen(val))
-		err = -EIO;
-	close(fd);
-	return err;
-}
 
 /* eth0 was attached before the test (ix_neighbors.sh): leave it so. */
 static int preattached;
@@ -63,40 +46,17 @@ static void detach_all(void)
 {
 	if (preattached)
 		return;
-	put(SYS "/attached", "0");
-	put(CPUS, "\n");
-}
-
-/*
- * Why there is no bench to attach, or NULL: then the attach must work,
- * and a failure is the test's, not a reason to skip.
- */
-static const char *unconfigured(void)
-{
-	if (access("/dev/ix", F_OK))
-		return "/dev/ix missing (CONFIG_IXDP off?)";
-	if (access(SYS, F_OK))
-		return SYS " missing (no eth0 on the bench?)";
-	if (geteuid())
-		return "needs root";
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return "needs CPU 1";
-	return NULL;
+	ix_detach_all();
 }
 
 /* The write attach() failed at. */
 static const char *attach_step;
 
-/* Attach eth0 with CPU 1, as ix_attach.sh does: 0 or -errno. */
+/* Attach eth0 with CPU 1 unless it is attached already: 0 or -errno. */
 static int attach(void)
 {
-	static const char *const steps[][2] = {
-		{ CPUS, "1" }, { SYS "/queues", "0-1" }, { SYS "/cpus", "1" },
-		{ SYS "/addr", "198.18.0.10/24" }, { SYS "/attached", "1" },
-	};
 	char buf[4] = "";
-	unsigned int i;
-	int fd, err;
+	int fd;
 
 	fd = open(SYS "/attached", O_RDONLY);
 	if (fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0 && buf[0] == '1')
@@ -105,15 +65,7 @@ static int attach(void)
 		close(fd);
 	if (preattached)
 		return 0;
-	for (i = 0; i < ARRAY_SIZE(steps); i++) {
-		err = put(steps[i][0], steps[i][1]);
-		if (err) {
-			attach_step = steps[i][0];
-			detach_all();
-			return err;
-		}
-	}
-	return 0;
+	return ix_attach("0", &attach_step);
 }
 
 struct app {
@@ -202,7 +154,7 @@ FIXTURE(bound) {
 
 FIXTURE_SETUP(bound)
 {
-	const char *why = unconfigured();
+	const char *why = ix_unconfigured();
 	int err;
 
 	/* Skip without a bench; with one, fail if it cannot be attached. */
@@ -223,7 +175,7 @@ FIXTURE_TEARDOWN(bound)
 /* Every field of the setup is checked before anything happens. */
 TEST(setup_rejects_bad_arguments)
 {
-	const char *why = unconfigured();
+	const char *why = ix_unconfigured();
 	struct ix_setup s;
 	int fd, err;
 	void *tx;

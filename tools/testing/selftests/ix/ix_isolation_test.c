@@ -234,6 +234,8 @@ FIXTURE_SETUP(iso)
 	const char *why = ix_unconfigured(), *step = "";
 	int err;
 
+	if (!why && access(IX_PEER_NS, F_OK))
+		why = "needs the peer namespace";
 	if (why)
 		SKIP(return, "%s", why);
 	make_marks();

@@ -48,54 +48,26 @@
 
 #include "../kselftest_harness.h"
 #include "../../../lib/ix/libix.h"
+#include "ix_bench.h"
 
-#define SYS		"/sys/class/net/eth0/ixdp"
+#define SYS		IX_SYS
 #define NOBODY		65534
-#define DP_ADDR		"198.18.0.10"
+#define DP_ADDR		IX_DP_ADDR
 #define RACE_ROUNDS	10000
 #define BIND_ROUNDS	200
 
-static int put(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return -errno;
-	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
-	if (!ok)
-		ok = -errno;
-	close(fd);
-	return ok == 1 ? 0 : ok;
-}
-
 static void detach_all(void)
 {
-	put(SYS "/attached", "0");
-	put(SYS "/max_conns", "512");
-	put(SYS "/owner", "-1");
-	put(SYS "/group", "-1");
-	put("/sys/kernel/ixdp/apps", "0");
-	put("/sys/kernel/ixdp/cpus", "\n");
+	ix_detach_all();
 	chown("/dev/ix", 0, 0);
 }
 
 /* 0, or the -errno of the write that failed. */
 static int attach(void)
 {
-	int err;
+	const char *step;
 
-	err = put("/sys/kernel/ixdp/cpus", "1");
-	if (!err)
-		err = put(SYS "/queues", "0-1");
-	if (!err)
-		err = put(SYS "/cpus", "1");
-	if (!err)
-		err = put(SYS "/addr", DP_ADDR "/24");
-	if (!err)
-		err = put(SYS "/attached", "1");
-	if (err)
-		detach_all();
-	return err;
+	return ix_attach("0", &step);
 }
 
 /* IX_IOC_SETUP on @fd for CPU 1, no TX memory: 0 or -errno. */
@@ -173,28 +145,28 @@ TEST_F(perm, unprivileged_refused_until_delegated)
 	EXPECT_EQ(0, setup(fd, 1));
 	close(fd);
 
-	ASSERT_EQ(0, put(SYS "/owner", "65534"));
+	ASSERT_EQ(0, ix_put(SYS "/owner", "65534"));
 	want = 0;
 	EXPECT_EQ(0, as_nobody(nobody_setup, &want));
-	ASSERT_EQ(0, put(SYS "/owner", "-1"));
-	ASSERT_EQ(0, put(SYS "/group", "65534"));
+	ASSERT_EQ(0, ix_put(SYS "/owner", "-1"));
+	ASSERT_EQ(0, ix_put(SYS "/group", "65534"));
 	EXPECT_EQ(0, as_nobody(nobody_setup, &want));
 
 	/* Admins only, then nobody at all. */
-	ASSERT_EQ(0, put("/sys/kernel/ixdp/apps", "1"));
+	ASSERT_EQ(0, ix_put("/sys/kernel/ixdp/apps", "1"));
 	want = -EPERM;
 	EXPECT_EQ(0, as_nobody(nobody_setup, &want));
 	fd = open("/dev/ix", O_RDWR);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, setup(fd, 1));
 	close(fd);
-	ASSERT_EQ(0, put("/sys/kernel/ixdp/apps", "2"));
+	ASSERT_EQ(0, ix_put("/sys/kernel/ixdp/apps", "2"));
 	fd = open("/dev/ix", O_RDWR);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EPERM, setup(fd, 1));
 	close(fd);
-	EXPECT_EQ(-EINVAL, put("/sys/kernel/ixdp/apps", "3"));
-	ASSERT_EQ(0, put("/sys/kernel/ixdp/apps", "0"));
+	EXPECT_EQ(-EINVAL, ix_put("/sys/kernel/ixdp/apps", "3"));
+	ASSERT_EQ(0, ix_put("/sys/kernel/ixdp/apps", "0"));
 }
 
 /* A file root opened, passed to nobody: confers nothing. */
@@ -263,19 +235,19 @@ static int nobody_ports(void *arg)
 
 TEST_F(perm, delegated_user_keeps_to_unprivileged_ports)
 {
-	ASSERT_EQ(0, put(SYS "/owner", "65534"));
+	ASSERT_EQ(0, ix_put(SYS "/owner", "65534"));
 	EXPECT_EQ(0, as_nobody(nobody_ports, NULL));
 }
 
 static int nobody_sysfs(void *arg)
 {
-	if (put(SYS "/owner", "65534") >= 0)
+	if (ix_put(SYS "/owner", "65534") >= 0)
 		return 10;
-	if (put(SYS "/attached", "0") >= 0)
+	if (ix_put(SYS "/attached", "0") >= 0)
 		return 11;
-	if (put("/sys/kernel/ixdp/cpus", "\n") >= 0)
+	if (ix_put("/sys/kernel/ixdp/cpus", "\n") >= 0)
 		return 12;
-	if (put("/sys/kernel/ixdp/apps", "0") >= 0)
+	if (ix_put("/sys/kernel/ixdp/apps", "0") >= 0)
 		return 13;
 	return 0;
 }
@@ -520,9 +492,9 @@ TEST_F_TIMEOUT(perm, worst_case_runs, 600)
 	void *cmd;
 	int fd;
 
-	ASSERT_EQ(0, put(SYS "/attached", "0"));
-	ASSERT_EQ(0, put(SYS "/max_conns", "65535"));
-	ASSERT_EQ(0, put(SYS "/attached", "1"));
+	ASSERT_EQ(0, ix_put(SYS "/attached", "0"));
+	ASSERT_EQ(0, ix_put(SYS "/max_conns", "65535"));
+	ASSERT_EQ(0, ix_put(SYS "/attached", "1"));
 	fd = open("/dev/ix", O_RDWR);
 	ASSERT_LE(0, fd);
 	memset(&s, 0, sizeof(s));
@@ -561,8 +533,8 @@ TEST_F_TIMEOUT(perm, worst_case_runs, 600)
 	       n, runs[0], ms[0], n, n - 1024, runs[1], ms[1]);
 	munmap(cmd, s.cmd_off.size);
 	close(fd);
-	put(SYS "/attached", "0");
-	put(SYS "/max_conns", "512");
+	ix_put(SYS "/attached", "0");
+	ix_put(SYS "/max_conns", "512");
 }
 
 #define CG		"/sys/fs/cgroup"
@@ -603,7 +575,7 @@ static void cg_child(int out, int in)
 	int fd, err;
 
 	snprintf(pid, sizeof(pid), "%d", getpid());
-	if (put(CG_APP "/cgroup.procs", pid))
+	if (ix_put(CG_APP "/cgroup.procs", pid))
 		_exit(10);
 	fd = open("/dev/ix", O_RDWR);
 	err = fd < 0 ? -errno : setup(fd, 1);
@@ -631,16 +603,16 @@ TEST_F_TIMEOUT(perm, charged_to_the_memory_cgroup, 300)
 	if (access(CG "/cgroup.controllers", F_OK) &&
 	    mount("none", CG, "cgroup2", 0, NULL))
 		SKIP(return, "no cgroup2");
-	if (put(CG "/cgroup.subtree_control", "+memory"))
+	if (ix_put(CG "/cgroup.subtree_control", "+memory"))
 		SKIP(return, "no memory controller (CONFIG_MEMCG off?)");
-	ASSERT_EQ(0, put(SYS "/attached", "0"));
-	ASSERT_EQ(0, put(SYS "/max_conns", "65535"));
-	ASSERT_EQ(0, put(SYS "/attached", "1"));
+	ASSERT_EQ(0, ix_put(SYS "/attached", "0"));
+	ASSERT_EQ(0, ix_put(SYS "/max_conns", "65535"));
+	ASSERT_EQ(0, ix_put(SYS "/attached", "1"));
 	rmdir(CG_APP);
 	ASSERT_EQ(0, mkdir(CG_APP, 0755));
 
 	/* Room enough: the charge shows. */
-	ASSERT_EQ(0, put(CG_APP "/memory.max", "512M"));
+	ASSERT_EQ(0, ix_put(CG_APP "/memory.max", "512M"));
 	ASSERT_EQ(0, pipe(res));
 	ASSERT_EQ(0, pipe(go));
 	before = cg_read("memory.current", NULL);
@@ -657,7 +629,7 @@ TEST_F_TIMEOUT(perm, charged_to_the_memory_cgroup, 300)
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
 
 	/* Too little room: refused, nothing bound. */
-	ASSERT_EQ(0, put(CG_APP "/memory.max", "8M"));
+	ASSERT_EQ(0, ix_put(CG_APP "/memory.max", "8M"));
 	pid = fork();
 	if (!pid)
 		cg_child(res[1], go[0]);
