@@ -157,6 +157,7 @@ struct ixdp_iov {
 /**
  * struct ixdp_tcp_pcb - one connection
  * @node: link in its hash bucket, or in the free list
+ * @lnode: link in its listener's @waiting until accepted or freed
  * @rtx_timer: retransmission, persist, SYN retry and TIME_WAIT timer
  * @ack_timer: delayed ACK timer
  * @rtx_due: when the retransmission timer is due, if TCPF_RTX_ARMED
@@ -218,6 +219,7 @@ struct ixdp_iov {
  */
 struct ixdp_tcp_pcb {
 	struct hlist_node		node;
+	struct list_head		lnode;
 	struct ixdp_timer		rtx_timer;
 	struct ixdp_timer		ack_timer;
 	u64				rtx_due;
@@ -287,6 +289,8 @@ struct ixdp_tcp_pcb {
  * @port: the port; 0 if the slot is free
  * @backlog: connections it may hold not yet accepted
  * @pending: connections it holds not yet accepted (SYN_RCVD included)
+ * @waiting: those connections, linked through their @lnode, so that an
+ *	UNLISTEN visits them and no other PCB
  * @refused: SYNs refused because @pending reached @backlog or the PCB
  *	table was full
  * @cookie: given to knock()
@@ -295,6 +299,7 @@ struct ixdp_tcp_listener {
 	__be16		port;
 	u16		backlog;
 	u16		pending;
+	struct list_head	waiting;
 	u64		refused;
 	void		*cookie;
 };

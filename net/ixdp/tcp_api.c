@@ -74,6 +74,7 @@ int ixdp_tcp_init(struct ixdp_stack *s, struct ixdp_tcp *tcp,
 		  const struct ixdp_tcp_ops *ops)
 {
 	struct ixdp_tcp_config c = { 0 };
+	unsigned int i;
 
 	if (!ops || !ops->recv || !npcbs || npcbs > IXDP_TCP_PCBS_MAX)
 		return -EINVAL;
@@ -91,6 +92,8 @@ int ixdp_tcp_init(struct ixdp_stack *s, struct ixdp_tcp *tcp,
 	tcp->hash_mask = api_hash_buckets(npcbs) - 1;
 	tcp->hash = (struct hlist_head *)&tcp->pcbs[npcbs];
 	tcp->stats = &s->stats.tcp;
+	for (i = 0; i < IXDP_TCP_LISTENERS; i++)
+		INIT_LIST_HEAD(&tcp->lsn[i].waiting);
 	ixdp_tcp_pcb_table_init(tcp);
 	s->tcp = tcp;
 	return 0;
@@ -137,13 +140,14 @@ int ixdp_tcp_listen(struct ixdp_stack *s, __be16 port, u16 backlog,
 	if (ixdp_tcp_listener_find(s, port))
 		return -EADDRINUSE;
 	for (l = s->tcp->lsn; l < s->tcp->lsn + IXDP_TCP_LISTENERS; l++)
-		if (!l->port)
+		if (!l->port && list_empty(&l->waiting))
 			break;
 	if (l == s->tcp->lsn + IXDP_TCP_LISTENERS)
 		return -ENOSPC;
-	memset(l, 0, sizeof(*l));
 	l->port = port;
 	l->backlog = backlog;
+	l->pending = 0;
+	l->refused = 0;
 	l->cookie = cookie;
 	return 0;
 }
@@ -151,23 +155,18 @@ int ixdp_tcp_listen(struct ixdp_stack *s, __be16 port, u16 backlog,
 static void api_abort(struct ixdp_tcp_pcb *pcb);
 
 /*
- * Reset the connections of listener @idx the application has not taken.
- * The walk stops once none is left: an UNLISTEN with nothing pending
- * costs nothing, and each walk is paid for by connections a peer made.
+ * Reset the connections of @l the application has not taken: they alone
+ * are visited, and each was paid for by a peer's SYN.  One in the middle
+ * of input is left linked (its listener slot stays taken meanwhile).
  */
-static void api_abort_pending(struct ixdp_stack *s, unsigned int idx)
+static void api_abort_pending(struct ixdp_stack *s,
+			      struct ixdp_tcp_listener *l)
 {
-	const struct ixdp_tcp_listener *l = &s->tcp->lsn[idx];
-	struct ixdp_tcp_pcb *pcb;
-	unsigned int i;
+	struct ixdp_tcp_pcb *pcb, *tmp;
 
-	for (i = 0; i < s->tcp->npcbs && l->pending; i++) {
-		pcb = &s->tcp->pcbs[i];
-		if (pcb->state != IXDP_TCP_CLOSED &&
-		    pcb->flags & TCPF_PASSIVE && pcb->listener == idx &&
-		    !(pcb->flags & TCPF_ACCEPTED) && s->tcp->busy != pcb)
+	list_for_each_entry_safe(pcb, tmp, &l->waiting, lnode)
+		if (s->tcp->busy != pcb)
 			api_abort(pcb);
-	}
 }
 
 /**
@@ -190,7 +189,7 @@ int ixdp_tcp_unlisten(struct ixdp_stack *s, __be16 port)
 	if (!l)
 		return -ENOENT;
 	l->port = 0;
-	api_abort_pending(s, l - s->tcp->lsn);
+	api_abort_pending(s, l);
 	return 0;
 }
 
@@ -291,6 +290,7 @@ int ixdp_tcp_accept(struct ixdp_stack *s, u32 handle, void *cookie)
 	l = &s->tcp->lsn[pcb->listener];
 	if (l->pending)
 		l->pending--;
+	list_del_init(&pcb->lnode);
 	pcb->flags |= TCPF_ACCEPTED;
 	pcb->cookie = cookie;
 	return 0;

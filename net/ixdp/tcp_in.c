@@ -149,6 +149,7 @@ static void in_listen_syn(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
 	pcb->snd_una = pcb->iss;
 	ixdp_tcp_pcb_hash(pcb);
 	l->pending++;
+	list_add_tail(&pcb->lnode, &l->waiting);
 	tcp->stats->passive++;
 	ixdp_tcp_send_syn(pcb);
 	ixdp_tcp_rtx_arm(pcb);

@@ -66,6 +66,7 @@ struct ixdp_tcp_pcb *ixdp_tcp_pcb_alloc(struct ixdp_stack *s)
 	gen = pcb->gen;
 	memset(pcb, 0, sizeof(*pcb));
 	INIT_HLIST_NODE(&pcb->node);
+	INIT_LIST_HEAD(&pcb->lnode);
 	pcb->idx = idx;
 	pcb->gen = gen;
 	pcb->stack = s;
@@ -96,6 +97,7 @@ static void pcb_release_listener(struct ixdp_tcp_pcb *pcb)
 	l = &pcb->stack->tcp->lsn[pcb->listener];
 	if (l->pending)
 		l->pending--;
+	list_del_init(&pcb->lnode);
 	pcb->flags |= TCPF_ACCEPTED;
 }
 

@@ -981,6 +981,56 @@ IX_TEST(tcp_state, unlisten_resets_unaccepted)
 	CHECK(tp_fini(p));
 }
 
+/* A SYN from @sport to @dport; true if a SYN-ACK answered. */
+static bool syn_to(struct tpeer *p, u16 sport, u16 dport)
+{
+	struct tseg sg, in;
+
+	seg_init(p, &sg, 1000, 0, TH_SYN);
+	sg.sport = sport;
+	sg.dport = dport;
+	tp_send(p, &sg);
+	return tp_pop(p, &in) && in.flags == (TH_SYN | TH_ACK);
+}
+
+/*
+ * UNLISTEN resets its own listener's connections and no other's, through
+ * each listener's list of waiting PCBs; the slot is then free again.
+ */
+IX_TEST(tcp_state, unlisten_resets_only_its_own)
+{
+	struct tpeer *p = &tp;
+	struct tseg in;
+	unsigned int rst = 0;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(!ixdp_tcp_listen(&p->t.s, cpu_to_be16(SRV_PORT), 4, &p->app));
+	CHECK(!ixdp_tcp_listen(&p->t.s, cpu_to_be16(SRV_PORT + 1), 4,
+			       &p->app));
+	CHECK(syn_to(p, 1000, SRV_PORT));
+	CHECK(syn_to(p, 1001, SRV_PORT + 1));
+	CHECK(syn_to(p, 1002, SRV_PORT));
+	CHECK_EQ(p->tcp->lsn[0].pending, 2);
+	CHECK_EQ(p->tcp->lsn[1].pending, 1);
+	CHECK_EQ(p->tcp->nused, 3);
+	CHECK(!ixdp_tcp_unlisten(&p->t.s, cpu_to_be16(SRV_PORT)));
+	while (tp_pop(p, &in))
+		rst += !!(in.flags & TH_RST);
+	CHECK_EQ(rst, 2);
+	CHECK_EQ(p->tcp->nused, 1);
+	CHECK_EQ(p->tcp->lsn[1].pending, 1);
+	/* The slot is free: listen again, and the old list is empty. */
+	CHECK(!ixdp_tcp_listen(&p->t.s, cpu_to_be16(SRV_PORT + 2), 4,
+			       &p->app));
+	CHECK(syn_to(p, 1003, SRV_PORT + 2));
+	CHECK_EQ(p->tcp->lsn[0].pending, 1);
+	CHECK(!ixdp_tcp_unlisten(&p->t.s, cpu_to_be16(SRV_PORT + 1)));
+	CHECK_EQ(p->tcp->nused, 1);
+	CHECK(!ixdp_tcp_unlisten(&p->t.s, cpu_to_be16(SRV_PORT + 2)));
+	CHECK_EQ(p->tcp->nused, 0);
+	CHECK(tp_fini(p));
+}
+
 /* Send 100 bytes on the server connection; check the one frame sent. */
 static bool tpl_send(struct tpeer *p, const uint8_t *mac, uint16_t *id)
 {
