@@ -449,8 +449,6 @@ static void in_fin(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 	pcb->rcv_nxt++;
 	pcb->flags |= TCPF_FIN_RCVD | TCPF_ACK_NOW;
 	pcb->flags &= ~TCPF_OOO_FIN;
-	if (pcb->flags & TCPF_KNOCKED && in_deliverable(pcb))
-		ops->recv(pcb->stack, pcb->cookie, tcp_pcb_handle(pcb), NULL);
 	switch (pcb->state) {
 	case IXDP_TCP_SYN_RCVD:
 	case IXDP_TCP_ESTABLISHED:
@@ -459,10 +457,15 @@ static void in_fin(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 	case IXDP_TCP_FIN_WAIT_1:
 		pcb->state = IXDP_TCP_CLOSING;
 		break;
-	case IXDP_TCP_FIN_WAIT_2:
-		ixdp_tcp_to_time_wait(pcb);
-		break;
 	}
+	/*
+	 * After the state moved, so that a close in the event is a passive
+	 * one (LAST_ACK); before TIME_WAIT, which ends the events.
+	 */
+	if (pcb->flags & TCPF_KNOCKED && in_deliverable(pcb))
+		ops->recv(pcb->stack, pcb->cookie, tcp_pcb_handle(pcb), NULL);
+	if (pcb->state == IXDP_TCP_FIN_WAIT_2)
+		ixdp_tcp_to_time_wait(pcb);
 }
 
 static bool in_paws(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)

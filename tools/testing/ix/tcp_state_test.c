@@ -187,6 +187,36 @@ IX_TEST(tcp_state, passive_close_close_wait_last_ack)
 	CHECK(tp_fini(p));
 }
 
+/*
+ * An application that closes from inside the FIN's recv event, as the
+ * echo service does, closes passively: CLOSE_WAIT then LAST_ACK, one
+ * segment carrying the ACK of the peer's FIN and our FIN, and no
+ * TIME_WAIT slot once the peer acknowledges it.
+ */
+IX_TEST(tcp_state, close_in_fin_event_is_last_ack)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	u32 h;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	h = p->srv[0].h;
+	p->srv[0].close_on_fin = true;
+	seg_init(p, &sg, 101, p->iss + 1, TH_ACK | TH_FIN);
+	tp_send(p, &sg);
+	CHECK(p->srv[0].fin);
+	CHECK_EQ(pcb_of(p, h)->state, IXDP_TCP_LAST_ACK);
+	CHECK(tp_pop(p, &in) && in.flags == (TH_ACK | TH_FIN) &&
+	      in.ack == 102);
+	CHECK(!tp_pop(p, &in));
+	seg_init(p, &sg, 102, p->iss + 2, TH_ACK);
+	tp_send(p, &sg);
+	CHECK(p->srv[0].dead && !p->srv[0].dead_reason);
+	CHECK_EQ(p->tcp->nused, 0);
+	CHECK(tp_fini(p));
+}
+
 /* A FIN lost in LAST_ACK comes again on the RTO, and its ACK ends it. */
 IX_TEST(tcp_state, lost_fin_is_retransmitted)
 {

@@ -102,6 +102,8 @@ static void ev_recv(struct ixdp_stack *s, void *cookie, u32 h,
 
 	if (!b) {
 		c->fin = true;
+		if (c->close_on_fin)
+			ixdp_tcp_close(s, h);
 		return;
 	}
 	c->nrecv++;

@@ -23,6 +23,7 @@ struct conn {
 	unsigned int		ndead;
 	int			dead_reason;
 	bool			fin;
+	bool			close_on_fin;	/* close in the FIN's recv event */
 	bool			keep_bufs;	/* don't recv_done/put */
 	/* sending */
 	const uint8_t		*tx;
