@@ -504,6 +504,15 @@ static s64 ixdp_cmd_exec(struct ixdp_app *app, const struct ix_cmd *c)
 	return ixdp_cmd_table[op](app, c);
 }
 
+/*
+ * Events a command may cause at most: one, but an accept hands over what
+ * came before it, a recv event per held buffer and one for a FIN.
+ */
+static unsigned int app_cmd_events(const struct ix_cmd *c)
+{
+	return c->op == IX_CMD_TCP_ACCEPT ? IXDP_TCP_EARLY_MAX + 1 : 1;
+}
+
 /**
  * ixdp_app_commands() - run the commands the application queued
  * @app: the application, bound
@@ -511,7 +520,8 @@ static s64 ixdp_cmd_exec(struct ixdp_app *app, const struct ix_cmd *c)
  *
  * At most @budget and one ring's worth, however far the application
  * moved its producer index, and only while the event ring has room for
- * the event a command may cause; the rest wait for the next call.  Each
+ * the events a command may cause (app_cmd_events()); the rest wait for
+ * the next call.  Each
  * command's result goes into its own slot before the consumer index
  * passes it.
  *
@@ -528,11 +538,10 @@ unsigned int ixdp_app_commands(struct ixdp_app *app, unsigned int budget)
 	prod = smp_load_acquire(r->producer);
 	n = min3(prod - r->cached, r->mask + 1, budget);
 	for (i = 0; i < n; i++) {
-		/* A command causes one event at most: wait for its room. */
-		if (!ixdp_app_ev_room(app))
-			break;
 		slot = (struct ix_cmd *)r->entries + ((r->cached + i) & r->mask);
 		memcpy(&c, slot, sizeof(c));
+		if (ixdp_app_ev_room(app) < app_cmd_events(&c))
+			break;
 		WRITE_ONCE(slot->result, ixdp_cmd_exec(app, &c));
 	}
 	if (!i)

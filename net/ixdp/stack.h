@@ -158,6 +158,8 @@ enum ixdp_drop_reason {
  * @dupacks: duplicate ACKs received
  * @ooo_queued: segments queued out of order
  * @ooo_dropped: out-of-order segments dropped (queue full, duplicate)
+ * @early_held: segments held for a connection not yet accepted
+ * @early_dropped: segments dropped because IXDP_TCP_EARLY_MAX were held
  * @probes: zero window probes sent
  * @delacks: ACKs sent by the delayed ACK timer
  * @syn_refused: SYNs refused (backlog full or no PCB)
@@ -183,6 +185,8 @@ struct ixdp_tcp_stats {
 	u64	dupacks;
 	u64	ooo_queued;
 	u64	ooo_dropped;
+	u64	early_held;
+	u64	early_dropped;
 	u64	probes;
 	u64	delacks;
 	u64	syn_refused;

@@ -88,6 +88,8 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	STACK("tcp_dupacks", tcp.dupacks),
 	STACK("tcp_ooo_queued", tcp.ooo_queued),
 	STACK("tcp_ooo_dropped", tcp.ooo_dropped),
+	STACK("tcp_early_held", tcp.early_held),
+	STACK("tcp_early_dropped", tcp.early_dropped),
 	STACK("tcp_probes", tcp.probes),
 	STACK("tcp_delacks", tcp.delacks),
 	STACK("tcp_syn_refused", tcp.syn_refused),

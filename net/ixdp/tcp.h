@@ -33,6 +33,7 @@
 /* Payloads this long or longer go as frags where the device takes them. */
 #define IXDP_TCP_COPYBREAK	256
 #define IXDP_TCP_OOO_MAX	256	/* buffers held out of order per PCB */
+#define IXDP_TCP_EARLY_MAX	4	/* buffers held before the accept */
 #define IXDP_TCP_SB_MAX		8	/* SACKed ranges remembered per PCB */
 #define IXDP_TCP_SACK_BLOCKS	4	/* the most an option can carry */
 #define IXDP_TCP_SYN_RETRIES	6
@@ -91,6 +92,7 @@ enum ixdp_tcp_state {
 #define TCPF_KNOCKED		BIT(15)	/* knock() was called */
 #define TCPF_RTX_ARMED		BIT(16)	/* rtx timer due at @rtx_due */
 #define TCPF_ACK_ARMED		BIT(17)	/* ACK timer due at @ack_due */
+#define TCPF_EARLY_FIN		BIT(18)	/* the peer closed before the accept */
 
 /**
  * struct ixdp_tcp_sack_block - a range of sequence space [@start, @end)
@@ -213,6 +215,9 @@ struct ixdp_iov {
  * @delack_segs: full segments received since the last ACK
  * @nsb: ranges in @sb
  * @ooo: out-of-order segments, sorted and disjoint, linked by ->next
+ * @early: in-order data that came before the application accepted,
+ *	oldest first, linked by ->next; handed over by the accept
+ * @early_n: buffers in @early, IXDP_TCP_EARLY_MAX at most
  * @sb: SACK scoreboard: ranges above @snd_una the peer holds, sorted
  * @sq: queued application memory, a ring
  * @tpl: the Ethernet and IPv4 headers of its segments, prebuilt
@@ -279,6 +284,8 @@ struct ixdp_tcp_pcb {
 	u8				delack_segs;
 	u8				nsb;
 	struct ixdp_buf			*ooo;
+	struct ixdp_buf			*early;
+	u8				early_n;
 	struct ixdp_tcp_sack_block	sb[IXDP_TCP_SB_MAX];
 	struct ixdp_tcp_sref		sq[IXDP_TCP_SQ];
 	struct ixdp_ip_tpl		tpl;
@@ -582,5 +589,12 @@ bool ixdp_tcp_ooo_insert(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b,
 			 u32 seq);
 struct ixdp_buf *ixdp_tcp_ooo_pop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_ooo_purge(struct ixdp_tcp_pcb *pcb);
+
+/* tcp_early.c */
+bool ixdp_tcp_early_room(const struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_early_add(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b);
+void ixdp_tcp_early_fin(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_early_hand_over(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_early_purge(struct ixdp_tcp_pcb *pcb);
 
 #endif /* _NET_IXDP_TCP_H */

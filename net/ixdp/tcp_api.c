@@ -293,6 +293,7 @@ int ixdp_tcp_accept(struct ixdp_stack *s, u32 handle, void *cookie)
 	list_del_init(&pcb->lnode);
 	pcb->flags |= TCPF_ACCEPTED;
 	pcb->cookie = cookie;
+	ixdp_tcp_early_hand_over(pcb);
 	return 0;
 }
 

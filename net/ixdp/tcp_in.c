@@ -398,6 +398,11 @@ static void in_deliver(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b)
 
 	pcb->rcv_nxt += b->len;
 	pcb->rcv_unread += b->len;
+	if (!in_deliverable(pcb)) {
+		/* Not accepted yet (ixdp_tcp_early_room() let it in). */
+		ixdp_tcp_early_add(pcb, b);
+		return;
+	}
 	ops->recv(pcb->stack, pcb->cookie, tcp_pcb_handle(pcb), b);
 }
 
@@ -408,7 +413,9 @@ static void in_data(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	bool filled;
 
 	seg->b = NULL;
-	if (!in_deliverable(pcb)) {
+	if (!ixdp_tcp_early_room(pcb)) {
+		if (!(pcb->flags & TCPF_DETACHED))
+			pcb->stack->tcp->stats->early_dropped++;
 		ixdp_buf_put(b);
 		seg->flags &= ~TCPHDR_FIN;
 		return;
@@ -425,7 +432,7 @@ static void in_data(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	}
 	filled = pcb->ooo;
 	in_deliver(pcb, b);
-	while (!(pcb->flags & TCPF_DETACHED) && (b = ixdp_tcp_ooo_pop(pcb)))
+	while (ixdp_tcp_early_room(pcb) && (b = ixdp_tcp_ooo_pop(pcb)))
 		in_deliver(pcb, b);
 	if (pcb->flags & TCPF_OOO_FIN && pcb->ooo_fin == pcb->rcv_nxt) {
 		seg->flags |= TCPHDR_FIN;
@@ -464,6 +471,9 @@ static void in_fin(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 	 */
 	if (pcb->flags & TCPF_KNOCKED && in_deliverable(pcb))
 		ops->recv(pcb->stack, pcb->cookie, tcp_pcb_handle(pcb), NULL);
+	else if (pcb->flags & TCPF_PASSIVE &&
+		 !(pcb->flags & (TCPF_ACCEPTED | TCPF_DETACHED)))
+		ixdp_tcp_early_fin(pcb);
 	if (pcb->state == IXDP_TCP_FIN_WAIT_2)
 		ixdp_tcp_to_time_wait(pcb);
 }

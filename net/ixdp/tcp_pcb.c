@@ -111,6 +111,7 @@ void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb)
 
 	ixdp_tcp_timers_stop(pcb);
 	ixdp_tcp_ooo_purge(pcb);
+	ixdp_tcp_early_purge(pcb);
 	pcb_release_listener(pcb);
 	if (!hlist_unhashed(&pcb->node))
 		hlist_del_init(&pcb->node);

@@ -277,3 +277,48 @@ IX_TEST(app, timers_sized_at_setup)
 	CHECK(c[0]->result >= 0);
 	CHECK(env_fini(&e));
 }
+
+/*
+ * Data that reaches a connection between its knock and the accept is
+ * held, not dropped: the ACCEPT command hands it over as a recv event at
+ * once, without waiting for the peer to send it again.
+ */
+IX_TEST(app, data_before_accept_comes_with_it)
+{
+	static struct env e;
+	const struct ix_event *ev;
+	struct ix_cmd *c;
+	u32 h;
+
+	CHECK(!env_init(&e, &app_cfg));
+	c = env_cmd(&e);
+	c->op = IX_CMD_TCP_LISTEN;
+	c->arg0 = 80;
+	c->arg1 = 4;
+	CHECK(!env_run(&e, NULL));
+	CHECK(!env_peer_connect(&e, 80));
+	ev = app_wait(&e, IX_EV_TCP_KNOCK, 10);
+	CHECK(ev);
+	h = ev->handle;
+	/* The request arrives; the application has not accepted yet. */
+	CHECK(env_peer_send(&e, e.peer_conn[0], 100) == 100);
+	env_pump(&e);
+	CHECK(!env_run(&e, NULL));
+	CHECK(!env_event(&e));
+	c = env_cmd(&e);
+	c->op = IX_CMD_TCP_ACCEPT;
+	c->handle = h;
+	c->cookie = 7;
+	CHECK(!env_run(&e, NULL));
+	CHECK_EQ(c->result, 0);
+	ev = env_event(&e);
+	CHECK(ev && ev->type == IX_EV_TCP_RECV && ev->handle == h &&
+	      ev->cookie == 7 && ev->len == 100);
+	c = env_cmd(&e);
+	c->op = IX_CMD_TCP_RECV_DONE;
+	c->handle = h;
+	c->arg0 = 100;
+	CHECK(!env_run(&e, NULL));
+	CHECK_EQ(c->result, 0);
+	CHECK(env_fini(&e));
+}

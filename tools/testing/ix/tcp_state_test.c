@@ -1011,6 +1011,87 @@ IX_TEST(tcp_state, unlisten_resets_unaccepted)
 	CHECK(tp_fini(p));
 }
 
+/* Accept the knocked connection the way ev_knock() does. */
+static void accept_late(struct tpeer *p)
+{
+	struct conn *c = &p->srv[0];
+
+	memset(c, 0, sizeof(*c));
+	c->s = &p->t.s;
+	c->h = p->app.last_knock;
+	c->connected = 1;
+	c->seed = p->app.srv_seed;
+	p->app.naccepted = 1;
+	CHECK(!ixdp_tcp_accept(&p->t.s, c->h, c));
+}
+
+/*
+ * A request that follows the handshake before the application accepts
+ * is acknowledged and held, and so is the FIN; the accept hands both
+ * over as recv events.  Before, both were dropped: the request waited
+ * for a retransmission and the FIN left the connection in CLOSE_WAIT
+ * with no event.
+ */
+IX_TEST(tcp_state, data_and_fin_before_accept_handed_over)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	u32 ack = 0;
+
+	CHECK(!tp_init(p, NULL));
+	p->app.no_accept = true;
+	tp_open_passive(p, NULL, 100, false);
+	CHECK_EQ(p->app.nknock, 1);
+	CHECK_EQ(p->app.naccepted, 0);
+	seg_init(p, &sg, 0, p->iss + 1, TH_ACK | TH_PSH);
+	seg_data(p, &sg, 0, 300);
+	tp_send(p, &sg);
+	seg_init(p, &sg, 0, p->iss + 1, TH_ACK | TH_FIN);
+	seg_data(p, &sg, 300, 200);
+	tp_send(p, &sg);
+	/* Both taken: the FIN's ACK covers all 500 bytes and the FIN. */
+	while (tp_pop(p, &in))
+		ack = in.ack;
+	CHECK_EQ(ack, 100 + 1 + 500 + 1);
+	CHECK_EQ(p->tcp->stats->early_held, 2);
+	accept_late(p);
+	CHECK_EQ(p->srv[0].rx_len, 500);
+	CHECK_EQ(p->srv[0].rx_bad, 0);
+	CHECK(p->srv[0].fin);
+	CHECK_EQ(pcb_of(p, p->srv[0].h)->state, IXDP_TCP_CLOSE_WAIT);
+	CHECK(tp_fini(p));
+}
+
+/*
+ * Before the accept IXDP_TCP_EARLY_MAX buffers are held at most: a
+ * fifth segment is dropped unacknowledged and counted; a reject puts
+ * the held ones back (tp_fini() checks every buffer came home).
+ */
+IX_TEST(tcp_state, early_queue_bounded)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	unsigned int i;
+	u32 ack = 0;
+
+	CHECK(!tp_init(p, NULL));
+	p->app.no_accept = true;
+	tp_open_passive(p, NULL, 100, false);
+	for (i = 0; i < IXDP_TCP_EARLY_MAX + 1; i++) {
+		seg_init(p, &sg, 0, p->iss + 1, TH_ACK | TH_PSH);
+		seg_data(p, &sg, i * 10, 10);
+		tp_send(p, &sg);
+	}
+	while (tp_pop(p, &in))
+		ack = in.ack;
+	CHECK_EQ(ack, 100 + 1 + IXDP_TCP_EARLY_MAX * 10);
+	CHECK_EQ(p->tcp->stats->early_held, IXDP_TCP_EARLY_MAX);
+	CHECK_EQ(p->tcp->stats->early_dropped, 1);
+	CHECK(!ixdp_tcp_reject(&p->t.s, p->app.last_knock));
+	CHECK_EQ(p->tcp->nused, 0);
+	CHECK(tp_fini(p));
+}
+
 /* A SYN from @sport to @dport; true if a SYN-ACK answered. */
 static bool syn_to(struct tpeer *p, u16 sport, u16 dport)
 {
