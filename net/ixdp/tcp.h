@@ -41,7 +41,12 @@
 #define IXDP_TCP_DEFAULT_MSS	536	/* RFC 9293 3.7.1 */
 #define IXDP_TCP_MIN_MSS	88	/* least MSS taken from a peer */
 #define IXDP_TCP_MAX_WSCALE	14	/* RFC 7323 2.3 */
-#define IXDP_TCP_CHALLENGE_LIMIT 1000	/* challenge ACKs a second */
+/*
+ * Challenge ACKs a second a core sends, on average: each second's budget
+ * is drawn anew from [LIMIT / 2, 3 * LIMIT / 2) so that a peer counting
+ * them learns nothing exact (CVE-2016-5696, RFC 5961 10).
+ */
+#define IXDP_TCP_CHALLENGE_LIMIT 1000
 
 /* A handle: PCB index in the low 16 bits, its generation above. */
 #define IXDP_TCP_HANDLE(idx, gen)	((u32)(gen) << 16 | (idx))
@@ -200,6 +205,8 @@ struct ixdp_iov {
  * @rto: retransmission timeout, ticks, before backoff
  * @rtt_seq: the segment being timed, without timestamps
  * @rtt_start: when it was sent
+ * @oow_ack_at: when it last answered a segment it drops (out of window,
+ *	PAWS, unsent data acknowledged) or a challenge, plus one; 0 never
  * @ts_recent: RFC 7323 TS.Recent
  * @last_ack_sent: RFC 7323 Last.ACK.sent
  * @irs: initial receive sequence
@@ -264,6 +271,7 @@ struct ixdp_tcp_pcb {
 	u32				rto;
 	u32				rtt_seq;
 	u64				rtt_start;
+	u64				oow_ack_at;
 	u32				ts_recent;
 	u32				last_ack_sent;
 	/* receive */
@@ -346,6 +354,9 @@ struct ixdp_tcp_ops {
  * @syn_retries: retransmissions of an unanswered SYN or SYN-ACK before
  *	the connection fails with -ETIMEDOUT (IXDP_TCP_SYN_RETRIES)
  * @flags: IXDP_TCP_NO_* to leave options out (tests, interop)
+ * @ack_ratelimit: least time between two answers of a connection to
+ *	segments it drops or challenges, ticks (hz / 2, as Linux's
+ *	tcp_invalid_ratelimit)
  */
 struct ixdp_tcp_config {
 	u32	rcv_buf;
@@ -358,6 +369,7 @@ struct ixdp_tcp_config {
 	u32	iss_secret;
 	u32	syn_retries;
 	u32	flags;
+	u32	ack_ratelimit;
 };
 
 /**
@@ -368,8 +380,8 @@ struct ixdp_tcp_config {
  *	deferred to its end
  * @nused: PCBs in use
  * @next_port: next ephemeral port to try
- * @chal_second: the second @chal_count counts in
- * @chal_count: challenge ACKs sent in it
+ * @chal_second: the second @chal_left counts in
+ * @chal_left: challenge ACKs it may still send in it
  * @free: PCBs not in use
  * @npcbs: entries of @pcbs
  * @hash_mask: buckets of @hash, less one (a power of two, >= @npcbs)
@@ -390,7 +402,7 @@ struct ixdp_tcp {
 	unsigned int			nused;
 	u16				next_port;
 	u64				chal_second;
-	u32				chal_count;
+	u32				chal_left;
 	struct hlist_head		free;
 	unsigned int			npcbs;
 	u32				hash_mask;

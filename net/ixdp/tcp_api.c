@@ -31,6 +31,8 @@ static void api_defaults(struct ixdp_tcp_config *c, u32 hz)
 		c->time_wait = 60 * hz;
 	if (!c->syn_retries)
 		c->syn_retries = IXDP_TCP_SYN_RETRIES;
+	if (!c->ack_ratelimit)
+		c->ack_ratelimit = hz / 2 ? hz / 2 : 1;
 }
 
 /* Buckets of the 4-tuple hash for @npcbs PCBs: a power of two. */
@@ -87,6 +89,7 @@ int ixdp_tcp_init(struct ixdp_stack *s, struct ixdp_tcp *tcp,
 	tcp->ops = ops;
 	tcp->cfg = c;
 	tcp->next_port = IXDP_PORT_LO + c.iss_secret % IXDP_PORT_N;
+	tcp->chal_second = U64_MAX;	/* no budget drawn yet */
 	tcp->npcbs = npcbs;
 	tcp->hash_mask = api_hash_buckets(npcbs) - 1;
 	tcp->hash = (struct hlist_head *)&tcp->pcbs[npcbs];
