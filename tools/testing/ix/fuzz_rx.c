@@ -238,7 +238,7 @@ static void fuzz_synack(struct ixdp_stack *s)
 
 static void fuzz_tcp_setup(struct ixdp_stack *s, uint8_t conf)
 {
-	struct ixdp_tcp_config cfg = { .iss_secret = 1 };
+	struct ixdp_tcp_config cfg = { 0 };
 	uint8_t arp[ETH_HLEN + 28] = { 0 };
 
 	if (!tcp)

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A hostile peer (issue 16), seen from the wire: how many answers it can
- * draw from a connection and from a core (RFC 5961 7, CVE-2016-5696).
- * These tests use only what the stack had before the fixes, so they
- * run, and fail, without them.  Times are in ticks of 1 ms.
+ * draw from a connection and from a core (RFC 5961 7, CVE-2016-5696),
+ * and what it can guess of initial sequence numbers (RFC 6528) and
+ * ephemeral ports (RFC 6056).  These tests use only what the stack had
+ * before the fixes, so they run, and fail, without them.  Times are in
+ * ticks of 1 ms.
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/jhash.h>
 
+#include "handoff.h"
 #include "test.h"
 #include "tcp_util.h"
 
@@ -185,5 +189,103 @@ IX_TEST(tcp_hostile, acks_to_dropped_segments_rate_limited)
 	tp_advance(p, 1499);
 	CHECK_EQ(send_n(p, &sg, 10), 0);
 	CHECK(!p->srv[0].dead);
+	CHECK(tp_fini(p));
+}
+
+/* The initial sequence number of the test's 4-tuple now. */
+static u32 iss_now(struct tpeer *p)
+{
+	return ixdp_tcp_iss(&p->t.s, cpu_to_be32(PEER_IP),
+			    cpu_to_be16(PEER_PORT), cpu_to_be16(SRV_PORT));
+}
+
+/* What it was: jhash of the tuple, keyed by a 32-bit secret, and a clock. */
+static u32 iss_jhash(struct tpeer *p, u32 secret)
+{
+	u32 ports = (u32)(u16)cpu_to_be16(PEER_PORT) << 16 |
+		    (u16)cpu_to_be16(SRV_PORT);
+
+	return (u32)p->t.s.now * 250 +
+	       jhash_3words((u32)cpu_to_be32(PEER_IP), ports,
+			    (u32)cpu_to_be32(US_IP), ~secret);
+}
+
+IX_TEST(tcp_hostile, isns_differ_across_stacks_and_time)
+{
+	struct tpeer *p = &tp;
+	u32 a, b, later;
+
+	CHECK(!tp_init(p, NULL));
+	a = iss_now(p);
+	CHECK(a != iss_jhash(p, 0));
+	tp_advance(p, 1);
+	later = iss_now(p);
+	CHECK_EQ(later - a, 250);		/* RFC 6528's 4 us clock */
+	tp_advance(p, 10000);
+	CHECK(iss_now(p) != later);
+	CHECK(tp_fini(p));
+	/* Another stack, the same configuration: another key. */
+	CHECK(!tp_init(p, NULL));
+	b = iss_now(p);
+	CHECK(b != a);
+	CHECK(b != iss_jhash(p, 0));
+	CHECK(tp_fini(p));
+}
+
+/* Open @n connections to the peer's port @dport + i * @step; their ports. */
+static bool ports_of(struct tpeer *p, u16 *port, unsigned int n, u16 dport,
+		     u16 step)
+{
+	static struct conn c[64];
+	unsigned int i;
+	struct tseg in;
+
+	for (i = 0; i < n; i++) {
+		c[i].s = &p->t.s;
+		if (ixdp_tcp_connect(&p->t.s, cpu_to_be32(PEER_IP),
+				     cpu_to_be16(dport + i * step), &c[i],
+				     &c[i].h) ||
+		    !tp_pop(p, &in) || in.flags != TH_SYN)
+			return false;
+		port[i] = in.sport;
+		if (port[i] < IXDP_PORT_LO ||
+		    port[i] >= IXDP_PORT_LO + IXDP_PORT_N)
+			return false;
+	}
+	return true;
+}
+
+/* Consecutive ports one apart, of @n. */
+static unsigned int sequential(const u16 *port, unsigned int n)
+{
+	unsigned int i, seq = 0;
+
+	for (i = 1; i < n; i++)
+		seq += (port[i] - port[i - 1] + IXDP_PORT_N) % IXDP_PORT_N == 1;
+	return seq;
+}
+
+IX_TEST(tcp_hostile, ephemeral_ports_not_guessable)
+{
+	u16 port[32], again[32], first;
+	struct tpeer *p = &tp;
+	unsigned int i, j;
+
+	/* To 32 destinations, one after the other. */
+	CHECK(!tp_init(p, NULL));
+	CHECK(ports_of(p, port, 32, 1000, 1));
+	first = port[0];
+	CHECK(first != IXDP_PORT_LO);		/* the key's low bits, 0 */
+	CHECK(sequential(port, 32) < 4);
+	CHECK(tp_fini(p));
+	/* To one destination: all different, yet not one after another. */
+	CHECK(!tp_init(p, NULL));
+	CHECK(ports_of(p, again, 32, 1000, 0));
+	for (i = 0; i < 32; i++)
+		for (j = 0; j < i; j++)
+			CHECK(again[i] != again[j]);
+	CHECK(sequential(again, 32) < 16);
+	/* Another key: another start for the same destination. */
+	CHECK(again[0] != first);
 	CHECK(tp_fini(p));
 }
