@@ -88,7 +88,6 @@ static void ixdp_app_tcp_free(struct ixdp_app *app)
 static int ixdp_app_bind(struct ixdp_app *app, struct ixdp_core *core)
 {
 	struct ixdp_tcp_config cfg = {
-		.iss_secret	= get_random_u32(),
 		.syn_retries	= core->idev->syn_retries,
 	};
 	unsigned int n = core->idev->max_conns;

@@ -13,7 +13,6 @@
  * (ixdp_echo_connect()): they echo the same way.
  */
 
-#include <linux/random.h>
 #include <linux/vmalloc.h>
 
 #include "dp.h"
@@ -209,7 +208,6 @@ static void echo_udp_rx(struct ixdp_stack *s, void *cookie, struct ixdp_buf *b,
 int ixdp_echo_start(struct ixdp_core *core, __be16 port)
 {
 	struct ixdp_tcp_config cfg = {
-		.iss_secret	= get_random_u32(),
 		.syn_retries	= core->idev->syn_retries,
 	};
 	unsigned int n = core->idev->max_conns;

@@ -164,9 +164,13 @@ enum ixdp_drop_reason {
  * @delacks: ACKs sent by the delayed ACK timer
  * @syn_refused: SYNs refused (backlog full or no PCB)
  * @challenge_acks: RFC 5961 challenge ACKs sent
+ * @challenge_acks_limited: challenge ACKs not sent: the connection's rate
+ *	limit or the core's budget of the second was spent
  * @resets_in: connections reset by the peer
  * @resets_out: RST segments sent by connections
  * @paws_drops: segments failing the RFC 7323 PAWS test
+ * @oow_acks_limited: ACKs not sent, by the connection's rate limit, to
+ *	segments out of window, failing PAWS or acknowledging unsent data
  * @active: connections opened actively
  * @passive: connections opened passively
  * @closed: connections gone, every cause
@@ -191,9 +195,11 @@ struct ixdp_tcp_stats {
 	u64	delacks;
 	u64	syn_refused;
 	u64	challenge_acks;
+	u64	challenge_acks_limited;
 	u64	resets_in;
 	u64	resets_out;
 	u64	paws_drops;
+	u64	oow_acks_limited;
 	u64	active;
 	u64	passive;
 	u64	closed;

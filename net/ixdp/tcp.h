@@ -22,6 +22,7 @@
 #define _NET_IXDP_TCP_H
 
 #include <linux/list.h>
+#include <linux/siphash.h>
 #include <linux/types.h>
 
 #include "stack.h"
@@ -42,7 +43,14 @@
 #define IXDP_TCP_DEFAULT_MSS	536	/* RFC 9293 3.7.1 */
 #define IXDP_TCP_MIN_MSS	88	/* least MSS taken from a peer */
 #define IXDP_TCP_MAX_WSCALE	14	/* RFC 7323 2.3 */
-#define IXDP_TCP_CHALLENGE_LIMIT 1000	/* challenge ACKs a second */
+/*
+ * Challenge ACKs a second a core sends, on average: each second's budget
+ * is drawn anew from [LIMIT / 2, 3 * LIMIT / 2) so that a peer counting
+ * them learns nothing exact (CVE-2016-5696, RFC 5961 10).
+ */
+#define IXDP_TCP_CHALLENGE_LIMIT 1000
+/* Steps of the ephemeral port increment, at most, beyond the ports tried. */
+#define IXDP_TCP_PORT_JITTER	8
 
 /* A handle: PCB index in the low 16 bits, its generation above. */
 #define IXDP_TCP_HANDLE(idx, gen)	((u32)(gen) << 16 | (idx))
@@ -203,6 +211,8 @@ struct ixdp_iov {
  * @rto: retransmission timeout, ticks, before backoff
  * @rtt_seq: the segment being timed, without timestamps
  * @rtt_start: when it was sent
+ * @oow_ack_at: when it last answered a segment it drops (out of window,
+ *	PAWS, unsent data acknowledged) or a challenge, plus one; 0 never
  * @ts_recent: RFC 7323 TS.Recent
  * @last_ack_sent: RFC 7323 Last.ACK.sent
  * @irs: initial receive sequence
@@ -271,6 +281,7 @@ struct ixdp_tcp_pcb {
 	u32				rto;
 	u32				rtt_seq;
 	u64				rtt_start;
+	u64				oow_ack_at;
 	u32				ts_recent;
 	u32				last_ack_sent;
 	/* receive */
@@ -353,11 +364,19 @@ struct ixdp_tcp_ops {
  * @rto_init: RTO before the first sample, ticks (hz: RFC 6298 2.1)
  * @delack: longest delay of an ACK, ticks (hz / 25)
  * @time_wait: TIME_WAIT duration, 2 * MSL, ticks (60 * hz)
- * @iss_secret: secret of initial sequence numbers (the kernel passes
- *	get_random_u32())
  * @syn_retries: retransmissions of an unanswered SYN or SYN-ACK before
  *	the connection fails with -ETIMEDOUT (IXDP_TCP_SYN_RETRIES)
  * @flags: IXDP_TCP_NO_* to leave options out (tests, interop)
+ * @ack_ratelimit: least time between two answers of a connection to
+ *	segments it drops or challenges, ticks (hz / 2, as Linux's
+ *	tcp_invalid_ratelimit)
+ * @hash_key: jhash key of the connection table
+ * @isn_key: SipHash key of initial sequence numbers (RFC 6528)
+ * @port_key: SipHash key of ephemeral port offsets (RFC 6056)
+ *
+ * A key left 0 is drawn at random, each on its own: knowing one tells
+ * nothing of the others.  The kernel's callers leave them 0; tests that
+ * want them known set them.
  */
 struct ixdp_tcp_config {
 	u32	rcv_buf;
@@ -367,9 +386,12 @@ struct ixdp_tcp_config {
 	u32	rto_init;
 	u32	delack;
 	u32	time_wait;
-	u32	iss_secret;
 	u32	syn_retries;
 	u32	flags;
+	u32	ack_ratelimit;
+	u32	hash_key;
+	siphash_key_t isn_key;
+	siphash_key_t port_key;
 };
 
 /**
@@ -379,9 +401,11 @@ struct ixdp_tcp_config {
  * @busy: the PCB whose input or timer is running; commands on it are
  *	deferred to its end
  * @nused: PCBs in use
- * @next_port: next ephemeral port to try
- * @chal_second: the second @chal_count counts in
- * @chal_count: challenge ACKs sent in it
+ * @port_perturb: RFC 6056 algorithm 3's next_ephemeral: added to the
+ *	keyed offset of a destination; moves on by the ports tried, plus a
+ *	random jitter
+ * @chal_second: the second @chal_left counts in
+ * @chal_left: challenge ACKs it may still send in it
  * @free: PCBs not in use
  * @npcbs: entries of @pcbs
  * @hash_mask: buckets of @hash, less one (a power of two, >= @npcbs)
@@ -400,9 +424,9 @@ struct ixdp_tcp {
 	struct ixdp_tcp_config		cfg;
 	struct ixdp_tcp_pcb		*busy;
 	unsigned int			nused;
-	u16				next_port;
+	u32				port_perturb;
 	u64				chal_second;
-	u32				chal_count;
+	u32				chal_left;
 	struct hlist_head		free;
 	unsigned int			npcbs;
 	u32				hash_mask;

@@ -8,6 +8,8 @@
 
 #include <linux/errno.h>
 #include <linux/in.h>
+#include <linux/random.h>
+#include <linux/siphash.h>
 #include <linux/string.h>
 
 #include "handoff.h"
@@ -31,6 +33,19 @@ static void api_defaults(struct ixdp_tcp_config *c, u32 hz)
 		c->time_wait = 60 * hz;
 	if (!c->syn_retries)
 		c->syn_retries = IXDP_TCP_SYN_RETRIES;
+	if (!c->ack_ratelimit)
+		c->ack_ratelimit = hz / 2 ? hz / 2 : 1;
+}
+
+/* A key left 0 is drawn at random, each on its own. */
+static void api_keys(struct ixdp_tcp_config *c)
+{
+	if (!c->isn_key.key[0] && !c->isn_key.key[1])
+		get_random_bytes(&c->isn_key, sizeof(c->isn_key));
+	if (!c->port_key.key[0] && !c->port_key.key[1])
+		get_random_bytes(&c->port_key, sizeof(c->port_key));
+	if (!c->hash_key)
+		c->hash_key = get_random_u32();
 }
 
 /* Buckets of the 4-tuple hash for @npcbs PCBs: a power of two. */
@@ -81,13 +96,14 @@ int ixdp_tcp_init(struct ixdp_stack *s, struct ixdp_tcp *tcp,
 	if (cfg)
 		c = *cfg;
 	api_defaults(&c, s->cfg.hz);
+	api_keys(&c);
 	if (c.rcv_buf > 0xffffU << IXDP_TCP_MAX_WSCALE || c.snd_buf > 1U << 30 ||
 	    c.rto_min > c.rto_max)
 		return -EINVAL;
 	memset(tcp, 0, ixdp_tcp_size(npcbs));
 	tcp->ops = ops;
 	tcp->cfg = c;
-	tcp->next_port = IXDP_PORT_LO + c.iss_secret % IXDP_PORT_N;
+	tcp->chal_second = U64_MAX;	/* no budget drawn yet */
 	tcp->npcbs = npcbs;
 	tcp->hash_mask = api_hash_buckets(npcbs) - 1;
 	tcp->hash = (struct hlist_head *)&tcp->pcbs[npcbs];
@@ -202,18 +218,35 @@ static bool api_port_free(struct ixdp_stack *s, __be32 daddr, __be16 dport,
 	       !ixdp_tcp_pcb_lookup(s, daddr, dport, port);
 }
 
+/* A keyed offset of the destination: where its search for a port starts. */
+static u32 api_port_offset(const struct ixdp_stack *s, __be32 daddr,
+			   __be16 dport)
+{
+	return siphash_3u32((__force u32)s->cfg.addr, (__force u32)daddr,
+			    (__force u16)dport, &s->tcp->cfg.port_key);
+}
+
+/*
+ * An ephemeral port by RFC 6056 3.3.3 (algorithm 3): from the keyed offset
+ * of the destination plus @port_perturb, the first port free and ours.
+ * @port_perturb then moves past the ports tried and a random jitter more,
+ * as Linux's __inet_hash_connect(), so that a peer seeing one port cannot
+ * tell the next, nor a destination's port another's.
+ */
 static __be16 api_port(struct ixdp_stack *s, __be32 daddr, __be16 dport)
 {
 	struct ixdp_tcp *tcp = s->tcp;
-	unsigned int i;
+	u32 base, i;
 	__be16 port;
 
+	base = api_port_offset(s, daddr, dport) + tcp->port_perturb;
 	for (i = 0; i < IXDP_PORT_N; i++) {
-		port = cpu_to_be16(tcp->next_port);
-		tcp->next_port = IXDP_PORT_LO +
-				 (tcp->next_port + 1 - IXDP_PORT_LO) % IXDP_PORT_N;
-		if (api_port_free(s, daddr, dport, port))
+		port = cpu_to_be16(IXDP_PORT_LO + (base + i) % IXDP_PORT_N);
+		if (api_port_free(s, daddr, dport, port)) {
+			tcp->port_perturb += i + 1 +
+				get_random_u32_below(IXDP_TCP_PORT_JITTER);
 			return port;
+		}
 	}
 	return 0;
 }

@@ -9,11 +9,16 @@
  * (RFC 7323), sequence acceptability, RST and SYN with the RFC 5961
  * mitigations, the ACK, the payload and the FIN.  In-order payload goes
  * to the application in the buffer it arrived in.
+ *
+ * What a connection answers to a segment it drops or challenges is rate
+ * limited per connection; challenge ACKs are also limited per core, by a
+ * budget drawn at random each second.
  */
 
 #include <linux/errno.h>
 #include <linux/in.h>
 #include <linux/minmax.h>
+#include <linux/random.h>
 #include <linux/tcp.h>
 #include <net/checksum.h>
 
@@ -37,20 +42,63 @@ static void in_reset_seg(struct ixdp_stack *s, struct ixdp_tcp_seg *seg,
 	seg->b = NULL;
 }
 
-static void in_challenge_ack(struct ixdp_tcp_pcb *pcb)
+/*
+ * Whether @pcb may answer a segment it drops or challenges: once in
+ * cfg.ack_ratelimit at most (Linux's tcp_oow_rate_limited()), so that a
+ * peer cannot make it send as fast as it sends, nor use its answers to
+ * learn what the core's challenge ACK budget has left.
+ */
+static bool in_oow_ok(struct ixdp_tcp_pcb *pcb)
 {
-	struct ixdp_stack *s = pcb->stack;
+	const struct ixdp_stack *s = pcb->stack;
+
+	if (pcb->oow_ack_at &&
+	    s->now + 1 - pcb->oow_ack_at < s->tcp->cfg.ack_ratelimit)
+		return false;
+	pcb->oow_ack_at = s->now + 1;
+	return true;
+}
+
+/* Answer a segment dropped as unacceptable, unless @pcb did so lately. */
+static void in_oow_ack(struct ixdp_tcp_pcb *pcb)
+{
+	if (in_oow_ok(pcb))
+		pcb->flags |= TCPF_ACK_NOW;
+	else
+		pcb->stack->tcp->stats->oow_acks_limited++;
+}
+
+/*
+ * Take one of the core's challenge ACKs of this second.  The budget of a
+ * second is random (IXDP_TCP_CHALLENGE_LIMIT), as Linux's since the
+ * CVE-2016-5696 fix: a peer exhausting it cannot tell when it has.
+ */
+static bool in_challenge_budget(struct ixdp_stack *s)
+{
 	struct ixdp_tcp *tcp = s->tcp;
 	u64 second = s->now / s->cfg.hz;
 
 	if (second != tcp->chal_second) {
 		tcp->chal_second = second;
-		tcp->chal_count = 0;
+		tcp->chal_left = IXDP_TCP_CHALLENGE_LIMIT / 2 +
+				 get_random_u32_below(IXDP_TCP_CHALLENGE_LIMIT);
 	}
-	if (tcp->chal_count >= IXDP_TCP_CHALLENGE_LIMIT)
+	if (!tcp->chal_left)
+		return false;
+	tcp->chal_left--;
+	return true;
+}
+
+/* RFC 5961 7: a challenge ACK, within the connection's and core's limits. */
+static void in_challenge_ack(struct ixdp_tcp_pcb *pcb)
+{
+	struct ixdp_tcp_stats *st = pcb->stack->tcp->stats;
+
+	if (!in_oow_ok(pcb) || !in_challenge_budget(pcb->stack)) {
+		st->challenge_acks_limited++;
 		return;
-	tcp->chal_count++;
-	tcp->stats->challenge_acks++;
+	}
+	st->challenge_acks++;
 	ixdp_tcp_send_ack(pcb);
 }
 
@@ -372,7 +420,7 @@ static bool in_ack(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	bool dup;
 
 	if (tcp_seq_after(seg->ack, pcb->snd_max)) {
-		pcb->flags |= TCPF_ACK_NOW;
+		in_oow_ack(pcb);
 		return false;
 	}
 	if (tcp_seq_before(seg->ack, pcb->snd_una - pcb->max_snd_wnd)) {
@@ -485,7 +533,7 @@ static bool in_paws(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 		return true;
 	if (tcp_seq_before(seg->opt.tsval, pcb->ts_recent)) {
 		pcb->stack->tcp->stats->paws_drops++;
-		pcb->flags |= TCPF_ACK_NOW;
+		in_oow_ack(pcb);
 		return false;
 	}
 	return true;
@@ -522,7 +570,7 @@ static bool in_checks(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	}
 	if (!in_acceptable(pcb, seg, seg_len)) {
 		if (!(seg->flags & TCPHDR_RST))
-			pcb->flags |= TCPF_ACK_NOW;
+			in_oow_ack(pcb);
 		if (pcb->state == IXDP_TCP_TIME_WAIT &&
 		    seg->flags & TCPHDR_FIN)
 			ixdp_tcp_time_wait_arm(pcb);

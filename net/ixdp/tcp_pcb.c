@@ -4,12 +4,19 @@
  * hash by 4-tuple, handles carrying a generation, the listen table and
  * initial sequence numbers (RFC 6528).
  *
+ * Each has its own random key (struct ixdp_tcp_config).  The table hash
+ * is jhash, as Linux's inet_ehashfn(): it runs for every segment
+ * received, and a peer learns of it only what timing tells.  The initial
+ * sequence number is SipHash, a PRF: it runs once per connection, and
+ * the peer sees it.
+ *
  * The local address is the stack's own, so a connection is found by the
  * remote address and both ports.
  */
 
 #include <linux/errno.h>
 #include <linux/jhash.h>
+#include <linux/siphash.h>
 #include <linux/string.h>
 
 #include "tcp.h"
@@ -21,7 +28,7 @@ static u32 pcb_bucket(const struct ixdp_tcp *tcp, __be32 raddr, __be16 rport,
 {
 	u32 ports = (u32)(__force u16)rport << 16 | (__force u16)lport;
 
-	return jhash_2words((__force u32)raddr, ports, tcp->cfg.iss_secret) &
+	return jhash_2words((__force u32)raddr, ports, tcp->cfg.hash_key) &
 	       tcp->hash_mask;
 }
 
@@ -220,8 +227,8 @@ struct ixdp_tcp_listener *ixdp_tcp_listener_find(struct ixdp_stack *s,
  * @rport: the remote port
  * @lport: the local port
  *
- * Return: a clock of 4 microsecond steps plus a keyed hash of the
- * 4-tuple.
+ * Return: a clock of 4 microsecond steps plus SipHash of the 4-tuple,
+ * keyed with cfg.isn_key: RFC 6528 3's ISN = M + F(4-tuple, secretkey).
  */
 u32 ixdp_tcp_iss(struct ixdp_stack *s, __be32 raddr, __be16 rport,
 		 __be16 lport)
@@ -230,8 +237,8 @@ u32 ixdp_tcp_iss(struct ixdp_stack *s, __be32 raddr, __be16 rport,
 	u32 ports = (u32)(__force u16)rport << 16 | (__force u16)lport;
 
 	return (u32)s->now * step +
-	       jhash_3words((__force u32)raddr, ports,
-			    (__force u32)s->cfg.addr, ~s->tcp->cfg.iss_secret);
+	       (u32)siphash_3u32((__force u32)s->cfg.addr, (__force u32)raddr,
+				 ports, &s->tcp->cfg.isn_key);
 }
 
 /**

@@ -438,7 +438,9 @@ static const char *const stat_names[] = {
 	"udp_rx", "tcp_resets", "tcp_accepted", "tcp_connected",
 	"tcp_segs_in", "tcp_segs_out", "tcp_rexmits", "tcp_timeouts",
 	"tcp_ooo_queued", "tcp_resets_in", "tcp_early_held",
-	"tcp_early_dropped", "handoff_in", "handoff_drops",
+	"tcp_early_dropped", "tcp_challenge_acks",
+	"tcp_challenge_acks_limited", "tcp_oow_acks_limited", "handoff_in",
+	"handoff_drops",
 };
 #define NSTATS	(sizeof(stat_names) / sizeof(stat_names[0]))
 
@@ -482,7 +484,7 @@ static void stats_dev(const char *dev, void *arg)
 	}
 	printf("%s%s\n", dev, c->wait ? " (per second)" : "");
 	for (i = 0; i < NSTATS; i++)
-		printf("  %-18s %llu\n", stat_names[i], a[i]);
+		printf("  %-26s %llu\n", stat_names[i], a[i]);
 }
 
 static int cmd_stats(int argc, char **argv)

@@ -260,7 +260,7 @@ static int env_pool(struct ixdp_pool *p, struct ixdp_buf **descs,
 
 static int env_stacks(struct env *e)
 {
-	struct ixdp_tcp_config tcfg = { .iss_secret = 7 };
+	struct ixdp_tcp_config tcfg = { 0 };
 	struct ixdp_stack_config cfg = {
 		.addr = cpu_to_be32(ENV_ADDR),
 		.prefix_len = 24,

@@ -201,7 +201,7 @@ int main(int argc, char **argv)
 {
 	static const u8 cmac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 1 };
 	static const u8 smac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 2 };
-	struct ixdp_tcp_config tcfg = { .iss_secret = 1 };
+	struct ixdp_tcp_config tcfg = { 0 };
 	unsigned long i, n;
 
 	if (argc < 3 || (strcmp(argv[1], "udp") && strcmp(argv[1], "tcp") &&

@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/random.h>
 
 #include "app_env.h"
 
@@ -589,6 +590,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!size)
 		return 0;
 	verbose = getenv("FUZZ_CMD_VERBOSE");
+	ix_shim_random_seed(1);		/* the same keys and draws on a replay */
 	conf = data[0];
 	if (conf & CONF_SMALL_POOL)
 		cfg.nbufs = 32;

@@ -364,6 +364,41 @@ IX_TEST(tcp_state, syn_on_established_gets_challenge_ack)
 	CHECK(tp_fini(p));
 }
 
+/* What a connection does not answer, by its rate limit, is counted. */
+IX_TEST(tcp_state, answers_held_back_counted)
+{
+	struct ixdp_tcp_config cfg = { .ack_ratelimit = 100 };
+	struct ixdp_tcp_stats *st;
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	unsigned int i;
+
+	CHECK(!tp_init(p, &cfg));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	st = p->tcp->stats;
+	seg_init(p, &sg, 101 + 1000, 0, TH_RST);	/* in window */
+	for (i = 0; i < 40; i++)
+		tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.flags == TH_ACK && in.ack == 101);
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK_EQ(st->challenge_acks, 1);
+	CHECK_EQ(st->challenge_acks_limited, 39);
+	/* The limit is the connection's, for every kind of answer. */
+	seg_init(p, &sg, 101 + 500000, p->iss + 1, TH_ACK);
+	for (i = 0; i < 25; i++)
+		tp_send(p, &sg);
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK_EQ(st->oow_acks_limited, 25);
+	tp_advance(p, 100);			/* cfg.ack_ratelimit later */
+	for (i = 0; i < 25; i++)
+		tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.flags == TH_ACK && in.ack == 101);
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK_EQ(st->oow_acks_limited, 49);
+	CHECK_EQ(st->challenge_acks_limited, 39);
+	CHECK(tp_fini(p));
+}
+
 IX_TEST(tcp_state, ack_of_unsent_data_answered_and_ignored)
 {
 	struct tpeer *p = &tp;
