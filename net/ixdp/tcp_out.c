@@ -377,25 +377,57 @@ static u8 out_flags(const struct ixdp_tcp_pcb *pcb, u32 seq, u32 len)
 	return flags;
 }
 
+/* Whether our FIN went: it follows the data, and @snd_max counts it. */
+static bool out_fin_sent(const struct ixdp_tcp_pcb *pcb)
+{
+	return pcb->flags & TCPF_FIN_QUEUED &&
+	       pcb->snd_max == out_data_end(pcb) + 1;
+}
+
+/*
+ * Payload bytes of a retransmission from @seq: at most one MSS, only
+ * bytes sent before (below @snd_max, the FIN not counted), and only what
+ * the peer's window takes now.
+ */
+static u32 out_rtx_len(const struct ixdp_tcp_pcb *pcb, u32 seq, bool fin)
+{
+	u32 sent = fin ? pcb->snd_max - 1 : pcb->snd_max;
+	u32 edge = pcb->snd_una + pcb->snd_wnd;
+
+	if (!tcp_seq_before(seq, sent) || !tcp_seq_before(seq, edge))
+		return 0;
+	return min(min(sent - seq, edge - seq), pcb->mss);
+}
+
 /**
  * ixdp_tcp_retransmit() - send one segment again from @seq
  * @pcb: the PCB
  * @seq: where, in [@snd_una, @snd_max)
  *
- * Return: payload bytes sent, or a negative errno.
+ * The segment covers only what was sent before, within [@seq, @snd_max),
+ * and the FIN only if it went; and only what the peer's window offers
+ * now.  New data waits for ixdp_tcp_output().
+ *
+ * Return: payload bytes sent, -EINVAL if @seq is not outstanding, -EAGAIN
+ * if the window takes none of it, or another negative errno.
  */
 int ixdp_tcp_retransmit(struct ixdp_tcp_pcb *pcb, u32 seq)
 {
-	u32 end = out_data_end(pcb), len = 0;
-	u8 flags;
+	bool fin = out_fin_sent(pcb);
+	u8 flags = TCPHDR_ACK;
+	u32 len;
 
 	if (!tcp_seq_in(seq, pcb->snd_una, pcb->snd_max))
 		return -EINVAL;
-	if (tcp_seq_before(seq, end))
-		len = min(end - seq, pcb->mss);
-	flags = out_flags(pcb, seq, len);
+	len = out_rtx_len(pcb, seq, fin);
+	if (seq + len == out_data_end(pcb)) {
+		if (len)
+			flags |= TCPHDR_PSH;
+		if (fin)
+			flags |= TCPHDR_FIN;
+	}
 	if (!len && !(flags & TCPHDR_FIN))
-		return -EINVAL;
+		return -EAGAIN;
 	pcb->stack->tcp->stats->rexmits++;
 	return out_xmit(pcb, seq, len, flags);
 }
