@@ -78,7 +78,10 @@ static void cc_fill_hole(struct ixdp_tcp_pcb *pcb)
  * @ack: the acknowledgment number
  * @acked: bytes newly acknowledged
  *
- * Outside recovery the window grows.  In recovery a partial ACK (below
+ * Outside recovery the window grows, and @recover follows @ack up, so
+ * that it never falls 2^31 bytes behind and seems ahead: the test of
+ * ixdp_tcp_cc_dupack() then holds for every ACK above the last loss,
+ * however much was sent since.  In recovery a partial ACK (below
  * @recover) retransmits the next unacknowledged segment and deflates the
  * window by the amount acked, less one SMSS (RFC 6582 3.2 step 5); a
  * full ACK ends recovery with cwnd = min(ssthresh, FlightSize + SMSS).
@@ -87,6 +90,8 @@ void ixdp_tcp_cc_ack(struct ixdp_tcp_pcb *pcb, u32 ack, u32 acked)
 {
 	pcb->dupacks = 0;
 	if (!(pcb->flags & TCPF_RECOVERY)) {
+		if (tcp_seq_after(ack, pcb->recover))
+			pcb->recover = ack;
 		cc_grow(pcb, acked);
 		return;
 	}

@@ -329,6 +329,66 @@ IX_TEST(tcp_cc, timeout_collapses_window)
 	CHECK(unit_done(pcb));
 }
 
+/* @bytes acknowledged in steps of 64 KiB, two steps in flight, no loss. */
+static void unit_transfer(struct ixdp_tcp_pcb *pcb, u64 bytes)
+{
+	u64 done;
+
+	for (done = 0; done < bytes; done += 65536) {
+		pcb->snd_max = pcb->snd_una + 2 * 65536;
+		pcb->snd_nxt = pcb->snd_max;
+		pcb->snd_una += 65536;
+		ixdp_tcp_cc_ack(pcb, pcb->snd_una, 65536);
+	}
+}
+
+/* Three duplicate ACKs; whether they started a fast retransmit. */
+static bool unit_loss(struct ixdp_tcp_pcb *pcb)
+{
+	u64 before = up.tcp->stats->fast_rexmits;
+	unsigned int i;
+
+	for (i = 0; i < 3; i++)
+		ixdp_tcp_cc_dupack(pcb);
+	return pcb->flags & TCPF_RECOVERY &&
+	       up.tcp->stats->fast_rexmits == before + 1;
+}
+
+/*
+ * Hostile peers (issue 16, 9): a loss 2.5 GiB after the start, and
+ * another 2.5 GiB after the first one's recovery, each start a fast
+ * retransmit: @recover follows the ACKs, so it never seems ahead of
+ * them.  The sequence numbers wrap on the way.  After a timeout, ACKs
+ * below @recover still start none (RFC 6582 4.2).
+ */
+IX_TEST(tcp_cc, fast_retransmit_2_5_gib_after_a_loss)
+{
+	struct ixdp_tcp_pcb *pcb = unit_pcb(NULL);
+	const u64 far = 5ULL << 29;
+
+	CHECK(pcb);
+	pcb->iss = 0xf0000000;
+	pcb->snd_una = pcb->iss + 1;
+	pcb->snd_nxt = pcb->snd_una;
+	pcb->snd_max = pcb->snd_una;
+	ixdp_tcp_cc_init(pcb);
+	unit_transfer(pcb, far);
+	CHECK(tcp_seq_after(pcb->iss, pcb->snd_una));	/* wrapped */
+	CHECK(unit_loss(pcb));
+	pcb->snd_una = pcb->recover;			/* a full ACK */
+	ixdp_tcp_cc_ack(pcb, pcb->snd_una, 65536);
+	CHECK(!(pcb->flags & TCPF_RECOVERY));
+	unit_transfer(pcb, far);
+	CHECK(unit_loss(pcb));
+	CHECK_EQ(up.tcp->stats->fast_rexmits, 2);
+	pcb->snd_una = pcb->recover;
+	ixdp_tcp_cc_ack(pcb, pcb->snd_una, 65536);
+	pcb->snd_max = pcb->snd_una + 65536;
+	ixdp_tcp_cc_timeout(pcb);
+	CHECK(!unit_loss(pcb));
+	CHECK(unit_done(pcb));
+}
+
 static void sack_opt(struct ixdp_tcp_opts *o, u32 s1, u32 e1)
 {
 	memset(o, 0, sizeof(*o));
