@@ -159,6 +159,7 @@ enum ixdp_drop_reason {
  * @ooo_queued: segments queued out of order
  * @ooo_dropped: out-of-order segments dropped (queue full, duplicate)
  * @probes: zero window probes sent
+ * @cwnd_restarts: congestion windows restarted after idle (RFC 5681 4.1)
  * @delacks: ACKs sent by the delayed ACK timer
  * @syn_refused: SYNs refused (backlog full or no PCB)
  * @challenge_acks: RFC 5961 challenge ACKs sent
@@ -184,6 +185,7 @@ struct ixdp_tcp_stats {
 	u64	ooo_queued;
 	u64	ooo_dropped;
 	u64	probes;
+	u64	cwnd_restarts;
 	u64	delacks;
 	u64	syn_refused;
 	u64	challenge_acks;

@@ -307,6 +307,8 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 	out_csum(s, b, th, pcb->raddr, frag_sum);
 	if (flags & TCPHDR_ACK)
 		out_acked(pcb);
+	if (len)
+		pcb->snd_last = s->now;
 	s->tcp->stats->segs_out++;
 	ixdp_ip_output_tpl(s, b, &pcb->tpl, pcb->raddr, IPPROTO_TCP);
 	return len;
@@ -557,6 +559,8 @@ void ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
 	if (pcb->stack->tcp->busy == pcb)
 		return;
 	if (out_can_send(pcb)) {
+		if (pcb->snd_una == pcb->snd_max && pcb->snd_nxt != end)
+			ixdp_tcp_cc_restart(pcb);
 		while (tcp_seq_before(pcb->snd_nxt, end) && out_one(pcb, end))
 			n++;
 		n += out_fin(pcb, end);

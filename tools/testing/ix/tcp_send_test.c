@@ -89,3 +89,38 @@ IX_TEST(tcp_send, retransmit_within_snd_max_and_window)
 	CHECK_EQ(pcb->snd_max, una + 700);
 	CHECK(tp_fini(p));
 }
+
+/*
+ * 10: after an idle period longer than the RTO the window restarts from
+ * the initial window (RFC 5681 4.1); within the RTO it does not.
+ */
+IX_TEST(tcp_send, cwnd_restarts_after_idle)
+{
+	struct ixdp_tcp_pcb *pcb;
+	struct tpeer *p = &tp;
+	u32 acked = 0;
+	u64 now;
+
+	CHECK(open_conn(p));
+	pcb = pcb_of(p);
+	pcb->cwnd = 10 * 536;
+	CHECK(queue(p, 0, 10 * 536));
+	CHECK_EQ(ts_flush(&p->t), 10);
+	acked += 10 * 536;
+	peer_win(p, p->iss + 1 + acked, 65535);
+	CHECK(pcb->cwnd >= 10 * 536);
+	now = ixdp_tcp_rto(pcb);		/* idle for the RTO: no restart */
+	tp_advance(p, now);
+	CHECK(queue(p, 0, 10 * 536));
+	CHECK_EQ(ts_flush(&p->t), 10);
+	acked += 10 * 536;
+	peer_win(p, p->iss + 1 + acked, 65535);
+	CHECK_EQ(p->tcp->stats->cwnd_restarts, 0);
+	now += ixdp_tcp_rto(pcb) + 1;		/* idle for longer */
+	tp_advance(p, now);
+	CHECK(queue(p, 0, 10 * 536));
+	CHECK_EQ(pcb->cwnd, 4 * 536);		/* min(IW, cwnd) */
+	CHECK_EQ(ts_flush(&p->t), 4);
+	CHECK_EQ(p->tcp->stats->cwnd_restarts, 1);
+	CHECK(tp_fini(p));
+}

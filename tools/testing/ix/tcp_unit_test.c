@@ -389,6 +389,47 @@ IX_TEST(tcp_cc, fast_retransmit_2_5_gib_after_a_loss)
 	CHECK(unit_done(pcb));
 }
 
+/*
+ * Hostile peers (issue 16, 10): cwnd grows to the send buffer and no
+ * further, over 5 GB acknowledged without a loss (it wrapped at 4 GiB),
+ * in congestion avoidance after, and under a storm of ten million
+ * duplicate ACKs in recovery.
+ */
+IX_TEST(tcp_cc, cwnd_capped_never_wraps)
+{
+	struct ixdp_tcp_config cfg = { .snd_buf = 1 << 20 };
+	struct ixdp_tcp_pcb *pcb = unit_pcb(&cfg);
+	u32 prev, peak = 0, ack = 1000;
+	unsigned int i;
+
+	CHECK(pcb);
+	ixdp_tcp_cc_init(pcb);
+	for (i = 0; i < 5000000; i++) {
+		prev = pcb->cwnd;
+		ack += 1000;
+		ixdp_tcp_cc_ack(pcb, ack, 1000);
+		CHECK(pcb->cwnd >= prev);
+		peak = max(peak, pcb->cwnd);
+	}
+	CHECK_EQ(peak, 1 << 20);
+	CHECK_EQ(pcb->cwnd, 1 << 20);
+	pcb->ssthresh = 2000;
+	for (i = 0; i < 1000000; i++) {
+		ack += 1 << 30;
+		ixdp_tcp_cc_ack(pcb, ack, 1 << 30);
+		CHECK(pcb->cwnd == 1 << 20 && pcb->ca_acked <= 1 << 20);
+	}
+	pcb->snd_una = ack;
+	pcb->snd_max = ack + (1 << 20);
+	CHECK(unit_loss(pcb));
+	for (i = 0; i < 10000000; i++) {
+		prev = pcb->cwnd;
+		ixdp_tcp_cc_dupack(pcb);
+		CHECK(pcb->cwnd >= prev && pcb->cwnd <= 1 << 20);
+	}
+	CHECK(unit_done(pcb));
+}
+
 static void sack_opt(struct ixdp_tcp_opts *o, u32 s1, u32 e1)
 {
 	memset(o, 0, sizeof(*o));
