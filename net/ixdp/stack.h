@@ -159,6 +159,8 @@ enum ixdp_drop_reason {
  * @ooo_queued: segments queued out of order
  * @ooo_dropped: out-of-order segments dropped (queue full, duplicate)
  * @probes: zero window probes sent
+ * @persist_drops: connections dropped after IXDP_TCP_MAX_RETRIES zero
+ *	window probes in a row went unanswered
  * @cwnd_restarts: congestion windows restarted after idle (RFC 5681 4.1)
  * @delacks: ACKs sent by the delayed ACK timer
  * @syn_refused: SYNs refused (backlog full or no PCB)
@@ -185,6 +187,7 @@ struct ixdp_tcp_stats {
 	u64	ooo_queued;
 	u64	ooo_dropped;
 	u64	probes;
+	u64	persist_drops;
 	u64	cwnd_restarts;
 	u64	delacks;
 	u64	syn_refused;

@@ -89,6 +89,7 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	STACK("tcp_ooo_queued", tcp.ooo_queued),
 	STACK("tcp_ooo_dropped", tcp.ooo_dropped),
 	STACK("tcp_probes", tcp.probes),
+	STACK("tcp_persist_drops", tcp.persist_drops),
 	STACK("tcp_cwnd_restarts", tcp.cwnd_restarts),
 	STACK("tcp_delacks", tcp.delacks),
 	STACK("tcp_syn_refused", tcp.syn_refused),

@@ -173,7 +173,7 @@ struct ixdp_iov {
  * @snd_wscale: shift of the peer's windows
  * @rcv_wscale: shift of our windows
  * @backoff: RTO doublings since the last new acknowledgment
- * @nrtx: consecutive timeouts
+ * @nrtx: consecutive timeouts; in persist, probes the peer left unanswered
  * @flags: TCPF_*
  * @mss: payload bytes per segment, options excluded
  * @iss: initial send sequence

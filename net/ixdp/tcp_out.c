@@ -468,7 +468,6 @@ static void out_time(struct ixdp_tcp_pcb *pcb, u32 seq)
 	pcb->rtt_start = pcb->stack->now;
 }
 
-/* Send a segment of new or go-back-N data; false when nothing went. */
 /*
  * The congestion window, plus one segment per duplicate ACK before fast
  * retransmit: limited transmit (RFC 3042) keeps ACKs coming when the
@@ -481,6 +480,20 @@ static u32 out_cwnd(const struct ixdp_tcp_pcb *pcb)
 	return pcb->cwnd + min_t(u32, pcb->dupacks, 2) * pcb->mss;
 }
 
+/*
+ * Sender silly window avoidance (RFC 9293 3.8.6.2.1): a segment of @len
+ * bytes, @left of them waiting, goes if it is a full MSS, if it takes all
+ * that waits, if it is at least half the largest window the peer offered
+ * (Fs = 1/2), or if nothing sent is outstanding, as after an RTO or a
+ * window probe, when waiting for an ACK would wait for nothing.
+ */
+static bool out_sws_ok(const struct ixdp_tcp_pcb *pcb, u32 len, u32 left)
+{
+	return len >= pcb->mss || len == left ||
+	       len >= pcb->max_snd_wnd / 2 || pcb->snd_nxt == pcb->snd_una;
+}
+
+/* Send a segment of new or go-back-N data; false when nothing went. */
 static bool out_one(struct ixdp_tcp_pcb *pcb, u32 end)
 {
 	u32 wnd = min(pcb->snd_wnd, out_cwnd(pcb)), edge = pcb->snd_una + wnd;
@@ -490,8 +503,7 @@ static bool out_one(struct ixdp_tcp_pcb *pcb, u32 end)
 	if (!tcp_seq_before(seq, edge))
 		return false;
 	len = min(min(len, edge - seq), pcb->mss);
-	/* Sender silly window avoidance: no runt while data waits. */
-	if (len < pcb->mss && len < end - seq && tcp_flight(pcb))
+	if (!out_sws_ok(pcb, len, end - seq))
 		return false;
 	if (tcp_seq_before(seq, pcb->snd_max))
 		pcb->stack->tcp->stats->rexmits++;
@@ -531,13 +543,19 @@ static bool out_can_send(const struct ixdp_tcp_pcb *pcb)
 	return false;
 }
 
+/*
+ * Data waits, nothing sent is outstanding and the window is zero: the
+ * persist timer probes it (RFC 9293 3.8.6.1), whatever an RTO left in
+ * flight.  Else the RTO runs while anything is in flight.
+ */
 static void out_timers(struct ixdp_tcp_pcb *pcb, u32 end)
 {
-	if (tcp_flight(pcb)) {
+	if (!pcb->snd_wnd && pcb->snd_nxt == pcb->snd_una &&
+	    tcp_seq_before(pcb->snd_nxt, end)) {
+		ixdp_tcp_persist_arm(pcb);
+	} else if (tcp_flight(pcb)) {
 		if (!tcp_rtx_armed(pcb))
 			ixdp_tcp_rtx_arm(pcb);
-	} else if (tcp_seq_before(pcb->snd_nxt, end) && !pcb->snd_wnd) {
-		ixdp_tcp_persist_arm(pcb);
 	} else if (!(pcb->flags & TCPF_PERSIST)) {
 		ixdp_tcp_rtx_stop(pcb);
 	}

@@ -437,8 +437,8 @@ static const char *const stat_names[] = {
 	"arp_requests", "arp_replies", "icmp_echo_replies", "icmp_errors",
 	"udp_rx", "tcp_resets", "tcp_accepted", "tcp_connected",
 	"tcp_segs_in", "tcp_segs_out", "tcp_rexmits", "tcp_timeouts",
-	"tcp_ooo_queued", "tcp_resets_in", "tcp_probes", "tcp_cwnd_restarts",
-	"handoff_in", "handoff_drops",
+	"tcp_ooo_queued", "tcp_resets_in", "tcp_probes", "tcp_persist_drops",
+	"tcp_cwnd_restarts", "handoff_in", "handoff_drops",
 };
 #define NSTATS	(sizeof(stat_names) / sizeof(stat_names[0]))
 
