@@ -161,6 +161,9 @@ enum ixdp_drop_reason {
  * @early_held: segments held for a connection not yet accepted
  * @early_dropped: segments dropped because IXDP_TCP_EARLY_MAX were held
  * @probes: zero window probes sent
+ * @persist_drops: connections dropped after IXDP_TCP_MAX_RETRIES zero
+ *	window probes in a row went unanswered
+ * @cwnd_restarts: congestion windows restarted after idle (RFC 5681 4.1)
  * @delacks: ACKs sent by the delayed ACK timer
  * @syn_refused: SYNs refused (backlog full or no PCB)
  * @challenge_acks: RFC 5961 challenge ACKs sent
@@ -192,6 +195,8 @@ struct ixdp_tcp_stats {
 	u64	early_held;
 	u64	early_dropped;
 	u64	probes;
+	u64	persist_drops;
+	u64	cwnd_restarts;
 	u64	delacks;
 	u64	syn_refused;
 	u64	challenge_acks;

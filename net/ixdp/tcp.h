@@ -184,7 +184,7 @@ struct ixdp_iov {
  * @snd_wscale: shift of the peer's windows
  * @rcv_wscale: shift of our windows
  * @backoff: RTO doublings since the last new acknowledgment
- * @nrtx: consecutive timeouts
+ * @nrtx: consecutive timeouts; in persist, probes the peer left unanswered
  * @flags: TCPF_*
  * @mss: payload bytes per segment, options excluded
  * @iss: initial send sequence
@@ -206,6 +206,7 @@ struct ixdp_iov {
  * @dupacks: consecutive duplicate ACKs
  * @rtx_next: next hole to fill from the SACK scoreboard
  * @rtx_mark: @snd_max when @snd_una was last retransmitted in recovery
+ * @snd_last: when data was last sent, for the restart after idle
  * @srtt_x8: smoothed RTT, eighths of a tick; 0 before the first sample
  * @rttvar_x8: RTT variation, eighths of a tick
  * @rto: retransmission timeout, ticks, before backoff
@@ -275,6 +276,7 @@ struct ixdp_tcp_pcb {
 	u32				dupacks;
 	u32				rtx_next;
 	u32				rtx_mark;
+	u64				snd_last;
 	/* round trip */
 	u32				srtt_x8;
 	u32				rttvar_x8;
@@ -593,6 +595,7 @@ void ixdp_tcp_delack(struct ixdp_tcp_pcb *pcb);
 
 /* tcp_cc.c: NewReno congestion control */
 void ixdp_tcp_cc_init(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_cc_restart(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_cc_ack(struct ixdp_tcp_pcb *pcb, u32 ack, u32 acked);
 void ixdp_tcp_cc_dupack(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_cc_timeout(struct ixdp_tcp_pcb *pcb);

@@ -9,6 +9,11 @@
  * SACKs data sent after the last retransmission of @snd_una while
  * @snd_una is still missing, that retransmission was lost too: it is
  * sent again rather than left to the RTO.
+ *
+ * The window never grows past the send buffer: no more than that can be
+ * in flight, and a u32 that grew on every ACK would wrap.  After an idle
+ * period longer than the RTO it restarts from the initial window
+ * (RFC 5681 4.1); RFC 7661 (cwnd validation) is not implemented.
  */
 
 #include <linux/minmax.h>
@@ -33,6 +38,28 @@ void ixdp_tcp_cc_init(struct ixdp_tcp_pcb *pcb)
 	pcb->ca_acked = 0;
 	pcb->dupacks = 0;
 	pcb->flags &= ~TCPF_RECOVERY;
+	pcb->snd_last = pcb->stack->now;
+}
+
+/**
+ * ixdp_tcp_cc_restart() - restart the window after an idle period
+ * @pcb: the PCB, nothing in flight, about to send
+ *
+ * RFC 5681 4.1: when no data was sent for longer than the RTO, cwnd
+ * falls to the restart window, min(IW, cwnd).
+ */
+void ixdp_tcp_cc_restart(struct ixdp_tcp_pcb *pcb)
+{
+	u32 rw;
+
+	if (pcb->stack->now - pcb->snd_last <= ixdp_tcp_rto(pcb))
+		return;
+	rw = min(cc_initial_window(pcb->mss), pcb->cwnd);
+	if (rw == pcb->cwnd)
+		return;
+	pcb->cwnd = rw;
+	pcb->ca_acked = 0;
+	pcb->stack->tcp->stats->cwnd_restarts++;
 }
 
 /* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
@@ -41,18 +68,30 @@ static u32 cc_half_flight(const struct ixdp_tcp_pcb *pcb)
 	return max_t(u32, tcp_flight(pcb) / 2, 2 * pcb->mss);
 }
 
+/*
+ * Grow cwnd by @inc, to at most the send buffer: more is never in flight.
+ * Neither term exceeds 2^30, so the sum cannot wrap.
+ */
+static void cc_inflate(struct ixdp_tcp_pcb *pcb, u32 inc)
+{
+	u32 max = pcb->stack->tcp->cfg.snd_buf;
+
+	if (pcb->cwnd < max)
+		pcb->cwnd = min(pcb->cwnd + inc, max);
+}
+
 static void cc_grow(struct ixdp_tcp_pcb *pcb, u32 acked)
 {
 	if (pcb->cwnd < pcb->ssthresh) {
 		/* Slow start: at most one SMSS per ACK (RFC 5681 3.1). */
-		pcb->cwnd += min(acked, pcb->mss);
+		cc_inflate(pcb, min(acked, pcb->mss));
 		return;
 	}
 	/* Congestion avoidance: one SMSS per window of bytes acked. */
 	pcb->ca_acked += acked;
 	if (pcb->ca_acked >= pcb->cwnd) {
-		pcb->ca_acked -= pcb->cwnd;
-		pcb->cwnd += pcb->mss;
+		pcb->ca_acked = min(pcb->ca_acked - pcb->cwnd, pcb->cwnd);
+		cc_inflate(pcb, pcb->mss);
 	}
 }
 
@@ -78,7 +117,10 @@ static void cc_fill_hole(struct ixdp_tcp_pcb *pcb)
  * @ack: the acknowledgment number
  * @acked: bytes newly acknowledged
  *
- * Outside recovery the window grows.  In recovery a partial ACK (below
+ * Outside recovery the window grows, and @recover follows @ack up, so
+ * that it never falls 2^31 bytes behind and seems ahead: the test of
+ * ixdp_tcp_cc_dupack() then holds for every ACK above the last loss,
+ * however much was sent since.  In recovery a partial ACK (below
  * @recover) retransmits the next unacknowledged segment and deflates the
  * window by the amount acked, less one SMSS (RFC 6582 3.2 step 5); a
  * full ACK ends recovery with cwnd = min(ssthresh, FlightSize + SMSS).
@@ -87,6 +129,8 @@ void ixdp_tcp_cc_ack(struct ixdp_tcp_pcb *pcb, u32 ack, u32 acked)
 {
 	pcb->dupacks = 0;
 	if (!(pcb->flags & TCPF_RECOVERY)) {
+		if (tcp_seq_after(ack, pcb->recover))
+			pcb->recover = ack;
 		cc_grow(pcb, acked);
 		return;
 	}
@@ -105,7 +149,7 @@ void ixdp_tcp_cc_ack(struct ixdp_tcp_pcb *pcb, u32 ack, u32 acked)
 		pcb->rtx_next = ack + pcb->mss;
 	pcb->cwnd -= min(pcb->cwnd, acked);
 	if (acked >= pcb->mss)
-		pcb->cwnd += pcb->mss;
+		cc_inflate(pcb, pcb->mss);
 	pcb->cwnd = max(pcb->cwnd, pcb->mss);
 	cc_fill_hole(pcb);
 	ixdp_tcp_rtx_arm(pcb);
@@ -145,15 +189,16 @@ static void cc_enter_recovery(struct ixdp_tcp_pcb *pcb)
  *
  * The third enters fast retransmit, unless the ACK does not cover
  * @recover, the data outstanding at the last loss (RFC 6582 3.2 step 2,
- * 4.2); later ones inflate the window by
- * one SMSS each and may fill a SACK hole.
+ * 4.2; @recover is @snd_max then, so "covers" is @snd_una >= @recover).
+ * Later ones inflate the window by one SMSS each, up to the send
+ * buffer, and may fill a SACK hole.
  */
 void ixdp_tcp_cc_dupack(struct ixdp_tcp_pcb *pcb)
 {
 	pcb->stack->tcp->stats->dupacks++;
 	pcb->dupacks++;
 	if (pcb->flags & TCPF_RECOVERY) {
-		pcb->cwnd += pcb->mss;
+		cc_inflate(pcb, pcb->mss);
 		cc_relost(pcb);
 		cc_fill_hole(pcb);
 		return;

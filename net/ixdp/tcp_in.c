@@ -427,6 +427,9 @@ static bool in_ack(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 		in_challenge_ack(pcb);
 		return false;
 	}
+	/* A peer answering window probes keeps the connection open. */
+	if (pcb->flags & TCPF_PERSIST)
+		pcb->nrtx = 0;
 	dup = seg->ack == pcb->snd_una && !seg->len &&
 	      !(seg->flags & TCPHDR_FIN) && wnd == pcb->snd_wnd && wnd &&
 	      tcp_flight(pcb);

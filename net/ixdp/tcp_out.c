@@ -307,6 +307,8 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 	out_csum(s, b, th, pcb->raddr, frag_sum);
 	if (flags & TCPHDR_ACK)
 		out_acked(pcb);
+	if (len)
+		pcb->snd_last = s->now;
 	s->tcp->stats->segs_out++;
 	ixdp_ip_output_tpl(s, b, &pcb->tpl, pcb->raddr, IPPROTO_TCP);
 	return len;
@@ -377,25 +379,57 @@ static u8 out_flags(const struct ixdp_tcp_pcb *pcb, u32 seq, u32 len)
 	return flags;
 }
 
+/* Whether our FIN went: it follows the data, and @snd_max counts it. */
+static bool out_fin_sent(const struct ixdp_tcp_pcb *pcb)
+{
+	return pcb->flags & TCPF_FIN_QUEUED &&
+	       pcb->snd_max == out_data_end(pcb) + 1;
+}
+
+/*
+ * Payload bytes of a retransmission from @seq: at most one MSS, only
+ * bytes sent before (below @snd_max, the FIN not counted), and only what
+ * the peer's window takes now.
+ */
+static u32 out_rtx_len(const struct ixdp_tcp_pcb *pcb, u32 seq, bool fin)
+{
+	u32 sent = fin ? pcb->snd_max - 1 : pcb->snd_max;
+	u32 edge = pcb->snd_una + pcb->snd_wnd;
+
+	if (!tcp_seq_before(seq, sent) || !tcp_seq_before(seq, edge))
+		return 0;
+	return min(min(sent - seq, edge - seq), pcb->mss);
+}
+
 /**
  * ixdp_tcp_retransmit() - send one segment again from @seq
  * @pcb: the PCB
  * @seq: where, in [@snd_una, @snd_max)
  *
- * Return: payload bytes sent, or a negative errno.
+ * The segment covers only what was sent before, within [@seq, @snd_max),
+ * and the FIN only if it went; and only what the peer's window offers
+ * now.  New data waits for ixdp_tcp_output().
+ *
+ * Return: payload bytes sent, -EINVAL if @seq is not outstanding, -EAGAIN
+ * if the window takes none of it, or another negative errno.
  */
 int ixdp_tcp_retransmit(struct ixdp_tcp_pcb *pcb, u32 seq)
 {
-	u32 end = out_data_end(pcb), len = 0;
-	u8 flags;
+	bool fin = out_fin_sent(pcb);
+	u8 flags = TCPHDR_ACK;
+	u32 len;
 
 	if (!tcp_seq_in(seq, pcb->snd_una, pcb->snd_max))
 		return -EINVAL;
-	if (tcp_seq_before(seq, end))
-		len = min(end - seq, pcb->mss);
-	flags = out_flags(pcb, seq, len);
+	len = out_rtx_len(pcb, seq, fin);
+	if (seq + len == out_data_end(pcb)) {
+		if (len)
+			flags |= TCPHDR_PSH;
+		if (fin)
+			flags |= TCPHDR_FIN;
+	}
 	if (!len && !(flags & TCPHDR_FIN))
-		return -EINVAL;
+		return -EAGAIN;
 	pcb->stack->tcp->stats->rexmits++;
 	return out_xmit(pcb, seq, len, flags);
 }
@@ -434,7 +468,6 @@ static void out_time(struct ixdp_tcp_pcb *pcb, u32 seq)
 	pcb->rtt_start = pcb->stack->now;
 }
 
-/* Send a segment of new or go-back-N data; false when nothing went. */
 /*
  * The congestion window, plus one segment per duplicate ACK before fast
  * retransmit: limited transmit (RFC 3042) keeps ACKs coming when the
@@ -447,6 +480,20 @@ static u32 out_cwnd(const struct ixdp_tcp_pcb *pcb)
 	return pcb->cwnd + min_t(u32, pcb->dupacks, 2) * pcb->mss;
 }
 
+/*
+ * Sender silly window avoidance (RFC 9293 3.8.6.2.1): a segment of @len
+ * bytes, @left of them waiting, goes if it is a full MSS, if it takes all
+ * that waits, if it is at least half the largest window the peer offered
+ * (Fs = 1/2), or if nothing sent is outstanding, as after an RTO or a
+ * window probe, when waiting for an ACK would wait for nothing.
+ */
+static bool out_sws_ok(const struct ixdp_tcp_pcb *pcb, u32 len, u32 left)
+{
+	return len >= pcb->mss || len == left ||
+	       len >= pcb->max_snd_wnd / 2 || pcb->snd_nxt == pcb->snd_una;
+}
+
+/* Send a segment of new or go-back-N data; false when nothing went. */
 static bool out_one(struct ixdp_tcp_pcb *pcb, u32 end)
 {
 	u32 wnd = min(pcb->snd_wnd, out_cwnd(pcb)), edge = pcb->snd_una + wnd;
@@ -456,8 +503,7 @@ static bool out_one(struct ixdp_tcp_pcb *pcb, u32 end)
 	if (!tcp_seq_before(seq, edge))
 		return false;
 	len = min(min(len, edge - seq), pcb->mss);
-	/* Sender silly window avoidance: no runt while data waits. */
-	if (len < pcb->mss && len < end - seq && tcp_flight(pcb))
+	if (!out_sws_ok(pcb, len, end - seq))
 		return false;
 	if (tcp_seq_before(seq, pcb->snd_max))
 		pcb->stack->tcp->stats->rexmits++;
@@ -497,13 +543,19 @@ static bool out_can_send(const struct ixdp_tcp_pcb *pcb)
 	return false;
 }
 
+/*
+ * Data waits, nothing sent is outstanding and the window is zero: the
+ * persist timer probes it (RFC 9293 3.8.6.1), whatever an RTO left in
+ * flight.  Else the RTO runs while anything is in flight.
+ */
 static void out_timers(struct ixdp_tcp_pcb *pcb, u32 end)
 {
-	if (tcp_flight(pcb)) {
+	if (!pcb->snd_wnd && pcb->snd_nxt == pcb->snd_una &&
+	    tcp_seq_before(pcb->snd_nxt, end)) {
+		ixdp_tcp_persist_arm(pcb);
+	} else if (tcp_flight(pcb)) {
 		if (!tcp_rtx_armed(pcb))
 			ixdp_tcp_rtx_arm(pcb);
-	} else if (tcp_seq_before(pcb->snd_nxt, end) && !pcb->snd_wnd) {
-		ixdp_tcp_persist_arm(pcb);
 	} else if (!(pcb->flags & TCPF_PERSIST)) {
 		ixdp_tcp_rtx_stop(pcb);
 	}
@@ -525,6 +577,8 @@ void ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
 	if (pcb->stack->tcp->busy == pcb)
 		return;
 	if (out_can_send(pcb)) {
+		if (pcb->snd_una == pcb->snd_max && pcb->snd_nxt != end)
+			ixdp_tcp_cc_restart(pcb);
 		while (tcp_seq_before(pcb->snd_nxt, end) && out_one(pcb, end))
 			n++;
 		n += out_fin(pcb, end);

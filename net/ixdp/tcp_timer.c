@@ -7,6 +7,12 @@
  * window probes (RFC 9293 3.8.6.1) or the end of TIME_WAIT.  The ACK
  * timer sends a delayed ACK (RFC 9293 3.8.6.3).  Times are in ticks.
  *
+ * An RTO that finds the peer's window zero probes it and hands over to
+ * the persist timer.  Probing goes on, backing off, as long as the peer
+ * answers (RFC 9293 3.8.6.1: it MAY keep its window closed for ever);
+ * IXDP_TCP_MAX_RETRIES unanswered probes in a row end the connection,
+ * as tcp_retries2 does in Linux.
+ *
  * Both are lazy, as Linux's retransmission timer is: the PCB keeps when
  * each is due (@rtx_due, @ack_due) and whether it is set (TCPF_RTX_ARMED,
  * TCPF_ACK_ARMED), and the wheel is touched only when a timer must fire
@@ -223,8 +229,20 @@ static void tcp_syn_timeout(struct ixdp_tcp_pcb *pcb)
 	ixdp_tcp_rtx_arm(pcb);
 }
 
+/* The peer is gone: reset what may be left of it, and drop the PCB. */
+static void tcp_give_up(struct ixdp_tcp_pcb *pcb)
+{
+	ixdp_tcp_send_rst(pcb);
+	ixdp_tcp_drop_pcb(pcb, -ETIMEDOUT);
+}
+
 static void tcp_persist_timeout(struct ixdp_tcp_pcb *pcb)
 {
+	if (++pcb->nrtx > IXDP_TCP_MAX_RETRIES) {
+		pcb->stack->tcp->stats->persist_drops++;
+		tcp_give_up(pcb);
+		return;
+	}
 	if (pcb->backoff < 31)
 		pcb->backoff++;
 	ixdp_tcp_probe(pcb);
@@ -238,8 +256,7 @@ static void tcp_rto_timeout(struct ixdp_tcp_pcb *pcb)
 	struct ixdp_tcp *tcp = pcb->stack->tcp;
 
 	if (++pcb->nrtx > IXDP_TCP_MAX_RETRIES) {
-		ixdp_tcp_send_rst(pcb);
-		ixdp_tcp_drop_pcb(pcb, -ETIMEDOUT);
+		tcp_give_up(pcb);
 		return;
 	}
 	tcp->stats->timeouts++;
@@ -250,6 +267,12 @@ static void tcp_rto_timeout(struct ixdp_tcp_pcb *pcb)
 	pcb->nsb = 0;
 	pcb->flags &= ~TCPF_TIMING;
 	pcb->snd_nxt = pcb->snd_una;
+	if (!pcb->snd_wnd && pcb->sq_bytes) {
+		/* No data fits: the retransmission is a window probe. */
+		ixdp_tcp_probe(pcb);
+		ixdp_tcp_persist_arm(pcb);
+		return;
+	}
 	ixdp_tcp_output(pcb);
 	ixdp_tcp_rtx_arm(pcb);
 }

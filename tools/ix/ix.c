@@ -439,7 +439,8 @@ static const char *const stat_names[] = {
 	"tcp_segs_in", "tcp_segs_out", "tcp_rexmits", "tcp_timeouts",
 	"tcp_ooo_queued", "tcp_resets_in", "tcp_early_held",
 	"tcp_early_dropped", "tcp_challenge_acks",
-	"tcp_challenge_acks_limited", "tcp_oow_acks_limited", "handoff_in",
+	"tcp_challenge_acks_limited", "tcp_oow_acks_limited", "tcp_probes",
+	"tcp_persist_drops", "tcp_cwnd_restarts", "handoff_in",
 	"handoff_drops",
 };
 #define NSTATS	(sizeof(stat_names) / sizeof(stat_names[0]))

@@ -329,6 +329,107 @@ IX_TEST(tcp_cc, timeout_collapses_window)
 	CHECK(unit_done(pcb));
 }
 
+/* @bytes acknowledged in steps of 64 KiB, two steps in flight, no loss. */
+static void unit_transfer(struct ixdp_tcp_pcb *pcb, u64 bytes)
+{
+	u64 done;
+
+	for (done = 0; done < bytes; done += 65536) {
+		pcb->snd_max = pcb->snd_una + 2 * 65536;
+		pcb->snd_nxt = pcb->snd_max;
+		pcb->snd_una += 65536;
+		ixdp_tcp_cc_ack(pcb, pcb->snd_una, 65536);
+	}
+}
+
+/* Three duplicate ACKs; whether they started a fast retransmit. */
+static bool unit_loss(struct ixdp_tcp_pcb *pcb)
+{
+	u64 before = up.tcp->stats->fast_rexmits;
+	unsigned int i;
+
+	for (i = 0; i < 3; i++)
+		ixdp_tcp_cc_dupack(pcb);
+	return pcb->flags & TCPF_RECOVERY &&
+	       up.tcp->stats->fast_rexmits == before + 1;
+}
+
+/*
+ * Hostile peers (issue 16, 9): a loss 2.5 GiB after the start, and
+ * another 2.5 GiB after the first one's recovery, each start a fast
+ * retransmit: @recover follows the ACKs, so it never seems ahead of
+ * them.  The sequence numbers wrap on the way.  After a timeout, ACKs
+ * below @recover still start none (RFC 6582 4.2).
+ */
+IX_TEST(tcp_cc, fast_retransmit_2_5_gib_after_a_loss)
+{
+	struct ixdp_tcp_pcb *pcb = unit_pcb(NULL);
+	const u64 far = 5ULL << 29;
+
+	CHECK(pcb);
+	pcb->iss = 0xf0000000;
+	pcb->snd_una = pcb->iss + 1;
+	pcb->snd_nxt = pcb->snd_una;
+	pcb->snd_max = pcb->snd_una;
+	ixdp_tcp_cc_init(pcb);
+	unit_transfer(pcb, far);
+	CHECK(tcp_seq_after(pcb->iss, pcb->snd_una));	/* wrapped */
+	CHECK(unit_loss(pcb));
+	pcb->snd_una = pcb->recover;			/* a full ACK */
+	ixdp_tcp_cc_ack(pcb, pcb->snd_una, 65536);
+	CHECK(!(pcb->flags & TCPF_RECOVERY));
+	unit_transfer(pcb, far);
+	CHECK(unit_loss(pcb));
+	CHECK_EQ(up.tcp->stats->fast_rexmits, 2);
+	pcb->snd_una = pcb->recover;
+	ixdp_tcp_cc_ack(pcb, pcb->snd_una, 65536);
+	pcb->snd_max = pcb->snd_una + 65536;
+	ixdp_tcp_cc_timeout(pcb);
+	CHECK(!unit_loss(pcb));
+	CHECK(unit_done(pcb));
+}
+
+/*
+ * Hostile peers (issue 16, 10): cwnd grows to the send buffer and no
+ * further, over 5 GB acknowledged without a loss (it wrapped at 4 GiB),
+ * in congestion avoidance after, and under a storm of ten million
+ * duplicate ACKs in recovery.
+ */
+IX_TEST(tcp_cc, cwnd_capped_never_wraps)
+{
+	struct ixdp_tcp_config cfg = { .snd_buf = 1 << 20 };
+	struct ixdp_tcp_pcb *pcb = unit_pcb(&cfg);
+	u32 prev, peak = 0, ack = 1000;
+	unsigned int i;
+
+	CHECK(pcb);
+	ixdp_tcp_cc_init(pcb);
+	for (i = 0; i < 5000000; i++) {
+		prev = pcb->cwnd;
+		ack += 1000;
+		ixdp_tcp_cc_ack(pcb, ack, 1000);
+		CHECK(pcb->cwnd >= prev);
+		peak = max(peak, pcb->cwnd);
+	}
+	CHECK_EQ(peak, 1 << 20);
+	CHECK_EQ(pcb->cwnd, 1 << 20);
+	pcb->ssthresh = 2000;
+	for (i = 0; i < 1000000; i++) {
+		ack += 1 << 30;
+		ixdp_tcp_cc_ack(pcb, ack, 1 << 30);
+		CHECK(pcb->cwnd == 1 << 20 && pcb->ca_acked <= 1 << 20);
+	}
+	pcb->snd_una = ack;
+	pcb->snd_max = ack + (1 << 20);
+	CHECK(unit_loss(pcb));
+	for (i = 0; i < 10000000; i++) {
+		prev = pcb->cwnd;
+		ixdp_tcp_cc_dupack(pcb);
+		CHECK(pcb->cwnd >= prev && pcb->cwnd <= 1 << 20);
+	}
+	CHECK(unit_done(pcb));
+}
+
 static void sack_opt(struct ixdp_tcp_opts *o, u32 s1, u32 e1)
 {
 	memset(o, 0, sizeof(*o));
