@@ -59,10 +59,16 @@ static bool in_oow_ok(struct ixdp_tcp_pcb *pcb)
 	return true;
 }
 
-/* Answer a segment dropped as unacceptable, unless @pcb did so lately. */
-static void in_oow_ack(struct ixdp_tcp_pcb *pcb)
+/*
+ * Answer a segment dropped as unacceptable, unless @pcb did so lately.
+ * A segment carrying data is always answered, as Linux does: it cannot
+ * be part of an ACK loop, and it is how a peer whose ACKs were lost
+ * learns what arrived (a lossy path would otherwise stall on it).
+ */
+static void in_oow_ack(struct ixdp_tcp_pcb *pcb,
+		       const struct ixdp_tcp_seg *seg)
 {
-	if (in_oow_ok(pcb))
+	if ((seg->len && !(seg->flags & TCPHDR_SYN)) || in_oow_ok(pcb))
 		pcb->flags |= TCPF_ACK_NOW;
 	else
 		pcb->stack->tcp->stats->oow_acks_limited++;
@@ -420,7 +426,7 @@ static bool in_ack(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	bool dup;
 
 	if (tcp_seq_after(seg->ack, pcb->snd_max)) {
-		in_oow_ack(pcb);
+		in_oow_ack(pcb, seg);
 		return false;
 	}
 	if (tcp_seq_before(seg->ack, pcb->snd_una - pcb->max_snd_wnd)) {
@@ -536,7 +542,7 @@ static bool in_paws(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 		return true;
 	if (tcp_seq_before(seg->opt.tsval, pcb->ts_recent)) {
 		pcb->stack->tcp->stats->paws_drops++;
-		in_oow_ack(pcb);
+		in_oow_ack(pcb, seg);
 		return false;
 	}
 	return true;
@@ -573,7 +579,7 @@ static bool in_checks(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	}
 	if (!in_acceptable(pcb, seg, seg_len)) {
 		if (!(seg->flags & TCPHDR_RST))
-			in_oow_ack(pcb);
+			in_oow_ack(pcb, seg);
 		if (pcb->state == IXDP_TCP_TIME_WAIT &&
 		    seg->flags & TCPHDR_FIN)
 			ixdp_tcp_time_wait_arm(pcb);
