@@ -19,19 +19,6 @@
 
 static struct tpeer tp;
 
-/* A segment from the peer on the open connection. */
-static void seg_init(struct tpeer *p, struct tseg *sg, u32 seq, u32 ack,
-		     u8 flags)
-{
-	memset(sg, 0, sizeof(*sg));
-	sg->sport = p->lport == SRV_PORT ? PEER_PORT : SRV_PORT;
-	sg->dport = p->lport;
-	sg->seq = seq;
-	sg->ack = ack;
-	sg->flags = flags;
-	sg->win = 65535;
-}
-
 /* Send @sg @n times; return the ACKs the stack answered with. */
 static unsigned int send_n(struct tpeer *p, const struct tseg *sg,
 			   unsigned int n)

@@ -17,19 +17,6 @@ static struct ixdp_tcp_pcb *pcb_of(struct tpeer *p, u32 h)
 	return &p->tcp->pcbs[h & 0xffff];
 }
 
-/* A segment from the peer on the open connection. */
-static void seg_init(struct tpeer *p, struct tseg *sg, u32 seq, u32 ack,
-		     u8 flags)
-{
-	memset(sg, 0, sizeof(*sg));
-	sg->sport = p->lport == SRV_PORT ? PEER_PORT : SRV_PORT;
-	sg->dport = p->lport;
-	sg->seq = seq;
-	sg->ack = ack;
-	sg->flags = flags;
-	sg->win = 65535;
-}
-
 static uint8_t pdata[8192];
 
 /* Peer data: @len bytes of the server's pattern from stream offset @off. */

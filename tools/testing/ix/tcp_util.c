@@ -391,6 +391,18 @@ bool tp_open_active(struct tpeer *p, uint32_t *iss, uint32_t peer_iss,
 	return true;
 }
 
+/* A segment from the peer on the open connection: header fields only. */
+void seg_init(struct tpeer *p, struct tseg *sg, u32 seq, u32 ack, u8 flags)
+{
+	memset(sg, 0, sizeof(*sg));
+	sg->sport = p->lport == SRV_PORT ? PEER_PORT : SRV_PORT;
+	sg->dport = p->lport;
+	sg->seq = seq;
+	sg->ack = ack;
+	sg->flags = flags;
+	sg->win = 65535;
+}
+
 bool tp_open_passive(struct tpeer *p, uint32_t *iss, uint32_t peer_iss,
 		     bool opts)
 {

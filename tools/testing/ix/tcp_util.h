@@ -113,6 +113,7 @@ unsigned int tp_ntx(const struct tpeer *p);
 /* Handshakes driven by the peer; return the local handle. */
 bool tp_open_active(struct tpeer *p, uint32_t *iss, uint32_t peer_iss,
 		    bool opts);
+void seg_init(struct tpeer *p, struct tseg *sg, u32 seq, u32 ack, u8 flags);
 bool tp_open_passive(struct tpeer *p, uint32_t *iss, uint32_t peer_iss,
 		     bool opts);
 
