@@ -105,6 +105,8 @@ struct tseg {
 
 /* Send @sg from the peer; return false if the stack's pool is empty. */
 bool tp_send(struct tpeer *p, const struct tseg *sg);
+/* A segment from the peer on the open connection: header fields only. */
+void seg_init(struct tpeer *p, struct tseg *sg, u32 seq, u32 ack, u8 flags);
 /* Take the oldest segment sent, parsed; false if none or not TCP. */
 bool tp_pop(struct tpeer *p, struct tseg *sg);
 /* Number of captured frames. */
@@ -113,7 +115,6 @@ unsigned int tp_ntx(const struct tpeer *p);
 /* Handshakes driven by the peer; return the local handle. */
 bool tp_open_active(struct tpeer *p, uint32_t *iss, uint32_t peer_iss,
 		    bool opts);
-void seg_init(struct tpeer *p, struct tseg *sg, u32 seq, u32 ack, u8 flags);
 bool tp_open_passive(struct tpeer *p, uint32_t *iss, uint32_t peer_iss,
 		     bool opts);
 
