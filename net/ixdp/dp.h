@@ -42,6 +42,11 @@ struct ixdp_echo;
  * @tx_packets: frames sent
  * @tx_bytes: their bytes
  * @rx_empty: buffers the device returned without a whole frame
+ * @rx_refill_short: times a receive ring could not be stocked to its
+ *	target because the buffer pool was empty (the core goes deaf when
+ *	its rings run dry)
+ * @pool_empty: buffers asked of the core's pool when it had none, for
+ *	receiving or sending (a copy of the pool's count)
  * @tx_dropped: frames not sent (ring full, no headroom)
  * @tx_csum_offload: frames handed to the device to complete their TCP
  *	checksum
@@ -63,6 +68,8 @@ struct ixdp_core_stats {
 	u64	tx_packets;
 	u64	tx_bytes;
 	u64	rx_empty;
+	u64	rx_refill_short;
+	u64	pool_empty;
 	u64	tx_dropped;
 	u64	tx_csum_offload;
 	u64	tx_frags;

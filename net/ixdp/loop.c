@@ -157,8 +157,10 @@ static void ixdp_queue_fill(struct ixdp_core *core, struct ixdp_queue *q)
 
 	while (q->posted + n < q->target && n < IXDP_BATCH_MAX) {
 		b = ixdp_buf_get(&core->pool);
-		if (!b)
+		if (!b) {
+			core->stats.rx_refill_short++;
 			break;
+		}
 		f[n].addr = b->room + IXDP_POST_OFF;
 		f[n].len = IXDP_BUF_ROOM - IXDP_POST_OFF;
 		n++;
@@ -305,6 +307,7 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 	ixdp_core_flush(core);
 	for (i = 0; i < core->nqueues; i++)
 		ixdp_queue_fill(core, core->queues[i]);
+	core->stats.pool_empty = core->pool.empty;
 	return work;
 }
 

@@ -42,6 +42,8 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	CORE("tx_packets", tx_packets),
 	CORE("tx_bytes", tx_bytes),
 	CORE("rx_empty", rx_empty),
+	CORE("rx_refill_short", rx_refill_short),
+	CORE("pool_empty", pool_empty),
 	CORE("tx_dropped", tx_dropped),
 	CORE("tx_csum_offload", tx_csum_offload),
 	CORE("tx_frags", tx_frags),

@@ -433,6 +433,7 @@ static void show_dev(const char *dev, void *arg)
 
 static const char *const stat_names[] = {
 	"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "rx_empty",
+	"rx_refill_short", "pool_empty",
 	"tx_dropped", "drops", "polls_busy", "polls_idle", "batches",
 	"arp_requests", "arp_replies", "icmp_echo_replies", "icmp_errors",
 	"udp_rx", "tcp_resets", "tcp_accepted", "tcp_connected",
