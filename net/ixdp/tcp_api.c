@@ -8,6 +8,7 @@
 
 #include <linux/errno.h>
 #include <linux/in.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
 
 #include "handoff.h"
@@ -120,8 +121,10 @@ void ixdp_tcp_teardown(struct ixdp_stack *s)
  * ixdp_tcp_listen() - accept connections on a port
  * @s: the stack
  * @port: the port, not 0
- * @backlog: connections held before the application accepts them; more
- *	SYNs are refused (counted) until it does.  At least 1.
+ * @backlog: connections held before the application accepts them, at
+ *	least 1; clamped to half the PCB table, so that one listener never
+ *	takes every slot.  Past it SYNs get SYN cookies (tcp_cookie.c), or
+ *	with IXDP_TCP_NO_COOKIES are refused (counted), until it accepts.
  * @cookie: given to knock()
  *
  * Return: 0, -EINVAL, -EADDRINUSE, or -ENOSPC if IXDP_TCP_LISTENERS ports
@@ -143,7 +146,7 @@ int ixdp_tcp_listen(struct ixdp_stack *s, __be16 port, u16 backlog,
 		return -ENOSPC;
 	memset(l, 0, sizeof(*l));
 	l->port = port;
-	l->backlog = backlog;
+	l->backlog = min_t(u32, backlog, max(s->tcp->npcbs / 2, 1U));
 	l->cookie = cookie;
 	return 0;
 }
