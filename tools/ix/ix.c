@@ -437,7 +437,9 @@ static const char *const stat_names[] = {
 	"arp_requests", "arp_replies", "icmp_echo_replies", "icmp_errors",
 	"udp_rx", "tcp_resets", "tcp_accepted", "tcp_connected",
 	"tcp_segs_in", "tcp_segs_out", "tcp_rexmits", "tcp_timeouts",
-	"tcp_ooo_queued", "tcp_resets_in", "handoff_in", "handoff_drops",
+	"tcp_ooo_queued", "tcp_resets_in", "tcp_syn_refused",
+	"tcp_cookies_sent", "tcp_cookies_valid", "tcp_cookies_rejected",
+	"handoff_in", "handoff_drops",
 };
 #define NSTATS	(sizeof(stat_names) / sizeof(stat_names[0]))
 
@@ -481,7 +483,7 @@ static void stats_dev(const char *dev, void *arg)
 	}
 	printf("%s%s\n", dev, c->wait ? " (per second)" : "");
 	for (i = 0; i < NSTATS; i++)
-		printf("  %-18s %llu\n", stat_names[i], a[i]);
+		printf("  %-20s %llu\n", stat_names[i], a[i]);
 }
 
 static int cmd_stats(int argc, char **argv)
