@@ -165,10 +165,15 @@ enum ixdp_drop_reason {
  *	window probes in a row went unanswered
  * @cwnd_restarts: congestion windows restarted after idle (RFC 5681 4.1)
  * @delacks: ACKs sent by the delayed ACK timer
- * @syn_refused: SYNs refused (backlog full or no PCB)
+ * @syn_refused: SYNs refused, and handshakes completed by a SYN cookie
+ *	dropped (backlog full or no PCB)
  * @challenge_acks: RFC 5961 challenge ACKs sent
  * @challenge_acks_limited: challenge ACKs not sent: the connection's rate
  *	limit or the core's budget of the second was spent
+ * @cookies_sent: SYN-ACKs sent with a SYN cookie, keeping no state
+ * @cookies_valid: ACKs whose SYN cookie was good
+ * @cookies_rejected: ACKs to a listener sending cookies whose cookie was
+ *	bad or stale (answered with RST)
  * @resets_in: connections reset by the peer
  * @resets_out: RST segments sent by connections
  * @paws_drops: segments failing the RFC 7323 PAWS test
@@ -201,6 +206,9 @@ struct ixdp_tcp_stats {
 	u64	syn_refused;
 	u64	challenge_acks;
 	u64	challenge_acks_limited;
+	u64	cookies_sent;
+	u64	cookies_valid;
+	u64	cookies_rejected;
 	u64	resets_in;
 	u64	resets_out;
 	u64	paws_drops;

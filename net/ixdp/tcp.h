@@ -307,12 +307,15 @@ struct ixdp_tcp_pcb {
 /**
  * struct ixdp_tcp_listener - a listening port
  * @port: the port; 0 if the slot is free
- * @backlog: connections it may hold not yet accepted
+ * @backlog: connections it may hold not yet accepted, at most half the
+ *	PCB table (clamped by ixdp_tcp_listen())
  * @pending: connections it holds not yet accepted (SYN_RCVD included)
  * @waiting: those connections, linked through their @lnode, so that an
  *	UNLISTEN visits them and no other PCB
- * @refused: SYNs refused because @pending reached @backlog or the PCB
- *	table was full
+ * @cookie_win: the SYN cookie window (tcp_cookie.c) of the last cookie it
+ *	sent, plus one; 0 if it never sent one
+ * @refused: SYNs refused, and handshakes completed by a cookie dropped,
+ *	because @pending reached its limit or the PCB table was full
  * @cookie: given to knock()
  */
 struct ixdp_tcp_listener {
@@ -320,6 +323,7 @@ struct ixdp_tcp_listener {
 	u16		backlog;
 	u16		pending;
 	struct list_head	waiting;
+	u32		cookie_win;
 	u64		refused;
 	void		*cookie;
 };
@@ -356,6 +360,7 @@ struct ixdp_tcp_ops {
 #define IXDP_TCP_NO_SACK	BIT(0)
 #define IXDP_TCP_NO_TS		BIT(1)
 #define IXDP_TCP_NO_WS		BIT(2)
+#define IXDP_TCP_NO_COOKIES	BIT(3)
 
 /**
  * struct ixdp_tcp_config - TCP settings of a core; 0 picks the default
@@ -368,7 +373,8 @@ struct ixdp_tcp_ops {
  * @time_wait: TIME_WAIT duration, 2 * MSL, ticks (60 * hz)
  * @syn_retries: retransmissions of an unanswered SYN or SYN-ACK before
  *	the connection fails with -ETIMEDOUT (IXDP_TCP_SYN_RETRIES)
- * @flags: IXDP_TCP_NO_* to leave options out (tests, interop)
+ * @flags: IXDP_TCP_NO_* to leave options or SYN cookies out (tests,
+ *	interop)
  * @ack_ratelimit: least time between two answers of a connection to
  *	segments it drops or challenges, ticks (hz / 2, as Linux's
  *	tcp_invalid_ratelimit)
@@ -415,6 +421,7 @@ struct ixdp_tcp_config {
  * @last: the PCB ixdp_tcp_pcb_lookup() found last, tried first; NULL
  *	when none, or once that PCB is freed
  * @lsn: the listen table
+ * @cookie_key: SipHash key of SYN cookies; drawn at the first cookie
  * @stats: its counters, kept in the stack (&s->stats.tcp), so they
  *	outlive the table
  * @pcbs: all PCBs
@@ -435,6 +442,7 @@ struct ixdp_tcp {
 	struct hlist_head		*hash;
 	struct ixdp_tcp_pcb		*last;
 	struct ixdp_tcp_listener	lsn[IXDP_TCP_LISTENERS];
+	siphash_key_t			cookie_key;
 	struct ixdp_tcp_stats		*stats;
 	struct ixdp_tcp_pcb		pcbs[];
 };
@@ -523,6 +531,8 @@ static inline struct ixdp_tcp_cb *tcp_cb(struct ixdp_buf *b)
 	return (struct ixdp_tcp_cb *)b->room;
 }
 
+struct tcphdr;
+
 /* tcp_api.c: commands of the application */
 size_t ixdp_tcp_size(unsigned int npcbs);
 int ixdp_tcp_init(struct ixdp_stack *s, struct ixdp_tcp *tcp,
@@ -560,6 +570,19 @@ void ixdp_tcp_detach(struct ixdp_tcp_pcb *pcb, int reason);
 void ixdp_tcp_drop_pcb(struct ixdp_tcp_pcb *pcb, int reason);
 void ixdp_tcp_to_time_wait(struct ixdp_tcp_pcb *pcb);
 
+/* tcp_cookie.c: SYN cookies (RFC 4987 3.6) */
+bool ixdp_tcp_cookie_needed(const struct ixdp_tcp *tcp,
+			    const struct ixdp_tcp_listener *l);
+int ixdp_tcp_cookie_syn(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
+			const struct ixdp_tcp_seg *seg, __be32 saddr,
+			const struct tcphdr *th);
+int ixdp_tcp_cookie_check(struct ixdp_stack *s,
+			  const struct ixdp_tcp_listener *l, __be32 saddr,
+			  const struct tcphdr *th);
+bool ixdp_tcp_cookie_opts(struct ixdp_stack *s, const struct ixdp_tcp_seg *seg,
+			  unsigned int mssi, struct ixdp_tcp_opts *syn);
+u16 ixdp_tcp_cookie_rcv_wnd(const struct ixdp_tcp *tcp);
+
 /* tcp_opt.c: options */
 int ixdp_tcp_opt_parse(const u8 *p, unsigned int len, bool syn,
 		       struct ixdp_tcp_opts *o);
@@ -567,6 +590,7 @@ unsigned int ixdp_tcp_opt_build(u8 *p, const struct ixdp_tcp_opts *o);
 unsigned int ixdp_tcp_opt_build_ts(u8 *p, u32 tsval, u32 tsecr);
 
 /* tcp_in.c: segment arrival */
+u8 ixdp_tcp_wscale(u32 buf);
 void ixdp_tcp_pcb_options(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		 const struct iphdr *iph);

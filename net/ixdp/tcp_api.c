@@ -8,6 +8,7 @@
 
 #include <linux/errno.h>
 #include <linux/in.h>
+#include <linux/minmax.h>
 #include <linux/random.h>
 #include <linux/siphash.h>
 #include <linux/string.h>
@@ -139,8 +140,10 @@ void ixdp_tcp_teardown(struct ixdp_stack *s)
  * ixdp_tcp_listen() - accept connections on a port
  * @s: the stack
  * @port: the port, not 0
- * @backlog: connections held before the application accepts them; more
- *	SYNs are refused (counted) until it does.  At least 1.
+ * @backlog: connections held before the application accepts them, at
+ *	least 1; clamped to half the PCB table, so that one listener never
+ *	takes every slot.  Past it SYNs get SYN cookies (tcp_cookie.c), or
+ *	with IXDP_TCP_NO_COOKIES are refused (counted), until it accepts.
  * @cookie: given to knock()
  *
  * Return: 0, -EINVAL, -EADDRINUSE, or -ENOSPC if IXDP_TCP_LISTENERS ports
@@ -161,7 +164,7 @@ int ixdp_tcp_listen(struct ixdp_stack *s, __be16 port, u16 backlog,
 	if (l == s->tcp->lsn + IXDP_TCP_LISTENERS)
 		return -ENOSPC;
 	l->port = port;
-	l->backlog = backlog;
+	l->backlog = min_t(u32, backlog, max(s->tcp->npcbs / 2, 1U));
 	l->pending = 0;
 	l->refused = 0;
 	l->cookie = cookie;

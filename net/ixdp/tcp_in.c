@@ -3,12 +3,12 @@
  * ixdp TCP segment arrival: RFC 9293 3.10.7 in the order it gives.
  *
  * A segment is validated (length, data offset, checksum, options), then
- * goes to its connection, else (a SYN) to a listener of its port, else to
- * the other cores of the device (handoff.c), else to
- * ixdp_tcp_rx_closed().  The connection's processing checks PAWS
- * (RFC 7323), sequence acceptability, RST and SYN with the RFC 5961
- * mitigations, the ACK, the payload and the FIN.  In-order payload goes
- * to the application in the buffer it arrived in.
+ * goes to its connection, else (a SYN, or an ACK with a good SYN cookie)
+ * to a listener of its port, else to the other cores of the device
+ * (handoff.c), else to ixdp_tcp_rx_closed().  The connection's
+ * processing checks PAWS (RFC 7323), sequence acceptability, RST and SYN
+ * with the RFC 5961 mitigations, the ACK, the payload and the FIN.
+ * In-order payload goes to the application in the buffer it arrived in.
  *
  * What a connection answers to a segment it drops or challenges is rate
  * limited per connection; challenge ACKs are also limited per core, by a
@@ -148,8 +148,13 @@ static void in_syn_opts(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg
 	pcb->snd_wl2 = seg->ack;
 }
 
-/* Window shift for a receive buffer (RFC 7323 2.2). */
-static u8 in_wscale(u32 buf)
+/**
+ * ixdp_tcp_wscale() - the window shift we offer (RFC 7323 2.2)
+ * @buf: the receive buffer, bytes
+ *
+ * Return: the least shift that lets a window field advertise @buf.
+ */
+u8 ixdp_tcp_wscale(u32 buf)
 {
 	u8 shift = 0;
 
@@ -168,7 +173,7 @@ void ixdp_tcp_pcb_options(struct ixdp_tcp_pcb *pcb)
 
 	if (!(cfg->flags & IXDP_TCP_NO_WS)) {
 		pcb->flags |= TCPF_WS;
-		pcb->rcv_wscale = in_wscale(cfg->rcv_buf);
+		pcb->rcv_wscale = ixdp_tcp_wscale(cfg->rcv_buf);
 	}
 	if (!(cfg->flags & IXDP_TCP_NO_SACK))
 		pcb->flags |= TCPF_SACK;
@@ -176,21 +181,13 @@ void ixdp_tcp_pcb_options(struct ixdp_tcp_pcb *pcb)
 		pcb->flags |= TCPF_TS;
 }
 
-/* A SYN to a listener: make a PCB in SYN_RCVD and answer SYN-ACK. */
-static void in_listen_syn(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
-			  struct ixdp_tcp_seg *seg, __be32 saddr,
-			  const struct tcphdr *th)
+/* Make @pcb the SYN_RCVD connection of @l that SYN @syn opens, ISS @iss. */
+static void in_passive(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_listener *l,
+		       const struct ixdp_tcp_seg *syn, __be32 saddr,
+		       const struct tcphdr *th, u32 iss)
 {
-	struct ixdp_tcp *tcp = s->tcp;
-	struct ixdp_tcp_pcb *pcb = NULL;
+	struct ixdp_tcp *tcp = pcb->stack->tcp;
 
-	if (l->pending < l->backlog)
-		pcb = ixdp_tcp_pcb_alloc(s);
-	if (!pcb) {
-		l->refused++;
-		tcp->stats->syn_refused++;
-		return;
-	}
 	pcb->raddr = saddr;
 	pcb->rport = th->source;
 	pcb->lport = th->dest;
@@ -198,13 +195,42 @@ static void in_listen_syn(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
 	pcb->listener = l - tcp->lsn;
 	pcb->flags |= TCPF_PASSIVE;
 	ixdp_tcp_pcb_options(pcb);
-	in_syn_opts(pcb, seg);
-	pcb->iss = ixdp_tcp_iss(s, saddr, th->source, th->dest);
-	pcb->snd_una = pcb->iss;
+	in_syn_opts(pcb, syn);
+	pcb->iss = iss;
+	pcb->snd_una = iss;
 	ixdp_tcp_pcb_hash(pcb);
 	l->pending++;
 	list_add_tail(&pcb->lnode, &l->waiting);
 	tcp->stats->passive++;
+}
+
+static void in_refuse(struct ixdp_tcp *tcp, struct ixdp_tcp_listener *l)
+{
+	l->refused++;
+	tcp->stats->syn_refused++;
+}
+
+/*
+ * A SYN to a listener: make a PCB in SYN_RCVD and answer SYN-ACK, or
+ * answer with a SYN cookie when the listener or the table is too full
+ * for it (tcp_cookie.c).
+ */
+static void in_listen_syn(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
+			  struct ixdp_tcp_seg *seg, __be32 saddr,
+			  const struct tcphdr *th)
+{
+	struct ixdp_tcp *tcp = s->tcp;
+	struct ixdp_tcp_pcb *pcb = NULL;
+
+	if (!ixdp_tcp_cookie_needed(tcp, l))
+		pcb = ixdp_tcp_pcb_alloc(s);
+	if (!pcb) {
+		if (ixdp_tcp_cookie_syn(s, l, seg, saddr, th))
+			in_refuse(tcp, l);
+		return;
+	}
+	in_passive(pcb, l, seg, saddr, th,
+		   ixdp_tcp_iss(s, saddr, th->source, th->dest));
 	ixdp_tcp_send_syn(pcb);
 	ixdp_tcp_rtx_arm(pcb);
 }
@@ -224,6 +250,46 @@ static void in_listen(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
 		in_listen_syn(s, l, seg, iph->saddr, th);
 drop:
 	ixdp_buf_put(seg->b);
+}
+
+static void in_pcb(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg,
+		   const struct iphdr *iph, unsigned int hlen);
+
+/*
+ * An ACK whose cookie @mssi came from is good: make the PCB its SYN would
+ * have made, as if our SYN-ACK had gone, and let the ACK establish it.
+ */
+static void in_listen_cookie(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
+			     struct ixdp_tcp_seg *seg, const struct iphdr *iph,
+			     const struct tcphdr *th, unsigned int mssi)
+{
+	struct ixdp_tcp_seg syn = { .seq = seg->seq - 1, .wnd = seg->wnd };
+	struct ixdp_tcp *tcp = s->tcp;
+	struct ixdp_tcp_pcb *pcb = NULL;
+
+	if (!ixdp_tcp_cookie_opts(s, seg, mssi, &syn.opt)) {
+		tcp->stats->cookies_rejected++;
+		in_listen(s, l, seg, iph, th);
+		return;
+	}
+	tcp->stats->cookies_valid++;
+	if (l->pending < 2 * l->backlog)
+		pcb = ixdp_tcp_pcb_alloc(s);
+	if (!pcb) {
+		/* The peer sends again; its cookie stays good a while. */
+		in_refuse(tcp, l);
+		ixdp_buf_put(seg->b);
+		return;
+	}
+	in_passive(pcb, l, &syn, iph->saddr, th, seg->ack - 1);
+	pcb->snd_nxt = seg->ack;
+	pcb->snd_max = seg->ack;
+	pcb->rcv_adv = pcb->rcv_nxt + ixdp_tcp_cookie_rcv_wnd(tcp);
+	pcb->last_ack_sent = pcb->rcv_nxt;
+	/* Which SYN-ACK is acknowledged is unknown: no RTT sample (Karn). */
+	pcb->nrtx = 1;
+	ixdp_tcp_rtx_arm(pcb);
+	in_pcb(pcb, seg, iph, th->doff * 4);
 }
 
 static void in_rtt(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
@@ -711,6 +777,7 @@ void ixdp_tcp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 	struct ixdp_tcp_listener *l = NULL;
 	struct ixdp_tcp_pcb *pcb;
 	struct ixdp_tcp_seg seg;
+	int cookie = -ENOENT;
 
 	if (!s->tcp) {
 		ixdp_tcp_rx_closed(s, b, iph);
@@ -721,8 +788,12 @@ void ixdp_tcp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 	pcb = ixdp_tcp_pcb_lookup(s, iph->saddr, th->source, th->dest);
 	if (!pcb) {
 		l = ixdp_tcp_listener_find(s, th->dest);
+		/* A cookie is good only on the core that made it. */
+		if (l)
+			cookie = ixdp_tcp_cookie_check(s, l, iph->saddr, th);
 		/* Another core's connection, or a SYN another core takes? */
-		if ((!l || !in_opens(th)) && ixdp_handoff_seg(s, b, iph))
+		if (cookie < 0 && (!l || !in_opens(th)) &&
+		    ixdp_handoff_seg(s, b, iph))
 			return;
 	}
 	if (!pcb && !l) {
@@ -734,8 +805,16 @@ void ixdp_tcp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		ixdp_stack_drop(s, b, IXDP_DROP_TCP_MALFORMED);
 		return;
 	}
-	if (pcb)
+	if (pcb) {
 		in_pcb(pcb, &seg, iph, th->doff * 4);
-	else
-		in_listen(s, l, &seg, iph, th);
+		return;
+	}
+	if (cookie >= 0) {
+		in_listen_cookie(s, l, &seg, iph, th, cookie);
+		return;
+	}
+	/* Every core that might have made the cookie refused it. */
+	if (cookie == -EINVAL)
+		s->tcp->stats->cookies_rejected++;
+	in_listen(s, l, &seg, iph, th);
 }

@@ -374,3 +374,71 @@ IX_TEST(handoff, gratuitous_arp_updates_every_core)
 	CHECK(ho_run(t, 10 * 1000, done_quiet));
 	CHECK(ho_fini(t));
 }
+
+/* A SYN from an address that never answers, straight into core @e. */
+static bool ho_spoof_syn(struct tho *t, unsigned int e)
+{
+	struct ixdp_buf *b = ixdp_buf_get(&t->w.end[e].pool);
+	uint8_t frame[64];
+	size_t len;
+
+	if (!b)
+		return false;
+	len = mk_tcp(frame, IP4(198, 18, 0, 99), 1000 + e, 80, 1, 0, TH_SYN,
+		     0);
+	ixdp_buf_reset(b, IXDP_BUF_RX_OFFSET);
+	memcpy(ixdp_buf_put_tail(b, len), frame, len);
+	ixdp_eth_rx(&t->w.end[e].s, b);
+	return true;
+}
+
+#define HO_COOKIE_CONNS	8
+
+static bool done_all_connected(struct tho *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < HO_COOKIE_CONNS; i++)
+		if (t->cli[i].connected != 1)
+			return false;
+	return true;
+}
+
+/*
+ * Each core's backlog of 1 holds a half-open connection, so every client
+ * gets a SYN cookie from the core its SYN lands on; its ACK lands on
+ * either, and the core that made the cookie takes it.  The kernel draws
+ * a key per core; the shim's is fixed, so core 2 gets its own here.
+ */
+IX_TEST(handoff, cookie_ack_finds_the_core_that_made_it)
+{
+	struct wire_faults f = { 0 };
+	struct tho *t = &tho;
+	unsigned int e, i;
+
+	CHECK(!ho_init(t, 25, &f));
+	for (e = 0; e < WIRE_ENDS; e += 2) {
+		CHECK(!ixdp_tcp_unlisten(&t->w.end[e].s, cpu_to_be16(80)));
+		CHECK(!ixdp_tcp_listen(&t->w.end[e].s, cpu_to_be16(80), 1,
+				       &t->app[e]));
+		CHECK(ho_spoof_syn(t, e));
+		CHECK_EQ(t->tcp[e]->lsn[0].pending, 1);
+	}
+	t->tcp[2]->cookie_key.key[0] = 1;
+	t->tcp[2]->cookie_key.key[1] = 2;
+	for (i = 0; i < HO_COOKIE_CONNS; i++)
+		CHECK(!ho_connect(t, 1, i, 80, NULL, 0));
+	CHECK(ho_run(t, 10 * 1000, done_all_connected));
+	CHECK_EQ(t->app[0].nknock + t->app[2].nknock, HO_COOKIE_CONNS);
+	CHECK(t->app[0].nknock && t->app[2].nknock);
+	CHECK_EQ(HO_STAT(t, tcp.cookies_valid), HO_COOKIE_CONNS);
+	CHECK_EQ(HO_STAT(t, tcp.cookies_rejected), 0);
+	CHECK_EQ(HO_STAT(t, tcp_resets), 0);
+	/* Some ACKs landed on the other core. */
+	CHECK(HO_STAT(t, handoff_out) > HO_STAT(t, handoff_arp));
+	for (i = 0; i < HO_COOKIE_CONNS; i++)
+		CHECK(!ixdp_tcp_abort(t->cli[i].s, t->cli[i].h));
+	/* The half-open ones give up after 127 s. */
+	CHECK(ho_run(t, 200 * 1000, done_quiet));
+	CHECK(ho_fini(t));
+}

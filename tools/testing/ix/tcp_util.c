@@ -253,6 +253,7 @@ static unsigned int tp_opts(uint8_t *o, const struct tseg *sg)
 bool tp_send(struct tpeer *p, const struct tseg *sg)
 {
 	static uint8_t f[IXDP_BUF_SIZE];
+	uint32_t src = sg->saddr ? sg->saddr : PEER_IP;
 	uint8_t *th = f + 34;
 	unsigned int olen, len;
 
@@ -268,8 +269,8 @@ bool tp_send(struct tpeer *p, const struct tseg *sg)
 	put16(th + 14, sg->win);
 	if (sg->len)
 		memcpy(th + 20 + olen, sg->data, sg->len);
-	put16(th + 16, ref_csum(th, len, ref_pseudo(PEER_IP, US_IP, 6, len)));
-	return ts_rx(&p->t, f, mk_ip(f, PEER_IP, US_IP, 6, len));
+	put16(th + 16, ref_csum(th, len, ref_pseudo(src, US_IP, 6, len)));
+	return ts_rx(&p->t, f, mk_ip(f, src, US_IP, 6, len));
 }
 
 static void tp_parse_opts(const uint8_t *o, unsigned int n, struct tseg *sg)

@@ -82,6 +82,7 @@ void tp_arp(struct tpeer *p);
 
 /* A segment from the peer (PEER_IP) to us, or one we sent, parsed. */
 struct tseg {
+	uint32_t	saddr;		/* to send: 0 for PEER_IP */
 	uint16_t	sport, dport;
 	uint32_t	seq, ack;
 	uint8_t		flags;

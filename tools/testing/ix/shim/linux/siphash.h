@@ -11,12 +11,18 @@
 #ifndef _IX_SHIM_LINUX_SIPHASH_H
 #define _IX_SHIM_LINUX_SIPHASH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 
 typedef struct {
 	u64 key[2];
 } siphash_key_t;
+
+static inline bool siphash_key_is_zero(const siphash_key_t *key)
+{
+	return !(key->key[0] | key->key[1]);
+}
 
 struct ix_sip {
 	u64 v0, v1, v2, v3;
@@ -108,6 +114,20 @@ static inline u64 siphash_2u64(u64 a, u64 b, const siphash_key_t *key)
 	ix_sip_put32(m + 4, a >> 32);
 	ix_sip_put32(m + 8, b);
 	ix_sip_put32(m + 12, b >> 32);
+	return siphash(m, sizeof(m), key);
+}
+
+static inline u64 siphash_3u64(u64 a, u64 b, u64 c,
+				const siphash_key_t *key)
+{
+	u8 m[24];
+
+	ix_sip_put32(m, a);
+	ix_sip_put32(m + 4, a >> 32);
+	ix_sip_put32(m + 8, b);
+	ix_sip_put32(m + 12, b >> 32);
+	ix_sip_put32(m + 16, c);
+	ix_sip_put32(m + 20, c >> 32);
 	return siphash(m, sizeof(m), key);
 }
 
