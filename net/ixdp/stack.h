@@ -158,6 +158,13 @@ enum ixdp_drop_reason {
  * @dupacks: duplicate ACKs received
  * @ooo_queued: segments queued out of order
  * @ooo_dropped: out-of-order segments dropped (queue full, duplicate)
+ * @tw_overflow: connections closed without TIME_WAIT, half the table
+ *	being in it already
+ * @tw_reused: TIME_WAIT connections ended by a new SYN of the same
+ *	4-tuple (RFC 6191)
+ * @tw_rst_ignored: RSTs ignored in TIME_WAIT (RFC 1337)
+ * @fin_wait2_timeouts: connections reset after @fin_timeout in
+ *	FIN_WAIT_2 without a word from the peer
  * @early_held: segments held for a connection not yet accepted
  * @early_dropped: segments dropped because IXDP_TCP_EARLY_MAX were held
  * @probes: zero window probes sent
@@ -197,6 +204,10 @@ struct ixdp_tcp_stats {
 	u64	dupacks;
 	u64	ooo_queued;
 	u64	ooo_dropped;
+	u64	tw_overflow;
+	u64	tw_reused;
+	u64	tw_rst_ignored;
+	u64	fin_wait2_timeouts;
 	u64	early_held;
 	u64	early_dropped;
 	u64	probes;

@@ -371,6 +371,9 @@ struct ixdp_tcp_ops {
  * @rto_init: RTO before the first sample, ticks (hz: RFC 6298 2.1)
  * @delack: longest delay of an ACK, ticks (hz / 25)
  * @time_wait: TIME_WAIT duration, 2 * MSL, ticks (60 * hz)
+ * @fin_timeout: how long a connection the application closed waits in
+ *	FIN_WAIT_2 while the peer sends nothing, ticks (60 * hz, as
+ *	Linux's tcp_fin_timeout); then it is reset
  * @syn_retries: retransmissions of an unanswered SYN or SYN-ACK before
  *	the connection fails with -ETIMEDOUT (IXDP_TCP_SYN_RETRIES)
  * @flags: IXDP_TCP_NO_* to leave options or SYN cookies out (tests,
@@ -394,6 +397,7 @@ struct ixdp_tcp_config {
 	u32	rto_init;
 	u32	delack;
 	u32	time_wait;
+	u32	fin_timeout;
 	u32	syn_retries;
 	u32	flags;
 	u32	ack_ratelimit;
@@ -409,6 +413,8 @@ struct ixdp_tcp_config {
  * @busy: the PCB whose input or timer is running; commands on it are
  *	deferred to its end
  * @nused: PCBs in use
+ * @ntw: PCBs in TIME_WAIT; at most half the table (a connection closing
+ *	beyond that skips TIME_WAIT, as with Linux's tcp_max_tw_buckets)
  * @port_perturb: RFC 6056 algorithm 3's next_ephemeral: added to the
  *	keyed offset of a destination; moves on by the ports tried, plus a
  *	random jitter
@@ -433,6 +439,7 @@ struct ixdp_tcp {
 	struct ixdp_tcp_config		cfg;
 	struct ixdp_tcp_pcb		*busy;
 	unsigned int			nused;
+	unsigned int			ntw;
 	u32				port_perturb;
 	u64				chal_second;
 	u32				chal_left;
@@ -613,6 +620,7 @@ u32 ixdp_tcp_rto(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_persist_arm(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_fin_wait2_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_time_wait_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_ack_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_delack(struct ixdp_tcp_pcb *pcb);

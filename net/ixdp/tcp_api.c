@@ -32,6 +32,8 @@ static void api_defaults(struct ixdp_tcp_config *c, u32 hz)
 		c->delack = hz / 25 ? hz / 25 : 1;
 	if (!c->time_wait)
 		c->time_wait = 60 * hz;
+	if (!c->fin_timeout)
+		c->fin_timeout = 60 * hz;
 	if (!c->syn_retries)
 		c->syn_retries = IXDP_TCP_SYN_RETRIES;
 	if (!c->ack_ratelimit)

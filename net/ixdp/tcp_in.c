@@ -443,10 +443,11 @@ static bool in_fin_acked(struct ixdp_tcp_pcb *pcb)
 	switch (pcb->state) {
 	case IXDP_TCP_FIN_WAIT_1:
 		pcb->state = IXDP_TCP_FIN_WAIT_2;
+		ixdp_tcp_fin_wait2_arm(pcb);
 		break;
 	case IXDP_TCP_CLOSING:
 		ixdp_tcp_to_time_wait(pcb);
-		break;
+		return pcb->stack->tcp->busy == pcb;
 	case IXDP_TCP_LAST_ACK:
 		ixdp_tcp_drop_pcb(pcb, 0);
 		return false;
@@ -652,6 +653,11 @@ static bool in_checks(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 		return false;
 	}
 	if (seg->flags & TCPHDR_RST) {
+		/* RFC 1337: no assassination of TIME_WAIT. */
+		if (pcb->state == IXDP_TCP_TIME_WAIT) {
+			pcb->stack->tcp->stats->tw_rst_ignored++;
+			return false;
+		}
 		/* RFC 5961 3.2: only the exact next sequence resets. */
 		if (seg->seq == pcb->rcv_nxt)
 			in_reset(pcb);
@@ -713,6 +719,25 @@ static void in_pcb(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg,
 		in_synchronized(pcb, seg, iph, hlen);
 	ixdp_buf_put(seg->b);
 	ixdp_tcp_leave(pcb);
+	/* A peer that still talks gets fin_timeout more to send its FIN. */
+	if (pcb->state == IXDP_TCP_FIN_WAIT_2)
+		ixdp_tcp_fin_wait2_arm(pcb);
+}
+
+/*
+ * A SYN that may end TIME_WAIT because it surely opens a new incarnation
+ * of the connection: a newer timestamp (RFC 6191), or without timestamps
+ * a sequence number beyond the old one's (RFC 1122 4.2.2.13).
+ */
+static bool in_tw_reusable(const struct ixdp_tcp_pcb *pcb,
+			   const struct ixdp_tcp_seg *seg)
+{
+	if (pcb->state != IXDP_TCP_TIME_WAIT ||
+	    (seg->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) != TCPHDR_SYN)
+		return false;
+	if (pcb->flags & TCPF_TS && seg->opt.flags & TCPOPT_F_TS)
+		return tcp_seq_after(seg->opt.tsval, pcb->ts_recent);
+	return tcp_seq_after(seg->seq, pcb->rcv_nxt);
 }
 
 /* Parse @b's header into @seg; false if malformed. */
@@ -804,6 +829,12 @@ void ixdp_tcp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		s->tcp->stats->malformed++;
 		ixdp_stack_drop(s, b, IXDP_DROP_TCP_MALFORMED);
 		return;
+	}
+	if (pcb && in_tw_reusable(pcb, &seg) &&
+	    (l = ixdp_tcp_listener_find(s, th->dest))) {
+		s->tcp->stats->tw_reused++;
+		ixdp_tcp_pcb_free(pcb);
+		pcb = NULL;
 	}
 	if (pcb) {
 		in_pcb(pcb, &seg, iph, th->doff * 4);

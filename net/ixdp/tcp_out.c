@@ -556,7 +556,9 @@ static void out_timers(struct ixdp_tcp_pcb *pcb, u32 end)
 	} else if (tcp_flight(pcb)) {
 		if (!tcp_rtx_armed(pcb))
 			ixdp_tcp_rtx_arm(pcb);
-	} else if (!(pcb->flags & TCPF_PERSIST)) {
+	} else if (!(pcb->flags & TCPF_PERSIST) &&
+		   pcb->state != IXDP_TCP_FIN_WAIT_2) {
+		/* In FIN_WAIT_2 the timer waits for the peer's FIN. */
 		ixdp_tcp_rtx_stop(pcb);
 	}
 }

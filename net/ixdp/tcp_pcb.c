@@ -116,6 +116,8 @@ void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb)
 {
 	struct ixdp_tcp *tcp = pcb->stack->tcp;
 
+	if (pcb->state == IXDP_TCP_TIME_WAIT)
+		tcp->ntw--;
 	ixdp_tcp_timers_stop(pcb);
 	ixdp_tcp_ooo_purge(pcb);
 	ixdp_tcp_early_purge(pcb);
@@ -283,10 +285,23 @@ void ixdp_tcp_drop_pcb(struct ixdp_tcp_pcb *pcb, int reason)
  * ixdp_tcp_to_time_wait() - enter TIME_WAIT
  * @pcb: the PCB; its queues are emptied and the application told
  *
- * The PCB stays for 2 MSL to answer a retransmitted FIN.
+ * The PCB stays for 2 MSL to answer a retransmitted FIN, unless half the
+ * table is in TIME_WAIT already: then it is freed at once, so that
+ * closing connections cannot fill the table (during input, the caller
+ * sees it gone as for any drop: ->busy no longer @pcb).
  */
 void ixdp_tcp_to_time_wait(struct ixdp_tcp_pcb *pcb)
 {
+	struct ixdp_tcp *tcp = pcb->stack->tcp;
+
+	if (tcp->ntw >= tcp->npcbs / 2) {
+		tcp->stats->tw_overflow++;
+		/* The peer's FIN is owed its ACK: the output won't come. */
+		ixdp_tcp_send_ack(pcb);
+		ixdp_tcp_drop_pcb(pcb, 0);
+		return;
+	}
+	tcp->ntw++;
 	pcb->state = IXDP_TCP_TIME_WAIT;
 	ixdp_tcp_timers_stop(pcb);
 	ixdp_tcp_ooo_purge(pcb);

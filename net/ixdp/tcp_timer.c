@@ -277,6 +277,25 @@ static void tcp_rto_timeout(struct ixdp_tcp_pcb *pcb)
 	ixdp_tcp_rtx_arm(pcb);
 }
 
+/**
+ * ixdp_tcp_fin_wait2_arm() - (re)start the wait for the peer's FIN
+ * @pcb: the PCB, in FIN_WAIT_2: nothing of ours is in flight
+ */
+void ixdp_tcp_fin_wait2_arm(struct ixdp_tcp_pcb *pcb)
+{
+	struct ixdp_stack *s = pcb->stack;
+
+	tcp_rtx_set(pcb, s->now + s->tcp->cfg.fin_timeout);
+}
+
+/* The peer said nothing for fin_timeout: reset it and free the slot. */
+static void tcp_fin_wait2_timeout(struct ixdp_tcp_pcb *pcb)
+{
+	pcb->stack->tcp->stats->fin_wait2_timeouts++;
+	ixdp_tcp_send_rst(pcb);
+	ixdp_tcp_drop_pcb(pcb, -ETIMEDOUT);
+}
+
 static void tcp_rtx_fire(struct ixdp_timer *t)
 {
 	struct ixdp_tcp_pcb *pcb = container_of(t, struct ixdp_tcp_pcb,
@@ -287,6 +306,10 @@ static void tcp_rtx_fire(struct ixdp_timer *t)
 		return;
 	if (pcb->state == IXDP_TCP_TIME_WAIT) {
 		ixdp_tcp_pcb_free(pcb);
+		return;
+	}
+	if (pcb->state == IXDP_TCP_FIN_WAIT_2) {
+		tcp_fin_wait2_timeout(pcb);
 		return;
 	}
 	tcp->busy = pcb;
