@@ -830,11 +830,13 @@ void ixdp_tcp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		ixdp_stack_drop(s, b, IXDP_DROP_TCP_MALFORMED);
 		return;
 	}
-	if (pcb && in_tw_reusable(pcb, &seg) &&
-	    (l = ixdp_tcp_listener_find(s, th->dest))) {
-		s->tcp->stats->tw_reused++;
-		ixdp_tcp_pcb_free(pcb);
-		pcb = NULL;
+	if (pcb && in_tw_reusable(pcb, &seg)) {
+		l = ixdp_tcp_listener_find(s, th->dest);
+		if (l) {
+			s->tcp->stats->tw_reused++;
+			ixdp_tcp_pcb_free(pcb);
+			pcb = NULL;
+		}
 	}
 	if (pcb) {
 		in_pcb(pcb, &seg, iph, th->doff * 4);
