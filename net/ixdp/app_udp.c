@@ -31,7 +31,9 @@ static void app_udp_rx(struct ixdp_stack *s, void *cookie, struct ixdp_buf *b,
 	u64 off = ixdp_rx_pool_off(app->core, b);
 	unsigned int slot = ixdp_buf_slot(b);
 
+	/* Held until the application gives it back: not from the reserve. */
 	if (off == U64_MAX || slot >= app->udp_nslots ||
+	    ixdp_stack_pool_low(s) ||
 	    !ixdp_app_ev(app, IX_EV_UDP_RECV, (__force u16)sport, cookie,
 			 (__force u32)saddr, b->len, off)) {
 		ixdp_buf_put(b);

@@ -158,6 +158,8 @@ enum ixdp_drop_reason {
  * @dupacks: duplicate ACKs received
  * @ooo_queued: segments queued out of order
  * @ooo_dropped: out-of-order segments dropped (queue full, duplicate)
+ * @pool_low_drops: segments whose data was dropped because the pool was
+ *	low (ixdp_stack_pool_low())
  * @tw_overflow: connections closed without TIME_WAIT, half the table
  *	being in it already
  * @tw_reused: TIME_WAIT connections ended by a new SYN of the same
@@ -204,6 +206,7 @@ struct ixdp_tcp_stats {
 	u64	dupacks;
 	u64	ooo_queued;
 	u64	ooo_dropped;
+	u64	pool_low_drops;
 	u64	tw_overflow;
 	u64	tw_reused;
 	u64	tw_rst_ignored;
@@ -408,6 +411,18 @@ struct ixdp_stack {
  *
  * Return: 0 or ops->xmit()'s error.
  */
+/*
+ * Whether received data may be held now (queued out of order, or handed
+ * to an application that gives buffers back later): not once less than
+ * an eighth of the pool is free.  Then it is dropped, for the peer to
+ * send again, so that the receive rings can always be stocked and the
+ * core never stops receiving, whoever holds the rest.
+ */
+static inline bool ixdp_stack_pool_low(const struct ixdp_stack *s)
+{
+	return s->pool->avail < s->pool->total / 8;
+}
+
 static inline int ixdp_eth_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
 {
 	int ret;

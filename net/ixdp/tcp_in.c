@@ -537,8 +537,10 @@ static void in_data(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	bool filled;
 
 	seg->b = NULL;
-	if (!ixdp_tcp_early_room(pcb)) {
-		if (!(pcb->flags & TCPF_DETACHED))
+	if (!ixdp_tcp_early_room(pcb) || ixdp_stack_pool_low(pcb->stack)) {
+		if (ixdp_stack_pool_low(pcb->stack))
+			pcb->stack->tcp->stats->pool_low_drops++;
+		else if (!(pcb->flags & TCPF_DETACHED))
 			pcb->stack->tcp->stats->early_dropped++;
 		ixdp_buf_put(b);
 		seg->flags &= ~TCPHDR_FIN;

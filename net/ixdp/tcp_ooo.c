@@ -11,11 +11,21 @@
  * ixdp_tcp_cb), which the received headers have vacated.
  */
 
+#include <linux/minmax.h>
+
 #include "tcp.h"
 
 static u32 ooo_end(struct ixdp_buf *b)
 {
 	return tcp_cb(b)->seq + b->len;
+}
+
+/* Buffers @pcb may hold out of order: see ixdp_tcp_ooo_insert(). */
+static unsigned int ooo_max(const struct ixdp_tcp_pcb *pcb)
+{
+	return clamp_t(unsigned int,
+		       pcb->stack->tcp->cfg.rcv_buf / IXDP_BUF_SIZE, 4,
+		       IXDP_TCP_OOO_MAX);
 }
 
 static void ooo_drop(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b)
@@ -49,8 +59,14 @@ static void ooo_trim_next(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *prev,
  * @b: its payload, consumed
  * @seq: sequence number of its first byte, after @pcb->rcv_nxt
  *
+ * A connection holds as many buffers out of order as its window would
+ * fill with whole buffers (rcv_buf / IXDP_BUF_SIZE, 4 to
+ * IXDP_TCP_OOO_MAX): a buffer costs its 2 KiB however few bytes it
+ * carries, so the window alone, which counts bytes, would let a peer of
+ * one-byte segments pin a thousand times more.
+ *
  * Return: true if some of it was queued; false if it was dropped
- * (nothing new, or IXDP_TCP_OOO_MAX buffers held already).
+ * (nothing new, or the connection's share held already).
  */
 bool ixdp_tcp_ooo_insert(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b,
 			 u32 seq)
@@ -73,7 +89,7 @@ bool ixdp_tcp_ooo_insert(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b,
 		seq = ooo_end(prev);
 	}
 	ooo_trim_next(pcb, prev, b, seq);
-	if (pcb->ooo_n >= IXDP_TCP_OOO_MAX) {
+	if (pcb->ooo_n >= ooo_max(pcb)) {
 		ooo_drop(pcb, b);
 		return false;
 	}

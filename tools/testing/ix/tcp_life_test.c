@@ -3,7 +3,8 @@
  * How long a connection slot lives once the connection is closing: a
  * silent peer in FIN_WAIT_2 is given fin_timeout, TIME_WAIT ignores RSTs
  * (RFC 1337), gives way to a new incarnation's SYN (RFC 6191) and holds
- * half the table at most.  Times are in ticks of 1 ms.
+ * half the table at most; what a connection or an application may hold
+ * of the buffer pool is bounded.  Times are in ticks of 1 ms.
  */
 
 #include <errno.h>
@@ -158,5 +159,70 @@ IX_TEST(tcp_life, time_wait_holds_half_the_table_at_most)
 	CHECK_EQ(p->tcp->stats->tw_overflow, 1);
 	CHECK_EQ(p->tcp->ntw, p->tcp->npcbs / 2);
 	p->tcp->ntw = 0;
+	CHECK(tp_fini(p));
+}
+
+static uint8_t pdata[1024];
+
+/* Peer data on the passive connection: @len bytes at offset @off. */
+static void peer_data(struct tpeer *p, u32 off, u32 len)
+{
+	struct tseg sg;
+
+	seg_init(p, &sg, p->piss + 1 + off, p->iss + 1, TH_ACK);
+	pat_fill(pdata, len, p->app.srv_seed, off);
+	sg.data = pdata;
+	sg.len = len;
+	tp_send(p, &sg);
+	ts_flush(&p->t);
+}
+
+/*
+ * One-byte segments out of order: a connection holds as many buffers as
+ * its window (65,535 bytes) fills with whole 2 KiB buffers, 31, not 256.
+ */
+IX_TEST(tcp_life, ooo_share_follows_the_window)
+{
+	struct tpeer *p = &tp;
+	unsigned int i;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	for (i = 0; i < 40; i++)
+		peer_data(p, 10 + 2 * i, 1);
+	CHECK_EQ(pcb_of(p, p->srv[0].h)->ooo_n, 31);
+	CHECK_EQ(p->tcp->stats->ooo_dropped, 9);
+	CHECK(tp_fini(p));
+}
+
+/*
+ * An application that never gives buffers back cannot take the pool:
+ * once an eighth is left, data is dropped (the peer sends it again), so
+ * the receive side always has buffers; given back, they serve again.
+ */
+IX_TEST(tcp_life, pool_reserve_kept_from_a_hoarder)
+{
+	struct tpeer *p = &tp;
+	unsigned int i;
+
+	tp_nbufs = 64;
+	CHECK(!tp_init(p, &(struct ixdp_tcp_config){ .rcv_buf = 1 << 20 }));
+	tp_nbufs = 256;
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	p->srv[0].keep_bufs = true;
+	for (i = 0; i < 100; i++) {
+		peer_data(p, i * 10, 10);
+		CHECK(p->t.pool.avail >= p->t.pool.total / 8 - 1);
+	}
+	CHECK(p->tcp->stats->pool_low_drops > 0);
+	CHECK(p->srv[0].nheld < 64);
+	CHECK_EQ(p->srv[0].rx_len, p->srv[0].nheld * 10);
+	/* The application gives its buffers back; data flows again. */
+	i = p->srv[0].nheld;
+	CHECK(!ixdp_tcp_recv_done(&p->t.s, p->srv[0].h, i * 10));
+	conn_release(&p->srv[0]);
+	p->srv[0].keep_bufs = false;
+	peer_data(p, i * 10, 10);
+	CHECK_EQ(p->srv[0].rx_len, i * 10 + 10);
 	CHECK(tp_fini(p));
 }

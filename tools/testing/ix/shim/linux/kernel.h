@@ -17,6 +17,9 @@
 #ifndef U64_MAX
 #define U64_MAX		((u64)~0ULL)
 #endif
+#ifndef clamp_t
+#define clamp_t(type, val, lo, hi)	min_t(type, max_t(type, val, lo), hi)
+#endif
 #ifndef min3
 #define min3(x, y, z)	min((typeof(x))min(x, y), z)
 #endif
