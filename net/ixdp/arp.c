@@ -7,8 +7,11 @@
  * unresolved neighbour queues up to IXDP_ARP_QLEN packets on its entry and
  * sends a request; the entry's timer resends it every second, and after
  * IXDP_ARP_TRIES unanswered requests drops the queue and frees the entry.
- * An answered entry is trusted for IXDP_ARP_REACHABLE_S seconds, then
- * freed, so the next packet resolves it again.
+ * An answered entry is trusted for IXDP_ARP_REACHABLE_S seconds; then it
+ * is confirmed, in the spirit of RFC 4861's PROBE state: requests go to
+ * the neighbour's own address every second while packets still go there
+ * at once, and only IXDP_ARP_TRIES unanswered ones free the entry.  So a
+ * long flow never stops for a new resolution every 30 seconds.
  *
  * DESIGN.md wants one RCU-protected table shared by all cores.  This
  * table is per core, the first step: each core resolves on its own.
@@ -117,12 +120,9 @@ static void arp_fill(struct ixdp_stack *s, struct arp_pkt *p, u16 op,
 	memcpy(p->tip, &tip, 4);
 }
 
-/* Broadcast a request for @tip; a gratuitous one if @tip is our address. */
-static int arp_request(struct ixdp_stack *s, __be32 tip)
+/* Send a request for @tip to @dst (a probe) or to all. */
+static int arp_request_to(struct ixdp_stack *s, __be32 tip, const u8 *dst)
 {
-	static const u8 bcast[ETH_ALEN] __aligned(2) = {
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff
-	};
 	static const u8 zero[ETH_ALEN] __aligned(2);
 	struct ixdp_buf *b = ixdp_buf_get(s->pool);
 	struct arp_pkt *p;
@@ -134,7 +134,17 @@ static int arp_request(struct ixdp_stack *s, __be32 tip)
 	p = ixdp_buf_put_tail(b, sizeof(*p));
 	arp_fill(s, p, ARPOP_REQUEST, zero, tip);
 	s->stats.arp_requests++;
-	return ixdp_eth_output(s, b, bcast, cpu_to_be16(ETH_P_ARP));
+	return ixdp_eth_output(s, b, dst, cpu_to_be16(ETH_P_ARP));
+}
+
+/* Broadcast a request for @tip; a gratuitous one if @tip is our address. */
+static int arp_request(struct ixdp_stack *s, __be32 tip)
+{
+	static const u8 bcast[ETH_ALEN] __aligned(2) = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
+
+	return arp_request_to(s, tip, bcast);
 }
 
 /**
@@ -150,19 +160,29 @@ int ixdp_arp_announce(struct ixdp_stack *s)
 	return arp_request(s, s->cfg.addr);
 }
 
-/* The entry's timer: resend the request, give up, or forget the answer. */
+/*
+ * The entry's timer: resend the request; start confirming an old answer
+ * or go on; give up.
+ */
 static void arp_timer(struct ixdp_timer *t)
 {
 	struct ixdp_arp_entry *e = container_of(t, struct ixdp_arp_entry, timer);
 	struct ixdp_stack *s = e->stack;
 
-	if (e->state == IXDP_ARP_INCOMPLETE && e->tries < IXDP_ARP_TRIES) {
-		e->tries++;
-		ixdp_timer_arm(&s->wheel, &e->timer, s->now + s->cfg.hz);
-		arp_request(s, e->ip);
+	if (e->state == IXDP_ARP_REACHABLE) {
+		e->state = IXDP_ARP_PROBE;
+		e->tries = 0;
+	}
+	if (e->tries >= IXDP_ARP_TRIES) {
+		arp_release(s, e, IXDP_DROP_NO_ARP);
 		return;
 	}
-	arp_release(s, e, IXDP_DROP_NO_ARP);
+	e->tries++;
+	ixdp_timer_arm(&s->wheel, &e->timer, s->now + s->cfg.hz);
+	if (e->state == IXDP_ARP_PROBE)
+		arp_request_to(s, e->ip, e->mac);
+	else
+		arp_request(s, e->ip);
 }
 
 /* @e is now at @mac: send what was waiting for it. */
@@ -279,7 +299,7 @@ int ixdp_arp_output(struct ixdp_stack *s, struct ixdp_buf *b, __be32 nexthop)
 {
 	struct ixdp_arp_entry *e = arp_find(s, nexthop);
 
-	if (e && e->state == IXDP_ARP_REACHABLE)
+	if (e && ixdp_arp_usable(e))
 		return ixdp_eth_output(s, b, e->mac, cpu_to_be16(ETH_P_IP));
 	if (e && e->qlen == IXDP_ARP_QLEN) {
 		ixdp_stack_drop(s, b, IXDP_DROP_ARP_QUEUE_FULL);

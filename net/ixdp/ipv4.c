@@ -214,7 +214,7 @@ int ixdp_ip_tpl_build(struct ixdp_stack *s, struct ixdp_ip_tpl *t,
 	const struct ixdp_arp_entry *e;
 
 	e = nexthop ? ixdp_arp_lookup(s, nexthop) : NULL;
-	if (!e || e->state != IXDP_ARP_REACHABLE)
+	if (!e || !ixdp_arp_usable(e))
 		return -EAGAIN;
 	memset(t, 0, sizeof(*t));
 	ether_addr_copy(t->eth.h_dest, e->mac);

@@ -279,18 +279,19 @@ enum ixdp_arp_state {
 	IXDP_ARP_FREE,
 	IXDP_ARP_INCOMPLETE,
 	IXDP_ARP_REACHABLE,
+	IXDP_ARP_PROBE,		/* its answer is old: being confirmed */
 };
 
 /**
  * struct ixdp_arp_entry - one neighbour
  * @node: link in its hash bucket while in use
  * @lru: link in the table's age list while in use, oldest first
- * @timer: next request (INCOMPLETE) or expiry (REACHABLE)
+ * @timer: next request (INCOMPLETE, PROBE) or end of trust (REACHABLE)
  * @stack: the stack it belongs to, for @timer's callback
  * @ip: the neighbour's address
- * @mac: its Ethernet address once REACHABLE
+ * @mac: its Ethernet address once REACHABLE, and while PROBE
  * @state: enum ixdp_arp_state
- * @tries: requests sent while INCOMPLETE
+ * @tries: requests sent while INCOMPLETE or PROBE
  * @qlen: packets in @queue
  * @queue: packets awaiting resolution, oldest first
  */
@@ -421,6 +422,12 @@ struct ixdp_stack {
 static inline bool ixdp_stack_pool_low(const struct ixdp_stack *s)
 {
 	return s->pool->avail < s->pool->total / 8;
+}
+
+/* Whether packets may go to @e's address now. */
+static inline bool ixdp_arp_usable(const struct ixdp_arp_entry *e)
+{
+	return e->state == IXDP_ARP_REACHABLE || e->state == IXDP_ARP_PROBE;
 }
 
 static inline int ixdp_eth_xmit(struct ixdp_stack *s, struct ixdp_buf *b)

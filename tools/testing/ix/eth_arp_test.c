@@ -267,8 +267,27 @@ IX_TEST(arp, late_reply_after_retry_resolves)
 	CHECK(ts_fini(&t));
 }
 
-IX_TEST(arp, entry_expires_and_resolves_again)
+/* Whether @b is an ARP request from us for @tip to @dst alone. */
+static bool pop_probe(struct tstack *t, uint32_t tip, const uint8_t *dst)
 {
+	struct ixdp_buf *b = ts_pop(t);
+	uint8_t want[42];
+	bool ok;
+
+	mk_arp(want, dst, 1, us_mac, US_IP, (const uint8_t[6]){ 0 }, tip);
+	ok = b && b->len == 42 && !memcmp(bdata(b), want, 42);
+	ixdp_buf_put(b);
+	return ok;
+}
+
+/*
+ * An answer trusted for IXDP_ARP_REACHABLE_S seconds is then confirmed by
+ * a request to the neighbour's own MAC, while packets still go there at
+ * once: a long flow does not wait for a new resolution.
+ */
+IX_TEST(arp, old_answer_confirmed_while_in_use)
+{
+	struct ixdp_buf *b;
 	struct tstack t;
 
 	CHECK(!ts_init(&t, 16));
@@ -276,9 +295,47 @@ IX_TEST(arp, entry_expires_and_resolves_again)
 	ts_rx(&t, frame, 42);
 	ts_flush(&t);
 	ixdp_stack_advance(&t.s, IXDP_ARP_REACHABLE_S * TS_HZ - 1);
-	CHECK(ixdp_arp_lookup(&t.s, cpu_to_be32(PEER_IP)));
+	CHECK_EQ(t.ntx, 0);
 	ixdp_stack_advance(&t.s, IXDP_ARP_REACHABLE_S * TS_HZ);
+	CHECK(pop_probe(&t, PEER_IP, peer_mac));
+	CHECK_EQ(ixdp_arp_lookup(&t.s, cpu_to_be32(PEER_IP))->state,
+		 IXDP_ARP_PROBE);
+	/* Sent at once, not queued. */
+	CHECK_EQ(send_udp(&t, PEER_IP, 'p', 5), 0);
+	b = ts_pop(&t);
+	CHECK(b && ip_frame_ok(b) && !memcmp(bdata(b), peer_mac, 6));
+	ixdp_buf_put(b);
+	/* The answer: trusted again, nothing more until the next period. */
+	mk_arp(frame, us_mac, 2, peer_mac, PEER_IP, us_mac, US_IP);
+	ts_rx(&t, frame, 42);
+	CHECK_EQ(ixdp_arp_lookup(&t.s, cpu_to_be32(PEER_IP))->state,
+		 IXDP_ARP_REACHABLE);
+	ixdp_stack_advance(&t.s, 2 * IXDP_ARP_REACHABLE_S * TS_HZ - 1);
+	CHECK_EQ(t.ntx, 0);
+	CHECK_EQ(ts_all_drops(&t), 0);
+	CHECK(ts_fini(&t));
+}
+
+/* Confirmations left unanswered: the entry goes, and is resolved anew. */
+IX_TEST(arp, unconfirmed_entry_forgotten)
+{
+	struct tstack t;
+	u64 t0 = IXDP_ARP_REACHABLE_S * TS_HZ;
+
+	CHECK(!ts_init(&t, 16));
+	mk_arp(frame, us_mac, 1, peer_mac, PEER_IP, us_mac, US_IP);
+	ts_rx(&t, frame, 42);
+	ts_flush(&t);
+	ixdp_stack_advance(&t.s, t0);
+	CHECK(pop_probe(&t, PEER_IP, peer_mac));
+	ixdp_stack_advance(&t.s, t0 + TS_HZ);
+	CHECK(pop_probe(&t, PEER_IP, peer_mac));
+	ixdp_stack_advance(&t.s, t0 + 2 * TS_HZ);
+	CHECK(pop_probe(&t, PEER_IP, peer_mac));
+	CHECK(ixdp_arp_lookup(&t.s, cpu_to_be32(PEER_IP)));
+	ixdp_stack_advance(&t.s, t0 + 3 * TS_HZ);
 	CHECK(!ixdp_arp_lookup(&t.s, cpu_to_be32(PEER_IP)));
+	CHECK_EQ(t.ntx, 0);
 	send_udp(&t, PEER_IP, 'e', 5);
 	CHECK(pop_request(&t, PEER_IP));
 	CHECK(ts_fini(&t));

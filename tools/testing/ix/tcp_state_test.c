@@ -1219,8 +1219,9 @@ IX_TEST(tcp_state, headers_follow_peer_mac_changes)
 }
 
 /*
- * Once the peer's ARP entry expires, a segment waits for a new answer
- * instead of going to the MAC the headers were built with.
+ * Once the peer's ARP entry is forgotten (its confirming requests went
+ * unanswered), a segment waits for a new answer instead of going to the
+ * MAC the headers were built with; an answer from a new MAC is used.
  */
 IX_TEST(tcp_state, headers_stale_after_arp_expiry)
 {
@@ -1229,13 +1230,20 @@ IX_TEST(tcp_state, headers_stale_after_arp_expiry)
 	struct tpeer *p = &tp;
 	struct ixdp_buf *b;
 	uint8_t f[64];
+	u64 t;
 
 	CHECK(!tp_init(p, NULL));
 	CHECK(tp_open_passive(p, NULL, 100, false));
 	ts_flush(&p->t);
 	CHECK(tpl_send(p, peer_mac, NULL));
 	peer_ack(p, 100);
-	tp_advance(p, IXDP_ARP_REACHABLE_S * TS_HZ + 1);
+	/* Unanswered confirmations (no tp_advance(), which answers them). */
+	t = IXDP_ARP_REACHABLE_S * TS_HZ;
+	ixdp_stack_advance(&p->t.s, t);
+	ixdp_stack_advance(&p->t.s, t + TS_HZ);
+	ixdp_stack_advance(&p->t.s, t + 2 * TS_HZ);
+	CHECK(ixdp_arp_lookup(&p->t.s, cpu_to_be32(PEER_IP)));
+	ixdp_stack_advance(&p->t.s, t + 3 * TS_HZ);
 	CHECK(!ixdp_arp_lookup(&p->t.s, cpu_to_be32(PEER_IP)));
 	ts_flush(&p->t);
 	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 100);

@@ -195,9 +195,42 @@ bool tp_fini(struct tpeer *p)
 	return ts_fini(&p->t);
 }
 
+/*
+ * The peer answers the requests that confirm our entry for it (sent to
+ * its own MAC every IXDP_ARP_REACHABLE_S seconds), as a live host does,
+ * so that they never mix with the segments a test counts.  Broadcast
+ * requests are left to the test.
+ */
+static void tp_answer_probes(struct tpeer *p)
+{
+	unsigned int i = 0, n = 0;
+	struct ixdp_buf *b;
+	uint8_t f[42];
+	uint8_t *d;
+
+	while (i < p->t.ntx) {
+		b = p->t.tx[i];
+		d = ixdp_buf_data(b);
+		if (b->len < 42 || memcmp(d, peer_mac, 6) ||
+		    get16(d + 12) != 0x0806 || get16(d + 20) != 1) {
+			i++;
+			continue;
+		}
+		memmove(p->t.tx + i, p->t.tx + i + 1,
+			(--p->t.ntx - i) * sizeof(p->t.tx[0]));
+		ixdp_buf_put(b);
+		n++;
+	}
+	if (!n)
+		return;
+	mk_arp(f, us_mac, 2, peer_mac, PEER_IP, us_mac, US_IP);
+	ts_rx(&p->t, f, sizeof(f));
+}
+
 void tp_advance(struct tpeer *p, uint64_t now)
 {
 	ixdp_stack_advance(&p->t.s, now);
+	tp_answer_probes(p);
 }
 
 static unsigned int tp_opts(uint8_t *o, const struct tseg *sg)
