@@ -405,13 +405,6 @@ struct ixdp_stack {
 	struct ixdp_stack_stats		stats;
 };
 
-/**
- * ixdp_eth_xmit() - transmit a frame whose Ethernet header is in place
- * @s: the stack
- * @b: the frame, consumed
- *
- * Return: 0 or ops->xmit()'s error.
- */
 /*
  * Whether received data may be held now (queued out of order, or handed
  * to an application that gives buffers back later): not once less than
@@ -430,6 +423,13 @@ static inline bool ixdp_arp_usable(const struct ixdp_arp_entry *e)
 	return e->state == IXDP_ARP_REACHABLE || e->state == IXDP_ARP_PROBE;
 }
 
+/**
+ * ixdp_eth_xmit() - transmit a frame whose Ethernet header is in place
+ * @s: the stack
+ * @b: the frame, consumed
+ *
+ * Return: 0 or ops->xmit()'s error.
+ */
 static inline int ixdp_eth_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
 {
 	int ret;
