@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ixdp ICMP (RFC 792, RFC 1122 3.2.2): echo replies and destination
- * unreachable messages.  Both are built in the buffer that caused them,
- * so answering never needs a buffer from the pool.
+ * ixdp ICMP (RFC 792, RFC 1122 3.2.2): echo replies, destination
+ * unreachable messages, and the errors that quote what we sent.
+ *
+ * Replies and errors are built in the buffer that caused them, so
+ * answering never needs a buffer from the pool.  Errors received that
+ * quote a TCP segment go to TCP (tcp_icmp.c), which checks them against
+ * its connections; others are dropped.
  */
 
 #include <linux/icmp.h>
@@ -10,7 +14,7 @@
 #include <linux/minmax.h>
 #include <net/checksum.h>
 
-#include "stack.h"
+#include "tcp.h"
 
 /* Quoted from the offending datagram, after its header (RFC 792). */
 #define ICMP_QUOTE_DATA		8
@@ -28,6 +32,56 @@ static void icmp_echo(struct ixdp_stack *s, struct ixdp_buf *b, __be32 dst)
 	ixdp_ip_output(s, b, dst, IPPROTO_ICMP);
 }
 
+/* An ICMP error, quoting the datagram that caused it (RFC 792). */
+static bool icmp_is_error(u8 type)
+{
+	switch (type) {
+	case ICMP_DEST_UNREACH:
+	case ICMP_SOURCE_QUENCH:
+	case ICMP_TIME_EXCEEDED:
+	case ICMP_PARAMETERPROB:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The datagram the error in @b quotes, if it is one we sent and the
+ * quote holds its header and 8 bytes of data; NULL otherwise.
+ */
+static const struct iphdr *icmp_quote(const struct ixdp_stack *s,
+				      const struct ixdp_buf *b)
+{
+	const struct iphdr *q = ixdp_buf_data(b) + sizeof(struct icmphdr);
+	unsigned int len = b->len - sizeof(struct icmphdr);
+
+	if (len < sizeof(*q) || q->version != 4 || q->ihl < 5 ||
+	    len < q->ihl * 4 + ICMP_QUOTE_DATA || q->saddr != s->cfg.addr)
+		return NULL;
+	return q;
+}
+
+/*
+ * An error about a datagram of ours: TCP's to judge (tcp_icmp.c); one
+ * about anything else changes nothing.
+ */
+static void icmp_error_rx(struct ixdp_stack *s, struct ixdp_buf *b)
+{
+	const struct icmphdr *ic = ixdp_buf_data(b);
+	const struct iphdr *q = icmp_quote(s, b);
+
+	if (q && q->protocol != IPPROTO_TCP) {
+		ixdp_stack_drop(s, b, IXDP_DROP_ICMP_TYPE);
+		return;
+	}
+	if (!q || !s->tcp ||
+	    !ixdp_tcp_icmp_err(s, q, ic->type, ic->code,
+			       be16_to_cpu(ic->un.frag.mtu)))
+		s->stats.icmp_errors_rejected++;
+	ixdp_buf_put(b);
+}
+
 /**
  * ixdp_icmp_rx() - receive an ICMP message
  * @s: the stack
@@ -35,7 +89,9 @@ static void icmp_echo(struct ixdp_stack *s, struct ixdp_buf *b, __be32 dst)
  * @iph: its IPv4 header
  *
  * Echo requests are answered with the same identifier, sequence number
- * and data; other types are dropped and counted.
+ * and data.  Errors quoting one of our TCP segments go to TCP, which
+ * believes them only if they match a connection; errors that do not are
+ * counted in icmp_errors_rejected.  Other types are dropped and counted.
  */
 void ixdp_icmp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		  const struct iphdr *iph)
@@ -48,6 +104,10 @@ void ixdp_icmp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 	}
 	if (ip_compute_csum(ic, b->len)) {
 		ixdp_stack_drop(s, b, IXDP_DROP_ICMP_CSUM);
+		return;
+	}
+	if (icmp_is_error(ic->type)) {
+		icmp_error_rx(s, b);
 		return;
 	}
 	if (ic->type != ICMP_ECHO) {

@@ -188,6 +188,11 @@ enum ixdp_drop_reason {
  * @paws_drops: segments failing the RFC 7323 PAWS test
  * @oow_acks_limited: ACKs not sent, by the connection's rate limit, to
  *	segments out of window, failing PAWS or acknowledging unsent data
+ * @pmtu_updates: connections whose path MTU an ICMP fragmentation needed
+ *	lowered (RFC 1191)
+ * @icmp_ignored: ICMP errors that quote a segment in flight and change
+ *	nothing: soft errors (RFC 5461), a path MTU not below the current
+ *	one or 0, or a connection not yet synchronized
  * @active: connections opened actively
  * @passive: connections opened passively
  * @closed: connections gone, every cause
@@ -227,6 +232,8 @@ struct ixdp_tcp_stats {
 	u64	resets_out;
 	u64	paws_drops;
 	u64	oow_acks_limited;
+	u64	pmtu_updates;
+	u64	icmp_ignored;
 	u64	active;
 	u64	passive;
 	u64	closed;
@@ -241,6 +248,9 @@ struct ixdp_tcp_stats {
  * @arp_replies: ARP replies sent
  * @icmp_echo_replies: echo replies sent
  * @icmp_errors: destination unreachable messages sent
+ * @icmp_errors_rejected: ICMP errors received quoting a TCP segment that
+ *	matches no connection of ours, or whose sequence number is not in
+ *	flight (RFC 5927 4.1), or with a quote too short to tell
  * @udp_rx: datagrams delivered to a binding
  * @udp_tx: datagrams sent
  * @tcp_resets: RST segments sent
@@ -259,6 +269,7 @@ struct ixdp_stack_stats {
 	u64	arp_replies;
 	u64	icmp_echo_replies;
 	u64	icmp_errors;
+	u64	icmp_errors_rejected;
 	u64	udp_rx;
 	u64	udp_tx;
 	u64	tcp_resets;
