@@ -4,13 +4,16 @@
  * unreachable messages, and the errors that quote what we sent.
  *
  * Replies and errors are built in the buffer that caused them, so
- * answering never needs a buffer from the pool.  Errors received that
- * quote a TCP segment go to TCP (tcp_icmp.c), which checks them against
- * its connections; others are dropped.
+ * answering never needs a buffer from the pool.  The errors a core sends
+ * are limited by a token bucket of IXDP_ICMP_BURST, refilled at
+ * IXDP_ICMP_RATE a second (Linux's icmp_msgs_burst and _per_sec).
+ * Errors received that quote a TCP segment go to TCP (tcp_icmp.c), which
+ * checks them against its connections; others are dropped.
  */
 
 #include <linux/icmp.h>
 #include <linux/in.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <net/checksum.h>
 
@@ -30,6 +33,16 @@ static void icmp_echo(struct ixdp_stack *s, struct ixdp_buf *b, __be32 dst)
 	ic->checksum = ip_compute_csum(ic, b->len);
 	s->stats.icmp_echo_replies++;
 	ixdp_ip_output(s, b, dst, IPPROTO_ICMP);
+}
+
+/**
+ * ixdp_icmp_init() - fill a new stack's bucket of ICMP errors
+ * @s: the stack, its clock set
+ */
+void ixdp_icmp_init(struct ixdp_stack *s)
+{
+	s->icmp_bucket.tokens = IXDP_ICMP_BURST;
+	s->icmp_bucket.stamp = s->now;
 }
 
 /* An ICMP error, quoting the datagram that caused it (RFC 792). */
@@ -154,6 +167,26 @@ static bool icmp_may_answer(const struct ixdp_stack *s,
 	return true;
 }
 
+/*
+ * Take a token of the core's bucket, refilled by the time since it was
+ * last (a second's worth at most), as Linux's icmp_global_allow().
+ */
+static bool icmp_token(struct ixdp_stack *s)
+{
+	struct ixdp_icmp_bucket *tb = &s->icmp_bucket;
+	u64 delta = min_t(u64, s->now - tb->stamp, s->cfg.hz);
+	u64 incr = div_u64(delta * IXDP_ICMP_RATE, s->cfg.hz);
+
+	if (incr) {
+		tb->tokens = min_t(u64, tb->tokens + incr, IXDP_ICMP_BURST);
+		tb->stamp = s->now;
+	}
+	if (!tb->tokens)
+		return false;
+	tb->tokens--;
+	return true;
+}
+
 /**
  * ixdp_icmp_unreach() - answer a datagram with destination unreachable
  * @s: the stack
@@ -163,7 +196,9 @@ static bool icmp_may_answer(const struct ixdp_stack *s,
  * @code: the ICMP code, e.g. ICMP_PORT_UNREACH
  *
  * The message quotes the header and the first 8 bytes of data.  Nothing
- * is sent where RFC 1122 forbids it; the caller counts the drop.
+ * is sent where RFC 1122 forbids it, nor when the core's bucket of ICMP
+ * errors is empty (counted in icmp_errors_limited); the caller counts the
+ * drop.
  */
 void ixdp_icmp_unreach(struct ixdp_stack *s, struct ixdp_buf *b,
 		       const struct iphdr *iph, u8 code)
@@ -173,6 +208,11 @@ void ixdp_icmp_unreach(struct ixdp_stack *s, struct ixdp_buf *b,
 	struct icmphdr *ic;
 
 	if (!icmp_may_answer(s, iph, len)) {
+		ixdp_buf_put(b);
+		return;
+	}
+	if (!icmp_token(s)) {
+		s->stats.icmp_errors_limited++;
 		ixdp_buf_put(b);
 		return;
 	}

@@ -70,6 +70,7 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	STACK("arp_replies", arp_replies),
 	STACK("icmp_echo_replies", icmp_echo_replies),
 	STACK("icmp_errors", icmp_errors),
+	STACK("icmp_errors_limited", icmp_errors_limited),
 	STACK("icmp_errors_rejected", icmp_errors_rejected),
 	STACK("udp_rx", udp_rx),
 	STACK("tcp_resets", tcp_resets),

@@ -3,8 +3,8 @@
  * ICMP errors against TCP and the errors we send (issue "Hostile peers",
  * finding 12): path MTU discovery (RFC 1191) from fragmentation needed,
  * its validation against the connection (RFC 5927), soft errors left
- * alone (RFC 5461) and the floor of the path MTU.  Times are in ticks
- * of 1 ms.
+ * alone (RFC 5461), the floor of the path MTU, and the token bucket of
+ * the ICMP errors a core sends.  Times are in ticks of 1 ms.
  */
 
 #include <string.h>
@@ -225,4 +225,39 @@ IX_TEST(icmp_pmtu, soft_error_is_validated_and_ignored)
 	CHECK_EQ(pcb->mss, 1448);
 	CHECK_EQ(pop_all(p, 1500, &seq, &len), 0);
 	CHECK(tp_fini(p));
+}
+
+/* @n datagrams to a closed port; the frames sent are put back. */
+static void udp_flood(struct tstack *t, unsigned int n)
+{
+	unsigned int i;
+	size_t len;
+
+	len = mk_udp(frame, PEER_IP, US_IP, 5000, 9, "x", 1);
+	for (i = 0; i < n; i++) {
+		ts_rx(t, frame, len);
+		ts_flush(t);
+	}
+}
+
+IX_TEST(icmp_pmtu, port_unreachable_is_rate_limited)
+{
+	struct tstack t;
+
+	CHECK(!ts_init_peer(&t, 16));
+	/* The burst, then nothing. */
+	udp_flood(&t, 200);
+	CHECK_EQ(t.s.stats.icmp_errors, IXDP_ICMP_BURST);
+	CHECK_EQ(t.s.stats.icmp_errors_limited, 200 - IXDP_ICMP_BURST);
+	CHECK_EQ(ts_drops(&t, IXDP_DROP_UDP_NO_PORT), 200);
+	/* 10 ms: 10 more at 1000 a second. */
+	ixdp_stack_advance(&t.s, 10);
+	udp_flood(&t, 100);
+	CHECK_EQ(t.s.stats.icmp_errors, IXDP_ICMP_BURST + 10);
+	/* A long silence fills the bucket to its burst, no more. */
+	ixdp_stack_advance(&t.s, 10000);
+	udp_flood(&t, 100);
+	CHECK_EQ(t.s.stats.icmp_errors, 2 * IXDP_ICMP_BURST + 10);
+	CHECK_EQ(t.s.stats.icmp_errors_limited, 150 + 90 + 50);
+	CHECK(ts_fini(&t));
 }
