@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ixdp ICMP (RFC 792, RFC 1122 3.2.2): echo replies and destination
- * unreachable messages.  Both are built in the buffer that caused them,
- * so answering never needs a buffer from the pool.
+ * ixdp ICMP (RFC 792, RFC 1122 3.2.2): echo replies, destination
+ * unreachable messages, and the errors that quote what we sent.
+ *
+ * Replies and errors are built in the buffer that caused them, so
+ * answering never needs a buffer from the pool.  The errors a core sends
+ * are limited by a token bucket of IXDP_ICMP_BURST, refilled at
+ * IXDP_ICMP_RATE a second (Linux's icmp_msgs_burst and _per_sec).
+ * Errors received that quote a TCP segment go to TCP (tcp_icmp.c), which
+ * checks them against its connections; others are dropped.
  */
 
 #include <linux/icmp.h>
 #include <linux/in.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <net/checksum.h>
 
-#include "stack.h"
+#include "tcp.h"
 
 /* Quoted from the offending datagram, after its header (RFC 792). */
 #define ICMP_QUOTE_DATA		8
@@ -29,13 +36,75 @@ static void icmp_echo(struct ixdp_stack *s, struct ixdp_buf *b, __be32 dst)
 }
 
 /**
+ * ixdp_icmp_init() - fill a new stack's bucket of ICMP errors
+ * @s: the stack, its clock set
+ */
+void ixdp_icmp_init(struct ixdp_stack *s)
+{
+	s->icmp_bucket.tokens = IXDP_ICMP_BURST;
+	s->icmp_bucket.stamp = s->now;
+}
+
+/* An ICMP error, quoting the datagram that caused it (RFC 792). */
+static bool icmp_is_error(u8 type)
+{
+	switch (type) {
+	case ICMP_DEST_UNREACH:
+	case ICMP_SOURCE_QUENCH:
+	case ICMP_TIME_EXCEEDED:
+	case ICMP_PARAMETERPROB:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The datagram the error in @b quotes, if it is one we sent and the
+ * quote holds its header and 8 bytes of data; NULL otherwise.
+ */
+static const struct iphdr *icmp_quote(const struct ixdp_stack *s,
+				      const struct ixdp_buf *b)
+{
+	const struct iphdr *q = ixdp_buf_data(b) + sizeof(struct icmphdr);
+	unsigned int len = b->len - sizeof(struct icmphdr);
+
+	if (len < sizeof(*q) || q->version != 4 || q->ihl < 5 ||
+	    len < q->ihl * 4 + ICMP_QUOTE_DATA || q->saddr != s->cfg.addr)
+		return NULL;
+	return q;
+}
+
+/*
+ * An error about a datagram of ours: TCP's to judge (tcp_icmp.c); one
+ * about anything else changes nothing.
+ */
+static void icmp_error_rx(struct ixdp_stack *s, struct ixdp_buf *b)
+{
+	const struct icmphdr *ic = ixdp_buf_data(b);
+	const struct iphdr *q = icmp_quote(s, b);
+
+	if (q && q->protocol != IPPROTO_TCP) {
+		ixdp_stack_drop(s, b, IXDP_DROP_ICMP_TYPE);
+		return;
+	}
+	if (!q || !s->tcp ||
+	    !ixdp_tcp_icmp_err(s, q, ic->type, ic->code,
+			       be16_to_cpu(ic->un.frag.mtu)))
+		s->stats.icmp_errors_rejected++;
+	ixdp_buf_put(b);
+}
+
+/**
  * ixdp_icmp_rx() - receive an ICMP message
  * @s: the stack
  * @b: the message, after its IPv4 header; consumed
  * @iph: its IPv4 header
  *
  * Echo requests are answered with the same identifier, sequence number
- * and data; other types are dropped and counted.
+ * and data.  Errors quoting one of our TCP segments go to TCP, which
+ * believes them only if they match a connection; errors that do not are
+ * counted in icmp_errors_rejected.  Other types are dropped and counted.
  */
 void ixdp_icmp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		  const struct iphdr *iph)
@@ -48,6 +117,10 @@ void ixdp_icmp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 	}
 	if (ip_compute_csum(ic, b->len)) {
 		ixdp_stack_drop(s, b, IXDP_DROP_ICMP_CSUM);
+		return;
+	}
+	if (icmp_is_error(ic->type)) {
+		icmp_error_rx(s, b);
 		return;
 	}
 	if (ic->type != ICMP_ECHO) {
@@ -94,6 +167,26 @@ static bool icmp_may_answer(const struct ixdp_stack *s,
 	return true;
 }
 
+/*
+ * Take a token of the core's bucket, refilled by the time since it was
+ * last (a second's worth at most), as Linux's icmp_global_allow().
+ */
+static bool icmp_token(struct ixdp_stack *s)
+{
+	struct ixdp_icmp_bucket *tb = &s->icmp_bucket;
+	u64 delta = min_t(u64, s->now - tb->stamp, s->cfg.hz);
+	u64 incr = div_u64(delta * IXDP_ICMP_RATE, s->cfg.hz);
+
+	if (incr) {
+		tb->tokens = min_t(u64, tb->tokens + incr, IXDP_ICMP_BURST);
+		tb->stamp = s->now;
+	}
+	if (!tb->tokens)
+		return false;
+	tb->tokens--;
+	return true;
+}
+
 /**
  * ixdp_icmp_unreach() - answer a datagram with destination unreachable
  * @s: the stack
@@ -103,7 +196,9 @@ static bool icmp_may_answer(const struct ixdp_stack *s,
  * @code: the ICMP code, e.g. ICMP_PORT_UNREACH
  *
  * The message quotes the header and the first 8 bytes of data.  Nothing
- * is sent where RFC 1122 forbids it; the caller counts the drop.
+ * is sent where RFC 1122 forbids it, nor when the core's bucket of ICMP
+ * errors is empty (counted in icmp_errors_limited); the caller counts the
+ * drop.
  */
 void ixdp_icmp_unreach(struct ixdp_stack *s, struct ixdp_buf *b,
 		       const struct iphdr *iph, u8 code)
@@ -113,6 +208,11 @@ void ixdp_icmp_unreach(struct ixdp_stack *s, struct ixdp_buf *b,
 	struct icmphdr *ic;
 
 	if (!icmp_may_answer(s, iph, len)) {
+		ixdp_buf_put(b);
+		return;
+	}
+	if (!icmp_token(s)) {
+		s->stats.icmp_errors_limited++;
 		ixdp_buf_put(b);
 		return;
 	}

@@ -61,6 +61,7 @@ int ixdp_stack_init(struct ixdp_stack *s, const struct ixdp_stack_config *cfg,
 	s->now = now;
 	ixdp_wheel_init(&s->wheel, now);
 	ixdp_arp_init(s);
+	ixdp_icmp_init(s);
 	return 0;
 }
 

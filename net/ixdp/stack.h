@@ -188,6 +188,11 @@ enum ixdp_drop_reason {
  * @paws_drops: segments failing the RFC 7323 PAWS test
  * @oow_acks_limited: ACKs not sent, by the connection's rate limit, to
  *	segments out of window, failing PAWS or acknowledging unsent data
+ * @pmtu_updates: connections whose path MTU an ICMP fragmentation needed
+ *	lowered (RFC 1191)
+ * @icmp_ignored: ICMP errors that quote a segment in flight and change
+ *	nothing: soft errors (RFC 5461), a path MTU not below the current
+ *	one or 0, or a connection not yet synchronized
  * @active: connections opened actively
  * @passive: connections opened passively
  * @closed: connections gone, every cause
@@ -227,6 +232,8 @@ struct ixdp_tcp_stats {
 	u64	resets_out;
 	u64	paws_drops;
 	u64	oow_acks_limited;
+	u64	pmtu_updates;
+	u64	icmp_ignored;
 	u64	active;
 	u64	passive;
 	u64	closed;
@@ -241,6 +248,11 @@ struct ixdp_tcp_stats {
  * @arp_replies: ARP replies sent
  * @icmp_echo_replies: echo replies sent
  * @icmp_errors: destination unreachable messages sent
+ * @icmp_errors_limited: destination unreachable messages not sent: the
+ *	core's token bucket (struct ixdp_icmp_bucket) was empty
+ * @icmp_errors_rejected: ICMP errors received quoting a TCP segment that
+ *	matches no connection of ours, or whose sequence number is not in
+ *	flight (RFC 5927 4.1), or with a quote too short to tell
  * @udp_rx: datagrams delivered to a binding
  * @udp_tx: datagrams sent
  * @tcp_resets: RST segments sent
@@ -259,6 +271,8 @@ struct ixdp_stack_stats {
 	u64	arp_replies;
 	u64	icmp_echo_replies;
 	u64	icmp_errors;
+	u64	icmp_errors_limited;
+	u64	icmp_errors_rejected;
 	u64	udp_rx;
 	u64	udp_tx;
 	u64	tcp_resets;
@@ -350,6 +364,20 @@ struct ixdp_ip_tpl {
 	struct iphdr	ip;
 };
 
+/* ICMP errors a core sends: Linux's icmp_msgs_per_sec and _burst. */
+#define IXDP_ICMP_RATE		1000	/* a second */
+#define IXDP_ICMP_BURST		50
+
+/**
+ * struct ixdp_icmp_bucket - token bucket of the ICMP errors a core sends
+ * @stamp: when it was last filled, in ticks
+ * @tokens: errors it may send now, IXDP_ICMP_BURST at most
+ */
+struct ixdp_icmp_bucket {
+	u64	stamp;
+	u32	tokens;
+};
+
 #define IXDP_UDP_BINDS		64	/* ports bound at most */
 #define IXDP_UDP_SLOTS		128	/* power of two, > IXDP_UDP_BINDS */
 
@@ -376,6 +404,7 @@ struct ixdp_udp_bind {
  * @now: the latest tick given to ixdp_stack_advance()
  * @wheel: the stack's timers
  * @ip_id: identification of the next IPv4 datagram sent
+ * @icmp_bucket: what it may still send of ICMP errors
  * @arp: the neighbour table
  * @nudp: number of bound UDP ports
  * @udp: bound UDP ports, hashed by port with linear probing
@@ -395,6 +424,7 @@ struct ixdp_stack {
 	u64				now;
 	struct ixdp_wheel		wheel;
 	u16				ip_id;
+	struct ixdp_icmp_bucket		icmp_bucket;
 	struct ixdp_arp_table		arp;
 	unsigned int			nudp;
 	struct ixdp_udp_bind		udp[IXDP_UDP_SLOTS];
@@ -478,6 +508,7 @@ void ixdp_tcp_rx_closed(struct ixdp_stack *s, struct ixdp_buf *b,
 			const struct iphdr *iph);
 
 /* icmp.c */
+void ixdp_icmp_init(struct ixdp_stack *s);
 void ixdp_icmp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		  const struct iphdr *iph);
 void ixdp_icmp_unreach(struct ixdp_stack *s, struct ixdp_buf *b,

@@ -42,6 +42,11 @@
 #define IXDP_TCP_MAX_RETRIES	15
 #define IXDP_TCP_DEFAULT_MSS	536	/* RFC 9293 3.7.1 */
 #define IXDP_TCP_MIN_MSS	88	/* least MSS taken from a peer */
+/*
+ * Least path MTU an ICMP fragmentation needed sets (RFC 1191), as
+ * Linux's min_pmtu: a lower report is taken as this.
+ */
+#define IXDP_TCP_MIN_PMTU	552
 #define IXDP_TCP_MAX_WSCALE	14	/* RFC 7323 2.3 */
 /*
  * Challenge ACKs a second a core sends, on average: each second's budget
@@ -187,6 +192,8 @@ struct ixdp_iov {
  * @nrtx: consecutive timeouts; in persist, probes the peer left unanswered
  * @flags: TCPF_*
  * @mss: payload bytes per segment, options excluded
+ * @pmtu: largest IPv4 datagram it sends, as path MTU discovery lowered
+ *	it (RFC 1191); 0 for the stack's MTU
  * @iss: initial send sequence
  * @snd_una: oldest unacknowledged sequence number
  * @snd_nxt: next sequence number to send
@@ -255,6 +262,7 @@ struct ixdp_tcp_pcb {
 	u8				nrtx;
 	u32				flags;
 	u32				mss;
+	u16				pmtu;
 	/* send */
 	u32				iss;
 	u32				snd_una;
@@ -523,6 +531,12 @@ static inline bool tcp_rtx_armed(const struct ixdp_tcp_pcb *pcb)
 	return pcb->flags & TCPF_RTX_ARMED;
 }
 
+/* Largest IPv4 datagram @pcb sends. */
+static inline u32 tcp_pcb_mtu(const struct ixdp_tcp_pcb *pcb)
+{
+	return pcb->pmtu ? pcb->pmtu : pcb->stack->cfg.mtu;
+}
+
 static inline u32 tcp_flight(const struct ixdp_tcp_pcb *pcb)
 {
 	return pcb->snd_max - pcb->snd_una;
@@ -648,6 +662,10 @@ bool ixdp_tcp_ooo_insert(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b,
 			 u32 seq);
 struct ixdp_buf *ixdp_tcp_ooo_pop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_ooo_purge(struct ixdp_tcp_pcb *pcb);
+
+/* tcp_icmp.c: ICMP errors about our segments */
+bool ixdp_tcp_icmp_err(struct ixdp_stack *s, const struct iphdr *qiph,
+		       u8 type, u8 code, u16 mtu);
 
 /* tcp_early.c */
 bool ixdp_tcp_early_room(const struct ixdp_tcp_pcb *pcb);

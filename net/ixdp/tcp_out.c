@@ -283,7 +283,7 @@ static void out_header(struct ixdp_tcp_pcb *pcb, struct tcphdr *th, u32 seq,
 static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 {
 	struct ixdp_stack *s = pcb->stack;
-	unsigned int olen, max = s->cfg.mtu - sizeof(struct iphdr);
+	unsigned int olen, max = tcp_pcb_mtu(pcb) - sizeof(struct iphdr);
 	__wsum frag_sum = 0;
 	struct ixdp_buf *b;
 	struct tcphdr *th;
