@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The smaller TCP findings of the hostile-peer review (issue 16): what a
+ * peer can make of an out-of-order queue, of the acceptability test, of
+ * the send window, of the RTT estimator, of PAWS and of Karn's rule.
+ * Each test fails without its fix unless it says it proves a behaviour
+ * that was already right.  Times are in ticks of 1 ms.
+ */
+
+#include <string.h>
+
+#include "test.h"
+#include "tcp_util.h"
+
+static struct tpeer tp;
+static uint8_t rdata[8192];
+
+static struct ixdp_tcp_pcb *pcb_of(struct tpeer *p, u32 h)
+{
+	return &p->tcp->pcbs[h & 0xffff];
+}
+
+/* Peer data: [@off, @off + @len) of the server's pattern, in stream. */
+static void rseg(struct tpeer *p, struct tseg *sg, u32 off, u32 len)
+{
+	seg_init(p, sg, p->piss + 1 + off, p->iss + 1, TH_ACK);
+	pat_fill(rdata, len, p->app.srv_seed, off);
+	sg->data = rdata;
+	sg->len = len;
+}
+
+static void drain(struct tpeer *p)
+{
+	struct tseg in;
+
+	while (tp_pop(p, &in))
+		;
+}
+
+/*
+ * A segment that bridges two adjacent queued segments brings nothing:
+ * it must not take a slot of the queue as a zero-length buffer.
+ */
+IX_TEST(tcp_review, ooo_bridge_of_neighbours_not_queued)
+{
+	struct tpeer *p = &tp;
+	struct ixdp_tcp_pcb *pcb;
+	struct tseg sg;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	pcb = pcb_of(p, p->srv[0].h);
+	rseg(p, &sg, 1000, 100);
+	tp_send(p, &sg);
+	rseg(p, &sg, 1100, 100);
+	tp_send(p, &sg);
+	CHECK_EQ(pcb->ooo_n, 2);
+	rseg(p, &sg, 1050, 100);
+	tp_send(p, &sg);
+	CHECK_EQ(pcb->ooo_n, 2);
+	CHECK_EQ(p->tcp->stats->ooo_queued, 2);
+	CHECK_EQ(p->tcp->stats->ooo_dropped, 1);
+	/* Filling the hole delivers the stream whole. */
+	rseg(p, &sg, 0, 1000);
+	tp_send(p, &sg);
+	CHECK_EQ(p->srv[0].rx_len, 1200);
+	CHECK_EQ(p->srv[0].rx_bad, 0);
+	CHECK_EQ(pcb->ooo_n, 0);
+	drain(p);
+	CHECK(tp_fini(p));
+}
