@@ -367,7 +367,13 @@ static void in_syn_sent(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg,
 	ixdp_tcp_rtx_arm(pcb);
 }
 
-/* RFC 9293 3.10.7.4 first check, on the window we advertised. */
+/*
+ * RFC 9293 3.10.7.4 first check, on the window we advertised.  A segment
+ * is acceptable if some of it is in the window, as in Linux's
+ * tcp_sequence(): the RFC's four cases, and also a segment that begins
+ * before the window and ends after it, which carries the next byte
+ * expected and would otherwise be refused for ever.
+ */
 static bool in_acceptable(const struct ixdp_tcp_pcb *pcb,
 			  const struct ixdp_tcp_seg *seg, u32 seg_len)
 {
@@ -382,8 +388,13 @@ static bool in_acceptable(const struct ixdp_tcp_pcb *pcb,
 	if (!win)
 		/* Zero window: still take the ACK of a probe at rcv_nxt. */
 		return seg->seq == pcb->rcv_nxt;
+	/*
+	 * Any byte in the window: the start, or rcv_nxt itself when the
+	 * segment starts before it, be it one that ends in the window or
+	 * one that covers it whole.  in_trim() cuts the rest.
+	 */
 	return tcp_seq_in(seg->seq, pcb->rcv_nxt, edge) ||
-	       tcp_seq_in(seg->seq + seg_len - 1, pcb->rcv_nxt, edge);
+	       tcp_seq_in(pcb->rcv_nxt, seg->seq, seg->seq + seg_len);
 }
 
 /* Cut what lies before rcv_nxt or beyond the window off the payload. */

@@ -69,3 +69,33 @@ IX_TEST(tcp_review, ooo_bridge_of_neighbours_not_queued)
 	drain(p);
 	CHECK(tp_fini(p));
 }
+
+/*
+ * A segment starting before rcv_nxt and ending beyond the window holds
+ * the next byte expected: it is taken, trimmed to the window.
+ */
+IX_TEST(tcp_review, segment_covering_the_window_accepted)
+{
+	struct ixdp_tcp_config cfg = { .rcv_buf = 100 };
+	struct tpeer *p = &tp;
+	struct ixdp_tcp_pcb *pcb;
+	struct tseg sg, in;
+
+	CHECK(!tp_init(p, &cfg));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	pcb = pcb_of(p, p->srv[0].h);
+	CHECK_EQ(pcb->rcv_adv - pcb->rcv_nxt, 100);
+	/* [-10, 190): old bytes, the window [0, 100), and beyond. */
+	seg_init(p, &sg, p->piss + 1 - 10, p->iss + 1, TH_ACK);
+	memset(rdata, 0, 10);
+	pat_fill(rdata + 10, 190, p->app.srv_seed, 0);
+	sg.data = rdata;
+	sg.len = 200;
+	tp_send(p, &sg);
+	CHECK_EQ(p->srv[0].rx_len, 100);
+	CHECK_EQ(p->srv[0].rx_bad, 0);
+	CHECK_EQ(pcb->rcv_nxt, p->piss + 1 + 100);
+	CHECK(tp_pop(p, &in) && in.ack == p->piss + 1 + 100);
+	drain(p);
+	CHECK(tp_fini(p));
+}
