@@ -99,3 +99,33 @@ IX_TEST(tcp_review, segment_covering_the_window_accepted)
 	drain(p);
 	CHECK(tp_fini(p));
 }
+
+/* An ACK below snd_una is old: its window is no news (RFC 9293 3.10.7.4). */
+IX_TEST(tcp_review, old_ack_does_not_update_the_window)
+{
+	struct ixdp_iov iov = { rdata, 1000 };
+	struct tpeer *p = &tp;
+	struct ixdp_tcp_pcb *pcb;
+	struct tseg sg;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	pcb = pcb_of(p, p->srv[0].h);
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+	drain(p);
+	rseg(p, &sg, 0, 10);
+	sg.ack = p->iss + 1 + 1000;
+	tp_send(p, &sg);
+	CHECK_EQ(pcb->snd_una, p->iss + 1 + 1000);
+	CHECK_EQ(pcb->snd_wnd, 65535);
+	/* Newer data, an ACK from before: the window stays. */
+	rseg(p, &sg, 10, 10);
+	sg.ack = p->iss + 1;
+	sg.win = 0;
+	tp_send(p, &sg);
+	CHECK_EQ(p->srv[0].rx_len, 20);
+	CHECK_EQ(pcb->snd_wnd, 65535);
+	CHECK_EQ(pcb->snd_wl2, p->iss + 1 + 1000);
+	drain(p);
+	CHECK(tp_fini(p));
+}
