@@ -292,13 +292,21 @@ static void in_listen_cookie(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
 	in_pcb(pcb, seg, iph, th->doff * 4);
 }
 
+/*
+ * Take an RTT sample from an ACK of new data: from its TSecr with
+ * timestamps, else from the segment timed (never a retransmitted one:
+ * Karn).  A TSecr ahead of our clock, or older than the longest RTO, is
+ * no sample (as in Linux's tcp_rtt_tsopt_us()): the peer echoes what it
+ * likes, and no such round trip can be ours.
+ */
 static void in_rtt(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 {
 	u32 now = (u32)pcb->stack->now;
 
-	if (pcb->flags & TCPF_TS && seg->opt.flags & TCPOPT_F_TS &&
-	    seg->opt.tsecr && tcp_seq_leq(seg->opt.tsecr, now)) {
-		ixdp_tcp_rtt_sample(pcb, now - seg->opt.tsecr);
+	if (pcb->flags & TCPF_TS && seg->opt.flags & TCPOPT_F_TS) {
+		if (seg->opt.tsecr && tcp_seq_leq(seg->opt.tsecr, now) &&
+		    now - seg->opt.tsecr <= pcb->stack->tcp->cfg.rto_max)
+			ixdp_tcp_rtt_sample(pcb, now - seg->opt.tsecr);
 	} else if (pcb->flags & TCPF_TIMING &&
 		   tcp_seq_after(seg->ack, pcb->rtt_seq)) {
 		ixdp_tcp_rtt_sample(pcb, pcb->stack->now - pcb->rtt_start);

@@ -129,3 +129,74 @@ IX_TEST(tcp_review, old_ack_does_not_update_the_window)
 	drain(p);
 	CHECK(tp_fini(p));
 }
+
+/* The app sends @len bytes; the peer ACKs them with TSecr @tsecr. */
+static bool ack_with_tsecr(struct tpeer *p, u32 len, u32 tsecr)
+{
+	struct ixdp_iov iov = { rdata, len };
+	struct ixdp_tcp_pcb *pcb = pcb_of(p, p->srv[0].h);
+	u32 una = pcb->snd_una;
+	struct tseg sg;
+
+	if (ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1) != len)
+		return false;
+	drain(p);
+	seg_init(p, &sg, pcb->rcv_nxt, una + len, TH_ACK);
+	sg.win = 512;
+	sg.has_ts = true;
+	sg.tsval = 1000;
+	sg.tsecr = tsecr;
+	tp_send(p, &sg);
+	drain(p);
+	return pcb->snd_una == una + len;
+}
+
+/*
+ * A TSecr far in the past is no round trip of ours (tcp_rtt_tsopt_us());
+ * one ahead of our clock was already ignored.
+ */
+IX_TEST(tcp_review, rtt_from_a_wild_tsecr_ignored)
+{
+	struct tpeer *p = &tp;
+	struct ixdp_tcp_pcb *pcb;
+	u32 srtt, rto;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, true));
+	pcb = pcb_of(p, p->srv[0].h);
+	tp_advance(p, 5000);
+	srtt = pcb->srtt_x8;
+	rto = pcb->rto;
+	/* Ahead of our clock (right before the fix too). */
+	CHECK(ack_with_tsecr(p, 100, 5000 + 100));
+	CHECK_EQ(pcb->srtt_x8, srtt);
+	/* 2^30 ticks ago: 12 days. */
+	CHECK(ack_with_tsecr(p, 100, 5000 - (1u << 30)));
+	CHECK_EQ(pcb->srtt_x8, srtt);
+	CHECK_EQ(pcb->rto, rto);
+	/* A true one is taken. */
+	CHECK(ack_with_tsecr(p, 100, 5000 - 40));
+	CHECK_EQ(pcb->srtt_x8, 40 * 8);
+	CHECK(tp_fini(p));
+}
+
+/* The estimator's sums do not wrap, whatever the samples. */
+IX_TEST(tcp_review, rtt_estimator_does_not_wrap)
+{
+	struct tpeer *p = &tp;
+	struct ixdp_tcp_pcb *pcb;
+	u32 srtt;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	pcb = pcb_of(p, p->srv[0].h);
+	ixdp_tcp_rtt_sample(pcb, U32_MAX);
+	srtt = pcb->srtt_x8;
+	ixdp_tcp_rtt_sample(pcb, U32_MAX);
+	CHECK_EQ(pcb->srtt_x8, srtt);
+	CHECK(pcb->rttvar_x8 <= srtt);
+	CHECK_EQ(pcb->rto, p->tcp->cfg.rto_max);
+	ixdp_tcp_rtt_sample(pcb, 1);
+	CHECK(pcb->srtt_x8 < srtt && pcb->srtt_x8 > srtt / 2);
+	CHECK(tp_fini(p));
+}
