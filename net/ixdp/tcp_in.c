@@ -122,6 +122,12 @@ static u32 in_mss(const struct ixdp_stack *s, const struct ixdp_tcp_opts *o,
 	return ts ? mss - 12 : mss;
 }
 
+static void in_ts_recent(struct ixdp_tcp_pcb *pcb, u32 tsval)
+{
+	pcb->ts_recent = tsval;
+	pcb->ts_recent_at = pcb->stack->now;
+}
+
 /* Settle the options of the connection from the peer's SYN. */
 static void in_syn_opts(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 {
@@ -137,7 +143,7 @@ static void in_syn_opts(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg
 	if (!(o->flags & TCPOPT_F_TS))
 		pcb->flags &= ~TCPF_TS;
 	else
-		pcb->ts_recent = o->tsval;
+		in_ts_recent(pcb, o->tsval);
 	pcb->mss = in_mss(pcb->stack, o, pcb->flags & TCPF_TS);
 	pcb->irs = seg->seq;
 	pcb->rcv_nxt = seg->seq + 1;
@@ -625,12 +631,21 @@ static void in_fin(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 		ixdp_tcp_to_time_wait(pcb);
 }
 
+/*
+ * RFC 7323 5.3 and 5.5: a timestamp older than TS.Recent is a duplicate,
+ * unless TS.Recent is older than IXDP_TCP_PAWS_IDLE_S: the peer's clock
+ * may have wrapped since, and TS.Recent tells nothing any more.
+ */
 static bool in_paws(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 {
+	const struct ixdp_stack *s = pcb->stack;
+
 	if (!(pcb->flags & TCPF_TS) || !(seg->opt.flags & TCPOPT_F_TS) ||
 	    seg->flags & TCPHDR_RST)
 		return true;
-	if (tcp_seq_before(seg->opt.tsval, pcb->ts_recent)) {
+	if (tcp_seq_before(seg->opt.tsval, pcb->ts_recent) &&
+	    s->now - pcb->ts_recent_at <=
+	    (u64)IXDP_TCP_PAWS_IDLE_S * s->cfg.hz) {
 		pcb->stack->tcp->stats->paws_drops++;
 		in_oow_ack(pcb, seg);
 		return false;
@@ -696,7 +711,7 @@ static bool in_checks(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 accepted:
 	if (seg->opt.flags & TCPOPT_F_TS &&
 	    tcp_seq_leq(seg->seq, pcb->last_ack_sent))
-		pcb->ts_recent = seg->opt.tsval;
+		in_ts_recent(pcb, seg->opt.tsval);
 	return seg->flags & TCPHDR_ACK;
 }
 

@@ -200,3 +200,46 @@ IX_TEST(tcp_review, rtt_estimator_does_not_wrap)
 	CHECK(pcb->srtt_x8 < srtt && pcb->srtt_x8 > srtt / 2);
 	CHECK(tp_fini(p));
 }
+
+/* Peer data at @off with TSval @tsval; true if the stack took it. */
+static bool data_ts(struct tpeer *p, u32 off, u32 tsval)
+{
+	u64 before = p->srv[0].rx_len;
+	struct tseg sg;
+
+	rseg(p, &sg, off, 10);
+	sg.win = 512;
+	sg.has_ts = true;
+	sg.tsval = tsval;
+	tp_send(p, &sg);
+	drain(p);
+	return p->srv[0].rx_len == before + 10;
+}
+
+/* RFC 7323 5.5: TS.Recent idle 24 days is invalid, PAWS lets it in. */
+IX_TEST(tcp_review, paws_after_24_idle_days)
+{
+	const u64 day = 24ull * 3600 * TS_HZ;
+	struct tpeer *p = &tp;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, true));
+	CHECK(data_ts(p, 0, 0x70000000));
+	/* A day later, an older timestamp is still a duplicate. */
+	tp_advance(p, day);
+	tp_arp(p);
+	CHECK(!data_ts(p, 10, 0x6fffffff));
+	CHECK_EQ(p->tcp->stats->paws_drops, 1);
+	CHECK(data_ts(p, 10, 0x70000001));
+	/* 25 idle days on: the peer's clock may have wrapped. */
+	tp_advance(p, 26 * day);
+	tp_arp(p);
+	CHECK(data_ts(p, 20, 5));
+	CHECK_EQ(p->tcp->stats->paws_drops, 1);
+	CHECK_EQ(pcb_of(p, p->srv[0].h)->ts_recent, 5);
+	/* And PAWS holds again from the new TS.Recent. */
+	CHECK(!data_ts(p, 30, 4));
+	CHECK_EQ(p->tcp->stats->paws_drops, 2);
+	CHECK_EQ(p->srv[0].rx_bad, 0);
+	CHECK(tp_fini(p));
+}
