@@ -243,3 +243,166 @@ IX_TEST(tcp_review, paws_after_24_idle_days)
 	CHECK_EQ(p->srv[0].rx_bad, 0);
 	CHECK(tp_fini(p));
 }
+
+/* The app sends one segment; timing starts on it (no timestamps). */
+static struct ixdp_tcp_pcb *send_timed(struct tpeer *p)
+{
+	struct ixdp_iov iov = { rdata, 500 };
+	struct ixdp_tcp_pcb *pcb = pcb_of(p, p->srv[0].h);
+
+	if (ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1) != 500)
+		return NULL;
+	drain(p);
+	return pcb->flags & TCPF_TIMING ? pcb : NULL;
+}
+
+static void ack_all(struct tpeer *p, struct ixdp_tcp_pcb *pcb)
+{
+	struct tseg sg;
+
+	seg_init(p, &sg, pcb->rcv_nxt, pcb->snd_max, TH_ACK);
+	tp_send(p, &sg);
+	drain(p);
+}
+
+/*
+ * Karn without timestamps: the ACK of a segment sent again (by SACK
+ * recovery or a NewReno partial ACK, ixdp_tcp_retransmit()) is no RTT
+ * sample.
+ */
+IX_TEST(tcp_review, karn_no_sample_after_retransmit)
+{
+	struct tpeer *p = &tp;
+	struct ixdp_tcp_pcb *pcb;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	CHECK_EQ(pcb_of(p, p->srv[0].h)->srtt_x8, 0);
+	pcb = send_timed(p);
+	CHECK(pcb);
+	tp_advance(p, 300);
+	CHECK_EQ(ixdp_tcp_retransmit(pcb, pcb->snd_una), 500);
+	drain(p);
+	tp_advance(p, 310);
+	ack_all(p, pcb);
+	CHECK_EQ(pcb->snd_una, pcb->snd_max);
+	CHECK_EQ(pcb->srtt_x8, 0);
+	/* The next segment, sent once, is timed. */
+	pcb = send_timed(p);
+	CHECK(pcb);
+	tp_advance(p, 350);
+	ack_all(p, pcb);
+	CHECK_EQ(pcb->srtt_x8, 40 * 8);
+	CHECK(tp_fini(p));
+}
+
+/* The same after an RTO: right before the fix too. */
+IX_TEST(tcp_review, karn_no_sample_after_rto)
+{
+	struct tpeer *p = &tp;
+	struct ixdp_tcp_pcb *pcb;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	pcb = send_timed(p);
+	CHECK(pcb);
+	tp_advance(p, 1500);
+	CHECK_EQ(p->tcp->stats->timeouts, 1);
+	drain(p);
+	tp_advance(p, 1510);
+	ack_all(p, pcb);
+	CHECK_EQ(pcb->snd_una, pcb->snd_max);
+	CHECK_EQ(pcb->srtt_x8, 0);
+	CHECK(tp_fini(p));
+}
+
+/* A passive open offering SACK but no timestamps: MSS 536. */
+static bool open_sack_only(struct tpeer *p)
+{
+	struct tseg sg, in;
+
+	if (ixdp_tcp_listen(&p->t.s, cpu_to_be16(SRV_PORT), 4, &p->app))
+		return false;
+	memset(&sg, 0, sizeof(sg));
+	sg.sack_ok = true;
+	sg.seq = 100;
+	sg.flags = TH_SYN;
+	sg.win = 65535;
+	tp_send(p, &sg);
+	if (!tp_pop(p, &in) || in.flags != (TH_SYN | TH_ACK) || !in.sack_ok ||
+	    in.has_ts)
+		return false;
+	p->iss = in.seq;
+	p->piss = 100;
+	p->lport = SRV_PORT;
+	seg_init(p, &sg, 101, p->iss + 1, TH_ACK);
+	tp_send(p, &sg);
+	return p->app.naccepted == 1 && !tp_ntx(p);
+}
+
+/* A duplicate ACK from the peer SACKing segments [@a, @b) of 536. */
+static void sack_dup(struct tpeer *p, unsigned int a, unsigned int b,
+		     unsigned int c, unsigned int d)
+{
+	struct tseg sg;
+
+	seg_init(p, &sg, 101, p->iss + 1, TH_ACK);
+	sg.nsack = c < d ? 2 : 1;
+	sg.sack[0][0] = p->iss + 1 + a * 536;
+	sg.sack[0][1] = p->iss + 1 + b * 536;
+	sg.sack[1][0] = p->iss + 1 + c * 536;
+	sg.sack[1][1] = p->iss + 1 + d * 536;
+	tp_send(p, &sg);
+}
+
+/*
+ * Karn in SACK recovery: a segment first sent in recovery is timed, lost
+ * and sent again from the scoreboard; the ACK that covers it at last is
+ * no RTT sample.
+ */
+IX_TEST(tcp_review, karn_no_sample_after_sack_recovery)
+{
+	struct ixdp_iov iov = { rdata, 8 * 536 };
+	u32 seg6 = 6 * 536, n6 = 0;
+	struct tpeer *p = &tp;
+	struct ixdp_tcp_pcb *pcb;
+	struct tseg in, sg;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(open_sack_only(p));
+	pcb = pcb_of(p, p->srv[0].h);
+	CHECK(pcb->flags & TCPF_SACK && !(pcb->flags & TCPF_TS));
+	pcb->cwnd = 4 * 536;
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 8 * 536);
+	drain(p);
+	/*
+	 * Segment 0 is lost: three duplicates SACK 1..3 (limited transmit
+	 * sends 4 and 5), recovery sends 0 again; 4 and 5 arrive.
+	 */
+	tp_advance(p, 10);
+	sack_dup(p, 1, 2, 0, 0);
+	sack_dup(p, 1, 3, 0, 0);
+	sack_dup(p, 1, 4, 0, 0);
+	CHECK(pcb->flags & TCPF_RECOVERY);
+	drain(p);
+	/* New data sent in recovery, segment 6, is timed; 7 follows. */
+	sack_dup(p, 1, 6, 0, 0);
+	CHECK(pcb->flags & TCPF_TIMING);
+	CHECK_EQ(pcb->rtt_seq, p->iss + 1 + seg6);
+	sack_dup(p, 1, 6, 0, 0);
+	drain(p);
+	/* 6 is lost, 7 arrives: the scoreboard sends 6 again. */
+	tp_advance(p, 20);
+	sack_dup(p, 1, 6, 7, 8);
+	while (tp_pop(p, &in))
+		n6 += in.seq == p->iss + 1 + seg6;
+	CHECK_EQ(n6, 1);
+	tp_advance(p, 30);
+	seg_init(p, &sg, 101, pcb->snd_max, TH_ACK);
+	tp_send(p, &sg);
+	drain(p);
+	CHECK_EQ(pcb->snd_una, pcb->snd_max);
+	CHECK(!(pcb->flags & TCPF_RECOVERY));
+	CHECK_EQ(pcb->srtt_x8, 0);
+	CHECK(tp_fini(p));
+}
