@@ -54,6 +54,8 @@
  * them learns nothing exact (CVE-2016-5696, RFC 5961 10).
  */
 #define IXDP_TCP_CHALLENGE_LIMIT 1000
+/* RFC 7323 5.5: TS.Recent idle longer than this is invalid (24 days). */
+#define IXDP_TCP_PAWS_IDLE_S	(24 * 24 * 60 * 60)
 /* Steps of the ephemeral port increment, at most, beyond the ports tried. */
 #define IXDP_TCP_PORT_JITTER	8
 
@@ -222,6 +224,7 @@ struct ixdp_iov {
  * @oow_ack_at: when it last answered a segment it drops (out of window,
  *	PAWS, unsent data acknowledged) or a challenge, plus one; 0 never
  * @ts_recent: RFC 7323 TS.Recent
+ * @ts_recent_at: when @ts_recent was set (RFC 7323 5.5)
  * @last_ack_sent: RFC 7323 Last.ACK.sent
  * @irs: initial receive sequence
  * @rcv_nxt: next sequence number expected
@@ -294,6 +297,7 @@ struct ixdp_tcp_pcb {
 	u64				oow_ack_at;
 	u32				ts_recent;
 	u32				last_ack_sent;
+	u64				ts_recent_at;
 	/* receive */
 	u32				irs;
 	u32				rcv_nxt;

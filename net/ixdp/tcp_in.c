@@ -122,6 +122,12 @@ static u32 in_mss(const struct ixdp_stack *s, const struct ixdp_tcp_opts *o,
 	return ts ? mss - 12 : mss;
 }
 
+static void in_ts_recent(struct ixdp_tcp_pcb *pcb, u32 tsval)
+{
+	pcb->ts_recent = tsval;
+	pcb->ts_recent_at = pcb->stack->now;
+}
+
 /* Settle the options of the connection from the peer's SYN. */
 static void in_syn_opts(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 {
@@ -137,7 +143,7 @@ static void in_syn_opts(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg
 	if (!(o->flags & TCPOPT_F_TS))
 		pcb->flags &= ~TCPF_TS;
 	else
-		pcb->ts_recent = o->tsval;
+		in_ts_recent(pcb, o->tsval);
 	pcb->mss = in_mss(pcb->stack, o, pcb->flags & TCPF_TS);
 	pcb->irs = seg->seq;
 	pcb->rcv_nxt = seg->seq + 1;
@@ -292,13 +298,21 @@ static void in_listen_cookie(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
 	in_pcb(pcb, seg, iph, th->doff * 4);
 }
 
+/*
+ * Take an RTT sample from an ACK of new data: from its TSecr with
+ * timestamps, else from the segment timed (never a retransmitted one:
+ * Karn).  A TSecr ahead of our clock, or older than the longest RTO, is
+ * no sample (as in Linux's tcp_rtt_tsopt_us()): the peer echoes what it
+ * likes, and no such round trip can be ours.
+ */
 static void in_rtt(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 {
 	u32 now = (u32)pcb->stack->now;
 
-	if (pcb->flags & TCPF_TS && seg->opt.flags & TCPOPT_F_TS &&
-	    seg->opt.tsecr && tcp_seq_leq(seg->opt.tsecr, now)) {
-		ixdp_tcp_rtt_sample(pcb, now - seg->opt.tsecr);
+	if (pcb->flags & TCPF_TS && seg->opt.flags & TCPOPT_F_TS) {
+		if (seg->opt.tsecr && tcp_seq_leq(seg->opt.tsecr, now) &&
+		    now - seg->opt.tsecr <= pcb->stack->tcp->cfg.rto_max)
+			ixdp_tcp_rtt_sample(pcb, now - seg->opt.tsecr);
 	} else if (pcb->flags & TCPF_TIMING &&
 		   tcp_seq_after(seg->ack, pcb->rtt_seq)) {
 		ixdp_tcp_rtt_sample(pcb, pcb->stack->now - pcb->rtt_start);
@@ -367,7 +381,13 @@ static void in_syn_sent(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg,
 	ixdp_tcp_rtx_arm(pcb);
 }
 
-/* RFC 9293 3.10.7.4 first check, on the window we advertised. */
+/*
+ * RFC 9293 3.10.7.4 first check, on the window we advertised.  A segment
+ * is acceptable if some of it is in the window, as in Linux's
+ * tcp_sequence(): the RFC's four cases, and also a segment that begins
+ * before the window and ends after it, which carries the next byte
+ * expected and would otherwise be refused for ever.
+ */
 static bool in_acceptable(const struct ixdp_tcp_pcb *pcb,
 			  const struct ixdp_tcp_seg *seg, u32 seg_len)
 {
@@ -382,8 +402,13 @@ static bool in_acceptable(const struct ixdp_tcp_pcb *pcb,
 	if (!win)
 		/* Zero window: still take the ACK of a probe at rcv_nxt. */
 		return seg->seq == pcb->rcv_nxt;
+	/*
+	 * Any byte in the window: the start, or rcv_nxt itself when the
+	 * segment starts before it, be it one that ends in the window or
+	 * one that covers it whole.  in_trim() cuts the rest.
+	 */
 	return tcp_seq_in(seg->seq, pcb->rcv_nxt, edge) ||
-	       tcp_seq_in(seg->seq + seg_len - 1, pcb->rcv_nxt, edge);
+	       tcp_seq_in(pcb->rcv_nxt, seg->seq, seg->seq + seg_len);
 }
 
 /* Cut what lies before rcv_nxt or beyond the window off the payload. */
@@ -506,7 +531,9 @@ static bool in_ack(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	dup = seg->ack == pcb->snd_una && !seg->len &&
 	      !(seg->flags & TCPHDR_FIN) && wnd == pcb->snd_wnd && wnd &&
 	      tcp_flight(pcb);
-	in_window(pcb, seg, wnd);
+	/* RFC 9293 3.10.7.4: SND.UNA =< SEG.ACK =< SND.NXT updates it. */
+	if (tcp_seq_geq(seg->ack, pcb->snd_una))
+		in_window(pcb, seg, wnd);
 	if (tcp_seq_after(seg->ack, pcb->snd_una))
 		return in_new_ack(pcb, seg);
 	if (dup) {
@@ -604,12 +631,21 @@ static void in_fin(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 		ixdp_tcp_to_time_wait(pcb);
 }
 
+/*
+ * RFC 7323 5.3 and 5.5: a timestamp older than TS.Recent is a duplicate,
+ * unless TS.Recent is older than IXDP_TCP_PAWS_IDLE_S: the peer's clock
+ * may have wrapped since, and TS.Recent tells nothing any more.
+ */
 static bool in_paws(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 {
+	const struct ixdp_stack *s = pcb->stack;
+
 	if (!(pcb->flags & TCPF_TS) || !(seg->opt.flags & TCPOPT_F_TS) ||
 	    seg->flags & TCPHDR_RST)
 		return true;
-	if (tcp_seq_before(seg->opt.tsval, pcb->ts_recent)) {
+	if (tcp_seq_before(seg->opt.tsval, pcb->ts_recent) &&
+	    s->now - pcb->ts_recent_at <=
+	    (u64)IXDP_TCP_PAWS_IDLE_S * s->cfg.hz) {
 		pcb->stack->tcp->stats->paws_drops++;
 		in_oow_ack(pcb, seg);
 		return false;
@@ -675,7 +711,7 @@ static bool in_checks(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 accepted:
 	if (seg->opt.flags & TCPOPT_F_TS &&
 	    tcp_seq_leq(seg->seq, pcb->last_ack_sent))
-		pcb->ts_recent = seg->opt.tsval;
+		in_ts_recent(pcb, seg->opt.tsval);
 	return seg->flags & TCPHDR_ACK;
 }
 

@@ -89,7 +89,8 @@ bool ixdp_tcp_ooo_insert(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b,
 		seq = ooo_end(prev);
 	}
 	ooo_trim_next(pcb, prev, b, seq);
-	if (pcb->ooo_n >= ooo_max(pcb)) {
+	/* It only bridged two neighbours: nothing of it is new. */
+	if (!b->len || pcb->ooo_n >= ooo_max(pcb)) {
 		ooo_drop(pcb, b);
 		return false;
 	}

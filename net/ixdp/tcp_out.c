@@ -408,7 +408,8 @@ static u32 out_rtx_len(const struct ixdp_tcp_pcb *pcb, u32 seq, bool fin)
  *
  * The segment covers only what was sent before, within [@seq, @snd_max),
  * and the FIN only if it went; and only what the peer's window offers
- * now.  New data waits for ixdp_tcp_output().
+ * now.  New data waits for ixdp_tcp_output().  Sending again at or
+ * before the segment being timed ends the timing (Karn's rule).
  *
  * Return: payload bytes sent, -EINVAL if @seq is not outstanding, -EAGAIN
  * if the window takes none of it, or another negative errno.
@@ -421,6 +422,9 @@ int ixdp_tcp_retransmit(struct ixdp_tcp_pcb *pcb, u32 seq)
 
 	if (!tcp_seq_in(seq, pcb->snd_una, pcb->snd_max))
 		return -EINVAL;
+	/* Karn: an ACK covering the segment timed covers this one too. */
+	if (tcp_seq_leq(seq, pcb->rtt_seq))
+		pcb->flags &= ~TCPF_TIMING;
 	len = out_rtx_len(pcb, seq, fin);
 	if (seq + len == out_data_end(pcb)) {
 		if (len)

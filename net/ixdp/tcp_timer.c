@@ -87,6 +87,12 @@ static void tcp_rtx_set(struct ixdp_tcp_pcb *pcb, u64 due)
 	tcp_timer_due(pcb->stack, &pcb->rtx_timer, due);
 }
 
+/*
+ * The longest sample the estimator takes: 7 SRTT + R, in eighths, must
+ * fit in 32 bits (2^26 ticks is 18 hours at 1 kHz).
+ */
+#define RTT_MAX		(U32_MAX / 64)
+
 /**
  * ixdp_tcp_rtt_sample() - feed a round-trip measurement (RFC 6298 2.2-2.3)
  * @pcb: the PCB
@@ -95,12 +101,13 @@ static void tcp_rtx_set(struct ixdp_tcp_pcb *pcb, u64 due)
  * The first sample sets SRTT = R and RTTVAR = R/2; later ones
  * RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R| and then SRTT = 7/8 SRTT + 1/8 R.
  * Both are kept in eighths of a tick.  RTO = SRTT + max(G, 4 RTTVAR)
- * with G one tick, clamped to [rto_min, rto_max].
+ * with G one tick, clamped to [rto_min, rto_max].  A sample above
+ * RTT_MAX counts as RTT_MAX.
  */
 void ixdp_tcp_rtt_sample(struct ixdp_tcp_pcb *pcb, u32 rtt)
 {
 	const struct ixdp_tcp_config *cfg = &pcb->stack->tcp->cfg;
-	u32 r8 = min_t(u32, rtt, 0x1fffffff) * 8, delta, rto;
+	u32 r8 = min_t(u32, rtt, RTT_MAX) * 8, delta, rto;
 
 	if (!pcb->srtt_x8 && !pcb->rttvar_x8) {
 		pcb->srtt_x8 = r8;
