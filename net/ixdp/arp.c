@@ -192,9 +192,13 @@ static void arp_resolved(struct ixdp_stack *s, struct ixdp_arp_entry *e,
 	struct ixdp_buf *queue[IXDP_ARP_QLEN];
 	unsigned int i, n = e->qlen;
 
-	memcpy(e->mac, mac, ETH_ALEN);
+	if (!ixdp_arp_usable(e) || !ether_addr_equal(e->mac, mac)) {
+		memcpy(e->mac, mac, ETH_ALEN);
+		e->moved_at = s->now;
+		/* Headers built for the old address go stale. */
+		s->arp.gen++;
+	}
 	e->state = IXDP_ARP_REACHABLE;
-	s->arp.gen++;
 	e->tries = 0;
 	ixdp_timer_arm(&s->wheel, &e->timer,
 		       s->now + (u64)s->cfg.hz * IXDP_ARP_REACHABLE_S);
@@ -202,6 +206,18 @@ static void arp_resolved(struct ixdp_stack *s, struct ixdp_arp_entry *e,
 	e->qlen = 0;
 	for (i = 0; i < n; i++)
 		ixdp_eth_output(s, queue[i], e->mac, cpu_to_be16(ETH_P_IP));
+}
+
+/*
+ * Whether an ARP packet would move a live entry to another MAC within a
+ * second of its last move: as Linux's locktime, the first answer stands,
+ * so that a flood of forged ones cannot flip a neighbour back and forth.
+ */
+static bool arp_move_too_soon(const struct ixdp_stack *s,
+			      const struct ixdp_arp_entry *e, const u8 *mac)
+{
+	return ixdp_arp_usable(e) && !ether_addr_equal(e->mac, mac) &&
+	       s->now - e->moved_at < s->cfg.hz;
 }
 
 /* Whether @ip may be a neighbour: a host address on our subnet, not ours. */
@@ -265,6 +281,11 @@ void ixdp_arp_rx(struct ixdp_stack *s, struct ixdp_buf *b)
 		return;
 	}
 	e = arp_neighbour(s, sip) ? arp_find(s, sip) : NULL;
+	if (e && arp_move_too_soon(s, e, p->sha)) {
+		s->stats.arp_moves_refused++;
+		ixdp_buf_put(b);
+		return;
+	}
 	if (e)
 		arp_resolved(s, e, p->sha);
 	if (tip != s->cfg.addr) {

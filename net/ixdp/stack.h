@@ -246,6 +246,8 @@ struct ixdp_tcp_stats {
  * @tx_errors: frames ops->xmit() failed
  * @arp_requests: ARP requests sent, gratuitous ones included
  * @arp_replies: ARP replies sent
+ * @arp_moves_refused: ARP packets that would have moved a neighbour to
+ *	another MAC within a second of its last move (ignored)
  * @icmp_echo_replies: echo replies sent
  * @icmp_errors: destination unreachable messages sent
  * @icmp_errors_limited: destination unreachable messages not sent: the
@@ -268,6 +270,7 @@ struct ixdp_stack_stats {
 	u64	tx_frames;
 	u64	tx_errors;
 	u64	arp_requests;
+	u64	arp_moves_refused;
 	u64	arp_replies;
 	u64	icmp_echo_replies;
 	u64	icmp_errors;
@@ -306,6 +309,7 @@ enum ixdp_arp_state {
  * @mac: its Ethernet address once REACHABLE, and while PROBE
  * @state: enum ixdp_arp_state
  * @tries: requests sent while INCOMPLETE or PROBE
+ * @moved_at: the stack's clock when @mac was last set
  * @qlen: packets in @queue
  * @queue: packets awaiting resolution, oldest first
  */
@@ -319,6 +323,7 @@ struct ixdp_arp_entry {
 	u8			state;
 	u8			tries;
 	u8			qlen;
+	u64			moved_at;
 	struct ixdp_buf		*queue[IXDP_ARP_QLEN];
 };
 

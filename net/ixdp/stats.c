@@ -68,6 +68,7 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	CORE("echo_bytes", echo_bytes),
 	STACK("arp_requests", arp_requests),
 	STACK("arp_replies", arp_replies),
+	STACK("arp_moves_refused", arp_moves_refused),
 	STACK("icmp_echo_replies", icmp_echo_replies),
 	STACK("icmp_errors", icmp_errors),
 	STACK("icmp_errors_limited", icmp_errors_limited),

@@ -349,13 +349,43 @@ IX_TEST(arp, known_sender_updated_by_any_arp)
 	CHECK(!ts_init(&t, 16));
 	mk_arp(frame, us_mac, 2, peer_mac, PEER_IP, us_mac, US_IP);
 	ts_rx(&t, frame, 42);
-	/* A gratuitous ARP from the peer with a new MAC (RFC 826 merge). */
+	/* A second on, a gratuitous ARP with a new MAC (RFC 826 merge). */
+	ixdp_stack_advance(&t.s, TS_HZ);
 	mk_arp(frame, bcast_mac, 1, moved, PEER_IP, (const uint8_t[6]){ 0 },
 	       PEER_IP);
 	ts_rx(&t, frame, 42);
 	CHECK_EQ(t.ntx, 0);
 	CHECK(!memcmp(ixdp_arp_lookup(&t.s, cpu_to_be32(PEER_IP))->mac,
 		      moved, 6));
+	CHECK(ts_fini(&t));
+}
+
+/*
+ * A neighbour moved less than a second ago is not moved again: forged
+ * ARP packets cannot flip it back and forth (Linux's locktime).
+ */
+IX_TEST(arp, live_entry_not_moved_twice_in_a_second)
+{
+	static const uint8_t forged[6] = { 0x02, 0, 0, 0, 0, 0x66 };
+	struct tstack t;
+
+	CHECK(!ts_init(&t, 16));
+	mk_arp(frame, us_mac, 2, peer_mac, PEER_IP, us_mac, US_IP);
+	ts_rx(&t, frame, 42);
+	mk_arp(frame, us_mac, 2, forged, PEER_IP, us_mac, US_IP);
+	ts_rx(&t, frame, 42);
+	CHECK(!memcmp(ixdp_arp_lookup(&t.s, cpu_to_be32(PEER_IP))->mac,
+		      peer_mac, 6));
+	CHECK_EQ(t.s.stats.arp_moves_refused, 1);
+	/* The same MAC again only confirms it. */
+	mk_arp(frame, us_mac, 2, peer_mac, PEER_IP, us_mac, US_IP);
+	ts_rx(&t, frame, 42);
+	CHECK_EQ(t.s.stats.arp_moves_refused, 1);
+	ixdp_stack_advance(&t.s, TS_HZ);
+	mk_arp(frame, us_mac, 2, forged, PEER_IP, us_mac, US_IP);
+	ts_rx(&t, frame, 42);
+	CHECK(!memcmp(ixdp_arp_lookup(&t.s, cpu_to_be32(PEER_IP))->mac,
+		      forged, 6));
 	CHECK(ts_fini(&t));
 }
 

@@ -354,6 +354,10 @@ IX_TEST(handoff, gratuitous_arp_updates_every_core)
 	CHECK(ho_run(t, 10 * 1000, done_two_connected));
 	/* The peer moves, and comes back. */
 	for (k = 0; k < 2; k++) {
+		/* A neighbour moves once a second at most (locktime). */
+		for (c = 0; c < 3; c++)
+			ixdp_stack_advance(&t->w.end[c].s, t->w.end[c].s.now +
+					   t->w.end[c].s.cfg.hz);
 		mac = k ? peer_mac : moved;
 		len = mk_arp(frame, bcast_mac, 1, mac, PEER_IP, bcast_mac,
 			     PEER_IP);

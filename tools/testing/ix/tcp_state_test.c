@@ -1204,12 +1204,15 @@ IX_TEST(tcp_state, headers_follow_peer_mac_changes)
 	ts_flush(&p->t);
 	CHECK(tpl_send(p, peer_mac, &id0));
 	peer_ack(p, 100);
+	/* A neighbour moves once a second at most (arp.c's locktime). */
+	tp_advance(p, p->t.s.now + TS_HZ);
 	mk_arp(f, bcast_mac, 1, moved, PEER_IP, zero, PEER_IP);
 	ts_rx(&p->t, f, 42);
 	CHECK_EQ(tp_ntx(p), 0);
 	CHECK(tpl_send(p, moved, &id1));
 	CHECK_EQ((uint16_t)(id0 + 1), id1);
 	peer_ack(p, 200);
+	tp_advance(p, p->t.s.now + TS_HZ);
 	mk_arp(f, us_mac, 2, again, PEER_IP, us_mac, US_IP);
 	ts_rx(&p->t, f, 42);
 	CHECK_EQ(tp_ntx(p), 0);
