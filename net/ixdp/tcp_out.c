@@ -583,7 +583,9 @@ void ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
 	if (pcb->stack->tcp->busy == pcb)
 		return;
 	if (out_can_send(pcb)) {
-		if (pcb->snd_una == pcb->snd_max && pcb->snd_nxt != end)
+		/* Idle longer than the RTO without backoff, at least. */
+		if (pcb->snd_una == pcb->snd_max && pcb->snd_nxt != end &&
+		    pcb->stack->now - pcb->snd_last > pcb->rto)
 			ixdp_tcp_cc_restart(pcb);
 		while (tcp_seq_before(pcb->snd_nxt, end) && out_one(pcb, end))
 			n++;
