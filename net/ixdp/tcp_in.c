@@ -671,11 +671,12 @@ static bool in_checks(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 		goto accepted;
 	if (pcb->state == IXDP_TCP_SYN_RCVD && seg->flags & TCPHDR_SYN &&
 	    seg->seq == pcb->irs) {
-		/* The peer's SYN again: answer it, or (simultaneous open,
-		 * RFC 9293 figure 8) take the ACK it carries.
+		/* The peer's SYN again: answer it, as often as segments
+		 * we drop (Linux's tcp_check_req() does so), or
+		 * (simultaneous open, RFC 9293 figure 8) take its ACK.
 		 */
 		if (!(seg->flags & TCPHDR_ACK)) {
-			pcb->flags |= TCPF_ACK_NOW;
+			in_oow_ack(pcb, seg);
 			return false;
 		}
 		seg->flags &= ~TCPHDR_SYN;

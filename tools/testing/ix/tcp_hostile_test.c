@@ -197,6 +197,32 @@ static u32 iss_jhash(struct tpeer *p, u32 secret)
 			    (u32)cpu_to_be32(US_IP), ~secret);
 }
 
+/*
+ * A peer repeating its SYN to a half-open connection gets a SYN-ACK per
+ * 500 ms at most, not one per SYN: our answers cannot be made to flood.
+ */
+IX_TEST(tcp_hostile, repeated_syn_answered_at_a_rate)
+{
+	struct tpeer *p = &tp;
+	unsigned int synacks = 0, i;
+	struct tseg sg, in;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(!ixdp_tcp_listen(&p->t.s, cpu_to_be16(SRV_PORT), 4, &p->app));
+	seg_init(p, &sg, 1000, 0, TH_SYN);
+	sg.sport = PEER_PORT;
+	sg.dport = SRV_PORT;
+	for (i = 0; i < 50; i++) {
+		tp_send(p, &sg);
+		while (tp_pop(p, &in))
+			synacks += in.flags == (TH_SYN | TH_ACK);
+	}
+	/* The first SYN's answer, and one repeat in the same 500 ms. */
+	CHECK_EQ(synacks, 2);
+	CHECK_EQ(p->tcp->nused, 1);
+	CHECK(tp_fini(p));
+}
+
 IX_TEST(tcp_hostile, isns_differ_across_stacks_and_time)
 {
 	struct tpeer *p = &tp;
