@@ -626,6 +626,7 @@ int ixdp_tcp_send_syn(struct ixdp_tcp_pcb *pcb);
 int ixdp_tcp_send_ack(struct ixdp_tcp_pcb *pcb);
 int ixdp_tcp_send_rst(struct ixdp_tcp_pcb *pcb);
 int ixdp_tcp_retransmit(struct ixdp_tcp_pcb *pcb, u32 seq);
+bool ixdp_tcp_can_send(const struct ixdp_tcp_pcb *pcb);
 int ixdp_tcp_probe(struct ixdp_tcp_pcb *pcb);
 u32 ixdp_tcp_rcv_window(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes);

@@ -27,20 +27,6 @@
 
 #include "tcp.h"
 
-/* Whether @pcb sends data, so that a smaller MSS matters to it. */
-static bool icmp_synchronized(const struct ixdp_tcp_pcb *pcb)
-{
-	switch (pcb->state) {
-	case IXDP_TCP_ESTABLISHED:
-	case IXDP_TCP_CLOSE_WAIT:
-	case IXDP_TCP_FIN_WAIT_1:
-	case IXDP_TCP_CLOSING:
-	case IXDP_TCP_LAST_ACK:
-		return true;
-	}
-	return false;
-}
-
 /*
  * What no longer fits goes again (Linux's tcp_simple_retransmit): the
  * flight is sent anew from snd_una, go-back-N, in segments of the new
@@ -63,7 +49,7 @@ static void icmp_frag_needed(struct ixdp_tcp_pcb *pcb, u32 mtu)
 	u32 mss, cur = tcp_pcb_mtu(pcb);
 
 	mtu = max_t(u32, mtu, IXDP_TCP_MIN_PMTU);
-	if (!icmp_synchronized(pcb) || mtu >= cur) {
+	if (!ixdp_tcp_can_send(pcb) || mtu >= cur) {
 		st->icmp_ignored++;
 		return;
 	}

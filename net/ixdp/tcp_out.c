@@ -534,7 +534,13 @@ static bool out_fin(struct ixdp_tcp_pcb *pcb, u32 end)
 	return true;
 }
 
-static bool out_can_send(const struct ixdp_tcp_pcb *pcb)
+/**
+ * ixdp_tcp_can_send() - whether @pcb's state lets it send data or a FIN
+ * @pcb: the PCB
+ *
+ * Return: true from ESTABLISHED until our FIN is acknowledged.
+ */
+bool ixdp_tcp_can_send(const struct ixdp_tcp_pcb *pcb)
 {
 	switch (pcb->state) {
 	case IXDP_TCP_ESTABLISHED:
@@ -582,7 +588,7 @@ void ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
 
 	if (pcb->stack->tcp->busy == pcb)
 		return;
-	if (out_can_send(pcb)) {
+	if (ixdp_tcp_can_send(pcb)) {
 		/* Idle longer than the RTO without backoff, at least. */
 		if (pcb->snd_una == pcb->snd_max && pcb->snd_nxt != end &&
 		    pcb->stack->now - pcb->snd_last > pcb->rto)
