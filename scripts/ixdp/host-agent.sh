@@ -12,7 +12,8 @@
 # the VM (IXDP_VM_PID, set by vm.sh).
 #
 # Programs: echo (ix_echo_client), load (ix_load), wrk, memcapable
-# (Debian's memccapable).  Arguments are plain words, and every address
+# (Debian's memccapable), attack (ix_attack.py: hostile peers, forged on
+# the bridge).  Arguments are plain words, and every address
 # in them must be in 198.18.0.0/15: nothing else runs.
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,6 +23,7 @@ declare -A PROG=(
 	[load]=$ROOT/build/bench/bin/ix_load
 	[wrk]=wrk
 	[memcapable]=memccapable
+	[attack]=$ROOT/tools/testing/selftests/ix/ix_attack.py
 )
 
 # allowed ARGS...: plain words; some address, and only 198.18.0.0/15 ones.
