@@ -557,6 +557,26 @@ static void in_deliver(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b)
 	ops->recv(pcb->stack, pcb->cookie, tcp_pcb_handle(pcb), b);
 }
 
+/*
+ * Whether the payload must be dropped, counted: the pool is down to its
+ * reserve, or the connection can take no data (detached, or not accepted
+ * with its early queue full).
+ */
+static bool in_data_refused(struct ixdp_tcp_pcb *pcb)
+{
+	struct ixdp_tcp_stats *st = pcb->stack->tcp->stats;
+
+	if (ixdp_stack_pool_low(pcb->stack)) {
+		st->pool_low_drops++;
+		return true;
+	}
+	if (ixdp_tcp_early_room(pcb))
+		return false;
+	if (!(pcb->flags & TCPF_DETACHED))
+		st->early_dropped++;
+	return true;
+}
+
 /* Payload of an acceptable segment, trimmed to the window. */
 static void in_data(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 {
@@ -564,11 +584,7 @@ static void in_data(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	bool filled;
 
 	seg->b = NULL;
-	if (!ixdp_tcp_early_room(pcb) || ixdp_stack_pool_low(pcb->stack)) {
-		if (ixdp_stack_pool_low(pcb->stack))
-			pcb->stack->tcp->stats->pool_low_drops++;
-		else if (!(pcb->flags & TCPF_DETACHED))
-			pcb->stack->tcp->stats->early_dropped++;
+	if (in_data_refused(pcb)) {
 		ixdp_buf_put(b);
 		seg->flags &= ~TCPHDR_FIN;
 		return;
