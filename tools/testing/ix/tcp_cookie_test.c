@@ -23,13 +23,7 @@ static void syn_init(struct tseg *sg, uint32_t saddr, uint16_t sport,
 	sg->seq = seq;
 	sg->flags = TH_SYN;
 	sg->win = 65535;
-	sg->has_mss = true;
-	sg->mss = 1460;
-	sg->has_ws = true;
-	sg->ws = 7;
-	sg->sack_ok = true;
-	sg->has_ts = true;
-	sg->tsval = 100;
+	tp_syn_opts(sg);
 }
 
 /* The peer's ACK of SYN-ACK @sa, from @sport, its ISN @piss. */

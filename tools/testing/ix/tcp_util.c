@@ -381,7 +381,7 @@ unsigned int tp_ntx(const struct tpeer *p)
 	return p->t.ntx;
 }
 
-static void tp_syn_opts(struct tseg *sg)
+void tp_syn_opts(struct tseg *sg)
 {
 	sg->has_mss = true;
 	sg->mss = 1460;

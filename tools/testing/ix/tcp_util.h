@@ -106,6 +106,8 @@ struct tseg {
 
 /* Send @sg from the peer; return false if the stack's pool is empty. */
 bool tp_send(struct tpeer *p, const struct tseg *sg);
+/* The options a Linux peer puts in its SYN: MSS 1460, wscale 7, SACK, TS. */
+void tp_syn_opts(struct tseg *sg);
 /* A segment from the peer on the open connection: header fields only. */
 void seg_init(struct tpeer *p, struct tseg *sg, u32 seq, u32 ack, u8 flags);
 /* Take the oldest segment sent, parsed; false if none or not TCP. */
