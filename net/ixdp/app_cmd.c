@@ -430,6 +430,20 @@ static s64 cmd_sendv(struct ixdp_app *app, const struct ix_cmd *c)
 	return ixdp_tcp_sendv(app_stack(app), c->handle, iov, n);
 }
 
+/* How many of @c's buffers consuming @bytes gives back to the pool. */
+static u32 app_conn_bufs_done(const struct ixdp_app_conn *c, u32 bytes)
+{
+	const struct ixdp_buf *b;
+	u32 off = c->rx_off, n = 0;
+
+	for (b = c->rx_head; bytes && b; b = b->next, n++, off = 0) {
+		if (bytes < b->len - off)
+			break;
+		bytes -= b->len - off;
+	}
+	return n;
+}
+
 /* Consume @bytes of @c's received data, oldest first. */
 static void app_conn_consume(struct ixdp_app_conn *c, u32 bytes)
 {
@@ -454,13 +468,16 @@ static void app_conn_consume(struct ixdp_app_conn *c, u32 bytes)
 
 static s64 cmd_recv_done(struct ixdp_app *app, const struct ix_cmd *c)
 {
+	struct ixdp_app_conn *conn;
 	int err;
 
 	if (c->arg0 > U32_MAX || c->arg1)
 		return -EINVAL;
-	err = ixdp_tcp_recv_done(app_stack(app), c->handle, c->arg0);
+	conn = app_conn(app, c->handle);
+	err = ixdp_tcp_recv_done(app_stack(app), c->handle, c->arg0,
+				 app_conn_bufs_done(conn, c->arg0));
 	if (!err)
-		app_conn_consume(app_conn(app, c->handle), c->arg0);
+		app_conn_consume(conn, c->arg0);
 	return err;
 }
 

@@ -142,7 +142,7 @@ static void echo_recv(struct ixdp_stack *s, void *cookie, u32 handle,
 	}
 	if (c->n == ECHO_FIFO || !b->len) {
 		/* Cannot hold it for its echo: take it, echo nothing. */
-		ixdp_tcp_recv_done(s, handle, b->len);
+		ixdp_tcp_recv_done(s, handle, b->len, 1);
 		ixdp_buf_put(b);
 		return;
 	}
@@ -166,7 +166,7 @@ static void echo_sent(struct ixdp_stack *s, void *cookie, u32 handle,
 			break;
 		}
 		acked -= left;
-		ixdp_tcp_recv_done(s, handle, b->len);
+		ixdp_tcp_recv_done(s, handle, b->len, 1);
 		ixdp_buf_put(b);
 		c->head = (c->head + 1) % ECHO_FIFO;
 		c->n--;

@@ -159,7 +159,10 @@ enum ixdp_drop_reason {
  * @ooo_queued: segments queued out of order
  * @ooo_dropped: out-of-order segments dropped (queue full, duplicate)
  * @pool_low_drops: segments whose data was dropped because the pool was
- *	low (ixdp_stack_pool_low())
+ *	down to its reserve and their connection held its share of it
+ *	(ixdp_stack_pool_low())
+ * @held_drops: segments whose data was dropped because their connection
+ *	held as many buffers as its window allows (ixdp_tcp_held_max())
  * @tw_overflow: connections closed without TIME_WAIT, half the table
  *	being in it already
  * @tw_reused: TIME_WAIT connections ended by a new SYN of the same
@@ -212,6 +215,7 @@ struct ixdp_tcp_stats {
 	u64	ooo_queued;
 	u64	ooo_dropped;
 	u64	pool_low_drops;
+	u64	held_drops;
 	u64	tw_overflow;
 	u64	tw_reused;
 	u64	tw_rst_ignored;
@@ -441,15 +445,24 @@ struct ixdp_stack {
 };
 
 /*
- * Whether received data may be held now (queued out of order, or handed
- * to an application that gives buffers back later): not once less than
- * an eighth of the pool is free.  Then it is dropped, for the peer to
- * send again, so that the receive rings can always be stocked and the
- * core never stops receiving, whoever holds the rest.
+ * Whether the pool is down to its reserve: less than an eighth free.
+ * Received data is then held (queued out of order, or handed to an
+ * application that gives buffers back later) only for a connection that
+ * holds less than its share of the reserve (IXDP_TCP_RESERVE_SHARE;
+ * datagrams not at all), and not at all once the last thirty-second is
+ * reached (ixdp_stack_pool_last()).  The rest is dropped, for the peer
+ * to send again, so that the receive rings can always be stocked and the
+ * core never stops receiving, whoever holds the rest, while a fresh
+ * connection still gets through those that hoard.
  */
 static inline bool ixdp_stack_pool_low(const struct ixdp_stack *s)
 {
 	return s->pool->avail < s->pool->total / 8;
+}
+
+static inline bool ixdp_stack_pool_last(const struct ixdp_stack *s)
+{
+	return s->pool->avail < s->pool->total / 32;
 }
 
 /* Whether packets may go to @e's address now. */

@@ -94,6 +94,7 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	STACK("tcp_ooo_queued", tcp.ooo_queued),
 	STACK("tcp_ooo_dropped", tcp.ooo_dropped),
 	STACK("tcp_pool_low_drops", tcp.pool_low_drops),
+	STACK("tcp_held_drops", tcp.held_drops),
 	STACK("tcp_tw_overflow", tcp.tw_overflow),
 	STACK("tcp_tw_reused", tcp.tw_reused),
 	STACK("tcp_tw_rst_ignored", tcp.tw_rst_ignored),

@@ -16,7 +16,10 @@
  *
  * Ownership: an ixdp_buf given to recv() belongs to the application,
  * which puts it back with ixdp_buf_put(); the receive window opens only
- * as the application calls ixdp_tcp_recv_done().
+ * as the application calls ixdp_tcp_recv_done(), which also says how many
+ * buffers went back.  A connection is charged for what it holds by
+ * bytes and by buffers (see ixdp_tcp_rcv_window()), so that segments of
+ * a few bytes cannot pin more of the pool than full ones.
  */
 #ifndef _NET_IXDP_TCP_H
 #define _NET_IXDP_TCP_H
@@ -35,6 +38,12 @@
 #define IXDP_TCP_COPYBREAK	256
 #define IXDP_TCP_OOO_MAX	256	/* buffers held out of order per PCB */
 #define IXDP_TCP_EARLY_MAX	4	/* buffers held before the accept */
+/*
+ * Buffers a connection may hold received in order (given to recv() and
+ * not given back) once its core's pool is down to its reserve: enough
+ * for a fresh connection to make progress while others hoard the rest.
+ */
+#define IXDP_TCP_RESERVE_SHARE	8
 #define IXDP_TCP_SB_MAX		8	/* SACKed ranges remembered per PCB */
 #define IXDP_TCP_SACK_BLOCKS	4	/* the most an option can carry */
 #define IXDP_TCP_SYN_RETRIES	6
@@ -230,6 +239,8 @@ struct ixdp_iov {
  * @rcv_nxt: next sequence number expected
  * @rcv_adv: right edge of the window advertised
  * @rcv_unread: bytes handed to recv() and not yet recv_done()
+ * @rcv_held: buffers handed to recv() (or held for it before the accept)
+ *	and not yet given back through ixdp_tcp_recv_done()
  * @ooo_fin: sequence number of a FIN received out of order
  * @ooo_last: start of the latest out-of-order segment (first SACK block)
  * @ooo_n: buffers in @ooo
@@ -306,6 +317,7 @@ struct ixdp_tcp_pcb {
 	u32				ooo_fin;
 	u32				ooo_last;
 	u16				ooo_n;
+	u16				rcv_held;
 	u8				delack_segs;
 	u8				nsb;
 	struct ixdp_buf			*ooo;
@@ -573,7 +585,8 @@ int ixdp_tcp_accept(struct ixdp_stack *s, u32 handle, void *cookie);
 int ixdp_tcp_reject(struct ixdp_stack *s, u32 handle);
 int ixdp_tcp_sendv(struct ixdp_stack *s, u32 handle,
 		   const struct ixdp_iov *iov, unsigned int n);
-int ixdp_tcp_recv_done(struct ixdp_stack *s, u32 handle, u32 bytes);
+int ixdp_tcp_recv_done(struct ixdp_stack *s, u32 handle, u32 bytes,
+		       u32 bufs);
 int ixdp_tcp_close(struct ixdp_stack *s, u32 handle);
 int ixdp_tcp_abort(struct ixdp_stack *s, u32 handle);
 void ixdp_tcp_leave(struct ixdp_tcp_pcb *pcb);
@@ -628,6 +641,7 @@ int ixdp_tcp_send_rst(struct ixdp_tcp_pcb *pcb);
 int ixdp_tcp_retransmit(struct ixdp_tcp_pcb *pcb, u32 seq);
 bool ixdp_tcp_can_send(const struct ixdp_tcp_pcb *pcb);
 int ixdp_tcp_probe(struct ixdp_tcp_pcb *pcb);
+u32 ixdp_tcp_held_max(const struct ixdp_tcp_pcb *pcb);
 u32 ixdp_tcp_rcv_window(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes);
 

@@ -468,10 +468,12 @@ int ixdp_tcp_sendv(struct ixdp_stack *s, u32 handle,
  * @s: the stack
  * @handle: the connection
  * @bytes: how many of those given to recv(); the window opens by that
+ * @bufs: how many of the buffers given to recv() went back to the pool
+ *	with them (those wholly consumed)
  *
- * Return: 0, -EINVAL if more than were given, or -ESTALE.
+ * Return: 0, -EINVAL if more bytes or buffers than were given, or -ESTALE.
  */
-int ixdp_tcp_recv_done(struct ixdp_stack *s, u32 handle, u32 bytes)
+int ixdp_tcp_recv_done(struct ixdp_stack *s, u32 handle, u32 bytes, u32 bufs)
 {
 	struct ixdp_tcp_pcb *pcb;
 	u32 old = 0, win;
@@ -480,9 +482,10 @@ int ixdp_tcp_recv_done(struct ixdp_stack *s, u32 handle, u32 bytes)
 	pcb = ixdp_tcp_pcb_get(s, handle, &err);
 	if (!pcb)
 		return err;
-	if (bytes > pcb->rcv_unread)
+	if (bytes > pcb->rcv_unread || bufs > pcb->rcv_held)
 		return -EINVAL;
 	pcb->rcv_unread -= bytes;
+	pcb->rcv_held -= bufs;
 	if (tcp_seq_after(pcb->rcv_adv, pcb->rcv_nxt))
 		old = pcb->rcv_adv - pcb->rcv_nxt;
 	win = ixdp_tcp_rcv_window(pcb);

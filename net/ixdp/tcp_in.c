@@ -549,6 +549,7 @@ static void in_deliver(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b)
 
 	pcb->rcv_nxt += b->len;
 	pcb->rcv_unread += b->len;
+	pcb->rcv_held++;
 	if (!in_deliverable(pcb)) {
 		/* Not accepted yet (ixdp_tcp_early_room() let it in). */
 		ixdp_tcp_early_add(pcb, b);
@@ -558,15 +559,24 @@ static void in_deliver(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b)
 }
 
 /*
- * Whether the payload must be dropped, counted: the pool is down to its
- * reserve, or the connection can take no data (detached, or not accepted
- * with its early queue full).
+ * Whether the payload must be dropped, counted: the connection holds as
+ * many buffers as its window allows (ixdp_tcp_held_max()), or its share
+ * of the pool's reserve, or the pool is down to its last buffers; or the
+ * connection can take no data (detached, or not accepted with its early
+ * queue full).
  */
 static bool in_data_refused(struct ixdp_tcp_pcb *pcb)
 {
 	struct ixdp_tcp_stats *st = pcb->stack->tcp->stats;
+	unsigned int held = pcb->rcv_held + pcb->ooo_n;
 
-	if (ixdp_stack_pool_low(pcb->stack)) {
+	if (pcb->rcv_held >= ixdp_tcp_held_max(pcb)) {
+		st->held_drops++;
+		return true;
+	}
+	if (ixdp_stack_pool_low(pcb->stack) &&
+	    (held >= IXDP_TCP_RESERVE_SHARE ||
+	     ixdp_stack_pool_last(pcb->stack))) {
 		st->pool_low_drops++;
 		return true;
 	}

@@ -132,13 +132,56 @@ void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes)
 	}
 }
 
+/*
+ * What a held buffer is charged against the receive window, at least:
+ * half its size.  A full-sized segment (1,460 bytes in a 2 KiB buffer)
+ * is then charged its bytes, so bulk transfers keep their window, while
+ * segments of a few bytes are charged 1 KiB each, so that a window of
+ * rcv_buf bytes pins no more than rcv_buf / 1 KiB buffers.
+ */
+#define TCP_HELD_CHARGE		(IXDP_BUF_SIZE / 2)
+
+/**
+ * ixdp_tcp_held_max() - buffers a connection may hold received in order
+ * @pcb: the PCB
+ *
+ * Return: what its window is worth in buffers (ixdp_tcp_rcv_window()),
+ * and at least twice a share of the reserve.  Data beyond it is dropped:
+ * the right edge of a window, once advertised, is not moved back, so a
+ * peer could otherwise fill it with segments of a byte each.
+ */
+u32 ixdp_tcp_held_max(const struct ixdp_tcp_pcb *pcb)
+{
+	return max_t(u32, DIV_ROUND_UP(pcb->stack->tcp->cfg.rcv_buf,
+				       TCP_HELD_CHARGE),
+		     2 * IXDP_TCP_RESERVE_SHARE);
+}
+
+/* Receive buffer the connection has left, charged as TCP_HELD_CHARGE says. */
+static u32 rcv_space(const struct ixdp_tcp_pcb *pcb)
+{
+	u32 buf = pcb->stack->tcp->cfg.rcv_buf, used, share;
+
+	used = max(pcb->rcv_unread, (u32)pcb->rcv_held * TCP_HELD_CHARGE);
+	if (used >= buf)
+		return 0;
+	if (!ixdp_stack_pool_low(pcb->stack))
+		return buf - used;
+	/* Down to the reserve: the window offers no more than its share. */
+	share = pcb->rcv_held + pcb->ooo_n < IXDP_TCP_RESERVE_SHARE ?
+		IXDP_TCP_RESERVE_SHARE - pcb->rcv_held - pcb->ooo_n : 0;
+	return min(buf - used, share * pcb->mss);
+}
+
 /**
  * ixdp_tcp_rcv_window() - the receive window to advertise, in bytes
  * @pcb: the PCB
  *
- * The room left for unread data, with the right edge never moved back
- * and moved on only by min(rcv_buf / 2, MSS) or more (receiver silly
- * window avoidance, RFC 9293 3.8.6.2.2).
+ * The room left in the receive buffer for unread data, each buffer held
+ * charged at least TCP_HELD_CHARGE, and only a share of the reserve once
+ * the pool is down to it; the right edge never moved back and moved on
+ * only by min(rcv_buf / 2, MSS) or more (receiver silly window
+ * avoidance, RFC 9293 3.8.6.2.2).
  *
  * Return: bytes from @rcv_nxt.
  */
@@ -146,7 +189,7 @@ u32 ixdp_tcp_rcv_window(const struct ixdp_tcp_pcb *pcb)
 {
 	u32 buf = pcb->stack->tcp->cfg.rcv_buf, space, edge, old = 0;
 
-	space = pcb->rcv_unread < buf ? buf - pcb->rcv_unread : 0;
+	space = rcv_space(pcb);
 	edge = pcb->rcv_nxt + space;
 	if (tcp_seq_after(pcb->rcv_adv, pcb->rcv_nxt))
 		old = pcb->rcv_adv - pcb->rcv_nxt;

@@ -442,7 +442,7 @@ static const char *const stat_names[] = {
 	"tcp_ooo_queued", "tcp_resets_in", "tcp_syn_refused",
 	"tcp_cookies_sent", "tcp_cookies_valid", "tcp_cookies_rejected",
 	"tcp_early_held", "tcp_early_dropped", "tcp_pool_low_drops",
-	"tcp_tw_overflow",
+	"tcp_held_drops", "tcp_tw_overflow",
 	"tcp_tw_reused", "tcp_tw_rst_ignored", "tcp_fin_wait2_timeouts", "tcp_challenge_acks",
 	"tcp_challenge_acks_limited", "tcp_oow_acks_limited", "tcp_probes",
 	"tcp_persist_drops", "tcp_cwnd_restarts", "handoff_in",

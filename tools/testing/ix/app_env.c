@@ -230,7 +230,7 @@ static void peer_recv(struct ixdp_stack *s, void *cookie, u32 h,
 		iov.len = b->len;
 		ixdp_tcp_sendv(s, h, &iov, 1);
 	}
-	ixdp_tcp_recv_done(s, h, b->len);
+	ixdp_tcp_recv_done(s, h, b->len, 1);
 	ixdp_buf_put(b);
 }
 

@@ -113,7 +113,7 @@ static void srv_sent(struct ixdp_stack *s, void *cookie, u32 handle,
 	/* Each echo is one buffer of MSG_LEN bytes. */
 	while (acked >= MSG_LEN && nheld) {
 		ixdp_buf_put(held[0]);
-		ixdp_tcp_recv_done(s, handle, MSG_LEN);
+		ixdp_tcp_recv_done(s, handle, MSG_LEN, 1);
 		memmove(held, held + 1, --nheld * sizeof(held[0]));
 		acked -= MSG_LEN;
 	}
@@ -125,7 +125,7 @@ static void cli_recv(struct ixdp_stack *s, void *cookie, u32 handle,
 	if (!b)
 		return;
 	client.got += b->len;
-	ixdp_tcp_recv_done(s, handle, b->len);
+	ixdp_tcp_recv_done(s, handle, b->len, 1);
 	ixdp_buf_put(b);
 }
 

@@ -166,7 +166,7 @@ static void tcp_recv(struct ixdp_stack *s, void *cookie, u32 h,
 		return;
 	iov.len = b->len;
 	ixdp_tcp_sendv(s, h, &iov, 1);
-	ixdp_tcp_recv_done(s, h, b->len);
+	ixdp_tcp_recv_done(s, h, b->len, 1);
 	ixdp_buf_put(b);
 }
 
@@ -280,7 +280,7 @@ static void fuzz_tcp_cmd(struct ixdp_stack *s, uint8_t op, uint16_t arg)
 		ixdp_tcp_abort(s, conn);
 		break;
 	case 3:
-		ixdp_tcp_recv_done(s, conn, arg);
+		ixdp_tcp_recv_done(s, conn, arg, arg & 3);
 		break;
 	case 4:
 		ixdp_tcp_connect(s, cpu_to_be32(0xc6120000 | (arg & 0xff)),

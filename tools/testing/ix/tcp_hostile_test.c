@@ -61,40 +61,6 @@ IX_TEST(tcp_hostile, challenge_acks_of_one_connection_limited)
 
 #define MANY	1024
 
-/* @n connections to the peer's ports 2000 on, established. */
-static bool open_many(struct tpeer *p, struct conn *c, u16 *lport,
-		      unsigned int n)
-{
-	struct tseg sg, in;
-	unsigned int i;
-
-	ixdp_tcp_teardown(&p->t.s);
-	free(p->tcp);
-	p->tcp = calloc(1, ixdp_tcp_size(n));
-	if (ixdp_tcp_init(&p->t.s, p->tcp, n, NULL, &test_tcp_ops))
-		return false;
-	for (i = 0; i < n; i++) {
-		c[i].s = &p->t.s;
-		if (ixdp_tcp_connect(&p->t.s, cpu_to_be32(PEER_IP),
-				     cpu_to_be16(2000 + i), &c[i], &c[i].h) ||
-		    !tp_pop(p, &in) || in.flags != TH_SYN)
-			return false;
-		lport[i] = in.sport;
-		memset(&sg, 0, sizeof(sg));
-		sg.sport = 2000 + i;
-		sg.dport = in.sport;
-		sg.seq = 100;
-		sg.ack = in.seq + 1;
-		sg.flags = TH_SYN | TH_ACK;
-		sg.win = 65535;
-		tp_send(p, &sg);
-		if (!tp_pop(p, &in) || in.flags != TH_ACK ||
-		    c[i].connected != 1)
-			return false;
-	}
-	return true;
-}
-
 /* Each connection sends an in-window RST; the challenge ACKs drawn. */
 static unsigned int rst_all(struct tpeer *p, const u16 *lport, unsigned int n)
 {
@@ -127,7 +93,7 @@ IX_TEST(tcp_hostile, challenge_budget_of_a_core_varies)
 
 	memset(c, 0, sizeof(c));
 	CHECK(!tp_init(p, NULL));
-	CHECK(open_many(p, c, lport, MANY));
+	CHECK(tp_open_many(p, c, lport, NULL, MANY));
 	for (k = 0; k < 6; k++) {
 		tp_arp(p);
 		tp_advance(p, 1000 * (k + 1));

@@ -219,7 +219,7 @@ IX_TEST(tcp_life, pool_reserve_kept_from_a_hoarder)
 	CHECK_EQ(p->srv[0].rx_len, p->srv[0].nheld * 10);
 	/* The application gives its buffers back; data flows again. */
 	i = p->srv[0].nheld;
-	CHECK(!ixdp_tcp_recv_done(&p->t.s, p->srv[0].h, i * 10));
+	CHECK(!ixdp_tcp_recv_done(&p->t.s, p->srv[0].h, i * 10, i));
 	conn_release(&p->srv[0]);
 	p->srv[0].keep_bufs = false;
 	peer_data(p, i * 10, 10);

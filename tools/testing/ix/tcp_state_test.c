@@ -455,7 +455,7 @@ IX_TEST(tcp_state, stale_and_bad_handles_rejected)
 	seg_init(p, &sg, 101, 0, TH_RST);
 	tp_send(p, &sg);
 	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, old, &iov, 1), -ESTALE);
-	CHECK_EQ(ixdp_tcp_recv_done(&p->t.s, old, 0), -ESTALE);
+	CHECK_EQ(ixdp_tcp_recv_done(&p->t.s, old, 0, 0), -ESTALE);
 	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, 0xffff, &iov, 1), -EINVAL);
 	CHECK_EQ(ixdp_tcp_abort(&p->t.s, 0), -ESTALE);
 	/* The slot is reused with a new generation. */
@@ -832,8 +832,8 @@ IX_TEST(tcp_state, window_closes_and_recv_done_reopens)
 	CHECK(tp_open_passive(p, NULL, 100, false));
 	p->srv[0].keep_bufs = true;
 	seg_init(p, &sg, 0, p->iss + 1, TH_ACK);
-	for (i = 0; i < 4; i++) {
-		seg_data(p, &sg, i * 512, 512);
+	for (i = 0; i < 2; i++) {
+		seg_data(p, &sg, i * 1024, 1024);
 		tp_send(p, &sg);
 	}
 	CHECK_EQ(p->srv[0].rx_len, 2048);
@@ -845,9 +845,10 @@ IX_TEST(tcp_state, window_closes_and_recv_done_reopens)
 	tp_send(p, &sg);
 	CHECK_EQ(p->srv[0].rx_len, 2048);
 	CHECK(tp_pop(p, &in) && in.win == 0);
-	CHECK(!ixdp_tcp_recv_done(&p->t.s, p->srv[0].h, 1024));
+	CHECK(!ixdp_tcp_recv_done(&p->t.s, p->srv[0].h, 1024, 1));
 	CHECK(tp_pop(p, &in) && in.win == 1024 && in.ack == 101 + 2048);
-	CHECK_EQ(ixdp_tcp_recv_done(&p->t.s, p->srv[0].h, 4096), -EINVAL);
+	CHECK_EQ(ixdp_tcp_recv_done(&p->t.s, p->srv[0].h, 4096, 0), -EINVAL);
+	CHECK_EQ(ixdp_tcp_recv_done(&p->t.s, p->srv[0].h, 0, 2), -EINVAL);
 	CHECK(tp_fini(p));
 }
 

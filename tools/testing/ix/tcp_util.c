@@ -115,7 +115,7 @@ static void ev_recv(struct ixdp_stack *s, void *cookie, u32 h,
 		c->held[c->nheld++] = b;
 		return;
 	}
-	ixdp_tcp_recv_done(s, h, b->len);
+	ixdp_tcp_recv_done(s, h, b->len, 1);
 	ixdp_buf_put(b);
 }
 
@@ -472,5 +472,40 @@ bool tp_open_passive(struct tpeer *p, uint32_t *iss, uint32_t peer_iss,
 		return false;
 	if (iss)
 		*iss = p->iss;
+	return true;
+}
+
+bool tp_open_many(struct tpeer *p, struct conn *c, u16 *lport, u32 *iss,
+		  unsigned int n)
+{
+	struct tseg sg, in;
+	unsigned int i;
+
+	ixdp_tcp_teardown(&p->t.s);
+	free(p->tcp);
+	p->tcp = calloc(1, ixdp_tcp_size(n));
+	if (ixdp_tcp_init(&p->t.s, p->tcp, n, NULL, &test_tcp_ops))
+		return false;
+	for (i = 0; i < n; i++) {
+		c[i].s = &p->t.s;
+		if (ixdp_tcp_connect(&p->t.s, cpu_to_be32(PEER_IP),
+				     cpu_to_be16(2000 + i), &c[i], &c[i].h) ||
+		    !tp_pop(p, &in) || in.flags != TH_SYN)
+			return false;
+		lport[i] = in.sport;
+		if (iss)
+			iss[i] = in.seq;
+		memset(&sg, 0, sizeof(sg));
+		sg.sport = 2000 + i;
+		sg.dport = in.sport;
+		sg.seq = 100;
+		sg.ack = in.seq + 1;
+		sg.flags = TH_SYN | TH_ACK;
+		sg.win = 65535;
+		tp_send(p, &sg);
+		if (!tp_pop(p, &in) || in.flags != TH_ACK ||
+		    c[i].connected != 1)
+			return false;
+	}
 	return true;
 }

@@ -120,5 +120,11 @@ bool tp_open_active(struct tpeer *p, uint32_t *iss, uint32_t peer_iss,
 		    bool opts);
 bool tp_open_passive(struct tpeer *p, uint32_t *iss, uint32_t peer_iss,
 		     bool opts);
+/*
+ * A table of @n PCBs instead, each connected to the peer's port 2000 + i
+ * with the peer's ISS 100; our ports and ISSs in @lport and @iss (or NULL).
+ */
+bool tp_open_many(struct tpeer *p, struct conn *c, u16 *lport, u32 *iss,
+		  unsigned int n);
 
 #endif /* _IX_TCP_UTIL_H */
