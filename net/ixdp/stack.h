@@ -175,6 +175,8 @@ enum ixdp_drop_reason {
  * @probes: zero window probes sent
  * @persist_drops: connections dropped after IXDP_TCP_MAX_RETRIES zero
  *	window probes in a row went unanswered
+ * @pressure_drops: connections reset at a zero window because they held
+ *	their share of the pool's reserve (tcp_timer.c)
  * @cwnd_restarts: congestion windows restarted after idle (RFC 5681 4.1)
  * @delacks: ACKs sent by the delayed ACK timer
  * @syn_refused: SYNs refused, and handshakes completed by a SYN cookie
@@ -224,6 +226,7 @@ struct ixdp_tcp_stats {
 	u64	early_dropped;
 	u64	probes;
 	u64	persist_drops;
+	u64	pressure_drops;
 	u64	cwnd_restarts;
 	u64	delacks;
 	u64	syn_refused;
@@ -445,7 +448,7 @@ struct ixdp_stack {
 };
 
 /*
- * Whether the pool is down to its reserve: less than an eighth free.
+ * Whether the pool is down to its reserve: an eighth or less free.
  * Received data is then held (queued out of order, or handed to an
  * application that gives buffers back later) only for a connection that
  * holds less than its share of the reserve (IXDP_TCP_RESERVE_SHARE;
@@ -457,7 +460,7 @@ struct ixdp_stack {
  */
 static inline bool ixdp_stack_pool_low(const struct ixdp_stack *s)
 {
-	return s->pool->avail < s->pool->total / 8;
+	return s->pool->avail <= s->pool->total / 8;
 }
 
 static inline bool ixdp_stack_pool_last(const struct ixdp_stack *s)

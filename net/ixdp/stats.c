@@ -103,6 +103,7 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	STACK("tcp_early_dropped", tcp.early_dropped),
 	STACK("tcp_probes", tcp.probes),
 	STACK("tcp_persist_drops", tcp.persist_drops),
+	STACK("tcp_pressure_drops", tcp.pressure_drops),
 	STACK("tcp_cwnd_restarts", tcp.cwnd_restarts),
 	STACK("tcp_delacks", tcp.delacks),
 	STACK("tcp_syn_refused", tcp.syn_refused),

@@ -236,18 +236,38 @@ static void tcp_syn_timeout(struct ixdp_tcp_pcb *pcb)
 	ixdp_tcp_rtx_arm(pcb);
 }
 
-/* The peer is gone: reset what may be left of it, and drop the PCB. */
-static void tcp_give_up(struct ixdp_tcp_pcb *pcb)
+/* Reset what may be left of the peer, and drop the PCB with @reason. */
+static void tcp_give_up(struct ixdp_tcp_pcb *pcb, int reason)
 {
 	ixdp_tcp_send_rst(pcb);
-	ixdp_tcp_drop_pcb(pcb, -ETIMEDOUT);
+	ixdp_tcp_drop_pcb(pcb, reason);
+}
+
+/*
+ * Whether a connection probing a zero window must go because the core is
+ * short of buffers: the pool is down to its reserve and the connection
+ * holds its share of it, received, while its peer takes nothing.  What a
+ * consumer holds until the peer acknowledges (the echo service's echo)
+ * is then never freed by the peer, which answers probes and reads
+ * nothing; so that others are served, it is reset, as Linux resets
+ * orphans when TCP memory runs out (tcp_out_of_resources()).
+ */
+static bool tcp_hoards_in_pressure(const struct ixdp_tcp_pcb *pcb)
+{
+	return ixdp_stack_pool_low(pcb->stack) &&
+	       pcb->rcv_held + pcb->ooo_n >= IXDP_TCP_RESERVE_SHARE;
 }
 
 static void tcp_persist_timeout(struct ixdp_tcp_pcb *pcb)
 {
+	if (tcp_hoards_in_pressure(pcb)) {
+		pcb->stack->tcp->stats->pressure_drops++;
+		tcp_give_up(pcb, -ENOBUFS);
+		return;
+	}
 	if (++pcb->nrtx > IXDP_TCP_MAX_RETRIES) {
 		pcb->stack->tcp->stats->persist_drops++;
-		tcp_give_up(pcb);
+		tcp_give_up(pcb, -ETIMEDOUT);
 		return;
 	}
 	if (pcb->backoff < 31)
@@ -263,7 +283,7 @@ static void tcp_rto_timeout(struct ixdp_tcp_pcb *pcb)
 	struct ixdp_tcp *tcp = pcb->stack->tcp;
 
 	if (++pcb->nrtx > IXDP_TCP_MAX_RETRIES) {
-		tcp_give_up(pcb);
+		tcp_give_up(pcb, -ETIMEDOUT);
 		return;
 	}
 	tcp->stats->timeouts++;

@@ -445,7 +445,7 @@ static const char *const stat_names[] = {
 	"tcp_held_drops", "tcp_tw_overflow",
 	"tcp_tw_reused", "tcp_tw_rst_ignored", "tcp_fin_wait2_timeouts", "tcp_challenge_acks",
 	"tcp_challenge_acks_limited", "tcp_oow_acks_limited", "tcp_probes",
-	"tcp_persist_drops", "tcp_cwnd_restarts", "handoff_in",
+	"tcp_persist_drops", "tcp_pressure_drops", "tcp_cwnd_restarts", "handoff_in",
 	"handoff_drops", "icmp_errors_limited", "icmp_errors_rejected",
 	"tcp_pmtu_updates", "tcp_icmp_ignored",
 };

@@ -282,7 +282,10 @@ struct ix_iov {
  * IX_EV_TCP_SENT	len: bytes the peer acknowledged (their TX memory
  *			may be reused); data: bytes sendv may queue now
  * IX_EV_TCP_DEAD	the connection is gone, its handle stale; status:
- *			0 (closed both ways) or -ECONNRESET, -ETIMEDOUT
+ *			0 (closed both ways) or -ECONNRESET, -ETIMEDOUT,
+ *			or -ENOBUFS (reset at the peer's zero window while
+ *			the core was short of buffers and it held its share
+ *			of what was left)
  * IX_EV_UDP_RECV	a datagram to a bound port (cookie: the bind's);
  *			data: offset of its payload in the RX pool; len:
  *			its length; handle: sender's address, status: its

@@ -7,6 +7,7 @@
  * rings are always stocked.
  */
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,7 +103,7 @@ IX_TEST(tcp_share, fresh_connection_served_while_others_hoard)
 	c[1].keep_bufs = true;
 	many_send(p, lport, iss, 0, 0, 64, 500);
 	many_send(p, lport, iss, 1, 0, 64, 500);
-	CHECK(pool->avail <= pool->total / 8);
+	CHECK(pool->avail <= pool->total / 8 + 1);
 	CHECK(c[0].nheld + c[1].nheld >= pool->total - pool->total / 8 - 2);
 	CHECK(p->tcp->stats->pool_low_drops > 0);
 	/* The fresh one gets through, again and again. */
@@ -120,5 +121,69 @@ IX_TEST(tcp_share, fresh_connection_served_while_others_hoard)
 	}
 	for (i = 0; i < NCONNS; i++)
 		conn_release(&c[i]);
+	CHECK(tp_fini(p));
+}
+
+/*
+ * @pool_bufs buffers; the peer closes its window on our data and sends
+ * 60 segments the application keeps; then our persist timer runs for 10 s.
+ */
+static void hoard_at_zero_window(struct tpeer *p, unsigned int pool_bufs)
+{
+	static u8 tx[1000];
+	struct tseg sg;
+	unsigned int i;
+
+	tp_nbufs = pool_bufs;
+	CHECK(!tp_init(p, NULL));
+	tp_nbufs = 256;
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	p->srv[0].keep_bufs = true;
+	seg_init(p, &sg, 101, p->iss + 1, TH_ACK);
+	sg.win = 0;
+	sg.data = sdata;
+	sg.len = 500;
+	for (i = 0; i < 60; i++) {
+		pat_fill(sdata, 500, p->app.srv_seed, i * 500);
+		sg.seq = 101 + i * 500;
+		tp_send(p, &sg);
+		ts_flush(&p->t);
+	}
+	p->srv[0].tx = tx;
+	p->srv[0].tx_len = sizeof(tx);
+	conn_push(&p->srv[0]);
+	for (i = 1; i <= 10 && !p->srv[0].dead; i++) {
+		tp_arp(p);
+		tp_advance(p, i * 1000);
+		ts_flush(&p->t);
+	}
+}
+
+/*
+ * It holds its share of the reserve and its peer reads nothing: reset,
+ * counted, its buffers the consumer's to give back.
+ */
+IX_TEST(tcp_share, hoarder_at_zero_window_reset_when_pool_is_low)
+{
+	struct tpeer *p = &tp;
+
+	hoard_at_zero_window(p, 64);
+	CHECK(p->srv[0].dead);
+	CHECK_EQ(p->srv[0].dead_reason, -ENOBUFS);
+	CHECK_EQ(p->tcp->stats->pressure_drops, 1);
+	conn_release(&p->srv[0]);
+	CHECK(tp_fini(p));
+}
+
+/* The same with buffers to spare: probed, kept. */
+IX_TEST(tcp_share, hoarder_at_zero_window_kept_while_pool_lasts)
+{
+	struct tpeer *p = &tp;
+
+	hoard_at_zero_window(p, 256);
+	CHECK(!p->srv[0].dead);
+	CHECK(p->tcp->stats->probes > 0);
+	CHECK_EQ(p->tcp->stats->pressure_drops, 0);
+	conn_release(&p->srv[0]);
 	CHECK(tp_fini(p));
 }
