@@ -117,6 +117,7 @@ enum ixdp_tcp_state {
 #define TCPF_RTX_ARMED		BIT(16)	/* rtx timer due at @rtx_due */
 #define TCPF_ACK_ARMED		BIT(17)	/* ACK timer due at @ack_due */
 #define TCPF_EARLY_FIN		BIT(18)	/* the peer closed before the accept */
+#define TCPF_HOARDS		BIT(19)	/* reset by the persist timer, due now */
 
 /**
  * struct ixdp_tcp_sack_block - a range of sequence space [@start, @end)
@@ -653,6 +654,7 @@ u32 ixdp_tcp_rto(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_persist_arm(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_pressure_check(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_fin_wait2_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_time_wait_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_ack_stop(struct ixdp_tcp_pcb *pcb);

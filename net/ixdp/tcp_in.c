@@ -578,6 +578,7 @@ static bool in_data_refused(struct ixdp_tcp_pcb *pcb)
 	    (held >= IXDP_TCP_RESERVE_SHARE ||
 	     ixdp_stack_pool_last(pcb->stack))) {
 		st->pool_low_drops++;
+		ixdp_tcp_pressure_check(pcb);
 		return true;
 	}
 	if (ixdp_tcp_early_room(pcb))

@@ -52,8 +52,8 @@ void ixdp_tcp_timers_stop(struct ixdp_tcp_pcb *pcb)
 
 	ixdp_timer_cancel(w, &pcb->rtx_timer);
 	ixdp_timer_cancel(w, &pcb->ack_timer);
-	pcb->flags &= ~(TCPF_DELACK | TCPF_PERSIST | TCPF_RTX_ARMED |
-			TCPF_ACK_ARMED);
+	pcb->flags &= ~(TCPF_DELACK | TCPF_PERSIST | TCPF_HOARDS |
+			TCPF_RTX_ARMED | TCPF_ACK_ARMED);
 }
 
 /* Have @t on the wheel at @due or earlier; an earlier one files again. */
@@ -143,7 +143,7 @@ u32 ixdp_tcp_rto(const struct ixdp_tcp_pcb *pcb)
  */
 void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb)
 {
-	pcb->flags &= ~TCPF_PERSIST;
+	pcb->flags &= ~(TCPF_PERSIST | TCPF_HOARDS);
 	tcp_rtx_set(pcb, pcb->stack->now + ixdp_tcp_rto(pcb));
 }
 
@@ -153,7 +153,7 @@ void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb)
  */
 void ixdp_tcp_rtx_stop(struct ixdp_tcp_pcb *pcb)
 {
-	pcb->flags &= ~(TCPF_PERSIST | TCPF_RTX_ARMED);
+	pcb->flags &= ~(TCPF_PERSIST | TCPF_HOARDS | TCPF_RTX_ARMED);
 }
 
 /**
@@ -258,9 +258,23 @@ static bool tcp_hoards_in_pressure(const struct ixdp_tcp_pcb *pcb)
 	       pcb->rcv_held + pcb->ooo_n >= IXDP_TCP_RESERVE_SHARE;
 }
 
+/**
+ * ixdp_tcp_pressure_check() - a segment's data was refused for want of
+ *	buffers: a connection that hoards at a zero window is reset now
+ * @pcb: the PCB, mid-input: its persist timer is made due at the next
+ *	tick, which resets it (tcp_persist_timeout())
+ */
+void ixdp_tcp_pressure_check(struct ixdp_tcp_pcb *pcb)
+{
+	if (pcb->flags & TCPF_PERSIST && tcp_hoards_in_pressure(pcb)) {
+		pcb->flags |= TCPF_HOARDS;
+		tcp_rtx_set(pcb, pcb->stack->now + 1);
+	}
+}
+
 static void tcp_persist_timeout(struct ixdp_tcp_pcb *pcb)
 {
-	if (tcp_hoards_in_pressure(pcb)) {
+	if (pcb->flags & TCPF_HOARDS || tcp_hoards_in_pressure(pcb)) {
 		pcb->stack->tcp->stats->pressure_drops++;
 		tcp_give_up(pcb, -ENOBUFS);
 		return;

@@ -125,8 +125,8 @@ IX_TEST(tcp_share, fresh_connection_served_while_others_hoard)
 }
 
 /*
- * @pool_bufs buffers; the peer closes its window on our data and sends
- * 60 segments the application keeps; then our persist timer runs for 10 s.
+ * @pool_bufs buffers; the peer closes its window, we have data for it
+ * (probing), and it sends 60 segments the application keeps.
  */
 static void hoard_at_zero_window(struct tpeer *p, unsigned int pool_bufs)
 {
@@ -141,6 +141,11 @@ static void hoard_at_zero_window(struct tpeer *p, unsigned int pool_bufs)
 	p->srv[0].keep_bufs = true;
 	seg_init(p, &sg, 101, p->iss + 1, TH_ACK);
 	sg.win = 0;
+	tp_send(p, &sg);
+	p->srv[0].tx = tx;
+	p->srv[0].tx_len = sizeof(tx);
+	conn_push(&p->srv[0]);
+	CHECK_EQ(tp_ntx(p), 0);
 	sg.data = sdata;
 	sg.len = 500;
 	for (i = 0; i < 60; i++) {
@@ -149,25 +154,21 @@ static void hoard_at_zero_window(struct tpeer *p, unsigned int pool_bufs)
 		tp_send(p, &sg);
 		ts_flush(&p->t);
 	}
-	p->srv[0].tx = tx;
-	p->srv[0].tx_len = sizeof(tx);
-	conn_push(&p->srv[0]);
-	for (i = 1; i <= 10 && !p->srv[0].dead; i++) {
-		tp_arp(p);
-		tp_advance(p, i * 1000);
-		ts_flush(&p->t);
-	}
 }
 
 /*
- * It holds its share of the reserve and its peer reads nothing: reset,
- * counted, its buffers the consumer's to give back.
+ * It holds its share of the reserve and its peer reads nothing: reset at
+ * the next tick once its data is refused for it, counted, its buffers
+ * the consumer's to give back.
  */
 IX_TEST(tcp_share, hoarder_at_zero_window_reset_when_pool_is_low)
 {
 	struct tpeer *p = &tp;
 
 	hoard_at_zero_window(p, 64);
+	CHECK(!p->srv[0].dead);
+	CHECK(p->tcp->stats->pool_low_drops > 0);
+	tp_advance(p, 1);
 	CHECK(p->srv[0].dead);
 	CHECK_EQ(p->srv[0].dead_reason, -ENOBUFS);
 	CHECK_EQ(p->tcp->stats->pressure_drops, 1);
@@ -175,12 +176,18 @@ IX_TEST(tcp_share, hoarder_at_zero_window_reset_when_pool_is_low)
 	CHECK(tp_fini(p));
 }
 
-/* The same with buffers to spare: probed, kept. */
+/* The same with buffers to spare: probed for 10 s, kept. */
 IX_TEST(tcp_share, hoarder_at_zero_window_kept_while_pool_lasts)
 {
 	struct tpeer *p = &tp;
+	unsigned int i;
 
 	hoard_at_zero_window(p, 256);
+	for (i = 1; i <= 10; i++) {
+		tp_arp(p);
+		tp_advance(p, i * 1000);
+		ts_flush(&p->t);
+	}
 	CHECK(!p->srv[0].dead);
 	CHECK(p->tcp->stats->probes > 0);
 	CHECK_EQ(p->tcp->stats->pressure_drops, 0);

@@ -91,11 +91,11 @@ defended_idle()
 	[ $(($(delta tcp_passive) - $(delta tcp_closed))) -ge 500 ]
 }
 
-# The peers reached their share: of the reserve, or of their window.
+# The peers took the pool down to its reserve and were reset for it.
 defended_zerowin()
 {
-	[ "$(delta tcp_pool_low_drops)" -gt 0 ] ||
-	[ "$(delta tcp_held_drops)" -gt 0 ]
+	[ "$(delta tcp_pool_low_drops)" -gt 0 ] &&
+	[ "$(delta tcp_pressure_drops)" -gt 0 ]
 }
 
 # The ACKs were taken in, and the blocks made it resend no more than the
@@ -122,7 +122,7 @@ counters()
 
 	for c in tcp_cookies_sent tcp_cookies_valid tcp_syn_refused tcp_ooo_queued \
 		 tcp_ooo_dropped tcp_pool_low_drops tcp_held_drops tcp_probes \
-		 tcp_persist_drops \
+		 tcp_persist_drops tcp_pressure_drops \
 		 tcp_dupacks tcp_rexmits tcp_sack_rexmits tcp_fast_rexmits \
 		 icmp_errors_rejected tcp_icmp_ignored tcp_pmtu_updates; do
 		[ "$(delta $c)" = 0 ] || out="$out $c +$(delta $c)"
