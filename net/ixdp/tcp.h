@@ -211,6 +211,7 @@ struct ixdp_iov {
  * @snd_nxt: next sequence number to send
  * @snd_max: highest sequence number sent, plus one
  * @snd_wnd: the peer's window, in bytes
+ * @zwnd_at: when the peer's window last closed (0 if it never opened)
  * @max_snd_wnd: the largest it has been
  * @snd_wl1: sequence number of the segment that last updated @snd_wnd
  * @snd_wl2: acknowledgment number of that segment
@@ -285,6 +286,7 @@ struct ixdp_tcp_pcb {
 	u32				snd_max;
 	u32				snd_wnd;
 	u32				max_snd_wnd;
+	u64				zwnd_at;
 	u32				snd_wl1;
 	u32				snd_wl2;
 	u32				sq_bytes;

@@ -456,6 +456,8 @@ static void in_window(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg,
 		ixdp_tcp_rtx_stop(pcb);
 		pcb->backoff = 0;
 	}
+	if (pcb->snd_wnd && !wnd)
+		pcb->zwnd_at = pcb->stack->now;
 	pcb->snd_wnd = wnd;
 	pcb->max_snd_wnd = max(pcb->max_snd_wnd, wnd);
 	pcb->snd_wl1 = seg->seq;

@@ -246,16 +246,21 @@ static void tcp_give_up(struct ixdp_tcp_pcb *pcb, int reason)
 /*
  * Whether a connection probing a zero window must go because the core is
  * short of buffers: the pool is down to its reserve and the connection
- * holds its share of it, received, while its peer takes nothing.  What a
- * consumer holds until the peer acknowledges (the echo service's echo)
- * is then never freed by the peer, which answers probes and reads
- * nothing; so that others are served, it is reset, as Linux resets
- * orphans when TCP memory runs out (tcp_out_of_resources()).
+ * holds its share of it, received, while its peer has taken nothing for
+ * a second or more.  What a consumer holds until the peer acknowledges
+ * (the echo service's echo) is then never freed by a peer that answers
+ * probes and reads nothing; so that others are served, it is reset, as
+ * Linux resets orphans when TCP memory runs out (tcp_out_of_resources()).
+ * A peer that closed its window only for a moment, writing before it
+ * reads, is spared.
  */
 static bool tcp_hoards_in_pressure(const struct ixdp_tcp_pcb *pcb)
 {
-	return ixdp_stack_pool_low(pcb->stack) &&
-	       pcb->rcv_held + pcb->ooo_n >= IXDP_TCP_RESERVE_SHARE;
+	const struct ixdp_stack *s = pcb->stack;
+
+	return ixdp_stack_pool_low(s) &&
+	       pcb->rcv_held + pcb->ooo_n >= IXDP_TCP_RESERVE_SHARE &&
+	       s->now - pcb->zwnd_at >= s->cfg.hz;
 }
 
 /**

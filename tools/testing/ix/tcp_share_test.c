@@ -126,9 +126,11 @@ IX_TEST(tcp_share, fresh_connection_served_while_others_hoard)
 
 /*
  * @pool_bufs buffers; the peer closes its window, we have data for it
- * (probing), and it sends 60 segments the application keeps.
+ * (probing), and @wait ms later it sends 60 segments the application
+ * keeps.
  */
-static void hoard_at_zero_window(struct tpeer *p, unsigned int pool_bufs)
+static void hoard_at_zero_window(struct tpeer *p, unsigned int pool_bufs,
+				 unsigned int wait)
 {
 	static u8 tx[1000];
 	struct tseg sg;
@@ -146,6 +148,9 @@ static void hoard_at_zero_window(struct tpeer *p, unsigned int pool_bufs)
 	p->srv[0].tx_len = sizeof(tx);
 	conn_push(&p->srv[0]);
 	CHECK_EQ(tp_ntx(p), 0);
+	tp_arp(p);
+	tp_advance(p, wait);
+	ts_flush(&p->t);
 	sg.data = sdata;
 	sg.len = 500;
 	for (i = 0; i < 60; i++) {
@@ -165,12 +170,34 @@ IX_TEST(tcp_share, hoarder_at_zero_window_reset_when_pool_is_low)
 {
 	struct tpeer *p = &tp;
 
-	hoard_at_zero_window(p, 64);
+	hoard_at_zero_window(p, 64, 1000);
 	CHECK(!p->srv[0].dead);
 	CHECK(p->tcp->stats->pool_low_drops > 0);
-	tp_advance(p, 1);
+	tp_advance(p, 1001);
 	CHECK(p->srv[0].dead);
 	CHECK_EQ(p->srv[0].dead_reason, -ENOBUFS);
+	CHECK_EQ(p->tcp->stats->pressure_drops, 1);
+	conn_release(&p->srv[0]);
+	CHECK(tp_fini(p));
+}
+
+/*
+ * A peer whose window closed a moment ago (it writes before it reads) is
+ * spared; still closed a second later, it is not.
+ */
+IX_TEST(tcp_share, zero_window_of_a_moment_spared)
+{
+	struct tpeer *p = &tp;
+	unsigned int i;
+
+	hoard_at_zero_window(p, 64, 0);
+	for (i = 1; i < 1000; i += 100) {
+		tp_advance(p, i);
+		CHECK(!p->srv[0].dead);
+	}
+	tp_arp(p);
+	tp_advance(p, 3000);
+	CHECK(p->srv[0].dead);
 	CHECK_EQ(p->tcp->stats->pressure_drops, 1);
 	conn_release(&p->srv[0]);
 	CHECK(tp_fini(p));
@@ -182,7 +209,7 @@ IX_TEST(tcp_share, hoarder_at_zero_window_kept_while_pool_lasts)
 	struct tpeer *p = &tp;
 	unsigned int i;
 
-	hoard_at_zero_window(p, 256);
+	hoard_at_zero_window(p, 256, 0);
 	for (i = 1; i <= 10; i++) {
 		tp_arp(p);
 		tp_advance(p, i * 1000);
