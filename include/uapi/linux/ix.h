@@ -207,19 +207,19 @@ struct ix_run {
  * IX_CMD_TIMER_CANCEL	handle: a timer not fired yet
  * IX_CMD_TCP_KEEPALIVE	handle; arg0: idle seconds, 1 to
  *			IX_KEEPALIVE_IDLE_MAX, or 0 to turn keepalive off
- *			(then arg1 is 0); arg1: seconds between probes, 1
- *			to IX_KEEPALIVE_INTVL_MAX | probes left unanswered
+ *			(arg1 0 then); arg1: seconds between probes, 1 to
+ *			IX_KEEPALIVE_INTVL_MAX, | probes left unanswered
  *			before the connection dies, 1 to
- *			IX_KEEPALIVE_CNT_MAX, << 32.  Off until set.  After
- *			idle seconds without a segment from the peer (or
- *			since this command, if later), a probe (no data,
- *			sequence number one below the oldest unacknowledged)
- *			every interval while the connection is established
- *			or the peer has closed, and nothing of ours is
- *			unacknowledged; any segment from the peer starts
- *			the count again.  After cnt unanswered, the
- *			connection is reset: IX_EV_TCP_DEAD with
- *			-ETIMEDOUT.  Setting it again restarts the idle time
+ *			IX_KEEPALIVE_CNT_MAX, << 32.  Off until set.  Once
+ *			the connection took no segment from the peer for
+ *			idle seconds (counted from this command at the
+ *			earliest), it sends a probe (no data, sequence
+ *			number one below the oldest unacknowledged) every
+ *			interval, while it is established or the peer has
+ *			closed and nothing of ours is unacknowledged.  Any
+ *			segment from the peer starts idle and the count
+ *			again; after cnt unanswered probes the connection
+ *			is reset and dies: IX_EV_TCP_DEAD, -ETIMEDOUT
  */
 enum {
 	IX_CMD_NOP,

@@ -35,6 +35,35 @@ static const struct ix_event *app_wait(struct env *e, u16 type,
 	return NULL;
 }
 
+/*
+ * Listen on port 80; the peer connects, the application accepts with
+ * @cookie: the connection's handle, or 0 if any of it failed.
+ */
+static u32 app_accept_peer(struct env *e, u64 cookie)
+{
+	const struct ix_event *ev;
+	struct ix_cmd *c;
+	u32 h;
+
+	c = env_cmd(e);
+	c->op = IX_CMD_TCP_LISTEN;
+	c->arg0 = 80;
+	c->arg1 = 4;
+	if (env_run(e, NULL) || c->result || env_peer_connect(e, 80))
+		return 0;
+	ev = app_wait(e, IX_EV_TCP_KNOCK, 10);
+	if (!ev)
+		return 0;
+	h = ev->handle;
+	c = env_cmd(e);
+	c->op = IX_CMD_TCP_ACCEPT;
+	c->handle = h;
+	c->cookie = cookie;
+	if (env_run(e, NULL) || c->result)
+		return 0;
+	return h;
+}
+
 IX_TEST(app, tcp_round_trip)
 {
 	static struct env e;
@@ -45,22 +74,7 @@ IX_TEST(app, tcp_round_trip)
 	u32 h;
 
 	CHECK(!env_init(&e, &app_cfg));
-	c = env_cmd(&e);
-	c->op = IX_CMD_TCP_LISTEN;
-	c->arg0 = 80;
-	c->arg1 = 4;
-	CHECK(!env_run(&e, NULL));
-	CHECK_EQ(c->result, 0);
-	CHECK(!env_peer_connect(&e, 80));
-	ev = app_wait(&e, IX_EV_TCP_KNOCK, 10);
-	CHECK(ev);
-	h = ev->handle;
-	c = env_cmd(&e);
-	c->op = IX_CMD_TCP_ACCEPT;
-	c->handle = h;
-	c->cookie = 42;
-	CHECK(!env_run(&e, NULL));
-	CHECK_EQ(c->result, 0);
+	CHECK(h = app_accept_peer(&e, 42));
 	env_pump(&e);
 	CHECK(env_peer_send(&e, e.peer_conn[0], 100) == 100);
 	ev = app_wait(&e, IX_EV_TCP_RECV, 10);
@@ -403,28 +417,13 @@ IX_TEST(app, tcp_keepalive_command)
 	static struct env e;
 	const struct ix_event *ev;
 	u64 last, dead_at = 0;
-	struct ix_cmd *c;
 	unsigned int i;
 	u32 h;
 
 	CHECK(!env_init(&e, &app_cfg));
 	CHECK(e.setup.features & IX_FEAT_TCP_KEEPALIVE);
 	tcp = e.core->stack.tcp;
-	c = env_cmd(&e);
-	c->op = IX_CMD_TCP_LISTEN;
-	c->arg0 = 80;
-	c->arg1 = 4;
-	CHECK(!env_run(&e, NULL));
-	CHECK(!env_peer_connect(&e, 80));
-	ev = app_wait(&e, IX_EV_TCP_KNOCK, 10);
-	CHECK(ev);
-	h = ev->handle;
-	c = env_cmd(&e);
-	c->op = IX_CMD_TCP_ACCEPT;
-	c->handle = h;
-	c->cookie = 9;
-	CHECK(!env_run(&e, NULL));
-	CHECK_EQ(c->result, 0);
+	CHECK(h = app_accept_peer(&e, 9));
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		CHECK_EQ(app_keepalive(&e, h, bad[i][0], bad[i][1], 0, 0),
 			 -EINVAL);

@@ -20,6 +20,13 @@ static struct ixdp_tcp_stats *ka_stats(struct tpeer *p)
 	return p->tcp->stats;
 }
 
+/* Probes sent and connections ended, as the counters have them. */
+static bool ka_counted(struct tpeer *p, u64 probes, u64 drops)
+{
+	return ka_stats(p)->keepalive_probes == probes &&
+	       ka_stats(p)->keepalive_drops == drops;
+}
+
 /*
  * An open connection of ours (p->cli) that sent 100 bytes, acknowledged:
  * SND.UNA is iss + 101, what it returns.
@@ -37,6 +44,31 @@ static u32 ka_open(struct tpeer *p, bool opts)
 	seg_init(p, &sg, p->piss + 1, p->iss + 101, TH_ACK);
 	tp_send(p, &sg);
 	return tp_ntx(p) ? 0 : p->iss + 101;
+}
+
+/* Nothing sent, the connection alive, @probes sent and none ended it. */
+static bool ka_quiet_alive(struct tpeer *p, u64 probes)
+{
+	return !tp_ntx(p) && !p->cli.dead && p->tcp->nused == 1 &&
+	       ka_counted(p, probes, 0);
+}
+
+/*
+ * tp_init(@cfg) and ka_open(), then keepalive @idle, @intvl, @cnt on
+ * p->cli from *@t0, now: SND.UNA, or 0 if any of it failed.
+ */
+static u32 ka_start(struct tpeer *p, const struct ixdp_tcp_config *cfg,
+		    bool opts, u32 idle, u32 intvl, u32 cnt, u64 *t0)
+{
+	u32 una;
+
+	if (tp_init(p, cfg))
+		return 0;
+	una = ka_open(p, opts);
+	*t0 = p->t.s.now;
+	if (ixdp_tcp_keepalive(&p->t.s, p->cli.h, idle, intvl, cnt))
+		return 0;
+	return una;
 }
 
 /* The one segment we sent: a keepalive probe below @una, acking @ack. */
@@ -80,15 +112,11 @@ static bool ka_peer_data(struct tpeer *p, u32 seq, u32 una, unsigned int len)
 IX_TEST(tcp_keepalive, probe_after_idle)
 {
 	struct tpeer *p = &tp;
-	struct ixdp_stack *s = &p->t.s;
 	struct tseg in;
 	u32 una;
 	u64 t0;
 
-	CHECK(!tp_init(p, NULL));
-	CHECK(una = ka_open(p, true));
-	t0 = s->now;
-	CHECK_EQ(ixdp_tcp_keepalive(s, p->cli.h, 10, 2, 3), 0);
+	CHECK(una = ka_start(p, NULL, true, 10, 2, 3, &t0));
 	tp_advance(p, t0 + 9999);
 	CHECK_EQ(tp_ntx(p), 0);
 	tp_advance(p, t0 + 10000);
@@ -96,12 +124,12 @@ IX_TEST(tcp_keepalive, probe_after_idle)
 	CHECK(in.flags == TH_ACK && in.seq == una - 1 && !in.len &&
 	      in.ack == p->piss + 1 && in.has_ts);
 	CHECK_EQ(tp_ntx(p), 0);
-	CHECK_EQ(ka_stats(p)->keepalive_probes, 1);
+	CHECK(ka_counted(p, 1, 0));
 	tp_advance(p, t0 + 11999);
 	CHECK_EQ(tp_ntx(p), 0);
 	tp_advance(p, t0 + 12000);
 	CHECK(ka_probe_out(p, una, p->piss + 1));
-	CHECK_EQ(ka_stats(p)->keepalive_probes, 2);
+	CHECK(ka_counted(p, 2, 0));
 	CHECK(!p->cli.dead);
 	CHECK(tp_fini(p));
 }
@@ -114,16 +142,12 @@ IX_TEST(tcp_keepalive, probe_after_idle)
 IX_TEST(tcp_keepalive, answered_probes_keep_the_connection)
 {
 	struct tpeer *p = &tp;
-	struct ixdp_stack *s = &p->t.s;
 	struct tseg sg;
 	unsigned int i;
 	u64 t0, t;
 	u32 una;
 
-	CHECK(!tp_init(p, NULL));
-	CHECK(una = ka_open(p, false));
-	t0 = s->now;
-	CHECK_EQ(ixdp_tcp_keepalive(s, p->cli.h, 10, 2, 3), 0);
+	CHECK(una = ka_start(p, NULL, false, 10, 2, 3, &t0));
 	for (i = 1; i <= 6; i++) {
 		t = t0 + i * 10000;
 		tp_advance(p, t - 1);
@@ -136,11 +160,7 @@ IX_TEST(tcp_keepalive, answered_probes_keep_the_connection)
 		CHECK_EQ(tp_ntx(p), 0);
 	}
 	tp_advance(p, t0 + 69999);
-	CHECK_EQ(tp_ntx(p), 0);
-	CHECK(!p->cli.dead);
-	CHECK_EQ(p->tcp->nused, 1);
-	CHECK_EQ(ka_stats(p)->keepalive_probes, 6);
-	CHECK_EQ(ka_stats(p)->keepalive_drops, 0);
+	CHECK(ka_quiet_alive(p, 6));
 	CHECK(tp_fini(p));
 }
 
@@ -151,15 +171,11 @@ IX_TEST(tcp_keepalive, answered_probes_keep_the_connection)
 IX_TEST(tcp_keepalive, silent_peer_dies_after_idle_and_cnt_intervals)
 {
 	struct tpeer *p = &tp;
-	struct ixdp_stack *s = &p->t.s;
 	unsigned int i;
 	u64 t0;
 	u32 una;
 
-	CHECK(!tp_init(p, NULL));
-	CHECK(una = ka_open(p, false));
-	t0 = s->now;
-	CHECK_EQ(ixdp_tcp_keepalive(s, p->cli.h, 10, 2, 3), 0);
+	CHECK(una = ka_start(p, NULL, false, 10, 2, 3, &t0));
 	for (i = 0; i < 3; i++) {
 		tp_advance(p, t0 + 10000 + i * 2000);
 		CHECK(ka_probe_out(p, una, p->piss + 1));
@@ -174,8 +190,7 @@ IX_TEST(tcp_keepalive, silent_peer_dies_after_idle_and_cnt_intervals)
 	CHECK_EQ(p->cli.ndead, 1);
 	CHECK_EQ(p->cli.dead_reason, -ETIMEDOUT);
 	CHECK_EQ(p->tcp->nused, 0);
-	CHECK_EQ(ka_stats(p)->keepalive_probes, 3);
-	CHECK_EQ(ka_stats(p)->keepalive_drops, 1);
+	CHECK(ka_counted(p, 3, 1));
 	CHECK(tp_fini(p));
 }
 
@@ -186,15 +201,11 @@ IX_TEST(tcp_keepalive, silent_peer_dies_after_idle_and_cnt_intervals)
 IX_TEST(tcp_keepalive, data_received_resets_the_clock)
 {
 	struct tpeer *p = &tp;
-	struct ixdp_stack *s = &p->t.s;
 	u32 una, pseq;
 	u64 t0;
 
-	CHECK(!tp_init(p, NULL));
-	CHECK(una = ka_open(p, false));
+	CHECK(una = ka_start(p, NULL, false, 10, 2, 3, &t0));
 	pseq = p->piss + 1;
-	t0 = s->now;
-	CHECK_EQ(ixdp_tcp_keepalive(s, p->cli.h, 10, 2, 3), 0);
 	tp_advance(p, t0 + 8000);
 	CHECK(ka_peer_data(p, pseq, una, 10));
 	pseq += 10;
@@ -222,7 +233,7 @@ IX_TEST(tcp_keepalive, data_received_resets_the_clock)
 	tp_advance(p, t0 + 37000);
 	CHECK(ka_rst_out(p, una));
 	CHECK(p->cli.dead && p->cli.dead_reason == -ETIMEDOUT);
-	CHECK_EQ(ka_stats(p)->keepalive_probes, 5);
+	CHECK(ka_counted(p, 5, 1));
 	CHECK(tp_fini(p));
 }
 
@@ -247,10 +258,7 @@ IX_TEST(tcp_keepalive, off_until_set_and_off_again)
 	CHECK(ka_probe_out(p, una, p->piss + 1));
 	CHECK_EQ(ixdp_tcp_keepalive(s, p->cli.h, 0, 0, 0), 0);
 	tp_advance(p, t0 + 2 * hour);
-	CHECK_EQ(tp_ntx(p), 0);
-	CHECK(!p->cli.dead);
-	CHECK_EQ(p->tcp->nused, 1);
-	CHECK_EQ(ka_stats(p)->keepalive_probes, 1);
+	CHECK(ka_quiet_alive(p, 1));
 	CHECK(tp_fini(p));
 }
 
@@ -270,10 +278,7 @@ IX_TEST(tcp_keepalive, waits_while_data_is_in_flight)
 	u64 t0, t;
 	u32 una;
 
-	CHECK(!tp_init(p, NULL));
-	CHECK(una = ka_open(p, false));
-	t0 = s->now;
-	CHECK_EQ(ixdp_tcp_keepalive(s, p->cli.h, 1, 1, 1), 0);
+	CHECK(una = ka_start(p, NULL, false, 1, 1, 1, &t0));
 	CHECK_EQ(ixdp_tcp_sendv(s, p->cli.h, &v, 1), 50);
 	CHECK(tp_pop(p, &in) && in.len == 50);
 	/* RTOs at +1, +3, +7 s: each a retransmission, never a probe. */
@@ -283,7 +288,7 @@ IX_TEST(tcp_keepalive, waits_while_data_is_in_flight)
 	CHECK_EQ(tp_ntx(p), 3);
 	while (tp_ntx(p))
 		CHECK(tp_pop(p, &in) && in.len == 50 && in.seq == una);
-	CHECK_EQ(ka_stats(p)->keepalive_probes, 0);
+	CHECK(ka_counted(p, 0, 0));
 	CHECK(!p->cli.dead);
 	seg_init(p, &sg, p->piss + 1, una + 50, TH_ACK);
 	tp_send(p, &sg);
@@ -328,10 +333,8 @@ IX_TEST(tcp_keepalive, close_wait_probed_fin_wait_2_not)
 	CHECK(tp_fini(p));
 
 	/* We close first: FIN_WAIT_2 sends no probe, fin_timeout ends it. */
-	CHECK(!tp_init(p, &(struct ixdp_tcp_config){ .fin_timeout = 20000 }));
-	CHECK(una = ka_open(p, false));
-	t0 = s->now;
-	CHECK_EQ(ixdp_tcp_keepalive(s, p->cli.h, 3, 1, 1), 0);
+	CHECK(una = ka_start(p, &(struct ixdp_tcp_config){ .fin_timeout = 20000 },
+			     false, 3, 1, 1, &t0));
 	tp_advance(p, t0 + 3000);
 	CHECK(ka_probe_out(p, una, p->piss + 1));
 	CHECK(!ixdp_tcp_close(s, p->cli.h));
@@ -345,8 +348,7 @@ IX_TEST(tcp_keepalive, close_wait_probed_fin_wait_2_not)
 	tp_advance(p, t0 + 20000);
 	CHECK(tp_pop(p, &in) && in.flags & TH_RST);
 	CHECK(p->cli.dead && p->cli.dead_reason == -ETIMEDOUT);
-	CHECK_EQ(ka_stats(p)->keepalive_probes, 1);
-	CHECK_EQ(ka_stats(p)->keepalive_drops, 0);
+	CHECK(ka_counted(p, 1, 0));
 	CHECK_EQ(ka_stats(p)->fin_wait2_timeouts, 1);
 	CHECK(tp_fini(p));
 }
@@ -371,10 +373,8 @@ IX_TEST(tcp_keepalive, arguments_checked)
 	u32 una, h;
 	u64 t0;
 
-	CHECK(!tp_init(p, NULL));
-	CHECK(una = ka_open(p, false));
+	CHECK(una = ka_start(p, NULL, false, 32767, 32767, 127, &t0));
 	h = p->cli.h;
-	CHECK_EQ(ixdp_tcp_keepalive(s, h, 32767, 32767, 127), 0);
 	CHECK_EQ(ixdp_tcp_keepalive(s, h, 0, 0, 0), 0);
 	t0 = s->now;
 	CHECK_EQ(ixdp_tcp_keepalive(s, h, 2, 1, 1), 0);
