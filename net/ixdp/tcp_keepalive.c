@@ -37,7 +37,7 @@ static u64 ka_ticks(const struct ixdp_tcp_pcb *pcb, u16 secs)
 	return (u64)secs * pcb->stack->cfg.hz;
 }
 
-/* The states it probes in; false for those it never comes back to. */
+/* The states it probes in (the handshake's it waits out). */
 static bool ka_probing_state(const struct ixdp_tcp_pcb *pcb)
 {
 	return pcb->state == IXDP_TCP_ESTABLISHED ||
