@@ -78,7 +78,8 @@ struct ixdp_app_grave {
 #define IXDP_APP_RUN_CMDS	4096
 /* What this kernel announces in struct ix_version and ix_setup. */
 #define IXDP_FEATURES		(IX_FEAT_TCP | IX_FEAT_RUN_SLEEP | \
-				 IX_FEAT_UDP | IX_FEAT_TIMER)
+				 IX_FEAT_UDP | IX_FEAT_TIMER | \
+				 IX_FEAT_TCP_KEEPALIVE)
 
 /**
  * struct ixdp_app_timer - an application timer

@@ -488,6 +488,20 @@ static s64 cmd_close(struct ixdp_app *app, const struct ix_cmd *c)
 	return ixdp_tcp_close(app_stack(app), c->handle);
 }
 
+static_assert(IX_KEEPALIVE_IDLE_MAX == IXDP_TCP_KEEPIDLE_MAX);
+static_assert(IX_KEEPALIVE_INTVL_MAX == IXDP_TCP_KEEPINTVL_MAX);
+static_assert(IX_KEEPALIVE_CNT_MAX == IXDP_TCP_KEEPCNT_MAX);
+
+/* arg0 idle seconds (0: off); arg1 interval seconds | count << 32. */
+static s64 cmd_keepalive(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	if (c->arg0 > IX_KEEPALIVE_IDLE_MAX)
+		return -EINVAL;
+	return ixdp_tcp_keepalive(app_stack(app), c->handle, c->arg0,
+				  lower_32_bits(c->arg1),
+				  upper_32_bits(c->arg1));
+}
+
 static s64 (*const ixdp_cmd_table[IX_CMD_LAST])(struct ixdp_app *app,
 						 const struct ix_cmd *c) = {
 	[IX_CMD_NOP]		= cmd_nop,
@@ -506,6 +520,7 @@ static s64 (*const ixdp_cmd_table[IX_CMD_LAST])(struct ixdp_app *app,
 	[IX_CMD_UDP_RECV_DONE]	= ixdp_cmd_udp_recv_done,
 	[IX_CMD_TIMER_SET]	= ixdp_cmd_timer_set,
 	[IX_CMD_TIMER_CANCEL]	= ixdp_cmd_timer_cancel,
+	[IX_CMD_TCP_KEEPALIVE]	= cmd_keepalive,
 };
 
 static_assert(ARRAY_SIZE(ixdp_cmd_table) == IX_CMD_LAST);

@@ -170,6 +170,9 @@ enum ixdp_drop_reason {
  * @tw_rst_ignored: RSTs ignored in TIME_WAIT (RFC 1337)
  * @fin_wait2_timeouts: connections reset after @fin_timeout in
  *	FIN_WAIT_2 without a word from the peer
+ * @keepalive_probes: keepalive probes sent (tcp_keepalive.c)
+ * @keepalive_drops: connections reset because their keepalive probes
+ *	went unanswered
  * @early_held: segments held for a connection not yet accepted
  * @early_dropped: segments dropped because IXDP_TCP_EARLY_MAX were held
  * @probes: zero window probes sent
@@ -222,6 +225,8 @@ struct ixdp_tcp_stats {
 	u64	tw_reused;
 	u64	tw_rst_ignored;
 	u64	fin_wait2_timeouts;
+	u64	keepalive_probes;
+	u64	keepalive_drops;
 	u64	early_held;
 	u64	early_dropped;
 	u64	probes;

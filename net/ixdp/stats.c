@@ -99,6 +99,8 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	STACK("tcp_tw_reused", tcp.tw_reused),
 	STACK("tcp_tw_rst_ignored", tcp.tw_rst_ignored),
 	STACK("tcp_fin_wait2_timeouts", tcp.fin_wait2_timeouts),
+	STACK("tcp_keepalive_probes", tcp.keepalive_probes),
+	STACK("tcp_keepalive_drops", tcp.keepalive_drops),
 	STACK("tcp_early_held", tcp.early_held),
 	STACK("tcp_early_dropped", tcp.early_dropped),
 	STACK("tcp_probes", tcp.probes),

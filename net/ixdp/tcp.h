@@ -67,6 +67,10 @@
 #define IXDP_TCP_PAWS_IDLE_S	(24 * 24 * 60 * 60)
 /* Steps of the ephemeral port increment, at most, beyond the ports tried. */
 #define IXDP_TCP_PORT_JITTER	8
+/* Keepalive bounds, seconds and probes, as Linux's MAX_TCP_KEEP*. */
+#define IXDP_TCP_KEEPIDLE_MAX	32767
+#define IXDP_TCP_KEEPINTVL_MAX	32767
+#define IXDP_TCP_KEEPCNT_MAX	127
 
 /* A handle: PCB index in the low 16 bits, its generation above. */
 #define IXDP_TCP_HANDLE(idx, gen)	((u32)(gen) << 16 | (idx))
@@ -187,6 +191,8 @@ struct ixdp_iov {
  * @lnode: link in its listener's @waiting until accepted or freed
  * @rtx_timer: retransmission, persist, SYN retry and TIME_WAIT timer
  * @ack_timer: delayed ACK timer
+ * @ka_timer: keepalive timer (tcp_keepalive.c); pending only while
+ *	keepalive is on
  * @rtx_due: when the retransmission timer is due, if TCPF_RTX_ARMED
  * @ack_due: when the ACK timer is due, if TCPF_ACK_ARMED
  * @stack: the stack it belongs to
@@ -206,6 +212,14 @@ struct ixdp_iov {
  * @mss: payload bytes per segment, options excluded
  * @pmtu: largest IPv4 datagram it sends, as path MTU discovery lowered
  *	it (RFC 1191); 0 for the stack's MTU
+ * @rcv_last: when it last took a segment from the peer (one that passed
+ *	the sequence checks): the start of keepalive's idle time
+ * @ka_probe_at: when its last keepalive probe went
+ * @ka_idle: keepalive: seconds without a segment before the first
+ *	probe; 0 when keepalive is off
+ * @ka_intvl: keepalive: seconds between probes
+ * @ka_cnt: keepalive: probes left unanswered before it dies
+ * @ka_probes: keepalive probes sent since the peer last said anything
  * @iss: initial send sequence
  * @snd_una: oldest unacknowledged sequence number
  * @snd_nxt: next sequence number to send
@@ -261,6 +275,7 @@ struct ixdp_tcp_pcb {
 	struct list_head		lnode;
 	struct ixdp_timer		rtx_timer;
 	struct ixdp_timer		ack_timer;
+	struct ixdp_timer		ka_timer;
 	u64				rtx_due;
 	u64				ack_due;
 	struct ixdp_stack		*stack;
@@ -279,6 +294,13 @@ struct ixdp_tcp_pcb {
 	u32				flags;
 	u32				mss;
 	u16				pmtu;
+	/* keepalive */
+	u64				rcv_last;
+	u64				ka_probe_at;
+	u16				ka_idle;
+	u16				ka_intvl;
+	u8				ka_cnt;
+	u8				ka_probes;
 	/* send */
 	u32				iss;
 	u32				snd_una;
@@ -645,6 +667,7 @@ int ixdp_tcp_retransmit(struct ixdp_tcp_pcb *pcb, u32 seq);
 bool ixdp_tcp_can_send(const struct ixdp_tcp_pcb *pcb);
 int ixdp_tcp_probe(struct ixdp_tcp_pcb *pcb);
 u32 ixdp_tcp_held_max(const struct ixdp_tcp_pcb *pcb);
+int ixdp_tcp_send_keepalive(struct ixdp_tcp_pcb *pcb);
 u32 ixdp_tcp_rcv_window(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes);
 
@@ -689,6 +712,11 @@ void ixdp_tcp_ooo_purge(struct ixdp_tcp_pcb *pcb);
 /* tcp_icmp.c: ICMP errors about our segments */
 bool ixdp_tcp_icmp_err(struct ixdp_stack *s, const struct iphdr *qiph,
 		       u8 type, u8 code, u16 mtu);
+
+/* tcp_keepalive.c: keepalive (RFC 9293 3.8.4) */
+int ixdp_tcp_keepalive(struct ixdp_stack *s, u32 handle, u32 idle, u32 intvl,
+		       u32 cnt);
+void ixdp_tcp_keepalive_fire(struct ixdp_timer *t);
 
 /* tcp_early.c */
 bool ixdp_tcp_early_room(const struct ixdp_tcp_pcb *pcb);

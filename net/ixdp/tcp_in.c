@@ -328,6 +328,7 @@ static void in_established(struct ixdp_tcp_pcb *pcb,
 	struct ixdp_tcp_listener *l;
 
 	pcb->state = IXDP_TCP_ESTABLISHED;
+	pcb->rcv_last = pcb->stack->now;
 	pcb->snd_una = seg->ack;
 	if (!pcb->nrtx)
 		in_rtt(pcb, seg);
@@ -739,6 +740,8 @@ static bool in_checks(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 		return false;
 	}
 accepted:
+	/* The peer is alive: keepalive's idle time starts again. */
+	pcb->rcv_last = pcb->stack->now;
 	if (seg->opt.flags & TCPOPT_F_TS &&
 	    tcp_seq_leq(seg->seq, pcb->last_ack_sent))
 		in_ts_recent(pcb, seg->opt.tsval);

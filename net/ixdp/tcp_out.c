@@ -505,6 +505,22 @@ int ixdp_tcp_probe(struct ixdp_tcp_pcb *pcb)
 	return 0;
 }
 
+/**
+ * ixdp_tcp_send_keepalive() - send a keepalive probe (RFC 9293 3.8.4)
+ * @pcb: the PCB, with nothing in flight
+ *
+ * An ACK with sequence number @snd_una - 1 and no data, as Linux sends:
+ * below the peer's window, so a live peer answers it with an ACK.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ixdp_tcp_send_keepalive(struct ixdp_tcp_pcb *pcb)
+{
+	int ret = out_xmit(pcb, pcb->snd_una - 1, 0, TCPHDR_ACK);
+
+	return ret < 0 ? ret : 0;
+}
+
 /* Start timing a new segment when timestamps do not time every ACK. */
 static void out_time(struct ixdp_tcp_pcb *pcb, u32 seq)
 {

@@ -2,10 +2,12 @@
 /*
  * ixdp TCP timers on the stack's wheel, and the RTO estimator.
  *
- * Each PCB has two timers.  The retransmission timer is, by state and
- * flags, the SYN retry, the RTO (RFC 6298), the persist timer of zero
- * window probes (RFC 9293 3.8.6.1) or the end of TIME_WAIT.  The ACK
- * timer sends a delayed ACK (RFC 9293 3.8.6.3).  Times are in ticks.
+ * Each PCB has two timers here.  The retransmission timer is, by state
+ * and flags, the SYN retry, the RTO (RFC 6298), the persist timer of
+ * zero window probes (RFC 9293 3.8.6.1), the FIN_WAIT_2 timeout or the
+ * end of TIME_WAIT.  The ACK timer sends a delayed ACK (RFC 9293
+ * 3.8.6.3).  A third, the keepalive timer, is tcp_keepalive.c's; it is
+ * made and stopped with these.  Times are in ticks.
  *
  * An RTO that finds the peer's window zero probes it and hands over to
  * the persist timer.  Probing goes on, backing off, as long as the peer
@@ -39,11 +41,12 @@ void ixdp_tcp_timers_init(struct ixdp_tcp_pcb *pcb)
 {
 	ixdp_timer_init(&pcb->rtx_timer, tcp_rtx_fire);
 	ixdp_timer_init(&pcb->ack_timer, tcp_ack_fire);
+	ixdp_timer_init(&pcb->ka_timer, ixdp_tcp_keepalive_fire);
 	pcb->rto = pcb->stack->tcp->cfg.rto_init;
 }
 
 /**
- * ixdp_tcp_timers_stop() - cancel both timers of a PCB, off the wheel too
+ * ixdp_tcp_timers_stop() - cancel every timer of a PCB, off the wheel too
  * @pcb: the PCB
  */
 void ixdp_tcp_timers_stop(struct ixdp_tcp_pcb *pcb)
@@ -52,6 +55,7 @@ void ixdp_tcp_timers_stop(struct ixdp_tcp_pcb *pcb)
 
 	ixdp_timer_cancel(w, &pcb->rtx_timer);
 	ixdp_timer_cancel(w, &pcb->ack_timer);
+	ixdp_timer_cancel(w, &pcb->ka_timer);
 	pcb->flags &= ~(TCPF_DELACK | TCPF_PERSIST | TCPF_HOARDS |
 			TCPF_RTX_ARMED | TCPF_ACK_ARMED);
 }

@@ -57,6 +57,7 @@
 #define IX_FEAT_RUN_SLEEP	(1U << 1)	/* %IX_RUN_SLEEP */
 #define IX_FEAT_UDP		(1U << 2)	/* UDP commands and events */
 #define IX_FEAT_TIMER		(1U << 3)	/* timer commands and events */
+#define IX_FEAT_TCP_KEEPALIVE	(1U << 4)	/* %IX_CMD_TCP_KEEPALIVE */
 
 /**
  * struct ix_version - result of %IX_IOC_VERSION
@@ -204,6 +205,21 @@ struct ix_run {
  * IX_CMD_TIMER_SET	arg0: delay in microseconds (at most a day);
  *			cookie: given back by its event; result: its handle
  * IX_CMD_TIMER_CANCEL	handle: a timer not fired yet
+ * IX_CMD_TCP_KEEPALIVE	handle; arg0: idle seconds, 1 to
+ *			IX_KEEPALIVE_IDLE_MAX, or 0 to turn keepalive off
+ *			(arg1 0 then); arg1: seconds between probes, 1 to
+ *			IX_KEEPALIVE_INTVL_MAX, | probes left unanswered
+ *			before the connection dies, 1 to
+ *			IX_KEEPALIVE_CNT_MAX, << 32.  Off until set.  Once
+ *			the connection took no segment from the peer for
+ *			idle seconds (counted from this command at the
+ *			earliest), it sends a probe (no data, sequence
+ *			number one below the oldest unacknowledged) every
+ *			interval, while it is established or the peer has
+ *			closed and nothing of ours is unacknowledged.  Any
+ *			segment from the peer starts idle and the count
+ *			again; after cnt unanswered probes the connection
+ *			is reset and dies: IX_EV_TCP_DEAD, -ETIMEDOUT
  */
 enum {
 	IX_CMD_NOP,
@@ -222,10 +238,16 @@ enum {
 	IX_CMD_UDP_RECV_DONE,
 	IX_CMD_TIMER_SET,
 	IX_CMD_TIMER_CANCEL,
+	IX_CMD_TCP_KEEPALIVE,
 	IX_CMD_LAST
 };
 
 #define IX_SENDV_MAX		16
+
+/* Bounds of IX_CMD_TCP_KEEPALIVE, as Linux's TCP_KEEPIDLE, INTVL, CNT. */
+#define IX_KEEPALIVE_IDLE_MAX	32767
+#define IX_KEEPALIVE_INTVL_MAX	32767
+#define IX_KEEPALIVE_CNT_MAX	127
 
 /**
  * struct ix_cmd - one command, 64 bytes

@@ -134,6 +134,8 @@ int ix_tcp_sendv(struct ix_ctx *ctx, uint32_t handle,
 int ix_tcp_recv_done(struct ix_ctx *ctx, uint32_t handle, uint32_t bytes);
 int ix_tcp_close(struct ix_ctx *ctx, uint32_t handle);
 int ix_tcp_abort(struct ix_ctx *ctx, uint32_t handle);
+int ix_tcp_keepalive(struct ix_ctx *ctx, uint32_t handle, uint16_t idle,
+		     uint16_t intvl, uint8_t cnt);
 int ix_udp_bind(struct ix_ctx *ctx, uint16_t port, uint64_t cookie);
 int ix_udp_unbind(struct ix_ctx *ctx, uint16_t port);
 int ix_udp_send(struct ix_ctx *ctx, uint32_t addr, uint16_t port,

@@ -63,6 +63,18 @@ int ix_tcp_abort(struct ix_ctx *ctx, uint32_t handle)
 	return CMD(ctx, IX_CMD_TCP_ABORT, handle, 0, 0, 0);
 }
 
+/*
+ * Keepalive on @handle: a probe after @idle seconds without a word from
+ * the peer, then every @intvl seconds; @cnt unanswered end it.  @idle 0
+ * (and the others 0) turns it off.  The kernel checks the bounds.
+ */
+int ix_tcp_keepalive(struct ix_ctx *ctx, uint32_t handle, uint16_t idle,
+		     uint16_t intvl, uint8_t cnt)
+{
+	return CMD(ctx, IX_CMD_TCP_KEEPALIVE, handle, 0, idle,
+		   intvl | (uint64_t)cnt << 32);
+}
+
 int ix_udp_bind(struct ix_ctx *ctx, uint16_t port, uint64_t cookie)
 {
 	return CMD(ctx, IX_CMD_UDP_BIND, 0, cookie, port, 0);

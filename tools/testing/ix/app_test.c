@@ -35,6 +35,35 @@ static const struct ix_event *app_wait(struct env *e, u16 type,
 	return NULL;
 }
 
+/*
+ * Listen on port 80; the peer connects, the application accepts with
+ * @cookie: the connection's handle, or 0 if any of it failed.
+ */
+static u32 app_accept_peer(struct env *e, u64 cookie)
+{
+	const struct ix_event *ev;
+	struct ix_cmd *c;
+	u32 h;
+
+	c = env_cmd(e);
+	c->op = IX_CMD_TCP_LISTEN;
+	c->arg0 = 80;
+	c->arg1 = 4;
+	if (env_run(e, NULL) || c->result || env_peer_connect(e, 80))
+		return 0;
+	ev = app_wait(e, IX_EV_TCP_KNOCK, 10);
+	if (!ev)
+		return 0;
+	h = ev->handle;
+	c = env_cmd(e);
+	c->op = IX_CMD_TCP_ACCEPT;
+	c->handle = h;
+	c->cookie = cookie;
+	if (env_run(e, NULL) || c->result)
+		return 0;
+	return h;
+}
+
 IX_TEST(app, tcp_round_trip)
 {
 	static struct env e;
@@ -45,22 +74,7 @@ IX_TEST(app, tcp_round_trip)
 	u32 h;
 
 	CHECK(!env_init(&e, &app_cfg));
-	c = env_cmd(&e);
-	c->op = IX_CMD_TCP_LISTEN;
-	c->arg0 = 80;
-	c->arg1 = 4;
-	CHECK(!env_run(&e, NULL));
-	CHECK_EQ(c->result, 0);
-	CHECK(!env_peer_connect(&e, 80));
-	ev = app_wait(&e, IX_EV_TCP_KNOCK, 10);
-	CHECK(ev);
-	h = ev->handle;
-	c = env_cmd(&e);
-	c->op = IX_CMD_TCP_ACCEPT;
-	c->handle = h;
-	c->cookie = 42;
-	CHECK(!env_run(&e, NULL));
-	CHECK_EQ(c->result, 0);
+	CHECK(h = app_accept_peer(&e, 42));
 	env_pump(&e);
 	CHECK(env_peer_send(&e, e.peer_conn[0], 100) == 100);
 	ev = app_wait(&e, IX_EV_TCP_RECV, 10);
@@ -355,5 +369,100 @@ IX_TEST(app, udp_hoarder_leaves_the_reserve)
 		CHECK(e.core->pool.avail >= e.core->pool.total / 8 - 1);
 	}
 	CHECK(got > 0 && got < 2 * app_cfg.nbufs);
+	CHECK(env_fini(&e));
+}
+
+/* A keepalive command on @h; its result once run. */
+static s64 app_keepalive(struct env *e, u32 h, u64 arg0, u64 arg1, u16 flags,
+			 u64 resv)
+{
+	struct ix_cmd *c = env_cmd(e);
+
+	c->op = IX_CMD_TCP_KEEPALIVE;
+	c->handle = h;
+	c->arg0 = arg0;
+	c->arg1 = arg1;
+	c->flags = flags;
+	c->resv[2] = resv;
+	if (env_run(e, NULL))
+		return ENV_RESULT_UNSET;
+	return c->result;
+}
+
+/*
+ * IX_CMD_TCP_KEEPALIVE: hostile fields get -EINVAL (an idle time that
+ * would be valid once truncated to 32 bits among them), a stale handle
+ * -ESTALE.  Set on a connection whose peer answers the probes, the
+ * connection lives on; once the peer falls silent, the application gets
+ * IX_EV_TCP_DEAD with -ETIMEDOUT idle + cnt * interval after the peer's
+ * last segment, and the slot is free.
+ */
+IX_TEST(app, tcp_keepalive_command)
+{
+	static const u64 bad[][2] = {
+		{ 32768, 1 | 1ULL << 32 },
+		{ 1ULL << 32 | 1, 1 | 1ULL << 32 },
+		{ ~0ULL, 1 | 1ULL << 32 },
+		{ 1, 0 },
+		{ 1, 1 },
+		{ 1, 1ULL << 32 },
+		{ 1, 32768 | 1ULL << 32 },
+		{ 1, 1 | 128ULL << 32 },
+		{ 1, 1 | 0xffffffffULL << 32 },
+		{ 1, ~0ULL },
+		{ 0, 1 | 1ULL << 32 },
+		{ 0, 1ULL << 32 },
+	};
+	struct ixdp_tcp *tcp;
+	static struct env e;
+	const struct ix_event *ev;
+	u64 last, dead_at = 0;
+	unsigned int i;
+	u32 h;
+
+	CHECK(!env_init(&e, &app_cfg));
+	CHECK(e.setup.features & IX_FEAT_TCP_KEEPALIVE);
+	tcp = e.core->stack.tcp;
+	CHECK(h = app_accept_peer(&e, 9));
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		CHECK_EQ(app_keepalive(&e, h, bad[i][0], bad[i][1], 0, 0),
+			 -EINVAL);
+	CHECK_EQ(app_keepalive(&e, h, 1, 1 | 2ULL << 32, 1, 0), -EINVAL);
+	CHECK_EQ(app_keepalive(&e, h, 1, 1 | 2ULL << 32, 0, 1), -EINVAL);
+	CHECK_EQ(app_keepalive(&e, h + 0x10000, 1, 1 | 2ULL << 32, 0, 0),
+		 -ESTALE);
+	CHECK_EQ(app_keepalive(&e, 0xffff, 1, 1 | 2ULL << 32, 0, 0), -EINVAL);
+	CHECK_EQ(tcp->stats->keepalive_probes, 0);
+	/* Idle 1 s, a probe a second, two unanswered end it. */
+	CHECK_EQ(app_keepalive(&e, h, 1, 1 | 2ULL << 32, 0, 0), 0);
+	/* The peer stack answers each probe: 10 s on, still alive. */
+	for (i = 0; i < 100; i++) {
+		env_advance(&e, 100);
+		CHECK(!env_run(&e, NULL));
+		env_pump(&e);
+		while ((ev = env_event(&e)))
+			CHECK(ev->type != IX_EV_TCP_DEAD);
+	}
+	CHECK(tcp->stats->keepalive_probes >= 8);
+	CHECK_EQ(tcp->stats->keepalive_drops, 0);
+	/* Silent: what the core sends the peer is lost from now on. */
+	env_advance(&e, 100);
+	CHECK(!env_run(&e, NULL));
+	last = tcp->pcbs[h & 0xffff].rcv_last;
+	for (i = 0; i < 100 && !dead_at; i++) {
+		env_advance(&e, 100);
+		CHECK(!env_run(&e, NULL));
+		while ((ev = env_event(&e))) {
+			if (ev->type != IX_EV_TCP_DEAD)
+				continue;
+			CHECK(ev->handle == h && ev->cookie == 9 &&
+			      ev->status == -ETIMEDOUT);
+			dead_at = e.now;
+		}
+	}
+	CHECK(dead_at >= last + 3000 && dead_at < last + 3100);
+	CHECK_EQ(tcp->stats->keepalive_drops, 1);
+	CHECK_EQ(tcp->nused, 0);
+	CHECK_EQ(app_keepalive(&e, h, 1, 1 | 2ULL << 32, 0, 0), -ESTALE);
 	CHECK(env_fini(&e));
 }

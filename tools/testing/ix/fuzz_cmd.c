@@ -20,8 +20,9 @@
  *      a command of opcode op % IX_CMD_LAST built from what the
  *      application knows (sel picks a connection, knock, timer or
  *      datagram; sel bit 6 puts edge values in the last piece of a send
- *      vector), then, unless corrupt is 0, one field made hostile (edge
- *      values, the TX memory's and the RX pool's sizes among them)
+ *      vector; keepalive gets a few seconds, off, or what a and b say),
+ *      then, unless corrupt is 0, one field made hostile (edge values,
+ *      the TX memory's and the RX pool's sizes among them)
  *   2: run: one iteration of the run ioctl, then the peer's turn; a flag
  *      byte: bit 0 runs twice
  *   3: clock: 2-byte milliseconds
@@ -443,6 +444,16 @@ static void structured(const uint8_t *d)
 		break;
 	case IX_CMD_TIMER_CANCEL:
 		c->handle = pick(sel, k.timer, k.ntimer);
+		break;
+	case IX_CMD_TCP_KEEPALIVE:
+		/* Seconds that fire within a run of clock records, or off. */
+		c->handle = pick(sel, k.conn, k.nconn);
+		c->arg0 = sel & 0x80 ? a : a % 4;
+		if (!c->arg0 && !(sel & 0x40))
+			c->arg1 = 0;
+		else
+			c->arg1 = sel & 0x20 ? (u64)b << 24 | a :
+				  (b % 3 + 1) | (u64)(a % 4 + 1) << 32;
 		break;
 	}
 	if (!corrupt)

@@ -73,8 +73,8 @@ TEST_F(ixdev, version)
 	memset(&ver, 0xa5, sizeof(ver));
 	ASSERT_EQ(0, ioctl(self->fd, IX_IOC_VERSION, &ver));
 	EXPECT_EQ(IX_ABI_VERSION, ver.abi_version);
-	EXPECT_EQ(IX_FEAT_TCP | IX_FEAT_RUN_SLEEP | IX_FEAT_UDP | IX_FEAT_TIMER,
-		  ver.features);
+	EXPECT_EQ(IX_FEAT_TCP | IX_FEAT_RUN_SLEEP | IX_FEAT_UDP | IX_FEAT_TIMER |
+		  IX_FEAT_TCP_KEEPALIVE, ver.features);
 	for (i = 0; i < sizeof(ver.resv) / sizeof(ver.resv[0]); i++)
 		EXPECT_EQ(0, ver.resv[i]) TH_LOG("resv[%u] not cleared", i);
 }

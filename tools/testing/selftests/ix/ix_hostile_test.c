@@ -466,8 +466,22 @@ TEST_F(bound, bad_commands_answered)
 			       .arg0 = TX_LEN - 16, .arg1 = 2));
 	EXPECT_EQ(-EFAULT, CMD(.op = IX_CMD_TCP_SENDV, .handle = h,
 			       .arg0 = UINT64_MAX - 8, .arg1 = 1));
+	/* Keepalive: bounds, the idle time not truncated, then the handle. */
+	EXPECT_EQ(-EINVAL, CMD(.op = IX_CMD_TCP_KEEPALIVE, .handle = h,
+			       .arg0 = 32768, .arg1 = 1 | 1ULL << 32));
+	EXPECT_EQ(-EINVAL, CMD(.op = IX_CMD_TCP_KEEPALIVE, .handle = h,
+			       .arg0 = 1ULL << 32 | 1, .arg1 = 1 | 1ULL << 32));
+	EXPECT_EQ(-EINVAL, CMD(.op = IX_CMD_TCP_KEEPALIVE, .handle = h,
+			       .arg0 = 1, .arg1 = 1 | 128ULL << 32));
+	EXPECT_EQ(-EINVAL, CMD(.op = IX_CMD_TCP_KEEPALIVE, .handle = h,
+			       .arg0 = 1, .arg1 = 1ULL << 32));
+	EXPECT_EQ(-EINVAL, CMD(.op = IX_CMD_TCP_KEEPALIVE, .handle = h,
+			       .arg0 = 0, .arg1 = 1 | 1ULL << 32));
+	EXPECT_EQ(0, CMD(.op = IX_CMD_TCP_KEEPALIVE, .handle = h,
+			 .arg0 = 32767, .arg1 = 32767 | 127ULL << 32));
 	EXPECT_EQ(0, CMD(.op = IX_CMD_TCP_ABORT, .handle = h));
 	EXPECT_EQ(-ESTALE, CMD(.op = IX_CMD_TCP_ABORT, .handle = h));
+	EXPECT_EQ(-ESTALE, CMD(.op = IX_CMD_TCP_KEEPALIVE, .handle = h));
 	EXPECT_EQ(-ESTALE, CMD(.op = IX_CMD_TCP_CLOSE, .handle = h));
 	/* Still serving. */
 	EXPECT_EQ(0, CMD(.op = IX_CMD_NOP));
@@ -722,7 +736,8 @@ static void gen_mine(struct app *a, struct ix_cmd *c, uint64_t x)
 		c->arg0 = (c->arg0 & 0xffffffffffffULL) |
 			  (uint64_t)m.udp[(x >> 22) % m.nudp] << 48;
 	if (x & 0x800)
-		c->handle = c->op >= IX_CMD_TIMER_SET ?
+		c->handle = c->op == IX_CMD_TIMER_SET ||
+			    c->op == IX_CMD_TIMER_CANCEL ?
 			    a_known(m.recent_tmr, m.nrecent_tmr, x) :
 			    a_known(m.recent_tcp, m.nrecent_tcp, x);
 	/* Room in the model for every handle the kernel may give. */
@@ -783,6 +798,18 @@ static int64_t iov_check(struct app *a, const struct ix_cmd *c)
 			return -EFAULT;
 	}
 	return 0;
+}
+
+/* IX_CMD_TCP_KEEPALIVE's arguments: idle 0 and nothing, or in bounds. */
+static int keepalive_args_ok(const struct ix_cmd *c)
+{
+	uint64_t intvl = c->arg1 & 0xffffffff, cnt = c->arg1 >> 32;
+
+	if (!c->arg0)
+		return !c->arg1;
+	return c->arg0 <= IX_KEEPALIVE_IDLE_MAX && intvl &&
+	       intvl <= IX_KEEPALIVE_INTVL_MAX && cnt &&
+	       cnt <= IX_KEEPALIVE_CNT_MAX;
 }
 
 #define ONE_OF(r, ...) ({						\
@@ -870,8 +897,11 @@ static int answer_ok(struct app *a, const struct ix_cmd *c, int64_t r,
 	case IX_CMD_TCP_CLOSE:
 	case IX_CMD_TCP_RECV_DONE:
 	case IX_CMD_TCP_SENDV:
+	case IX_CMD_TCP_KEEPALIVE:
 		if (c->op == IX_CMD_TCP_SENDV)
 			want = iov_check(a, c);
+		else if (c->op == IX_CMD_TCP_KEEPALIVE)
+			want = keepalive_args_ok(c) ? 0 : -EINVAL;
 		else if (c->op == IX_CMD_TCP_RECV_DONE)
 			want = c->arg0 > 0xffffffffULL || c->arg1 ? -EINVAL : 0;
 		else
@@ -910,6 +940,10 @@ static int answer_ok(struct app *a, const struct ix_cmd *c, int64_t r,
 			break;
 		case IX_CMD_TCP_RECV_DONE:
 			if (ONE_OF(r, 0, -EINVAL))
+				return 1;
+			break;
+		case IX_CMD_TCP_KEEPALIVE:
+			if (r == 0)
 				return 1;
 			break;
 		default:

@@ -29,6 +29,9 @@
 #ifndef lower_32_bits
 #define lower_32_bits(n)	((u32)((n) & 0xffffffff))
 #endif
+#ifndef upper_32_bits
+#define upper_32_bits(n)	((u32)(((n) >> 16) >> 16))
+#endif
 #ifndef pr_warn
 #define pr_warn(fmt, ...)	fprintf(stderr, fmt, ##__VA_ARGS__)
 #endif
