@@ -469,6 +469,7 @@ struct ixdp_tcp_config {
  *	random jitter
  * @chal_second: the second @chal_left counts in
  * @chal_left: challenge ACKs it may still send in it
+ * @reclaim_next: the PCB ixdp_tcp_reclaim() looks at next
  * @free: PCBs not in use
  * @npcbs: entries of @pcbs
  * @hash_mask: buckets of @hash, less one (a power of two, >= @npcbs)
@@ -492,6 +493,7 @@ struct ixdp_tcp {
 	u32				port_perturb;
 	u64				chal_second;
 	u32				chal_left;
+	unsigned int			reclaim_next;
 	struct hlist_head		free;
 	unsigned int			npcbs;
 	u32				hash_mask;
@@ -680,6 +682,7 @@ void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_persist_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_pressure_check(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_reclaim(struct ixdp_stack *s);
 void ixdp_tcp_fin_wait2_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_time_wait_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_ack_stop(struct ixdp_tcp_pcb *pcb);

@@ -566,7 +566,8 @@ static void in_deliver(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b)
  * many buffers as its window allows (ixdp_tcp_held_max()), or its share
  * of the pool's reserve, or the pool is down to its last buffers; or the
  * connection can take no data (detached, or not accepted with its early
- * queue full).
+ * queue full).  Data that meets the reserve also has connections that
+ * hoard it at a zero window looked for (ixdp_tcp_reclaim()).
  */
 static bool in_data_refused(struct ixdp_tcp_pcb *pcb)
 {
@@ -577,12 +578,14 @@ static bool in_data_refused(struct ixdp_tcp_pcb *pcb)
 		st->held_drops++;
 		return true;
 	}
-	if (ixdp_stack_pool_low(pcb->stack) &&
-	    (held >= IXDP_TCP_RESERVE_SHARE ||
-	     ixdp_stack_pool_last(pcb->stack))) {
-		st->pool_low_drops++;
-		ixdp_tcp_pressure_check(pcb);
-		return true;
+	if (ixdp_stack_pool_low(pcb->stack)) {
+		ixdp_tcp_reclaim(pcb->stack);
+		if (held >= IXDP_TCP_RESERVE_SHARE ||
+		    ixdp_stack_pool_last(pcb->stack)) {
+			st->pool_low_drops++;
+			ixdp_tcp_pressure_check(pcb);
+			return true;
+		}
 	}
 	if (ixdp_tcp_early_room(pcb))
 		return false;

@@ -268,16 +268,41 @@ static bool tcp_hoards_in_pressure(const struct ixdp_tcp_pcb *pcb)
 }
 
 /**
- * ixdp_tcp_pressure_check() - a segment's data was refused for want of
- *	buffers: a connection that hoards at a zero window is reset now
- * @pcb: the PCB, mid-input: its persist timer is made due at the next
- *	tick, which resets it (tcp_persist_timeout())
+ * ixdp_tcp_pressure_check() - the pool is down to its reserve: a
+ *	connection that hoards at a zero window is reset now
+ * @pcb: a PCB, free or in use, maybe mid-input: its persist timer is made
+ *	due at the next tick, which resets it (tcp_persist_timeout())
  */
 void ixdp_tcp_pressure_check(struct ixdp_tcp_pcb *pcb)
 {
 	if (pcb->flags & TCPF_PERSIST && tcp_hoards_in_pressure(pcb)) {
 		pcb->flags |= TCPF_HOARDS;
 		tcp_rtx_set(pcb, pcb->stack->now + 1);
+	}
+}
+
+/* PCBs ixdp_tcp_reclaim() looks at in a call. */
+#define TCP_RECLAIM_SCAN	64
+
+/**
+ * ixdp_tcp_reclaim() - the pool is down to its reserve: look for
+ *	connections that hoard at a zero window, to reset them
+ * @s: the stack
+ *
+ * Called for each segment whose data meets the pool at its reserve; looks
+ * at the next TCP_RECLAIM_SCAN PCBs of the table, round robin, so that
+ * hoarders whose peers send nothing more go too, before their persist
+ * timers fire.
+ */
+void ixdp_tcp_reclaim(struct ixdp_stack *s)
+{
+	struct ixdp_tcp *tcp = s->tcp;
+	unsigned int i;
+
+	for (i = 0; i < min(tcp->npcbs, TCP_RECLAIM_SCAN); i++) {
+		ixdp_tcp_pressure_check(&tcp->pcbs[tcp->reclaim_next]);
+		if (++tcp->reclaim_next == tcp->npcbs)
+			tcp->reclaim_next = 0;
 	}
 }
 

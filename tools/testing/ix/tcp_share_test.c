@@ -57,9 +57,13 @@ IX_TEST(tcp_share, one_byte_segments_hold_a_window_of_buffers)
 
 #define NCONNS	16
 
-/* @n segments of @len bytes in order on connection @i, from byte @off. */
+/*
+ * @n segments of @len bytes in order on connection @i, from byte @off,
+ * offering window @win.
+ */
 static void many_send(struct tpeer *p, const u16 *lport, const u32 *iss,
-		      unsigned int i, u32 off, unsigned int n, unsigned int len)
+		      unsigned int i, u32 off, unsigned int n, unsigned int len,
+		      u16 win)
 {
 	struct tseg sg;
 
@@ -68,7 +72,7 @@ static void many_send(struct tpeer *p, const u16 *lport, const u32 *iss,
 	sg.dport = lport[i];
 	sg.ack = iss[i] + 1;
 	sg.flags = TH_ACK;
-	sg.win = 65535;
+	sg.win = win;
 	sg.data = sdata;
 	sg.len = len;
 	while (n--) {
@@ -101,21 +105,21 @@ IX_TEST(tcp_share, fresh_connection_served_while_others_hoard)
 	CHECK(tp_open_many(p, c, lport, iss, NCONNS));
 	c[0].keep_bufs = true;
 	c[1].keep_bufs = true;
-	many_send(p, lport, iss, 0, 0, 64, 500);
-	many_send(p, lport, iss, 1, 0, 64, 500);
+	many_send(p, lport, iss, 0, 0, 64, 500, 65535);
+	many_send(p, lport, iss, 1, 0, 64, 500, 65535);
 	CHECK(pool->avail <= pool->total / 8 + 1);
 	CHECK(c[0].nheld + c[1].nheld >= pool->total - pool->total / 8 - 2);
 	CHECK(p->tcp->stats->pool_low_drops > 0);
 	/* The fresh one gets through, again and again. */
-	many_send(p, lport, iss, 2, 0, 20, 500);
+	many_send(p, lport, iss, 2, 0, 20, 500, 65535);
 	CHECK_EQ(c[2].rx_len, 20 * 500);
 	/* The hoarders do not. */
 	i = c[1].nheld;
-	many_send(p, lport, iss, 1, i * 500, 1, 500);
+	many_send(p, lport, iss, 1, i * 500, 1, 500, 65535);
 	CHECK_EQ(c[1].nheld, i);
 	for (i = 3; i < NCONNS; i++) {
 		c[i].keep_bufs = true;
-		many_send(p, lport, iss, i, 0, 10, 500);
+		many_send(p, lport, iss, i, 0, 10, 500, 65535);
 		CHECK(c[i].nheld <= IXDP_TCP_RESERVE_SHARE);
 		CHECK(pool->avail >= pool->total / 32 - 1);
 	}
@@ -219,5 +223,51 @@ IX_TEST(tcp_share, hoarder_at_zero_window_kept_while_pool_lasts)
 	CHECK(p->tcp->stats->probes > 0);
 	CHECK_EQ(p->tcp->stats->pressure_drops, 0);
 	conn_release(&p->srv[0]);
+	CHECK(tp_fini(p));
+}
+
+/*
+ * Two connections hoard at a zero window, their peers silent since; the
+ * data of a third that meets the reserve has them reset at the next
+ * tick, before their persist timers would.
+ */
+IX_TEST(tcp_share, hoarders_at_zero_window_reclaimed_by_others_data)
+{
+	static struct conn c[NCONNS];
+	static u8 tx[1000];
+	u16 lport[NCONNS];
+	u32 iss[NCONNS];
+	struct tpeer *p = &tp;
+	unsigned int i;
+
+	memset(c, 0, sizeof(c));
+	tp_nbufs = 128;
+	CHECK(!tp_init(p, NULL));
+	tp_nbufs = 256;
+	CHECK(tp_open_many(p, c, lport, iss, NCONNS));
+	for (i = 0; i < 2; i++) {
+		c[i].keep_bufs = true;
+		many_send(p, lport, iss, i, 0, 56, 500, 0);
+	}
+	tp_arp(p);
+	tp_advance(p, 500);
+	ts_flush(&p->t);
+	for (i = 0; i < 2; i++) {
+		c[i].tx = tx;
+		c[i].tx_len = sizeof(tx);
+		conn_push(&c[i]);		/* persist due at 1500 */
+	}
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 1200);
+	CHECK(!c[0].dead && !c[1].dead);
+	many_send(p, lport, iss, 2, 0, 1, 500, 65535);
+	CHECK_EQ(c[2].rx_len, 500);
+	tp_arp(p);
+	tp_advance(p, 1201);
+	CHECK(c[0].dead && c[1].dead);
+	CHECK_EQ(c[0].dead_reason, -ENOBUFS);
+	CHECK_EQ(p->tcp->stats->pressure_drops, 2);
+	for (i = 0; i < NCONNS; i++)
+		conn_release(&c[i]);
 	CHECK(tp_fini(p));
 }
