@@ -132,9 +132,11 @@ static void ixm_write(struct ixm *m, uint32_t reg, uint32_t val)
 	rxd = ixm_qreg(reg, IXM_RXDCTL(0));
 	txd = ixm_qreg(reg, IXM_TXDCTL(0));
 	if (rdt >= 0)
-		return ixm_rdt_write(m, rdt, val);
+		return ixm_tail_write(m, &m->rxq[rdt], "Rx", reg, val,
+				      ixm_rxd_ok);
 	if (tdt >= 0)
-		return ixm_tdt_write(m, tdt, val);
+		return ixm_tail_write(m, &m->txq[tdt], "Tx", reg, val,
+				      ixm_txd_ok);
 	/* Head registers belong to the device while a queue runs (8.2.3.8.4). */
 	if ((rdh >= 0 && m->rxq[rdh].enabled) ||
 	    (tdh >= 0 && m->txq[tdh].enabled)) {
@@ -206,15 +208,11 @@ void ixm_mmio_write(uint32_t val, void *addr)
  * count - 1 descriptors are the device's.  What it already owns must be
  * as it was handed over.
  */
-bool ixm_handover(struct ixm *m, struct ixm_queue *rq, const char *what,
-		  uint32_t val)
+static bool ixm_handover(struct ixm *m, struct ixm_queue *rq,
+			 const char *what, uint32_t val)
 {
 	uint32_t owned, more, i;
 
-	if (!rq->enabled) {
-		ixm_fail(m, "%s tail written while the queue is disabled", what);
-		return false;
-	}
 	if (val >= rq->count) {
 		ixm_fail(m, "%s tail %u outside a ring of %u", what, val,
 			 rq->count);
@@ -224,14 +222,38 @@ bool ixm_handover(struct ixm *m, struct ixm_queue *rq, const char *what,
 	more = (val + rq->count - rq->tail) % rq->count;
 	if (owned + more > rq->count - 1) {
 		ixm_fail(m,
-			 "%s tail %u passes head %u: %u descriptors the device still owns handed over again",
-			 what, val, rq->head, owned + more - (rq->count - 1));
+			 "%s tail %u reaches head %u from behind: %u descriptors handed over, %u free",
+			 what, val, rq->head, more, rq->count - 1 - owned);
 		return false;
 	}
 	for (i = rq->head; i != rq->tail; i = (i + 1) % rq->count)
 		if (!ixm_unchanged(m, rq, what, i))
 			return false;
 	return true;
+}
+
+/*
+ * The tail register @reg of @rq written with @val: before the queue is
+ * enabled, only kept; then each descriptor handed over must pass @ok and
+ * is kept as the device saw it, for ixm_unchanged().
+ */
+void ixm_tail_write(struct ixm *m, struct ixm_queue *rq, const char *what,
+		    uint32_t reg, uint32_t val, ixm_desc_ok_t ok)
+{
+	uint32_t i;
+
+	if (rq->enabled) {
+		if (!ixm_handover(m, rq, what, val))
+			return;
+		for (i = rq->tail; i != val; i = (i + 1) % rq->count) {
+			if (!ok(m, rq, i))
+				return;
+			memcpy(rq->snap[i], rq->ring + i * IXM_DESC_SIZE,
+			       IXM_DESC_SIZE);
+		}
+		rq->tail = val;
+	}
+	m->regs[reg / 4] = val;
 }
 
 /*

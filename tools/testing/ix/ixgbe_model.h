@@ -157,15 +157,20 @@ unsigned int ixm_tx(struct ixm *m, unsigned int q, unsigned int budget);
 bool ixm_owns(const struct ixm *m, uint64_t dma, uint64_t len);
 bool ixm_any_owns(uint64_t dma, uint64_t len);
 
-/* ixgbe_model_rx.c, ixgbe_model_tx.c: the engines, and their tail writes */
-int ixm_rx_queue(struct ixm *m, unsigned int q, const uint8_t *frame,
-		 uint32_t len, uint32_t hash, uint32_t type);
-void ixm_rdt_write(struct ixm *m, unsigned int q, uint32_t val);
-void ixm_tdt_write(struct ixm *m, unsigned int q, uint32_t val);
-bool ixm_handover(struct ixm *m, struct ixm_queue *rq, const char *what,
-		  uint32_t val);
+/* Is descriptor @i of @rq, being handed over, as the datasheet wants? */
+typedef bool (*ixm_desc_ok_t)(struct ixm *m, struct ixm_queue *rq,
+			      uint32_t i);
+
+void ixm_tail_write(struct ixm *m, struct ixm_queue *rq, const char *what,
+		    uint32_t reg, uint32_t val, ixm_desc_ok_t ok);
 bool ixm_unchanged(struct ixm *m, struct ixm_queue *rq, const char *what,
 		   uint32_t i);
+
+/* ixgbe_model_rx.c, ixgbe_model_tx.c: the engines */
+int ixm_rx_queue(struct ixm *m, unsigned int q, const uint8_t *frame,
+		 uint32_t len, uint32_t hash, uint32_t type);
+bool ixm_rxd_ok(struct ixm *m, struct ixm_queue *rq, uint32_t i);
+bool ixm_txd_ok(struct ixm *m, struct ixm_queue *rq, uint32_t i);
 
 /* ixgbe_model_rss.c */
 int ixm_rss(const struct ixm *m, const uint8_t *frame, uint32_t len,

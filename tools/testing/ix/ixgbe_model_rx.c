@@ -34,7 +34,7 @@ static uint64_t ixm_rxd_hdr(const uint8_t *d)
  * mapped for the device to write; and no other descriptor the device
  * owns holds the same buffer.
  */
-static bool ixm_rxd_ok(struct ixm *m, struct ixm_queue *rq, uint32_t i)
+bool ixm_rxd_ok(struct ixm *m, struct ixm_queue *rq, uint32_t i)
 {
 	const uint8_t *d = rq->ring + i * IXM_DESC_SIZE;
 	uint64_t pkt = ixm_rxd_pkt(d);
@@ -61,29 +61,6 @@ static bool ixm_rxd_ok(struct ixm *m, struct ixm_queue *rq, uint32_t i)
 		}
 	}
 	return true;
-}
-
-void ixm_rdt_write(struct ixm *m, unsigned int q, uint32_t val)
-{
-	struct ixm_queue *rq = &m->rxq[q];
-	uint32_t i;
-
-	if (!rq->enabled) {
-		/* Setting up: the value is taken when the queue is enabled. */
-		m->regs[IXM_RDT(q) / 4] = val;
-		return;
-	}
-	if (!ixm_handover(m, rq, "Rx", val))
-		return;
-	for (i = rq->tail; i != val; i = (i + 1) % rq->count) {
-		if (!ixm_rxd_ok(m, rq, i))
-			return;
-		memcpy(rq->snap[i], rq->ring + i * IXM_DESC_SIZE,
-		       IXM_DESC_SIZE);
-		/* Included in the next descriptor's duplicate check. */
-		rq->tail = (i + 1) % rq->count;
-	}
-	m->regs[IXM_RDT(q) / 4] = val;
 }
 
 /*

@@ -32,8 +32,9 @@ static struct ixm_txd ixm_txd(const uint8_t *d)
  * to read and its DD clear, or the driver could take it back before the
  * device sent it.  TSO is not modelled.
  */
-static bool ixm_txd_ok(struct ixm *m, const uint8_t *d, uint32_t i)
+bool ixm_txd_ok(struct ixm *m, struct ixm_queue *rq, uint32_t i)
 {
+	const uint8_t *d = rq->ring + i * IXM_DESC_SIZE;
 	struct ixm_txd t = ixm_txd(d);
 	uint32_t len = t.cmd & IXM_TXD_DTALEN_MASK;
 
@@ -62,27 +63,6 @@ static bool ixm_txd_ok(struct ixm *m, const uint8_t *d, uint32_t i)
 		return false;
 	}
 	return true;
-}
-
-void ixm_tdt_write(struct ixm *m, unsigned int q, uint32_t val)
-{
-	struct ixm_queue *rq = &m->txq[q];
-	uint32_t i;
-
-	if (!rq->enabled) {
-		m->regs[IXM_TDT(q) / 4] = val;
-		return;
-	}
-	if (!ixm_handover(m, rq, "Tx", val))
-		return;
-	for (i = rq->tail; i != val; i = (i + 1) % rq->count) {
-		if (!ixm_txd_ok(m, rq->ring + i * IXM_DESC_SIZE, i))
-			return;
-		memcpy(rq->snap[i], rq->ring + i * IXM_DESC_SIZE,
-		       IXM_DESC_SIZE);
-	}
-	rq->tail = val;
-	m->regs[IXM_TDT(q) / 4] = val;
 }
 
 /* The descriptor after the EOP of the frame at the head, or -1. */

@@ -67,43 +67,51 @@ void ixgbe_txrx_ring_disable(struct ixgbe_adapter *adapter, int ring)
 	IXGBE_WRITE_REG(hw, IXGBE_TXDCTL(tx), 0);
 }
 
-/*
- * Base, length, head and tail 0, then ENABLE; on the receive side
- * SRRCTL first: 2 KiB buffers, advanced one-buffer descriptors, and
- * DROP_EN if the port asks for it.
- */
-static void ixgbe_shim_ring(struct ixgbe_adapter *adapter,
-			    struct ixgbe_ring *ring, bool rx)
-{
-	struct ixp *p = container_of(adapter, struct ixp, ad);
-	struct ixgbe_hw *hw = &adapter->hw;
-	u8 i = ring->reg_idx;
+/* The registers of one ring: base, length, head, tail, control. */
+struct ixgbe_shim_regs {
+	u32	bal, bah, len, head, tail, ctl, enable;
+};
 
-	if (rx) {
-		IXGBE_WRITE_REG(hw, IXGBE_SRRCTL(i),
-				2048 >> IXGBE_SRRCTL_BSIZEPKT_SHIFT |
-				IXGBE_SRRCTL_DESCTYPE_ADV_ONEBUF |
-				(p->drop_en ? IXGBE_SRRCTL_DROP_EN : 0));
-		IXGBE_WRITE_REG(hw, IXGBE_RDBAL(i), lower_32_bits(ring->dma));
-		IXGBE_WRITE_REG(hw, IXGBE_RDBAH(i), ring->dma >> 32);
-		IXGBE_WRITE_REG(hw, IXGBE_RDLEN(i), ring->size);
-		IXGBE_WRITE_REG(hw, IXGBE_RDH(i), 0);
-		IXGBE_WRITE_REG(hw, IXGBE_RDT(i), 0);
-		ring->tail = hw->hw_addr + IXGBE_RDT(i);
-		IXGBE_WRITE_REG(hw, IXGBE_RXDCTL(i), IXGBE_RXDCTL_ENABLE);
-	} else {
-		IXGBE_WRITE_REG(hw, IXGBE_TDBAL(i), lower_32_bits(ring->dma));
-		IXGBE_WRITE_REG(hw, IXGBE_TDBAH(i), ring->dma >> 32);
-		IXGBE_WRITE_REG(hw, IXGBE_TDLEN(i), ring->size);
-		IXGBE_WRITE_REG(hw, IXGBE_TDH(i), 0);
-		IXGBE_WRITE_REG(hw, IXGBE_TDT(i), 0);
-		ring->tail = hw->hw_addr + IXGBE_TDT(i);
-		IXGBE_WRITE_REG(hw, IXGBE_TXDCTL(i), IXGBE_TXDCTL_ENABLE);
-	}
+/* Base, length, head and tail 0, then ENABLE. */
+static void ixgbe_shim_ring(struct ixgbe_adapter *adapter,
+			    struct ixgbe_ring *ring,
+			    const struct ixgbe_shim_regs *r)
+{
+	struct ixgbe_hw *hw = &adapter->hw;
+
+	IXGBE_WRITE_REG(hw, r->bal, lower_32_bits(ring->dma));
+	IXGBE_WRITE_REG(hw, r->bah, ring->dma >> 32);
+	IXGBE_WRITE_REG(hw, r->len, ring->size);
+	IXGBE_WRITE_REG(hw, r->head, 0);
+	IXGBE_WRITE_REG(hw, r->tail, 0);
+	ring->tail = hw->hw_addr + r->tail;
+	IXGBE_WRITE_REG(hw, r->ctl, r->enable);
 }
 
+/*
+ * The transmit ring, then the receive ring, SRRCTL first: 2 KiB buffers,
+ * advanced one-buffer descriptors, and DROP_EN if the port asks for it.
+ */
 void ixgbe_txrx_ring_enable(struct ixgbe_adapter *adapter, int ring)
 {
-	ixgbe_shim_ring(adapter, adapter->tx_ring[ring], false);
-	ixgbe_shim_ring(adapter, adapter->rx_ring[ring], true);
+	struct ixp *p = container_of(adapter, struct ixp, ad);
+	u8 rx = adapter->rx_ring[ring]->reg_idx;
+	u8 tx = adapter->tx_ring[ring]->reg_idx;
+	const struct ixgbe_shim_regs rxr = {
+		IXGBE_RDBAL(rx), IXGBE_RDBAH(rx), IXGBE_RDLEN(rx),
+		IXGBE_RDH(rx), IXGBE_RDT(rx), IXGBE_RXDCTL(rx),
+		IXGBE_RXDCTL_ENABLE,
+	};
+	const struct ixgbe_shim_regs txr = {
+		IXGBE_TDBAL(tx), IXGBE_TDBAH(tx), IXGBE_TDLEN(tx),
+		IXGBE_TDH(tx), IXGBE_TDT(tx), IXGBE_TXDCTL(tx),
+		IXGBE_TXDCTL_ENABLE,
+	};
+
+	ixgbe_shim_ring(adapter, adapter->tx_ring[ring], &txr);
+	IXGBE_WRITE_REG(&adapter->hw, IXGBE_SRRCTL(rx),
+			2048 >> IXGBE_SRRCTL_BSIZEPKT_SHIFT |
+			IXGBE_SRRCTL_DESCTYPE_ADV_ONEBUF |
+			(p->drop_en ? IXGBE_SRRCTL_DROP_EN : 0));
+	ixgbe_shim_ring(adapter, adapter->rx_ring[ring], &rxr);
 }

@@ -14,6 +14,8 @@
 #include "test.h"
 #include "handoff.h"
 #include "ixgbe_core.h"
+#include "ixgbe_ixdp.h"
+#include "ixgbe_txrx_common.h"
 
 #define IXT_SADDR	0xc6120002	/* 198.18.0.2 */
 #define IXT_DADDR	0xc6120003
@@ -237,6 +239,42 @@ IX_TEST(ixgbe, take_again_after_give)
 	CHECK_EQ(ixc_burst(&c, f, 8), 1);
 	CHECK_EQ(f[0].len, 60);
 	ixc_give(&c);
+	CHECK_EQ(p->m.errors, 0);
+	ixp_free(p);
+}
+
+/*
+ * A device reset empties the rings under the dataplane: once
+ * ixgbe_ixdp_ring_lost() ran, the ops touch neither descriptors nor
+ * registers, and giving the pair back returns every buffer, those
+ * holding frames too.
+ */
+IX_TEST(ixgbe, reset_takes_the_pair_out_of_service)
+{
+	struct ixp *p = ixp_new(1, 32, true);
+	unsigned int warned = ix_netdev_warnings;
+	struct ixdp_drv_frame f[8] = { 0 };
+	struct ixc c;
+
+	CHECK(p);
+	CHECK_EQ(ixc_take(&c, p, 0), 0);
+	CHECK_EQ(ixc_post(&c, 8), 8);
+	CHECK_EQ(ixt_inject(p, 0), 1);
+	/* ixgbe_down(): rings stopped, the Rx ring cleaned. */
+	ixgbe_txrx_ring_disable(&p->ad, 0);
+	ixgbe_ixdp_ring_lost(&p->rx[0]);
+	CHECK_EQ(ix_netdev_warnings, warned + 1);
+	/* ixgbe_up(): the rings come back empty. */
+	ixgbe_txrx_ring_enable(&p->ad, 0);
+	CHECK_EQ(ixc_post(&c, 8), 0);
+	CHECK_EQ(ixc_burst(&c, f, 8), 0);
+	f[0].addr = c.mem[100];
+	f[0].len = 60;
+	CHECK_EQ(ixp_ops->tx_burst(&p->dq[0], f, 1), 0);
+	CHECK_EQ(p->m.rxq[0].tail, 0);
+	CHECK_EQ(p->m.txq[0].tail, 0);
+	ixc_give(&c);
+	CHECK_EQ(c.released_rx, 8);
 	CHECK_EQ(p->m.errors, 0);
 	ixp_free(p);
 }

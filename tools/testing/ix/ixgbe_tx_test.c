@@ -13,6 +13,7 @@
 
 #include "test.h"
 #include "handoff.h"
+#include "net_util.h"
 #include "ixgbe_core.h"
 
 #define IXT_FRAMES	64
@@ -210,15 +211,6 @@ IX_TEST(ixgbe, tx_refuses_what_the_device_cannot_send)
 	ixp_free(p);
 }
 
-/* The key of Microsoft's RSS verification suite (7.1.2.8.3). */
-static const uint8_t ixt_ms_key[40] = {
-	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
-	0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
-	0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
-	0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
-	0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
-};
-
 IX_TEST(ixgbe, model_toeplitz_matches_rss_spec_vectors)
 {
 	/* 66.9.149.187:2794 to 161.142.100.80:1766, and 199.92.111.2:14230
@@ -236,7 +228,7 @@ IX_TEST(ixgbe, model_toeplitz_matches_rss_spec_vectors)
 
 	CHECK(p);
 	for (i = 0; i < 10; i++) {
-		memcpy(&k, ixt_ms_key + 4 * i, 4);
+		memcpy(&k, rss_spec_key + 4 * i, 4);
 		IXGBE_WRITE_REG(&p->ad.hw, IXGBE_RSSRK(i), le32_to_cpu(k));
 	}
 	for (i = 0; i < 2; i++) {
