@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The dataplane's side of a modelled ixgbe queue pair; see ixgbe_core.h. */
 
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,10 +9,7 @@
 
 static struct ixc *ixc_of(struct ixdp_drv_queue *dq)
 {
-	struct ixp *p = (void *)((char *)(dq - dq->qid) -
-				 offsetof(struct ixp, dq));
-
-	return p->core[dq->qid];
+	return ixp_of(dq)->core[dq->qid];
 }
 
 int ixc_buf(const struct ixc *c, const void *addr)

@@ -4,6 +4,7 @@
  * would leave it for ixgbe_ixdp.c; see ixgbe_port.h.
  */
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/rtnetlink.h>
@@ -131,6 +132,11 @@ int ixp_take(struct ixp *p, unsigned int q,
 	err = ixp_ops->queue_take(dq);
 	rtnl_unlock();
 	return err;
+}
+
+struct ixp *ixp_of(struct ixdp_drv_queue *dq)
+{
+	return (void *)((char *)(dq - dq->qid) - offsetof(struct ixp, dq));
 }
 
 void ixp_give(struct ixp *p, unsigned int q)

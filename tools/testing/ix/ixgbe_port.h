@@ -46,6 +46,8 @@ int ixp_take(struct ixp *p, unsigned int q,
 	     void (*release_rx)(struct ixdp_drv_queue *, void *),
 	     void (*release_tx)(struct ixdp_drv_queue *, void *));
 void ixp_give(struct ixp *p, unsigned int q);
+/* The port of a queue ixp_take() handed out. */
+struct ixp *ixp_of(struct ixdp_drv_queue *dq);
 unsigned int ixm_dma_live(void);
 
 #endif /* _IX_IXGBE_PORT_H */
