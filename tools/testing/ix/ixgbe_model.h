@@ -79,6 +79,8 @@
 /* Receive write-back (7.1.6.2). */
 #define IXM_RXD_DD		BIT(0)
 #define IXM_RXD_EOP		BIT(1)
+#define IXM_RXD_VP		BIT(3)
+#define IXM_RXDERR_RXE		BIT(29)
 #define IXM_RSSTYPE_TCPIPV4	1
 #define IXM_RSSTYPE_IPV4	2
 
@@ -132,6 +134,8 @@ struct ixm_queue {
  * @frame: a frame being gathered from transmit descriptors
  * @rx_frames: frames written to receive buffers
  * @rx_oversize: frames dropped as longer than MAXFRS.MFS (ROC)
+ * @rx_staterr: fault injection: status and error bits the next frame's
+ *	last descriptor is written back with (an error, a stripped VLAN tag)
  * @tx_frames: frames sent
  * @errors: driver rules found broken
  */
@@ -144,6 +148,7 @@ struct ixm {
 	uint8_t		frame[IXM_MAX_FRAME];
 	uint64_t	rx_frames;
 	uint64_t	rx_oversize;
+	uint32_t	rx_staterr;
 	uint64_t	tx_frames;
 	unsigned int	errors;
 };

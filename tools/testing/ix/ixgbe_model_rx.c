@@ -69,9 +69,9 @@ bool ixm_rxd_ok(struct ixm *m, struct ixm_queue *rq, uint32_t i)
  * the length of the data in this buffer and the VLAN tag.  DD goes last.
  */
 static void ixm_rxd_wb(uint8_t *d, uint32_t type, uint32_t hash,
-		       uint32_t len, bool eop)
+		       uint32_t len, uint32_t eop)
 {
-	uint32_t staterr = IXM_RXD_DD | (eop ? IXM_RXD_EOP : 0);
+	uint32_t staterr = IXM_RXD_DD | eop;
 	uint16_t len16 = len, vlan = 0;
 
 	memcpy(d, &type, 4);
@@ -136,10 +136,12 @@ int ixm_rx_queue(struct ixm *m, unsigned int q, const uint8_t *frame,
 			return -1;
 		}
 		memcpy(va, frame + off, n);
-		ixm_rxd_wb(d, type, hash, n, i == need - 1);
+		ixm_rxd_wb(d, type, hash, n,
+			   i == need - 1 ? IXM_RXD_EOP | m->rx_staterr : 0);
 		rq->head = (rq->head + 1) % rq->count;
 	}
 	m->regs[IXM_RDH(q) / 4] = rq->head;
+	m->rx_staterr = 0;
 	m->rx_frames++;
 	return need;
 }

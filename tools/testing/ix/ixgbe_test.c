@@ -186,6 +186,36 @@ IX_TEST(ixgbe, rx_frame_over_two_buffers_comes_back_empty)
 	ixp_free(p);
 }
 
+/*
+ * The status and errors of the last descriptor (7.1.6.2): a frame with a
+ * MAC error (RXE) or whose VLAN tag the device stripped (VP) comes back
+ * as an empty buffer; the frames around it are whole.
+ */
+IX_TEST(ixgbe, rx_frame_error_or_stripped_tag_comes_back_empty)
+{
+	struct ixdp_drv_frame f[8];
+	struct ixp *p = ixp_new(1, 32, true);
+	struct ixc c;
+
+	CHECK(p);
+	CHECK_EQ(ixc_take(&c, p, 0), 0);
+	CHECK_EQ(ixc_post(&c, 8), 8);
+	CHECK_EQ(ixt_inject(p, 0), 1);
+	p->m.rx_staterr = IXM_RXDERR_RXE;
+	CHECK_EQ(ixt_inject(p, 1), 1);
+	p->m.rx_staterr = IXM_RXD_VP;
+	CHECK_EQ(ixt_inject(p, 2), 1);
+	CHECK_EQ(ixt_inject(p, 3), 1);
+	CHECK_EQ(ixc_burst(&c, f, 8), 4);
+	CHECK(ixt_got(&f[0], 0));
+	CHECK_EQ(f[1].len, 0);
+	CHECK_EQ(f[2].len, 0);
+	CHECK(ixt_got(&f[3], 3));
+	ixc_give(&c);
+	CHECK_EQ(p->m.errors, 0);
+	ixp_free(p);
+}
+
 IX_TEST(ixgbe, rx_short_buffer_refused)
 {
 	unsigned int warned = ix_netdev_warnings;
