@@ -27,8 +27,16 @@
  *   buffer unmapped while the device owns it.  A broken rule fails the
  *   running test with a message naming it.
  *
+ * Fault injection: a transmit queue whose head stops (@stuck), status
+ * and error bits on a received frame (@rx_staterr).  ixgbe_wire.c puts
+ * two ports between the ends of wire.c, so the stack runs over them.
+ *
+ * Section numbers are those of the 82599 datasheet (rev. 3.x) as the
+ * author recalls them; no copy was at hand to check each one.
+ *
  * What it cannot show: timing (the model works when a test calls it,
- * descriptors are fetched and written back at once), PCIe ordering and
+ * descriptors are fetched and written back at once: TXDCTL.WTHRESH, which
+ * ixgbe sets to 8 under interrupt moderation, is ignored), PCIe ordering and
  * caching (one thread, so a missing barrier goes unseen), interrupts,
  * flow control, the packet buffer, offloads other than RSS, and whether
  * a real 82599 agrees with this reading of the datasheet.
@@ -185,6 +193,7 @@ uint32_t ixm_toeplitz(const struct ixm *m, const uint8_t *in,
 
 /* ixgbe_model_dma.c: the IOMMU the device reaches memory through */
 void *ixm_dma_va(struct ixm *m, uint64_t dma, uint64_t len, bool to_device);
+unsigned int ixm_dma_live(void);
 
 /*
  * A broken rule: fails the running test, naming the rule; a port stops

@@ -101,7 +101,8 @@ void ixp_free(struct ixp *p)
 	unsigned int q;
 
 	for (q = 0; q < p->nq; q++)
-		ixgbe_txrx_ring_disable(&p->ad, q);
+		if (p->rx[q].desc && p->tx[q].desc)
+			ixgbe_txrx_ring_disable(&p->ad, q);
 	for (q = 0; q < p->nq; q++) {
 		if (p->rx[q].desc)
 			ixm_dma_unmap(p->rx[q].dma, p->rx[q].size,

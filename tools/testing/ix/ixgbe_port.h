@@ -48,6 +48,5 @@ int ixp_take(struct ixp *p, unsigned int q,
 void ixp_give(struct ixp *p, unsigned int q);
 /* The port of a queue ixp_take() handed out. */
 struct ixp *ixp_of(struct ixdp_drv_queue *dq);
-unsigned int ixm_dma_live(void);
 
 #endif /* _IX_IXGBE_PORT_H */

@@ -53,10 +53,12 @@ static struct ixp *ixt_tx_port(struct ixt_tx *t, struct ixc *c,
 	for (i = 0; i < IXT_FRAMES; i++)
 		ixc_frame(t->buf[i], ixt_tx_len(i), 0xc6120002, 0xc6120003,
 			  i, 80, i);
-	if (!p || ixc_take(c, p, 0)) {
-		free(p);
+	if (p && ixc_take(c, p, 0)) {
+		ixp_free(p);
 		return NULL;
 	}
+	if (!p)
+		return NULL;
 	p->m.sink = ixt_sink;
 	p->m.sink_arg = t;
 	return p;
