@@ -14,15 +14,6 @@
 #include "tcp_util.h"
 #include "wire.h"
 
-/* The key of the RSS specification's verification suite. */
-static const uint8_t ms_key[IXDP_RSS_KEY_LEN] = {
-	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
-	0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
-	0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
-	0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c,
-	0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa,
-};
-
 IX_TEST(handoff, toeplitz_matches_rss_spec_vectors)
 {
 	/* source, source port, destination, destination port, TCP/IPv4 hash */
@@ -42,7 +33,7 @@ IX_TEST(handoff, toeplitz_matches_rss_spec_vectors)
 	unsigned int i;
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		CHECK_EQ(ixdp_rss_hash(ms_key, cpu_to_be32(v[i].saddr),
+		CHECK_EQ(ixdp_rss_hash(rss_spec_key, cpu_to_be32(v[i].saddr),
 				       cpu_to_be32(v[i].daddr),
 				       cpu_to_be16(v[i].sport),
 				       cpu_to_be16(v[i].dport)), v[i].hash);
@@ -53,7 +44,7 @@ static void ho_rss(struct ixdp_rss *rss)
 {
 	unsigned int i;
 
-	memcpy(rss->key, ms_key, sizeof(ms_key));
+	memcpy(rss->key, rss_spec_key, sizeof(rss_spec_key));
 	rss->nindir = 128;
 	for (i = 0; i < rss->nindir; i++)
 		rss->core[i] = (i * 7 / 3 + i / 5) & 1;
@@ -84,7 +75,7 @@ IX_TEST(handoff, local_ports_bring_flows_home)
 	ho_rss(&rss);
 	h.rss = &rss;
 	for (p = IXDP_PORT_LO; p < IXDP_PORT_LO + IXDP_PORT_N; p++) {
-		hash = ixdp_rss_hash(ms_key, peer, s[0].cfg.addr, rport,
+		hash = ixdp_rss_hash(rss_spec_key, peer, s[0].cfg.addr, rport,
 				     cpu_to_be16(p));
 		for (c = 0; c < 2; c++) {
 			if (!ixdp_handoff_port_ok(&s[c], peer, rport, p))

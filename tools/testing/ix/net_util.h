@@ -24,6 +24,9 @@
 #define GW_IP		IP4(198, 18, 0, 1)
 #define FAR_IP		IP4(198, 19, 7, 9)
 
+/* The Toeplitz key of the verification suite of Microsoft's RSS spec. */
+extern const uint8_t rss_spec_key[40];
+
 extern const uint8_t us_mac[6], peer_mac[6], gw_mac[6], bcast_mac[6];
 
 /* A stack on its own pool, capturing what it sends. */

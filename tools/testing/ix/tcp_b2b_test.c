@@ -13,6 +13,7 @@
 #include "test.h"
 #include "tcp_util.h"
 #include "wire.h"
+#include "ixgbe_wire.h"
 
 #define TB_CONNS	128
 
@@ -216,18 +217,59 @@ static bool done_bulk(struct tb2b *t)
 	       t->cli[0].dead || t->cli[0].connected < 0;
 }
 
-IX_TEST(tcp_b2b, bulk_64mib_loss_reorder_dup)
+/* No connection left on either end. */
+static bool tb_no_pcbs(struct tb2b *t)
 {
-	struct wire_faults f = { .loss = 50, .reorder = 50, .dup = 20 };
+	return !t->tcp[0]->nused && !t->tcp[1]->nused;
+}
+
+/* tb_init() with 4096 buffers, and two modelled 82599s between if @x. */
+static int tb_init_dev(struct tb2b *t, uint64_t seed, struct wire_faults *f,
+		       struct ixgbe_wire **x)
+{
+	int ret;
+
+	if (x) {
+		*x = ixgbe_wire_new(f);
+		if (!*x)
+			return -ENOMEM;
+	}
+	ret = tb_init(t, 4096, seed, f);
+	return ret || !x ? ret : ixgbe_wire_attach(*x, &t->w);
+}
+
+/*
+ * Until no connection is left; the devices, if any, give their buffers
+ * back; then until both pools are full.
+ */
+static bool tb_settle(struct tb2b *t, struct ixgbe_wire *x)
+{
+	if (!tb_run(t, 60 * 1000, tb_no_pcbs))
+		return false;
+	if (x) {
+		t->w.faults.dev = NULL;
+		if (!ixgbe_wire_free(x))
+			return false;
+	}
+	return tb_run(t, 60 * 1000, tb_quiet);
+}
+
+/*
+ * BULK_BYTES from end 0 to end 1 through @f; with @nic, through two
+ * modelled 82599 ports running ixgbe_ixdp.c (ixgbe_wire.h).
+ */
+static void tb_bulk(struct wire_faults *f, bool nic)
+{
+	uint8_t *data = malloc(BULK_BYTES);
+	struct ixgbe_wire *x = NULL;
 	struct tb2b *t = &tb;
 	struct timespec a, b;
-	uint8_t *data = malloc(BULK_BYTES);
 	double secs;
 
 	CHECK(data);
 	pat_fill(data, BULK_BYTES, 1001, 0);
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	CHECK(!tb_init(t, 4096, 42, &f));
+	CHECK(!tb_init_dev(t, 42, f, nic ? &x : NULL));
 	CHECK(!tb_listen(t, 1, 80));
 	t->cli[0].tx = data;
 	t->cli[0].tx_len = BULK_BYTES;
@@ -256,9 +298,24 @@ IX_TEST(tcp_b2b, bulk_64mib_loss_reorder_dup)
 	CHECK(t->tcp[0]->stats->fast_rexmits > 0);
 	CHECK(secs < 60);
 	CHECK(!ixdp_tcp_close(&t->w.end[1].s, t->srv[1][0].h));
-	CHECK(tb_run(t, 60 * 1000, tb_quiet));
+	CHECK(tb_settle(t, x));
 	CHECK(tb_fini(t));
 	free(data);
+}
+
+IX_TEST(tcp_b2b, bulk_64mib_loss_reorder_dup)
+{
+	struct wire_faults f = { .loss = 50, .reorder = 50, .dup = 20 };
+
+	tb_bulk(&f, false);
+}
+
+/* The same through ixgbe_ixdp.c and the 82599 model at both ends. */
+IX_TEST(tcp_b2b, bulk_64mib_lossy_over_modelled_82599s)
+{
+	struct wire_faults f = { .loss = 50, .reorder = 50, .dup = 20 };
+
+	tb_bulk(&f, true);
 }
 
 #define BIDIR_BYTES	(4u << 20)
@@ -278,9 +335,10 @@ static bool done_accepted(struct tb2b *t)
  * BIDIR_BYTES each way at once through @f, sent in vectors of @chunk
  * bytes (0: one), then a clean close.
  */
-static void tb_bidir(const struct wire_faults *f, uint64_t seed,
-		     unsigned int chunk)
+static void tb_bidir(struct wire_faults *f, uint64_t seed,
+		     unsigned int chunk, bool nic)
 {
+	struct ixgbe_wire *x = NULL;
 	uint8_t *up = malloc(BIDIR_BYTES), *down = malloc(BIDIR_BYTES);
 	uint8_t *up2 = malloc(BIDIR_BYTES), *down2 = malloc(BIDIR_BYTES);
 	struct tb2b *t = &tb;
@@ -290,7 +348,7 @@ static void tb_bidir(const struct wire_faults *f, uint64_t seed,
 	pat_fill(down, BIDIR_BYTES, 2000, 0);
 	memcpy(up2, up, BIDIR_BYTES);
 	memcpy(down2, down, BIDIR_BYTES);
-	CHECK(!tb_init(t, 4096, seed, f));
+	CHECK(!tb_init_dev(t, seed, f, nic ? &x : NULL));
 	CHECK(!tb_listen(t, 1, 80));
 	t->cli[0].tx = up;
 	t->cli[0].tx_len = BIDIR_BYTES;
@@ -314,7 +372,7 @@ static void tb_bidir(const struct wire_faults *f, uint64_t seed,
 	CHECK_EQ(t->cli[0].dead_reason, 0);
 	CHECK_EQ(!!t->w.end[0].frag_frames, f->frags);
 	CHECK_EQ(!!t->w.end[1].frag_frames, f->frags);
-	CHECK(tb_run(t, 60 * 1000, tb_quiet));
+	CHECK(tb_settle(t, x));
 	CHECK(tb_fini(t));
 	free(up);
 	free(down);
@@ -326,7 +384,15 @@ IX_TEST(tcp_b2b, bidirectional_lossy_then_clean_close)
 {
 	struct wire_faults f = { .loss = 20, .reorder = 20, .dup = 10 };
 
-	tb_bidir(&f, 9, 0);
+	tb_bidir(&f, 9, 0, false);
+}
+
+/* Both ways at once through ixgbe_ixdp.c and the 82599 model, 5% loss. */
+IX_TEST(tcp_b2b, bidirectional_lossy_over_modelled_82599s)
+{
+	struct wire_faults f = { .loss = 50, .reorder = 20, .dup = 10 };
+
+	tb_bidir(&f, 9, 0, true);
 }
 
 /*
@@ -340,7 +406,7 @@ IX_TEST(tcp_b2b, bidirectional_frags_lossy_corrupt)
 	struct wire_faults f = { .loss = 20, .reorder = 20, .dup = 10,
 				 .corrupt = 10, .frags = true };
 
-	tb_bidir(&f, 11, 333);
+	tb_bidir(&f, 11, 333, false);
 }
 
 IX_TEST(tcp_b2b, abort_resets_peer_and_frees_all)

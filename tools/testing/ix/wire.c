@@ -12,6 +12,7 @@
 #include "wire.h"
 
 #define WIRE_BUDGET	100000
+#define WIRE_DEV_BATCH	32
 
 uint64_t wire_rand(struct wire *w)
 {
@@ -27,12 +28,10 @@ static bool wire_chance(struct wire *w, unsigned int permille)
 	return permille && wire_rand(w) % 1000 < permille;
 }
 
-/* A copy of @b's frame, frags gathered, as a NIC would put on the wire. */
-static void wire_enqueue(struct wire *w, unsigned int to,
-			 const struct ixdp_buf *b)
+/* A copy of a frame, as a NIC would put it on the wire. */
+static void wire_enqueue(struct wire *w, unsigned int to, const uint8_t *data,
+			 uint32_t len)
 {
-	unsigned int len = b->len, at = ixdp_buf_linear_len(b), i;
-	const struct ixdp_frag *fr = ixdp_buf_frags(b);
 	struct wire_frame *f;
 
 	if (w->qlen == WIRE_MAX_FRAMES) {
@@ -42,12 +41,7 @@ static void wire_enqueue(struct wire *w, unsigned int to,
 	f = &w->q[(w->head + w->qlen++) % WIRE_MAX_FRAMES];
 	f->to = to;
 	f->len = len;
-	memcpy(f->data, ixdp_buf_data(b), at);
-	for (i = 0; i < b->nfrags; i++) {
-		memcpy(f->data + at, (uint8_t *)fr[i].page + fr[i].off,
-		       fr[i].len);
-		at += fr[i].len;
-	}
+	memcpy(f->data, data, len);
 	if (wire_chance(w, w->faults.corrupt)) {
 		f->data[wire_rand(w) % len] ^= 1 + wire_rand(w) % 255;
 		w->corrupted++;
@@ -64,22 +58,40 @@ static void wire_enqueue(struct wire *w, unsigned int to,
 	}
 }
 
-static int wire_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
+void wire_put(struct wire *w, unsigned int from, const uint8_t *data,
+	      uint32_t len)
 {
-	struct wire_end *e = container_of(s, struct wire_end, s);
-	struct wire *w = e->wire;
-	unsigned int to = e->idx == 1 ? 0 : 1;
+	unsigned int to = from == 1 ? 0 : 1;
 
 	w->sent++;
 	if (w->sent <= w->faults.drop_first || wire_chance(w, w->faults.loss)) {
 		w->lost++;
-	} else {
-		wire_enqueue(w, to, b);
-		if (wire_chance(w, w->faults.dup)) {
-			wire_enqueue(w, to, b);
-			w->duped++;
-		}
+		return;
 	}
+	wire_enqueue(w, to, data, len);
+	if (wire_chance(w, w->faults.dup)) {
+		wire_enqueue(w, to, data, len);
+		w->duped++;
+	}
+}
+
+/* @b's frame, frags gathered, onto the cable, or to the end's device. */
+static int wire_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
+{
+	struct wire_end *e = container_of(s, struct wire_end, s);
+	unsigned int at = ixdp_buf_linear_len(b), i;
+	const struct ixdp_frag *fr = ixdp_buf_frags(b);
+	struct wire *w = e->wire;
+	uint8_t *out = w->out->data;
+
+	if (w->faults.dev)
+		return w->faults.dev->xmit(w->faults.dev, e, b);
+	memcpy(out, ixdp_buf_data(b), at);
+	for (i = 0; i < b->nfrags; i++) {
+		memcpy(out + at, (uint8_t *)fr[i].page + fr[i].off, fr[i].len);
+		at += fr[i].len;
+	}
+	wire_put(w, e->idx, out, b->len);
 	e->frag_frames += b->nfrags > 0;
 	ixdp_buf_put(b);
 	return 0;
@@ -181,6 +193,7 @@ int wire_init(struct wire *w, unsigned int nbufs, uint64_t seed,
 	w->q = calloc(WIRE_MAX_FRAMES, sizeof(*w->q));
 	w->tmp = malloc(sizeof(*w->tmp));
 	w->swap = malloc(sizeof(*w->swap));
+	w->out = malloc(sizeof(*w->out));
 	w->nends = w->faults.two_cores ? 3 : 2;
 	for (i = 0; i < w->nends; i++) {
 		ret = wire_end_init(w, i, nbufs);
@@ -208,6 +221,7 @@ bool wire_fini(struct wire *w)
 	free(w->q);
 	free(w->tmp);
 	free(w->swap);
+	free(w->out);
 	return ok;
 }
 
@@ -258,6 +272,11 @@ static void wire_deliver(struct wire *w, const struct wire_frame *f)
 
 	if (f->to == 0 && w->faults.two_cores)
 		e = wire_steer(w, f);
+	if (w->faults.dev) {
+		w->delivered++;
+		w->faults.dev->rx(w->faults.dev, e, f->data, f->len);
+		return;
+	}
 	b = ixdp_buf_get(&e->pool);
 
 	if (!b) {
@@ -273,16 +292,22 @@ static void wire_deliver(struct wire *w, const struct wire_frame *f)
 
 unsigned int wire_pump(struct wire *w)
 {
-	unsigned int n = 0;
+	struct wire_dev *dev = w->faults.dev;
+	unsigned int n = 0, work;
 
-	/* Delivery may queue answers behind; copy the frame out first. */
-	while (w->qlen && n < WIRE_BUDGET) {
-		memcpy(w->tmp, &w->q[w->head], sizeof(*w->tmp));
-		w->head = (w->head + 1) % WIRE_MAX_FRAMES;
-		w->qlen--;
-		wire_deliver(w, w->tmp);
-		n++;
-	}
+	do {
+		/* Delivery may queue answers behind; copy the frame out. */
+		while (w->qlen && n < WIRE_BUDGET) {
+			memcpy(w->tmp, &w->q[w->head], sizeof(*w->tmp));
+			w->head = (w->head + 1) % WIRE_MAX_FRAMES;
+			w->qlen--;
+			wire_deliver(w, w->tmp);
+			/* Devices take their frames in batches. */
+			if (++n % WIRE_DEV_BATCH == 0 && dev)
+				break;
+		}
+		work = dev ? dev->poll(dev) : 0;
+	} while ((work || w->qlen) && n < WIRE_BUDGET);
 	return n;
 }
 

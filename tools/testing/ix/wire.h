@@ -17,6 +17,24 @@
 
 #define WIRE_MAX_FRAMES	1024
 
+struct wire_end;
+
+/**
+ * struct wire_dev - not a fault: a device between each end and the cable
+ * @xmit: the end's frame to send; the device's from now on, put back when
+ *	sent or refused; returns 0 or -errno
+ * @rx: a frame from the cable for end @e
+ * @poll: let the devices work: send what they hold (through wire_put()),
+ *	give their ends what they received; returns how much they did
+ */
+struct wire_dev {
+	int		(*xmit)(struct wire_dev *d, struct wire_end *e,
+				struct ixdp_buf *b);
+	void		(*rx)(struct wire_dev *d, struct wire_end *e,
+			      const uint8_t *data, uint32_t len);
+	unsigned int	(*poll)(struct wire_dev *d);
+};
+
 /* Rates in parts per 1000. */
 struct wire_faults {
 	unsigned int	loss;
@@ -33,6 +51,8 @@ struct wire_faults {
 	 */
 	bool		two_cores;
 	const struct ixdp_rss *rss;
+	/* Nor this: frames go through a device model (not with two_cores). */
+	struct wire_dev *dev;
 };
 
 struct wire_frame {
@@ -64,6 +84,7 @@ struct wire {
 	struct wire_frame	*q;		/* frames in flight, a ring */
 	struct wire_frame	*tmp;		/* the frame being delivered */
 	struct wire_frame	*swap;
+	struct wire_frame	*out;		/* the frame being sent */
 	unsigned int		head;
 	unsigned int		qlen;
 	uint64_t		sent, lost, duped, reordered, corrupted;
@@ -83,5 +104,8 @@ unsigned int wire_pump(struct wire *w);
 /* Move every clock to @now. */
 void wire_advance(struct wire *w, uint64_t now);
 uint64_t wire_rand(struct wire *w);
+/* A frame from end @from's device onto the cable, faults and all. */
+void wire_put(struct wire *w, unsigned int from, const uint8_t *data,
+	      uint32_t len);
 
 #endif /* _IX_WIRE_H */

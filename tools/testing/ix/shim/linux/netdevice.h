@@ -22,8 +22,15 @@
 #define static_assert(expr, ...)	__ix_static_assert(expr, ##__VA_ARGS__, #expr)
 #define __ix_static_assert(expr, msg, ...)	_Static_assert(expr, msg)
 
+struct netdev_queue;
+
+/* The last four: what drivers/net/.../ixgbe_ixdp.c reads (shim/ixgbe/). */
 struct net_device {
-	int	ifindex;
+	int				ifindex;
+	const struct net_device_ops	*netdev_ops;
+	void				*priv;
+	struct netdev_queue		*txq;
+	bool				up;
 };
 
 struct net_device_ops {
