@@ -282,7 +282,7 @@ void ixdp_tcp_pressure_check(struct ixdp_tcp_pcb *pcb)
 }
 
 /* PCBs ixdp_tcp_reclaim() looks at in a call. */
-#define TCP_RECLAIM_SCAN	64
+#define TCP_RECLAIM_SCAN	64U
 
 /**
  * ixdp_tcp_reclaim() - the pool is down to its reserve: look for
