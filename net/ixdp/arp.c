@@ -3,7 +3,15 @@
  * ixdp ARP (RFC 826) for Ethernet and IPv4.
  *
  * Each stack keeps a fixed table of IXDP_ARP_ENTRIES neighbours, hashed
- * by address; when it is full the oldest entry is reused.  Sending to an
+ * by address.  A spoofed-source SYN flood makes us resolve forged
+ * neighbours that never answer, so, in the spirit of Linux's neighbour
+ * GC (gc_thresh3, forced GC), room is made as follows: at most
+ * IXDP_ARP_UNRES_MAX entries are unresolved, a new one beyond that
+ * evicts the oldest unresolved one; in a full table the oldest
+ * unresolved entry goes first, then the least recently confirmed
+ * resolved one, but never one confirmed within IXDP_ARP_KEEP_S seconds:
+ * then no entry is made.  A flood thus never evicts a neighbour that
+ * answered, such as the gateway.  Sending to an
  * unresolved neighbour queues up to IXDP_ARP_QLEN packets on its entry and
  * sends a request; the entry's timer resends it every second, and after
  * IXDP_ARP_TRIES unanswered requests drops the queue and frees the entry.
@@ -79,6 +87,8 @@ static void arp_release(struct ixdp_stack *s, struct ixdp_arp_entry *e,
 	for (i = 0; i < e->qlen; i++)
 		ixdp_stack_drop(s, e->queue[i], why);
 	e->qlen = 0;
+	if (e->state == IXDP_ARP_INCOMPLETE)
+		s->arp.nr_unres--;
 	e->state = IXDP_ARP_FREE;
 	s->arp.gen++;
 	hlist_del_init(&e->node);
@@ -86,19 +96,69 @@ static void arp_release(struct ixdp_stack *s, struct ixdp_arp_entry *e,
 	s->arp.used--;
 }
 
-/* Take a free entry for @ip, reusing the oldest one if the table is full. */
-static struct ixdp_arp_entry *arp_new(struct ixdp_stack *s, __be32 ip)
+/* Evict the oldest unresolved entry, dropping what waits on it. */
+static void arp_evict_unres(struct ixdp_stack *s)
 {
 	struct ixdp_arp_entry *e;
 
-	if (list_empty(&s->arp.free)) {
-		e = list_first_entry(&s->arp.lru, struct ixdp_arp_entry, lru);
-		arp_release(s, e, IXDP_DROP_NO_ARP);
+	e = list_first_entry(&s->arp.unres, struct ixdp_arp_entry, lru);
+	s->stats.arp_unres_evicted++;
+	arp_release(s, e, IXDP_DROP_NO_ARP);
+}
+
+/**
+ * arp_make_room() - free an entry for a new neighbour if one must go
+ * @s: the stack
+ * @unres: the new entry will wait for an answer, so is held to
+ *	IXDP_ARP_UNRES_MAX
+ *
+ * Unresolved entries go before resolved ones, the oldest first; a
+ * resolved entry confirmed within IXDP_ARP_KEEP_S seconds never goes.
+ * Bounded: it looks at the head of one list.
+ *
+ * Return: true if @s->arp.free has an entry, false (counted in
+ * arp_table_full) if none may be evicted.
+ */
+static bool arp_make_room(struct ixdp_stack *s, bool unres)
+{
+	struct ixdp_arp_table *t = &s->arp;
+	struct ixdp_arp_entry *e;
+
+	if (unres && t->nr_unres >= IXDP_ARP_UNRES_MAX) {
+		arp_evict_unres(s);
+		return true;
 	}
+	if (!list_empty(&t->free))
+		return true;
+	if (t->nr_unres) {
+		arp_evict_unres(s);
+		return true;
+	}
+	e = list_first_entry(&t->lru, struct ixdp_arp_entry, lru);
+	if (s->now - e->confirmed_at < (u64)s->cfg.hz * IXDP_ARP_KEEP_S) {
+		s->stats.arp_table_full++;
+		return false;
+	}
+	arp_release(s, e, IXDP_DROP_NO_ARP);
+	return true;
+}
+
+/*
+ * Take an entry for @ip, INCOMPLETE, making room as arp_make_room() does;
+ * NULL if there is none.
+ */
+static struct ixdp_arp_entry *arp_new(struct ixdp_stack *s, __be32 ip,
+				      bool unres)
+{
+	struct ixdp_arp_entry *e;
+
+	if (!arp_make_room(s, unres))
+		return NULL;
 	e = list_first_entry(&s->arp.free, struct ixdp_arp_entry, lru);
-	list_move_tail(&e->lru, &s->arp.lru);
+	list_move_tail(&e->lru, &s->arp.unres);
 	hlist_add_head(&e->node, arp_bucket(s, ip));
 	s->arp.used++;
+	s->arp.nr_unres++;
 	e->ip = ip;
 	e->state = IXDP_ARP_INCOMPLETE;
 	e->tries = 0;
@@ -198,6 +258,11 @@ static void arp_resolved(struct ixdp_stack *s, struct ixdp_arp_entry *e,
 		/* Headers built for the old address go stale. */
 		s->arp.gen++;
 	}
+	if (e->state == IXDP_ARP_INCOMPLETE)
+		s->arp.nr_unres--;
+	/* The least recently confirmed entry heads the list. */
+	list_move_tail(&e->lru, &s->arp.lru);
+	e->confirmed_at = s->now;
 	e->state = IXDP_ARP_REACHABLE;
 	e->tries = 0;
 	ixdp_timer_arm(&s->wheel, &e->timer,
@@ -295,8 +360,11 @@ void ixdp_arp_rx(struct ixdp_stack *s, struct ixdp_buf *b)
 		ixdp_stack_drop(s, b, IXDP_DROP_ARP_NOT_US);
 		return;
 	}
-	if (!e && arp_neighbour(s, sip))
-		arp_resolved(s, arp_new(s, sip), p->sha);
+	if (!e && arp_neighbour(s, sip)) {
+		e = arp_new(s, sip, false);
+		if (e)
+			arp_resolved(s, e, p->sha);
+	}
 	/* The device gives ARP to one core: the others learn from it. */
 	ixdp_handoff_arp(s, b);
 	if (p->hdr.ar_op == cpu_to_be16(ARPOP_REQUEST) && !s->relay)
@@ -312,7 +380,8 @@ void ixdp_arp_rx(struct ixdp_stack *s, struct ixdp_buf *b)
  * @nexthop: the neighbour's address, on our subnet
  *
  * An unresolved neighbour gets a request and the packet waits, at most
- * IXDP_ARP_QLEN of them; more are dropped and counted.
+ * IXDP_ARP_QLEN of them; more are dropped and counted, and so is the
+ * packet for a new neighbour when the table has no room (arp_table_full).
  *
  * Return: 0 if sent or queued, -ENOBUFS if dropped, or the error of xmit.
  */
@@ -327,7 +396,11 @@ int ixdp_arp_output(struct ixdp_stack *s, struct ixdp_buf *b, __be32 nexthop)
 		return -ENOBUFS;
 	}
 	if (!e) {
-		e = arp_new(s, nexthop);
+		e = arp_new(s, nexthop, true);
+		if (!e) {
+			ixdp_stack_drop(s, b, IXDP_DROP_NO_ARP);
+			return -ENOBUFS;
+		}
 		e->tries = 1;
 		ixdp_timer_arm(&s->wheel, &e->timer, s->now + s->cfg.hz);
 		arp_request(s, nexthop);
@@ -348,9 +421,11 @@ void ixdp_arp_init(struct ixdp_stack *s)
 
 	for (i = 0; i < IXDP_ARP_ENTRIES; i++)
 		INIT_HLIST_HEAD(&t->buckets[i]);
+	INIT_LIST_HEAD(&t->unres);
 	INIT_LIST_HEAD(&t->lru);
 	INIT_LIST_HEAD(&t->free);
 	t->used = 0;
+	t->nr_unres = 0;
 	t->gen = 1;
 	for (i = 0; i < IXDP_ARP_ENTRIES; i++) {
 		e = &t->entries[i];
@@ -374,9 +449,8 @@ void ixdp_arp_forget_pending(struct ixdp_stack *s)
 {
 	struct ixdp_arp_entry *e, *tmp;
 
-	list_for_each_entry_safe(e, tmp, &s->arp.lru, lru)
-		if (e->state == IXDP_ARP_INCOMPLETE)
-			arp_release(s, e, IXDP_DROP_MAX);
+	list_for_each_entry_safe(e, tmp, &s->arp.unres, lru)
+		arp_release(s, e, IXDP_DROP_MAX);
 }
 
 /**
@@ -389,6 +463,7 @@ void ixdp_arp_teardown(struct ixdp_stack *s)
 {
 	struct ixdp_arp_entry *e, *tmp;
 
+	ixdp_arp_forget_pending(s);
 	list_for_each_entry_safe(e, tmp, &s->arp.lru, lru)
 		arp_release(s, e, IXDP_DROP_MAX);
 }

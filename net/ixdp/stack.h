@@ -260,6 +260,11 @@ struct ixdp_tcp_stats {
  * @arp_replies: ARP replies sent
  * @arp_moves_refused: ARP packets that would have moved a neighbour to
  *	another MAC within a second of its last move (ignored)
+ * @arp_unres_evicted: unresolved neighbour entries evicted to make room
+ *	(their waiting packets are dropped as IXDP_DROP_NO_ARP)
+ * @arp_table_full: neighbour entries not made: every entry was resolved
+ *	within IXDP_ARP_KEEP_S seconds (the packet is dropped as
+ *	IXDP_DROP_NO_ARP, an ARP packet's sender is not learnt)
  * @icmp_echo_replies: echo replies sent
  * @icmp_errors: destination unreachable messages sent
  * @icmp_errors_limited: destination unreachable messages not sent: the
@@ -283,6 +288,8 @@ struct ixdp_stack_stats {
 	u64	tx_errors;
 	u64	arp_requests;
 	u64	arp_moves_refused;
+	u64	arp_unres_evicted;
+	u64	arp_table_full;
 	u64	arp_replies;
 	u64	icmp_echo_replies;
 	u64	icmp_errors;
@@ -303,6 +310,9 @@ struct ixdp_stack_stats {
 #define IXDP_ARP_QLEN		4	/* packets held per unresolved entry */
 #define IXDP_ARP_TRIES		3	/* requests sent before giving up */
 #define IXDP_ARP_REACHABLE_S	30	/* seconds an answer is trusted */
+/* At most this many entries are unresolved at once: a quarter. */
+#define IXDP_ARP_UNRES_MAX	(IXDP_ARP_ENTRIES / 4)
+#define IXDP_ARP_KEEP_S		5	/* a fresh answer is never evicted */
 
 enum ixdp_arp_state {
 	IXDP_ARP_FREE,
@@ -314,7 +324,7 @@ enum ixdp_arp_state {
 /**
  * struct ixdp_arp_entry - one neighbour
  * @node: link in its hash bucket while in use
- * @lru: link in the table's age list while in use, oldest first
+ * @lru: link in the table's @unres or @lru list while in use, or @free
  * @timer: next request (INCOMPLETE, PROBE) or end of trust (REACHABLE)
  * @stack: the stack it belongs to, for @timer's callback
  * @ip: the neighbour's address
@@ -322,6 +332,7 @@ enum ixdp_arp_state {
  * @state: enum ixdp_arp_state
  * @tries: requests sent while INCOMPLETE or PROBE
  * @moved_at: the stack's clock when @mac was last set
+ * @confirmed_at: the stack's clock when an ARP packet last confirmed it
  * @qlen: packets in @queue
  * @queue: packets awaiting resolution, oldest first
  */
@@ -336,15 +347,19 @@ struct ixdp_arp_entry {
 	u8			tries;
 	u8			qlen;
 	u64			moved_at;
+	u64			confirmed_at;
 	struct ixdp_buf		*queue[IXDP_ARP_QLEN];
 };
 
 /**
  * struct ixdp_arp_table - the neighbours of one stack
  * @buckets: entries in use, hashed by address
- * @lru: entries in use, least recently created first
+ * @unres: entries being resolved (INCOMPLETE), oldest first
+ * @lru: resolved entries (REACHABLE, PROBE), least recently confirmed
+ *	first
  * @free: entries not in use
  * @used: number of entries in use
+ * @nr_unres: number of entries on @unres, at most IXDP_ARP_UNRES_MAX
  * @gen: moves whenever an entry is resolved, updated or freed, so that
  *	headers prebuilt from the table (struct ixdp_ip_tpl) go stale
  * @entries: all entries
@@ -354,9 +369,11 @@ struct ixdp_arp_entry {
  */
 struct ixdp_arp_table {
 	struct hlist_head	buckets[IXDP_ARP_ENTRIES];
+	struct list_head	unres;
 	struct list_head	lru;
 	struct list_head	free;
 	unsigned int		used;
+	unsigned int		nr_unres;
 	u64			gen;
 	struct ixdp_arp_entry	entries[IXDP_ARP_ENTRIES];
 };

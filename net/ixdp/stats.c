@@ -69,6 +69,8 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	STACK("arp_requests", arp_requests),
 	STACK("arp_replies", arp_replies),
 	STACK("arp_moves_refused", arp_moves_refused),
+	STACK("arp_unres_evicted", arp_unres_evicted),
+	STACK("arp_table_full", arp_table_full),
 	STACK("icmp_echo_replies", icmp_echo_replies),
 	STACK("icmp_errors", icmp_errors),
 	STACK("icmp_errors_limited", icmp_errors_limited),

@@ -436,6 +436,7 @@ static const char *const stat_names[] = {
 	"rx_refill_short", "pool_empty",
 	"tx_dropped", "drops", "polls_busy", "polls_idle", "batches",
 	"arp_requests", "arp_replies", "arp_moves_refused",
+	"arp_unres_evicted", "arp_table_full",
 	"icmp_echo_replies", "icmp_errors",
 	"udp_rx", "tcp_resets", "tcp_accepted", "tcp_connected",
 	"tcp_segs_in", "tcp_segs_out", "tcp_rexmits", "tcp_timeouts",

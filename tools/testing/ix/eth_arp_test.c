@@ -2,7 +2,8 @@
 /*
  * Tests of net/ixdp/eth.c and arp.c: dispatch and drops, exact ARP
  * replies, learning, the resolution queue, retries and expiry on the
- * timer wheel, the gateway route and table eviction.
+ * timer wheel, the gateway route, and room in the table under a
+ * spoofed-source flood.
  */
 
 #include <string.h>
@@ -454,23 +455,84 @@ IX_TEST(arp, pool_empty_request_counted_then_retried)
 	CHECK(ts_fini(&t));
 }
 
-IX_TEST(arp, full_table_evicts_oldest)
+/* At most IXDP_ARP_UNRES_MAX are unresolved: a new one evicts the oldest. */
+IX_TEST(arp, unresolved_capped_oldest_evicted)
 {
 	struct tstack t;
 	unsigned int i;
 
 	CHECK(!ts_init(&t, 2 * IXDP_ARP_ENTRIES + 8));
-	for (i = 0; i < IXDP_ARP_ENTRIES; i++)
+	for (i = 0; i < IXDP_ARP_UNRES_MAX; i++)
 		send_udp(&t, IP4(198, 18, 0, 10 + i), 'f', 1);
-	CHECK_EQ(t.s.arp.used, IXDP_ARP_ENTRIES);
+	CHECK_EQ(t.s.arp.used, IXDP_ARP_UNRES_MAX);
+	CHECK_EQ(t.s.stats.arp_unres_evicted, 0);
 	ts_flush(&t);
 	send_udp(&t, IP4(198, 18, 0, 200), 'f', 1);
-	CHECK_EQ(t.s.arp.used, IXDP_ARP_ENTRIES);
+	CHECK_EQ(t.s.arp.used, IXDP_ARP_UNRES_MAX);
+	CHECK_EQ(t.s.arp.nr_unres, IXDP_ARP_UNRES_MAX);
 	CHECK(!ixdp_arp_lookup(&t.s, cpu_to_be32(IP4(198, 18, 0, 10))));
 	CHECK(ixdp_arp_lookup(&t.s, cpu_to_be32(IP4(198, 18, 0, 11))));
 	CHECK(ixdp_arp_lookup(&t.s, cpu_to_be32(IP4(198, 18, 0, 200))));
 	CHECK_EQ(ts_drops(&t, IXDP_DROP_NO_ARP), 1);
+	CHECK_EQ(t.s.stats.arp_unres_evicted, 1);
 	CHECK(pop_request(&t, IP4(198, 18, 0, 200)));
+	CHECK(ts_fini(&t));
+}
+
+/* The target MAC of a request. */
+static const uint8_t unknown_mac[6];
+
+/* The MAC of 198.18.0.@host when learn() taught it. */
+static const uint8_t *learnt_mac(unsigned int host)
+{
+	static uint8_t mac[6] = { 0x02, 0, 0, 0, 0x77, 0 };
+
+	mac[5] = host;
+	return mac;
+}
+
+/* Learn @n neighbours from their requests for us, from 198.18.0.@first. */
+static void learn(struct tstack *t, unsigned int first, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		mk_arp(frame, bcast_mac, 1, learnt_mac(first + i),
+		       IP4(198, 18, 0, first + i), unknown_mac, US_IP);
+		ts_rx(t, frame, 42);
+	}
+	ts_flush(t);
+}
+
+/*
+ * A table of resolved neighbours: the least recently confirmed one makes
+ * room, unless it was confirmed within IXDP_ARP_KEEP_S seconds; then the
+ * new neighbour is refused and counted.
+ */
+IX_TEST(arp, full_table_spares_fresh_answers)
+{
+	struct tstack t;
+
+	CHECK(!ts_init(&t, 2 * IXDP_ARP_ENTRIES + 8));
+	learn(&t, 10, IXDP_ARP_ENTRIES);
+	CHECK_EQ(t.s.arp.used, IXDP_ARP_ENTRIES);
+	ixdp_stack_advance(&t.s, IXDP_ARP_KEEP_S * TS_HZ - 1);
+	CHECK_EQ(send_udp(&t, IP4(198, 18, 0, 200), 'f', 1), -ENOBUFS);
+	CHECK_EQ(t.ntx, 0);
+	CHECK_EQ(t.s.stats.arp_table_full, 1);
+	CHECK_EQ(ts_drops(&t, IXDP_DROP_NO_ARP), 1);
+	learn(&t, 201, 1);
+	CHECK_EQ(t.s.stats.arp_table_full, 2);
+	CHECK(!ixdp_arp_lookup(&t.s, cpu_to_be32(IP4(198, 18, 0, 201))));
+	/* The oldest confirmed again goes to the end of the line. */
+	learn(&t, 10, 1);
+	ixdp_stack_advance(&t.s, IXDP_ARP_KEEP_S * TS_HZ);
+	send_udp(&t, IP4(198, 18, 0, 200), 'f', 1);
+	CHECK(pop_request(&t, IP4(198, 18, 0, 200)));
+	CHECK(ixdp_arp_lookup(&t.s, cpu_to_be32(IP4(198, 18, 0, 10))));
+	CHECK(!ixdp_arp_lookup(&t.s, cpu_to_be32(IP4(198, 18, 0, 11))));
+	CHECK_EQ(t.s.stats.arp_table_full, 2);
+	CHECK_EQ(t.s.stats.arp_unres_evicted, 0);
 	CHECK(ts_fini(&t));
 }
 
@@ -498,5 +560,107 @@ IX_TEST(stack, init_rejects_bad_config)
 	ts_default_cfg(&cfg);
 	cfg.hz = 0;
 	CHECK_EQ(ts_init_cfg(&t, 1, &cfg), -EINVAL);
+	CHECK(ts_fini(&t));
+}
+
+/* Forged neighbours per flood: more than the table holds. */
+#define FLOOD	(IXDP_ARP_ENTRIES + IXDP_ARP_ENTRIES / 2)
+/* Neighbours learnt besides the gateway and the peer: the table's rest. */
+#define NLEARNT	(IXDP_ARP_ENTRIES - IXDP_ARP_UNRES_MAX - 2)
+
+/* A spoofed-source flood: one packet to each of @n forged neighbours. */
+static void forged_flood(struct tstack *t, unsigned int first, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		send_udp(t, IP4(198, 18, 0, first + i), 's', 1);
+	ts_flush(t);
+}
+
+/* Whether @ip is resolved to @mac and a datagram to it goes straight out. */
+static bool delivered_at_once(struct tstack *t, uint32_t ip,
+			      const uint8_t *mac)
+{
+	const struct ixdp_arp_entry *e = ixdp_arp_lookup(&t->s,
+							 cpu_to_be32(ip));
+	struct ixdp_buf *b;
+	bool ok;
+
+	if (!e || !ixdp_arp_usable(e) || memcmp(e->mac, mac, 6))
+		return false;
+	ts_flush(t);
+	send_udp(t, ip, 'd', 3);
+	b = ts_pop(t);
+	ok = b && t->ntx == 0 && !memcmp(bdata(b), mac, 6) &&
+	     get32(bdata(b) + 30) == ip;
+	ixdp_buf_put(b);
+	return ok;
+}
+
+/*
+ * SYN-ACKs to forged on-subnet sources each need a resolution that never
+ * completes: however many, they must not evict the neighbours in use.
+ */
+IX_TEST(arp, flood_keeps_resolved_neighbours)
+{
+	struct tstack t;
+	unsigned int sec;
+
+	CHECK(!ts_init(&t, 4 * IXDP_ARP_ENTRIES + 16));
+	mk_arp(frame, us_mac, 2, gw_mac, GW_IP, us_mac, US_IP);
+	ts_rx(&t, frame, 42);
+	ixdp_stack_advance(&t.s, TS_HZ / 2);
+	mk_arp(frame, bcast_mac, 1, peer_mac, PEER_IP, unknown_mac, US_IP);
+	ts_rx(&t, frame, 42);
+	/* With them, the flood's share fills the table. */
+	learn(&t, 255 - NLEARNT, NLEARNT);
+	/* Long enough after the answers that an LRU would take them first. */
+	ixdp_stack_advance(&t.s, 10 * TS_HZ);
+	forged_flood(&t, 10, FLOOD);
+	CHECK(delivered_at_once(&t, GW_IP, gw_mac));
+	CHECK(delivered_at_once(&t, PEER_IP, peer_mac));
+	for (sec = 11; sec <= 20; sec++)
+		ixdp_stack_advance(&t.s, sec * TS_HZ);
+	forged_flood(&t, 10 + FLOOD, FLOOD);
+	CHECK(delivered_at_once(&t, GW_IP, gw_mac));
+	CHECK(delivered_at_once(&t, PEER_IP, peer_mac));
+	CHECK_EQ(t.s.arp.used, IXDP_ARP_ENTRIES);
+	/* A new client takes a forged entry's place, not an old answer's. */
+	learn(&t, 4, 1);
+	CHECK(delivered_at_once(&t, IP4(198, 18, 0, 4), learnt_mac(4)));
+	CHECK(delivered_at_once(&t, GW_IP, gw_mac));
+	CHECK_EQ(t.s.arp.nr_unres, IXDP_ARP_UNRES_MAX - 1);
+	/* The first flood's last ones expired before the second. */
+	CHECK_EQ(t.s.stats.arp_unres_evicted,
+		 2 * (FLOOD - IXDP_ARP_UNRES_MAX) + 1);
+	CHECK_EQ(t.s.stats.arp_table_full, 0);
+	CHECK(ts_fini(&t));
+}
+
+/*
+ * A table full of forged, unresolved entries: a fresh client that asks
+ * for us is learnt, and stays reachable while the flood goes on.
+ */
+IX_TEST(arp, fresh_peer_resolved_during_flood)
+{
+	struct tstack t;
+
+	CHECK(!ts_init(&t, 4 * IXDP_ARP_ENTRIES + 16));
+	forged_flood(&t, 10, FLOOD);
+	mk_arp(frame, bcast_mac, 1, peer_mac, PEER_IP, unknown_mac, US_IP);
+	ts_rx(&t, frame, 42);
+	ts_flush(&t);
+	forged_flood(&t, 10 + FLOOD, FLOOD);
+	CHECK(delivered_at_once(&t, PEER_IP, peer_mac));
+	/* A neighbour we start: its answer comes before many more SYNs. */
+	send_udp(&t, GW_IP, 'g', 2);
+	CHECK(pop_request(&t, GW_IP));
+	forged_flood(&t, 10, 4);
+	mk_arp(frame, us_mac, 2, gw_mac, GW_IP, us_mac, US_IP);
+	ts_rx(&t, frame, 42);
+	CHECK_EQ(t.ntx, 1);
+	CHECK(!memcmp(bdata(t.tx[0]), gw_mac, 6));
+	CHECK(delivered_at_once(&t, GW_IP, gw_mac));
 	CHECK(ts_fini(&t));
 }
