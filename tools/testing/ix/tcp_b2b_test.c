@@ -318,7 +318,6 @@ IX_TEST(tcp_b2b, bulk_64mib_lossy_over_modelled_82599s)
 	tb_bulk(&f, true);
 }
 
-#define BIDIR_BYTES	(4u << 20)
 
 static bool done_bidir(struct tb2b *t)
 {
@@ -332,26 +331,26 @@ static bool done_accepted(struct tb2b *t)
 }
 
 /*
- * BIDIR_BYTES each way at once through @f, sent in vectors of @chunk
- * bytes (0: one), then a clean close.
+ * @bytes each way at once through @f, sent in vectors of @chunk bytes
+ * (0: one), then a clean close.
  */
 static void tb_bidir(struct wire_faults *f, uint64_t seed,
-		     unsigned int chunk, bool nic)
+		     unsigned int chunk, bool nic, size_t bytes)
 {
 	struct ixgbe_wire *x = NULL;
-	uint8_t *up = malloc(BIDIR_BYTES), *down = malloc(BIDIR_BYTES);
-	uint8_t *up2 = malloc(BIDIR_BYTES), *down2 = malloc(BIDIR_BYTES);
+	uint8_t *up = malloc(bytes), *down = malloc(bytes);
+	uint8_t *up2 = malloc(bytes), *down2 = malloc(bytes);
 	struct tb2b *t = &tb;
 	struct conn *s;
 
-	pat_fill(up, BIDIR_BYTES, 1001, 0);
-	pat_fill(down, BIDIR_BYTES, 2000, 0);
-	memcpy(up2, up, BIDIR_BYTES);
-	memcpy(down2, down, BIDIR_BYTES);
+	pat_fill(up, bytes, 1001, 0);
+	pat_fill(down, bytes, 2000, 0);
+	memcpy(up2, up, bytes);
+	memcpy(down2, down, bytes);
 	CHECK(!tb_init_dev(t, seed, f, nic ? &x : NULL));
 	CHECK(!tb_listen(t, 1, 80));
 	t->cli[0].tx = up;
-	t->cli[0].tx_len = BIDIR_BYTES;
+	t->cli[0].tx_len = bytes;
 	t->cli[0].tx_chunk = chunk;
 	t->cli[0].tx_alt = up2;
 	t->cli[0].close_when_sent = true;
@@ -359,14 +358,14 @@ static void tb_bidir(struct wire_faults *f, uint64_t seed,
 	CHECK(tb_run(t, 10000, done_accepted));
 	s = &t->srv[1][0];
 	s->tx = down;
-	s->tx_len = BIDIR_BYTES;
+	s->tx_len = bytes;
 	s->tx_chunk = chunk;
 	s->tx_alt = down2;
 	s->close_when_sent = true;
 	conn_push(s);
 	CHECK(tb_run(t, 600 * 1000, done_bidir));
-	CHECK_EQ(s->rx_len, BIDIR_BYTES);
-	CHECK_EQ(t->cli[0].rx_len, BIDIR_BYTES);
+	CHECK_EQ(s->rx_len, bytes);
+	CHECK_EQ(t->cli[0].rx_len, bytes);
 	CHECK_EQ(s->rx_bad + t->cli[0].rx_bad, 0);
 	CHECK_EQ(s->dead_reason, 0);
 	CHECK_EQ(t->cli[0].dead_reason, 0);
@@ -384,15 +383,18 @@ IX_TEST(tcp_b2b, bidirectional_lossy_then_clean_close)
 {
 	struct wire_faults f = { .loss = 20, .reorder = 20, .dup = 10 };
 
-	tb_bidir(&f, 9, 0, false);
+	tb_bidir(&f, 9, 0, false, 4u << 20);
 }
 
-/* Both ways at once through ixgbe_ixdp.c and the 82599 model, 5% loss. */
+/*
+ * 64 MiB both ways at once through ixgbe_ixdp.c and the 82599 model, 5%
+ * loss.
+ */
 IX_TEST(tcp_b2b, bidirectional_lossy_over_modelled_82599s)
 {
 	struct wire_faults f = { .loss = 50, .reorder = 20, .dup = 10 };
 
-	tb_bidir(&f, 9, 0, true);
+	tb_bidir(&f, 9, 0, true, 64u << 20);
 }
 
 /*
@@ -406,7 +408,7 @@ IX_TEST(tcp_b2b, bidirectional_frags_lossy_corrupt)
 	struct wire_faults f = { .loss = 20, .reorder = 20, .dup = 10,
 				 .corrupt = 10, .frags = true };
 
-	tb_bidir(&f, 11, 333, false);
+	tb_bidir(&f, 11, 333, false, 4u << 20);
 }
 
 IX_TEST(tcp_b2b, abort_resets_peer_and_frees_all)
