@@ -488,6 +488,9 @@ int ixdp_tcp_recv_done(struct ixdp_stack *s, u32 handle, u32 bytes, u32 bufs)
 	pcb->rcv_held -= bufs;
 	if (tcp_seq_after(pcb->rcv_adv, pcb->rcv_nxt))
 		old = pcb->rcv_adv - pcb->rcv_nxt;
+	/* It cannot open by 2 MSS more than rcv_buf allows: no update. */
+	if (old >= pcb->mss && old + 2 * pcb->mss > s->tcp->cfg.rcv_buf)
+		return 0;
 	win = ixdp_tcp_rcv_window(pcb);
 	/* Window update (RFC 9293 3.8.6.2.2) when it opens usefully. */
 	if (win > old && (win - old >= 2 * pcb->mss || old < pcb->mss) &&
