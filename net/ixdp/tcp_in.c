@@ -397,9 +397,9 @@ static bool in_acceptable(const struct ixdp_tcp_pcb *pcb,
 	if (tcp_seq_after(pcb->rcv_adv, pcb->rcv_nxt))
 		win = pcb->rcv_adv - pcb->rcv_nxt;
 	edge = pcb->rcv_nxt + win;
+	/* As tcp_sequence(): an ACK may sit at the right edge. */
 	if (!seg_len)
-		return win ? tcp_seq_in(seg->seq, pcb->rcv_nxt, edge) :
-			     seg->seq == pcb->rcv_nxt;
+		return tcp_seq_in(seg->seq, pcb->rcv_nxt, edge + 1);
 	if (!win)
 		/* Zero window: still take the ACK of a probe at rcv_nxt. */
 		return seg->seq == pcb->rcv_nxt;

@@ -376,6 +376,21 @@ int ixdp_tcp_send_syn(struct ixdp_tcp_pcb *pcb)
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * The sequence number of a segment without data (ACK, RST): the highest
+ * sent, as Linux's tcp_acceptable_seq(), within the peer's window.  Not
+ * snd_nxt, which an RTO moves back to snd_una: a peer that holds more
+ * than we know takes a sequence number below its rcv_nxt for an old
+ * segment and drops the ACK with it, and two peers retransmitting to
+ * each other so would drop each other's ACKs until both gave up.
+ */
+static u32 out_ack_seq(const struct ixdp_tcp_pcb *pcb)
+{
+	u32 edge = pcb->snd_una + pcb->snd_wnd;
+
+	return tcp_seq_after(pcb->snd_max, edge) ? edge : pcb->snd_max;
+}
+
 /**
  * ixdp_tcp_send_ack() - send an ACK now
  * @pcb: the PCB
@@ -388,12 +403,12 @@ int ixdp_tcp_send_ack(struct ixdp_tcp_pcb *pcb)
 
 	if (pcb->state == IXDP_TCP_SYN_RCVD)
 		return ixdp_tcp_send_syn(pcb);
-	ret = out_xmit(pcb, pcb->snd_nxt, 0, TCPHDR_ACK);
+	ret = out_xmit(pcb, out_ack_seq(pcb), 0, TCPHDR_ACK);
 	return ret < 0 ? ret : 0;
 }
 
 /**
- * ixdp_tcp_send_rst() - reset the connection: <SEQ=SND.NXT><CTL=RST,ACK>
+ * ixdp_tcp_send_rst() - reset the connection: <SEQ=SND.MAX><CTL=RST,ACK>
  * @pcb: the PCB
  *
  * Return: 0 or a negative errno.
@@ -404,7 +419,7 @@ int ixdp_tcp_send_rst(struct ixdp_tcp_pcb *pcb)
 
 	pcb->stack->tcp->stats->resets_out++;
 	pcb->stack->stats.tcp_resets++;
-	ret = out_xmit(pcb, pcb->snd_nxt, 0, TCPHDR_RST | TCPHDR_ACK);
+	ret = out_xmit(pcb, out_ack_seq(pcb), 0, TCPHDR_RST | TCPHDR_ACK);
 	return ret < 0 ? ret : 0;
 }
 

@@ -406,3 +406,43 @@ IX_TEST(tcp_review, karn_no_sample_after_sack_recovery)
 	CHECK_EQ(pcb->srtt_x8, 0);
 	CHECK(tp_fini(p));
 }
+
+/*
+ * After an RTO moved snd_nxt back to snd_una, an ACK carries the highest
+ * sequence number sent, not snd_nxt: a peer that has more than we know
+ * would take snd_nxt for an old segment and drop the ACK with it (two
+ * stacks retransmitting to each other so stalled until both gave up).
+ */
+IX_TEST(tcp_review, ack_after_rto_carries_snd_max)
+{
+	struct ixdp_iov iov = { rdata, 500 };
+	struct tpeer *p = &tp;
+	struct ixdp_tcp_pcb *pcb;
+	struct tseg sg, in;
+	unsigned int i;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	pcb = pcb_of(p, p->srv[0].h);
+	for (i = 0; i < 3; i++)
+		CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 500);
+	drain(p);
+	CHECK_EQ(pcb->snd_max, p->iss + 1 + 1500);
+	tp_advance(p, 1500);
+	CHECK_EQ(p->tcp->stats->timeouts, 1);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1 && in.len);
+	drain(p);
+	/* Data from the peer, acknowledging none of ours: ACKed at once. */
+	rseg(p, &sg, 0, 100);
+	sg.flags |= TH_PSH;
+	tp_send(p, &sg);
+	pcb->flags |= TCPF_ACK_NOW;
+	ixdp_tcp_output(pcb);
+	CHECK(tp_pop(p, &in) && in.len == 0 && in.ack == p->piss + 1 + 100);
+	CHECK_EQ(in.seq, p->iss + 1 + 1500);
+	/* And a peer's ACK at the right edge of our window is taken. */
+	seg_init(p, &sg, pcb->rcv_adv, p->iss + 1 + 1500, TH_ACK);
+	tp_send(p, &sg);
+	CHECK_EQ(pcb->snd_una, p->iss + 1 + 1500);
+	CHECK(tp_fini(p));
+}
