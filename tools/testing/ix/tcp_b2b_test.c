@@ -318,7 +318,6 @@ IX_TEST(tcp_b2b, bulk_64mib_lossy_over_modelled_82599s)
 	tb_bulk(&f, true);
 }
 
-
 static bool done_bidir(struct tb2b *t)
 {
 	return t->srv[1][0].fin && t->cli[0].fin && t->cli[0].dead &&
