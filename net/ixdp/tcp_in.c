@@ -618,7 +618,9 @@ static void in_data(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	}
 	filled = pcb->ooo;
 	in_deliver(pcb, b);
-	while (ixdp_tcp_early_room(pcb) && (b = ixdp_tcp_ooo_pop(pcb)))
+	/* Nothing out of order, the usual case: no calls for nothing. */
+	while (pcb->ooo && ixdp_tcp_early_room(pcb) &&
+	       (b = ixdp_tcp_ooo_pop(pcb)))
 		in_deliver(pcb, b);
 	if (pcb->flags & TCPF_OOO_FIN && pcb->ooo_fin == pcb->rcv_nxt) {
 		seg->flags |= TCPHDR_FIN;
