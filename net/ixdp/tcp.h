@@ -459,6 +459,8 @@ struct ixdp_tcp_config {
  * struct ixdp_tcp - the TCP state of one core
  * @ops: the application's events
  * @cfg: settings, defaults filled in
+ * @held_max: buffers a connection may hold received in order,
+ *	ixdp_tcp_held_max() of @cfg
  * @busy: the PCB whose input or timer is running; commands on it are
  *	deferred to its end
  * @nused: PCBs in use
@@ -487,6 +489,7 @@ struct ixdp_tcp_config {
 struct ixdp_tcp {
 	const struct ixdp_tcp_ops	*ops;
 	struct ixdp_tcp_config		cfg;
+	u32				held_max;
 	struct ixdp_tcp_pcb		*busy;
 	unsigned int			nused;
 	unsigned int			ntw;
@@ -668,7 +671,7 @@ int ixdp_tcp_send_rst(struct ixdp_tcp_pcb *pcb);
 int ixdp_tcp_retransmit(struct ixdp_tcp_pcb *pcb, u32 seq);
 bool ixdp_tcp_can_send(const struct ixdp_tcp_pcb *pcb);
 int ixdp_tcp_probe(struct ixdp_tcp_pcb *pcb);
-u32 ixdp_tcp_held_max(const struct ixdp_tcp_pcb *pcb);
+u32 ixdp_tcp_held_max(const struct ixdp_tcp_config *cfg);
 int ixdp_tcp_send_keepalive(struct ixdp_tcp_pcb *pcb);
 u32 ixdp_tcp_rcv_window(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes);

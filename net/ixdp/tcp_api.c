@@ -106,6 +106,7 @@ int ixdp_tcp_init(struct ixdp_stack *s, struct ixdp_tcp *tcp,
 	memset(tcp, 0, ixdp_tcp_size(npcbs));
 	tcp->ops = ops;
 	tcp->cfg = c;
+	tcp->held_max = ixdp_tcp_held_max(&c);
 	tcp->chal_second = U64_MAX;	/* no budget drawn yet */
 	tcp->npcbs = npcbs;
 	tcp->hash_mask = api_hash_buckets(npcbs) - 1;

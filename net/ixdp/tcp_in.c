@@ -571,10 +571,11 @@ static void in_deliver(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b)
  */
 static bool in_data_refused(struct ixdp_tcp_pcb *pcb)
 {
-	struct ixdp_tcp_stats *st = pcb->stack->tcp->stats;
+	const struct ixdp_tcp *tcp = pcb->stack->tcp;
+	struct ixdp_tcp_stats *st = tcp->stats;
 	unsigned int held = pcb->rcv_held + pcb->ooo_n;
 
-	if (pcb->rcv_held >= ixdp_tcp_held_max(pcb)) {
+	if (pcb->rcv_held >= tcp->held_max) {
 		st->held_drops++;
 		return true;
 	}

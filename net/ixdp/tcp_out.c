@@ -143,17 +143,18 @@ void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes)
 
 /**
  * ixdp_tcp_held_max() - buffers a connection may hold received in order
- * @pcb: the PCB
+ * @cfg: the core's TCP settings
  *
- * Return: what its window is worth in buffers (ixdp_tcp_rcv_window()),
+ * Computed once, by ixdp_tcp_init(), into &struct ixdp_tcp.held_max.
+ *
+ * Return: what a window is worth in buffers (ixdp_tcp_rcv_window()),
  * and at least twice a share of the reserve.  Data beyond it is dropped:
  * the right edge of a window, once advertised, is not moved back, so a
  * peer could otherwise fill it with segments of a byte each.
  */
-u32 ixdp_tcp_held_max(const struct ixdp_tcp_pcb *pcb)
+u32 ixdp_tcp_held_max(const struct ixdp_tcp_config *cfg)
 {
-	return max_t(u32, DIV_ROUND_UP(pcb->stack->tcp->cfg.rcv_buf,
-				       TCP_HELD_CHARGE),
+	return max_t(u32, DIV_ROUND_UP(cfg->rcv_buf, TCP_HELD_CHARGE),
 		     2 * IXDP_TCP_RESERVE_SHARE);
 }
 
