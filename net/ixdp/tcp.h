@@ -24,6 +24,7 @@
 #ifndef _NET_IXDP_TCP_H
 #define _NET_IXDP_TCP_H
 
+#include <linux/errno.h>
 #include <linux/list.h>
 #include <linux/siphash.h>
 #include <linux/types.h>
@@ -588,6 +589,37 @@ static inline u32 tcp_flight(const struct ixdp_tcp_pcb *pcb)
 	return pcb->snd_max - pcb->snd_una;
 }
 
+/**
+ * ixdp_tcp_pcb_get() - the PCB of an application's handle
+ * @s: the stack
+ * @handle: the handle
+ * @err: set to -EINVAL for an index out of range, -ESTALE for a handle
+ *	whose connection is gone (freed, or dead to the application)
+ *
+ * Inline: every command of the application begins with it.
+ *
+ * Return: the PCB, or NULL.
+ */
+static inline struct ixdp_tcp_pcb *ixdp_tcp_pcb_get(struct ixdp_stack *s,
+						    u32 handle, int *err)
+{
+	u32 idx = handle & 0xffff;
+	struct ixdp_tcp_pcb *pcb;
+
+	if (!s->tcp || idx >= s->tcp->npcbs) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	pcb = &s->tcp->pcbs[idx];
+	if (pcb->gen != handle >> 16 || pcb->state == IXDP_TCP_CLOSED ||
+	    pcb->flags & TCPF_DETACHED) {
+		*err = -ESTALE;
+		return NULL;
+	}
+	*err = 0;
+	return pcb;
+}
+
 /* The segment's sequence number kept in a queued buffer's headroom. */
 struct ixdp_tcp_cb {
 	u32	seq;
@@ -628,8 +660,6 @@ void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_pcb_hash(struct ixdp_tcp_pcb *pcb);
 struct ixdp_tcp_pcb *ixdp_tcp_pcb_lookup(struct ixdp_stack *s, __be32 raddr,
 					 __be16 rport, __be16 lport);
-struct ixdp_tcp_pcb *ixdp_tcp_pcb_get(struct ixdp_stack *s, u32 handle,
-				      int *err);
 struct ixdp_tcp_listener *ixdp_tcp_listener_find(struct ixdp_stack *s,
 						 __be16 port);
 u32 ixdp_tcp_iss(struct ixdp_stack *s, __be32 raddr, __be16 rport,

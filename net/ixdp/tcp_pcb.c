@@ -176,35 +176,6 @@ struct ixdp_tcp_pcb *ixdp_tcp_pcb_lookup(struct ixdp_stack *s, __be32 raddr,
 }
 
 /**
- * ixdp_tcp_pcb_get() - the PCB of an application's handle
- * @s: the stack
- * @handle: the handle
- * @err: set to -EINVAL for an index out of range, -ESTALE for a handle
- *	whose connection is gone (freed, or dead to the application)
- *
- * Return: the PCB, or NULL.
- */
-struct ixdp_tcp_pcb *ixdp_tcp_pcb_get(struct ixdp_stack *s, u32 handle,
-				      int *err)
-{
-	u32 idx = handle & 0xffff;
-	struct ixdp_tcp_pcb *pcb;
-
-	if (!s->tcp || idx >= s->tcp->npcbs) {
-		*err = -EINVAL;
-		return NULL;
-	}
-	pcb = &s->tcp->pcbs[idx];
-	if (pcb->gen != handle >> 16 || pcb->state == IXDP_TCP_CLOSED ||
-	    pcb->flags & TCPF_DETACHED) {
-		*err = -ESTALE;
-		return NULL;
-	}
-	*err = 0;
-	return pcb;
-}
-
-/**
  * ixdp_tcp_listener_find() - the listener of a local port
  * @s: the stack
  * @port: the port
