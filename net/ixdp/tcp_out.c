@@ -174,6 +174,22 @@ static u32 rcv_space(const struct ixdp_tcp_pcb *pcb)
 	return min(buf - used, share * pcb->mss);
 }
 
+/* ixdp_tcp_rcv_window(), inline in out_window(): every segment asks. */
+static inline u32 rcv_window(const struct ixdp_tcp_pcb *pcb)
+{
+	u32 buf = pcb->stack->tcp->cfg.rcv_buf, space, edge, old = 0;
+
+	space = rcv_space(pcb);
+	edge = pcb->rcv_nxt + space;
+	if (tcp_seq_after(pcb->rcv_adv, pcb->rcv_nxt))
+		old = pcb->rcv_adv - pcb->rcv_nxt;
+	if (space <= old)
+		return old;
+	if (old && space - old < min(buf / 2, pcb->mss))
+		return old;
+	return edge - pcb->rcv_nxt;
+}
+
 /**
  * ixdp_tcp_rcv_window() - the receive window to advertise, in bytes
  * @pcb: the PCB
@@ -188,17 +204,7 @@ static u32 rcv_space(const struct ixdp_tcp_pcb *pcb)
  */
 u32 ixdp_tcp_rcv_window(const struct ixdp_tcp_pcb *pcb)
 {
-	u32 buf = pcb->stack->tcp->cfg.rcv_buf, space, edge, old = 0;
-
-	space = rcv_space(pcb);
-	edge = pcb->rcv_nxt + space;
-	if (tcp_seq_after(pcb->rcv_adv, pcb->rcv_nxt))
-		old = pcb->rcv_adv - pcb->rcv_nxt;
-	if (space <= old)
-		return old;
-	if (old && space - old < min(buf / 2, pcb->mss))
-		return old;
-	return edge - pcb->rcv_nxt;
+	return rcv_window(pcb);
 }
 
 /* Options of a SYN, or of a segment with SACK blocks; @room bytes at most. */
@@ -249,7 +255,7 @@ static unsigned int out_opts(struct ixdp_tcp_pcb *pcb, u8 flags, u8 *p,
 
 static u16 out_window(struct ixdp_tcp_pcb *pcb, u8 flags)
 {
-	u32 win = ixdp_tcp_rcv_window(pcb);
+	u32 win = rcv_window(pcb);
 	u8 shift = flags & TCPHDR_SYN ? 0 : pcb->rcv_wscale;
 	u32 field = min_t(u32, win >> shift, 0xffff);
 
