@@ -620,6 +620,24 @@ static inline struct ixdp_tcp_pcb *ixdp_tcp_pcb_get(struct ixdp_stack *s,
 	return pcb;
 }
 
+/**
+ * ixdp_tcp_early_room() - may in-order data be taken for @pcb now
+ * @pcb: the PCB
+ *
+ * Inline: every segment with data asks (tcp_early.c for the rest).
+ *
+ * Return: true if the application has it (or opened it), or if it is
+ * not yet accepted and the early queue has room; false once detached.
+ */
+static inline bool ixdp_tcp_early_room(const struct ixdp_tcp_pcb *pcb)
+{
+	if (pcb->flags & TCPF_DETACHED)
+		return false;
+	if (!(pcb->flags & TCPF_PASSIVE) || pcb->flags & TCPF_ACCEPTED)
+		return true;
+	return pcb->early_n < IXDP_TCP_EARLY_MAX;
+}
+
 /* The segment's sequence number kept in a queued buffer's headroom. */
 struct ixdp_tcp_cb {
 	u32	seq;
@@ -755,7 +773,6 @@ int ixdp_tcp_keepalive(struct ixdp_stack *s, u32 handle, u32 idle, u32 intvl,
 void ixdp_tcp_keepalive_fire(struct ixdp_timer *t);
 
 /* tcp_early.c */
-bool ixdp_tcp_early_room(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_early_add(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b);
 void ixdp_tcp_early_fin(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_early_hand_over(struct ixdp_tcp_pcb *pcb);

@@ -15,22 +15,6 @@
 #include "tcp.h"
 
 /**
- * ixdp_tcp_early_room() - may in-order data be taken for @pcb now
- * @pcb: the PCB
- *
- * Return: true if the application has it (or opened it), or if it is
- * not yet accepted and the early queue has room; false once detached.
- */
-bool ixdp_tcp_early_room(const struct ixdp_tcp_pcb *pcb)
-{
-	if (pcb->flags & TCPF_DETACHED)
-		return false;
-	if (!(pcb->flags & TCPF_PASSIVE) || pcb->flags & TCPF_ACCEPTED)
-		return true;
-	return pcb->early_n < IXDP_TCP_EARLY_MAX;
-}
-
-/**
  * ixdp_tcp_early_add() - hold in-order data until the accept
  * @pcb: a passive PCB not accepted, with room (ixdp_tcp_early_room())
  * @b: the data, consumed; @pcb->rcv_nxt is past it already
