@@ -578,6 +578,28 @@ static inline bool tcp_rtx_armed(const struct ixdp_tcp_pcb *pcb)
 	return pcb->flags & TCPF_RTX_ARMED;
 }
 
+/**
+ * ixdp_tcp_rtx_stop() - stop the retransmission or persist timer
+ * @pcb: the PCB
+ *
+ * The wheel timer stays; it finds the flag clear when it fires.
+ */
+static inline void ixdp_tcp_rtx_stop(struct ixdp_tcp_pcb *pcb)
+{
+	pcb->flags &= ~(TCPF_PERSIST | TCPF_HOARDS | TCPF_RTX_ARMED);
+}
+
+/**
+ * ixdp_tcp_ack_stop() - stop the delayed ACK timer: an ACK went
+ * @pcb: the PCB
+ *
+ * The wheel timer stays; it finds the flag clear when it fires.
+ */
+static inline void ixdp_tcp_ack_stop(struct ixdp_tcp_pcb *pcb)
+{
+	pcb->flags &= ~(TCPF_ACK_NOW | TCPF_DELACK | TCPF_ACK_ARMED);
+}
+
 /* Largest IPv4 datagram @pcb sends. */
 static inline u32 tcp_pcb_mtu(const struct ixdp_tcp_pcb *pcb)
 {
@@ -730,13 +752,11 @@ void ixdp_tcp_timers_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtt_sample(struct ixdp_tcp_pcb *pcb, u32 rtt);
 u32 ixdp_tcp_rto(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb);
-void ixdp_tcp_rtx_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_persist_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_pressure_check(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_reclaim(struct ixdp_stack *s);
 void ixdp_tcp_fin_wait2_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_time_wait_arm(struct ixdp_tcp_pcb *pcb);
-void ixdp_tcp_ack_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_delack(struct ixdp_tcp_pcb *pcb);
 
 /* tcp_cc.c: NewReno congestion control */

@@ -152,15 +152,6 @@ void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb)
 }
 
 /**
- * ixdp_tcp_rtx_stop() - stop the retransmission or persist timer
- * @pcb: the PCB
- */
-void ixdp_tcp_rtx_stop(struct ixdp_tcp_pcb *pcb)
-{
-	pcb->flags &= ~(TCPF_PERSIST | TCPF_HOARDS | TCPF_RTX_ARMED);
-}
-
-/**
  * ixdp_tcp_persist_arm() - start probing a zero window, if not already
  * @pcb: the PCB
  */
@@ -204,15 +195,6 @@ void ixdp_tcp_delack(struct ixdp_tcp_pcb *pcb)
 		tcp_timer_due(s, &pcb->ack_timer, pcb->ack_due);
 	}
 	pcb->flags |= TCPF_DELACK;
-}
-
-/**
- * ixdp_tcp_ack_stop() - stop the delayed ACK timer: an ACK went
- * @pcb: the PCB
- */
-void ixdp_tcp_ack_stop(struct ixdp_tcp_pcb *pcb)
-{
-	pcb->flags &= ~(TCPF_ACK_NOW | TCPF_DELACK | TCPF_ACK_ARMED);
 }
 
 static void tcp_ack_fire(struct ixdp_timer *t)
