@@ -664,11 +664,12 @@ static void out_timers(struct ixdp_tcp_pcb *pcb, u32 end)
  */
 void ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
 {
-	u32 end = out_data_end(pcb);
 	unsigned int n = 0;
+	u32 end;
 
 	if (pcb->stack->tcp->busy == pcb)
 		return;
+	end = out_data_end(pcb);
 	if (ixdp_tcp_can_send(pcb)) {
 		/* Idle longer than the RTO without backoff, at least. */
 		if (pcb->snd_una == pcb->snd_max && pcb->snd_nxt != end &&
