@@ -28,6 +28,7 @@
 #include <linux/list.h>
 #include <linux/siphash.h>
 #include <linux/types.h>
+#include <linux/unaligned.h>
 
 #include "stack.h"
 
@@ -164,6 +165,8 @@ struct ixdp_tcp_opts {
 #define IXDP_TCP_OPT_MAX	40
 /* NOP, NOP and timestamps: what most segments carry. */
 #define IXDP_TCP_OPT_TS_LEN	12
+/* Their first word: NOP, NOP, kind 8, length 10 (RFC 7323 appendix A). */
+#define IXDP_TCP_OPT_NOP_NOP_TS	0x0101080a
 
 /**
  * struct ixdp_tcp_sref - a reference to application memory queued to send
@@ -660,6 +663,26 @@ static inline bool ixdp_tcp_early_room(const struct ixdp_tcp_pcb *pcb)
 	return pcb->early_n < IXDP_TCP_EARLY_MAX;
 }
 
+/**
+ * ixdp_tcp_opt_build_ts() - write the options of nearly every segment
+ * @p: where, at least IXDP_TCP_OPT_TS_LEN bytes
+ * @tsval: timestamp value
+ * @tsecr: timestamp echo reply
+ *
+ * The same bytes as ixdp_tcp_opt_build() with TCPOPT_F_TS alone: two
+ * NOPs and the timestamps (RFC 7323 appendix A).  Inline: nearly every
+ * segment we send carries them.
+ *
+ * Return: IXDP_TCP_OPT_TS_LEN.
+ */
+static inline unsigned int ixdp_tcp_opt_build_ts(u8 *p, u32 tsval, u32 tsecr)
+{
+	put_unaligned_be32(IXDP_TCP_OPT_NOP_NOP_TS, p);
+	put_unaligned_be32(tsval, p + 4);
+	put_unaligned_be32(tsecr, p + 8);
+	return IXDP_TCP_OPT_TS_LEN;
+}
+
 /* The segment's sequence number kept in a queued buffer's headroom. */
 struct ixdp_tcp_cb {
 	u32	seq;
@@ -725,7 +748,6 @@ u16 ixdp_tcp_cookie_rcv_wnd(const struct ixdp_tcp *tcp);
 int ixdp_tcp_opt_parse(const u8 *p, unsigned int len, bool syn,
 		       struct ixdp_tcp_opts *o);
 unsigned int ixdp_tcp_opt_build(u8 *p, const struct ixdp_tcp_opts *o);
-unsigned int ixdp_tcp_opt_build_ts(u8 *p, u32 tsval, u32 tsecr);
 
 /* tcp_in.c: segment arrival */
 u8 ixdp_tcp_wscale(u32 buf);

@@ -34,6 +34,7 @@
 /* The first word of the options of nearly every segment. */
 #define OPT_NOP_NOP_TS		(TCPOPT_NOP << 24 | TCPOPT_NOP << 16 | \
 				 TCPOPT_TS << 8 | TCPOLEN_TS)
+static_assert(OPT_NOP_NOP_TS == IXDP_TCP_OPT_NOP_NOP_TS, "tcp.h agrees");
 
 static u16 opt_get16(const u8 *p)
 {
@@ -175,25 +176,6 @@ static unsigned int opt_build_syn(u8 *p, const struct ixdp_tcp_opts *o)
 		n += 4;
 	}
 	return n;
-}
-
-/**
- * ixdp_tcp_opt_build_ts() - write the options of nearly every segment
- * @p: where, at least IXDP_TCP_OPT_TS_LEN bytes
- * @tsval: timestamp value
- * @tsecr: timestamp echo reply
- *
- * The same bytes as ixdp_tcp_opt_build() with TCPOPT_F_TS alone: two
- * NOPs and the timestamps (RFC 7323 appendix A).
- *
- * Return: IXDP_TCP_OPT_TS_LEN.
- */
-unsigned int ixdp_tcp_opt_build_ts(u8 *p, u32 tsval, u32 tsecr)
-{
-	opt_put32(p, OPT_NOP_NOP_TS);
-	opt_put32(p + 4, tsval);
-	opt_put32(p + 8, tsecr);
-	return IXDP_TCP_OPT_TS_LEN;
 }
 
 /**
