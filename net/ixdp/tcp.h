@@ -27,6 +27,8 @@
 #include <linux/errno.h>
 #include <linux/list.h>
 #include <linux/siphash.h>
+#include <linux/stddef.h>
+#include <linux/string.h>
 #include <linux/types.h>
 #include <linux/unaligned.h>
 
@@ -745,9 +747,39 @@ bool ixdp_tcp_cookie_opts(struct ixdp_stack *s, const struct ixdp_tcp_seg *seg,
 u16 ixdp_tcp_cookie_rcv_wnd(const struct ixdp_tcp *tcp);
 
 /* tcp_opt.c: options */
-int ixdp_tcp_opt_parse(const u8 *p, unsigned int len, bool syn,
-		       struct ixdp_tcp_opts *o);
 unsigned int ixdp_tcp_opt_build(u8 *p, const struct ixdp_tcp_opts *o);
+
+int __ixdp_tcp_opt_parse(const u8 *p, unsigned int len, bool syn,
+			 struct ixdp_tcp_opts *o);
+
+/**
+ * ixdp_tcp_opt_parse() - parse the options of a segment
+ * @p: the first option byte
+ * @len: bytes of options (data offset * 4 - 20), at most 40
+ * @syn: whether the segment is a SYN: MSS, window scale and
+ *	SACK-permitted count only there
+ * @o: filled in; zeroed first but for @o->sack, of which the first
+ *	@o->nsack entries are set
+ *
+ * What nearly every segment carries, two NOPs and the timestamps
+ * (RFC 7323 appendix A), is parsed here, inline; any other list by
+ * __ixdp_tcp_opt_parse() in tcp_opt.c.
+ *
+ * Return: 0, or -EINVAL if an option's length is below 2 or runs past
+ * the end of the list.
+ */
+static inline int ixdp_tcp_opt_parse(const u8 *p, unsigned int len, bool syn,
+				     struct ixdp_tcp_opts *o)
+{
+	if (len != IXDP_TCP_OPT_TS_LEN ||
+	    get_unaligned_be32(p) != IXDP_TCP_OPT_NOP_NOP_TS)
+		return __ixdp_tcp_opt_parse(p, len, syn, o);
+	memset(o, 0, offsetof(struct ixdp_tcp_opts, sack));
+	o->tsval = get_unaligned_be32(p + 4);
+	o->tsecr = get_unaligned_be32(p + 8);
+	o->flags = TCPOPT_F_TS;
+	return 0;
+}
 
 /* tcp_in.c: segment arrival */
 u8 ixdp_tcp_wscale(u32 buf);

@@ -31,10 +31,11 @@
 #define TCPOLEN_TS		10
 #define TCPOLEN_SACK_BLOCK	8
 
-/* The first word of the options of nearly every segment. */
-#define OPT_NOP_NOP_TS		(TCPOPT_NOP << 24 | TCPOPT_NOP << 16 | \
-				 TCPOPT_TS << 8 | TCPOLEN_TS)
-static_assert(OPT_NOP_NOP_TS == IXDP_TCP_OPT_NOP_NOP_TS, "tcp.h agrees");
+/* The first word of the options of nearly every segment (tcp.h). */
+static_assert(IXDP_TCP_OPT_NOP_NOP_TS ==
+	      (TCPOPT_NOP << 24 | TCPOPT_NOP << 16 |
+	       TCPOPT_TS << 8 | TCPOLEN_TS),
+	      "IXDP_TCP_OPT_NOP_NOP_TS is NOP, NOP, TS");
 
 static u16 opt_get16(const u8 *p)
 {
@@ -109,30 +110,23 @@ static void opt_one(const u8 *p, unsigned int len, bool syn,
 }
 
 /**
- * ixdp_tcp_opt_parse() - parse the options of a segment
+ * __ixdp_tcp_opt_parse() - parse the options of a segment, one by one
  * @p: the first option byte
- * @len: bytes of options (data offset * 4 - 20), at most 40
- * @syn: whether the segment is a SYN: MSS, window scale and
- *	SACK-permitted count only there
- * @o: filled in; zeroed first but for @o->sack, of which the first
- *	@o->nsack entries are set
+ * @len: bytes of options, at most 40
+ * @syn: whether the segment is a SYN
+ * @o: filled in
+ *
+ * ixdp_tcp_opt_parse() without its shortcut for the timestamps alone.
  *
  * Return: 0, or -EINVAL if an option's length is below 2 or runs past
  * the end of the list.
  */
-int ixdp_tcp_opt_parse(const u8 *p, unsigned int len, bool syn,
-		       struct ixdp_tcp_opts *o)
+int __ixdp_tcp_opt_parse(const u8 *p, unsigned int len, bool syn,
+			 struct ixdp_tcp_opts *o)
 {
 	unsigned int i = 0, olen;
 
 	memset(o, 0, offsetof(struct ixdp_tcp_opts, sack));
-	/* What nearly every segment carries (RFC 7323 appendix A). */
-	if (len == TCPOLEN_TS + 2 && opt_get32(p) == OPT_NOP_NOP_TS) {
-		o->tsval = opt_get32(p + 4);
-		o->tsecr = opt_get32(p + 8);
-		o->flags = TCPOPT_F_TS;
-		return 0;
-	}
 	while (i < len) {
 		if (p[i] == TCPOPT_EOL)
 			break;
