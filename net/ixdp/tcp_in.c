@@ -778,7 +778,7 @@ static bool in_synchronized(struct ixdp_tcp_pcb *pcb,
 			 pcb->state == IXDP_TCP_FIN_WAIT_1 ||
 			 pcb->state == IXDP_TCP_FIN_WAIT_2))
 		in_data(pcb, seg);
-	if (pcb->stack->tcp->busy == pcb && seg->flags & TCPHDR_FIN)
+	if (seg->flags & TCPHDR_FIN && pcb->stack->tcp->busy == pcb)
 		in_fin(pcb, seg);
 	return pcb->stack->tcp->busy == pcb;
 }
