@@ -723,8 +723,9 @@ void ixdp_tcp_pcb_table_init(struct ixdp_tcp *tcp);
 struct ixdp_tcp_pcb *ixdp_tcp_pcb_alloc(struct ixdp_stack *s);
 void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_pcb_hash(struct ixdp_tcp_pcb *pcb);
-struct ixdp_tcp_pcb *ixdp_tcp_pcb_lookup(struct ixdp_stack *s, __be32 raddr,
-					 __be16 rport, __be16 lport);
+struct ixdp_tcp_pcb *__ixdp_tcp_pcb_lookup(struct ixdp_stack *s,
+					   __be32 raddr, __be16 rport,
+					   __be16 lport);
 struct ixdp_tcp_listener *ixdp_tcp_listener_find(struct ixdp_stack *s,
 						 __be16 port);
 u32 ixdp_tcp_iss(struct ixdp_stack *s, __be32 raddr, __be16 rport,
@@ -732,6 +733,39 @@ u32 ixdp_tcp_iss(struct ixdp_stack *s, __be32 raddr, __be16 rport,
 void ixdp_tcp_detach(struct ixdp_tcp_pcb *pcb, int reason);
 void ixdp_tcp_drop_pcb(struct ixdp_tcp_pcb *pcb, int reason);
 void ixdp_tcp_to_time_wait(struct ixdp_tcp_pcb *pcb);
+
+/* Whether @pcb is the connection of a segment from @raddr:@rport to @lport. */
+static inline bool tcp_pcb_is(const struct ixdp_tcp_pcb *pcb, __be32 raddr,
+			      __be16 rport, __be16 lport)
+{
+	return pcb->raddr == raddr && pcb->rport == rport &&
+	       pcb->lport == lport;
+}
+
+/**
+ * ixdp_tcp_pcb_lookup() - find the connection of a segment
+ * @s: the stack
+ * @raddr: the remote address
+ * @rport: the remote port
+ * @lport: the local port
+ *
+ * The PCB found last is tried before the hash: a core often gets
+ * segments of one connection in a row.  That try is inline; the hash is
+ * __ixdp_tcp_pcb_lookup()'s, in tcp_pcb.c.
+ *
+ * Return: the PCB, or NULL.
+ */
+static inline struct ixdp_tcp_pcb *ixdp_tcp_pcb_lookup(struct ixdp_stack *s,
+						       __be32 raddr,
+						       __be16 rport,
+						       __be16 lport)
+{
+	struct ixdp_tcp_pcb *pcb = s->tcp->last;
+
+	if (pcb && tcp_pcb_is(pcb, raddr, rport, lport))
+		return pcb;
+	return __ixdp_tcp_pcb_lookup(s, raddr, rport, lport);
+}
 
 /* tcp_cookie.c: SYN cookies (RFC 4987 3.6) */
 bool ixdp_tcp_cookie_needed(const struct ixdp_tcp *tcp,

@@ -139,36 +139,28 @@ void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb)
 		tcp->busy = NULL;
 }
 
-static bool pcb_is(const struct ixdp_tcp_pcb *pcb, __be32 raddr,
-		   __be16 rport, __be16 lport)
-{
-	return pcb->raddr == raddr && pcb->rport == rport &&
-	       pcb->lport == lport;
-}
-
 /**
- * ixdp_tcp_pcb_lookup() - find the connection of a segment
+ * __ixdp_tcp_pcb_lookup() - find the connection of a segment in the hash
  * @s: the stack
  * @raddr: the remote address
  * @rport: the remote port
  * @lport: the local port
  *
- * The PCB found last is tried before the hash: a core often gets
- * segments of one connection in a row.
+ * ixdp_tcp_pcb_lookup() once the PCB found last is not it; the one found
+ * becomes the PCB found last.
  *
  * Return: the PCB, or NULL.
  */
-struct ixdp_tcp_pcb *ixdp_tcp_pcb_lookup(struct ixdp_stack *s, __be32 raddr,
-					 __be16 rport, __be16 lport)
+struct ixdp_tcp_pcb *__ixdp_tcp_pcb_lookup(struct ixdp_stack *s,
+					   __be32 raddr, __be16 rport,
+					   __be16 lport)
 {
 	struct ixdp_tcp *tcp = s->tcp;
-	struct ixdp_tcp_pcb *pcb = tcp->last;
+	struct ixdp_tcp_pcb *pcb;
 
-	if (pcb && pcb_is(pcb, raddr, rport, lport))
-		return pcb;
 	hlist_for_each_entry(pcb, &tcp->hash[pcb_bucket(tcp, raddr, rport,
 							lport)], node)
-		if (pcb_is(pcb, raddr, rport, lport)) {
+		if (tcp_pcb_is(pcb, raddr, rport, lport)) {
 			tcp->last = pcb;
 			return pcb;
 		}
