@@ -584,6 +584,7 @@ static bool out_one(struct ixdp_tcp_pcb *pcb, u32 end)
 	u32 wnd = min(pcb->snd_wnd, out_cwnd(pcb)), edge = pcb->snd_una + wnd;
 	u32 seq = pcb->snd_nxt, len = end - seq;
 	int sent;
+	u8 flags;
 
 	if (!tcp_seq_before(seq, edge))
 		return false;
@@ -594,11 +595,13 @@ static bool out_one(struct ixdp_tcp_pcb *pcb, u32 end)
 		pcb->stack->tcp->stats->rexmits++;
 	else
 		out_time(pcb, seq);
-	sent = out_xmit(pcb, seq, len, out_flags(pcb, seq, len));
+	flags = out_flags(pcb, seq, len);
+	sent = out_xmit(pcb, seq, len, flags);
 	if (sent <= 0)
 		return false;
 	pcb->snd_nxt = seq + sent;
-	if (sent == len && out_flags(pcb, seq, len) & TCPHDR_FIN)
+	/* All of it went: so did the FIN, if it was to. */
+	if (sent == len && flags & TCPHDR_FIN)
 		pcb->snd_nxt++;
 	pcb->snd_max = tcp_seq_max(pcb->snd_max, pcb->snd_nxt);
 	return true;
