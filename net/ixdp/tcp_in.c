@@ -794,7 +794,9 @@ static void in_pcb(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg,
 		in_syn_sent(pcb, seg, iph, hlen);
 	else
 		in_synchronized(pcb, seg, iph, hlen);
-	ixdp_buf_put(seg->b);
+	/* NULL once something took it: the application, a queue, a reset. */
+	if (seg->b)
+		ixdp_buf_put(seg->b);
 	ixdp_tcp_leave(pcb);
 	/* A peer that still talks gets fin_timeout more to send its FIN. */
 	if (pcb->state == IXDP_TCP_FIN_WAIT_2)
