@@ -822,6 +822,7 @@ void ixdp_tcp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		 const struct iphdr *iph);
 
 /* tcp_out.c: output */
+void __ixdp_tcp_output(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_output(struct ixdp_tcp_pcb *pcb);
 int ixdp_tcp_send_syn(struct ixdp_tcp_pcb *pcb);
 int ixdp_tcp_send_ack(struct ixdp_tcp_pcb *pcb);

@@ -555,5 +555,5 @@ void ixdp_tcp_leave(struct ixdp_tcp_pcb *pcb)
 	if (pcb->flags & TCPF_ABORT)
 		api_abort(pcb);
 	else
-		ixdp_tcp_output(pcb);
+		__ixdp_tcp_output(pcb);
 }

@@ -658,21 +658,16 @@ static void out_timers(struct ixdp_tcp_pcb *pcb, u32 end)
 }
 
 /**
- * ixdp_tcp_output() - send what the windows allow, and a pending ACK
- * @pcb: the PCB
+ * __ixdp_tcp_output() - ixdp_tcp_output() of a PCB known not to be busy
+ * @pcb: the PCB, its input or timer not running
  *
- * Data goes in segments of at most MSS within min(cwnd, snd_wnd), then
- * the FIN if the application closed; an ACK owed goes alone if nothing
- * carried it.  Deferred while the PCB's own input or timer runs.
+ * For ixdp_tcp_leave(), which has just ended them.
  */
-void ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
+void __ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
 {
+	u32 end = out_data_end(pcb);
 	unsigned int n = 0;
-	u32 end;
 
-	if (pcb->stack->tcp->busy == pcb)
-		return;
-	end = out_data_end(pcb);
 	if (ixdp_tcp_can_send(pcb)) {
 		/* Idle longer than the RTO without backoff, at least. */
 		if (pcb->snd_una == pcb->snd_max && pcb->snd_nxt != end &&
@@ -686,4 +681,19 @@ void ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
 	if (!n && pcb->flags & TCPF_ACK_NOW && pcb->state != IXDP_TCP_CLOSED &&
 	    pcb->state != IXDP_TCP_SYN_SENT)
 		ixdp_tcp_send_ack(pcb);
+}
+
+/**
+ * ixdp_tcp_output() - send what the windows allow, and a pending ACK
+ * @pcb: the PCB
+ *
+ * Data goes in segments of at most MSS within min(cwnd, snd_wnd), then
+ * the FIN if the application closed; an ACK owed goes alone if nothing
+ * carried it.  Deferred while the PCB's own input or timer runs.
+ */
+void ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
+{
+	if (pcb->stack->tcp->busy == pcb)
+		return;
+	__ixdp_tcp_output(pcb);
 }
