@@ -833,7 +833,27 @@ int ixdp_tcp_probe(struct ixdp_tcp_pcb *pcb);
 u32 ixdp_tcp_held_max(const struct ixdp_tcp_config *cfg);
 int ixdp_tcp_send_keepalive(struct ixdp_tcp_pcb *pcb);
 u32 ixdp_tcp_rcv_window(const struct ixdp_tcp_pcb *pcb);
-void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes);
+void __ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes);
+
+/**
+ * ixdp_tcp_sq_acked() - release acknowledged bytes of the send queue
+ * @pcb: the PCB, before @snd_una moves
+ * @bytes: how many, at most @sq_bytes
+ *
+ * All of it, the usual case of a request or response, is released here,
+ * inline; part of it by __ixdp_tcp_sq_acked() in tcp_out.c.
+ */
+static inline void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes)
+{
+	if (bytes < pcb->sq_bytes) {
+		__ixdp_tcp_sq_acked(pcb, bytes);
+		return;
+	}
+	pcb->sq_head = (pcb->sq_head + pcb->sq_n) % IXDP_TCP_SQ;
+	pcb->sq_n = 0;
+	pcb->sq_off = 0;
+	pcb->sq_bytes = 0;
+}
 
 /* tcp_timer.c: round trip and timers */
 void ixdp_tcp_timers_init(struct ixdp_tcp_pcb *pcb);

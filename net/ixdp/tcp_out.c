@@ -103,22 +103,16 @@ static int sq_frags(const struct ixdp_tcp_pcb *pcb, u32 seq,
 }
 
 /**
- * ixdp_tcp_sq_acked() - release acknowledged bytes of the send queue
+ * __ixdp_tcp_sq_acked() - release some of the send queue
  * @pcb: the PCB, before @snd_una moves
- * @bytes: how many, at most @sq_bytes
+ * @bytes: how many, fewer than @sq_bytes
+ *
+ * ixdp_tcp_sq_acked() when some of the queue stays.
  */
-void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes)
+void __ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes)
 {
 	u32 n;
 
-	if (bytes >= pcb->sq_bytes) {
-		/* All of it: the usual case of a request or response. */
-		pcb->sq_head = (pcb->sq_head + pcb->sq_n) % IXDP_TCP_SQ;
-		pcb->sq_n = 0;
-		pcb->sq_off = 0;
-		pcb->sq_bytes = 0;
-		return;
-	}
 	pcb->sq_bytes -= bytes;
 	while (bytes && pcb->sq_n) {
 		n = min(bytes, pcb->sq[pcb->sq_head].len - pcb->sq_off);
