@@ -464,6 +464,23 @@ int ixdp_tcp_sendv(struct ixdp_stack *s, u32 handle,
 	return total;
 }
 
+/*
+ * Window update (RFC 9293 3.8.6.2.2) when the window, @old bytes as
+ * advertised, opens usefully.  Out of line, so that the usual
+ * ixdp_tcp_recv_done(), which finds no update possible, saves no
+ * registers for it.
+ */
+static noinline void api_window_update(struct ixdp_tcp_pcb *pcb, u32 old)
+{
+	u32 win = ixdp_tcp_rcv_window(pcb);
+
+	if (win > old && (win - old >= 2 * pcb->mss || old < pcb->mss) &&
+	    !(pcb->flags & TCPF_FIN_RCVD)) {
+		pcb->flags |= TCPF_ACK_NOW;
+		ixdp_tcp_output(pcb);
+	}
+}
+
 /**
  * ixdp_tcp_recv_done() - the application consumed received bytes
  * @s: the stack
@@ -477,7 +494,7 @@ int ixdp_tcp_sendv(struct ixdp_stack *s, u32 handle,
 int ixdp_tcp_recv_done(struct ixdp_stack *s, u32 handle, u32 bytes, u32 bufs)
 {
 	struct ixdp_tcp_pcb *pcb;
-	u32 old = 0, win;
+	u32 old = 0;
 	int err;
 
 	pcb = ixdp_tcp_pcb_get(s, handle, &err);
@@ -489,16 +506,9 @@ int ixdp_tcp_recv_done(struct ixdp_stack *s, u32 handle, u32 bytes, u32 bufs)
 	pcb->rcv_held -= bufs;
 	if (tcp_seq_after(pcb->rcv_adv, pcb->rcv_nxt))
 		old = pcb->rcv_adv - pcb->rcv_nxt;
-	/* It cannot open by 2 MSS more than rcv_buf allows: no update. */
-	if (old >= pcb->mss && old + 2 * pcb->mss > s->tcp->cfg.rcv_buf)
-		return 0;
-	win = ixdp_tcp_rcv_window(pcb);
-	/* Window update (RFC 9293 3.8.6.2.2) when it opens usefully. */
-	if (win > old && (win - old >= 2 * pcb->mss || old < pcb->mss) &&
-	    !(pcb->flags & TCPF_FIN_RCVD)) {
-		pcb->flags |= TCPF_ACK_NOW;
-		ixdp_tcp_output(pcb);
-	}
+	/* No update if it cannot open by 2 MSS more than rcv_buf allows. */
+	if (old < pcb->mss || old + 2 * pcb->mss <= s->tcp->cfg.rcv_buf)
+		api_window_update(pcb, old);
 	return 0;
 }
 
