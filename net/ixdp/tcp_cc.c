@@ -111,29 +111,13 @@ static void cc_fill_hole(struct ixdp_tcp_pcb *pcb)
 	pcb->rtx_next = start + min(end - start, pcb->mss);
 }
 
-/**
- * ixdp_tcp_cc_ack() - an ACK acknowledged new data
- * @pcb: the PCB, @snd_una already moved to @ack
- * @ack: the acknowledgment number
- * @acked: bytes newly acknowledged
- *
- * Outside recovery the window grows, and @recover follows @ack up, so
- * that it never falls 2^31 bytes behind and seems ahead: the test of
- * ixdp_tcp_cc_dupack() then holds for every ACK above the last loss,
- * however much was sent since.  In recovery a partial ACK (below
- * @recover) retransmits the next unacknowledged segment and deflates the
- * window by the amount acked, less one SMSS (RFC 6582 3.2 step 5); a
- * full ACK ends recovery with cwnd = min(ssthresh, FlightSize + SMSS).
+/*
+ * ixdp_tcp_cc_ack() in recovery (RFC 6582 3.2 steps 5 and 6).  Out of
+ * line, so that an ACK outside recovery saves no registers for it.
  */
-void ixdp_tcp_cc_ack(struct ixdp_tcp_pcb *pcb, u32 ack, u32 acked)
+static noinline void cc_recovery_ack(struct ixdp_tcp_pcb *pcb, u32 ack,
+				     u32 acked)
 {
-	pcb->dupacks = 0;
-	if (!(pcb->flags & TCPF_RECOVERY)) {
-		if (tcp_seq_after(ack, pcb->recover))
-			pcb->recover = ack;
-		cc_grow(pcb, acked);
-		return;
-	}
 	if (tcp_seq_geq(ack, pcb->recover)) {
 		pcb->cwnd = min(pcb->ssthresh,
 				max(tcp_flight(pcb), pcb->mss) + pcb->mss);
@@ -153,6 +137,32 @@ void ixdp_tcp_cc_ack(struct ixdp_tcp_pcb *pcb, u32 ack, u32 acked)
 	pcb->cwnd = max(pcb->cwnd, pcb->mss);
 	cc_fill_hole(pcb);
 	ixdp_tcp_rtx_arm(pcb);
+}
+
+/**
+ * ixdp_tcp_cc_ack() - an ACK acknowledged new data
+ * @pcb: the PCB, @snd_una already moved to @ack
+ * @ack: the acknowledgment number
+ * @acked: bytes newly acknowledged
+ *
+ * Outside recovery the window grows, and @recover follows @ack up, so
+ * that it never falls 2^31 bytes behind and seems ahead: the test of
+ * ixdp_tcp_cc_dupack() then holds for every ACK above the last loss,
+ * however much was sent since.  In recovery a partial ACK (below
+ * @recover) retransmits the next unacknowledged segment and deflates the
+ * window by the amount acked, less one SMSS (RFC 6582 3.2 step 5); a
+ * full ACK ends recovery with cwnd = min(ssthresh, FlightSize + SMSS).
+ */
+void ixdp_tcp_cc_ack(struct ixdp_tcp_pcb *pcb, u32 ack, u32 acked)
+{
+	pcb->dupacks = 0;
+	if (pcb->flags & TCPF_RECOVERY) {
+		cc_recovery_ack(pcb, ack, acked);
+		return;
+	}
+	if (tcp_seq_after(ack, pcb->recover))
+		pcb->recover = ack;
+	cc_grow(pcb, acked);
 }
 
 /* Send @snd_una again if the peer SACKed data sent after it. */
