@@ -178,6 +178,11 @@ check_host()
 	fi
 	cat "$OUT/bench-tools.tap"
 	collect "tools.bench." need < "$OUT/bench-tools.tap" >> "$RESULTS"
+
+	say "scripts: vm.sh's exit status, with a stand-in for QEMU"
+	"$ROOT/scripts/ixdp/vm-test.sh" > "$OUT/scripts.tap" 2>&1
+	cat "$OUT/scripts.tap"
+	collect "scripts." need < "$OUT/scripts.tap" >> "$RESULTS"
 }
 
 # The 3-CPU run: what needs a third CPU (a hostile application next to

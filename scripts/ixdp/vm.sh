@@ -44,10 +44,17 @@ ln -sfn "$id" "$ROOT/build/vm/latest"
 
 qemu_pid=""
 host_pid=""
+# Runs under set -e on every exit: each step may fail (a process already
+# gone) without changing the status the script exits with.
 cleanup()
 {
-	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
-	[ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null
+	if [ -n "$qemu_pid" ]; then
+		kill "$qemu_pid" 2>/dev/null || true
+		wait "$qemu_pid" 2>/dev/null || true
+	fi
+	if [ -n "$host_pid" ]; then
+		kill "$host_pid" 2>/dev/null || true
+	fi
 	ip netns del "$IXDP_NS" 2>/dev/null || true
 }
 trap cleanup EXIT
