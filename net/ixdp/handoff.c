@@ -145,6 +145,29 @@ static int handoff_next(const struct ixdp_stack *s, u32 seen, u16 port)
 	return -1;
 }
 
+/*
+ * Pass @b, about the connection of local port @lport, to the next core
+ * that has not looked for it; false if there is none.
+ */
+static bool handoff_pass(struct ixdp_stack *s, struct ixdp_buf *b,
+			 const struct iphdr *iph, u16 lport,
+			 enum ixdp_handoff_kind kind)
+{
+	const u8 *frame = (const u8 *)iph - ETH_HLEN;
+	const u8 *end = (const u8 *)ixdp_buf_data(b) + b->len;
+	u32 seen = s->relay | BIT(s->core);
+	int to;
+
+	if (!s->handoff)
+		return false;
+	to = handoff_next(s, seen, lport);
+	if (to < 0)
+		return false;
+	handoff_push(s, to, frame, end - frame, kind, seen);
+	ixdp_buf_put(b);
+	return true;
+}
+
 /**
  * ixdp_handoff_seg() - pass on a TCP segment no connection here takes
  * @s: the stack
@@ -159,19 +182,29 @@ bool ixdp_handoff_seg(struct ixdp_stack *s, struct ixdp_buf *b,
 		      const struct iphdr *iph)
 {
 	const struct tcphdr *th = ixdp_buf_data(b);
-	const u8 *frame = (const u8 *)iph - ETH_HLEN;
-	u32 seen = s->relay | BIT(s->core);
-	int to;
 
-	if (!s->handoff)
-		return false;
-	to = handoff_next(s, seen, be16_to_cpu(th->dest));
-	if (to < 0)
-		return false;
-	handoff_push(s, to, frame, (const u8 *)th - frame + b->len,
-		     IXDP_HANDOFF_SEG, seen);
-	ixdp_buf_put(b);
-	return true;
+	return handoff_pass(s, b, iph, be16_to_cpu(th->dest),
+			    IXDP_HANDOFF_SEG);
+}
+
+/**
+ * ixdp_handoff_icmp() - pass on an ICMP error about no connection here
+ * @s: the stack
+ * @b: the message after its IPv4 header, its checksum verified
+ * @iph: its IPv4 header, behind its Ethernet header in @b
+ * @lport: the local port of the TCP segment it quotes
+ *
+ * An error comes from a router, not from the peer, so the device's
+ * hashing sends it to any core; it goes round them, the core owning
+ * @lport first, as a segment does.
+ *
+ * Return: true if @b was consumed, false if every core has looked: the
+ * caller counts it as rejected.
+ */
+bool ixdp_handoff_icmp(struct ixdp_stack *s, struct ixdp_buf *b,
+		       const struct iphdr *iph, u16 lport)
+{
+	return handoff_pass(s, b, iph, lport, IXDP_HANDOFF_ICMP);
 }
 
 /**

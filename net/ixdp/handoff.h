@@ -13,7 +13,9 @@
  * rewritten, the tap forgot the flow) is handed to its owner, never
  * reset: the core that finds no connection for it passes a copy to the
  * next core that has not looked, the core owning its port first, and only
- * the last one answers it as a closed port would.  ARP packets that teach
+ * the last one answers it as a closed port would.  An ICMP error quoting
+ * a segment of no connection here goes round the same way, and the last
+ * core counts it as rejected.  ARP packets that teach
  * a core a neighbour are passed to every other core too.
  *
  * Frames travel in one single-producer, single-consumer ring per ordered
@@ -47,6 +49,7 @@
 enum ixdp_handoff_kind {
 	IXDP_HANDOFF_SEG,	/* a TCP segment looking for its connection */
 	IXDP_HANDOFF_ARP,	/* an ARP packet: learn from it, answer none */
+	IXDP_HANDOFF_ICMP,	/* an ICMP error looking for its connection */
 };
 
 /**
@@ -128,6 +131,8 @@ bool ixdp_handoff_port_ok(const struct ixdp_stack *s, __be32 raddr,
 			  __be16 rport, u16 lport);
 bool ixdp_handoff_seg(struct ixdp_stack *s, struct ixdp_buf *b,
 		      const struct iphdr *iph);
+bool ixdp_handoff_icmp(struct ixdp_stack *s, struct ixdp_buf *b,
+		       const struct iphdr *iph, u16 lport);
 void ixdp_handoff_arp(struct ixdp_stack *s, const struct ixdp_buf *b);
 unsigned int ixdp_handoff_poll(struct ixdp_stack *s, unsigned int budget);
 bool ixdp_handoff_pending(const struct ixdp_stack *s);

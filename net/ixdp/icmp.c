@@ -8,15 +8,18 @@
  * are limited by a token bucket of IXDP_ICMP_BURST, refilled at
  * IXDP_ICMP_RATE a second (Linux's icmp_msgs_burst and _per_sec).
  * Errors received that quote a TCP segment go to TCP (tcp_icmp.c), which
- * checks them against its connections; others are dropped.
+ * checks them against its connections, on the core that has the
+ * connection (handoff.h); others are dropped.
  */
 
 #include <linux/icmp.h>
 #include <linux/in.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
+#include <linux/unaligned.h>
 #include <net/checksum.h>
 
+#include "handoff.h"
 #include "tcp.h"
 
 /* Quoted from the offending datagram, after its header (RFC 792). */
@@ -76,22 +79,34 @@ static const struct iphdr *icmp_quote(const struct ixdp_stack *s,
 }
 
 /*
- * An error about a datagram of ours: TCP's to judge (tcp_icmp.c); one
- * about anything else changes nothing.
+ * An error about a datagram of ours: TCP's to judge (tcp_icmp.c), on the
+ * core that has the connection; one about anything else changes nothing.
  */
-static void icmp_error_rx(struct ixdp_stack *s, struct ixdp_buf *b)
+static void icmp_error_rx(struct ixdp_stack *s, struct ixdp_buf *b,
+			  const struct iphdr *iph)
 {
 	const struct icmphdr *ic = ixdp_buf_data(b);
 	const struct iphdr *q = icmp_quote(s, b);
+	__be16 lport;
+	int err;
 
 	if (q && q->protocol != IPPROTO_TCP) {
 		ixdp_stack_drop(s, b, IXDP_DROP_ICMP_TYPE);
 		return;
 	}
-	if (!q || !s->tcp ||
-	    !ixdp_tcp_icmp_err(s, q, ic->type, ic->code,
-			       be16_to_cpu(ic->un.frag.mtu)))
+	if (!q || !s->tcp) {
 		s->stats.icmp_errors_rejected++;
+		goto out;
+	}
+	err = ixdp_tcp_icmp_err(s, q, ic->type, ic->code,
+				be16_to_cpu(ic->un.frag.mtu));
+	if (!err)
+		goto out;
+	lport = get_unaligned((const __be16 *)((const u8 *)q + q->ihl * 4));
+	if (err == -ENOENT && ixdp_handoff_icmp(s, b, iph, be16_to_cpu(lport)))
+		return;
+	s->stats.icmp_errors_rejected++;
+out:
 	ixdp_buf_put(b);
 }
 
@@ -103,8 +118,10 @@ static void icmp_error_rx(struct ixdp_stack *s, struct ixdp_buf *b)
  *
  * Echo requests are answered with the same identifier, sequence number
  * and data.  Errors quoting one of our TCP segments go to TCP, which
- * believes them only if they match a connection; errors that do not are
- * counted in icmp_errors_rejected.  Other types are dropped and counted.
+ * believes them only if they match a connection; one quoting no
+ * connection of this core goes to the device's other cores first.
+ * Errors that no core believes are counted in icmp_errors_rejected.
+ * Other types are dropped and counted.
  */
 void ixdp_icmp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		  const struct iphdr *iph)
@@ -120,7 +137,7 @@ void ixdp_icmp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		return;
 	}
 	if (icmp_is_error(ic->type)) {
-		icmp_error_rx(s, b);
+		icmp_error_rx(s, b, iph);
 		return;
 	}
 	if (ic->type != ICMP_ECHO) {

@@ -893,8 +893,8 @@ struct ixdp_buf *ixdp_tcp_ooo_pop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_ooo_purge(struct ixdp_tcp_pcb *pcb);
 
 /* tcp_icmp.c: ICMP errors about our segments */
-bool ixdp_tcp_icmp_err(struct ixdp_stack *s, const struct iphdr *qiph,
-		       u8 type, u8 code, u16 mtu);
+int ixdp_tcp_icmp_err(struct ixdp_stack *s, const struct iphdr *qiph,
+		      u8 type, u8 code, u16 mtu);
 
 /* tcp_keepalive.c: keepalive (RFC 9293 3.8.4) */
 int ixdp_tcp_keepalive(struct ixdp_stack *s, u32 handle, u32 idle, u32 intvl,

@@ -75,11 +75,13 @@ static void icmp_frag_needed(struct ixdp_tcp_pcb *pcb, u32 mtu)
  * it has in flight; fragmentation needed then lowers the connection's
  * path MTU, and the rest is ignored.
  *
- * Return: true if believed, false if it fails that check (the caller
- * counts it).
+ * Return: 0 if believed; -ENOENT if no connection of this core is
+ * quoted (another core of the device may have it: the caller hands the
+ * error on); -EINVAL if the connection has no such sequence number in
+ * flight.  The caller counts what no core believes.
  */
-bool ixdp_tcp_icmp_err(struct ixdp_stack *s, const struct iphdr *qiph,
-		       u8 type, u8 code, u16 mtu)
+int ixdp_tcp_icmp_err(struct ixdp_stack *s, const struct iphdr *qiph,
+		      u8 type, u8 code, u16 mtu)
 {
 	const u8 *th = (const u8 *)qiph + qiph->ihl * 4;
 	struct ixdp_tcp_pcb *pcb;
@@ -90,11 +92,13 @@ bool ixdp_tcp_icmp_err(struct ixdp_stack *s, const struct iphdr *qiph,
 	dport = get_unaligned((const __be16 *)(th + 2));
 	seq = get_unaligned_be32(th + 4);
 	pcb = ixdp_tcp_pcb_lookup(s, qiph->daddr, dport, sport);
-	if (!pcb || !tcp_seq_in(seq, pcb->snd_una, pcb->snd_max))
-		return false;
+	if (!pcb)
+		return -ENOENT;
+	if (!tcp_seq_in(seq, pcb->snd_una, pcb->snd_max))
+		return -EINVAL;
 	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED && mtu)
 		icmp_frag_needed(pcb, mtu);
 	else
 		s->tcp->stats->icmp_ignored++;
-	return true;
+	return 0;
 }

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/icmp.h>
+
 #include "test.h"
 #include "tcp_util.h"
 #include "wire.h"
@@ -435,5 +437,75 @@ IX_TEST(handoff, cookie_ack_finds_the_core_that_made_it)
 		CHECK(!ixdp_tcp_abort(t->cli[i].s, t->cli[i].h));
 	/* The half-open ones give up after 127 s. */
 	CHECK(ho_run(t, 200 * 1000, done_quiet));
+	CHECK(ho_fini(t));
+}
+
+static bool done_connected(struct tho *t)
+{
+	return t->cli[0].connected == 1;
+}
+
+/* An ICMP error from the gateway, straight into core 0. */
+static void ho_icmp(struct tho *t, uint16_t lport, uint32_t seq)
+{
+	struct ixdp_buf *b = ixdp_buf_get(&t->w.end[0].pool);
+	uint8_t frame[128];
+	size_t len;
+
+	CHECK(b);
+	if (!b)
+		return;
+	len = mk_icmp_tcp(frame, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, 1200,
+			  lport, 80, seq);
+	ixdp_buf_reset(b, IXDP_BUF_RX_OFFSET);
+	memcpy(ixdp_buf_put_tail(b, len), frame, len);
+	ixdp_eth_rx(&t->w.end[0].s, b);
+}
+
+/*
+ * An ICMP error comes from a router, so the device's hashing does not
+ * take it to the core of the connection it quotes: fragmentation needed
+ * for a connection of core 2 lands on core 0, which hands it over, and
+ * core 2 lowers the path MTU.  One quoting no connection goes round
+ * once and is rejected once.
+ */
+IX_TEST(handoff, icmp_error_finds_the_core_of_its_connection)
+{
+	static struct ixdp_rss rss;
+	static uint8_t data[3000];
+	struct wire_faults f = { .rss = &rss };
+	struct ixdp_iov iov = { data, sizeof(data) };
+	struct ixdp_tcp_pcb *pcb;
+	struct tho *t = &tho;
+	uint64_t out;
+	uint16_t lport;
+
+	ho_rss(&rss);
+	CHECK(!ho_init(t, 26, &f));
+	CHECK(!ho_connect(t, 2, 0, 80, NULL, 0));
+	t->cli[0].close_when_sent = false;
+	CHECK(ho_run(t, 10 * 1000, done_connected));
+	pcb = &t->tcp[2]->pcbs[t->cli[0].h & 0xffff];
+	lport = be16_to_cpu(pcb->lport);
+	CHECK_EQ(ixdp_tcp_sendv(t->cli[0].s, t->cli[0].h, &iov, 1),
+		 sizeof(data));
+	CHECK(pcb->snd_max != pcb->snd_una);
+	CHECK(tcp_pcb_mtu(pcb) > 1200);
+	out = HO_STAT(t, handoff_out);
+	ho_icmp(t, lport, pcb->snd_una);
+	CHECK_EQ(HO_STAT(t, handoff_out), out + 1);
+	CHECK_EQ(ixdp_handoff_poll(&t->w.end[2].s, 64), 1);
+	CHECK_EQ(t->w.end[2].s.stats.tcp.pmtu_updates, 1);
+	CHECK_EQ(tcp_pcb_mtu(pcb), 1200);
+	CHECK_EQ(HO_STAT(t, icmp_errors_rejected), 0);
+	/* A port of core 2's share that no connection has. */
+	ho_icmp(t, lport + 2, pcb->snd_una);
+	CHECK_EQ(ixdp_handoff_poll(&t->w.end[2].s, 64), 1);
+	CHECK_EQ(ixdp_handoff_poll(&t->w.end[0].s, 64), 0);
+	CHECK_EQ(HO_STAT(t, handoff_out), out + 2);
+	CHECK_EQ(HO_STAT(t, icmp_errors_rejected), 1);
+	CHECK_EQ(HO_STAT(t, tcp.pmtu_updates), 1);
+	CHECK(!ixdp_tcp_abort(t->cli[0].s, t->cli[0].h));
+	CHECK(ho_run(t, 10 * 1000, done_quiet));
 	CHECK(ho_fini(t));
 }

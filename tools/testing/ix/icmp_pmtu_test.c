@@ -23,39 +23,11 @@ static struct ixdp_tcp_pcb *pcb_of(struct tpeer *p)
 	return &p->tcp->pcbs[p->cli.h & 0xffff];
 }
 
-/*
- * An ICMP error from the gateway quoting the header of a segment we sent
- * to the peer, from @lport, with sequence number @seq: IPv4 header and
- * the 8 bytes of TCP header RFC 792 asks for.
- */
-static size_t mk_icmp_tcp(uint8_t *f, uint8_t type, uint8_t code,
-			  uint16_t mtu, uint16_t lport, uint32_t seq)
-{
-	uint8_t *ic = f + 34, *q = ic + 8;
-
-	memset(ic, 0, 8 + 28);
-	ic[0] = type;
-	ic[1] = code;
-	put16(ic + 6, mtu);
-	q[0] = 0x45;
-	put16(q + 2, 1500);
-	put16(q + 6, 0x4000);
-	q[8] = 64;
-	q[9] = 6;
-	put32(q + 12, US_IP);
-	put32(q + 16, PEER_IP);
-	put16(q + 10, ref_csum(q, 20, 0));
-	put16(q + 20, lport);
-	put16(q + 22, SRV_PORT);
-	put32(q + 24, seq);
-	put16(ic + 2, ref_csum(ic, 8 + 28, 0));
-	return mk_ip(f, GW_IP, US_IP, 1, 8 + 28);
-}
-
 static void frag_needed(struct tpeer *p, uint16_t mtu, uint32_t seq)
 {
 	ts_rx(&p->t, frame, mk_icmp_tcp(frame, ICMP_DEST_UNREACH,
-					ICMP_FRAG_NEEDED, mtu, p->lport, seq));
+					ICMP_FRAG_NEEDED, mtu, p->lport,
+					SRV_PORT, seq));
 }
 
 /*
@@ -140,7 +112,7 @@ IX_TEST(icmp_pmtu, error_outside_the_flight_changes_nothing)
 	/* No such connection: another local port. */
 	ts_rx(&p->t, frame, mk_icmp_tcp(frame, ICMP_DEST_UNREACH,
 					ICMP_FRAG_NEEDED, 1200, p->lport + 1,
-					p->iss + 1));
+					SRV_PORT, p->iss + 1));
 	CHECK_EQ(p->t.s.stats.icmp_errors_rejected, 4);
 	CHECK_EQ(p->t.s.stats.tcp.pmtu_updates, 0);
 	CHECK_EQ(pcb->mss, 1448);
@@ -212,12 +184,12 @@ IX_TEST(icmp_pmtu, soft_error_is_validated_and_ignored)
 	pcb = pcb_of(p);
 	ts_rx(&p->t, frame, mk_icmp_tcp(frame, ICMP_DEST_UNREACH,
 					ICMP_PORT_UNREACH, 0, p->lport,
-					p->iss + 1));
+					SRV_PORT, p->iss + 1));
 	ts_rx(&p->t, frame, mk_icmp_tcp(frame, ICMP_TIME_EXCEEDED, 0, 0,
-					p->lport, p->iss + 1));
+					p->lport, SRV_PORT, p->iss + 1));
 	ts_rx(&p->t, frame, mk_icmp_tcp(frame, ICMP_DEST_UNREACH,
 					ICMP_PORT_UNREACH, 0, p->lport,
-					p->iss + 1 + 4000));
+					SRV_PORT, p->iss + 1 + 4000));
 	CHECK_EQ(p->t.s.stats.tcp.icmp_ignored, 2);
 	CHECK_EQ(p->t.s.stats.icmp_errors_rejected, 1);
 	CHECK_EQ(pcb->state, IXDP_TCP_ESTABLISHED);

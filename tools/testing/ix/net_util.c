@@ -267,6 +267,30 @@ size_t mk_udp(uint8_t *f, uint32_t src, uint32_t dst, uint16_t sport,
 	return mk_ip(f, src, dst, 17, 8 + n);
 }
 
+size_t mk_icmp_tcp(uint8_t *f, uint8_t type, uint8_t code, uint16_t mtu,
+		   uint16_t lport, uint16_t rport, uint32_t seq)
+{
+	uint8_t *ic = f + 34, *q = ic + 8;
+
+	memset(ic, 0, 8 + 28);
+	ic[0] = type;
+	ic[1] = code;
+	put16(ic + 6, mtu);
+	q[0] = 0x45;
+	put16(q + 2, 1500);
+	put16(q + 6, 0x4000);
+	q[8] = 64;
+	q[9] = 6;
+	put32(q + 12, US_IP);
+	put32(q + 16, PEER_IP);
+	put16(q + 10, ref_csum(q, 20, 0));
+	put16(q + 20, lport);
+	put16(q + 22, rport);
+	put32(q + 24, seq);
+	put16(ic + 2, ref_csum(ic, 8 + 28, 0));
+	return mk_ip(f, GW_IP, US_IP, 1, 8 + 28);
+}
+
 size_t mk_echo(uint8_t *f, uint32_t src, uint16_t id, uint16_t seq,
 	       const void *data, size_t n)
 {

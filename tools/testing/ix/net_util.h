@@ -83,6 +83,13 @@ size_t mk_ip(uint8_t *f, uint32_t src, uint32_t dst, uint8_t proto,
 void fix_ip_csum(uint8_t *f);
 size_t mk_udp(uint8_t *f, uint32_t src, uint32_t dst, uint16_t sport,
 	      uint16_t dport, const void *data, size_t n);
+/*
+ * An ICMP error from the gateway quoting the header of a TCP segment we
+ * sent to the peer, @lport to @rport with sequence number @seq: IPv4
+ * header and the 8 bytes of TCP header RFC 792 asks for.
+ */
+size_t mk_icmp_tcp(uint8_t *f, uint8_t type, uint8_t code, uint16_t mtu,
+		   uint16_t lport, uint16_t rport, uint32_t seq);
 size_t mk_echo(uint8_t *f, uint32_t src, uint16_t id, uint16_t seq,
 	       const void *data, size_t n);
 size_t mk_tcp(uint8_t *f, uint32_t src, uint16_t sport, uint16_t dport,
