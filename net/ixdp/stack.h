@@ -198,6 +198,8 @@ enum ixdp_drop_reason {
  *	segments out of window, failing PAWS or acknowledging unsent data
  * @pmtu_updates: connections whose path MTU an ICMP fragmentation needed
  *	lowered (RFC 1191)
+ * @pmtu_expired: path MTUs set back to the stack's MTU, IXDP_TCP_PMTU_EXPIRES
+ *	after they were last lowered (RFC 1191 6.3)
  * @icmp_ignored: ICMP errors that quote a segment in flight and change
  *	nothing: soft errors (RFC 5461), a path MTU not below the current
  *	one or 0, or a connection not yet synchronized
@@ -245,6 +247,7 @@ struct ixdp_tcp_stats {
 	u64	paws_drops;
 	u64	oow_acks_limited;
 	u64	pmtu_updates;
+	u64	pmtu_expired;
 	u64	icmp_ignored;
 	u64	active;
 	u64	passive;

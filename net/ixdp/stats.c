@@ -121,6 +121,7 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	STACK("tcp_paws_drops", tcp.paws_drops),
 	STACK("tcp_oow_acks_limited", tcp.oow_acks_limited),
 	STACK("tcp_pmtu_updates", tcp.pmtu_updates),
+	STACK("tcp_pmtu_expired", tcp.pmtu_expired),
 	STACK("tcp_icmp_ignored", tcp.icmp_ignored),
 	STACK("tcp_active", tcp.active),
 	STACK("tcp_passive", tcp.passive),

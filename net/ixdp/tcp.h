@@ -60,6 +60,12 @@
  * Linux's min_pmtu: a lower report is taken as this.
  */
 #define IXDP_TCP_MIN_PMTU	552
+/*
+ * Seconds after its last decrease that a path MTU goes back to the
+ * stack's, to find out whether the path grew (RFC 1191 6.3: ten minutes,
+ * as Linux's ip_rt_mtu_expires).
+ */
+#define IXDP_TCP_PMTU_EXPIRES	600
 #define IXDP_TCP_MAX_WSCALE	14	/* RFC 7323 2.3 */
 /*
  * Challenge ACKs a second a core sends, on average: each second's budget
@@ -218,6 +224,8 @@ struct ixdp_iov {
  * @mss: payload bytes per segment, options excluded
  * @pmtu: largest IPv4 datagram it sends, as path MTU discovery lowered
  *	it (RFC 1191); 0 for the stack's MTU
+ * @mss_syn: @mss as the handshake settled it, before any @pmtu
+ * @pmtu_at: when @pmtu was last lowered (ticks, low 32 bits)
  * @rcv_last: when it last took a segment from the peer (one that passed
  *	the sequence checks): the start of keepalive's idle time
  * @ka_probe_at: when its last keepalive probe went
@@ -300,6 +308,8 @@ struct ixdp_tcp_pcb {
 	u32				flags;
 	u32				mss;
 	u16				pmtu;
+	u16				mss_syn;
+	u32				pmtu_at;
 	/* keepalive */
 	u64				rcv_last;
 	u64				ka_probe_at;
@@ -895,6 +905,7 @@ void ixdp_tcp_ooo_purge(struct ixdp_tcp_pcb *pcb);
 /* tcp_icmp.c: ICMP errors about our segments */
 int ixdp_tcp_icmp_err(struct ixdp_stack *s, const struct iphdr *qiph,
 		      u8 type, u8 code, u16 mtu);
+void ixdp_tcp_pmtu_expire(struct ixdp_tcp_pcb *pcb);
 
 /* tcp_keepalive.c: keepalive (RFC 9293 3.8.4) */
 int ixdp_tcp_keepalive(struct ixdp_stack *s, u32 handle, u32 idle, u32 intvl,

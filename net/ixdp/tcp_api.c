@@ -294,6 +294,7 @@ int ixdp_tcp_connect(struct ixdp_stack *s, __be32 daddr, __be16 dport,
 	pcb->iss = ixdp_tcp_iss(s, daddr, dport, lport);
 	pcb->snd_una = pcb->iss;
 	pcb->mss = IXDP_TCP_DEFAULT_MSS;
+	pcb->mss_syn = pcb->mss;
 	ixdp_tcp_pcb_hash(pcb);
 	s->tcp->stats->active++;
 	pcb->flags |= TCPF_TIMING;

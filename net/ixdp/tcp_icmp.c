@@ -17,7 +17,8 @@
  * older than RFC 1191: its plateau table is not used).  The path MTU
  * never goes below IXDP_TCP_MIN_PMTU, 552 as Linux's min_pmtu: a lower
  * report is taken as 552, so a forged one cannot shrink segments to
- * nothing.
+ * nothing.  Ten minutes after its last decrease a path MTU goes back to
+ * the stack's (RFC 1191 6.3), so a path that grew is found again.
  */
 
 #include <linux/icmp.h>
@@ -54,12 +55,34 @@ static void icmp_frag_needed(struct ixdp_tcp_pcb *pcb, u32 mtu)
 		return;
 	}
 	pcb->pmtu = mtu;
+	pcb->pmtu_at = pcb->stack->now;
 	mss = mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
 	if (pcb->flags & TCPF_TS)
 		mss -= IXDP_TCP_OPT_TS_LEN;
 	pcb->mss = min(pcb->mss, mss);
 	st->pmtu_updates++;
 	icmp_pmtu_retransmit(pcb);
+}
+
+/**
+ * ixdp_tcp_pmtu_expire() - try the stack's MTU again, if it is time
+ * @pcb: a PCB whose path MTU was lowered
+ *
+ * IXDP_TCP_PMTU_EXPIRES after the last decrease, the path MTU goes back
+ * to the stack's and the MSS to the handshake's: if the path is still
+ * narrower, its router says so again (RFC 1191 6.3).  Called when the
+ * retransmission timer's wheel entry fires, which it does about once an
+ * RTO while the connection sends, so a sender finds out within an RTO.
+ */
+void ixdp_tcp_pmtu_expire(struct ixdp_tcp_pcb *pcb)
+{
+	struct ixdp_stack *s = pcb->stack;
+
+	if ((u32)s->now - pcb->pmtu_at < IXDP_TCP_PMTU_EXPIRES * s->cfg.hz)
+		return;
+	pcb->pmtu = 0;
+	pcb->mss = pcb->mss_syn;
+	s->tcp->stats->pmtu_expired++;
 }
 
 /**

@@ -145,6 +145,7 @@ static void in_syn_opts(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg
 	else
 		in_ts_recent(pcb, o->tsval);
 	pcb->mss = in_mss(pcb->stack, o, pcb->flags & TCPF_TS);
+	pcb->mss_syn = pcb->mss;
 	pcb->irs = seg->seq;
 	pcb->rcv_nxt = seg->seq + 1;
 	pcb->rcv_adv = pcb->rcv_nxt;

@@ -359,6 +359,8 @@ static void tcp_rtx_fire(struct ixdp_timer *t)
 						rtx_timer);
 	struct ixdp_tcp *tcp = pcb->stack->tcp;
 
+	if (unlikely(pcb->pmtu))
+		ixdp_tcp_pmtu_expire(pcb);
 	if (!tcp_timer_fired(pcb, t, TCPF_RTX_ARMED, pcb->rtx_due))
 		return;
 	if (pcb->state == IXDP_TCP_TIME_WAIT) {

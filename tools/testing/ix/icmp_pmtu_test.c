@@ -233,3 +233,83 @@ IX_TEST(icmp_pmtu, port_unreachable_is_rate_limited)
 	CHECK_EQ(t.s.stats.icmp_errors_limited, 150 + 90 + 50);
 	CHECK(ts_fini(&t));
 }
+
+/*
+ * The peer takes every segment sent, none over @mss bytes, and
+ * acknowledges them with timestamps (*@tsval, counting up), until the
+ * flight is empty; ARP requests (the neighbour entry is refreshed over
+ * ten minutes) pass.  False if a segment was too large or the flight
+ * stayed.
+ */
+static bool ack_all(struct tpeer *p, struct ixdp_tcp_pcb *pcb,
+		    unsigned int mss, uint32_t *tsval)
+{
+	uint32_t tsecr = 0;
+	struct tseg sg;
+	int round;
+
+	for (round = 0; round < 8; round++) {
+		while (p->t.ntx) {
+			if (!tp_pop(p, &sg))
+				continue;
+			if (sg.len > mss)
+				return false;
+			tsecr = sg.tsval;
+		}
+		if (pcb->snd_una == pcb->snd_max)
+			return true;
+		seg_init(p, &sg, pcb->rcv_nxt, pcb->snd_max, TH_ACK);
+		sg.has_ts = true;
+		sg.tsval = (*tsval)++;
+		sg.tsecr = tsecr;
+		if (!tp_send(p, &sg))
+			return false;
+	}
+	return false;
+}
+
+/*
+ * Ten minutes after its last decrease the path MTU goes back to the
+ * stack's (RFC 1191 6.3): segments are full size again, and a router
+ * that still cannot take them lowers it again.  4000 bytes a second
+ * meanwhile, each acknowledged.
+ */
+IX_TEST(icmp_pmtu, lowered_path_mtu_expires_after_ten_minutes)
+{
+	struct ixdp_iov iov = { sdata, 4000 };
+	struct tpeer *p = &tp;
+	struct ixdp_tcp_pcb *pcb;
+	uint32_t seq, len, tsval = 200;
+	uint64_t now;
+
+	CHECK(open_busy(p));
+	pcb = pcb_of(p);
+	frag_needed(p, 1200, p->iss + 1);
+	CHECK_EQ(tcp_pcb_mtu(pcb), 1200);
+	CHECK_EQ(pcb->mss, 1148);
+	for (now = 1000; now <= 9 * 60 * 1000; now += 1000) {
+		CHECK(ack_all(p, pcb, 1148, &tsval));
+		CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->cli.h, &iov, 1), 4000);
+		tp_advance(p, now);
+		tp_arp(p);
+	}
+	CHECK_EQ(tcp_pcb_mtu(pcb), 1200);
+	CHECK_EQ(p->t.s.stats.tcp.pmtu_expired, 0);
+	/* Past ten minutes, the timer's next firing sets it back. */
+	CHECK(ack_all(p, pcb, 1148, &tsval));
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->cli.h, &iov, 1), 4000);
+	tp_advance(p, 10 * 60 * 1000 + 5000);
+	tp_arp(p);
+	CHECK_EQ(p->t.s.stats.tcp.pmtu_expired, 1);
+	CHECK_EQ(tcp_pcb_mtu(pcb), 1500);
+	CHECK_EQ(pcb->mss, 1448);
+	CHECK(ack_all(p, pcb, 1448, &tsval));
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->cli.h, &iov, 1), 4000);
+	CHECK(pop_all(p, 1500, &seq, &len) >= 1);
+	CHECK_EQ(len, 1448);
+	/* Still narrow: lowered again. */
+	frag_needed(p, 1200, seq);
+	CHECK_EQ(tcp_pcb_mtu(pcb), 1200);
+	CHECK_EQ(p->t.s.stats.tcp.pmtu_updates, 2);
+	CHECK(tp_fini(p));
+}
