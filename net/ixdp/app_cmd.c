@@ -28,12 +28,15 @@
  * IXDP_APP_GRAVES sends the oldest back unread.
  */
 
+#include <linux/bug.h>
+#include <linux/init.h>
 #include <linux/nospec.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
 
 #include "app.h"
 #include "dp.h"
+#include "ixdp.h"
 
 static struct ixdp_app *app_of(struct ixdp_stack *s)
 {
@@ -317,12 +320,12 @@ static struct ixdp_stack *app_stack(struct ixdp_app *app)
 	return &app->core->stack;
 }
 
-static s64 cmd_nop(struct ixdp_app *app, const struct ix_cmd *c)
+static s64 ixdp_cmd_nop(struct ixdp_app *app, const struct ix_cmd *c)
 {
 	return c->handle || c->arg0 || c->arg1 ? -EINVAL : 0;
 }
 
-static int cmd_port(const struct ix_cmd *c, __be16 *port)
+static int app_tcp_port(const struct ix_cmd *c, __be16 *port)
 {
 	if (!c->arg0 || c->arg0 > U16_MAX)
 		return -EINVAL;
@@ -330,11 +333,11 @@ static int cmd_port(const struct ix_cmd *c, __be16 *port)
 	return 0;
 }
 
-static s64 cmd_listen(struct ixdp_app *app, const struct ix_cmd *c)
+static s64 ixdp_cmd_tcp_listen(struct ixdp_app *app, const struct ix_cmd *c)
 {
 	__be16 port;
 
-	if (cmd_port(c, &port) || !c->arg1 || c->arg1 > U16_MAX || c->handle)
+	if (app_tcp_port(c, &port) || !c->arg1 || c->arg1 > U16_MAX || c->handle)
 		return -EINVAL;
 	if (!ixdp_app_port_ok(app, port))
 		return -EACCES;
@@ -342,16 +345,16 @@ static s64 cmd_listen(struct ixdp_app *app, const struct ix_cmd *c)
 			       (void *)(uintptr_t)c->cookie);
 }
 
-static s64 cmd_unlisten(struct ixdp_app *app, const struct ix_cmd *c)
+static s64 ixdp_cmd_tcp_unlisten(struct ixdp_app *app, const struct ix_cmd *c)
 {
 	__be16 port;
 
-	if (cmd_port(c, &port) || c->arg1 || c->handle)
+	if (app_tcp_port(c, &port) || c->arg1 || c->handle)
 		return -EINVAL;
 	return ixdp_tcp_unlisten(app_stack(app), port);
 }
 
-static s64 cmd_connect(struct ixdp_app *app, const struct ix_cmd *c)
+static s64 ixdp_cmd_tcp_connect(struct ixdp_app *app, const struct ix_cmd *c)
 {
 	struct ixdp_stack *s = app_stack(app);
 	u32 handle;
@@ -367,7 +370,7 @@ static s64 cmd_connect(struct ixdp_app *app, const struct ix_cmd *c)
 	return handle;
 }
 
-static s64 cmd_accept(struct ixdp_app *app, const struct ix_cmd *c)
+static s64 ixdp_cmd_tcp_accept(struct ixdp_app *app, const struct ix_cmd *c)
 {
 	if (c->arg0 || c->arg1)
 		return -EINVAL;
@@ -376,25 +379,32 @@ static s64 cmd_accept(struct ixdp_app *app, const struct ix_cmd *c)
 }
 
 /* reject and abort: the handle is dead at once, with no event. */
-static s64 cmd_kill(struct ixdp_app *app, const struct ix_cmd *c)
+static s64 app_tcp_killed(struct ixdp_app *app, u32 handle, int err)
 {
-	struct ixdp_stack *s = app_stack(app);
-	int err;
-
-	if (c->arg0 || c->arg1)
-		return -EINVAL;
-	if (c->op == IX_CMD_TCP_REJECT)
-		err = ixdp_tcp_reject(s, c->handle);
-	else
-		err = ixdp_tcp_abort(s, c->handle);
 	if (!err)
-		app_conn_bury(app, app_conn(app, c->handle));
+		app_conn_bury(app, app_conn(app, handle));
 	return err;
 }
 
+static s64 ixdp_cmd_tcp_reject(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	if (c->arg0 || c->arg1)
+		return -EINVAL;
+	return app_tcp_killed(app, c->handle,
+			      ixdp_tcp_reject(app_stack(app), c->handle));
+}
+
+static s64 ixdp_cmd_tcp_abort(struct ixdp_app *app, const struct ix_cmd *c)
+{
+	if (c->arg0 || c->arg1)
+		return -EINVAL;
+	return app_tcp_killed(app, c->handle,
+			      ixdp_tcp_abort(app_stack(app), c->handle));
+}
+
 /* Turn the application's vector into kernel addresses of its TX memory. */
-static int cmd_iov(struct ixdp_app *app, const struct ix_cmd *c,
-		   struct ixdp_iov *iov)
+static int app_tcp_iov(struct ixdp_app *app, const struct ix_cmd *c,
+		       struct ixdp_iov *iov)
 {
 	struct ix_iov v[IX_SENDV_MAX];
 	unsigned int i, n = c->arg1;
@@ -419,12 +429,12 @@ static int cmd_iov(struct ixdp_app *app, const struct ix_cmd *c,
 	return n;
 }
 
-static s64 cmd_sendv(struct ixdp_app *app, const struct ix_cmd *c)
+static s64 ixdp_cmd_tcp_sendv(struct ixdp_app *app, const struct ix_cmd *c)
 {
 	struct ixdp_iov iov[IX_SENDV_MAX];
 	int n;
 
-	n = cmd_iov(app, c, iov);
+	n = app_tcp_iov(app, c, iov);
 	if (n < 0)
 		return n;
 	return ixdp_tcp_sendv(app_stack(app), c->handle, iov, n);
@@ -466,7 +476,7 @@ static void app_conn_consume(struct ixdp_app_conn *c, u32 bytes)
 	}
 }
 
-static s64 cmd_recv_done(struct ixdp_app *app, const struct ix_cmd *c)
+static s64 ixdp_cmd_tcp_recv_done(struct ixdp_app *app, const struct ix_cmd *c)
 {
 	struct ixdp_app_conn *conn;
 	int err;
@@ -481,7 +491,7 @@ static s64 cmd_recv_done(struct ixdp_app *app, const struct ix_cmd *c)
 	return err;
 }
 
-static s64 cmd_close(struct ixdp_app *app, const struct ix_cmd *c)
+static s64 ixdp_cmd_tcp_close(struct ixdp_app *app, const struct ix_cmd *c)
 {
 	if (c->arg0 || c->arg1)
 		return -EINVAL;
@@ -493,7 +503,7 @@ static_assert(IX_KEEPALIVE_INTVL_MAX == IXDP_TCP_KEEPINTVL_MAX);
 static_assert(IX_KEEPALIVE_CNT_MAX == IXDP_TCP_KEEPCNT_MAX);
 
 /* arg0 idle seconds (0: off); arg1 interval seconds | count << 32. */
-static s64 cmd_keepalive(struct ixdp_app *app, const struct ix_cmd *c)
+static s64 ixdp_cmd_tcp_keepalive(struct ixdp_app *app, const struct ix_cmd *c)
 {
 	if (c->arg0 > IX_KEEPALIVE_IDLE_MAX)
 		return -EINVAL;
@@ -502,30 +512,55 @@ static s64 cmd_keepalive(struct ixdp_app *app, const struct ix_cmd *c)
 				  upper_32_bits(c->arg1));
 }
 
-static s64 (*const ixdp_cmd_table[IX_CMD_LAST])(struct ixdp_app *app,
-						 const struct ix_cmd *c) = {
-	[IX_CMD_NOP]		= cmd_nop,
-	[IX_CMD_TCP_LISTEN]	= cmd_listen,
-	[IX_CMD_TCP_UNLISTEN]	= cmd_unlisten,
-	[IX_CMD_TCP_CONNECT]	= cmd_connect,
-	[IX_CMD_TCP_ACCEPT]	= cmd_accept,
-	[IX_CMD_TCP_REJECT]	= cmd_kill,
-	[IX_CMD_TCP_SENDV]	= cmd_sendv,
-	[IX_CMD_TCP_RECV_DONE]	= cmd_recv_done,
-	[IX_CMD_TCP_CLOSE]	= cmd_close,
-	[IX_CMD_TCP_ABORT]	= cmd_kill,
+/*
+ * The handlers, by opcode, named after it.  Sized by its entries, so that
+ * the assertion below fails to build when an opcode is added at the end
+ * without its handler; a gap in the middle would be a NULL call on valid
+ * input, which ixdp_app_cmds_check() refuses at init.
+ */
+static s64 (*const app_cmd_table[])(struct ixdp_app *app,
+				    const struct ix_cmd *c) = {
+	[IX_CMD_NOP]		= ixdp_cmd_nop,
+	[IX_CMD_TCP_LISTEN]	= ixdp_cmd_tcp_listen,
+	[IX_CMD_TCP_UNLISTEN]	= ixdp_cmd_tcp_unlisten,
+	[IX_CMD_TCP_CONNECT]	= ixdp_cmd_tcp_connect,
+	[IX_CMD_TCP_ACCEPT]	= ixdp_cmd_tcp_accept,
+	[IX_CMD_TCP_REJECT]	= ixdp_cmd_tcp_reject,
+	[IX_CMD_TCP_SENDV]	= ixdp_cmd_tcp_sendv,
+	[IX_CMD_TCP_RECV_DONE]	= ixdp_cmd_tcp_recv_done,
+	[IX_CMD_TCP_CLOSE]	= ixdp_cmd_tcp_close,
+	[IX_CMD_TCP_ABORT]	= ixdp_cmd_tcp_abort,
 	[IX_CMD_UDP_BIND]	= ixdp_cmd_udp_bind,
 	[IX_CMD_UDP_UNBIND]	= ixdp_cmd_udp_unbind,
 	[IX_CMD_UDP_SEND]	= ixdp_cmd_udp_send,
 	[IX_CMD_UDP_RECV_DONE]	= ixdp_cmd_udp_recv_done,
 	[IX_CMD_TIMER_SET]	= ixdp_cmd_timer_set,
 	[IX_CMD_TIMER_CANCEL]	= ixdp_cmd_timer_cancel,
-	[IX_CMD_TCP_KEEPALIVE]	= cmd_keepalive,
+	[IX_CMD_TCP_KEEPALIVE]	= ixdp_cmd_tcp_keepalive,
 };
 
-static_assert(ARRAY_SIZE(ixdp_cmd_table) == IX_CMD_LAST);
+/**
+ * ixdp_app_cmds_check() - check that every opcode has a handler
+ *
+ * Called at init, before /dev/ix exists.
+ *
+ * Return: 0, or -EINVAL for a table with a gap.
+ */
+int __init ixdp_app_cmds_check(void)
+{
+	unsigned int op;
 
-static s64 ixdp_cmd_exec(struct ixdp_app *app, const struct ix_cmd *c)
+	BUILD_BUG_ON(ARRAY_SIZE(app_cmd_table) != IX_CMD_LAST);
+	for (op = 0; op < ARRAY_SIZE(app_cmd_table); op++) {
+		if (!app_cmd_table[op]) {
+			pr_warn("ixdp: command %u has no handler\n", op);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static s64 app_cmd_exec(struct ixdp_app *app, const struct ix_cmd *c)
 {
 	unsigned int op = c->op;
 
@@ -533,7 +568,7 @@ static s64 ixdp_cmd_exec(struct ixdp_app *app, const struct ix_cmd *c)
 	    op >= IX_CMD_LAST)
 		return -EINVAL;
 	op = array_index_nospec(op, IX_CMD_LAST);
-	return ixdp_cmd_table[op](app, c);
+	return app_cmd_table[op](app, c);
 }
 
 /*
@@ -574,7 +609,7 @@ unsigned int ixdp_app_commands(struct ixdp_app *app, unsigned int budget)
 		memcpy(&c, slot, sizeof(c));
 		if (ixdp_app_ev_room(app) < app_cmd_events(&c))
 			break;
-		WRITE_ONCE(slot->result, ixdp_cmd_exec(app, &c));
+		WRITE_ONCE(slot->result, app_cmd_exec(app, &c));
 	}
 	if (!i)
 		return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app_env.h"
+#include "ixdp.h"
 #include "test.h"
 
 static const struct env_cfg app_cfg = {
@@ -464,5 +465,30 @@ IX_TEST(app, tcp_keepalive_command)
 	CHECK_EQ(tcp->stats->keepalive_drops, 1);
 	CHECK_EQ(tcp->nused, 0);
 	CHECK_EQ(app_keepalive(&e, h, 1, 1 | 2ULL << 32, 0, 0), -ESTALE);
+	CHECK(env_fini(&e));
+}
+
+/*
+ * Every opcode below IX_CMD_LAST reaches a handler: the init-time check
+ * passes, and a command of each kind with nothing in it is answered in
+ * its slot, however wrongly; the first opcode past the table is refused.
+ */
+IX_TEST(app, every_opcode_has_a_handler)
+{
+	static struct env e;
+	struct ix_cmd *c[IX_CMD_LAST + 1];
+	unsigned int op;
+
+	CHECK_EQ(ixdp_app_cmds_check(), 0);
+	CHECK(!env_init(&e, &app_cfg));
+	for (op = 0; op <= IX_CMD_LAST; op++) {
+		c[op] = env_cmd(&e);
+		c[op]->op = op;
+		c[op]->result = 1;
+	}
+	CHECK(!env_run(&e, NULL));
+	for (op = 0; op < IX_CMD_LAST; op++)
+		CHECK(c[op]->result != 1);
+	CHECK_EQ(c[IX_CMD_LAST]->result, -EINVAL);
 	CHECK(env_fini(&e));
 }
