@@ -7,7 +7,7 @@
  * a reserved CPU that serves an attached device.  The scheduler hook lets
  * it, and only it, onto that CPU; it is moved there.  The core's kernel
  * thread parks, the echo service stops, and TCP of the core now reports
- * to the application (app_cmd.c).  From then on the core's state is
+ * to the application (app_tcp.c).  From then on the core's state is
  * touched by the bound thread alone, inside the run ioctl.
  *
  * Unbind (file release, the bound thread's exit or exec, a setup whose

@@ -208,14 +208,28 @@ u64 ixdp_rx_pool_size(const struct ixdp_core *core);
 u64 ixdp_rx_pool_off(const struct ixdp_core *core, const struct ixdp_buf *b);
 
 /* app_cmd.c */
-extern const struct ixdp_tcp_ops ixdp_app_tcp_ops;
 unsigned int ixdp_app_commands(struct ixdp_app *app, unsigned int budget);
 u32 ixdp_app_ev_room(struct ixdp_app *app);
 bool ixdp_app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
 		 u32 handle, u32 len, u64 data);
 void ixdp_app_ev_flush(struct ixdp_app *app);
 void ixdp_app_ev_publish(struct ixdp_app *app);
+u32 ixdp_app_ev_count(const struct ixdp_app *app);
+
+/* app_tcp.c */
+extern const struct ixdp_tcp_ops ixdp_app_tcp_ops;
 void ixdp_app_conns_release(struct ixdp_app *app);
+void ixdp_app_graves_reap(struct ixdp_app *app, bool all);
+s64 ixdp_cmd_tcp_listen(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_unlisten(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_connect(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_accept(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_reject(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_abort(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_sendv(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_recv_done(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_close(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_keepalive(struct ixdp_app *app, const struct ix_cmd *c);
 
 /* app_udp.c */
 int ixdp_app_udp_init(struct ixdp_app *app);
