@@ -26,9 +26,15 @@ struct vm_area_struct;
  * @dropped: the dropped counter in @mem
  * @entries: the first entry in @mem
  * @mask: entries - 1
- * @cached: the kernel's own index: consumer of the command ring,
- *	producer of the event ring; the shared copy is only published
- * @other: event ring: the consumer index last read
+ * @local: the kernel's own index, which the shared one (@consumer of the
+ *	command ring, @producer of the event ring) only follows when
+ *	published: commands answered, or events written
+ * @peer: the application's index as last read (barrier A in ix.h): the
+ *	event ring's consumer index.  Unused on the command ring, whose
+ *	producer index is read afresh for each batch (barrier C)
+ *
+ * The barriers named A to D are the ones the ring contract in
+ * include/uapi/linux/ix.h draws.
  */
 struct ixdp_ring {
 	void		*mem;
@@ -38,8 +44,8 @@ struct ixdp_ring {
 	u32		*dropped;
 	void		*entries;
 	u32		mask;
-	u32		cached;
-	u32		other;
+	u32		local;
+	u32		peer;
 };
 
 /**

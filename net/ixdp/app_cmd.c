@@ -38,7 +38,7 @@
  */
 u32 ixdp_app_ev_count(const struct ixdp_app *app)
 {
-	return app->ev.cached + (app->late_tail - app->late_head);
+	return app->ev.local + (app->late_tail - app->late_head);
 }
 
 /*
@@ -50,9 +50,9 @@ static u32 app_ev_ring_room(struct ixdp_app *app)
 	struct ixdp_ring *r = &app->ev;
 	u32 used;
 
-	/* A: pairs with the application's release of its consumer index. */
-	r->other = smp_load_acquire(r->consumer);
-	used = r->cached - r->other;
+	/* (A): pairs with the application's (D), its consumer index. */
+	r->peer = smp_load_acquire(r->consumer);
+	used = r->local - r->peer;
 	if (used > r->mask + 1)
 		return 0;
 	return r->mask + 1 - used;
@@ -63,7 +63,7 @@ static bool app_ev_ring_free(struct ixdp_app *app)
 {
 	struct ixdp_ring *r = &app->ev;
 
-	return r->cached - r->other <= r->mask || app_ev_ring_room(app);
+	return r->local - r->peer <= r->mask || app_ev_ring_room(app);
 }
 
 static bool app_late_empty(const struct ixdp_app *app)
@@ -94,7 +94,7 @@ static struct ix_event *app_ev_slot(struct ixdp_app *app)
 	struct ixdp_ring *r = &app->ev;
 
 	app->run_events++;
-	return (struct ix_event *)r->entries + (r->cached++ & r->mask);
+	return (struct ix_event *)r->entries + (r->local++ & r->mask);
 }
 
 /**
@@ -116,8 +116,8 @@ void ixdp_app_ev_flush(struct ixdp_app *app)
  */
 void ixdp_app_ev_publish(struct ixdp_app *app)
 {
-	/* B: the entries before the index; pairs with its acquire. */
-	smp_store_release(app->ev.producer, app->ev.cached);
+	/* (B): the events before the index; pairs with the app's (C). */
+	smp_store_release(app->ev.producer, app->ev.local);
 }
 
 /**
@@ -254,11 +254,11 @@ unsigned int ixdp_app_commands(struct ixdp_app *app, unsigned int budget)
 	unsigned int i, n;
 	u32 prod;
 
-	/* C: pairs with the application's release of its producer index. */
+	/* (C): pairs with the application's (B), its producer index. */
 	prod = smp_load_acquire(r->producer);
-	n = min3(prod - r->cached, r->mask + 1, budget);
+	n = min3(prod - r->local, r->mask + 1, budget);
 	for (i = 0; i < n; i++) {
-		slot = (struct ix_cmd *)r->entries + ((r->cached + i) & r->mask);
+		slot = (struct ix_cmd *)r->entries + ((r->local + i) & r->mask);
 		memcpy(&c, slot, sizeof(c));
 		if (ixdp_app_ev_room(app) < app_cmd_events(&c))
 			break;
@@ -266,8 +266,8 @@ unsigned int ixdp_app_commands(struct ixdp_app *app, unsigned int budget)
 	}
 	if (!i)
 		return 0;
-	r->cached += i;
-	/* D: the results before the index; pairs with its acquire. */
-	smp_store_release(r->consumer, r->cached);
+	r->local += i;
+	/* (D): the results before the index; pairs with the app's (A). */
+	smp_store_release(r->consumer, r->local);
 	return i;
 }

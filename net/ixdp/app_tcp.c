@@ -84,7 +84,7 @@ void ixdp_app_graves_reap(struct ixdp_app *app, bool all)
 
 	while (app->grave_head != app->grave_tail) {
 		g = &app->graves[app->grave_head % IXDP_APP_GRAVES];
-		if (!all && (s32)(app->ev.other - g->tag) < 0)
+		if (!all && (s32)(app->ev.peer - g->tag) < 0)
 			break;
 		app_bufs_put(g->head);
 		g->head = NULL;
