@@ -218,6 +218,8 @@ unsigned int ixdp_app_commands(struct ixdp_app *app, unsigned int budget);
 u32 ixdp_app_ev_room(struct ixdp_app *app);
 bool ixdp_app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
 		 u32 handle, u32 len, u64 data);
+bool ixdp_app_ev_try(struct ixdp_app *app, u16 type, int status,
+		     void *cookie, u32 handle, u32 len, u64 data);
 void ixdp_app_ev_flush(struct ixdp_app *app);
 void ixdp_app_ev_publish(struct ixdp_app *app);
 u32 ixdp_app_ev_count(const struct ixdp_app *app);

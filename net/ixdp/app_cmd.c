@@ -18,7 +18,8 @@
  * all events after it, so that order is kept, until the application
  * drains the ring.  The late queue holds one event per connection and per
  * timer and more besides; only an event beyond that is dropped (counted
- * in the ring's dropped).
+ * in the ring's dropped), but for an application timer's, which
+ * ixdp_app_ev_try() lets its timer send again a tick later (app_timer.c).
  */
 
 #include <linux/bug.h>
@@ -121,7 +122,7 @@ void ixdp_app_ev_publish(struct ixdp_app *app)
 }
 
 /**
- * ixdp_app_ev() - write an event for the application
+ * ixdp_app_ev_try() - write an event for the application, if it fits
  * @app: the application
  * @type: IX_EV_*
  * @status: its fields, as struct ix_event has them
@@ -131,25 +132,22 @@ void ixdp_app_ev_publish(struct ixdp_app *app)
  * @data: the data
  *
  * Published at the end of the run's iteration.  With the ring full, or
- * late events waiting, it waits in the late queue.
+ * late events waiting, it waits in the late queue.  For a caller that
+ * tries again later: an event that does not fit is not counted as lost.
  *
- * Return: true, or false if the late queue is full too (counted in the
- * ring's dropped).
+ * Return: true, or false if the late queue is full too.
  */
-bool ixdp_app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
-		 u32 handle, u32 len, u64 data)
+bool ixdp_app_ev_try(struct ixdp_app *app, u16 type, int status,
+		     void *cookie, u32 handle, u32 len, u64 data)
 {
-	u32 *dropped = app->ev.dropped;
 	struct ix_event *e;
 
-	if (app_late_empty(app) && app_ev_ring_free(app)) {
+	if (app_late_empty(app) && app_ev_ring_free(app))
 		e = app_ev_slot(app);
-	} else if (app->late_tail - app->late_head <= app->late_mask) {
+	else if (app->late_tail - app->late_head <= app->late_mask)
 		e = &app->late[app->late_tail++ & app->late_mask];
-	} else {
-		WRITE_ONCE(*dropped, READ_ONCE(*dropped) + 1);
+	else
 		return false;
-	}
 	e->type = type;
 	e->flags = 0;
 	e->status = status;
@@ -158,6 +156,32 @@ bool ixdp_app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
 	e->len = len;
 	e->data = data;
 	return true;
+}
+
+/**
+ * ixdp_app_ev() - write an event for the application, or lose it
+ * @app: the application
+ * @type: IX_EV_*
+ * @status: its fields, as struct ix_event has them
+ * @cookie: the cookie, given as a pointer by the stack
+ * @handle: the handle
+ * @len: the length
+ * @data: the data
+ *
+ * As ixdp_app_ev_try(), for an event that is not sent again.
+ *
+ * Return: true, or false if the late queue is full too: the event is
+ * lost, counted in the ring's dropped.
+ */
+bool ixdp_app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
+		 u32 handle, u32 len, u64 data)
+{
+	u32 *dropped = app->ev.dropped;
+
+	if (ixdp_app_ev_try(app, type, status, cookie, handle, len, data))
+		return true;
+	WRITE_ONCE(*dropped, READ_ONCE(*dropped) + 1);
+	return false;
 }
 
 static s64 ixdp_cmd_nop(struct ixdp_app *app, const struct ix_cmd *c)

@@ -106,8 +106,10 @@ struct ix_version {
  *	the command ring's mapping: this offset is into that mapping
  * @flags: offset of the ring's flags (__u32; none are defined yet)
  * @dropped: offset of a counter (__u32) of entries the kernel dropped:
- *	bad commands it could not answer (none so far) or events lost to a
- *	full event ring
+ *	bad commands it could not answer (none so far), or events lost
+ *	because the event ring and the late queue behind it were both full.
+ *	An event that waits (an application timer's fires again a tick
+ *	later) is not counted
  * @entries: offset of the first entry
  * @resv: reserved, zero
  * @size: bytes to map
