@@ -105,9 +105,12 @@ struct ixdp_app_timer {
 
 /**
  * struct ixdp_app - an open /dev/ix
- * @setup_lock: serializes setup and its undoing on the same file; taken
- *	before mmap_lock, RTNL and @lock
- * @lock: held by setup, run and unbind, so that a detach waits for a run
+ * @setup_lock: serializes setup and its undoing on the same file, so that
+ *	a losing setup cannot free the winner's rings; taken before RTNL,
+ *	mmap_lock and @lock (lock order in app.c)
+ * @lock: protects the binding: @core, @task and the state a run uses
+ *	(@tcp, @conns, @late, the timers); held by setup, run, mmap and
+ *	unbind, so that a detach waits for a run
  * @core: the core driven; NULL before setup and after unbind
  * @task: the thread bound to it (a reference is held)
  * @mm: its address space (grabbed): one application per device
@@ -146,8 +149,8 @@ struct ixdp_app_timer {
  * @grave_tail: index after the newest
  */
 struct ixdp_app {
-	struct mutex		setup_lock;	/* see above */
-	struct mutex		lock;	/* see above */
+	struct mutex		setup_lock;	/* one setup or undoing at a time */
+	struct mutex		lock;	/* the binding, and all a run uses */
 	struct ixdp_core	*core;
 	struct task_struct	*task;
 	struct mm_struct	*mm;
