@@ -7,7 +7,7 @@
  * a reserved CPU that serves an attached device.  The scheduler hook lets
  * it, and only it, onto that CPU; it is moved there.  The core's kernel
  * thread parks, the echo service stops, and TCP of the core now reports
- * to the application (app_cmd.c).  From then on the core's state is
+ * to the application (app_tcp.c).  From then on the core's state is
  * touched by the bound thread alone, inside the run ioctl.
  *
  * Unbind (file release, the bound thread's exit or exec, a setup whose
@@ -17,11 +17,13 @@
  * unparked.  A detach first makes a run in progress return (@revoked,
  * then @lock).  TX memory and the rings go with the file.
  *
- * Lock order: app->setup_lock, then RTNL, then app->lock.  Setup pins
- * the TX memory (mmap_lock) before it takes RTNL and drops mmap_lock
- * first: never RTNL under mmap_lock, as the kernel takes mmap_lock under
- * RTNL in page faults.  mmap takes mmap_lock, then app->lock.  A run
- * takes app->lock only, and touches no user memory while holding it.
+ * Lock order: app->setup_lock, then RTNL, then mmap_lock, then
+ * app->lock.  Setup pins the TX memory (mmap_lock) before it takes RTNL
+ * and drops mmap_lock first: never RTNL under mmap_lock, as the kernel
+ * takes mmap_lock under RTNL (page faults; a revoke unmapping the RX
+ * pool).  mmap() comes with mmap_lock held and takes app->lock
+ * (ixdp_app_mmap()), so nothing under app->lock may take mmap_lock or
+ * fault: a run touches no user memory while holding it.
  */
 
 #include <linux/kthread.h>
@@ -40,7 +42,12 @@
 
 /* Idle iterations of a sleeping run before it waits for an interrupt. */
 #define IXDP_APP_IDLE_SPINS	64
-/* Events a received frame may cause at most: recv, sent, dead. */
+/*
+ * Events a received frame causes at most, as a rule: a recv for its data,
+ * another for a FIN, a sent for its ACK, a dead.  One that fills a hole in
+ * the out-of-order queue causes a recv per segment it releases: those
+ * beyond the room wait in the late queue.
+ */
 #define IXDP_APP_EV_PER_FRAME	4
 #define IXDP_TX_MAX		SZ_1G
 

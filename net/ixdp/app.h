@@ -26,9 +26,15 @@ struct vm_area_struct;
  * @dropped: the dropped counter in @mem
  * @entries: the first entry in @mem
  * @mask: entries - 1
- * @cached: the kernel's own index: consumer of the command ring,
- *	producer of the event ring; the shared copy is only published
- * @other: event ring: the consumer index last read
+ * @local: the kernel's own index, which the shared one (@consumer of the
+ *	command ring, @producer of the event ring) only follows when
+ *	published: commands answered, or events written
+ * @peer: the application's index as last read (barrier A in ix.h): the
+ *	event ring's consumer index.  Unused on the command ring, whose
+ *	producer index is read afresh for each batch (barrier C)
+ *
+ * The barriers named A to D are the ones the ring contract in
+ * include/uapi/linux/ix.h draws.
  */
 struct ixdp_ring {
 	void		*mem;
@@ -38,8 +44,8 @@ struct ixdp_ring {
 	u32		*dropped;
 	void		*entries;
 	u32		mask;
-	u32		cached;
-	u32		other;
+	u32		local;
+	u32		peer;
 };
 
 /**
@@ -99,9 +105,12 @@ struct ixdp_app_timer {
 
 /**
  * struct ixdp_app - an open /dev/ix
- * @setup_lock: serializes setup and its undoing on the same file; taken
- *	before mmap_lock, RTNL and @lock
- * @lock: held by setup, run and unbind, so that a detach waits for a run
+ * @setup_lock: serializes setup and its undoing on the same file, so that
+ *	a losing setup cannot free the winner's rings; taken before RTNL,
+ *	mmap_lock and @lock (lock order in app.c)
+ * @lock: protects the binding: @core, @task and the state a run uses
+ *	(@tcp, @conns, @late, the timers); held by setup, run, mmap and
+ *	unbind, so that a detach waits for a run
  * @core: the core driven; NULL before setup and after unbind
  * @task: the thread bound to it (a reference is held)
  * @mm: its address space (grabbed): one application per device
@@ -140,8 +149,8 @@ struct ixdp_app_timer {
  * @grave_tail: index after the newest
  */
 struct ixdp_app {
-	struct mutex		setup_lock;	/* see above */
-	struct mutex		lock;	/* see above */
+	struct mutex		setup_lock;	/* one setup or undoing at a time */
+	struct mutex		lock;	/* the binding, and all a run uses */
 	struct ixdp_core	*core;
 	struct task_struct	*task;
 	struct mm_struct	*mm;
@@ -208,14 +217,30 @@ u64 ixdp_rx_pool_size(const struct ixdp_core *core);
 u64 ixdp_rx_pool_off(const struct ixdp_core *core, const struct ixdp_buf *b);
 
 /* app_cmd.c */
-extern const struct ixdp_tcp_ops ixdp_app_tcp_ops;
 unsigned int ixdp_app_commands(struct ixdp_app *app, unsigned int budget);
 u32 ixdp_app_ev_room(struct ixdp_app *app);
 bool ixdp_app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
 		 u32 handle, u32 len, u64 data);
+bool ixdp_app_ev_try(struct ixdp_app *app, u16 type, int status,
+		     void *cookie, u32 handle, u32 len, u64 data);
 void ixdp_app_ev_flush(struct ixdp_app *app);
 void ixdp_app_ev_publish(struct ixdp_app *app);
+u32 ixdp_app_ev_count(const struct ixdp_app *app);
+
+/* app_tcp.c */
+extern const struct ixdp_tcp_ops ixdp_app_tcp_ops;
 void ixdp_app_conns_release(struct ixdp_app *app);
+void ixdp_app_graves_reap(struct ixdp_app *app, bool all);
+s64 ixdp_cmd_tcp_listen(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_unlisten(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_connect(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_accept(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_reject(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_abort(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_sendv(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_recv_done(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_close(struct ixdp_app *app, const struct ix_cmd *c);
+s64 ixdp_cmd_tcp_keepalive(struct ixdp_app *app, const struct ix_cmd *c);
 
 /* app_udp.c */
 int ixdp_app_udp_init(struct ixdp_app *app);

@@ -60,8 +60,8 @@ int ixdp_ring_alloc(struct ixdp_ring *r, u32 entries, size_t esize,
 	r->dropped = r->mem + RING_DROPPED;
 	r->entries = r->mem + RING_ENTRIES;
 	r->mask = entries - 1;
-	r->cached = 0;
-	r->other = 0;
+	r->local = 0;
+	r->peer = 0;
 	off->producer = RING_PRODUCER;
 	off->consumer = RING_CONSUMER;
 	off->flags = RING_FLAGS;

@@ -7,10 +7,13 @@
  * its handle (slot and generation, as connection handles are); when it
  * fires, an IX_EV_TIMER event carries the command's cookie and the
  * handle, which is then free.  IX_CMD_TIMER_CANCEL disarms it; a stale
- * handle gets -ESTALE.  An event ring without room delays the event by a
- * tick rather than losing it.  Free timers wait in a FIFO of their
- * indices: taking one costs O(1), and a slot just freed is reused last,
- * so that a stale handle's generation is far from coming round again.
+ * handle gets -ESTALE.  A timer fires whether or not the event ring has
+ * room: its event then waits in the late queue, which has room for every
+ * timer's; should other late events have filled it anyway, the timer
+ * fires again a tick later rather than lose its event, and nothing is
+ * counted as dropped.  Free timers wait in a FIFO of their indices:
+ * taking one costs O(1), and a slot just freed is reused last, so that a
+ * stale handle's generation is far from coming round again.
  */
 
 #include <linux/nospec.h>
@@ -43,8 +46,10 @@ static void app_timer_fire(struct ixdp_timer *wt)
 	struct ixdp_app *app = t->app;
 	struct ixdp_stack *s = &app->core->stack;
 
-	if (!ixdp_app_ev(app, IX_EV_TIMER, 0, (void *)(uintptr_t)t->cookie,
-			 app_timer_handle(app, t), 0, 0)) {
+	/* No room even late: not lost, the timer fires again next tick. */
+	if (!ixdp_app_ev_try(app, IX_EV_TIMER, 0,
+			     (void *)(uintptr_t)t->cookie,
+			     app_timer_handle(app, t), 0, 0)) {
 		ixdp_timer_arm(&s->wheel, wt, s->now + 1);
 		return;
 	}

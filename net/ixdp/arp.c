@@ -21,8 +21,10 @@
  * at once, and only IXDP_ARP_TRIES unanswered ones free the entry.  So a
  * long flow never stops for a new resolution every 30 seconds.
  *
- * DESIGN.md wants one RCU-protected table shared by all cores.  This
- * table is per core, the first step: each core resolves on its own.
+ * The table is per core, not shared: each core resolves on its own,
+ * without locks on the fast path, and ARP packets that teach one core a
+ * neighbour are passed to the others (ixdp_handoff_arp()), so that a
+ * neighbour one core resolved is soon known to all.
  */
 
 #include <linux/build_bug.h>

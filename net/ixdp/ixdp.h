@@ -11,6 +11,9 @@
 
 struct task_struct;
 
+/* app_cmd.c */
+int __init ixdp_app_cmds_check(void);
+
 /* cpu.c */
 ssize_t ixdp_cpus_show(char *buf);
 int ixdp_cpus_set(const struct cpumask *want);

@@ -7,12 +7,11 @@
  * (never waiting to fill one) and run each through the stack, run due
  * timers, send what the stack produced, post fresh receive buffers.  The
  * thread is the only one to touch the core's queues, pool and stack.
- * With nothing to do for a while it sleeps briefly; it stops when asked
- * and yields whenever the scheduler wants the CPU.  With nothing to do
- * for a while it sleeps: with the driver's receive interrupt armed when
- * the driver has one (the interrupt wakes it), for one jiffy while
- * timers are pending, for IXDP_SLEEP_IDLE otherwise; a driver without
- * interrupt ops gets short naps instead.
+ * It stops when asked and yields whenever the scheduler wants the CPU.
+ * With nothing to do for IXDP_IDLE_SPINS iterations it sleeps: with the
+ * driver's receive interrupt armed when the driver has one (the interrupt
+ * wakes it), for one jiffy while timers are pending, for IXDP_SLEEP_IDLE
+ * otherwise; a driver without interrupt ops gets short naps instead.
  */
 
 #include <linux/kthread.h>

@@ -15,6 +15,11 @@ static int __init ixdp_init(void)
 {
 	int err;
 
+	/* A command without a handler would be a NULL call: refuse to start. */
+	err = ixdp_app_cmds_check();
+	if (err)
+		return err;
+
 	err = ixdp_sysfs_init();
 	if (err)
 		return err;

@@ -367,8 +367,8 @@ struct ixdp_arp_entry {
  *	headers prebuilt from the table (struct ixdp_ip_tpl) go stale
  * @entries: all entries
  *
- * DESIGN.md wants one RCU-protected table shared by every core; this
- * per-core table is the first step, so each core resolves on its own.
+ * One table per core, touched by that core alone; what one core learns
+ * reaches the others through ixdp_handoff_arp().
  */
 struct ixdp_arp_table {
 	struct hlist_head	buckets[IXDP_ARP_ENTRIES];

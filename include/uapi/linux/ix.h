@@ -26,12 +26,39 @@
  * (entries - 1).  The command ring is produced by the application and
  * consumed by the kernel; the event ring the other way round.
  *
- * Barriers: the producer writes entries, then its index with a release
- * store; the consumer reads the index with an acquire load, then the
- * entries, then publishes its own index with a release store.  The
- * kernel copies each command once before it looks at it, clamps the
- * indices it reads, and answers a command in its slot (%ix_cmd.result)
- * before it advances the consumer index past it.
+ * Each side keeps its own index privately and publishes it; the rings
+ * are ordered as net/xdp/xsk_queue.h orders AF_XDP's:
+ *
+ *   producer                           consumer
+ *
+ *   LOAD.acq ->consumer       (A)      LOAD.acq ->producer       (C)
+ *   if there is room:                  LOAD the entries
+ *     STORE the entries                [command ring: STORE results]
+ *     STORE.rel ->producer    (B)      STORE.rel ->consumer      (D)
+ *
+ * (B) pairs with (C): the consumer never reads an entry before it is
+ * whole.  (D) pairs with (A): the producer never writes a slot the
+ * consumer is still reading, and on the command ring it sees the result
+ * the kernel wrote into each slot the consumer index has passed.
+ *
+ * The application's duties.  As producer of the command ring: (A) load
+ * the kernel's consumer index with acquire before reading results or
+ * reusing slots (a plain load would let the result be read, or the slot
+ * rewritten, before the kernel's writes to it are seen); write whole
+ * commands; (B) store the producer index with release before
+ * %IX_IOC_RUN.  As consumer of the event ring: (C) load the producer
+ * index with acquire, then read the events; (D) store the consumer index
+ * (in the command ring's mapping, see &struct ix_ring_offsets) with
+ * release once done with them.  RX buffers of a connection that is gone
+ * go back to the pool when (D) passes the events written before it went.
+ *
+ * The kernel's.  As consumer of the command ring: (C) load the producer
+ * index with acquire, clamped to a ring's worth; copy each command once
+ * before looking at it; answer it in its slot (%ix_cmd.result); (D)
+ * store the consumer index with release past the answered commands.  As
+ * producer of the event ring: (A) load the application's consumer index
+ * with acquire, an impossible one counting as a full ring; (B) store the
+ * producer index with release after the events of each run's iteration.
  */
 #ifndef _UAPI_LINUX_IX_H
 #define _UAPI_LINUX_IX_H
@@ -79,8 +106,10 @@ struct ix_version {
  *	the command ring's mapping: this offset is into that mapping
  * @flags: offset of the ring's flags (__u32; none are defined yet)
  * @dropped: offset of a counter (__u32) of entries the kernel dropped:
- *	bad commands it could not answer (none so far) or events lost to a
- *	full event ring
+ *	bad commands it could not answer (none so far), or events lost
+ *	because the event ring and the late queue behind it were both full.
+ *	An event that waits (an application timer's fires again a tick
+ *	later) is not counted
  * @entries: offset of the first entry
  * @resv: reserved, zero
  * @size: bytes to map

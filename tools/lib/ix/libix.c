@@ -157,9 +157,11 @@ struct ix_cmd *ix_cmd_get(struct ix_ctx *ctx)
 static void reap_results(struct ix_ctx *ctx)
 {
 	struct ix_ring *r = &ctx->cmd;
-	uint32_t cons = load_acquire(r->cons);
 	struct ix_cmd *c;
+	uint32_t cons;
 
+	/* (A) in ix.h: before the results and the slots the kernel left. */
+	cons = load_acquire(r->cons);
 	while (r->seen != cons) {
 		c = (struct ix_cmd *)r->entries + (r->seen & r->mask);
 		r->seen++;
@@ -231,10 +233,12 @@ int ix_run(struct ix_ctx *ctx, unsigned int timeout_us, unsigned int flags)
 	struct ix_ring *r = &ctx->ev;
 	uint32_t prod, n = 0;
 
+	/* (B): whole commands before the index. */
 	store_release(ctx->cmd.prod, ctx->cmd.local);
 	if (ioctl(ctx->fd, IX_IOC_RUN, &run))
 		return -errno;
 	reap_results(ctx);
+	/* (C): the events before reading them. */
 	prod = load_acquire(r->prod);
 	while (r->local != prod) {
 		dispatch(ctx, (struct ix_event *)r->entries +
@@ -242,6 +246,7 @@ int ix_run(struct ix_ctx *ctx, unsigned int timeout_us, unsigned int flags)
 		r->local++;
 		n++;
 	}
+	/* (D): done with the events, and the buffers of dead connections. */
 	store_release(r->cons, r->local);
 	return n;
 }

@@ -230,13 +230,13 @@ static NO_COV void ring_mark(void)
  */
 static NO_COV void ring_check(u32 cons, u32 prod)
 {
-	u32 n = env.setup.cmd_entries, done = env.app->cmd.cached - cons;
+	u32 n = env.setup.cmd_entries, done = env.app->cmd.local - cons;
 	u32 i, cons_off = env.setup.cmd_off.consumer;
 	struct ix_cmd *c, *old;
 	s64 res;
 
 	if (done > n || done > prod - cons ||
-	    (done && *env_cmd_consumer(&env) != env.app->cmd.cached))
+	    (done && *env_cmd_consumer(&env) != env.app->cmd.local))
 		__builtin_trap();
 	if (memcmp(cmd_copy, env.cmd, cons_off) ||
 	    memcmp(cmd_copy + cons_off + 4, env.cmd + cons_off + 4,
@@ -310,7 +310,7 @@ static void ring_results(u32 cons, u32 done)
 
 static void run(void)
 {
-	u32 cons = env.app->cmd.cached, prod = *env_cmd_producer(&env);
+	u32 cons = env.app->cmd.local, prod = *env_cmd_producer(&env);
 	u32 ev_cons = *env_ev_consumer(&env), ev_n = env.setup.event_entries;
 	bool sane_ev = !k.ev_lied && *env_ev_producer(&env) - ev_cons <= ev_n;
 
@@ -318,7 +318,7 @@ static void run(void)
 	if (ixdp_app_run(env.app, &(struct ix_run){ 0 }))
 		__builtin_trap();
 	ring_check(cons, prod);
-	ring_results(cons, env.app->cmd.cached - cons);
+	ring_results(cons, env.app->cmd.local - cons);
 	if (sane_ev && *env_ev_producer(&env) - ev_cons > ev_n)
 		__builtin_trap();
 	check_held();
