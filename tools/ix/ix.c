@@ -3,8 +3,8 @@
  * ix - configure and inspect ixdp, the protected dataplane.
  *
  * Errors say what was wrong and what to do; -j prints JSON for scripts.
- * attach and detach are in attach.c; sysfs.c reads and writes the
- * attributes.
+ * The commands that change the configuration are in attach.c and
+ * apply.c; sysfs.c reads and writes the attributes they use.
  */
 
 #include <errno.h>
@@ -51,6 +51,12 @@ static const char usage_text[] =
 "                        All are checked before any is written; if the kernel\n"
 "                        refuses one, those written before it are put back.\n"
 "       ix detach DEV    give DEV's queues back to Linux\n"
+"       ix apply [--check] FILE\n"
+"                        apply FILE, one cpus, attach or detach command line\n"
+"                        per line (\"ix\" in front optional); # starts a\n"
+"                        comment, \"\" or '' quote a value.  The whole file is\n"
+"                        checked first: a bad line is reported as FILE:LINE\n"
+"                        and nothing is applied.  --check: check only.\n"
 "       ix show [-j]     show the dataplane configuration (-j: JSON)\n"
 "       ix stats [-j] [-w SECONDS] [--all]\n"
 "                        counters of attached devices (--all: of every device);\n"
@@ -75,6 +81,25 @@ static const char *cpus_error(int err)
 	default:
 		return strerror(err);
 	}
+}
+
+/*
+ * For ix apply: is @list a CPU list the kernel could take?  Whether the
+ * CPUs exist and are online is the kernel's to say when it is applied.
+ */
+int cpus_check(const char *list)
+{
+	char set[MAX_CPUS];
+
+	if (parse_list(list, set)) {
+		say("cpus '%s': %s\n", list, cpus_error(EINVAL));
+		return 1;
+	}
+	if (set[0]) {
+		say("cpus '%s': %s\n", list, cpus_error(EPERM));
+		return 1;
+	}
+	return 0;
 }
 
 int cmd_cpus(int argc, char **argv)
@@ -323,6 +348,8 @@ int main(int argc, char **argv)
 		return cmd_attach(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "detach"))
 		return cmd_detach(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "apply"))
+		return cmd_apply(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "stats"))
 		return cmd_stats(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version"))

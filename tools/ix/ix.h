@@ -43,6 +43,7 @@ struct ix_plan {
 };
 
 /* ix.c */
+int cpus_check(const char *list);
 int cmd_cpus(int argc, char **argv);
 
 /* attach.c: 0, 1 (refused) or 2 (misused), as the commands return. */
@@ -50,5 +51,8 @@ int attach_check(int argc, char **argv, struct ix_plan *plan);
 int cmd_attach(int argc, char **argv);
 int detach_check(int argc, char **argv, struct ix_plan *plan);
 int cmd_detach(int argc, char **argv);
+
+/* apply.c */
+int cmd_apply(int argc, char **argv);
 
 #endif
