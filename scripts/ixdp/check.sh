@@ -154,7 +154,7 @@ check_host()
 		cp -r build/host-test/fuzz-artifacts "$OUT/" 2>/dev/null
 	fi
 
-	say "tools on the host: key-value engine, memcapable on kv_sock, load generator"
+	say "tools on the host: key-value engine, memcapable, load generator, ix on a fake sysfs"
 	TOOLS_OUT=$ROOT/build/tools-test
 	mkdir -p "$TOOLS_OUT"
 	$MAKE -s -C tools/ix/apps/kv O="$TOOLS_OUT" "$TOOLS_OUT/kv_test" \
@@ -178,6 +178,13 @@ check_host()
 	fi
 	cat "$OUT/bench-tools.tap"
 	collect "tools.bench." need < "$OUT/bench-tools.tap" >> "$RESULTS"
+	if $MAKE -s -C tools/ix O="$TOOLS_OUT/ix" check > "$OUT/ix-tool.tap" 2>&1; then
+		:
+	elif ! grep -q '^not ok' "$OUT/ix-tool.tap"; then
+		record fail tools.ix.test
+	fi
+	cat "$OUT/ix-tool.tap"
+	collect "tools.ix." need < "$OUT/ix-tool.tap" >> "$RESULTS"
 
 	say "scripts: vm.sh's exit status, with a stand-in for QEMU"
 	"$ROOT/scripts/ixdp/vm-test.sh" > "$OUT/scripts.tap" 2>&1

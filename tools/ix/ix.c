@@ -2,22 +2,15 @@
 /*
  * ix - configure and inspect ixdp, the protected dataplane.
  *
- *   ix cpus [LIST]    show or set the CPUs reserved for the dataplane
- *   ix attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N] [conns N]
- *             [owner UID] [group GID]
- *             [syn N] [csum on|off] [sg on|off]
- *   ix detach DEV
- *   ix show [-j]      show the dataplane's configuration
- *   ix stats [-j] [-w SECONDS]   counters, or rates every SECONDS
- *   ix version        show the ABI version of the kernel and of this tool
- *   ix help           this text
- *
  * Errors say what was wrong and what to do; -j prints JSON for scripts.
+ * The commands that change the configuration are in attach.c and
+ * apply.c; sysfs.c reads and writes the attributes they use.
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,57 +19,50 @@
 
 #include <linux/ix.h>
 
-#define SYSFS	"/sys/kernel/ixdp"
-#define NETDIR	"/sys/class/net"
-#define MAX_CPUS	4096
+#include "ix.h"
 
-static const char *prog = "ix";
+const char *prog = "ix";
+const char *where = "ix";
 
-static void usage(FILE *f)
+void say(const char *fmt, ...)
 {
-	fprintf(f,
-		"Usage: %s cpus [LIST]   show or set the reserved CPUs (e.g. 1-2; \"\" releases all)\n"
-		"       %s attach DEV queues LIST cpus LIST addr A.B.C.D/P [gw A.B.C.D] [batch N] [conns N]\n"
-		"                        [syn N] [csum on|off] [sg on|off]\n"
-		"                        hand DEV's queues to reserved CPUs (queues spread over CPUs);\n"
-		"                        syn: SYN retransmissions before a connect fails (default 6)\n"
-		"                        csum, sg: the NIC's checksum and scatter-gather send, where it has them\n"
-		"       %s detach DEV    give DEV's queues back to Linux\n"
-		"       %s show [-j]     show the dataplane configuration (-j: JSON)\n"
-		"       %s stats [-j] [-w SECONDS]\n"
-		"                        counters of attached devices; -w: rates every SECONDS\n"
-		"       %s version       ABI version of the kernel and of this tool\n"
-		"       %s help          this text\n",
-		prog, prog, prog, prog, prog, prog, prog);
+	va_list ap;
+
+	fprintf(stderr, "%s: ", where);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 }
 
-static int read_attr(const char *name, char *buf, size_t len)
-{
-	char path[128];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), SYSFS "/%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			fprintf(stderr, "%s: %s not found: this kernel has no ixdp (CONFIG_IXDP)\n",
-				prog, path);
-		else
-			fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
-		return -1;
-	}
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0) {
-		fprintf(stderr, "%s: reading %s: %s\n", prog, path, strerror(errno));
-		return -1;
-	}
-	while (n && buf[n - 1] == '\n')
-		n--;
-	buf[n] = '\0';
-	return 0;
-}
+static const char usage_text[] =
+"Usage: ix cpus [LIST]   show or set the reserved CPUs (e.g. 1-2; \"\" releases all)\n"
+"       ix attach DEV queues LIST cpus LIST addr A.B.C.D/P [KEYWORD VALUE]...\n"
+"                        hand DEV's queues to reserved CPUs (queues spread over\n"
+"                        CPUs).  Only the keywords given are written; the others\n"
+"                        keep their values.  Keywords are the attributes in\n"
+"                        /sys/class/net/DEV/ixdp/ (short names in brackets):\n"
+"                          gateway (gw) A.B.C.D     batch N (1-512)\n"
+"                          max_conns (conns) N      echo_port PORT\n"
+"                          syn_retries (syn) N: SYN retransmissions before a\n"
+"                            connect fails\n"
+"                          tx_csum (csum), tx_sg (sg) on|off: the NIC's checksum\n"
+"                            and scatter-gather send, where it has them\n"
+"                          owner UID, group GID: who may bind applications\n"
+"                        All are checked before any is written; if the kernel\n"
+"                        refuses one, those written before it are put back.\n"
+"       ix detach DEV    give DEV's queues back to Linux\n"
+"       ix apply [--check] FILE\n"
+"                        apply FILE, one cpus, attach or detach command line\n"
+"                        per line (\"ix\" in front optional); # starts a\n"
+"                        comment, \"\" or '' quote a value.  The whole file is\n"
+"                        checked first: a bad line is reported as FILE:LINE\n"
+"                        and nothing is applied.  --check: check only.\n"
+"       ix show [-j]     show the dataplane configuration (-j: JSON)\n"
+"       ix stats [-j] [-w SECONDS] [--all]\n"
+"                        counters of attached devices (--all: of every device);\n"
+"                        -w: rates every SECONDS\n"
+"       ix version       ABI version of the kernel and of this tool\n"
+"       ix help          this text\n";
 
 /* What a refused write to /sys/kernel/ixdp/cpus means, and what to do. */
 static const char *cpus_error(int err)
@@ -97,9 +83,28 @@ static const char *cpus_error(int err)
 	}
 }
 
-static int cmd_cpus(int argc, char **argv)
+/*
+ * For ix apply: is @list a CPU list the kernel could take?  Whether the
+ * CPUs exist and are online is the kernel's to say when it is applied.
+ */
+int cpus_check(const char *list)
 {
-	char buf[256];
+	char set[MAX_CPUS];
+
+	if (parse_list(list, set)) {
+		say("cpus '%s': %s\n", list, cpus_error(EINVAL));
+		return 1;
+	}
+	if (set[0]) {
+		say("cpus '%s': %s\n", list, cpus_error(EPERM));
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_cpus(int argc, char **argv)
+{
+	char buf[256], path[PATH_MAX];
 	size_t len;
 	int fd;
 
@@ -110,295 +115,29 @@ static int cmd_cpus(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 2) {
-		fprintf(stderr, "%s: cpus takes one CPU list\n", prog);
+		say("cpus takes one CPU list\n");
 		return 2;
 	}
 	len = snprintf(buf, sizeof(buf), "%s\n", argv[1]);
 	if (len >= sizeof(buf)) {
-		fprintf(stderr, "%s: CPU list too long\n", prog);
+		say("CPU list too long\n");
 		return 2;
 	}
-	fd = open(SYSFS "/cpus", O_WRONLY);
+	ixdp_path(path, sizeof(path), "cpus");
+	fd = open(path, O_WRONLY | O_TRUNC);
 	if (fd < 0) {
-		fprintf(stderr, "%s: cannot reserve CPUs: %s\n", prog,
-			errno == ENOENT ? "this kernel has no ixdp (CONFIG_IXDP)" :
-			cpus_error(errno));
+		say("cannot reserve CPUs: %s\n",
+		    errno == ENOENT ? "this kernel has no ixdp (CONFIG_IXDP)" :
+		    cpus_error(errno));
 		return 1;
 	}
 	if (write(fd, buf, len) != (ssize_t)len) {
-		fprintf(stderr, "%s: cannot reserve CPUs '%s': %s\n", prog,
-			argv[1], cpus_error(errno));
+		say("cannot reserve CPUs '%s': %s\n", argv[1], cpus_error(errno));
 		close(fd);
 		return 1;
 	}
 	close(fd);
 	return 0;
-}
-
-/* Read DEV's ixdp attribute @name; 0 or -errno, quietly. */
-static int dev_read(const char *dev, const char *name, char *buf, size_t len)
-{
-	char path[256];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), NETDIR "/%s/ixdp/%s", dev, name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	while (n && buf[n - 1] == '\n')
-		n--;
-	buf[n] = '\0';
-	return 0;
-}
-
-static int dev_write(const char *dev, const char *name, const char *val)
-{
-	char path[256], line[256];
-	size_t len;
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), NETDIR "/%s/ixdp/%s", dev, name);
-	len = snprintf(line, sizeof(line), "%s\n", val);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, line, len) != (ssize_t)len)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-/* Parse a CPU list into @set (MAX_CPUS entries); -1 if malformed. */
-static int parse_list(const char *s, char *set)
-{
-	char *end;
-	long a, b;
-
-	memset(set, 0, MAX_CPUS);
-	while (*s && *s != '\n') {
-		a = strtol(s, &end, 10);
-		if (end == s || a < 0 || a >= MAX_CPUS)
-			return -1;
-		b = a;
-		if (*end == '-') {
-			s = end + 1;
-			b = strtol(s, &end, 10);
-			if (end == s || b < a || b >= MAX_CPUS)
-				return -1;
-		}
-		while (a <= b)
-			set[a++] = 1;
-		if (*end == ',')
-			end++;
-		else if (*end && *end != '\n')
-			return -1;
-		s = end;
-	}
-	return 0;
-}
-
-static int dev_check(const char *dev)
-{
-	char buf[16];
-	int err = dev_read(dev, "attached", buf, sizeof(buf));
-
-	if (!err)
-		return 0;
-	if (access(NETDIR, F_OK) == 0 && err == -ENOENT) {
-		char path[256];
-
-		snprintf(path, sizeof(path), NETDIR "/%s", dev);
-		if (access(path, F_OK))
-			fprintf(stderr, "%s: no device '%s' (see ip link)\n", prog, dev);
-		else
-			fprintf(stderr, "%s: %s's driver cannot hand queues to ixdp\n",
-				prog, dev);
-	} else {
-		fprintf(stderr, "%s: %s: %s\n", prog, dev, strerror(-err));
-	}
-	return -1;
-}
-
-static const char *attach_error(const char *what, int err, const char *dev)
-{
-	static char msg[256];
-
-	switch (err) {
-	case -EBUSY:
-		if (!strcmp(what, "attached"))
-			return "a queue is in use by XDP or AF_XDP, or its CPU is busy";
-		snprintf(msg, sizeof(msg), "%s is attached; run: %s detach %s",
-			 dev, prog, dev);
-		return msg;
-	case -ERANGE:
-		if (!strcmp(what, "queues")) {
-			snprintf(msg, sizeof(msg),
-				 "no such queue pair (see ethtool -l %s)", dev);
-			return msg;
-		}
-		if (!strcmp(what, "max_conns"))
-			return "conns must be 1 to 65535";
-		if (!strcmp(what, "syn_retries"))
-			return "syn must be 1 to 127";
-		return "batch must be 1 to 512";
-	case -ENETDOWN:
-		snprintf(msg, sizeof(msg), "%s is down; run: ip link set %s up",
-			 dev, dev);
-		return msg;
-	case -EINVAL:
-		if (!strcmp(what, "addr"))
-			return "write the address as A.B.C.D/P, a unicast address";
-		if (!strcmp(what, "gateway"))
-			return "write the gateway as A.B.C.D, on the address's subnet";
-		if (!strcmp(what, "attached"))
-			return "the configuration is incomplete or does not fit the device";
-		if (!strcmp(what, "tx_csum") || !strcmp(what, "tx_sg"))
-			return "write on or off";
-		if (!strcmp(what, "owner") || !strcmp(what, "group"))
-			return "write a number, or -1 for none";
-		return "not a list; write it like 0-1,3";
-	case -EACCES:
-	case -EPERM:
-		return "permission denied; needs CAP_NET_ADMIN (run as root)";
-	default:
-		return strerror(-err);
-	}
-}
-
-static int cmd_attach(int argc, char **argv)
-{
-	const char *dev, *queues = NULL, *cpus = NULL, *addr = NULL;
-	const char *gw = "", *batch = "64", *conns = "512", *csum = "on";
-	const char *sg = "on", *syn = "6", *owner = NULL, *group = NULL;
-	char want[MAX_CPUS], have[MAX_CPUS], buf[256];
-	int i, err;
-
-	if (argc < 2 || argc % 2) {
-		fprintf(stderr, "%s: attach DEV queues LIST cpus LIST addr A/P [gw G] [batch N] [conns N] [syn N] [csum on|off] [sg on|off] [owner UID] [group GID]\n",
-			prog);
-		return 2;
-	}
-	dev = argv[1];
-	for (i = 2; i < argc; i += 2) {
-		if (!strcmp(argv[i], "queues"))
-			queues = argv[i + 1];
-		else if (!strcmp(argv[i], "cpus"))
-			cpus = argv[i + 1];
-		else if (!strcmp(argv[i], "addr"))
-			addr = argv[i + 1];
-		else if (!strcmp(argv[i], "gw"))
-			gw = argv[i + 1];
-		else if (!strcmp(argv[i], "batch"))
-			batch = argv[i + 1];
-		else if (!strcmp(argv[i], "conns"))
-			conns = argv[i + 1];
-		else if (!strcmp(argv[i], "syn"))
-			syn = argv[i + 1];
-		else if (!strcmp(argv[i], "csum"))
-			csum = argv[i + 1];
-		else if (!strcmp(argv[i], "sg"))
-			sg = argv[i + 1];
-		else if (!strcmp(argv[i], "owner"))
-			owner = argv[i + 1];
-		else if (!strcmp(argv[i], "group"))
-			group = argv[i + 1];
-		else {
-			fprintf(stderr, "%s: attach: unknown keyword '%s'\n", prog, argv[i]);
-			return 2;
-		}
-	}
-	if (!queues || !cpus || !addr) {
-		fprintf(stderr, "%s: attach needs queues, cpus and addr\n", prog);
-		return 2;
-	}
-	if (dev_check(dev))
-		return 1;
-	if (parse_list(cpus, want) || read_attr("cpus", buf, sizeof(buf)) ||
-	    parse_list(buf, have)) {
-		fprintf(stderr, "%s: cpus: not a CPU list: '%s'\n", prog, cpus);
-		return 1;
-	}
-	for (i = 0; i < MAX_CPUS; i++) {
-		if (want[i] && !have[i]) {
-			fprintf(stderr, "%s: CPU %d is not reserved; run: %s cpus LIST (reserved now: %s)\n",
-				prog, i, prog, buf[0] ? buf : "none");
-			return 1;
-		}
-	}
-	{
-		const char *names[] = { "queues", "cpus", "addr", "gateway", "batch",
-					"max_conns", "syn_retries", "tx_csum",
-					"tx_sg", "owner", "group" };
-		const char *vals[] = { queues, cpus, addr, gw, batch, conns, syn,
-				       csum, sg, owner, group };
-
-		for (i = 0; i < 11; i++) {
-			/* The delegation is written only when given. */
-			if (!vals[i])
-				continue;
-			err = dev_write(dev, names[i], vals[i]);
-			if (err) {
-				fprintf(stderr, "%s: %s '%s': %s\n", prog, names[i],
-					vals[i], attach_error(names[i], err, dev));
-				return 1;
-			}
-		}
-	}
-	err = dev_write(dev, "attached", "1");
-	if (err) {
-		fprintf(stderr, "%s: cannot attach %s: %s\n", prog, dev,
-			attach_error("attached", err, dev));
-		return 1;
-	}
-	return 0;
-}
-
-static int cmd_detach(int argc, char **argv)
-{
-	int err;
-
-	if (argc != 2) {
-		fprintf(stderr, "%s: detach takes one device\n", prog);
-		return 2;
-	}
-	if (dev_check(argv[1]))
-		return 1;
-	err = dev_write(argv[1], "attached", "0");
-	if (err) {
-		fprintf(stderr, "%s: cannot detach %s: %s\n", prog, argv[1],
-			strerror(-err));
-		return 1;
-	}
-	return 0;
-}
-
-/* Call @fn for every netdev with an ixdp directory; returns how many. */
-static int for_each_dev(void (*fn)(const char *dev, void *arg), void *arg)
-{
-	struct dirent *de;
-	char path[300];
-	int n = 0;
-	DIR *d;
-
-	d = opendir(NETDIR);
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), NETDIR "/%s/ixdp", de->d_name);
-		if (access(path, F_OK))
-			continue;
-		fn(de->d_name, arg);
-		n++;
-	}
-	closedir(d);
-	return n;
 }
 
 static const char *const dev_attrs[] = {
@@ -414,7 +153,7 @@ static void show_dev(const char *dev, void *arg)
 
 	if (*json) {
 		printf("%s{\"dev\":\"%s\"", json[1]++ ? "," : "", dev);
-		for (i = 0; i < sizeof(dev_attrs) / sizeof(dev_attrs[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(dev_attrs); i++) {
 			if (dev_read(dev, dev_attrs[i], buf, sizeof(buf)))
 				buf[0] = '\0';
 			printf(",\"%s\":\"%s\"", dev_attrs[i], buf);
@@ -423,7 +162,7 @@ static void show_dev(const char *dev, void *arg)
 		return;
 	}
 	printf("%s:", dev);
-	for (i = 0; i < sizeof(dev_attrs) / sizeof(dev_attrs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dev_attrs); i++) {
 		if (dev_read(dev, dev_attrs[i], buf, sizeof(buf)))
 			buf[0] = '\0';
 		printf(" %s %s", dev_attrs[i], buf[0] ? buf : "-");
@@ -451,7 +190,8 @@ static const char *const stat_names[] = {
 	"tcp_pmtu_updates", "tcp_icmp_ignored", "tcp_keepalive_probes",
 	"tcp_keepalive_drops",
 };
-#define NSTATS	(sizeof(stat_names) / sizeof(stat_names[0]))
+
+#define NSTATS	ARRAY_SIZE(stat_names)
 
 static void read_stats(const char *dev, unsigned long long *v)
 {
@@ -467,6 +207,7 @@ static void read_stats(const char *dev, unsigned long long *v)
 
 struct stats_ctx {
 	int json;
+	int all;		/* devices never attached too */
 	int n;
 	unsigned int wait;
 };
@@ -476,7 +217,12 @@ static void stats_dev(const char *dev, void *arg)
 	unsigned long long a[NSTATS], b[NSTATS];
 	struct stats_ctx *c = arg;
 	unsigned int i;
+	char buf[16];
 
+	/* A device that was never attached has nothing but zeros to show. */
+	if (!c->all && (dev_read(dev, "attached", buf, sizeof(buf)) ||
+			strcmp(buf, "1")))
+		return;
 	read_stats(dev, a);
 	if (c->wait) {
 		sleep(c->wait);
@@ -504,14 +250,16 @@ static int cmd_stats(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-j")) {
 			c.json = 1;
+		} else if (!strcmp(argv[i], "--all")) {
+			c.all = 1;
 		} else if (!strcmp(argv[i], "-w") && i + 1 < argc) {
 			c.wait = strtoul(argv[++i], NULL, 10);
 			if (!c.wait) {
-				fprintf(stderr, "%s: -w takes a number of seconds\n", prog);
+				say("-w takes a number of seconds\n");
 				return 2;
 			}
 		} else {
-			fprintf(stderr, "%s: stats takes -j and -w SECONDS\n", prog);
+			say("stats takes -j, -w SECONDS and --all\n");
 			return 2;
 		}
 	}
@@ -519,7 +267,7 @@ static int cmd_stats(int argc, char **argv)
 		if (c.json)
 			printf("[");
 		c.n = 0;
-		for_each_dev(stats_dev, &c);
+		visit_devs(stats_dev, &c);
 		if (c.json)
 			printf("]\n");
 		fflush(stdout);
@@ -545,7 +293,7 @@ static int cmd_show(int argc, char **argv)
 	int json = argc > 1 && !strcmp(argv[1], "-j");
 
 	if (argc > 1 && !json) {
-		fprintf(stderr, "%s: show takes only -j\n", prog);
+		say("show takes only -j\n");
 		return 2;
 	}
 	if (read_attr("version", version, sizeof(version)) ||
@@ -556,7 +304,7 @@ static int cmd_show(int argc, char **argv)
 
 		printf("{\"abi_version\":%s,\"cpus\":\"%s\",\"devices\":[",
 		       version, cpus);
-		for_each_dev(show_dev, ctx);
+		visit_devs(show_dev, ctx);
 		printf("]}\n");
 		return 0;
 	}
@@ -565,7 +313,7 @@ static int cmd_show(int argc, char **argv)
 	{
 		int ctx[2] = { 0, 0 };
 
-		for_each_dev(show_dev, ctx);
+		visit_devs(show_dev, ctx);
 	}
 	return 0;
 }
@@ -575,20 +323,21 @@ static int cmd_version(void)
 	struct ix_version v;
 
 	if (kernel_version(&v)) {
-		fprintf(stderr, "%s: /dev/ix: %s\n", prog,
-			errno == ENOENT ? "not present: this kernel has no ixdp (CONFIG_IXDP)" :
-			strerror(errno));
+		say("/dev/ix: %s\n",
+		    errno == ENOENT ? "not present: this kernel has no ixdp (CONFIG_IXDP)" :
+		    strerror(errno));
 		return 1;
 	}
 	printf("kernel ABI %u, tool ABI %u%s\n", v.abi_version, IX_ABI_VERSION,
-	       v.abi_version == IX_ABI_VERSION ? "" : " (mismatch: rebuild ix against this kernel's headers)");
+	       v.abi_version == IX_ABI_VERSION ? "" :
+	       " (mismatch: rebuild ix against this kernel's headers)");
 	return v.abi_version != IX_ABI_VERSION;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		usage(stderr);
+		fputs(usage_text, stderr);
 		return 2;
 	}
 	if (!strcmp(argv[1], "cpus"))
@@ -599,16 +348,18 @@ int main(int argc, char **argv)
 		return cmd_attach(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "detach"))
 		return cmd_detach(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "apply"))
+		return cmd_apply(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "stats"))
 		return cmd_stats(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version"))
 		return cmd_version();
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "--help")) {
-		usage(stdout);
+		fputs(usage_text, stdout);
 		return 0;
 	}
-	fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
-	usage(stderr);
+	say("unknown command '%s'\n", argv[1]);
+	fputs(usage_text, stderr);
 	return 2;
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The ix tool as an admin uses it: CPU reservation, show, JSON, errors.
+# The ix tool as an admin uses it: CPU reservation, show, JSON, errors;
+# attach writing only what it is given; a configuration file (ix apply).
 
 ksft_skip=4
 IX=$(dirname "$0")/ix
@@ -95,5 +96,50 @@ expect 0 '"icmp_echo_replies":[1-9]' "$IX" stats -j
 expect 0 "icmp_echo_replies" "$IX" stats
 expect 0 "" "$IX" detach $DEV
 expect 0 "$DEV: attached 0" "$IX" show
+
+# attach writes only what it is given: a value set through sysfs stays.
+SYS=/sys/class/net/$DEV/ixdp
+CONFIG="queues 0-1 cpus 1 addr 198.18.0.10/24 gateway -"
+echo 48 > $SYS/batch || fail "batch 48"
+expect 0 "" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.10/24
+expect 0 "$DEV: attached 1 $CONFIG batch 48 max_conns 2000 syn_retries 3 " "$IX" show
+expect 0 "" "$IX" detach $DEV
+# An attach the kernel refuses (no queues: incomplete) puts back what
+# was written before it.
+expect 1 "cannot attach $DEV: the configuration is incomplete" \
+	"$IX" attach $DEV queues "" cpus 1 addr 198.18.0.11/24 batch 16
+expect 0 "$DEV: attached 0 $CONFIG batch 48 " "$IX" show
+# Back to the batch the attach above left, for the tests after this one.
+echo 32 > $SYS/batch || fail "batch 32"
 expect 0 "" "$IX" cpus ""
+
+# ix apply: a good file is applied, as ix show tells.
+CONF=$(mktemp)
+cat > "$CONF" << EOF
+# the bench's $DEV on CPU 1
+
+cpus 1
+attach $DEV queues 0-1 cpus 1 addr 198.18.0.12/24 syn 5   # a comment
+EOF
+expect 0 "" "$IX" apply --check "$CONF"
+expect 0 "^none$" "$IX" cpus
+expect 0 "" "$IX" apply "$CONF"
+expect 0 "reserved CPUs: 1" "$IX" show
+expect 0 "$DEV: attached 1 queues 0-1 cpus 1 addr 198.18.0.12/24 .* syn_retries 5 " "$IX" show
+expect 0 "" "$IX" detach $DEV
+expect 0 "" "$IX" cpus ""
+# A bad file is refused with its line, and nothing of it is applied.
+cat > "$CONF" << EOF
+cpus 1
+attach $DEV queues 0-1 cpus 1 addr 198.18.0.13/24 syn 4
+detach $DEV
+attach $DEV queues 0-1 cpus 1 addr 198.18.0.13/24 batch 0
+EOF
+expect 1 "^$CONF:4: batch '0': batch must be 1 to 512" "$IX" apply "$CONF"
+expect 1 "refused; nothing applied" "$IX" apply --check "$CONF"
+expect 0 "^none$" "$IX" cpus
+expect 0 "$DEV: attached 0 queues 0-1 cpus 1 addr 198.18.0.12/24 .* syn_retries 5 " "$IX" show
+rm -f "$CONF"
+# Back to the retries the first attach left, for the tests after this one.
+echo 3 > $SYS/syn_retries || fail "syn_retries 3"
 exit $ret
