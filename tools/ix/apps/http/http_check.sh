@@ -108,24 +108,24 @@ HD='HEAD %s HTTP/1.1\r\nHost: a\r\n\r\n'
 echo "TAP version 13"
 echo "1..7"
 start || echo "# the server did not start: $(cat "$DIR/log")"
-ask "pipelined GET, HEAD, 404, GET with close" \
+ask "pipelined get head 404 close" \
 	"$ROOT\r\n$X64$HELLO\r\n$E404\r\n$HELLO${CLOSE}hello, world\n" \
 	"printf '$G$HD$G$GC' / /hello.txt /nope /hello.txt"
 ask "a head in pieces" "$ROOT$CLOSE$X64" \
 	'printf "GE"; sleep 0.2; printf "T / HTTP/1.1\r"; sleep 0.2;
 	 printf "\nHost: a\r\nConnection: close\r\n\r"; sleep 0.2; printf "\n"'
-ask "HTTP/1.0 closes" "$ROOT$CLOSE$X64" 'printf "GET / HTTP/1.0\r\n\r\n"'
+ask "http 1.0 closes" "$ROOT$CLOSE$X64" 'printf "GET / HTTP/1.0\r\n\r\n"'
 ask "a body is skipped" "${E405}Content-Length: 0\r\n\r\n$ROOT$CLOSE$X64" \
 	"printf 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello'
 	 printf '$GC' /"
 ask "head too large" "${E431}Content-Length: 0\r\n$CLOSE" \
 	'head -c 9000 /dev/zero | tr "\0" a'
 start "$DIR/site" || echo "# the server did not start: $(cat "$DIR/log")"
-ask "a directory: / is index.html" \
+ask "dir index at root" \
 	"HTTP/1.1 200 OK\r\n${H}Content-Type: text/html\r\n$(:
 	)Content-Length: 13\r\n$CLOSE<p>index</p>\n" \
 	"printf '$GC' /"
-ask "a directory: another file, and 404" \
+ask "dir another file and 404" \
 	"HTTP/1.1 200 OK\r\n$H${TEXT}Content-Length: 4\r\n\r\ntwo\n$E404$CLOSE" \
 	"printf '$G$GC' /two.txt /hello.txt"
 echo "# $passed passed, $((n - passed)) failed"
