@@ -48,6 +48,7 @@ T='Content-Type: text/plain\r\n'
 head="HTTP/1.1 200 OK\r\n$H${T}Content-Length: 64\r\n"
 hello="HTTP/1.1 200 OK\r\n$H${T}Content-Length: 13\r\n"
 e404="HTTP/1.1 404 Not Found\r\n${H}Content-Length: 0\r\n"
+e405="HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\n${H}Content-Length: 0\r\n"
 close='Connection: close\r\n\r\n'
 ok="$head\r\n$body"
 # Requests, as printf formats: GET, GET with close, HEAD.
@@ -63,7 +64,7 @@ ask "a head in pieces" "$head$close$body" \
 	 printf "\nHost: a\r\nConnection: close\r\n\r"; sleep 0.3; printf "\n"'
 ask "HTTP/1.0 closes" "$head$close$body" 'printf "GET / HTTP/1.0\r\n\r\n"'
 ask "a body is skipped" \
-	"HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\n${H}Content-Length: 0\r\n\r\n$head$close$body" \
+	"$e405\r\n$head$close$body" \
 	"printf 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello'; printf '$GC' /"
 ask "second file" "$hello${close}hello, world\n" "printf '$GC' /hello.txt"
 ask "not found" "$e404$close" "printf '$GC' /nope"
