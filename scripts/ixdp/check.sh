@@ -154,7 +154,7 @@ check_host()
 		cp -r build/host-test/fuzz-artifacts "$OUT/" 2>/dev/null
 	fi
 
-	say "tools on the host: key-value engine, memcapable, load generator, ix on a fake sysfs"
+	say "tools on the host: kv and HTTP engines, memcapable, http_check, load generator, ix on a fake sysfs"
 	TOOLS_OUT=$ROOT/build/tools-test
 	mkdir -p "$TOOLS_OUT"
 	$MAKE -s -C tools/ix/apps/kv O="$TOOLS_OUT" "$TOOLS_OUT/kv_test" \
@@ -171,6 +171,20 @@ check_host()
 		tail -n 20 "$OUT/memcapable.log"
 		record fail tools.kv.memcapable
 	fi
+	$MAKE -s -C tools/ix/apps/http O="$TOOLS_OUT/http" "$TOOLS_OUT/http/http_test" \
+		"$TOOLS_OUT/http/http_sock" > "$OUT/http-build.log" 2>&1 ||
+		cat "$OUT/http-build.log"
+	"$TOOLS_OUT/http/http_test" > "$OUT/http_test.tap" 2>&1
+	httprc=$?
+	cat "$OUT/http_test.tap"
+	collect "tools.http." need < "$OUT/http_test.tap" >> "$RESULTS"
+	[ "$httprc" = 0 ] || record fail tools.http.exit_status_$httprc
+	tools/ix/apps/http/http_check.sh "$TOOLS_OUT/http/http_sock" \
+		> "$OUT/http_check.tap" 2>&1
+	httprc=$?
+	cat "$OUT/http_check.tap"
+	collect "tools.http_sock." need < "$OUT/http_check.tap" >> "$RESULTS"
+	[ "$httprc" = 0 ] || record fail tools.http_sock.exit_status_$httprc
 	if $MAKE -s -C tools/ix/bench O="$TOOLS_OUT/bench" check > "$OUT/bench-tools.tap" 2>&1; then
 		:
 	elif ! grep -q '^not ok' "$OUT/bench-tools.tap"; then
