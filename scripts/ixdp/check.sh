@@ -154,7 +154,7 @@ check_host()
 		cp -r build/host-test/fuzz-artifacts "$OUT/" 2>/dev/null
 	fi
 
-	say "tools on the host: kv and HTTP engines, memcapable, http_check, load generator, ix on a fake sysfs"
+	say "tools on the host: kv and HTTP engines, memcapable, http_check, load generator, ix"
 	TOOLS_OUT=$ROOT/build/tools-test
 	mkdir -p "$TOOLS_OUT"
 	$MAKE -s -C tools/ix/apps/kv O="$TOOLS_OUT" "$TOOLS_OUT/kv_test" \

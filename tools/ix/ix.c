@@ -187,8 +187,8 @@ static const char *const stat_names[] = {
 	"tcp_challenge_acks_limited", "tcp_oow_acks_limited", "tcp_probes",
 	"tcp_persist_drops", "tcp_pressure_drops", "tcp_cwnd_restarts", "handoff_in",
 	"handoff_drops", "icmp_errors_limited", "icmp_errors_rejected",
-	"tcp_pmtu_updates", "tcp_icmp_ignored", "tcp_keepalive_probes",
-	"tcp_keepalive_drops",
+	"tcp_pmtu_updates", "tcp_pmtu_expired", "tcp_icmp_ignored",
+	"tcp_keepalive_probes", "tcp_keepalive_drops",
 };
 
 #define NSTATS	ARRAY_SIZE(stat_names)
