@@ -35,10 +35,12 @@ struct env_cfg {
 	u32		timers;		/* 0: the default */
 	unsigned int	tx_pages;	/* TX memory, 0 for none */
 	bool		peer_echo;	/* the peer sends back what it gets */
+	u32		offload;	/* the core's IXDP_OFFLOAD_* */
 };
 
 struct env_link {
 	uint16_t	len[ENV_FRAMES];
+	bool		csum_ok[ENV_FRAMES];	/* L4 sum left to the device */
 	uint8_t		(*data)[IXDP_BUF_SIZE];
 	unsigned int	head, count;
 	uint64_t	overflow;

@@ -22,6 +22,13 @@ static inline u32 ix_csum_fold64(u64 s)
 	return s;
 }
 
+#ifdef IX_CSUM_X86
+/*
+ * x86-64's own, arch/x86/lib/csum-partial_64.c compiled unchanged
+ * (bench_app, with shim/x86 for what that file includes).
+ */
+__wsum csum_partial(const void *buff, int len, __wsum sum);
+#else
 static inline __wsum csum_partial(const void *buff, int len, __wsum sum)
 {
 	const unsigned char *p = buff;
@@ -43,6 +50,7 @@ static inline __wsum csum_partial(const void *buff, int len, __wsum sum)
 		s += __BYTE_ORDER == __LITTLE_ENDIAN ? p[0] : p[0] << 8;
 	return (__force __wsum)ix_csum_fold64(s);
 }
+#endif
 
 static inline __wsum csum_add(__wsum a, __wsum b)
 {
@@ -89,10 +97,14 @@ static inline __sum16 csum_tcpudp_magic(__be32 saddr, __be32 daddr, u32 len,
 	return csum_fold(csum_tcpudp_nofold(saddr, daddr, len, proto, sum));
 }
 
+#ifdef IX_CSUM_X86
+__sum16 ip_compute_csum(const void *buff, int len);
+#else
 static inline __sum16 ip_compute_csum(const void *buff, int len)
 {
 	return csum_fold(csum_partial(buff, len, 0));
 }
+#endif
 
 static inline __sum16 ip_fast_csum(const void *iph, unsigned int ihl)
 {
