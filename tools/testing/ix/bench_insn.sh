@@ -69,9 +69,9 @@ for mode in tcp_sw tcp_vm tcp_offload; do
 	all=$(totals "$mode" bench_app "$mode" server_rr env_core_rx \
 		env_core_xmit)
 	rx=$(totals "$mode.rx" bench_app "$mode" ixdp_core_poll env_core_rx)
-	tx=$(totals "$mode.tx" bench_app "$mode" cmd_sendv env_core_xmit)
+	tx=$(totals "$mode.tx" bench_app "$mode" ixdp_cmd_tcp_sendv env_core_xmit)
 	app=$(totals "$mode.app" bench_app "$mode" server_rr ixdp_core_poll \
-		cmd_sendv)
+		ixdp_cmd_tcp_sendv)
 	# The parts may differ from the whole by a few instructions in
 	# all, where counting flips at their edges: less than one a request.
 	diff=$((rx + app + tx - all))

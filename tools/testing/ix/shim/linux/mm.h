@@ -24,6 +24,7 @@
 #define FOLL_LONGTERM		0x100
 
 /* The memory cgroup is the kernel's business: accounted is plain here. */
+#undef GFP_KERNEL_ACCOUNT
 #define GFP_KERNEL_ACCOUNT	GFP_KERNEL
 
 #define VM_EXEC			0x00000004UL
