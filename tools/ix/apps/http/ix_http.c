@@ -127,6 +127,14 @@ static void pump(struct ix_ctx *ctx, struct conn *c)
 		c->closed = true;
 }
 
+/* The connection is over: count its requests and free its slot. */
+static void conn_end(struct conn *c)
+{
+	n_reqs += c->http.nreq;
+	n_errs += c->http.nerr;
+	c->live = false;
+}
+
 static void on_knock(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 		     uint32_t addr, uint16_t port)
 {
@@ -153,10 +161,18 @@ static void on_recv(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 	if (!c)
 		return;
 	if (len && c->npend == PENDING_MAX) {
-		/* More pieces than we track: give up on the connection. */
+		/*
+		 * More pieces than we track: give up on the connection.
+		 * No dead event follows an abort, so end it here; any
+		 * later event for the stale handle misses in conn_of().
+		 * If the command ring is full the handle stays alive: keep
+		 * the slot until its dead event.
+		 */
 		n_overflow++;
-		ix_tcp_abort(ctx, handle);
-		c->closed = true;
+		if (ix_tcp_abort(ctx, handle))
+			c->closed = true;
+		else
+			conn_end(c);
 		return;
 	}
 	if (len)
@@ -206,11 +222,8 @@ static void on_dead(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 {
 	struct conn *c = conn_of(handle);
 
-	if (!c)
-		return;
-	n_reqs += c->http.nreq;
-	n_errs += c->http.nerr;
-	c->live = false;
+	if (c)
+		conn_end(c);
 }
 
 static const struct ix_ops http_ops = {
