@@ -245,7 +245,7 @@ static int is_attached(const char *dev, struct ix_plan *plan)
 static int cpus_reserved(const struct attach_req *req, struct ix_plan *plan)
 {
 	const char *cpus = req->val[find_key("cpus") - keys];
-	char want[MAX_CPUS], have[MAX_CPUS], buf[256];
+	char want[MAX_CPUS], have[MAX_CPUS], buf[VAL_MAX];
 	const char *now = buf;
 	int i;
 
@@ -342,7 +342,7 @@ static const char *attach_error(const char *what, int err, const char *dev)
 }
 
 /* Put back the values of keys[0..@n) that @req changed; say which. */
-static void attach_restore(const struct attach_req *req, char old[][256],
+static void attach_restore(const struct attach_req *req, char old[][VAL_MAX],
 			   unsigned int n)
 {
 	char done[256] = "";
@@ -369,7 +369,7 @@ static void attach_restore(const struct attach_req *req, char old[][256],
 
 static int attach_write(const struct attach_req *req)
 {
-	char old[NKEYS][256];
+	char old[NKEYS][VAL_MAX];
 	unsigned int i;
 	int err;
 
@@ -379,7 +379,7 @@ static int attach_write(const struct attach_req *req)
 		err = dev_read(req->dev, keys[i].name, old[i], sizeof(old[i]));
 		if (err) {
 			say("cannot read %s's %s: %s; nothing changed\n",
-			    req->dev, keys[i].name, strerror(-err));
+			    req->dev, keys[i].name, read_error(err));
 			return 1;
 		}
 	}

@@ -104,7 +104,7 @@ int cpus_check(const char *list)
 
 int cmd_cpus(int argc, char **argv)
 {
-	char buf[256], path[PATH_MAX];
+	char buf[VAL_MAX + 1], path[PATH_MAX];
 	size_t len;
 	int fd;
 
@@ -148,7 +148,7 @@ static const char *const dev_attrs[] = {
 static void show_dev(const char *dev, void *arg)
 {
 	int *json = arg;
-	char buf[256];
+	char buf[VAL_MAX];
 	unsigned int i;
 
 	if (*json) {
@@ -289,7 +289,7 @@ static int kernel_version(struct ix_version *v)
 
 static int cmd_show(int argc, char **argv)
 {
-	char cpus[256], version[32];
+	char cpus[VAL_MAX], version[32];
 	int json = argc > 1 && !strcmp(argv[1], "-j");
 
 	if (argc > 1 && !json) {

@@ -6,6 +6,11 @@
 #include <stdio.h>
 
 #define MAX_CPUS	4096
+/*
+ * Room for an attribute's value: a CPU or queue list on a big machine
+ * runs to kilobytes.  A longer value is refused, never cut short.
+ */
+#define VAL_MAX		4096
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 extern const char *prog;
@@ -20,6 +25,7 @@ void say(const char *fmt, ...);
 /* sysfs.c: /sys, or $IX_SYSFS_ROOT/sys for tests on a fake tree. */
 void ixdp_path(char *buf, size_t len, const char *name);
 void dev_path(char *buf, size_t len, const char *dev, const char *name);
+const char *read_error(int err);
 int read_attr(const char *name, char *buf, size_t len);
 int dev_read(const char *dev, const char *name, char *buf, size_t len);
 int dev_write(const char *dev, const char *name, const char *val);

@@ -37,26 +37,47 @@ void dev_path(char *buf, size_t len, const char *dev, const char *name)
 			 sysfs_root(), dev, name);
 }
 
-/* Read @path into @buf without its newline; 0 or -errno. */
+/*
+ * Read @path into @buf without its newline; 0 or -errno, -EOVERFLOW if
+ * the value does not fit: a value cut short could be written back.  A
+ * text value ends at a NUL, if any (the tests' /dev/full reads as "").
+ */
 static int read_file(const char *path, char *buf, size_t len)
 {
-	ssize_t n;
+	ssize_t n, more;
+	char c, *nul;
 	int fd;
 
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
+	n = read(fd, buf, len);
+	more = n == (ssize_t)len ? read(fd, &c, 1) : 0;
+	if (n < 0 || more < 0) {
 		n = -errno;
 		close(fd);
 		return n;
 	}
 	close(fd);
+	nul = memchr(buf, '\0', n);
+	if (nul)
+		n = nul - buf;
+	else if (more)
+		return -EOVERFLOW;
 	while (n && buf[n - 1] == '\n')
 		n--;
+	if (n == (ssize_t)len)
+		return -EOVERFLOW;
 	buf[n] = '\0';
 	return 0;
+}
+
+/* Why a read failed with @err, for the admin. */
+const char *read_error(int err)
+{
+	if (err == -EOVERFLOW)
+		return "value too long to read whole";
+	return strerror(-err);
 }
 
 int read_attr(const char *name, char *buf, size_t len)
@@ -70,7 +91,7 @@ int read_attr(const char *name, char *buf, size_t len)
 		say("%s not found: this kernel has no ixdp (CONFIG_IXDP)\n",
 		    path);
 	else if (err)
-		say("reading %s: %s\n", path, strerror(-err));
+		say("reading %s: %s\n", path, read_error(err));
 	return err ? -1 : 0;
 }
 
@@ -89,7 +110,7 @@ int dev_read(const char *dev, const char *name, char *buf, size_t len)
  */
 int dev_write(const char *dev, const char *name, const char *val)
 {
-	char path[PATH_MAX], line[256];
+	char path[PATH_MAX], line[VAL_MAX + 1];
 	size_t len;
 	int fd, err = 0;
 

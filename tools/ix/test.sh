@@ -218,6 +218,32 @@ ix $ATTACH conns 9
 [ "$rc" = 1 ] && [ -z "$(written)" ] && echo "$out" | grep -q "cannot read eth0's max_conns"
 result $? "an attribute that cannot be read: nothing written"
 
+# Long values (a CPU list on a big machine): read whole, or refused.
+LONG=$(seq -s, 1 2 599)		# 1,3,...,599: over a kilobyte
+fake_sys
+echo "$LONG" > "$SYS/kernel/ixdp/cpus"
+ix attach eth0 queues 0-1 cpus 599 addr 198.18.0.10/24
+[ "$rc" = 0 ] && [ "$(val cpus attached)" = "599|1" ]
+result $? "attach checks a CPU against a long reserved list, read whole"
+fake_sys
+echo "$LONG" > "$ETH0/cpus"
+ln -sf /dev/full "$ETH0/tx_sg"
+ix $ATTACH sg off
+[ "$rc" = 1 ] && [ "$(val cpus)" = "$LONG" ]
+result $? "a write refused midway: a long value is put back whole"
+fake_sys
+seq -s, 0 2999 > "$ETH0/queues"
+mark
+ix $ATTACH
+[ "$rc" = 1 ] && [ -z "$(written)" ] &&
+	echo "$out" | grep -q "eth0's queues: value too long to read whole; nothing"
+result $? "a value too long to read whole: refused, nothing written"
+fake_sys
+seq -s, 1 2999 > "$SYS/kernel/ixdp/cpus"
+ix cpus
+[ "$rc" = 1 ] && echo "$out" | grep -q "cpus: value too long to read whole"
+result $? "cpus: a list too long to read whole is refused, not cut"
+
 # stats: attached devices, unless --all.
 fake_sys
 echo 1 > "$ETH0/attached"
