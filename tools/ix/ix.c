@@ -131,8 +131,10 @@ int cmd_cpus(int argc, char **argv)
 		    cpus_error(errno));
 		return 1;
 	}
+	errno = 0;	/* a short write sets none */
 	if (write(fd, buf, len) != (ssize_t)len) {
-		say("cannot reserve CPUs '%s': %s\n", argv[1], cpus_error(errno));
+		say("cannot reserve CPUs '%s': %s\n", argv[1],
+		    cpus_error(errno ? errno : EIO));
 		close(fd);
 		return 1;
 	}

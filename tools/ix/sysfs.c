@@ -121,6 +121,8 @@ int dev_write(const char *dev, const char *name, const char *val)
 	fd = open(path, O_WRONLY | O_TRUNC);
 	if (fd < 0)
 		return -errno;
+	/* A short write leaves errno as it was: do not report a stale one. */
+	errno = 0;
 	if (write(fd, line, len) != (ssize_t)len)
 		err = errno ? -errno : -EIO;
 	close(fd);

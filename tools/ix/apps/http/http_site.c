@@ -121,14 +121,17 @@ static int read_all(int dfd, const char *name, uint8_t *p, size_t len)
 {
 	int fd = openat(dfd, name, O_RDONLY);
 	ssize_t n;
+	int err;
 
 	if (fd < 0)
 		return -errno;
 	while (len) {
 		n = read(fd, p, len);
 		if (n <= 0) {
+			/* read()'s errno, before close() can change it */
+			err = n ? -errno : -EIO;
 			close(fd);
-			return n ? -errno : -EIO;
+			return err;
 		}
 		p += n;
 		len -= n;
