@@ -295,16 +295,20 @@ static size_t gather(struct http_conn *c, const uint8_t *p, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		if (c->hlen == HTTP_HEAD_MAX) {
-			c->closing = true;
-			c->hlen = 0;
-			respond(c, ST_431, NULL, false, false);
-			return i;
-		}
 		c->head[c->hlen++] = p[i++];
 		if (p[i - 1] == '\n' && head_end(c->head, c->hlen)) {
 			request(c, c->head, c->hlen);
 			c->hlen = 0;
+			break;
+		}
+		/*
+		 * Full without its end: answer now, for a client that sent
+		 * just this much waits for us, not we for a byte more.
+		 */
+		if (c->hlen == HTTP_HEAD_MAX) {
+			c->closing = true;
+			c->hlen = 0;
+			respond(c, ST_431, NULL, false, false);
 			break;
 		}
 	}

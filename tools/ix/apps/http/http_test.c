@@ -226,6 +226,14 @@ static void test_too_large(void)
 	CHECK_STR(run(in, 0), ERR("431 Request Header Fields Too Large", "") CLOSE);
 	CHECK(http_conn_done(&conn));
 	CHECK_STR(run(in, 7), ERR("431 Request Header Fields Too Large", "") CLOSE);
+	/* Exactly HTTP_HEAD_MAX bytes, no blank line: 431 with no byte more. */
+	memset(in + n, 'a', HTTP_HEAD_MAX - n - 2);
+	memcpy(in + HTTP_HEAD_MAX - 2, "\r\n", 3);
+	CHECK_STR(run(in, 0), ERR("431 Request Header Fields Too Large", "") CLOSE);
+	CHECK(http_conn_done(&conn));
+	CHECK_STR(run(in, 4096), ERR("431 Request Header Fields Too Large", "") CLOSE);
+	in[HTTP_HEAD_MAX - 1] = 'a';
+	CHECK_STR(run(in, 3), ERR("431 Request Header Fields Too Large", "") CLOSE);
 }
 
 static void test_connection(void)
