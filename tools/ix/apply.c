@@ -82,7 +82,7 @@ static int check_line(int argc, char **argv, struct ix_plan *plan)
 			say("cpus takes one CPU list here (\"\" releases all)\n");
 			return 2;
 		}
-		if (cpus_check(argv[1]))
+		if (cpus_check(argv[1]) || cpus_kept(argv[1], plan))
 			return 1;
 		plan->cpus = argv[1];
 		return 0;

@@ -213,19 +213,30 @@ static int attach_parse(int argc, char **argv, struct attach_req *req)
 	return 0;
 }
 
-/* @dev's entry in @plan, added if new; NULL if the plan is full. */
-static int *plan_attached(struct ix_plan *plan, const char *dev)
+/* @dev's index in @plan, or -1. */
+static int plan_find(const struct ix_plan *plan, const char *dev)
 {
 	unsigned int i;
 
 	for (i = 0; i < plan->ndevs; i++)
 		if (!strcmp(plan->devs[i].dev, dev))
-			return &plan->devs[i].attached;
+			return i;
+	return -1;
+}
+
+/* @dev's entry in @plan, added if new; NULL if the plan is full. */
+static int *plan_attached(struct ix_plan *plan, const char *dev)
+{
+	int i = plan_find(plan, dev);
+
+	if (i >= 0)
+		return &plan->devs[i].attached;
 	if (plan->ndevs == PLAN_DEVS)
 		return NULL;
+	i = plan->ndevs++;
 	plan->devs[i].dev = dev;
 	plan->devs[i].attached = -1;
-	plan->ndevs++;
+	plan->devs[i].cpus = NULL;
 	return &plan->devs[i].attached;
 }
 
@@ -294,8 +305,79 @@ static int attach_prepare(int argc, char **argv, struct ix_plan *plan,
 			return 1;
 		}
 		*planned = 1;
+		plan->devs[plan_find(plan, req->dev)].cpus =
+			req->val[find_key("cpus") - keys];
 	}
 	return 0;
+}
+
+/* Does @keep hold every CPU of @dev's list @cpus?  Says which it lacks. */
+static int cpus_used(const char *keep, const char *dev, const char *cpus,
+		     const char *when)
+{
+	char set[MAX_CPUS];
+	int i;
+
+	if (parse_list(cpus, set)) {
+		say("%s's cpus '%s' is not a CPU list\n", dev, cpus);
+		return -1;
+	}
+	for (i = 0; i < MAX_CPUS; i++) {
+		if (set[i] && !keep[i]) {
+			say("CPU %d is in use by %s (attached %s); detach it first\n",
+			    i, dev, when);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct kept {
+	const char *keep;
+	const struct ix_plan *plan;
+	int bad;
+};
+
+/* A device the plan leaves as it is: if attached now, are its CPUs kept? */
+static void cpus_kept_now(const char *dev, void *arg)
+{
+	struct kept *k = arg;
+	char cpus[VAL_MAX];
+	int i = plan_find(k->plan, dev), err;
+
+	if (k->bad || (i >= 0 && k->plan->devs[i].attached >= 0) ||
+	    !is_attached(dev, NULL))
+		return;
+	err = dev_read(dev, "cpus", cpus, sizeof(cpus));
+	if (err) {
+		say("cannot read %s's cpus: %s\n", dev, read_error(err));
+		k->bad = 1;
+		return;
+	}
+	if (cpus_used(k->keep, dev, cpus, "now"))
+		k->bad = 1;
+}
+
+/*
+ * For ix apply: may the reserved CPUs become @list?  Not if it drops a
+ * CPU of a device attached now, or by the lines before (@plan): the
+ * kernel would refuse it, halfway through the file.
+ */
+int cpus_kept(const char *list, struct ix_plan *plan)
+{
+	char keep[MAX_CPUS];
+	struct kept k = { keep, plan, 0 };
+	unsigned int i;
+
+	if (parse_list(list, keep))
+		return 1;
+	for (i = 0; i < plan->ndevs; i++)
+		if (plan->devs[i].attached == 1 &&
+		    cpus_used(keep, plan->devs[i].dev, plan->devs[i].cpus,
+			      "by then"))
+			return 1;
+	visit_devs(cpus_kept_now, &k);
+	return k.bad;
 }
 
 int attach_check(int argc, char **argv, struct ix_plan *plan)

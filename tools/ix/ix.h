@@ -44,7 +44,8 @@ struct ix_plan {
 	unsigned int ndevs;
 	struct {
 		const char *dev;
-		int attached;
+		int attached;		/* -1: as now */
+		const char *cpus;	/* its CPUs, if attached by the plan */
 	} devs[PLAN_DEVS];
 };
 
@@ -56,6 +57,7 @@ int cmd_cpus(int argc, char **argv);
 int attach_check(int argc, char **argv, struct ix_plan *plan);
 int cmd_attach(int argc, char **argv);
 int detach_check(int argc, char **argv, struct ix_plan *plan);
+int cpus_kept(const char *list, struct ix_plan *plan);
 int cmd_detach(int argc, char **argv);
 
 /* apply.c */

@@ -282,11 +282,13 @@ E1=$SYS/class/net/eth1/ixdp
 result $? "apply of a good file"
 
 # apply: bad files are refused with their line, and nothing is applied.
+# check_bad WANT [SETUP]: SETUP is run on the fresh fake tree.
 check_bad()
 {
 	local want=$1
 
 	fake_sys
+	eval "${2:-:}"
 	mark
 	ix apply "$CONF"
 	[ "$rc" != 0 ] && [ -z "$(written)" ] &&
@@ -320,6 +322,21 @@ printf 'cpus 1\nattach eth0 queues 0-1 cpus 1 addr "198.18.0.10/24\n' > "$CONF"
 check_bad '2: no closing "'
 printf 'cpus 1\ncpus\n' > "$CONF"
 check_bad "2: cpus takes one CPU list here"
+# cpus must keep the CPUs of devices attached now, or by earlier lines.
+printf 'cpus 1-2\nattach eth0 queues 0-1 cpus 1 addr 198.18.0.10/24\ncpus 2\n' > "$CONF"
+check_bad "3: CPU 1 is in use by eth0 (attached by then); detach it first"
+printf 'cpus 2\n' > "$CONF"
+check_bad "1: CPU 1 is in use by eth1 (attached now); detach it first" \
+	'echo 1 > "$E1/attached"; echo 1 > "$E1/cpus"'
+printf 'detach eth1\nattach eth0 queues 0 cpus 2 addr 198.18.0.10/24\ncpus 2\n' > "$CONF"
+fake_sys
+echo 1-2 > "$SYS/kernel/ixdp/cpus"
+echo 1 > "$E1/attached"
+echo 1 > "$E1/cpus"
+ix apply "$CONF"
+[ "$rc" = 0 ] && [ "$(cat "$SYS/kernel/ixdp/cpus")" = 2 ] &&
+	[ "$(vals "$E1" attached) $(val cpus attached)" = "0 2|1" ]
+result $? "apply: cpus may drop a CPU whose device the file detaches"
 
 # A file that detaches first may attach again.
 printf 'detach eth0\nattach eth0 queues 0 cpus 1 addr 198.18.0.11/24\n' > "$CONF"
