@@ -28,7 +28,7 @@ say()
 	echo "== ixdp check: $* ($(($(date +%s) - start))s)"
 }
 
-# record ok|fail NAME
+# record ok|fail|skip NAME
 record()
 {
 	echo "$1 $2" >> "$RESULTS"
@@ -183,8 +183,14 @@ check_host()
 		> "$OUT/http_check.tap" 2>&1
 	httprc=$?
 	cat "$OUT/http_check.tap"
-	collect "tools.http_sock." need < "$OUT/http_check.tap" >> "$RESULTS"
-	[ "$httprc" = 0 ] || record fail tools.http_sock.exit_status_$httprc
+	# 4: skipped (no network namespace, not root), said as it is; an
+	# unlisted skip then fails under its own name, not a missing plan.
+	if [ "$httprc" = 4 ]; then
+		record skip tools.http_sock.needs_root
+	else
+		collect "tools.http_sock." need < "$OUT/http_check.tap" >> "$RESULTS"
+		[ "$httprc" = 0 ] || record fail tools.http_sock.exit_status_$httprc
+	fi
 	if $MAKE -s -C tools/ix/bench O="$TOOLS_OUT/bench" check > "$OUT/bench-tools.tap" 2>&1; then
 		:
 	elif ! grep -q '^not ok' "$OUT/bench-tools.tap"; then
