@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * ixdp driver interface: how a NIC driver hands RX/TX queue pairs to the
- * dataplane and takes them back.  The core runs the sequence (take, post
- * RX buffers, receive, transmit, reclaim, give back); the driver supplies
- * each step through a const struct ixdp_drv_ops registered for its
- * net_device_ops.
+/**
+ * DOC: Driver interface
+ *
+ * How a NIC driver hands RX/TX queue pairs to the dataplane and takes
+ * them back.  The core runs the sequence (take, post RX buffers, receive,
+ * transmit, reclaim, give back, and optionally arm and disarm the receive
+ * interrupt); the driver supplies each step through a const
+ * &struct ixdp_drv_ops, registered for its net_device_ops with
+ * ixdp_drv_register().  Taking a pair reports what it offers in
+ * &struct ixdp_drv_queue.features.
  *
  * Buffers stay the core's.  A receive buffer is known by its address: the
  * driver returns the address it was posted with.  A frame to send carries
@@ -54,7 +58,11 @@ struct ixdp_drv_frag {
  * @notify: set by the core: a frame arrived while the interrupt was armed
  *	(called from the driver's interrupt handler)
  * @priv: the driver's, set by @queue_take
- * @features: set by @queue_take: IXDP_DRV_F_* the pair offers
+ * @features: set by @queue_take: the IXDP_DRV_F_* bits the pair offers.
+ *	%IXDP_DRV_F_TX_CSUM: the device completes transmit checksums
+ *	(&struct ixdp_drv_frame.csum_start; virtio_net with
+ *	VIRTIO_NET_F_CSUM).  %IXDP_DRV_F_SG: it takes frames in pieces
+ *	(&struct ixdp_drv_frame.frags; virtio_net)
  */
 struct ixdp_drv_queue {
 	struct net_device	*dev;
@@ -122,7 +130,7 @@ struct ixdp_drv_frame {
  *	queue of each entry in @indir, at most @max; returns the number of
  *	entries, a power of two, or -errno.  Without it the core takes the
  *	device to steer a flow to the queue that last sent for it, as a
- *	multi-queue tap does.  Called with RTNL held.
+ *	multi-queue tap does.  Called with RTNL held.  ixgbe has it.
  *
  * Programming RSS is not part of the interface yet.
  */

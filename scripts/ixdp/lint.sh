@@ -3,9 +3,12 @@
 #
 # Static checks of our kernel code, one TAP line each:
 #   checkpatch --strict on every kernel file and patch of ours,
-#   kernel-doc -Wall, sparse and W=1 -Werror on net/ixdp and on the
-#   drivers with ixdp ops that the VM cannot run (SPARSE_DIRS), in a kernel
-#   configured by kernel/configs/ixdp-lint.config,
+#   kernel-doc -Wall,
+#   the kernel-doc directives of DOC_RST as Sphinx would run them (the
+#   page itself is not built: Debian's Sphinx is twenty packages),
+#   sparse and W=1 -Werror on net/ixdp and on the drivers with ixdp ops
+#   that the VM cannot run (SPARSE_DIRS), in a kernel configured by
+#   kernel/configs/ixdp-lint.config,
 #   the uapi header compiled alone as C90, as usr/include/Makefile does.
 
 set -u
@@ -17,6 +20,9 @@ LOG=$ROOT/build/lint
 NPROC=$(nproc)
 n=0
 fails=0
+
+# Pages whose kernel-doc directives are checked.
+DOC_RST="Documentation/networking/ixdp.rst"
 
 # Compiled with sparse and W=1 -Werror.
 SPARSE_DIRS="net/ixdp/ drivers/net/ethernet/intel/ixgbe/"
@@ -75,6 +81,17 @@ kerneldoc()
 	[ -z "$out" ]
 }
 
+doc_directives()
+{
+	local f rc=0
+
+	for f in $DOC_RST; do
+		"$ROOT/scripts/ixdp/kdoc-rst.sh" "$SRC/scripts/kernel-doc" \
+			"$f" || rc=1
+	done
+	return $rc
+}
+
 sparse()
 {
 	"$ROOT/scripts/ixdp/kconfig.sh" "$OUT" kernel/configs/ixdp.config \
@@ -98,9 +115,10 @@ uapi_c90()
 }
 
 echo "TAP version 13"
-echo "1..4"
+echo "1..5"
 tap checkpatch_strict checkpatch.log checkpatch
 tap kernel_doc kernel-doc.log kerneldoc
+tap doc_directives doc-directives.log doc_directives
 tap sparse_w1 sparse.log sparse
 tap uapi_c90 uapi.log uapi_c90
 [ "$fails" = 0 ]

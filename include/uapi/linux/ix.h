@@ -20,6 +20,10 @@
  *  3. It loops: write commands into the command ring, call %IX_IOC_RUN,
  *     read each command's result from its slot and the events from the
  *     event ring.
+ */
+
+/**
+ * DOC: Rings
  *
  * Both rings are single-producer, single-consumer arrays of a power of
  * two entries, indexed by free-running __u32 counters masked with
@@ -27,7 +31,7 @@
  * consumed by the kernel; the event ring the other way round.
  *
  * Each side keeps its own index privately and publishes it; the rings
- * are ordered as net/xdp/xsk_queue.h orders AF_XDP's:
+ * are ordered as net/xdp/xsk_queue.h orders AF_XDP's::
  *
  *   producer                           consumer
  *
@@ -54,11 +58,14 @@
  *
  * The kernel's.  As consumer of the command ring: (C) load the producer
  * index with acquire, clamped to a ring's worth; copy each command once
- * before looking at it; answer it in its slot (%ix_cmd.result); (D)
+ * before looking at it; answer it in its slot (&struct ix_cmd.result); (D)
  * store the consumer index with release past the answered commands.  As
  * producer of the event ring: (A) load the application's consumer index
  * with acquire, an impossible one counting as a full ring; (B) store the
  * producer index with release after the events of each run's iteration.
+ * An index the application moves somewhere impossible costs the
+ * application only: at most a ring's worth of commands runs, and an event
+ * ring that looks full stays full.
  */
 #ifndef _UAPI_LINUX_IX_H
 #define _UAPI_LINUX_IX_H
@@ -79,12 +86,29 @@
 /* ioctl magic of /dev/ix (listed in ioctl-number.rst). */
 #define IX_IOC_MAGIC		0xb9
 
-/* Feature bits of &struct ix_version.features. */
-#define IX_FEAT_TCP		(1U << 0)	/* TCP commands and events */
-#define IX_FEAT_RUN_SLEEP	(1U << 1)	/* %IX_RUN_SLEEP */
-#define IX_FEAT_UDP		(1U << 2)	/* UDP commands and events */
-#define IX_FEAT_TIMER		(1U << 3)	/* timer commands and events */
-#define IX_FEAT_TCP_KEEPALIVE	(1U << 4)	/* %IX_CMD_TCP_KEEPALIVE */
+/**
+ * DOC: Feature bits
+ *
+ * &struct ix_version.features and &struct ix_setup.features hold one bit
+ * for each part of the ABI the kernel has:
+ *
+ * %IX_FEAT_TCP
+ *	TCP commands and events
+ * %IX_FEAT_RUN_SLEEP
+ *	%IX_RUN_SLEEP: an idle run sleeps on the queue interrupt
+ * %IX_FEAT_UDP
+ *	UDP commands and events
+ * %IX_FEAT_TIMER
+ *	application timers: %IX_CMD_TIMER_SET, %IX_CMD_TIMER_CANCEL and
+ *	%IX_EV_TIMER
+ * %IX_FEAT_TCP_KEEPALIVE
+ *	%IX_CMD_TCP_KEEPALIVE
+ */
+#define IX_FEAT_TCP		(1U << 0)
+#define IX_FEAT_RUN_SLEEP	(1U << 1)
+#define IX_FEAT_UDP		(1U << 2)
+#define IX_FEAT_TIMER		(1U << 3)
+#define IX_FEAT_TCP_KEEPALIVE	(1U << 4)
 
 /**
  * struct ix_version - result of %IX_IOC_VERSION
@@ -124,7 +148,20 @@ struct ix_ring_offsets {
 	__u64	size;
 };
 
-/* mmap page offsets (bytes, as passed to mmap()) of the regions. */
+/**
+ * DOC: Regions
+ *
+ * The file is mapped at these offsets (bytes, as passed to mmap()):
+ *
+ * %IX_OFF_CMD_RING
+ *	read-write: the command ring, and the event ring's consumer index
+ *	(&struct ix_setup.event_off.consumer)
+ * %IX_OFF_EVENT_RING
+ *	read-only: the event ring
+ * %IX_OFF_RX_POOL
+ *	read-only: the core's packet buffers, where received payloads are
+ *	read in place
+ */
 #define IX_OFF_CMD_RING		0x00000000ULL
 #define IX_OFF_EVENT_RING	0x10000000ULL
 #define IX_OFF_RX_POOL		0x20000000ULL
@@ -145,21 +182,29 @@ struct ix_ring_offsets {
  * struct ix_setup - argument of %IX_IOC_SETUP
  * @cpu: in: the reserved CPU whose dataplane to drive
  * @flags: in: reserved, zero
- * @cmd_entries: in: command ring entries (power of two, 0: default);
- *	out: what was chosen
+ * @cmd_entries: in: command ring entries, a power of two from
+ *	%IX_RING_MIN to %IX_RING_MAX, 0 for %IX_RING_DEFAULT; out: what was
+ *	chosen
  * @event_entries: in: event ring entries (as @cmd_entries); out: chosen
- * @tx_addr: in: start of the TX memory, page aligned; 0 for none
+ * @tx_addr: in: start of the application's TX memory, page aligned; 0
+ *	for none
  * @tx_len: in: its length, a multiple of the page size, at most 1 GiB;
- *	pinned and charged to RLIMIT_MEMLOCK while the file is open
+ *	pinned while the file is open and charged to RLIMIT_MEMLOCK unless
+ *	the caller has CAP_IPC_LOCK
  * @rx_pool_size: out: bytes of the RX buffer pool mapping
- * @cmd_off: out: the command ring's layout, mapped at %IX_OFF_CMD_RING
+ * @cmd_off: out: the command ring's layout (where the indices, the
+ *	dropped counter and the entries are in its mapping, and its size),
+ *	mapped at %IX_OFF_CMD_RING
  * @event_off: out: the event ring's, mapped at %IX_OFF_EVENT_RING
  * @ifindex: out: the interface the CPU serves
  * @addr: out: the dataplane's IPv4 address, network byte order
  * @features: out: %IX_FEAT_* bits
- * @timers: in: timers the application may have armed at once (power of
- *	two, 0: %IX_TIMERS_DEFAULT); out: what was chosen
+ * @timers: in: timers the application may have armed at once, a power
+ *	of two up to %IX_TIMERS_MAX, 0 for %IX_TIMERS_DEFAULT; made at setup
+ *	and charged to the caller; out: what was chosen
  * @resv: reserved, zero in and out
+ *
+ * Every field that is only out must be zero in.
  */
 struct ix_setup {
 	__u32			cpu;
@@ -199,56 +244,73 @@ struct ix_run {
 	__u32	resv[4];
 };
 
-/*
- * Command opcodes (&struct ix_cmd.op); the result is 0 unless said:
+/**
+ * DOC: Commands
  *
- * IX_CMD_NOP		nothing
- * IX_CMD_TCP_LISTEN	arg0: port (host order); arg1: backlog; cookie:
- *			given to the listener's knocks; -EACCES for a
- *			privileged port without CAP_NET_BIND_SERVICE
- * IX_CMD_TCP_UNLISTEN	arg0: port; connections not accepted are reset
- * IX_CMD_TCP_CONNECT	arg0: IPv4 address (host order); arg1: port;
- *			cookie: the connection's; result: its handle
- * IX_CMD_TCP_ACCEPT	handle: from a knock; cookie: its events'
- * IX_CMD_TCP_REJECT	handle: from a knock; answered with RST
- * IX_CMD_TCP_SENDV	handle; arg0: offset in the TX memory of an array
- *			of struct ix_iov; arg1: its length, 1 to
- *			IX_SENDV_MAX; result: bytes queued (maybe fewer
- *			than given: the rest waits for sent events)
- * IX_CMD_TCP_RECV_DONE	handle; arg0: bytes of recv events consumed,
- *			oldest first; their RX buffers go back to the
- *			kernel and the receive window opens
- * IX_CMD_TCP_CLOSE	handle: FIN after the queued data
- * IX_CMD_TCP_ABORT	handle: RST; the handle is stale, no event follows
- * IX_CMD_UDP_BIND	arg0: port; cookie: given to its datagrams' events;
- *			-EACCES as for IX_CMD_TCP_LISTEN
- * IX_CMD_UDP_UNBIND	arg0: port
- * IX_CMD_UDP_SEND	arg0: destination address (host order) | its port
- *			<< 32 | our port << 48 (one it bound, else
- *			-EADDRNOTAVAIL); arg1: offset of the payload
- *			in the TX memory; handle: its length.  The payload
- *			is copied: its memory is free once answered
- *			(IX_EV_UDP_SENT also says so, with the cookie)
- * IX_CMD_UDP_RECV_DONE	arg0: the data offset of an IX_EV_UDP_RECV: the
- *			datagram's buffer goes back to the kernel
- * IX_CMD_TIMER_SET	arg0: delay in microseconds (at most a day);
- *			cookie: given back by its event; result: its handle
- * IX_CMD_TIMER_CANCEL	handle: a timer not fired yet
- * IX_CMD_TCP_KEEPALIVE	handle; arg0: idle seconds, 1 to
- *			IX_KEEPALIVE_IDLE_MAX, or 0 to turn keepalive off
- *			(arg1 0 then); arg1: seconds between probes, 1 to
- *			IX_KEEPALIVE_INTVL_MAX, | probes left unanswered
- *			before the connection dies, 1 to
- *			IX_KEEPALIVE_CNT_MAX, << 32.  Off until set.  Once
- *			the connection took no segment from the peer for
- *			idle seconds (counted from this command at the
- *			earliest), it sends a probe (no data, sequence
- *			number one below the oldest unacknowledged) every
- *			interval, while it is established or the peer has
- *			closed and nothing of ours is unacknowledged.  Any
- *			segment from the peer starts idle and the count
- *			again; after cnt unanswered probes the connection
- *			is reset and dies: IX_EV_TCP_DEAD, -ETIMEDOUT
+ * &struct ix_cmd.op is one of these.  The result is 0 unless said, or a
+ * negative errno; integers are in host order unless said.
+ *
+ * %IX_CMD_NOP
+ *	nothing
+ * %IX_CMD_TCP_LISTEN
+ *	arg0: port; arg1: backlog, clamped to half the device's max_conns;
+ *	cookie: given to the listener's knocks.  -EACCES for a privileged
+ *	port without CAP_NET_BIND_SERVICE
+ * %IX_CMD_TCP_UNLISTEN
+ *	arg0: port; connections not accepted are reset
+ * %IX_CMD_TCP_CONNECT
+ *	arg0: IPv4 address; arg1: port; cookie: the connection's;
+ *	result: its handle
+ * %IX_CMD_TCP_ACCEPT
+ *	handle: from a knock; cookie: its events'
+ * %IX_CMD_TCP_REJECT
+ *	handle: from a knock; answered with RST
+ * %IX_CMD_TCP_SENDV
+ *	handle; arg0: offset in the TX memory of an array of
+ *	&struct ix_iov; arg1: its length, 1 to %IX_SENDV_MAX; result:
+ *	bytes queued, bounded by the send buffer (the rest waits for sent
+ *	events)
+ * %IX_CMD_TCP_RECV_DONE
+ *	handle; arg0: bytes of recv events consumed, oldest first; their
+ *	RX buffers go back to the kernel and the receive window opens
+ * %IX_CMD_TCP_CLOSE
+ *	handle: FIN after the queued data
+ * %IX_CMD_TCP_ABORT
+ *	handle: RST; the handle is stale, no event follows
+ * %IX_CMD_UDP_BIND
+ *	arg0: port; cookie: given to its datagrams' events; -EACCES as for
+ *	%IX_CMD_TCP_LISTEN
+ * %IX_CMD_UDP_UNBIND
+ *	arg0: port
+ * %IX_CMD_UDP_SEND
+ *	arg0: destination address | its port << 32 | our port << 48 (one
+ *	it bound, else -EADDRNOTAVAIL); arg1: offset of the payload in the
+ *	TX memory; handle: its length, at most the MTU less 28.  The
+ *	payload is copied: its memory is free once answered (%IX_EV_UDP_SENT
+ *	also says so, with the cookie)
+ * %IX_CMD_UDP_RECV_DONE
+ *	arg0: the data offset of an %IX_EV_UDP_RECV: the datagram's buffer
+ *	goes back to the kernel, once (-EINVAL for one the application does
+ *	not hold)
+ * %IX_CMD_TIMER_SET
+ *	arg0: delay in microseconds, at most a day, rounded up to the 1 ms
+ *	tick of the wheel (a timer never fires early); cookie: given back
+ *	by its event; result: its handle
+ * %IX_CMD_TIMER_CANCEL
+ *	handle: a timer not fired yet (-ESTALE otherwise)
+ * %IX_CMD_TCP_KEEPALIVE
+ *	handle; arg0: idle seconds, 1 to %IX_KEEPALIVE_IDLE_MAX, or 0 to
+ *	turn keepalive off (arg1 0 then); arg1: seconds between probes, 1
+ *	to %IX_KEEPALIVE_INTVL_MAX, | probes left unanswered before the
+ *	connection dies, 1 to %IX_KEEPALIVE_CNT_MAX, << 32.  Off until
+ *	set.  Once the connection took no segment from the peer for idle
+ *	seconds (counted from this command at the earliest), it sends a
+ *	probe (no data, sequence number one below the oldest
+ *	unacknowledged) every interval, while it is established or the
+ *	peer has closed and nothing of ours is unacknowledged.  Any segment
+ *	from the peer starts idle and the count again; after cnt unanswered
+ *	probes the connection is reset and dies: %IX_EV_TCP_DEAD,
+ *	-ETIMEDOUT
  */
 enum {
 	IX_CMD_NOP,
@@ -318,34 +380,39 @@ struct ix_iov {
 	__u32	resv;
 };
 
-/*
- * Event types (&struct ix_event.type).  Every event carries the handle
+/**
+ * DOC: Events
+ *
+ * &struct ix_event.type is one of these.  Every event carries the handle
  * of its connection and the cookie given for it:
  *
- * IX_EV_TCP_KNOCK	a new connection to a listener (cookie: the
- *			listener's); data: peer address | port << 32, both
- *			in network order.  Answer with accept or reject.
- * IX_EV_TCP_CONNECTED	a connect ended; status: 0 or -errno (then the
- *			handle is stale)
- * IX_EV_TCP_RECV	data: offset in the RX pool; len: bytes, to be
- *			given back with recv_done; len 0: the peer closed
- *			its direction
- * IX_EV_TCP_SENT	len: bytes the peer acknowledged (their TX memory
- *			may be reused); data: bytes sendv may queue now
- * IX_EV_TCP_DEAD	the connection is gone, its handle stale; status:
- *			0 (closed both ways) or -ECONNRESET, -ETIMEDOUT,
- *			or -ENOBUFS (reset at the peer's zero window while
- *			the core was short of buffers and it held its share
- *			of what was left)
- * IX_EV_UDP_RECV	a datagram to a bound port (cookie: the bind's);
- *			data: offset of its payload in the RX pool; len:
- *			its length; handle: sender's address, status: its
- *			port (both network order).  Give it back with
- *			IX_CMD_UDP_RECV_DONE.
- * IX_EV_UDP_SENT	an IX_CMD_UDP_SEND's payload was taken (cookie:
- *			the command's); status: 0 or -errno; len: bytes
- * IX_EV_TIMER		a timer fired (cookie: the set's); handle: the
- *			timer, now free
+ * %IX_EV_TCP_KNOCK
+ *	a new connection to a listener (cookie: the listener's); data: peer
+ *	address | port << 32, both in network order.  Answer with accept
+ *	or reject
+ * %IX_EV_TCP_CONNECTED
+ *	a connect ended; status: 0 or -errno (then the handle is stale)
+ * %IX_EV_TCP_RECV
+ *	data: offset in the RX pool; len: bytes, to be given back with
+ *	recv_done; len 0: the peer closed its direction
+ * %IX_EV_TCP_SENT
+ *	len: bytes the peer acknowledged (their TX memory may be reused);
+ *	data: bytes sendv may queue now (explicit flow control)
+ * %IX_EV_TCP_DEAD
+ *	the connection is gone, its handle stale; status: 0 (closed both
+ *	ways) or -ECONNRESET, -ETIMEDOUT, or -ENOBUFS (reset at the peer's
+ *	zero window while the core was short of buffers and it held its
+ *	share of what was left)
+ * %IX_EV_UDP_RECV
+ *	a datagram to a bound port (cookie: the bind's); data: offset of
+ *	its payload in the RX pool; len: its length; handle: the sender's
+ *	address, status: its port (both network order).  Give it back with
+ *	%IX_CMD_UDP_RECV_DONE
+ * %IX_EV_UDP_SENT
+ *	an %IX_CMD_UDP_SEND's payload was taken (cookie: the command's);
+ *	status: 0 or -errno; len: bytes
+ * %IX_EV_TIMER
+ *	a timer fired (cookie: the set's); handle: the timer, now free
  */
 enum {
 	IX_EV_NONE,
