@@ -29,6 +29,7 @@
 #include <linux/irqdesc.h>
 #include <linux/ixdp.h>
 #include <linux/kthread.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -460,3 +461,55 @@ out_old:
 	free_cpumask_var(old);
 	return err;
 }
+
+/*
+ * ixdp.cpus=LIST on the kernel command line: the same reservation as
+ * writing LIST to /sys/kernel/ixdp/cpus, made at core_initcall.  That is
+ * the earliest point where every step above can run: the other CPUs are
+ * online (smp_init()) and unbound workqueues take a new cpumask
+ * (workqueue_init_topology()).  Only kernel threads and a few IRQs exist
+ * then; the sweep moves them as a runtime write would, and every device
+ * driver, and init, start later, off the reserved CPUs.
+ */
+static char *ixdp_boot_cpus;
+module_param_named(cpus, ixdp_boot_cpus, charp, 0);
+MODULE_PARM_DESC(cpus, "CPUs to reserve at boot, a CPU list");
+
+static const char * __init ixdp_cpus_reason(int err)
+{
+	switch (err) {
+	case -EINVAL:
+		return "not a list of CPUs";
+	case -ERANGE:
+	case -ENODEV:
+		return "a CPU is offline or does not exist";
+	case -EPERM:
+		return "CPU 0 is never reserved, nor every online CPU";
+	default:
+		return "could not reserve";
+	}
+}
+
+static int __init ixdp_cpus_boot(void)
+{
+	cpumask_var_t want;
+	int err;
+
+	if (!ixdp_boot_cpus)
+		return 0;
+	if (!zalloc_cpumask_var(&want, GFP_KERNEL))
+		err = -ENOMEM;
+	else
+		err = cpulist_parse(ixdp_boot_cpus, want);
+	if (!err)
+		err = ixdp_cpus_set(want);
+	if (err)
+		pr_warn("ixdp: ixdp.cpus=%s ignored, nothing reserved: %s (%d)\n",
+			ixdp_boot_cpus, ixdp_cpus_reason(err), err);
+	else if (!cpumask_empty(want))
+		pr_info("ixdp: reserved CPUs %*pbl (ixdp.cpus=)\n",
+			cpumask_pr_args(want));
+	free_cpumask_var(want);
+	return 0;
+}
+core_initcall(ixdp_cpus_boot);

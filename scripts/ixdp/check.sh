@@ -236,6 +236,23 @@ check_vm3()
 	fi
 }
 
+# The boot-reservation run: CPU 1 reserved by ixdp.cpus=1 on the kernel
+# command line, then released (ix_boot.sh); a skip here is not allowed.
+check_vm_boot()
+{
+	say "VM booted with ixdp.cpus=1: CPU 1 reserved at boot, then released"
+	$MAKE -s vm KERNEL=debug VM_APPEND="ixdp.cpus=1" \
+		CMD="/ixdp/build/kselftest/run_kselftest.sh -t ix:ix_boot.sh" \
+		2>&1 | tee "$OUT/vmboot.log"
+	vrc=${PIPESTATUS[0]}
+	collect "vmboot." need < "$OUT/vmboot.log" >> "$RESULTS"
+	if [ "$vrc" = 0 ]; then
+		record ok vmboot.clean_run
+	else
+		record fail vmboot.clean_run
+	fi
+}
+
 # ix_app.sh had the host's Linux TCP drive the dataplane through the
 # agent: its echo client ran there and exited 0.
 check_host_side()
@@ -295,6 +312,7 @@ if [ "$krc" = 0 ]; then
 	if [ -z "$selected" ]; then
 		check_host_side
 		check_vm3
+		check_vm_boot
 	fi
 else
 	tail -n 40 "$OUT/kernel-debug.log"
@@ -313,7 +331,7 @@ if [ "$failed" != 0 ]; then
 fi
 [ "$skipped" != 0 ] && echo "skipped (scripts/ixdp/allowed-skips says why): $(sed -n 's/^skip //p' "$RESULTS" | tr '\n' ' ')"
 # What ran the kernel, apart from what did not.
-for part in "the kernel in the VM:vm3?\\." "the host harness and fuzzers:host\\." \
+for part in "the kernel in the VM:vm(3|boot)?\\." "the host harness and fuzzers:host\\." \
 	    "tools on the host (not ixdp):tools\\." "lint and builds:(lint|build|kernel)\\."; do
 	p=${part#*:}
 	echo "  ${part%%:*}: $(count ok "$p") passed, $(count fail "$p") failed, $(count skip "$p") skipped"
