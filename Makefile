@@ -12,6 +12,7 @@
 #   make fuzz        fuzz the RX path, then the command ring, FUZZ_SECONDS (600) s each
 #   make bench       ixdp against Linux, side by side (QUICK=1: a short run)
 #   make bench-insn  instructions per request-response through the stack
+#   make qemu-insn   the QEMU plugin counting guest instructions, and its client
 #   make kernel-debug the debug kernel only
 #   make clean       remove build outputs but keep the unpacked tree
 #   make distclean   remove build/ entirely
@@ -31,7 +32,8 @@ CFG_debug  := kernel/configs/ixdp.config kernel/configs/ixdp-debug.config
 KMAKE = $(MAKE) -C $(SRC) O=$(KOUT_$(1)) -j$(NPROC)
 
 .PHONY: all help deps prepare kernel-perf kernel-debug run check lint vm \
-	vm-build host-test fuzz bench bench-insn selftests initramfs clean distclean
+	vm-build host-test fuzz bench bench-insn qemu-insn selftests initramfs \
+	clean distclean
 
 all: kernel-perf
 
@@ -82,8 +84,12 @@ fuzz: prepare
 	+@$(MAKE) -s -C $(SRC)/tools/testing/ix O=$(BUILD)/host-test fuzz-run \
 		FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-bench: prepare
+bench: prepare qemu-insn
 	+@$(S)/bench.sh
+
+qemu-insn: deps
+	+@$(MAKE) -s -C tools/ix/bench/qemu-insn O=$(BUILD)/qemu-insn \
+		QEMU_INC=$(BUILD)/qemu-plugin
 
 bench-insn: prepare
 	+@$(MAKE) -s -C $(SRC)/tools/testing/ix O=$(BUILD)/host-test bench
@@ -96,7 +102,7 @@ check: deps
 
 clean:
 	rm -rf $(KOUT_perf) $(KOUT_debug) $(BUILD)/host-test $(BUILD)/kselftest \
-		$(BUILD)/initramfs* $(BUILD)/vm
+		$(BUILD)/initramfs* $(BUILD)/vm $(BUILD)/qemu-insn
 
 distclean:
 	rm -rf $(BUILD)

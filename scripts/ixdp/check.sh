@@ -212,6 +212,22 @@ check_host()
 	collect "scripts." need < "$OUT/scripts.tap" >> "$RESULTS"
 }
 
+# The benchmark's guest instruction counter (a QEMU plugin): a short
+# boot of the debug kernel under it, ~15 s.
+check_qemu_insn()
+{
+	say "QEMU plugin: guest instructions per vCPU, user and kernel (tools/ix/bench/qemu-insn)"
+	$MAKE -s qemu-insn > "$OUT/qemu-insn-build.log" 2>&1 || cat "$OUT/qemu-insn-build.log"
+	tools/ix/bench/qemu-insn/test.sh build/kbuild-debug/arch/x86/boot/bzImage \
+		> "$OUT/qemu-insn.tap" 2>&1
+	qrc=$?
+	cat "$OUT/qemu-insn.tap"
+	collect "tools.qemu_insn." need < "$OUT/qemu-insn.tap" >> "$RESULTS"
+	if [ "$qrc" != 0 ] && ! grep -q '^not ok' "$OUT/qemu-insn.tap"; then
+		record fail tools.qemu_insn.exit_status_$qrc
+	fi
+}
+
 # The 3-CPU run: what needs a third CPU (a hostile application next to
 # a good one, one device on two cores, two threads racing a setup) runs
 # here, counted like the 2-CPU run; a skip here is not allowed.
@@ -298,6 +314,7 @@ say "debug kernel built (status $krc)"
 if [ "$krc" = 0 ]; then
 	grep -E '^ixdp: ' "$OUT/kernel-debug.log"
 	record ok kernel.debug_build
+	[ -z "$selected" ] && check_qemu_insn
 	say "VM selftests (debug kernel)"
 	$MAKE -s vm KERNEL=debug CMD="/ixdp/build/kselftest/run_kselftest.sh$selected" \
 		VM_HOST_CMD="$ROOT/scripts/ixdp/host-agent.sh" \

@@ -21,19 +21,21 @@ for p in $PKGS; do
 	fi
 done
 
-[ -z "$missing" ] && exit 0
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "ixdp: missing Debian packages:$missing" >&2
+		echo "ixdp: run 'make' as root once, or: apt-get install$missing" >&2
+		exit 1
+	fi
 
-if [ "$(id -u)" != 0 ]; then
-	echo "ixdp: missing Debian packages:$missing" >&2
-	echo "ixdp: run 'make' as root once, or: apt-get install$missing" >&2
-	exit 1
-fi
-
-echo "ixdp: installing:$missing"
-export DEBIAN_FRONTEND=noninteractive
-# shellcheck disable=SC2086
-if ! apt-get install -y -q --no-install-recommends $missing; then
-	apt-get update -q
+	echo "ixdp: installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
 	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $missing
+	if ! apt-get install -y -q --no-install-recommends $missing; then
+		apt-get update -q
+		# shellcheck disable=SC2086
+		apt-get install -y -q --no-install-recommends $missing
+	fi
 fi
+
+"$(dirname "$0")/deps-qemu-plugin.sh"
