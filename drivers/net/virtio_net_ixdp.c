@@ -45,6 +45,18 @@ static void vnix_notify(void *arg)
 	q->notify(q);
 }
 
+/* Linux sends on the pair: the core sends it, if it takes Linux's. */
+static netdev_tx_t vnix_xmit(void *arg, struct sk_buff *skb)
+{
+	struct ixdp_drv_queue *q = arg;
+
+	if (q->xmit_linux)
+		return q->xmit_linux(q, skb);
+	dev_core_stats_tx_dropped_inc(q->dev);
+	dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
+}
+
 static int vnix_take(struct ixdp_drv_queue *q)
 {
 	struct vnix_queue *vq;
@@ -54,6 +66,7 @@ static int vnix_take(struct ixdp_drv_queue *q)
 	if (!vq)
 		return -ENOMEM;
 	vq->pair.notify = vnix_notify;
+	vq->pair.xmit = vnix_xmit;
 	vq->pair.arg = q;
 	err = virtnet_ixdp_take(q->dev, q->qid, &vq->pair);
 	if (err) {

@@ -16,7 +16,9 @@
  * @mergeable: received frames carry num_buffers (VIRTIO_NET_F_MRG_RXBUF)
  * @notify: the caller's: called from the receive interrupt, once callbacks
  *	are enabled on @rx
- * @arg: its argument
+ * @xmit: the caller's: what start_xmit gets for the pair while it is
+ *	owned, called with its transmit queue locked; takes the skb
+ * @arg: the argument of both
  */
 struct virtnet_ixdp_pair {
 	struct virtqueue	*rx;
@@ -24,6 +26,7 @@ struct virtnet_ixdp_pair {
 	unsigned int		hdr_len;
 	bool			mergeable;
 	void			(*notify)(void *arg);
+	netdev_tx_t		(*xmit)(void *arg, struct sk_buff *skb);
 	void			*arg;
 };
 

@@ -57,6 +57,11 @@ struct ixdp_drv_frag {
  *	its token (called from @queue_give)
  * @notify: set by the core: a frame arrived while the interrupt was armed
  *	(called from the driver's interrupt handler)
+ * @xmit_linux: set by the core: Linux's stack sends @skb on the pair
+ *	while the core owns it.  A driver calls it from its ndo_start_xmit
+ *	for an owned pair, with that transmit queue locked, instead of
+ *	touching the pair; it takes @skb and returns NETDEV_TX_OK.  A
+ *	driver that does not keeps the pair's transmit queue stopped.
  * @priv: the driver's, set by @queue_take
  * @features: set by @queue_take: the IXDP_DRV_F_* bits the pair offers.
  *	%IXDP_DRV_F_TX_CSUM: the device completes transmit checksums
@@ -71,6 +76,8 @@ struct ixdp_drv_queue {
 	void			(*release_rx)(struct ixdp_drv_queue *q, void *addr);
 	void			(*release_tx)(struct ixdp_drv_queue *q, void *token);
 	void			(*notify)(struct ixdp_drv_queue *q);
+	netdev_tx_t		(*xmit_linux)(struct ixdp_drv_queue *q,
+					      struct sk_buff *skb);
 	void			*priv;
 };
 

@@ -359,7 +359,9 @@ void ixdp_arp_rx(struct ixdp_stack *s, struct ixdp_buf *b)
 		/* A gratuitous ARP: the other cores update what they know. */
 		if (e)
 			ixdp_handoff_arp(s, b);
-		ixdp_stack_drop(s, b, IXDP_DROP_ARP_NOT_US);
+		/* Maybe about the host's own address: the host answers it. */
+		ixdp_buf_push(b, ETH_HLEN);
+		ixdp_punt(s, b, IXDP_DROP_ARP_NOT_US);
 		return;
 	}
 	if (!e && arp_neighbour(s, sip)) {

@@ -45,6 +45,7 @@ struct ixdp_core *ixdp_core_of_cpu(unsigned int cpu)
 
 static const struct ixdp_stack_ops ixdp_core_stack_ops = {
 	.xmit	= ixdp_core_xmit,
+	.punt	= ixdp_slow_punt,
 };
 
 static void ixdp_release_rx(struct ixdp_drv_queue *dq, void *addr)
@@ -125,6 +126,7 @@ static void ixdp_core_free(struct ixdp_core *core)
 		kvfree(core->pool.bufs);
 		kvfree(core->frags);
 	}
+	ixdp_slow_fini(core);
 	ixdp_cpu_put(core->cpu);
 	kvfree(core);
 }
@@ -138,6 +140,7 @@ static struct ixdp_core *ixdp_core_new(struct ixdp_dev *idev, unsigned int cpu,
 		.prefix_len	= idev->prefix_len,
 		.mtu		= idev->dev->mtu,
 		.hz		= IXDP_HZ,
+		.punt_rate	= idev->punt_rate,
 	};
 	struct ixdp_core *core;
 	int err;
@@ -153,6 +156,12 @@ static struct ixdp_core *ixdp_core_new(struct ixdp_dev *idev, unsigned int cpu,
 	core->idev = idev;
 	core->cpu = cpu;
 	core->batch = idev->batch;
+	err = ixdp_slow_init(core);
+	if (err) {
+		ixdp_cpu_put(cpu);
+		kvfree(core);
+		return ERR_PTR(err);
+	}
 	err = ixdp_core_pool(core, nqueues * IXDP_RX_TARGET + IXDP_POOL_EXTRA);
 	if (err)
 		goto out_free;
@@ -188,6 +197,7 @@ static int ixdp_queue_take(struct ixdp_dev *idev, struct ixdp_core *core,
 	q->drv.release_rx = ixdp_release_rx;
 	q->drv.release_tx = ixdp_release_tx;
 	q->drv.notify = ixdp_queue_notify;
+	q->drv.xmit_linux = ixdp_slow_xmit;
 	q->core = core;
 	q->target = IXDP_RX_TARGET;
 	err = idev->ops->queue_take(&q->drv);

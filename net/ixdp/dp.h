@@ -9,7 +9,9 @@
 #include <linux/cpumask.h>
 #include <linux/kobject.h>
 #include <linux/netdevice.h>
+#include <linux/ptr_ring.h>
 #include <linux/uidgid.h>
+#include <linux/workqueue.h>
 #include <net/ixdp_drv.h>
 
 #include "buf.h"
@@ -18,6 +20,9 @@
 
 #define IXDP_MAX_QUEUES		16
 #define IXDP_BATCH_DEFAULT	64
+/* Frames a second a core hands to Linux, and the most one may. */
+#define IXDP_PUNT_RATE_DEFAULT	10000
+#define IXDP_PUNT_RATE_MAX	1000000
 #define IXDP_BATCH_MAX		512
 /* Receive buffers kept posted per queue, and the pool per core. */
 #define IXDP_RX_TARGET		256
@@ -61,6 +66,10 @@ struct ixdp_echo;
  * @tcp_connected: connections it opened
  * @tcp_connect_failed: connections it failed to open
  * @echo_bytes: bytes it received to echo
+ * @linux_tx_packets: frames Linux sent through the core (slow.c)
+ * @linux_tx_bytes: their bytes
+ * @linux_tx_dropped: frames Linux sent that were dropped (a copy of
+ *	@slow_tx_dropped of struct ixdp_core, made by the core)
  */
 struct ixdp_core_stats {
 	u64	rx_packets;
@@ -82,6 +91,9 @@ struct ixdp_core_stats {
 	u64	tcp_connected;
 	u64	tcp_connect_failed;
 	u64	echo_bytes;
+	u64	linux_tx_packets;
+	u64	linux_tx_bytes;
+	u64	linux_tx_dropped;
 };
 
 /**
@@ -147,6 +159,12 @@ struct ixdp_queue {
  * @app: the application driving it (app.c), NULL for none; set under RTNL
  * @connect_req: a connection the loop is asked to open: address in the
  *	high 32 bits, port in the low 16, 0 for none
+ * @slow_rx: frames for Linux, to @slow_work (slow.c)
+ * @slow_tx: frames Linux sends, to the core
+ * @slow_work: gives @slow_rx to Linux, on a CPU of Linux's
+ * @slow_rx_queued: @slow_rx took frames in this poll
+ * @slow_tx_dropped: frames Linux sent that were dropped: ring full,
+ *	no buffer, too large, or not resolved to plain frames
  * @stack: its network stack
  */
 struct ixdp_core {
@@ -171,6 +189,11 @@ struct ixdp_core {
 	struct ixdp_echo	*echo;
 	struct ixdp_app		*app;
 	u64			connect_req;
+	struct ptr_ring		slow_rx;
+	struct ptr_ring		slow_tx;
+	struct work_struct	slow_work;
+	bool			slow_rx_queued;
+	atomic64_t		slow_tx_dropped;
 	struct ixdp_stack	stack;
 };
 
@@ -203,6 +226,7 @@ struct ixdp_dev_handoff {
  * @syn_retries: SYN retransmissions before a connection attempt fails
  * @tx_csum: let the device complete TCP checksums where it can
  * @tx_sg: let the device read TCP payloads where they are, where it can
+ * @punt_rate: frames a second each core hands to Linux at most (punt.c)
  * @owner: the uid the device is delegated to (app_perm.c), or invalid
  * @group: the gid the device is delegated to, or invalid
  * @attached: attached now
@@ -232,6 +256,7 @@ struct ixdp_dev {
 	unsigned int			syn_retries;
 	bool				tx_csum;
 	bool				tx_sg;
+	unsigned int			punt_rate;
 	kuid_t				owner;
 	kgid_t				group;
 	bool				attached;
@@ -285,6 +310,14 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch);
 u64 ixdp_core_now(void);
 void ixdp_core_sleep(struct ixdp_core *core, long timeout);
 int ixdp_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b);
+
+/* slow.c: Linux shares the device */
+int ixdp_slow_init(struct ixdp_core *core);
+void ixdp_slow_fini(struct ixdp_core *core);
+int ixdp_slow_punt(struct ixdp_stack *s, struct ixdp_buf *b);
+netdev_tx_t ixdp_slow_xmit(struct ixdp_drv_queue *dq, struct sk_buff *skb);
+unsigned int ixdp_slow_poll(struct ixdp_core *core, unsigned int budget);
+bool ixdp_slow_pending(struct ixdp_core *core);
 void ixdp_queue_notify(struct ixdp_drv_queue *dq);
 void ixdp_core_fill(struct ixdp_core *core);
 unsigned int ixdp_core_quiesce(struct ixdp_core *core);

@@ -15,7 +15,8 @@
  *	the room (2 mod 4), so that the IPv4 header is aligned.
  *
  * Frames to our MAC or to broadcast carrying ARP or IPv4 go up the stack;
- * any other frame is dropped and counted.
+ * multicast and other EtherTypes are the host's (ixdp_punt()); frames to
+ * another unicast MAC are dropped and counted.
  */
 void ixdp_eth_rx(struct ixdp_stack *s, struct ixdp_buf *b)
 {
@@ -28,7 +29,10 @@ void ixdp_eth_rx(struct ixdp_stack *s, struct ixdp_buf *b)
 	}
 	if (!ether_addr_equal(eth->h_dest, s->cfg.mac) &&
 	    !is_broadcast_ether_addr(eth->h_dest)) {
-		ixdp_stack_drop(s, b, IXDP_DROP_ETH_NOT_US);
+		if (is_multicast_ether_addr(eth->h_dest))
+			ixdp_punt(s, b, IXDP_DROP_ETH_NOT_US);
+		else
+			ixdp_stack_drop(s, b, IXDP_DROP_ETH_NOT_US);
 		return;
 	}
 
@@ -42,7 +46,7 @@ void ixdp_eth_rx(struct ixdp_stack *s, struct ixdp_buf *b)
 		ixdp_ip_rx(s, b);
 		break;
 	default:
-		ixdp_stack_drop(s, b, IXDP_DROP_ETH_PROTO);
+		ixdp_punt(s, b, IXDP_DROP_ETH_PROTO);
 		break;
 	}
 }

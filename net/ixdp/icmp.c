@@ -14,7 +14,6 @@
 
 #include <linux/icmp.h>
 #include <linux/in.h>
-#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/unaligned.h>
 #include <net/checksum.h>
@@ -184,24 +183,11 @@ static bool icmp_may_answer(const struct ixdp_stack *s,
 	return true;
 }
 
-/*
- * Take a token of the core's bucket, refilled by the time since it was
- * last (a second's worth at most), as Linux's icmp_global_allow().
- */
+/* Take a token of the core's bucket of ICMP errors. */
 static bool icmp_token(struct ixdp_stack *s)
 {
-	struct ixdp_icmp_bucket *tb = &s->icmp_bucket;
-	u64 delta = min_t(u64, s->now - tb->stamp, s->cfg.hz);
-	u64 incr = div_u64(delta * IXDP_ICMP_RATE, s->cfg.hz);
-
-	if (incr) {
-		tb->tokens = min_t(u64, tb->tokens + incr, IXDP_ICMP_BURST);
-		tb->stamp = s->now;
-	}
-	if (!tb->tokens)
-		return false;
-	tb->tokens--;
-	return true;
+	return ixdp_bucket_take(s, &s->icmp_bucket, IXDP_ICMP_RATE,
+				IXDP_ICMP_BURST);
 }
 
 /**

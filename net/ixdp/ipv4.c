@@ -61,6 +61,9 @@ static enum ixdp_drop_reason ip_check(const struct ixdp_stack *s,
 	hlen = iph->ihl * 4;
 	if (len < hlen)
 		return IXDP_DROP_IP_TRUNCATED;
+	/* Another's, fragments included: the host checks the rest. */
+	if (iph->daddr != s->cfg.addr)
+		return IXDP_DROP_IP_NOT_US;
 	if (ip_fast_csum(iph, iph->ihl))
 		return IXDP_DROP_IP_CSUM;
 	if (be16_to_cpu(iph->tot_len) < hlen)
@@ -72,8 +75,6 @@ static enum ixdp_drop_reason ip_check(const struct ixdp_stack *s,
 	/* RFC 1122 3.2.1.7: TTL 1 is fine for us; 0 was never valid. */
 	if (!iph->ttl)
 		return IXDP_DROP_IP_TTL;
-	if (iph->daddr != s->cfg.addr)
-		return IXDP_DROP_IP_NOT_US;
 	if (!ixdp_ip_unicast_src(s, iph->saddr) || iph->saddr == s->cfg.addr)
 		return IXDP_DROP_IP_BAD_SRC;
 	return IXDP_DROP_MAX;
@@ -93,6 +94,12 @@ void ixdp_ip_rx(struct ixdp_stack *s, struct ixdp_buf *b)
 	const struct iphdr *iph = ixdp_buf_data(b);
 	enum ixdp_drop_reason why = ip_check(s, iph, b->len);
 
+	if (why == IXDP_DROP_IP_NOT_US) {
+		/* The host's address, broadcast or multicast: the host's. */
+		ixdp_buf_push(b, ETH_HLEN);
+		ixdp_punt(s, b, why);
+		return;
+	}
 	if (why != IXDP_DROP_MAX) {
 		ixdp_stack_drop(s, b, why);
 		return;

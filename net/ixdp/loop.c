@@ -303,6 +303,7 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 	}
 	work += ixdp_handoff_poll(&core->stack, batch);
 	ixdp_stack_advance(&core->stack, ixdp_core_now());
+	work += ixdp_slow_poll(core, batch);
 	ixdp_core_flush(core);
 	for (i = 0; i < core->nqueues; i++)
 		ixdp_queue_fill(core, core->queues[i]);
@@ -360,8 +361,8 @@ void ixdp_core_sleep(struct ixdp_core *core, long timeout)
 	for (i = 0; i < core->nqueues; i++)
 		if (!ops->irq_arm(&core->queues[i]->drv))
 			waiting = true;
-	/* Frames from other cores: they kick us after publishing them. */
-	if (ixdp_handoff_pending(&core->stack))
+	/* Frames from other cores and Linux's: they wake us after queueing. */
+	if (ixdp_handoff_pending(&core->stack) || ixdp_slow_pending(core))
 		waiting = true;
 	if (!waiting && !ixdp_core_called(core)) {
 		core->stats.sleeps++;

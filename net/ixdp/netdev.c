@@ -205,6 +205,30 @@ static int batch_store(struct ixdp_dev *idev, const char *buf)
 	return ixdp_count_store(idev, buf, IXDP_BATCH_MAX, &idev->batch);
 }
 
+static ssize_t punt_rate_show(struct ixdp_dev *idev, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", idev->punt_rate);
+}
+
+/*
+ * Frames a second each core hands to Linux, 0 (none: Linux loses the
+ * device's traffic while attached) to IXDP_PUNT_RATE_MAX.
+ */
+static int punt_rate_store(struct ixdp_dev *idev, const char *buf)
+{
+	unsigned int rate;
+	int err = ixdp_config_check(idev);
+
+	if (!err)
+		err = kstrtouint(buf, 10, &rate);
+	if (err)
+		return err;
+	if (rate > IXDP_PUNT_RATE_MAX)
+		return -ERANGE;
+	idev->punt_rate = rate;
+	return 0;
+}
+
 static ssize_t echo_port_show(struct ixdp_dev *idev, char *buf)
 {
 	return sysfs_emit(buf, "%u\n", be16_to_cpu(idev->echo_port));
@@ -426,6 +450,7 @@ IXDP_ATTR_RW(max_conns);
 IXDP_ATTR_RW(syn_retries);
 IXDP_ATTR_RW(tx_csum);
 IXDP_ATTR_RW(tx_sg);
+IXDP_ATTR_RW(punt_rate);
 IXDP_ATTR_RW(owner);
 IXDP_ATTR_RW(group);
 static struct ixdp_attr ixdp_attr_connect =
@@ -443,6 +468,7 @@ static struct attribute *ixdp_dev_attrs[] = {
 	&ixdp_attr_syn_retries.attr,
 	&ixdp_attr_tx_csum.attr,
 	&ixdp_attr_tx_sg.attr,
+	&ixdp_attr_punt_rate.attr,
 	&ixdp_attr_owner.attr,
 	&ixdp_attr_group.attr,
 	&ixdp_attr_connect.attr,
@@ -502,6 +528,7 @@ static int ixdp_dev_add(struct net_device *dev)
 	idev->syn_retries = IXDP_TCP_SYN_RETRIES;
 	idev->tx_csum = true;
 	idev->tx_sg = true;
+	idev->punt_rate = IXDP_PUNT_RATE_DEFAULT;
 	idev->owner = INVALID_UID;
 	idev->group = INVALID_GID;
 	err = kobject_init_and_add(&idev->kobj, &ixdp_dev_ktype,

@@ -5,6 +5,8 @@
 
 #include <linux/errno.h>
 #include <linux/etherdevice.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
 
 #include "stack.h"
@@ -62,6 +64,7 @@ int ixdp_stack_init(struct ixdp_stack *s, const struct ixdp_stack_config *cfg,
 	ixdp_wheel_init(&s->wheel, now);
 	ixdp_arp_init(s);
 	ixdp_icmp_init(s);
+	ixdp_punt_init(s);
 	return 0;
 }
 
@@ -94,6 +97,34 @@ unsigned int ixdp_stack_advance(struct ixdp_stack *s, u64 now)
 		return 0;
 	s->now = now;
 	return ixdp_wheel_advance(&s->wheel, now);
+}
+
+/**
+ * ixdp_bucket_take() - take a token of a bucket, if one is left
+ * @s: the stack, for its clock
+ * @tb: the bucket
+ * @rate: tokens a second it is refilled with
+ * @burst: tokens it holds at most
+ *
+ * The bucket is refilled by the time since it last was (a second's worth
+ * at most), as Linux's icmp_global_allow().
+ *
+ * Return: true if a token was taken.
+ */
+bool ixdp_bucket_take(const struct ixdp_stack *s, struct ixdp_bucket *tb,
+		      u32 rate, u32 burst)
+{
+	u64 delta = min_t(u64, s->now - tb->stamp, s->cfg.hz);
+	u64 incr = div_u64(delta * rate, s->cfg.hz);
+
+	if (incr) {
+		tb->tokens = min_t(u64, tb->tokens + incr, burst);
+		tb->stamp = s->now;
+	}
+	if (!tb->tokens)
+		return false;
+	tb->tokens--;
+	return true;
 }
 
 /**

@@ -41,9 +41,15 @@ struct ixdp_tcp;
  *	Frames may be shorter than ETH_ZLEN; the device pads them.  It
  *	must not call back into the stack.  Returns 0 or a negative errno
  *	(counted in the stack's tx_errors).
+ * @punt: optional: hand a frame the stack does not serve (punt.c) to
+ *	the host's own network stack, as if the device had received it
+ *	there.  @b's data is the whole Ethernet frame; it takes ownership
+ *	of @b whatever it returns.  It must not call back into the stack.
+ *	Returns 0 or a negative errno (counted in punt_errors).
  */
 struct ixdp_stack_ops {
 	int	(*xmit)(struct ixdp_stack *s, struct ixdp_buf *b);
+	int	(*punt)(struct ixdp_stack *s, struct ixdp_buf *b);
 };
 
 /**
@@ -60,6 +66,8 @@ struct ixdp_stack_ops {
  *	into it from the start of the TCP header.  With IXDP_OFFLOAD_TX_SG
  *	(and a pool that takes frags) TCP payloads may go as frags of the
  *	buffer (struct ixdp_frag), referencing the application's memory.
+ * @punt_rate: frames a second at most handed to ops->punt (punt.c),
+ *	with a burst of a tenth of that; 0: none, they are dropped
  */
 struct ixdp_stack_config {
 	u8	mac[ETH_ALEN];
@@ -69,6 +77,7 @@ struct ixdp_stack_config {
 	u16	mtu;
 	u32	hz;
 	u32	offload;
+	u32	punt_rate;
 };
 
 /**
@@ -271,7 +280,7 @@ struct ixdp_tcp_stats {
  * @icmp_echo_replies: echo replies sent
  * @icmp_errors: destination unreachable messages sent
  * @icmp_errors_limited: destination unreachable messages not sent: the
- *	core's token bucket (struct ixdp_icmp_bucket) was empty
+ *	core's token bucket (@icmp_bucket of struct ixdp_stack) was empty
  * @icmp_errors_rejected: ICMP errors received quoting a TCP segment that
  *	matches no connection of ours, or whose sequence number is not in
  *	flight (RFC 5927 4.1), or with a quote too short to tell
@@ -282,6 +291,11 @@ struct ixdp_tcp_stats {
  * @handoff_in: frames another core handed to this one
  * @handoff_drops: frames not handed over: the ring to the core was full
  * @handoff_arp: ARP packets passed to the other cores, in @handoff_out
+ * @punted: frames handed to the host's stack (punt.c)
+ * @punted_bytes: their bytes, Ethernet headers included
+ * @punt_limited: frames for the host's stack dropped over
+ *	&struct ixdp_stack_config.punt_rate (also counted as drops by reason)
+ * @punt_errors: frames ops->punt refused (no memory, its queue full)
  * @tcp: the counters of its TCP tables
  * @drops: buffers dropped, per enum ixdp_drop_reason
  */
@@ -305,6 +319,10 @@ struct ixdp_stack_stats {
 	u64	handoff_in;
 	u64	handoff_drops;
 	u64	handoff_arp;
+	u64	punted;
+	u64	punted_bytes;
+	u64	punt_limited;
+	u64	punt_errors;
 	struct ixdp_tcp_stats tcp;
 	u64	drops[IXDP_DROP_MAX];
 };
@@ -406,11 +424,11 @@ struct ixdp_ip_tpl {
 #define IXDP_ICMP_BURST		50
 
 /**
- * struct ixdp_icmp_bucket - token bucket of the ICMP errors a core sends
+ * struct ixdp_bucket - a token bucket (ixdp_bucket_take())
  * @stamp: when it was last filled, in ticks
- * @tokens: errors it may send now, IXDP_ICMP_BURST at most
+ * @tokens: what may go now, its burst at most
  */
-struct ixdp_icmp_bucket {
+struct ixdp_bucket {
 	u64	stamp;
 	u32	tokens;
 };
@@ -442,6 +460,7 @@ struct ixdp_udp_bind {
  * @wheel: the stack's timers
  * @ip_id: identification of the next IPv4 datagram sent
  * @icmp_bucket: what it may still send of ICMP errors
+ * @punt_bucket: what it may still hand to the host's stack
  * @arp: the neighbour table
  * @nudp: number of bound UDP ports
  * @udp: bound UDP ports, hashed by port with linear probing
@@ -461,7 +480,8 @@ struct ixdp_stack {
 	u64				now;
 	struct ixdp_wheel		wheel;
 	u16				ip_id;
-	struct ixdp_icmp_bucket		icmp_bucket;
+	struct ixdp_bucket		icmp_bucket;
+	struct ixdp_bucket		punt_bucket;
 	struct ixdp_arp_table		arp;
 	unsigned int			nudp;
 	struct ixdp_udp_bind		udp[IXDP_UDP_SLOTS];
@@ -523,11 +543,18 @@ int ixdp_stack_init(struct ixdp_stack *s, const struct ixdp_stack_config *cfg,
 		    u64 now);
 void ixdp_stack_teardown(struct ixdp_stack *s);
 unsigned int ixdp_stack_advance(struct ixdp_stack *s, u64 now);
+bool ixdp_bucket_take(const struct ixdp_stack *s, struct ixdp_bucket *tb,
+		      u32 rate, u32 burst);
 void ixdp_stack_drop(struct ixdp_stack *s, struct ixdp_buf *b,
 		     enum ixdp_drop_reason why);
 
 /* eth.c */
 void ixdp_eth_rx(struct ixdp_stack *s, struct ixdp_buf *b);
+
+/* punt.c: the frames of the host's own stack */
+void ixdp_punt_init(struct ixdp_stack *s);
+void ixdp_punt(struct ixdp_stack *s, struct ixdp_buf *b,
+	       enum ixdp_drop_reason why);
 int ixdp_eth_output(struct ixdp_stack *s, struct ixdp_buf *b, const u8 *dst,
 		    __be16 proto);
 

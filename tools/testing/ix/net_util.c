@@ -38,6 +38,40 @@ static const struct ixdp_stack_ops ts_ops = {
 	.xmit = ts_xmit,
 };
 
+static int ts_punt(struct ixdp_stack *s, struct ixdp_buf *b)
+{
+	struct tstack *t = container_of(s, struct tstack, s);
+
+	if (t->punt_ret || t->npunted == TS_MAX_TX) {
+		ixdp_buf_put(b);
+		return t->punt_ret ? t->punt_ret : -ENOSPC;
+	}
+	t->punted[t->npunted++] = b;
+	return 0;
+}
+
+static const struct ixdp_stack_ops ts_punt_ops = {
+	.xmit = ts_xmit,
+	.punt = ts_punt,
+};
+
+int ts_init_punt(struct tstack *t, unsigned int nbufs, uint32_t rate)
+{
+	struct ixdp_stack_config cfg;
+	uint8_t arp[64];
+	int ret;
+
+	ts_default_cfg(&cfg);
+	cfg.punt_rate = rate;
+	ret = ts_init_cfg(t, nbufs, &cfg);
+	if (ret)
+		return ret;
+	t->s.ops = &ts_punt_ops;
+	mk_arp(arp, us_mac, 2, peer_mac, PEER_IP, us_mac, US_IP);
+	ts_rx(t, arp, 42);
+	return 0;
+}
+
 int ts_init_peer(struct tstack *t, unsigned int nbufs)
 {
 	uint8_t arp[64];
@@ -91,6 +125,9 @@ unsigned int ts_flush(struct tstack *t)
 	for (i = 0; i < n; i++)
 		ixdp_buf_put(t->tx[i]);
 	t->ntx = 0;
+	for (i = 0; i < t->npunted; i++)
+		ixdp_buf_put(t->punted[i]);
+	t->npunted = 0;
 	return n;
 }
 

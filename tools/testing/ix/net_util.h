@@ -41,6 +41,10 @@ struct tstack {
 	unsigned int		tx_overflow;
 	int			xmit_ret;
 	int			init_ret;
+	/* Frames handed to the host (ts_init_punt()), and what to return. */
+	struct ixdp_buf		*punted[TS_MAX_TX];
+	unsigned int		npunted;
+	int			punt_ret;
 };
 
 int ts_init(struct tstack *t, unsigned int nbufs);
@@ -49,6 +53,8 @@ int ts_init_peer(struct tstack *t, unsigned int nbufs);
 int ts_init_cfg(struct tstack *t, unsigned int nbufs,
 		const struct ixdp_stack_config *cfg);
 void ts_default_cfg(struct ixdp_stack_config *cfg);
+/* ts_init_peer() with a punt op keeping what it gets, at @rate a second. */
+int ts_init_punt(struct tstack *t, unsigned int nbufs, uint32_t rate);
 /* Tear down; true if every buffer went back to the pool exactly once. */
 bool ts_fini(struct tstack *t);
 /* Feed a frame, copied into a pool buffer; false if the pool is empty. */

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp slow path: Linux shares an attached device.
+ *
+ * Receive.  What a core's stack does not serve (punt.c decides, and
+ * bounds it by rate) is copied into an skb on the core (GFP_ATOMIC: a
+ * core never sleeps for memory) and queued in the core's ring of
+ * IXDP_SLOW_RING skbs; a poll that queued some queues the core's work on
+ * the unbound workqueue, which the reservation keeps off reserved CPUs.
+ * There, on a CPU of Linux's, each skb goes to netif_receive_skb() as a
+ * driver's NAPI would give it, bottom halves off: taps, netfilter and
+ * the stack see it as the device's.  A full ring drops the frame
+ * (punt_errors).
+ *
+ * Transmit.  Linux keeps sending on a device whose queue pairs the
+ * dataplane owns: the driver hands what its ndo_start_xmit gets for an
+ * owned pair to ixdp_slow_xmit() (&struct ixdp_drv_queue.xmit_linux),
+ * which queues it, resolved to plain frames (segmented, checksummed), in
+ * the core's transmit ring of IXDP_SLOW_RING skbs and wakes the core.
+ * Each poll copies at most a batch of them into buffers of its pool and
+ * sends them with its own frames, so no lock is shared with the loop:
+ * the ring's producer lock is taken by Linux's senders alone.  A full
+ * ring drops (linux_tx_dropped), as a full device ring would.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <linux/ptr_ring.h>
+#include <linux/skbuff.h>
+#include <linux/workqueue.h>
+#include <net/gso.h>
+
+#include "dp.h"
+
+/* skbs the core hands to its work before the work runs, and back. */
+#define IXDP_SLOW_RING		256
+/* skbs the work gives Linux with bottom halves off at a time. */
+#define IXDP_SLOW_WORK_BATCH	64
+
+static void ixdp_slow_skb_free(void *ptr)
+{
+	kfree_skb(ptr);
+}
+
+static void ixdp_slow_rx_work(struct work_struct *work)
+{
+	struct ixdp_core *core = container_of(work, struct ixdp_core,
+					      slow_work);
+	struct net_device *dev = core->idev->dev;
+	struct sk_buff *skb;
+	unsigned int n;
+
+	do {
+		local_bh_disable();
+		for (n = 0; n < IXDP_SLOW_WORK_BATCH; n++) {
+			skb = ptr_ring_consume(&core->slow_rx);
+			if (!skb)
+				break;
+			skb->protocol = eth_type_trans(skb, dev);
+			netif_receive_skb(skb);
+		}
+		local_bh_enable();
+		cond_resched();
+	} while (n == IXDP_SLOW_WORK_BATCH);
+}
+
+/**
+ * ixdp_slow_punt() - the stack's punt op: a frame for Linux
+ * @s: the core's stack
+ * @b: the frame, from its Ethernet header; consumed
+ *
+ * Return: 0, or -ENOMEM or -ENOBUFS (ring full) if it was dropped.
+ */
+int ixdp_slow_punt(struct ixdp_stack *s, struct ixdp_buf *b)
+{
+	struct ixdp_core *core = container_of(s, struct ixdp_core, stack);
+	struct sk_buff *skb;
+
+	skb = netdev_alloc_skb_ip_align(core->idev->dev, b->len);
+	if (!skb) {
+		ixdp_buf_put(b);
+		return -ENOMEM;
+	}
+	skb_put_data(skb, ixdp_buf_data(b), b->len);
+	ixdp_buf_put(b);
+	/*
+	 * Bottom halves off: the rings' producer locks are one lock class,
+	 * taken in softirq context by Linux's senders (ixdp_slow_xmit()).
+	 */
+	if (ptr_ring_produce_bh(&core->slow_rx, skb)) {
+		kfree_skb(skb);
+		return -ENOBUFS;
+	}
+	core->slow_rx_queued = true;
+	return 0;
+}
+
+/* Queue a frame Linux sends, its checksum complete; taken. */
+static void ixdp_slow_queue_tx(struct ixdp_core *core, struct sk_buff *skb)
+{
+	if ((skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) ||
+	    ptr_ring_produce(&core->slow_tx, skb)) {
+		atomic64_inc(&core->slow_tx_dropped);
+		kfree_skb(skb);
+	}
+}
+
+/**
+ * ixdp_slow_xmit() - Linux sends on a pair the dataplane owns
+ * @dq: the pair
+ * @skb: what Linux sends; taken
+ *
+ * Called by the driver from its ndo_start_xmit, with the pair's transmit
+ * queue locked.  A GSO skb is segmented and a partial checksum completed
+ * here, on Linux's CPU, so that the core only copies bytes.
+ *
+ * Return: NETDEV_TX_OK.
+ */
+netdev_tx_t ixdp_slow_xmit(struct ixdp_drv_queue *dq, struct sk_buff *skb)
+{
+	struct ixdp_queue *q = container_of(dq, struct ixdp_queue, drv);
+	struct ixdp_core *core = q->core;
+	struct sk_buff *segs, *next;
+	struct task_struct *t;
+
+	if (skb_is_gso(skb)) {
+		segs = skb_gso_segment(skb, 0);
+		if (IS_ERR_OR_NULL(segs))
+			goto drop;
+		consume_skb(skb);
+		skb_list_walk_safe(segs, skb, next) {
+			skb_mark_not_on_list(skb);
+			ixdp_slow_queue_tx(core, skb);
+		}
+	} else {
+		ixdp_slow_queue_tx(core, skb);
+	}
+	rcu_read_lock();
+	t = READ_ONCE(core->waker);
+	if (t)
+		wake_up_process(t);
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+
+drop:
+	atomic64_inc(&core->slow_tx_dropped);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+/**
+ * ixdp_slow_poll() - one poll's share of the slow path, on the core
+ * @core: the core
+ * @budget: frames of Linux's to send at most
+ *
+ * Sends what Linux queued, copied into buffers of the pool, and hands the
+ * frames punted during the poll to the work.
+ *
+ * Return: frames of Linux's sent.
+ */
+unsigned int ixdp_slow_poll(struct ixdp_core *core, unsigned int budget)
+{
+	struct ixdp_buf *b;
+	struct sk_buff *skb;
+	unsigned int n = 0;
+
+	core->stats.linux_tx_dropped = atomic64_read(&core->slow_tx_dropped);
+	if (core->slow_rx_queued) {
+		core->slow_rx_queued = false;
+		queue_work(system_unbound_wq, &core->slow_work);
+	}
+	while (n < budget && (skb = ptr_ring_consume(&core->slow_tx))) {
+		b = ixdp_buf_get(&core->pool);
+		if (!b || skb->len > IXDP_BUF_SIZE - IXDP_DRV_HEADROOM) {
+			ixdp_buf_put(b);
+			atomic64_inc(&core->slow_tx_dropped);
+			kfree_skb(skb);
+			continue;
+		}
+		ixdp_buf_reset(b, IXDP_DRV_HEADROOM);
+		skb_copy_bits(skb, 0, ixdp_buf_put_tail(b, skb->len), skb->len);
+		core->stats.linux_tx_packets++;
+		core->stats.linux_tx_bytes += skb->len;
+		consume_skb(skb);
+		ixdp_core_xmit(&core->stack, b);
+		n++;
+	}
+	return n;
+}
+
+/**
+ * ixdp_slow_pending() - whether Linux's frames wait for the core
+ * @core: the core
+ *
+ * Return: true if its transmit ring holds some.
+ */
+bool ixdp_slow_pending(struct ixdp_core *core)
+{
+	return !ptr_ring_empty(&core->slow_tx);
+}
+
+/**
+ * ixdp_slow_init() - make a new core's rings and work
+ * @core: the core
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ixdp_slow_init(struct ixdp_core *core)
+{
+	int err;
+
+	INIT_WORK(&core->slow_work, ixdp_slow_rx_work);
+	err = ptr_ring_init(&core->slow_rx, IXDP_SLOW_RING, GFP_KERNEL);
+	if (err)
+		return err;
+	err = ptr_ring_init(&core->slow_tx, IXDP_SLOW_RING, GFP_KERNEL);
+	if (err)
+		ptr_ring_cleanup(&core->slow_rx, NULL);
+	return err;
+}
+
+/**
+ * ixdp_slow_fini() - free a core's rings, once its thread stopped and its
+ *	pairs are given back (no sender can reach it)
+ * @core: the core
+ */
+void ixdp_slow_fini(struct ixdp_core *core)
+{
+	cancel_work_sync(&core->slow_work);
+	ptr_ring_cleanup(&core->slow_rx, ixdp_slow_skb_free);
+	ptr_ring_cleanup(&core->slow_tx, ixdp_slow_skb_free);
+}
