@@ -119,7 +119,8 @@ out:
  * and data.  Errors quoting one of our TCP segments go to TCP, which
  * believes them only if they match a connection; one quoting no
  * connection of this core goes to the device's other cores first.
- * Errors that no core believes are counted in icmp_errors_rejected.
+ * Errors that no core believes are counted in icmp_errors_rejected (one
+ * that a full ring kept from the next core, in handoff_drops).
  * Other types are dropped and counted.
  */
 void ixdp_icmp_rx(struct ixdp_stack *s, struct ixdp_buf *b,

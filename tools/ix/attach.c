@@ -23,6 +23,7 @@
 #define CONNS_MAX	65535
 #define SYN_RETRIES_MAX	127
 #define PORT_MAX	65535
+#define PUNT_RATE_MAX	1000000
 
 struct ix_key {
 	const char *name;	/* the attribute in /sys/class/net/DEV/ixdp */
@@ -56,7 +57,8 @@ static int valid_count(const char *val, unsigned long max)
 	return number(val, max) < 1 ? -1 : 0;
 }
 
-static int valid_port(const char *val, unsigned long max)
+/* A number from 0 to @max: a port, a rate. */
+static int valid_number(const char *val, unsigned long max)
 {
 	return number(val, max) < 0 ? -1 : 0;
 }
@@ -125,11 +127,12 @@ static const struct ix_key keys[] = {
 	{ "gateway", "gw", valid_gateway, 0, 0,
 	  "write the gateway as A.B.C.D, on the address's subnet" },
 	{ "batch", NULL, valid_count, 1, BATCH_MAX, NULL },
-	{ "echo_port", NULL, valid_port, 0, PORT_MAX, NULL },
+	{ "echo_port", NULL, valid_number, 0, PORT_MAX, NULL },
 	{ "max_conns", "conns", valid_count, 1, CONNS_MAX, NULL },
 	{ "syn_retries", "syn", valid_count, 1, SYN_RETRIES_MAX, NULL },
 	{ "tx_csum", "csum", valid_switch, 0, 0, "write on or off" },
 	{ "tx_sg", "sg", valid_switch, 0, 0, "write on or off" },
+	{ "punt_rate", NULL, valid_number, 0, PUNT_RATE_MAX, NULL },
 	{ "owner", NULL, valid_id, 0, INT_MAX,
 	  "write a number, or -1 for none" },
 	{ "group", NULL, valid_id, 0, INT_MAX,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 
@@ -47,6 +48,8 @@ static const char usage_text[] =
 "                            connect fails\n"
 "                          tx_csum (csum), tx_sg (sg) on|off: the NIC's checksum\n"
 "                            and scatter-gather send, where it has them\n"
+"                          punt_rate N: frames a second each core hands to\n"
+"                            Linux (0-1000000)\n"
 "                          owner UID, group GID: who may bind applications\n"
 "                        All are checked before any is written; if the kernel\n"
 "                        refuses one, those written before it are put back.\n"
@@ -144,7 +147,7 @@ int cmd_cpus(int argc, char **argv)
 
 static const char *const dev_attrs[] = {
 	"attached", "queues", "cpus", "addr", "gateway", "batch", "max_conns",
-	"syn_retries", "tx_csum", "tx_sg", "owner", "group",
+	"syn_retries", "tx_csum", "tx_sg", "punt_rate", "owner", "group",
 };
 
 static void show_dev(const char *dev, void *arg)
@@ -191,6 +194,14 @@ static const char *const stat_names[] = {
 	"handoff_drops", "icmp_errors_limited", "icmp_errors_rejected",
 	"tcp_pmtu_updates", "tcp_pmtu_expired", "tcp_icmp_ignored",
 	"tcp_keepalive_probes", "tcp_keepalive_drops",
+	"punted", "punted_bytes", "punt_limited", "punt_errors",
+	"linux_tx_packets", "linux_tx_bytes", "linux_tx_dropped",
+};
+
+/* What each core carried for Linux, shown per core (slow path). */
+static const char *const core_stat_names[] = {
+	"punted", "punted_bytes", "punt_limited",
+	"linux_tx_packets", "linux_tx_bytes", "linux_tx_dropped",
 };
 
 #define NSTATS	ARRAY_SIZE(stat_names)
@@ -213,6 +224,35 @@ struct stats_ctx {
 	int n;
 	unsigned int wait;
 };
+
+/* Per core, the traffic it carried for Linux: "cpuN: name value ...". */
+static void stats_cores(const char *dev)
+{
+	char path[PATH_MAX], name[320], buf[64];
+	struct dirent *d;
+	unsigned int i;
+	DIR *dir;
+
+	dev_path(path, sizeof(path), dev, "");
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (strncmp(d->d_name, "cpu", 3) || d->d_name[3] < '0' ||
+		    d->d_name[3] > '9')
+			continue;
+		printf("  %s:", d->d_name);
+		for (i = 0; i < ARRAY_SIZE(core_stat_names); i++) {
+			snprintf(name, sizeof(name), "%s/%s", d->d_name,
+				 core_stat_names[i]);
+			if (dev_read(dev, name, buf, sizeof(buf)))
+				strcpy(buf, "?");
+			printf(" %s %s", core_stat_names[i], buf);
+		}
+		printf("\n");
+	}
+	closedir(dir);
+}
 
 static void stats_dev(const char *dev, void *arg)
 {
@@ -242,6 +282,8 @@ static void stats_dev(const char *dev, void *arg)
 	printf("%s%s\n", dev, c->wait ? " (per second)" : "");
 	for (i = 0; i < NSTATS; i++)
 		printf("  %-26s %llu\n", stat_names[i], a[i]);
+	if (!c->wait)
+		stats_cores(dev);
 }
 
 static int cmd_stats(int argc, char **argv)

@@ -50,6 +50,9 @@ grep -q "5 packets received" "$TMP/ping.out" ||
 [ "$(delta punted)" -ge 5 ] || fail "punted $(delta punted)"
 [ "$(delta linux_tx_packets)" -ge 5 ] ||
 	fail "linux_tx_packets $(delta linux_tx_packets)"
+"$DIR/ix" stats > "$TMP/stats.out" || fail "ix stats"
+grep -qE "^  cpu1: punted [1-9][0-9]* punted_bytes [1-9]" "$TMP/stats.out" ||
+	fail "ix stats per core: $(grep cpu1: "$TMP/stats.out")"
 
 # TCP to Linux, and from Linux (large writes: TSO on the way out).  A
 # listener's stdin must not end: busybox nc closes the connection then.
