@@ -23,6 +23,16 @@
 #define __ix_static_assert(expr, msg, ...)	_Static_assert(expr, msg)
 
 struct netdev_queue;
+struct sk_buff;
+
+/* What a driver's start_xmit returns. */
+typedef int netdev_tx_t;
+#define NETDEV_TX_OK	0
+
+/* The slow path's counter of drops, written from several CPUs. */
+typedef struct {
+	long long	counter;
+} atomic64_t;
 
 /* The last four: what drivers/net/.../ixgbe_ixdp.c reads (shim/ixgbe/). */
 struct net_device {
