@@ -14,6 +14,7 @@
 #include <linux/align.h>
 #include <linux/overflow.h>
 #include <linux/types.h>
+#include <linux/gfp.h>	/* before GFP_KERNEL_ACCOUNT is redefined */
 
 #define PAGE_SHIFT		12
 #define PAGE_SIZE		(1UL << PAGE_SHIFT)
