@@ -42,6 +42,11 @@ struct page {
 	char	bytes[PAGE_SIZE];
 };
 
+static inline void *page_address(const struct page *page)
+{
+	return (void *)page;
+}
+
 typedef unsigned int vm_fault_t;
 #define VM_FAULT_SIGBUS		0x0002
 
