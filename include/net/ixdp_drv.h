@@ -116,9 +116,9 @@ struct ixdp_drv_frame {
  *	refused while it is; set @q->features.  Sleeps; called with RTNL
  *	held.  Returns 0 or -errno with the pair untouched.
  * @queue_give: release every buffer still posted or queued (through
- *	@q->release_rx and @q->release_tx), then give the pair back to the
- *	Linux stack as it was.
- *	Sleeps; called with RTNL held.
+ *	@q->release_rx and @q->release_tx) once the device no longer
+ *	reaches them, undo @pool_map, then give the pair back to the Linux
+ *	stack as it was.  Sleeps; called with RTNL held.
  * @rx_post: post up to @n receive buffers; returns how many were posted.
  *	Called from the pair's dataplane CPU only, as are the three below.
  * @rx_burst: take up to @max received buffers, filling @addr, @off and
@@ -126,6 +126,19 @@ struct ixdp_drv_frame {
  * @tx_burst: queue up to @n frames for transmission and notify the
  *	device; returns how many were queued.
  * @tx_reclaim: collect up to @max tokens of transmitted frames.
+ * @pool_map: optional: the memory every buffer will come from, @n
+ *	chunks of PAGE_SIZE << @orders[i] bytes at @chunks[i], so that the
+ *	driver maps it for the device once, as AF_XDP's xsk_pool_dma_map()
+ *	does, and per buffer only syncs.  Called once, after @queue_take
+ *	and before the first @rx_post; every receive buffer posted and the
+ *	bytes at &struct ixdp_drv_frame.addr of every frame sent then lie
+ *	in one chunk.  Frags (%IXDP_DRV_F_SG) need not: they may be an
+ *	application's pages, so a driver offering them maps each one that
+ *	is not in a chunk per frame.  @queue_give undoes the mapping, after the device stopped
+ *	and the buffers went back.  Sleeps; called with RTNL held.  Returns
+ *	0 or -errno, with nothing mapped; the core then gives the pair
+ *	back.  Without it buffers come unannounced (virtio_net takes
+ *	virtual addresses).  ixgbe has it.
  * @irq_arm: optional: let the next received frame interrupt and call
  *	@q->notify once; returns false if frames are already waiting (then
  *	poll instead of sleeping, and disarm).
@@ -152,6 +165,9 @@ struct ixdp_drv_ops {
 				    struct ixdp_drv_frame *f, unsigned int n);
 	unsigned int	(*tx_reclaim)(struct ixdp_drv_queue *q, void **tokens,
 				      unsigned int max);
+	int		(*pool_map)(struct ixdp_drv_queue *q,
+				    struct page *const *chunks,
+				    const u8 *orders, unsigned int n);
 	bool		(*irq_arm)(struct ixdp_drv_queue *q);
 	void		(*irq_disarm)(struct ixdp_drv_queue *q);
 	int		(*rss_get)(struct net_device *dev, u8 *key, u16 *indir,

@@ -4,11 +4,12 @@
  *
  * Attach, under RTNL: claim each configured CPU (it must be reserved),
  * build a core per CPU (buffer pool, stack), take each configured queue
- * from the driver, stock its receive ring, then start one loop thread per
- * core.  Queues are spread over the CPUs in order.  Any failure unwinds
- * what was done.  Detach stops the threads, gives the queues back (the
- * driver returns every buffer the device still had) and frees the cores;
- * the netdev is then what it was before.
+ * from the driver and let it map the core's pool, stock its receive ring,
+ * then start one loop thread per core.  Queues are spread over the CPUs
+ * in order.  Any failure unwinds what was done.  Detach stops the
+ * threads, gives the queues back (the driver returns every buffer the
+ * device still had and unmaps the pool) and frees the cores; the netdev
+ * is then what it was before.
  */
 
 #include <linux/etherdevice.h>
@@ -201,12 +202,23 @@ static int ixdp_queue_take(struct ixdp_dev *idev, struct ixdp_core *core,
 	q->core = core;
 	q->target = IXDP_RX_TARGET;
 	err = idev->ops->queue_take(&q->drv);
-	if (err) {
-		kfree(q);
-		return err;
+	if (err)
+		goto out_free;
+	/* The pool is whole already: the device maps it once, up front. */
+	if (idev->ops->pool_map) {
+		err = idev->ops->pool_map(&q->drv, core->chunks,
+					  core->chunk_order, core->nchunks);
+		if (err) {
+			idev->ops->queue_give(&q->drv);
+			goto out_free;
+		}
 	}
 	core->queues[core->nqueues++] = q;
 	return 0;
+
+out_free:
+	kfree(q);
+	return err;
 }
 
 /* Counter structs are arrays of u64: sum them as such. */

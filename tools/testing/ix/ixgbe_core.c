@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/mm.h>
+
 #include "test.h"
 #include "ixgbe_core.h"
 
@@ -44,14 +46,25 @@ static void ixc_release_tx(struct ixdp_drv_queue *dq, void *token)
 
 int ixc_take(struct ixc *c, struct ixp *p, unsigned int q)
 {
+	int err;
+
 	memset(c, 0, sizeof(*c));
 	c->p = p;
 	c->q = q;
-	c->mem = calloc(IXC_BUFS, sizeof(*c->mem));
+	static_assert(IXC_BUFS * IXC_BUF_LEN <= IXC_MEM);
+	c->mem = aligned_alloc(PAGE_SIZE, IXC_MEM);
 	if (!c->mem)
 		return -ENOMEM;
+	memset(c->mem, 0, IXC_MEM);
 	p->core[q] = c;
-	return ixp_take(p, q, ixc_release_rx, ixc_release_tx);
+	err = ixp_take(p, q, ixc_release_rx, ixc_release_tx);
+	if (err)
+		return err;
+	/* One chunk: a buffer never crosses into the next, as in a core. */
+	err = ixp_pool_map(p, q, c->mem, IXC_MEM);
+	if (err)
+		ixp_give(p, q);
+	return err;
 }
 
 void ixc_give(struct ixc *c)

@@ -13,6 +13,8 @@
 #define IXC_BUFS	256
 /* What loop.c posts: a buffer less its headroom. */
 #define IXC_BUF_LEN	(2048 - 128)
+/* The buffers' memory: page aligned, one chunk mapped by pool_map. */
+#define IXC_MEM		(512 * 1024)
 
 struct ixc {
 	struct ixp	*p;
@@ -24,7 +26,7 @@ struct ixc {
 	unsigned int	released_tx;
 };
 
-/* Take pair @q of @p for @c; 0 or -errno. */
+/* Take pair @q of @p for @c and map its buffers; 0 or -errno. */
 int ixc_take(struct ixc *c, struct ixp *p, unsigned int q);
 /* Give it back and free the buffers. */
 void ixc_give(struct ixc *c);

@@ -17,8 +17,9 @@
 
 #define IXM_DMA_SLOTS	8192
 #define IXM_DMA_BASE	BIT_ULL(47)
-#define IXM_DMA_SLOT_SHIFT	20	/* a mapping spans less than 1 MiB */
-#define IXM_DMA_GEN_SHIFT	33
+#define IXM_DMA_SLOT_SHIFT	22	/* a mapping spans less than 4 MiB */
+#define IXM_DMA_GEN_SHIFT	35
+#define IXM_DMA_GEN_MASK	0xfff	/* below IXM_DMA_BASE */
 
 struct ixm_map {
 	uint8_t		*va;
@@ -29,6 +30,7 @@ struct ixm_map {
 	bool		live;
 };
 
+struct ixm_dma_calls ixm_dma_calls;
 static struct ixm_map ixm_maps[IXM_DMA_SLOTS];
 static unsigned int ixm_next;
 static unsigned int ixm_nlive;
@@ -59,7 +61,7 @@ dma_addr_t ixm_dma_map(void *addr, size_t len, enum dma_data_direction dir)
 	mp->va = addr;
 	mp->len = len;
 	mp->dir = dir;
-	mp->gen = (mp->gen + 1) & 0x3fff;
+	mp->gen = (mp->gen + 1) & IXM_DMA_GEN_MASK;
 	mp->dma = IXM_DMA_BASE | (uint64_t)mp->gen << IXM_DMA_GEN_SHIFT |
 		  (uint64_t)s << IXM_DMA_SLOT_SHIFT | off;
 	mp->live = true;
@@ -95,6 +97,18 @@ void ixm_dma_unmap(dma_addr_t dma, size_t len, enum dma_data_direction dir)
 			     (unsigned long long)dma);
 	mp->live = false;
 	ixm_nlive--;
+}
+
+/* A sync (DMA-API.rst) must stay within one live mapping. */
+void ixm_dma_sync(dma_addr_t dma, size_t len, enum dma_data_direction dir)
+{
+	struct ixm_map *mp = ixm_map_of(dma);
+
+	if (!mp || dma + len > mp->dma + mp->len ||
+	    (mp->dir != dir && mp->dir != DMA_BIDIRECTIONAL))
+		ix_test_fail(__FILE__, __LINE__,
+			     "dma_sync_single(%#llx, %zu, %d) is not within a live mapping",
+			     (unsigned long long)dma, len, dir);
 }
 
 /* Where the device reads (@to_device) or writes @len bytes at @dma. */

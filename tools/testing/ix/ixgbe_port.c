@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/rtnetlink.h>
 
 #include "ixgbe_port.h"
@@ -131,6 +133,36 @@ int ixp_take(struct ixp *p, unsigned int q,
 	dq->release_tx = release_tx;
 	rtnl_lock();
 	err = ixp_ops->queue_take(dq);
+	rtnl_unlock();
+	return err;
+}
+
+/* Chunks of at most 2 MiB, as net/ixdp/attach.c asks for. */
+#define IXP_CHUNK_ORDER	9
+#define IXP_CHUNKS	64
+
+int ixp_pool_map(struct ixp *p, unsigned int q, void *mem, size_t len)
+{
+	size_t pages = PAGE_ALIGN(len) >> PAGE_SHIFT;
+	struct page *chunks[IXP_CHUNKS];
+	unsigned int i = IXP_CHUNKS;
+	u8 orders[IXP_CHUNKS];
+	int err;
+
+	if (!ixp_ops->pool_map)
+		return 0;
+	/* Largest first, so the addresses rise; stored backwards. */
+	while (pages && i) {
+		orders[--i] = min_t(unsigned int, ilog2(pages), IXP_CHUNK_ORDER);
+		chunks[i] = mem;
+		mem = (char *)mem + (PAGE_SIZE << orders[i]);
+		pages -= 1UL << orders[i];
+	}
+	if (pages)
+		return -E2BIG;
+	rtnl_lock();
+	err = ixp_ops->pool_map(&p->dq[q], chunks + i, orders + i,
+				IXP_CHUNKS - i);
 	rtnl_unlock();
 	return err;
 }

@@ -46,6 +46,12 @@ int ixp_take(struct ixp *p, unsigned int q,
 	     void (*release_rx)(struct ixdp_drv_queue *, void *),
 	     void (*release_tx)(struct ixdp_drv_queue *, void *));
 void ixp_give(struct ixp *p, unsigned int q);
+/*
+ * pool_map of pair @q, under RTNL, if the driver has it: @len bytes at
+ * @mem (page aligned) as chunks of a power of two pages, in no order, as
+ * a core's pool comes; 0 or -errno.
+ */
+int ixp_pool_map(struct ixp *p, unsigned int q, void *mem, size_t len);
 /* The port of a queue ixp_take() handed out. */
 struct ixp *ixp_of(struct ixdp_drv_queue *dq);
 

@@ -19,8 +19,9 @@
 #define IXT_FRAMES	64
 #define IXT_FLEN	(100 + IXT_FRAMES)
 
+/* Frames are sent from the last IXT_FRAMES buffers of the pool. */
 struct ixt_tx {
-	uint8_t		buf[IXT_FRAMES][IXT_FLEN];
+	uint8_t		*buf[IXT_FRAMES];
 	unsigned int	sent;		/* frames the sink got */
 	unsigned int	bad;		/* ... not as queued */
 	unsigned int	next;		/* the frame expected next */
@@ -49,16 +50,19 @@ static struct ixp *ixt_tx_port(struct ixt_tx *t, struct ixc *c,
 	struct ixp *p = ixp_new(1, count, true);
 	unsigned int i;
 
+	static_assert(IXT_FLEN <= IXC_BUF_LEN);
 	memset(t, 0, sizeof(*t));
-	for (i = 0; i < IXT_FRAMES; i++)
-		ixc_frame(t->buf[i], ixt_tx_len(i), 0xc6120002, 0xc6120003,
-			  i, 80, i);
 	if (p && ixc_take(c, p, 0)) {
 		ixp_free(p);
 		return NULL;
 	}
 	if (!p)
 		return NULL;
+	for (i = 0; i < IXT_FRAMES; i++) {
+		t->buf[i] = c->mem[IXC_BUFS - IXT_FRAMES + i];
+		ixc_frame(t->buf[i], ixt_tx_len(i), 0xc6120002, 0xc6120003,
+			  i, 80, i);
+	}
 	p->m.sink = ixt_sink;
 	p->m.sink_arg = t;
 	return p;

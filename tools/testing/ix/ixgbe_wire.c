@@ -31,6 +31,7 @@ struct ixgbe_wire {
 	struct wire		*w;
 	struct ixw_end		end[2];
 	uint64_t		rx_empty;
+	unsigned long		map_single;
 };
 
 /* The pool buffer a receive buffer was posted from. */
@@ -203,8 +204,13 @@ int ixgbe_wire_attach(struct ixgbe_wire *x, struct wire *w)
 		err = ixp_take(x->end[k].p, 0, ixw_release_rx, ixw_release_tx);
 		if (err)
 			return err;
+		err = ixp_pool_map(x->end[k].p, 0, w->end[k].mem,
+				   (size_t)w->end[k].pool.total * IXDP_BUF_SIZE);
+		if (err)
+			return err;
 		ixw_fill_all(&x->end[k]);
 	}
+	x->map_single = ixm_dma_calls.map_single;
 	return 0;
 }
 
@@ -213,6 +219,13 @@ bool ixgbe_wire_free(struct ixgbe_wire *x)
 	unsigned int errors = 0, k;
 	struct ixp *p;
 
+	/* The pools were mapped at attach: no buffer is mapped on its own. */
+	if (x->w && ixm_dma_calls.map_single != x->map_single) {
+		ix_test_fail(__FILE__, __LINE__,
+			     "%lu buffers mapped one by one",
+			     ixm_dma_calls.map_single - x->map_single);
+		errors++;
+	}
 	for (k = 0; k < 2; k++) {
 		p = x->end[k].p;
 		if (!p)

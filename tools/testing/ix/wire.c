@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/align.h>
 
 #include "net_util.h"
 #include "wire.h"
@@ -149,7 +150,9 @@ static int wire_end_init(struct wire *w, unsigned int i, unsigned int nbufs)
 
 	e->wire = w;
 	e->idx = i;
-	e->mem = malloc((size_t)nbufs * IXDP_BUF_SIZE);
+	/* Page aligned, as a core's pool: a driver may map it by pages. */
+	e->mem = aligned_alloc(4096, ALIGN((size_t)nbufs * IXDP_BUF_SIZE,
+					   4096));
 	e->descs = calloc(nbufs, sizeof(*e->descs));
 	e->frags = calloc((size_t)nbufs * IXDP_BUF_FRAGS, sizeof(*e->frags));
 	if (!e->mem || !e->descs || !e->frags)

@@ -25,12 +25,16 @@
  *   has written DD back into its status (7.2.3.5);
  * - the tail registers RDT and TDT are written once per burst.
  *
- * DMA: each buffer is mapped with dma_map_single() when posted or queued
- * and unmapped when it comes back; a per-ring array of slots remembers the
- * address (Rx) or token (Tx) and the mapping of every descriptor.  The
- * core's buffers are not known in advance (the interface has no pool
- * registration), so they cannot be mapped once at take time; without an
- * IOMMU a mapping is an address computation.
+ * DMA: as with an AF_XDP pool, the core's buffer memory is mapped once,
+ * bidirectionally, when the core announces it (pool_map, after the take),
+ * and unmapped when the pair is given back, once the rings are stopped.
+ * A buffer's bus address is found from its virtual one in a table of the
+ * chunks sorted by address; per buffer there is only a sync, for the
+ * device when posted or queued, for the CPU when received.  A per-ring
+ * array of slots remembers the address (Rx) or token (Tx) of every
+ * descriptor.  Frames in pieces (IXDP_DRV_F_SG) are not offered: their
+ * pieces may be an application's pages, outside the pool, and would need
+ * mapping per frame.
  *
  * Buffer size: the device writes up to SRRCTL.BSIZEPACKET (2 KiB or more)
  * into one buffer, more than an ixdp buffer holds.  It never writes more
@@ -75,13 +79,25 @@
 /**
  * struct ixgbe_ixdp_slot - what a descriptor holds for ixdp
  * @addr: the buffer's kernel virtual address (Rx) or the frame's token (Tx)
- * @dma: the buffer's mapping
- * @len: the length mapped
+ * @dma: the buffer's bus address (Rx)
+ * @len: its length (Rx)
  */
 struct ixgbe_ixdp_slot {
 	void		*addr;
 	dma_addr_t	dma;
 	u32		len;
+};
+
+/**
+ * struct ixgbe_ixdp_chunk - a chunk of the core's pool, mapped
+ * @va: its kernel virtual address
+ * @len: its length
+ * @dma: its bus address
+ */
+struct ixgbe_ixdp_chunk {
+	unsigned long	va;
+	size_t		len;
+	dma_addr_t	dma;
 };
 
 /**
@@ -104,6 +120,8 @@ struct ixgbe_ixdp_slot {
  * @tx_queued: Tx descriptors holding a frame of ixdp's
  * @rx: one slot per Rx descriptor
  * @tx: one slot per Tx descriptor
+ * @nchunks: entries of @chunks
+ * @chunks: the pool's chunks as mapped, by increasing @va
  */
 struct ixgbe_ixdp_pair {
 	struct ixgbe_adapter	*adapter;
@@ -123,6 +141,8 @@ struct ixgbe_ixdp_pair {
 	u16			tx_queued;
 	struct ixgbe_ixdp_slot	*rx;
 	struct ixgbe_ixdp_slot	*tx;
+	unsigned int		nchunks;
+	struct ixgbe_ixdp_chunk	*chunks;
 };
 
 static u16 ixgbe_ixdp_next(u16 i, u16 count)
@@ -242,16 +262,95 @@ static void ixgbe_ixdp_release(struct ixdp_drv_queue *q,
 
 	for (; p->rx_posted; p->rx_posted--) {
 		s = &p->rx[p->rx_ntc];
-		dma_unmap_single(p->dma_dev, s->dma, s->len, DMA_FROM_DEVICE);
 		q->release_rx(q, s->addr);
 		p->rx_ntc = ixgbe_ixdp_next(p->rx_ntc, p->rx_count);
 	}
 	for (; p->tx_queued; p->tx_queued--) {
 		s = &p->tx[p->tx_ntc];
-		dma_unmap_single(p->dma_dev, s->dma, s->len, DMA_TO_DEVICE);
 		q->release_tx(q, s->addr);
 		p->tx_ntc = ixgbe_ixdp_next(p->tx_ntc, p->tx_count);
 	}
+}
+
+/* Unmap the first @n chunks of @p's table and drop it. */
+static void ixgbe_ixdp_pool_unmap(struct ixgbe_ixdp_pair *p, unsigned int n)
+{
+	struct ixgbe_ixdp_chunk *c;
+
+	for (c = p->chunks; c < p->chunks + n; c++)
+		dma_unmap_page_attrs(p->dma_dev, c->dma, c->len,
+				     DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
+	kfree(p->chunks);
+	p->chunks = NULL;
+	p->nchunks = 0;
+}
+
+static int ixgbe_ixdp_pool_map(struct ixdp_drv_queue *q,
+			       struct page *const *chunks, const u8 *orders,
+			       unsigned int n)
+{
+	struct ixgbe_ixdp_pair *p = q->priv;
+	struct ixgbe_ixdp_chunk c;
+	unsigned int i, j;
+
+	ASSERT_RTNL();
+	if (p->chunks)
+		return -EBUSY;
+	p->chunks = kcalloc(n, sizeof(*p->chunks), GFP_KERNEL);
+	if (!p->chunks)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		c.va = (unsigned long)page_address(chunks[i]);
+		c.len = PAGE_SIZE << orders[i];
+		/* Each buffer is synced when posted or sent, not here. */
+		c.dma = dma_map_page_attrs(p->dma_dev, chunks[i], 0, c.len,
+					   DMA_BIDIRECTIONAL,
+					   DMA_ATTR_SKIP_CPU_SYNC);
+		if (dma_mapping_error(p->dma_dev, c.dma)) {
+			ixgbe_ixdp_pool_unmap(p, i);
+			return -ENOMEM;
+		}
+		/* Kept sorted for ixgbe_ixdp_dma(); a few dozen at most. */
+		for (j = i; j && p->chunks[j - 1].va > c.va; j--)
+			p->chunks[j] = p->chunks[j - 1];
+		p->chunks[j] = c;
+	}
+	p->nchunks = n;
+	return 0;
+}
+
+/*
+ * The bus address of the @len bytes at @addr, within one chunk of the
+ * pool, or DMA_MAPPING_ERROR.
+ */
+static dma_addr_t ixgbe_ixdp_dma(const struct ixgbe_ixdp_pair *p,
+				 const void *addr, u32 len)
+{
+	unsigned long va = (unsigned long)addr;
+	unsigned int lo = 0, hi = p->nchunks, mid;
+	const struct ixgbe_ixdp_chunk *c;
+
+	/* The last chunk starting at or below @va. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (p->chunks[mid].va <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return DMA_MAPPING_ERROR;
+	c = &p->chunks[lo - 1];
+	if (va - c->va >= c->len || len > c->len - (va - c->va))
+		return DMA_MAPPING_ERROR;
+	return c->dma + (va - c->va);
+}
+
+/* @addr is not in the pool: refuse it, and say so once. */
+static void ixgbe_ixdp_stray(struct ixdp_drv_queue *q, const void *addr)
+{
+	netdev_warn_once(q->dev, "ixdp: buffer %p is not in the pool mapped\n",
+			 addr);
 }
 
 static void ixgbe_ixdp_give(struct ixdp_drv_queue *q)
@@ -271,6 +370,8 @@ static void ixgbe_ixdp_give(struct ixdp_drv_queue *q)
 	if (up)
 		ixgbe_txrx_ring_disable(adapter, q->qid);
 	ixgbe_ixdp_release(q, p);
+	/* The device no longer reaches the buffers. */
+	ixgbe_ixdp_pool_unmap(p, p->nchunks);
 
 	/* A reset may have reallocated the rings. */
 	rx_ring = adapter->rx_ring[q->qid];
@@ -326,10 +427,13 @@ static unsigned int ixgbe_ixdp_rx_post(struct ixdp_drv_queue *q,
 					 f[i].len, p->rx_min);
 			break;
 		}
-		dma = dma_map_single(p->dma_dev, f[i].addr, f[i].len,
-				     DMA_FROM_DEVICE);
-		if (dma_mapping_error(p->dma_dev, dma))
+		dma = ixgbe_ixdp_dma(p, f[i].addr, f[i].len);
+		if (unlikely(dma == DMA_MAPPING_ERROR)) {
+			ixgbe_ixdp_stray(q, f[i].addr);
 			break;
+		}
+		dma_sync_single_for_device(p->dma_dev, dma, f[i].len,
+					   DMA_BIDIRECTIONAL);
 		s = &p->rx[p->rx_ntu];
 		s->addr = f[i].addr;
 		s->dma = dma;
@@ -383,7 +487,8 @@ static unsigned int ixgbe_ixdp_rx_burst(struct ixdp_drv_queue *q,
 		/* Read the rest of the descriptor only after DD. */
 		dma_rmb();
 		s = &p->rx[p->rx_ntc];
-		dma_unmap_single(p->dma_dev, s->dma, s->len, DMA_FROM_DEVICE);
+		dma_sync_single_for_cpu(p->dma_dev, s->dma, s->len,
+					DMA_BIDIRECTIONAL);
 		f[i].addr = s->addr;
 		f[i].off = 0;
 		f[i].len = ixgbe_ixdp_rx_len(p, desc);
@@ -414,13 +519,15 @@ static unsigned int ixgbe_ixdp_tx_burst(struct ixdp_drv_queue *q,
 		len = f[i].len;
 		if (len < IXGBE_IXDP_TX_MIN || len >= IXGBE_MAX_DATA_PER_TXD)
 			break;
-		dma = dma_map_single(p->dma_dev, f[i].addr, len, DMA_TO_DEVICE);
-		if (dma_mapping_error(p->dma_dev, dma))
+		dma = ixgbe_ixdp_dma(p, f[i].addr, len);
+		if (unlikely(dma == DMA_MAPPING_ERROR)) {
+			ixgbe_ixdp_stray(q, f[i].addr);
 			break;
+		}
+		dma_sync_single_for_device(p->dma_dev, dma, len,
+					   DMA_BIDIRECTIONAL);
 		s = &p->tx[p->tx_ntu];
 		s->addr = f[i].token;
-		s->dma = dma;
-		s->len = len;
 		desc = IXGBE_TX_DESC(p->tx_ring, p->tx_ntu);
 		desc->read.buffer_addr = cpu_to_le64(dma);
 		desc->read.cmd_type_len = cpu_to_le32(IXGBE_IXDP_TX_CMD | len);
@@ -455,7 +562,6 @@ static unsigned int ixgbe_ixdp_tx_reclaim(struct ixdp_drv_queue *q,
 		      cpu_to_le32(IXGBE_TXD_STAT_DD)))
 			break;
 		s = &p->tx[p->tx_ntc];
-		dma_unmap_single(p->dma_dev, s->dma, s->len, DMA_TO_DEVICE);
 		tokens[i] = s->addr;
 		p->tx_ntc = ixgbe_ixdp_next(p->tx_ntc, p->tx_count);
 		p->tx_queued--;
@@ -498,6 +604,7 @@ static const struct ixdp_drv_ops ixgbe_ixdp_ops = {
 	.rx_burst	= ixgbe_ixdp_rx_burst,
 	.tx_burst	= ixgbe_ixdp_tx_burst,
 	.tx_reclaim	= ixgbe_ixdp_tx_reclaim,
+	.pool_map	= ixgbe_ixdp_pool_map,
 	.rss_get	= ixgbe_ixdp_rss_get,
 };
 

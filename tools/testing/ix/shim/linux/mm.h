@@ -14,6 +14,7 @@
 #include <linux/align.h>
 #include <linux/overflow.h>
 #include <linux/types.h>
+#include <linux/gfp.h>	/* before GFP_KERNEL_ACCOUNT is redefined */
 
 #define PAGE_SHIFT		12
 #define PAGE_SIZE		(1UL << PAGE_SHIFT)
@@ -40,6 +41,11 @@
 struct page {
 	char	bytes[PAGE_SIZE];
 };
+
+static inline void *page_address(const struct page *page)
+{
+	return (void *)page;
+}
 
 typedef unsigned int vm_fault_t;
 #define VM_FAULT_SIGBUS		0x0002

@@ -25,14 +25,18 @@
 struct netdev_queue;
 struct sk_buff;
 
-/* What a driver's start_xmit returns. */
-typedef int netdev_tx_t;
-#define NETDEV_TX_OK	0
-
-/* The slow path's counter of drops, written from several CPUs. */
+/* <linux/atomic.h>, for dp.h's slow path (slow.c, not in the harness). */
 typedef struct {
-	long long	counter;
+	s64	counter;
 } atomic64_t;
+
+/* What ndo_start_xmit returns (struct ixdp_drv_queue.xmit_linux). */
+enum netdev_tx {
+	NETDEV_TX_OK	= 0x00,
+	NETDEV_TX_BUSY	= 0x10,
+};
+
+typedef enum netdev_tx netdev_tx_t;
 
 /* The last four: what drivers/net/.../ixgbe_ixdp.c reads (shim/ixgbe/). */
 struct net_device {

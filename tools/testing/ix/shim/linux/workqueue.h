@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Userspace shim: the slow path's work is only embedded in the harness. */
+/*
+ * Userspace shim: dp.h's cores hold the slow path's work (slow.c, not in
+ * the harness); the harness only needs its size.
+ */
 #ifndef _IX_SHIM_LINUX_WORKQUEUE_H
 #define _IX_SHIM_LINUX_WORKQUEUE_H
 
