@@ -134,11 +134,11 @@ struct ixdp_drv_frame {
  *	bytes at &struct ixdp_drv_frame.addr of every frame sent then lie
  *	in one chunk.  Frags (%IXDP_DRV_F_SG) need not: they may be an
  *	application's pages, so a driver offering them maps each one that
- *	is not in a chunk per frame.  @queue_give undoes the mapping, after the device stopped
- *	and the buffers went back.  Sleeps; called with RTNL held.  Returns
- *	0 or -errno, with nothing mapped; the core then gives the pair
- *	back.  Without it buffers come unannounced (virtio_net takes
- *	virtual addresses).  ixgbe has it.
+ *	is not in a chunk per frame.  @queue_give undoes the mapping, after
+ *	the device stopped and the buffers went back.  Sleeps; called with
+ *	RTNL held.  Returns 0 or -errno, with nothing mapped; the core then
+ *	gives the pair back.  Without it buffers come unannounced
+ *	(virtio_net takes virtual addresses).  ixgbe has it.
  * @irq_arm: optional: let the next received frame interrupt and call
  *	@q->notify once; returns false if frames are already waiting (then
  *	poll instead of sleeping, and disarm).
