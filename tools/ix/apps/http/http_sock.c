@@ -36,12 +36,21 @@
 #define IOV_MAX_SEND	32
 #define READS_PER_TURN	16
 #define EVENTS		64
+/*
+ * A connection the server ends (an error answered, Connection: close)
+ * sends its FIN first and then reads what the client still sends, for
+ * this long at most, before it closes: closing with unread input would
+ * send RST, and the client could lose the answer before reading it
+ * (RFC 9112 9.6, nginx's lingering_close).
+ */
+#define LINGER_S	2
 
 struct sconn {
 	struct sconn	*prev;
 	struct sconn	*next;
 	int		fd;
 	bool		eof;
+	time_t		linger_until;	/* 0, or lingering until then */
 	uint32_t	events;
 	size_t		in_off;
 	size_t		in_len;
@@ -75,6 +84,29 @@ static void sconn_close(struct sconn *sc)
 	close(sc->fd);
 	free(sc);
 	nconns--;
+}
+
+/* Start the lingering close: our FIN now, the socket later. */
+static int linger(struct sconn *sc)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = sc };
+
+	if (shutdown(sc->fd, SHUT_WR))
+		return -1;
+	sc->linger_until = time(NULL) + LINGER_S;
+	sc->events = ev.events;
+	return epoll_ctl(epfd, EPOLL_CTL_MOD, sc->fd, &ev);
+}
+
+/* Read and drop what a lingering client sends; true once it is done. */
+static bool linger_done(struct sconn *sc)
+{
+	ssize_t r;
+
+	do {
+		r = read(sc->fd, sc->in, sizeof(sc->in));
+	} while (r > 0 || (r < 0 && errno == EINTR));
+	return r == 0 || errno != EAGAIN || time(NULL) >= sc->linger_until;
 }
 
 /* Send what the engine has; bytes sent or -1.  @full: the socket is. */
@@ -139,6 +171,11 @@ static void serve(struct sconn *sc)
 	bool moved, full;
 	ssize_t r;
 
+	if (sc->linger_until) {
+		if (linger_done(sc))
+			sconn_close(sc);
+		return;
+	}
 	for (;;) {
 		/* Run the engine and send until neither moves. */
 		do {
@@ -148,9 +185,12 @@ static void serve(struct sconn *sc)
 				goto out_close;
 		} while ((moved || r) && !full);
 		if (sc->http.closing || (sc->eof && !sc->in_len)) {
-			if (!sc->http.pending)
+			if (sc->http.pending)
+				break;
+			/* The client went first: nothing left to read. */
+			if (sc->eof || linger(sc))
 				goto out_close;
-			break;
+			return;
 		}
 		if (sc->in_len || full || reads++ == READS_PER_TURN)
 			break;
@@ -169,6 +209,23 @@ static void serve(struct sconn *sc)
 		return;
 out_close:
 	sconn_close(sc);
+}
+
+/* Close the lingering connections whose clients never finished. */
+static void linger_expire(void)
+{
+	static time_t last;
+	struct sconn *sc, *next;
+	time_t now = time(NULL);
+
+	if (now == last)
+		return;
+	last = now;
+	for (sc = conns; sc; sc = next) {
+		next = sc->next;
+		if (sc->linger_until && now >= sc->linger_until)
+			sconn_close(sc);
+	}
 }
 
 static void accept_all(int lfd)
@@ -329,6 +386,7 @@ int main(int argc, char **argv)
 		n = epoll_wait(epfd, ev, EVENTS, 1000);
 		/* One time() per wakeup; the Date is formatted once a second. */
 		http_site_tick(&site, time(NULL));
+		linger_expire();
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.ptr)
 				serve(ev[i].data.ptr);
