@@ -102,11 +102,13 @@ struct ixgbe_ixdp_chunk {
 
 /**
  * struct ixgbe_ixdp_pair - a ring pair ixdp owns
+ * @q: the core's side of it
  * @adapter: the adapter
  * @rx_ring: its Rx ring; used only while not @lost
  * @tx_ring: its Tx ring; used only while not @lost
  * @dma_dev: the device the buffers are mapped for
- * @lost: a device reset emptied the rings: the ops do nothing
+ * @lost: a device reset emptied the rings, or the pair is being given
+ *	back: the ops do nothing, and Linux's frames are dropped
  * @rx_frag: the frame being received spans buffers: drop up to its end
  * @rx_min: shortest receive buffer accepted: the longest frame the device
  *	may write
@@ -124,6 +126,7 @@ struct ixgbe_ixdp_chunk {
  * @chunks: the pool's chunks as mapped, by increasing @va
  */
 struct ixgbe_ixdp_pair {
+	struct ixdp_drv_queue	*q;
 	struct ixgbe_adapter	*adapter;
 	struct ixgbe_ring	*rx_ring;
 	struct ixgbe_ring	*tx_ring;
@@ -250,8 +253,35 @@ static int ixgbe_ixdp_take(struct ixdp_drv_queue *q)
 	 * stack sends on it is dropped.
 	 */
 	netif_tx_wake_queue(netdev_get_tx_queue(q->dev, q->qid));
+	p->q = q;
 	q->priv = p;
 	return 0;
+}
+
+/**
+ * ixgbe_ixdp_xmit() - Linux sends on the Tx ring of a pair ixdp owns
+ * @adapter: the adapter
+ * @tx_ring: the ring
+ * @skb: what Linux sends; taken
+ *
+ * Called from __ixgbe_xmit_frame() with the ring's transmit queue
+ * locked, which ixgbe_ixdp_give() takes before it lets the pair go: the
+ * core sends the frame (&struct ixdp_drv_queue.xmit_linux), or it is
+ * dropped while the pair is lost or being given back.
+ *
+ * Return: NETDEV_TX_OK.
+ */
+netdev_tx_t ixgbe_ixdp_xmit(struct ixgbe_adapter *adapter,
+			    struct ixgbe_ring *tx_ring, struct sk_buff *skb)
+{
+	struct ixgbe_ring *rx_ring = adapter->rx_ring[tx_ring->queue_index];
+	struct ixgbe_ixdp_pair *p = rx_ring ? rx_ring->ixdp : NULL;
+
+	if (p && !READ_ONCE(p->lost) && p->q->xmit_linux)
+		return p->q->xmit_linux(p->q, skb);
+	dev_core_stats_tx_dropped_inc(adapter->netdev);
+	dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
 }
 
 /* Hand every buffer still on the rings back to the core. */
@@ -355,14 +385,21 @@ static void ixgbe_ixdp_stray(struct ixdp_drv_queue *q, const void *addr)
 
 static void ixgbe_ixdp_give(struct ixdp_drv_queue *q)
 {
+	struct netdev_queue *txq = netdev_get_tx_queue(q->dev, q->qid);
 	struct ixgbe_ixdp_pair *p = q->priv;
 	struct ixgbe_adapter *adapter = p->adapter;
 	struct ixgbe_ring *rx_ring;
 	bool up;
 
 	ASSERT_RTNL();
-	/* The core has stopped calling the ops: no grace period needed. */
+	/*
+	 * The core has stopped calling the ops: no grace period needed.
+	 * Linux's senders hold the queue's lock in ixgbe_ixdp_xmit(): none
+	 * reaches the core once this is seen.
+	 */
+	__netif_tx_lock_bh(txq);
 	WRITE_ONCE(p->lost, true);
+	__netif_tx_unlock_bh(txq);
 	up = netif_running(q->dev) && !test_bit(__IXGBE_DOWN, &adapter->state);
 	/* Stop both queues before their buffers go back (a down device
 	 * has stopped them already).
@@ -381,6 +418,9 @@ static void ixgbe_ixdp_give(struct ixdp_drv_queue *q)
 	WRITE_ONCE(adapter->ixdp_pairs, adapter->ixdp_pairs - 1);
 	if (up)
 		ixgbe_txrx_ring_enable(adapter, q->qid);
+	/* A sender that found @p before it was cleared is done with it. */
+	__netif_tx_lock_bh(txq);
+	__netif_tx_unlock_bh(txq);
 	ixgbe_ixdp_free(p);
 	q->priv = NULL;
 }

@@ -32,6 +32,8 @@ const struct net_device_ops *ixgbe_ixdp_netdev_ops(void);
 void ixgbe_ixdp_init(void);
 void ixgbe_ixdp_exit(void);
 void ixgbe_ixdp_ring_lost(struct ixgbe_ring *rx_ring);
+netdev_tx_t ixgbe_ixdp_xmit(struct ixgbe_adapter *adapter,
+			    struct ixgbe_ring *tx_ring, struct sk_buff *skb);
 #else
 static inline void ixgbe_ixdp_init(void)
 {
@@ -43,6 +45,14 @@ static inline void ixgbe_ixdp_exit(void)
 
 static inline void ixgbe_ixdp_ring_lost(struct ixgbe_ring *rx_ring)
 {
+}
+
+static inline netdev_tx_t ixgbe_ixdp_xmit(struct ixgbe_adapter *adapter,
+					  struct ixgbe_ring *tx_ring,
+					  struct sk_buff *skb)
+{
+	dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
 }
 #endif
 
