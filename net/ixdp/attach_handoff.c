@@ -21,13 +21,11 @@ static void ixdp_handoff_kick(struct ixdp_handoff *h, unsigned int to)
 {
 	struct ixdp_dev_handoff *dh = h->priv;
 	struct ixdp_core *core;
-	struct task_struct *t;
 
 	rcu_read_lock();
 	core = READ_ONCE(dh->core[to]);
-	t = core ? READ_ONCE(core->waker) : NULL;
-	if (t)
-		wake_up_process(t);
+	if (core)
+		ixdp_core_wake(core);
 	rcu_read_unlock();
 }
 

@@ -310,6 +310,7 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch);
 u64 ixdp_core_now(void);
 void ixdp_core_sleep(struct ixdp_core *core, long timeout);
 int ixdp_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b);
+void ixdp_core_wake(struct ixdp_core *core);
 
 /* slow.c: Linux shares the device */
 int ixdp_slow_init(struct ixdp_core *core);

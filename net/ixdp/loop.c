@@ -320,11 +320,25 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 void ixdp_queue_notify(struct ixdp_drv_queue *dq)
 {
 	struct ixdp_queue *q = container_of(dq, struct ixdp_queue, drv);
-	struct task_struct *t;
 
 	q->stats.irq_wakes++;
+	ixdp_core_wake(q->core);
+}
+
+/**
+ * ixdp_core_wake() - wake the thread that drives @core, if it may sleep
+ * @core: the core
+ *
+ * For whoever queued it work from another CPU: an interrupt, another
+ * core, Linux sending.  @core->waker is cleared, then an RCU grace period
+ * passes, before the thread goes.
+ */
+void ixdp_core_wake(struct ixdp_core *core)
+{
+	struct task_struct *t;
+
 	rcu_read_lock();
-	t = READ_ONCE(q->core->waker);
+	t = READ_ONCE(core->waker);
 	if (t)
 		wake_up_process(t);
 	rcu_read_unlock();

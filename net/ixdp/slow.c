@@ -121,7 +121,6 @@ netdev_tx_t ixdp_slow_xmit(struct ixdp_drv_queue *dq, struct sk_buff *skb)
 	struct ixdp_queue *q = container_of(dq, struct ixdp_queue, drv);
 	struct ixdp_core *core = q->core;
 	struct sk_buff *segs, *next;
-	struct task_struct *t;
 
 	if (skb_is_gso(skb)) {
 		segs = skb_gso_segment(skb, 0);
@@ -135,11 +134,7 @@ netdev_tx_t ixdp_slow_xmit(struct ixdp_drv_queue *dq, struct sk_buff *skb)
 	} else {
 		ixdp_slow_queue_tx(core, skb);
 	}
-	rcu_read_lock();
-	t = READ_ONCE(core->waker);
-	if (t)
-		wake_up_process(t);
-	rcu_read_unlock();
+	ixdp_core_wake(core);
 	return NETDEV_TX_OK;
 
 drop:
