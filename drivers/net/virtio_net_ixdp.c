@@ -35,9 +35,6 @@ struct vnix_queue {
 	unsigned int			skip;
 };
 
-/* The queue being given back; RTNL serialises give. */
-static struct ixdp_drv_queue *vnix_giving;
-
 static void vnix_notify(void *arg)
 {
 	struct ixdp_drv_queue *q = arg;
@@ -57,6 +54,21 @@ static netdev_tx_t vnix_xmit(void *arg, struct sk_buff *skb)
 	return NETDEV_TX_OK;
 }
 
+/* Give found a buffer of ours still in a virtqueue. */
+static void vnix_recycle_rx(void *arg, void *buf)
+{
+	struct ixdp_drv_queue *q = arg;
+
+	q->release_rx(q, buf);
+}
+
+static void vnix_recycle_tx(void *arg, void *buf)
+{
+	struct ixdp_drv_queue *q = arg;
+
+	q->release_tx(q, buf);
+}
+
 static int vnix_take(struct ixdp_drv_queue *q)
 {
 	struct vnix_queue *vq;
@@ -67,6 +79,8 @@ static int vnix_take(struct ixdp_drv_queue *q)
 		return -ENOMEM;
 	vq->pair.notify = vnix_notify;
 	vq->pair.xmit = vnix_xmit;
+	vq->pair.recycle_rx = vnix_recycle_rx;
+	vq->pair.recycle_tx = vnix_recycle_tx;
 	vq->pair.arg = q;
 	err = virtnet_ixdp_take(q->dev, q->qid, &vq->pair);
 	if (err) {
@@ -74,7 +88,7 @@ static int vnix_take(struct ixdp_drv_queue *q)
 		return err;
 	}
 	if (vq->pair.hdr_len > IXDP_DRV_HEADROOM) {
-		virtnet_ixdp_give(q->dev, q->qid, NULL, NULL);
+		virtnet_ixdp_give(q->dev, q->qid);
 		kfree(vq);
 		return -EOPNOTSUPP;
 	}
@@ -88,22 +102,10 @@ static int vnix_take(struct ixdp_drv_queue *q)
 	return 0;
 }
 
-static void vnix_recycle_rx(struct virtqueue *vq, void *buf)
-{
-	vnix_giving->release_rx(vnix_giving, buf);
-}
-
-static void vnix_recycle_tx(struct virtqueue *vq, void *buf)
-{
-	vnix_giving->release_tx(vnix_giving, buf);
-}
-
 static void vnix_give(struct ixdp_drv_queue *q)
 {
 	ASSERT_RTNL();
-	vnix_giving = q;
-	virtnet_ixdp_give(q->dev, q->qid, vnix_recycle_rx, vnix_recycle_tx);
-	vnix_giving = NULL;
+	virtnet_ixdp_give(q->dev, q->qid);
 	kfree(q->priv);
 	q->priv = NULL;
 }

@@ -18,7 +18,9 @@
  *	are enabled on @rx
  * @xmit: the caller's: what start_xmit gets for the pair while it is
  *	owned, called with its transmit queue locked; takes the skb
- * @arg: the argument of both
+ * @recycle_rx: the caller's: gets each buffer still in @rx at give
+ * @recycle_tx: the caller's: gets each buffer still in @tx at give
+ * @arg: the argument of all four
  */
 struct virtnet_ixdp_pair {
 	struct virtqueue	*rx;
@@ -27,14 +29,14 @@ struct virtnet_ixdp_pair {
 	bool			mergeable;
 	void			(*notify)(void *arg);
 	netdev_tx_t		(*xmit)(void *arg, struct sk_buff *skb);
+	void			(*recycle_rx)(void *arg, void *buf);
+	void			(*recycle_tx)(void *arg, void *buf);
 	void			*arg;
 };
 
 int virtnet_ixdp_take(struct net_device *dev, u16 qid,
 		      struct virtnet_ixdp_pair *p);
-void virtnet_ixdp_give(struct net_device *dev, u16 qid,
-		       void (*rx_recycle)(struct virtqueue *vq, void *buf),
-		       void (*tx_recycle)(struct virtqueue *vq, void *buf));
+void virtnet_ixdp_give(struct net_device *dev, u16 qid);
 const struct net_device_ops *virtnet_ixdp_netdev_ops(void);
 
 #endif /* _VIRTIO_NET_IXDP_H */

@@ -5,6 +5,13 @@
  * A driver registers its ixdp ops for its net_device_ops; a netdev whose
  * netdev_ops are registered can be attached.  Drivers register at module
  * init, which may run before ixdp's own init, so the table is static.
+ *
+ * The table is read once per netdev, when it registers; from then on the
+ * ops are kept with the netdev, in its struct ixdp_dev.  A net_device
+ * field set by the driver (as queue_mgmt_ops is) would need no table, but
+ * virtio_net is a single object: its ops live in a module of their own
+ * that uses virtio_net's exports, so virtio_net could not point at them
+ * without depending on it in turn.
  */
 
 #include <linux/export.h>
