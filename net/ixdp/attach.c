@@ -6,7 +6,9 @@
  * build a core per CPU (buffer pool, stack), take each configured queue
  * from the driver and let it map the core's pool, stock its receive ring,
  * then start one loop thread per core.  Queues are spread over the CPUs
- * in order.  Any failure unwinds what was done.  Detach stops the
+ * in order.  With queues left to Linux, intake.c then takes the
+ * dataplane's frames from them.  Any failure unwinds what was done.
+ * Detach stops the intake and the
  * threads, gives the queues back (the driver returns every buffer the
  * device still had and unmaps the pool) and frees the cores; the netdev
  * is then what it was before.
@@ -141,7 +143,7 @@ static struct ixdp_core *ixdp_core_new(struct ixdp_dev *idev, unsigned int cpu,
 		.prefix_len	= idev->prefix_len,
 		.mtu		= idev->dev->mtu,
 		.hz		= IXDP_HZ,
-		.punt_rate	= idev->punt_rate,
+		.punt_rate	= idev->linux ? idev->punt_rate : 0,
 	};
 	struct ixdp_core *core;
 	int err;
@@ -198,7 +200,8 @@ static int ixdp_queue_take(struct ixdp_dev *idev, struct ixdp_core *core,
 	q->drv.release_rx = ixdp_release_rx;
 	q->drv.release_tx = ixdp_release_tx;
 	q->drv.notify = ixdp_queue_notify;
-	q->drv.xmit_linux = ixdp_slow_xmit;
+	if (idev->linux)
+		q->drv.xmit_linux = ixdp_slow_xmit;
 	q->core = core;
 	q->target = IXDP_RX_TARGET;
 	err = idev->ops->queue_take(&q->drv);
@@ -330,7 +333,8 @@ static int ixdp_dev_build(struct ixdp_dev *idev)
  *
  * Return: 0, or -errno with the device as it was: -EINVAL (incomplete
  * configuration, or a CPU that is not reserved), -ENETDOWN, -EBUSY (a
- * queue in use by AF_XDP or XDP), -ENOMEM.
+ * queue in use by AF_XDP or XDP, or a subset of the queues asked of a
+ * device another rx_handler holds: a bridge port, a bond slave), -ENOMEM.
  */
 int ixdp_dev_attach(struct ixdp_dev *idev)
 {
@@ -368,6 +372,13 @@ int ixdp_dev_attach(struct ixdp_dev *idev)
 		wake_up_process(core->task);
 		ixdp_cpu_cores[core->cpu] = core;
 	}
+	/* Queues left to Linux may get the dataplane's frames. */
+	if (bitmap_weight(idev->queues, IXDP_MAX_QUEUES) <
+	    idev->dev->real_num_rx_queues) {
+		err = ixdp_intake_start(idev);
+		if (err)
+			goto out_unwind;
+	}
 	idev->attached = true;
 	return 0;
 
@@ -387,6 +398,7 @@ out_unwind:
 void ixdp_dev_detach(struct ixdp_dev *idev)
 {
 	ASSERT_RTNL();
+	ixdp_intake_stop(idev);
 	while (idev->ncores)
 		ixdp_core_stop(idev, idev->cores[--idev->ncores]);
 	ixdp_dev_handoff_free(idev);

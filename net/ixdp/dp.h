@@ -70,6 +70,11 @@ struct ixdp_echo;
  * @linux_tx_bytes: their bytes
  * @linux_tx_dropped: frames Linux sent that were dropped (a copy of
  *	@slow_tx_dropped of struct ixdp_core, made by the core)
+ * @intake_packets: frames of the dataplane's taken from Linux's queues
+ *	(intake.c)
+ * @intake_bytes: their bytes
+ * @intake_dropped: such frames dropped (a copy of @intake_dropped of
+ *	struct ixdp_core, made by the core)
  */
 struct ixdp_core_stats {
 	u64	rx_packets;
@@ -94,6 +99,9 @@ struct ixdp_core_stats {
 	u64	linux_tx_packets;
 	u64	linux_tx_bytes;
 	u64	linux_tx_dropped;
+	u64	intake_packets;
+	u64	intake_bytes;
+	u64	intake_dropped;
 };
 
 /**
@@ -165,6 +173,9 @@ struct ixdp_queue {
  * @slow_rx_queued: @slow_rx took frames in this poll
  * @slow_tx_dropped: frames Linux sent that were dropped: ring full,
  *	no buffer, too large, or not resolved to plain frames
+ * @intake: the dataplane's frames from Linux's queues, to the core
+ *	(intake.c)
+ * @intake_dropped: such frames dropped, as @slow_tx_dropped
  * @stack: its network stack
  */
 struct ixdp_core {
@@ -194,6 +205,8 @@ struct ixdp_core {
 	struct work_struct	slow_work;
 	bool			slow_rx_queued;
 	atomic64_t		slow_tx_dropped;
+	struct ptr_ring		intake;
+	atomic64_t		intake_dropped;
 	struct ixdp_stack	stack;
 };
 
@@ -227,9 +240,13 @@ struct ixdp_dev_handoff {
  * @tx_csum: let the device complete TCP checksums where it can
  * @tx_sg: let the device read TCP payloads where they are, where it can
  * @punt_rate: frames a second each core hands to Linux at most (punt.c)
+ * @linux: Linux keeps the traffic of its own on the attached queues: the
+ *	cores hand it what is not theirs and send what it sends (slow.c)
  * @owner: the uid the device is delegated to (app_perm.c), or invalid
  * @group: the gid the device is delegated to, or invalid
  * @attached: attached now
+ * @intake: its rx_handler takes the dataplane's frames from Linux's
+ *	queues (intake.c)
  * @ncores: cores serving it while attached
  * @cores: them
  * @next_connect: the core the next connect request goes to, modulo
@@ -257,9 +274,11 @@ struct ixdp_dev {
 	bool				tx_csum;
 	bool				tx_sg;
 	unsigned int			punt_rate;
+	bool				linux;
 	kuid_t				owner;
 	kgid_t				group;
 	bool				attached;
+	bool				intake;
 	unsigned int			ncores;
 	struct ixdp_core		*cores[IXDP_MAX_QUEUES];
 	unsigned int			next_connect;
@@ -319,6 +338,14 @@ int ixdp_slow_punt(struct ixdp_stack *s, struct ixdp_buf *b);
 netdev_tx_t ixdp_slow_xmit(struct ixdp_drv_queue *dq, struct sk_buff *skb);
 unsigned int ixdp_slow_poll(struct ixdp_core *core, unsigned int budget);
 bool ixdp_slow_pending(struct ixdp_core *core);
+void ixdp_slow_enqueue(struct sk_buff *skb, struct ptr_ring *ring,
+		       atomic64_t *dropped);
+
+/* intake.c */
+int ixdp_intake_start(struct ixdp_dev *idev);
+void ixdp_intake_stop(struct ixdp_dev *idev);
+unsigned int ixdp_intake_poll(struct ixdp_core *core, unsigned int budget);
+bool ixdp_intake_pending(struct ixdp_core *core);
 void ixdp_queue_notify(struct ixdp_drv_queue *dq);
 void ixdp_core_fill(struct ixdp_core *core);
 unsigned int ixdp_core_quiesce(struct ixdp_core *core);

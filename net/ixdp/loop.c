@@ -304,6 +304,7 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 	work += ixdp_handoff_poll(&core->stack, batch);
 	ixdp_stack_advance(&core->stack, ixdp_core_now());
 	work += ixdp_slow_poll(core, batch);
+	work += ixdp_intake_poll(core, batch);
 	ixdp_core_flush(core);
 	for (i = 0; i < core->nqueues; i++)
 		ixdp_queue_fill(core, core->queues[i]);
@@ -376,7 +377,8 @@ void ixdp_core_sleep(struct ixdp_core *core, long timeout)
 		if (!ops->irq_arm(&core->queues[i]->drv))
 			waiting = true;
 	/* Frames from other cores and Linux's: they wake us after queueing. */
-	if (ixdp_handoff_pending(&core->stack) || ixdp_slow_pending(core))
+	if (ixdp_handoff_pending(&core->stack) || ixdp_slow_pending(core) ||
+	    ixdp_intake_pending(core))
 		waiting = true;
 	if (!waiting && !ixdp_core_called(core)) {
 		core->stats.sleeps++;

@@ -316,6 +316,21 @@ static int tx_sg_store(struct ixdp_dev *idev, const char *buf)
 	return ixdp_switch_store(idev, buf, &idev->tx_sg);
 }
 
+static ssize_t linux_show(struct ixdp_dev *idev, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", idev->linux);
+}
+
+/*
+ * 1: Linux keeps its own traffic on the attached queues (the cores hand
+ * it what is not theirs, at most punt_rate a second, and send what it
+ * sends); 0: they are the dataplane's alone, as in IX.
+ */
+static int linux_store(struct ixdp_dev *idev, const char *buf)
+{
+	return ixdp_switch_store(idev, buf, &idev->linux);
+}
+
 static ssize_t owner_show(struct ixdp_dev *idev, char *buf)
 {
 	if (!uid_valid(idev->owner))
@@ -451,6 +466,7 @@ IXDP_ATTR_RW(syn_retries);
 IXDP_ATTR_RW(tx_csum);
 IXDP_ATTR_RW(tx_sg);
 IXDP_ATTR_RW(punt_rate);
+IXDP_ATTR_RW(linux);
 IXDP_ATTR_RW(owner);
 IXDP_ATTR_RW(group);
 static struct ixdp_attr ixdp_attr_connect =
@@ -469,6 +485,7 @@ static struct attribute *ixdp_dev_attrs[] = {
 	&ixdp_attr_tx_csum.attr,
 	&ixdp_attr_tx_sg.attr,
 	&ixdp_attr_punt_rate.attr,
+	&ixdp_attr_linux.attr,
 	&ixdp_attr_owner.attr,
 	&ixdp_attr_group.attr,
 	&ixdp_attr_connect.attr,
@@ -529,6 +546,7 @@ static int ixdp_dev_add(struct net_device *dev)
 	idev->tx_csum = true;
 	idev->tx_sg = true;
 	idev->punt_rate = IXDP_PUNT_RATE_DEFAULT;
+	idev->linux = true;
 	idev->owner = INVALID_UID;
 	idev->group = INVALID_GID;
 	err = kobject_init_and_add(&idev->kobj, &ixdp_dev_ktype,

@@ -95,13 +95,45 @@ int ixdp_slow_punt(struct ixdp_stack *s, struct ixdp_buf *b)
 	return 0;
 }
 
-/* Queue a frame Linux sends, its checksum complete; taken. */
-static void ixdp_slow_queue_tx(struct ixdp_core *core, struct sk_buff *skb)
+/* Queue a plain frame, its checksum complete; taken. */
+static void ixdp_slow_queue(struct sk_buff *skb, struct ptr_ring *ring,
+			    atomic64_t *dropped)
 {
 	if ((skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) ||
-	    ptr_ring_produce(&core->slow_tx, skb)) {
-		atomic64_inc(&core->slow_tx_dropped);
+	    ptr_ring_produce(ring, skb)) {
+		atomic64_inc(dropped);
 		kfree_skb(skb);
+	}
+}
+
+/**
+ * ixdp_slow_enqueue() - queue an skb for a core, as the frames it makes
+ * @skb: from its Ethernet header; taken
+ * @ring: the core's ring
+ * @dropped: counts the frames dropped
+ *
+ * On Linux's CPU, so that the core only copies bytes: a GSO skb is
+ * segmented, a partial checksum completed.  A full ring drops.
+ */
+void ixdp_slow_enqueue(struct sk_buff *skb, struct ptr_ring *ring,
+		       atomic64_t *dropped)
+{
+	struct sk_buff *segs, *next;
+
+	if (!skb_is_gso(skb)) {
+		ixdp_slow_queue(skb, ring, dropped);
+		return;
+	}
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		atomic64_inc(dropped);
+		kfree_skb(skb);
+		return;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		ixdp_slow_queue(skb, ring, dropped);
 	}
 }
 
@@ -111,8 +143,7 @@ static void ixdp_slow_queue_tx(struct ixdp_core *core, struct sk_buff *skb)
  * @skb: what Linux sends; taken
  *
  * Called by the driver from its ndo_start_xmit, with the pair's transmit
- * queue locked.  A GSO skb is segmented and a partial checksum completed
- * here, on Linux's CPU, so that the core only copies bytes.
+ * queue locked.
  *
  * Return: NETDEV_TX_OK.
  */
@@ -120,26 +151,9 @@ netdev_tx_t ixdp_slow_xmit(struct ixdp_drv_queue *dq, struct sk_buff *skb)
 {
 	struct ixdp_queue *q = container_of(dq, struct ixdp_queue, drv);
 	struct ixdp_core *core = q->core;
-	struct sk_buff *segs, *next;
 
-	if (skb_is_gso(skb)) {
-		segs = skb_gso_segment(skb, 0);
-		if (IS_ERR_OR_NULL(segs))
-			goto drop;
-		consume_skb(skb);
-		skb_list_walk_safe(segs, skb, next) {
-			skb_mark_not_on_list(skb);
-			ixdp_slow_queue_tx(core, skb);
-		}
-	} else {
-		ixdp_slow_queue_tx(core, skb);
-	}
+	ixdp_slow_enqueue(skb, &core->slow_tx, &core->slow_tx_dropped);
 	ixdp_core_wake(core);
-	return NETDEV_TX_OK;
-
-drop:
-	atomic64_inc(&core->slow_tx_dropped);
-	kfree_skb(skb);
 	return NETDEV_TX_OK;
 }
 
@@ -195,7 +209,8 @@ bool ixdp_slow_pending(struct ixdp_core *core)
 }
 
 /**
- * ixdp_slow_init() - make a new core's rings and work
+ * ixdp_slow_init() - make a new core's rings (slow.c's and intake.c's) and
+ *	work
  * @core: the core
  *
  * Return: 0 or -ENOMEM.
@@ -210,7 +225,16 @@ int ixdp_slow_init(struct ixdp_core *core)
 		return err;
 	err = ptr_ring_init(&core->slow_tx, IXDP_SLOW_RING, GFP_KERNEL);
 	if (err)
-		ptr_ring_cleanup(&core->slow_rx, NULL);
+		goto out_rx;
+	err = ptr_ring_init(&core->intake, IXDP_SLOW_RING, GFP_KERNEL);
+	if (err)
+		goto out_tx;
+	return 0;
+
+out_tx:
+	ptr_ring_cleanup(&core->slow_tx, NULL);
+out_rx:
+	ptr_ring_cleanup(&core->slow_rx, NULL);
 	return err;
 }
 
@@ -224,4 +248,5 @@ void ixdp_slow_fini(struct ixdp_core *core)
 	cancel_work_sync(&core->slow_work);
 	ptr_ring_cleanup(&core->slow_rx, ixdp_slow_skb_free);
 	ptr_ring_cleanup(&core->slow_tx, ixdp_slow_skb_free);
+	ptr_ring_cleanup(&core->intake, ixdp_slow_skb_free);
 }

@@ -50,6 +50,8 @@ static const char usage_text[] =
 "                            and scatter-gather send, where it has them\n"
 "                          punt_rate N: frames a second each core hands to\n"
 "                            Linux (0-1000000)\n"
+"                          linux on|off: Linux keeps its own traffic on the\n"
+"                            queues attached (off: they are the dataplane's)\n"
 "                          owner UID, group GID: who may bind applications\n"
 "                        All are checked before any is written; if the kernel\n"
 "                        refuses one, those written before it are put back.\n"
@@ -147,7 +149,8 @@ int cmd_cpus(int argc, char **argv)
 
 static const char *const dev_attrs[] = {
 	"attached", "queues", "cpus", "addr", "gateway", "batch", "max_conns",
-	"syn_retries", "tx_csum", "tx_sg", "punt_rate", "owner", "group",
+	"syn_retries", "tx_csum", "tx_sg", "punt_rate", "linux", "owner",
+	"group",
 };
 
 static void show_dev(const char *dev, void *arg)
@@ -196,12 +199,14 @@ static const char *const stat_names[] = {
 	"tcp_keepalive_probes", "tcp_keepalive_drops",
 	"punted", "punted_bytes", "punt_limited", "punt_errors",
 	"linux_tx_packets", "linux_tx_bytes", "linux_tx_dropped",
+	"intake_packets", "intake_bytes", "intake_dropped",
 };
 
 /* What each core carried for Linux, shown per core (slow path). */
 static const char *const core_stat_names[] = {
 	"punted", "punted_bytes", "punt_limited",
 	"linux_tx_packets", "linux_tx_bytes", "linux_tx_dropped",
+	"intake_packets", "intake_bytes", "intake_dropped",
 };
 
 #define NSTATS	ARRAY_SIZE(stat_names)
