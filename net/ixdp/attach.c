@@ -143,7 +143,7 @@ static struct ixdp_core *ixdp_core_new(struct ixdp_dev *idev, unsigned int cpu,
 		.prefix_len	= idev->prefix_len,
 		.mtu		= idev->dev->mtu,
 		.hz		= IXDP_HZ,
-		.punt_rate	= idev->linux ? idev->punt_rate : 0,
+		.punt_rate	= idev->linux_share ? idev->punt_rate : 0,
 	};
 	struct ixdp_core *core;
 	int err;
@@ -200,7 +200,7 @@ static int ixdp_queue_take(struct ixdp_dev *idev, struct ixdp_core *core,
 	q->drv.release_rx = ixdp_release_rx;
 	q->drv.release_tx = ixdp_release_tx;
 	q->drv.notify = ixdp_queue_notify;
-	if (idev->linux)
+	if (idev->linux_share)
 		q->drv.xmit_linux = ixdp_slow_xmit;
 	q->core = core;
 	q->target = IXDP_RX_TARGET;

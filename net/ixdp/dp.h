@@ -240,7 +240,7 @@ struct ixdp_dev_handoff {
  * @tx_csum: let the device complete TCP checksums where it can
  * @tx_sg: let the device read TCP payloads where they are, where it can
  * @punt_rate: frames a second each core hands to Linux at most (punt.c)
- * @linux: Linux keeps the traffic of its own on the attached queues: the
+ * @linux_share: Linux keeps the traffic of its own on the attached queues: the
  *	cores hand it what is not theirs and send what it sends (slow.c)
  * @owner: the uid the device is delegated to (app_perm.c), or invalid
  * @group: the gid the device is delegated to, or invalid
@@ -274,7 +274,7 @@ struct ixdp_dev {
 	bool				tx_csum;
 	bool				tx_sg;
 	unsigned int			punt_rate;
-	bool				linux;
+	bool				linux_share;
 	kuid_t				owner;
 	kgid_t				group;
 	bool				attached;

@@ -316,9 +316,9 @@ static int tx_sg_store(struct ixdp_dev *idev, const char *buf)
 	return ixdp_switch_store(idev, buf, &idev->tx_sg);
 }
 
-static ssize_t linux_show(struct ixdp_dev *idev, char *buf)
+static ssize_t linux_share_show(struct ixdp_dev *idev, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", idev->linux);
+	return sysfs_emit(buf, "%d\n", idev->linux_share);
 }
 
 /*
@@ -326,9 +326,9 @@ static ssize_t linux_show(struct ixdp_dev *idev, char *buf)
  * it what is not theirs, at most punt_rate a second, and send what it
  * sends); 0: they are the dataplane's alone, as in IX.
  */
-static int linux_store(struct ixdp_dev *idev, const char *buf)
+static int linux_share_store(struct ixdp_dev *idev, const char *buf)
 {
-	return ixdp_switch_store(idev, buf, &idev->linux);
+	return ixdp_switch_store(idev, buf, &idev->linux_share);
 }
 
 static ssize_t owner_show(struct ixdp_dev *idev, char *buf)
@@ -466,9 +466,14 @@ IXDP_ATTR_RW(syn_retries);
 IXDP_ATTR_RW(tx_csum);
 IXDP_ATTR_RW(tx_sg);
 IXDP_ATTR_RW(punt_rate);
-IXDP_ATTR_RW(linux);
 IXDP_ATTR_RW(owner);
 IXDP_ATTR_RW(group);
+/* Spelt out: the compiler predefines "linux" as a macro. */
+static struct ixdp_attr ixdp_attr_linux_share = {
+	.attr	= { .name = "linux", .mode = 0644 },
+	.show	= linux_share_show,
+	.store	= linux_share_store,
+};
 static struct ixdp_attr ixdp_attr_connect =
 	__ATTR(connect, 0200, connect_show, connect_store);
 
@@ -485,7 +490,7 @@ static struct attribute *ixdp_dev_attrs[] = {
 	&ixdp_attr_tx_csum.attr,
 	&ixdp_attr_tx_sg.attr,
 	&ixdp_attr_punt_rate.attr,
-	&ixdp_attr_linux.attr,
+	&ixdp_attr_linux_share.attr,
 	&ixdp_attr_owner.attr,
 	&ixdp_attr_group.attr,
 	&ixdp_attr_connect.attr,
@@ -546,7 +551,7 @@ static int ixdp_dev_add(struct net_device *dev)
 	idev->tx_csum = true;
 	idev->tx_sg = true;
 	idev->punt_rate = IXDP_PUNT_RATE_DEFAULT;
-	idev->linux = true;
+	idev->linux_share = true;
 	idev->owner = INVALID_UID;
 	idev->group = INVALID_GID;
 	err = kobject_init_and_add(&idev->kobj, &ixdp_dev_ktype,
