@@ -24,6 +24,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/netdevice.h>
 #include <linux/ptr_ring.h>

@@ -474,6 +474,7 @@ static struct ixdp_attr ixdp_attr_linux_share = {
 	.show	= linux_share_show,
 	.store	= linux_share_store,
 };
+
 static struct ixdp_attr ixdp_attr_connect =
 	__ATTR(connect, 0200, connect_show, connect_store);
 
