@@ -9,7 +9,9 @@
 # service at the same time serves 1 MiB.  Attached again with a low
 # punt_rate, a UDP flood at Linux's address is held to it (punt_limited
 # counts the rest) and the dataplane still serves a fresh client 1 MiB
-# within 5 s.  Then nothing leaks.
+# within 5 s.  Attached with linux off, the queues are the dataplane's
+# alone: Linux's address goes dark, the echo service still serves.  Then
+# nothing leaks.
 
 source "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
 LINUX_ADDR=198.18.0.2
@@ -92,9 +94,24 @@ peer ping -c 2 -W 2 $LINUX_ADDR > /dev/null || fail "Linux ping after the flood"
 [ "$(delta linux_tx_dropped)" = 0 ] ||
 	fail "Linux's frames dropped: $(delta linux_tx_dropped)"
 
+# linux off: the attached queues are the dataplane's alone, as in IX.
 echo 0 > "$SYS/attached" || fail "detach"
-echo 0 > "$SYS/echo_port"
 echo 10000 > "$SYS/punt_rate"
+echo 2 > "$SYS/linux" 2>/dev/null && fail "linux 2 accepted"
+echo off > "$SYS/linux" || fail "linux off refused"
+[ "$(cat "$SYS/linux")" = 0 ] || fail "linux reads $(cat "$SYS/linux")"
+echo 1 > "$SYS/attached" || fail "attach with linux off"
+echo 1 > "$SYS/linux" 2>/dev/null && fail "linux changed while attached"
+snapshot
+peer ping -c 3 -i 0.2 -W 1 $LINUX_ADDR > "$TMP/ping.out" 2>&1 &&
+	fail "Linux answered with linux off"
+peer timeout 30 "$DIR/ix_echo_client" -b $DP $PORT 1 1 5 > "$TMP/fresh.out" 2>&1 ||
+	fail "dataplane echo with linux off: $(tr '\n' ' ' < "$TMP/fresh.out")"
+[ "$(delta punted)" = 0 ] || fail "punted $(delta punted) with linux off"
+echo 0 > "$SYS/attached" || fail "detach"
+echo 1 > "$SYS/linux"
+
+echo 0 > "$SYS/echo_port"
 echo > /sys/kernel/ixdp/cpus || fail "release CPU 1"
 peer ping -c 2 -W 2 $LINUX_ADDR > /dev/null || fail "Linux ping after detach"
 ix_lib_kmemleak_check
