@@ -88,10 +88,11 @@ kernel_config()
 		true
 	# shellcheck disable=SC2086
 	cat $FRAGMENTS "$OUT/nr_cpus.config" > "$OUT/ixdp.fragment"
-	# One file each: merge_config.sh lets a later file override an
+	# In $OUT: merge_config.sh keeps its temporary files in the current
+	# directory.  One file each: it lets a later file override an
 	# earlier one, and keeps a duplicate within one file twice.
 	# shellcheck disable=SC2086
-	(cd "$SRC" && scripts/kconfig/merge_config.sh -m -O "$OUT/linux" \
+	(cd "$OUT" && "$SRC/scripts/kconfig/merge_config.sh" -m -O linux \
 		"$OUT/base.config" $FRAGMENTS "$OUT/nr_cpus.config") \
 		> "$OUT/merge.log"
 	make -s -C "$SRC" O="$OUT/linux" olddefconfig
