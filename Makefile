@@ -14,6 +14,7 @@
 #   make bench-insn  instructions per request-response through the stack
 #   make qemu-insn   the QEMU plugin counting guest instructions, and its client
 #   make kernel-debug the debug kernel only
+#   make deb         Debian packages: the kernel from Debian's 6.12 config, ixdp-tools
 #   make clean       remove build outputs but keep the unpacked tree
 #   make distclean   remove build/ entirely
 
@@ -33,7 +34,7 @@ KMAKE = $(MAKE) -C $(SRC) O=$(KOUT_$(1)) -j$(NPROC)
 
 .PHONY: all help deps prepare kernel-perf kernel-debug run check lint vm \
 	vm-build host-test fuzz bench bench-insn qemu-insn selftests initramfs \
-	clean distclean
+	deb clean distclean
 
 all: kernel-perf
 
@@ -93,6 +94,10 @@ qemu-insn: deps
 
 bench-insn: prepare
 	+@$(MAKE) -s -C $(SRC)/tools/testing/ix O=$(BUILD)/host-test bench
+
+# DEB_CONFIG=FILE: another base configuration than Debian's.
+deb: prepare
+	@DEB_CONFIG='$(DEB_CONFIG)' $(S)/deb.sh
 
 lint: prepare
 	+@$(S)/lint.sh

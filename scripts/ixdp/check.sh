@@ -210,6 +210,11 @@ check_host()
 	"$ROOT/scripts/ixdp/vm-test.sh" > "$OUT/scripts.tap" 2>&1
 	cat "$OUT/scripts.tap"
 	collect "scripts." need < "$OUT/scripts.tap" >> "$RESULTS"
+
+	say "scripts: make deb's configuration and ixdp-tools package (no kernel build)"
+	"$ROOT/scripts/ixdp/deb-test.sh" > "$OUT/deb.tap" 2>&1
+	cat "$OUT/deb.tap"
+	collect "scripts." need < "$OUT/deb.tap" >> "$RESULTS"
 }
 
 # The benchmark's guest instruction counter (a QEMU plugin): a short
