@@ -13,8 +13,8 @@
 #
 # Programs: echo (ix_echo_client), load (ix_load), wrk, memcapable
 # (Debian's memccapable), attack (ix_attack.py: hostile peers, forged on
-# the bridge).  Arguments are plain words, and every address
-# in them must be in 198.18.0.0/15: nothing else runs.
+# the bridge), ping, udp (ix_udp_rr).  Arguments are plain words, and
+# every address in them must be in 198.18.0.0/15: nothing else runs.
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=$ROOT/build/hostside
@@ -24,6 +24,8 @@ declare -A PROG=(
 	[wrk]=wrk
 	[memcapable]=memccapable
 	[attack]=$ROOT/tools/testing/selftests/ix/ix_attack.py
+	[ping]=ping
+	[udp]=$ROOT/build/kselftest/ix/ix_udp_rr
 )
 
 # allowed ARGS...: plain words; some address, and only 198.18.0.0/15 ones.

@@ -5,7 +5,8 @@
 # Build the guest's initramfs: busybox-static, a few host tools with the
 # libraries they load (bash, ip, tc, ethtool, coreutils timeout for the
 # kselftest runner; memcached and nginx, the Linux contenders of `make
-# bench`), and scripts/ixdp/guest-init as /init.  Our own test
+# bench`; tcpdump, to see what Linux sees of an attached device), and
+# scripts/ixdp/guest-init as /init.  Our own test
 # programs reach the guest over virtio-9p instead (/ixdp), so editing
 # them needs no new initramfs.
 
@@ -15,7 +16,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(realpath -m "$1")
 dir=$out.d
 TOOLS="/bin/bash /bin/ip /sbin/tc /sbin/ethtool /usr/bin/timeout"
-TOOLS="$TOOLS /usr/bin/memcached /usr/sbin/nginx"
+TOOLS="$TOOLS /usr/bin/memcached /usr/sbin/nginx /usr/bin/tcpdump"
 
 # Rebuilt only when an input is newer than the archive.
 if [ -f "$out" ] && [ -z "$(find "$0" "$ROOT/scripts/ixdp/guest-init" \

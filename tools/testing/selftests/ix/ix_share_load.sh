@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Linux shares eth0 with a loaded dataplane.  Both queue pairs of eth0
+# are the dataplane's, its echo service serves on 198.18.0.10, and Linux
+# keeps 198.18.0.2:
+#  - the peer and the host ping both addresses; a Linux UDP server answers
+#    100 requests from each; tcpdump on eth0 sees Linux's ICMP both ways;
+#  - a Linux TCP server sends the peer 16 MiB, alone and then while the
+#    host drives the echo service with 4 bulk connections; both verified
+#    byte for byte, the rates reported side by side;
+#  - a TCP connection to Linux stays open across a detach and an attach,
+#    the host's echo traffic meanwhile, and loses nothing;
+#  - then nothing leaks.
+
+source "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
+LINUX_ADDR=198.18.0.2
+PORT=7
+MIB=16
+
+# host_run WHAT PROG ARGS...: PROG on the host, or a skip without the agent.
+host_run()
+{
+	local what=$1
+
+	shift
+	ix_lib_host "$@"
+	case $? in
+	0)	return 0 ;;
+	"$ksft_skip")	ix_lib_skipped "$what: $(cat "$TMP/host.out")" ;;
+	*)	fail "$what: $(tr '\n' ' ' < "$TMP/host.out")" ;;
+	esac
+	return 1
+}
+
+# fetch PORT OUT: the peer reads what Linux serves on PORT into OUT; the
+# seconds it took into OUT.secs.
+fetch()
+{
+	local t0=$EPOCHREALTIME
+
+	nc -l -p "$1" < "$TMP/blob" &
+	ix_lib_wait 10 ix_lib_listening "$1" || fail "nc does not listen on $1"
+	# The client's stdin must not end first: nc would close.
+	peer timeout 120 nc $LINUX_ADDR "$1" > "$2" < <(sleep 120)
+	awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $t0 }" > "$2.secs"
+	cmp -s "$TMP/blob" "$2" ||
+		fail "Linux to peer: $(wc -c < "$2") of $((MIB << 20)) bytes intact"
+}
+
+ix_lib_need
+echo $PORT > "$SYS/echo_port"
+ix_lib_attach
+head -c $((MIB << 20)) /dev/urandom > "$TMP/blob"
+
+for a in $DP $LINUX_ADDR; do
+	peer ping -c 3 -i 0.2 -W 2 $a > "$TMP/ping.out" 2>&1 ||
+		fail "peer ping $a: $(tail -n 2 "$TMP/ping.out" | tr '\n' ' ')"
+	host_run "host ping $a" ping -c 3 -i 0.2 -W 2 $a
+done
+
+"$DIR/ix_udp_rr" -l $LINUX_ADDR 5003 &
+udp_pid=$!
+peer "$DIR/ix_udp_rr" $LINUX_ADDR 5003 100 > "$TMP/udp.out" 2>&1 ||
+	fail "peer UDP to Linux: $(cat "$TMP/udp.out")"
+host_run "host UDP to Linux" udp $LINUX_ADDR 5003 100
+kill $udp_pid
+
+tcpdump -Z root -i "$DEV" -n -c 6 -w "$TMP/icmp.pcap" \
+	icmp and host $LINUX_ADDR 2> /dev/null &
+dump_pid=$!
+sleep 1
+peer ping -c 3 -i 0.2 -W 2 $LINUX_ADDR > /dev/null || fail "ping under tcpdump"
+ix_lib_wait 5 bash -c "! kill -0 $dump_pid 2>/dev/null" ||
+	fail "tcpdump saw fewer than 6 of Linux's ICMP frames"
+kill $dump_pid 2> /dev/null
+tcpdump -r "$TMP/icmp.pcap" -n 2> /dev/null > "$TMP/icmp.txt"
+grep -q "198.18.0.3 > $LINUX_ADDR: ICMP echo request" "$TMP/icmp.txt" &&
+	grep -q "$LINUX_ADDR > 198.18.0.3: ICMP echo reply" "$TMP/icmp.txt" ||
+	fail "tcpdump: $(tr '\n' ' ' < "$TMP/icmp.txt")"
+
+fetch 5004 "$TMP/alone.out"
+host_run "echo service alone" echo -b $DP $PORT 4 2 60 &&
+	echo "# dataplane alone: $(tail -n 1 "$TMP/host.out")"
+fetch 5005 "$TMP/loaded.out" &
+fetch_pid=$!
+host_run "echo service beside Linux" echo -b $DP $PORT 4 2 60 &&
+	echo "# dataplane beside Linux's transfer: $(tail -n 1 "$TMP/host.out")"
+wait $fetch_pid
+echo "# Linux sends $MIB MiB in $(cat "$TMP/alone.out.secs") s alone," \
+     "$(cat "$TMP/loaded.out.secs") s beside the dataplane's load"
+
+# Across a detach and an attach: the peer's connection to Linux waits.
+head -c 1000000 "$TMP/blob" > "$TMP/part1"
+tail -c +1000001 "$TMP/blob" | head -c 1000000 > "$TMP/part2"
+cat "$TMP/part1" "$TMP/part2" > "$TMP/both"
+sleep 60 | nc -l -p 5006 > "$TMP/across.out" &
+ix_lib_wait 10 ix_lib_listening 5006 || fail "nc does not listen on 5006"
+peer bash -c "cat $TMP/part1; sleep 4; cat $TMP/part2" |
+	peer timeout 60 nc $LINUX_ADDR 5006 &
+across=$!
+ix_lib_host echo -b $DP $PORT 2 2 10 > /dev/null &
+host=$!
+sleep 1.5
+echo 0 > "$SYS/attached" || fail "detach under traffic"
+sleep 1
+echo 1 > "$SYS/attached" || fail "attach again under traffic"
+wait $across || fail "the connection to Linux across the reattach broke"
+wait $host
+ix_lib_wait 20 cmp -s "$TMP/both" "$TMP/across.out" ||
+	fail "across the reattach: $(wc -c < "$TMP/across.out") of 2000000 bytes"
+
+echo 0 > "$SYS/attached" || fail "detach"
+echo 0 > "$SYS/echo_port"
+echo > /sys/kernel/ixdp/cpus || fail "release CPU 1"
+ix_lib_kmemleak_check
+ix_lib_exit "Linux shares a loaded device: ping, UDP, 16 MiB, tcpdump, a reattach"
