@@ -11,7 +11,7 @@ PKGS="bc flex bison libssl-dev libelf-dev kmod cpio xz-utils gcc make perl rsync
       qemu-system-x86 busybox-static iproute2 ethtool linux-source-6.12
       sparse clang libclang-rt-14-dev llvm-14 valgrind
       memcached nginx-light wrk libmemcached-tools liburing-dev gnuplot-nox
-      python3-scapy tcpdump"
+      python3-scapy tcpdump iputils-ping"
 
 missing=""
 for p in $PKGS; do

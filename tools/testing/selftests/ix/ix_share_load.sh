@@ -49,9 +49,11 @@ fetch()
 }
 
 ix_lib_need
+head -c $((MIB << 20)) /dev/urandom > "$TMP/blob"
+# What Linux does with the device to itself, for comparison.
+fetch 5007 "$TMP/linux.out"
 echo $PORT > "$SYS/echo_port"
 ix_lib_attach
-head -c $((MIB << 20)) /dev/urandom > "$TMP/blob"
 
 for a in $DP $LINUX_ADDR; do
 	peer ping -c 3 -i 0.2 -W 2 $a > "$TMP/ping.out" 2>&1 ||
@@ -74,7 +76,7 @@ peer ping -c 3 -i 0.2 -W 2 $LINUX_ADDR > /dev/null || fail "ping under tcpdump"
 ix_lib_wait 5 bash -c "! kill -0 $dump_pid 2>/dev/null" ||
 	fail "tcpdump saw fewer than 6 of Linux's ICMP frames"
 kill $dump_pid 2> /dev/null
-tcpdump -r "$TMP/icmp.pcap" -n 2> /dev/null > "$TMP/icmp.txt"
+tcpdump -Z root -r "$TMP/icmp.pcap" -n 2> /dev/null > "$TMP/icmp.txt"
 grep -q "198.18.0.3 > $LINUX_ADDR: ICMP echo request" "$TMP/icmp.txt" &&
 	grep -q "$LINUX_ADDR > 198.18.0.3: ICMP echo reply" "$TMP/icmp.txt" ||
 	fail "tcpdump: $(tr '\n' ' ' < "$TMP/icmp.txt")"
@@ -87,8 +89,12 @@ fetch_pid=$!
 host_run "echo service beside Linux" echo -b $DP $PORT 4 2 60 &&
 	echo "# dataplane beside Linux's transfer: $(tail -n 1 "$TMP/host.out")"
 wait $fetch_pid
-echo "# Linux sends $MIB MiB in $(cat "$TMP/alone.out.secs") s alone," \
+echo "# Linux sends $MIB MiB in $(cat "$TMP/linux.out.secs") s detached," \
+     "$(cat "$TMP/alone.out.secs") s attached," \
      "$(cat "$TMP/loaded.out.secs") s beside the dataplane's load"
+for c in punted punt_limited punt_errors linux_tx_packets linux_tx_dropped; do
+	echo "# $c $(ix_lib_stat $c)"
+done
 
 # Across a detach and an attach: the peer's connection to Linux waits.
 head -c 1000000 "$TMP/blob" > "$TMP/part1"
