@@ -235,6 +235,12 @@ static void vnix_irq_disarm(struct ixdp_drv_queue *q)
 	virtqueue_disable_cb(vq->pair.rx);
 }
 
+static void vnix_count_linux(struct ixdp_drv_queue *q, bool tx,
+			     unsigned int packets, u64 bytes)
+{
+	virtnet_ixdp_count(q->dev, q->qid, tx, packets, bytes);
+}
+
 static const struct ixdp_drv_ops vnix_ops = {
 	.queue_take	= vnix_take,
 	.queue_give	= vnix_give,
@@ -244,6 +250,7 @@ static const struct ixdp_drv_ops vnix_ops = {
 	.tx_reclaim	= vnix_tx_reclaim,
 	.irq_arm	= vnix_irq_arm,
 	.irq_disarm	= vnix_irq_disarm,
+	.count_linux	= vnix_count_linux,
 };
 
 static int __init vnix_init(void)

@@ -37,6 +37,8 @@ struct virtnet_ixdp_pair {
 int virtnet_ixdp_take(struct net_device *dev, u16 qid,
 		      struct virtnet_ixdp_pair *p);
 void virtnet_ixdp_give(struct net_device *dev, u16 qid);
+void virtnet_ixdp_count(struct net_device *dev, u16 qid, bool tx,
+			unsigned int packets, u64 bytes);
 const struct net_device_ops *virtnet_ixdp_netdev_ops(void);
 
 #endif /* _VIRTIO_NET_IXDP_H */

@@ -151,6 +151,12 @@ struct ixdp_drv_frame {
  *	entries, a power of two, or -errno.  Without it the core takes the
  *	device to steer a flow to the queue that last sent for it, as a
  *	multi-queue tap does.  Called with RTNL held.  ixgbe has it.
+ * @count_linux: optional: add @packets frames of @bytes in all to the
+ *	pair's own counters of frames received (@tx false) or sent (@tx
+ *	true), for Linux's frames it carried while owned: those the core
+ *	handed to Linux, those it sent for Linux.  The device's statistics
+ *	(ip -s link) then count what Linux saw.  For each direction, one
+ *	thread at a time calls it, and none once @queue_give began.
  *
  * Programming RSS is not part of the interface yet.
  */
@@ -172,6 +178,8 @@ struct ixdp_drv_ops {
 	void		(*irq_disarm)(struct ixdp_drv_queue *q);
 	int		(*rss_get)(struct net_device *dev, u8 *key, u16 *indir,
 				   unsigned int max);
+	void		(*count_linux)(struct ixdp_drv_queue *q, bool tx,
+				       unsigned int packets, u64 bytes);
 };
 
 #if IS_ENABLED(CONFIG_IXDP)

@@ -279,6 +279,7 @@ static void ixdp_core_stop(struct ixdp_dev *idev, struct ixdp_core *core)
 	synchronize_rcu();
 	if (core->task)
 		kthread_stop(core->task);
+	ixdp_slow_stop(core);
 	for (i = 0; i < core->nqueues; i++)
 		idev->ops->queue_give(&core->queues[i]->drv);
 	ixdp_echo_stop(core);

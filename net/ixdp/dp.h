@@ -333,6 +333,7 @@ void ixdp_core_wake(struct ixdp_core *core);
 
 /* slow.c: Linux shares the device */
 int ixdp_slow_init(struct ixdp_core *core);
+void ixdp_slow_stop(struct ixdp_core *core);
 void ixdp_slow_fini(struct ixdp_core *core);
 int ixdp_slow_punt(struct ixdp_stack *s, struct ixdp_buf *b);
 netdev_tx_t ixdp_slow_xmit(struct ixdp_drv_queue *dq, struct sk_buff *skb);

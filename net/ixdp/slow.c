@@ -42,6 +42,16 @@ static void ixdp_slow_skb_free(void *ptr)
 	kfree_skb(ptr);
 }
 
+/* Count Linux's frames in the device's own counters of the core's pair. */
+static void ixdp_slow_count(struct ixdp_core *core, bool tx,
+			    unsigned int packets, u64 bytes)
+{
+	const struct ixdp_drv_ops *ops = core->idev->ops;
+
+	if (packets && ops->count_linux)
+		ops->count_linux(&core->queues[0]->drv, tx, packets, bytes);
+}
+
 static void ixdp_slow_rx_work(struct work_struct *work)
 {
 	struct ixdp_core *core = container_of(work, struct ixdp_core,
@@ -49,17 +59,21 @@ static void ixdp_slow_rx_work(struct work_struct *work)
 	struct net_device *dev = core->idev->dev;
 	struct sk_buff *skb;
 	unsigned int n;
+	u64 bytes;
 
 	do {
+		bytes = 0;
 		local_bh_disable();
 		for (n = 0; n < IXDP_SLOW_WORK_BATCH; n++) {
 			skb = ptr_ring_consume(&core->slow_rx);
 			if (!skb)
 				break;
+			bytes += skb->len;
 			skb->protocol = eth_type_trans(skb, dev);
 			netif_receive_skb(skb);
 		}
 		local_bh_enable();
+		ixdp_slow_count(core, false, n, bytes);
 		cond_resched();
 	} while (n == IXDP_SLOW_WORK_BATCH);
 }
@@ -172,6 +186,7 @@ unsigned int ixdp_slow_poll(struct ixdp_core *core, unsigned int budget)
 	struct ixdp_buf *b;
 	struct sk_buff *skb;
 	unsigned int n = 0;
+	u64 bytes = 0;
 
 	core->stats.linux_tx_dropped = atomic64_read(&core->slow_tx_dropped);
 	if (core->slow_rx_queued) {
@@ -190,10 +205,12 @@ unsigned int ixdp_slow_poll(struct ixdp_core *core, unsigned int budget)
 		skb_copy_bits(skb, 0, ixdp_buf_put_tail(b, skb->len), skb->len);
 		core->stats.linux_tx_packets++;
 		core->stats.linux_tx_bytes += skb->len;
+		bytes += skb->len;
 		consume_skb(skb);
 		ixdp_core_xmit(&core->stack, b);
 		n++;
 	}
+	ixdp_slow_count(core, true, n, bytes);
 	return n;
 }
 
@@ -236,6 +253,15 @@ out_tx:
 out_rx:
 	ptr_ring_cleanup(&core->slow_rx, NULL);
 	return err;
+}
+
+/**
+ * ixdp_slow_stop() - let the work finish, before the pairs are given back
+ * @core: the core, its thread stopped (nothing queues the work again)
+ */
+void ixdp_slow_stop(struct ixdp_core *core)
+{
+	cancel_work_sync(&core->slow_work);
 }
 
 /**

@@ -637,6 +637,21 @@ static int ixgbe_ixdp_rss_get(struct net_device *dev, u8 *key, u16 *indir,
 	return n;
 }
 
+/* Linux's frames the pair carried, in the ring's own counters. */
+static void ixgbe_ixdp_count_linux(struct ixdp_drv_queue *q, bool tx,
+				   unsigned int packets, u64 bytes)
+{
+	struct ixgbe_ixdp_pair *p = q->priv;
+	struct ixgbe_ring *ring = tx ? p->tx_ring : p->rx_ring;
+
+	if (READ_ONCE(p->lost))
+		return;
+	u64_stats_update_begin(&ring->syncp);
+	ring->stats.packets += packets;
+	ring->stats.bytes += bytes;
+	u64_stats_update_end(&ring->syncp);
+}
+
 static const struct ixdp_drv_ops ixgbe_ixdp_ops = {
 	.queue_take	= ixgbe_ixdp_take,
 	.queue_give	= ixgbe_ixdp_give,
@@ -646,6 +661,7 @@ static const struct ixdp_drv_ops ixgbe_ixdp_ops = {
 	.tx_reclaim	= ixgbe_ixdp_tx_reclaim,
 	.pool_map	= ixgbe_ixdp_pool_map,
 	.rss_get	= ixgbe_ixdp_rss_get,
+	.count_linux	= ixgbe_ixdp_count_linux,
 };
 
 /**
