@@ -162,3 +162,32 @@ IX_TEST(ixgbe, pool_map_failure_unmaps_what_it_mapped)
 	CHECK_EQ(p->m.errors, 0);
 	ixp_free(p);
 }
+
+/* Linux's frames the pair carried count in the rings' own statistics. */
+IX_TEST(ixgbe, linux_frames_count_in_the_ring_stats)
+{
+	struct ixp *p = ixp_new(1, 32, true);
+	struct ixgbe_ring *rx, *tx;
+	struct ixc c;
+
+	CHECK(p);
+	CHECK(ixp_ops->count_linux);
+	CHECK_EQ(ixc_take(&c, p, 0), 0);
+	rx = &p->rx[0];
+	tx = &p->tx[0];
+	ixp_ops->count_linux(&p->dq[0], false, 3, 180);
+	ixp_ops->count_linux(&p->dq[0], true, 2, 3000);
+	ixp_ops->count_linux(&p->dq[0], true, 1, 60);
+	CHECK_EQ(rx->stats.packets, 3);
+	CHECK_EQ(rx->stats.bytes, 180);
+	CHECK_EQ(tx->stats.packets, 3);
+	CHECK_EQ(tx->stats.bytes, 3060);
+	/* Every update closed. */
+	CHECK_EQ(rx->syncp.seq % 2, 0);
+	CHECK_EQ(tx->syncp.seq % 2, 0);
+	/* Given back: the driver's counters are its own again. */
+	ixc_give(&c);
+	ixp_ops->count_linux(&p->dq[0], true, 5, 300);
+	CHECK_EQ(tx->stats.packets, 3);
+	ixp_free(p);
+}

@@ -16,6 +16,7 @@
 #include <linux/kernel.h>
 #include <linux/netdevice.h>
 #include <linux/types.h>
+#include <linux/u64_stats_sync.h>
 
 #include "../../../../../drivers/net/ethernet/intel/ixgbe/ixgbe_type.h"
 
@@ -60,6 +61,11 @@ struct ixgbe_ixdp_pair;
 struct xsk_buff_pool;
 struct bpf_prog;
 
+struct ixgbe_queue_stats {
+	u64	packets;
+	u64	bytes;
+};
+
 struct ixgbe_ring {
 	void			*desc;		/* descriptor ring memory */
 	struct device		*dev;		/* device for DMA mapping */
@@ -73,6 +79,8 @@ struct ixgbe_ring {
 	struct ixgbe_q_vector	*q_vector;
 	struct xsk_buff_pool	*xsk_pool;
 	struct ixgbe_ixdp_pair	*ixdp;
+	struct ixgbe_queue_stats stats;
+	struct u64_stats_sync	syncp;
 };
 
 struct ixgbe_adapter {
