@@ -642,10 +642,11 @@ static void ixgbe_ixdp_count_linux(struct ixdp_drv_queue *q, bool tx,
 				   unsigned int packets, u64 bytes)
 {
 	struct ixgbe_ixdp_pair *p = q->priv;
-	struct ixgbe_ring *ring = tx ? p->tx_ring : p->rx_ring;
+	struct ixgbe_ring *ring;
 
-	if (READ_ONCE(p->lost))
+	if (!p || READ_ONCE(p->lost))
 		return;
+	ring = tx ? p->tx_ring : p->rx_ring;
 	u64_stats_update_begin(&ring->syncp);
 	ring->stats.packets += packets;
 	ring->stats.bytes += bytes;
