@@ -4,8 +4,9 @@
 # Linux shares eth0 with a loaded dataplane.  Both queue pairs of eth0
 # are the dataplane's, its echo service serves on 198.18.0.10, and Linux
 # keeps 198.18.0.2:
-#  - the peer and the host ping both addresses; a Linux UDP server answers
-#    100 requests from each; tcpdump on eth0 sees Linux's ICMP both ways;
+#  - the peer and the host ping both addresses, and eth0's own counters
+#    (ip -s link) count Linux's pings; a Linux UDP server answers 100
+#    requests from each; tcpdump on eth0 sees Linux's ICMP both ways;
 #  - a Linux TCP server sends the peer 16 MiB, alone and then while the
 #    host drives the echo service with 4 bulk connections; both verified
 #    byte for byte, the rates reported side by side;
@@ -55,11 +56,22 @@ fetch 5007 "$TMP/linux.out"
 echo $PORT > "$SYS/echo_port"
 ix_lib_attach
 
+# The device's own counters (ip -s link) count what Linux saw.
+linux_stat()
+{
+	cat "/sys/class/net/$DEV/statistics/$1"
+}
+rx0=$(linux_stat rx_packets)
+tx0=$(linux_stat tx_packets)
 for a in $DP $LINUX_ADDR; do
 	peer ping -c 3 -i 0.2 -W 2 $a > "$TMP/ping.out" 2>&1 ||
 		fail "peer ping $a: $(tail -n 2 "$TMP/ping.out" | tr '\n' ' ')"
 	host_run "host ping $a" ping -c 3 -i 0.2 -W 2 $a
 done
+[ $(($(linux_stat rx_packets) - rx0)) -ge 6 ] &&
+	[ $(($(linux_stat tx_packets) - tx0)) -ge 6 ] ||
+	fail "ip -s link: rx $(($(linux_stat rx_packets) - rx0))," \
+	     "tx $(($(linux_stat tx_packets) - tx0)) for 6 pings"
 
 "$DIR/ix_udp_rr" -l $LINUX_ADDR 5003 &
 udp_pid=$!
