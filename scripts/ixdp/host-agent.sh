@@ -13,8 +13,10 @@
 #
 # Programs: echo (ix_echo_client), load (ix_load), wrk, memcapable
 # (Debian's memccapable), attack (ix_attack.py: hostile peers, forged on
-# the bridge), ping, udp (ix_udp_rr).  Arguments are plain words, and
-# every address in them must be in 198.18.0.0/15: nothing else runs.
+# the bridge), ping, udp (ix_udp_rr), flood (ix_udp_rr -f: started in
+# the background, the agent answers at once; its output goes to flood).
+# Arguments are plain words, and every address in them must be in
+# 198.18.0.0/15: nothing else runs.
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=$ROOT/build/hostside
@@ -26,6 +28,7 @@ declare -A PROG=(
 	[attack]=$ROOT/tools/testing/selftests/ix/ix_attack.py
 	[ping]=ping
 	[udp]=$ROOT/build/kselftest/ix/ix_udp_rr
+	[flood]=$ROOT/build/kselftest/ix/ix_udp_rr
 )
 
 # allowed ARGS...: plain words; some address, and only 198.18.0.0/15 ones.
@@ -60,6 +63,12 @@ while kill -0 "${IXDP_VM_PID:-$PPID}" 2>/dev/null; do
 		: > "$DIR/resp"
 		echo "refused: ${args[*]}" > "$DIR/err"
 		echo 2 > "$DIR/rc.tmp"
+	elif [ "${args[0]}" = flood ]; then
+		timeout 70 "$prog" -f "${args[@]:1}" > "$DIR/flood" 2>&1 &
+		: > "$DIR/resp"
+		: > "$DIR/err"
+		echo 0 > "$DIR/rc.tmp"
+		echo "flood 0" >> "$DIR/log"
 	else
 		timeout 900 "$prog" "${args[@]:1}" > "$DIR/resp" 2> "$DIR/err"
 		rc=$?

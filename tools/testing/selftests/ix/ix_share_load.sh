@@ -10,6 +10,8 @@
 #  - a Linux TCP server sends the peer 16 MiB, alone and then while the
 #    host drives the echo service with 4 bulk connections; both verified
 #    byte for byte, the rates reported side by side;
+#  - a flood at Linux's address from the host is held to punt_rate while
+#    the echo service's rate with and without it is reported;
 #  - a TCP connection to Linux stays open across a detach and an attach,
 #    the host's echo traffic meanwhile, and loses nothing;
 #  - then nothing leaks.
@@ -107,6 +109,37 @@ echo "# Linux sends $MIB MiB in $(cat "$TMP/linux.out.secs") s detached," \
 for c in punted punt_limited punt_errors linux_tx_packets linux_tx_dropped; do
 	echo "# $c $(ix_lib_stat $c)"
 done
+
+# A flood at Linux's address from the host, as fast as it sends, against
+# the echo service's rate without it, alternately: the excess over
+# punt_rate is dropped on the core (punt_limited) and the echo goes on.
+# The rates are reported, not asserted: the host's two CPUs run the
+# emulator and the flooder both.
+echo_rate()
+{
+	host_run "$1" echo $DP $PORT 8 1500 64 &&
+		grep -o '[0-9]* msg/s' "$TMP/host.out" | cut -d' ' -f1
+}
+
+limited0=$(ix_lib_stat punt_limited)
+rates=
+for round in 1 2; do
+	quiet=$(echo_rate "echo rate, round $round") || break
+	host_run "flood" flood $LINUX_ADDR 9 10 || break
+	t0=$EPOCHSECONDS
+	sleep 1
+	flooded=$(echo_rate "echo rate under the flood, round $round") || break
+	[ $((EPOCHSECONDS - t0)) -lt 10 ] ||
+		echo "# round $round: the flood ended before the echo did"
+	# Until the flood is over.
+	sleep $((t0 + 11 - EPOCHSECONDS))
+	rates="$rates $quiet/$flooded"
+done
+echo "# echo msg/s without/with the host's flood at Linux:$rates;" \
+     "punt_limited $(($(ix_lib_stat punt_limited) - limited0))"
+[ $(($(ix_lib_stat punt_limited) - limited0)) -gt 0 ] ||
+	fail "the flood was not limited"
+peer ping -c 2 -W 2 $LINUX_ADDR > /dev/null || fail "Linux ping after the flood"
 
 # Across a detach and an attach: the peer's connection to Linux waits.
 head -c 1000000 "$TMP/blob" > "$TMP/part1"

@@ -5,11 +5,14 @@
  *
  *	ix_udp_rr -l ADDR PORT		echo every datagram back, forever
  *	ix_udp_rr ADDR PORT COUNT	send COUNT requests, one at a time
+ *	ix_udp_rr -f ADDR PORT SECONDS	flood: 64-byte datagrams as fast as
+ *					they go, for SECONDS (at most 60)
  *
  * Each request is a distinct 64-byte pattern; its answer must come back
  * within a second and match it byte for byte.  A lost datagram is sent
  * again, three times at most.  Exit status 0 only if every request got
- * its answer; the last line says how many did.
+ * its answer; the last line says how many did.  A flood prints how many
+ * datagrams it sent.
  */
 
 #include <arpa/inet.h>
@@ -64,18 +67,44 @@ static int request(int fd, unsigned int i)
 	return -1;
 }
 
+static int flood(int fd, unsigned int seconds)
+{
+	char buf[LEN] = { 0 };
+	unsigned long sent = 0;
+	struct timeval t0, t;
+
+	if (seconds > 60)
+		seconds = 60;
+	gettimeofday(&t0, NULL);
+	do {
+		for (unsigned int i = 0; i < 256; i++)
+			if (send(fd, buf, LEN, 0) == LEN)
+				sent++;
+		gettimeofday(&t, NULL);
+	} while (t.tv_sec - t0.tv_sec < (long)seconds);
+	printf("%lu datagrams sent in %u s\n", sent, seconds);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct timeval tv = { .tv_sec = 1 };
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	bool listen_mode = argc > 1 && !strcmp(argv[1], "-l");
+	bool flood_mode = argc > 1 && !strcmp(argv[1], "-f");
 	unsigned int i, count, ok = 0;
 	int fd;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s -l ADDR PORT | ADDR PORT COUNT\n",
+	if (argc != 4 + flood_mode) {
+		fprintf(stderr,
+			"usage: %s -l ADDR PORT | ADDR PORT COUNT | -f ADDR PORT SECONDS\n",
 			argv[0]);
 		return 2;
+	}
+	/* The flood takes the client's arguments, one further on. */
+	if (flood_mode) {
+		argv++;
+		argc--;
 	}
 	if (inet_pton(AF_INET, argv[1 + listen_mode], &sa.sin_addr) != 1) {
 		fprintf(stderr, "bad address %s\n", argv[1 + listen_mode]);
@@ -100,6 +129,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	count = atoi(argv[3]);
+	if (flood_mode)
+		return flood(fd, count);
 	for (i = 0; i < count; i++)
 		if (!request(fd, i))
 			ok++;
