@@ -110,36 +110,55 @@ for c in punted punt_limited punt_errors linux_tx_packets linux_tx_dropped; do
 	echo "# $c $(ix_lib_stat $c)"
 done
 
-# A flood at Linux's address from the host, as fast as it sends, against
-# the echo service's rate without it, alternately: the excess over
-# punt_rate is dropped on the core (punt_limited) and the echo goes on.
-# The rates are reported, not asserted: the host's two CPUs run the
-# emulator and the flooder both.
+# Floods at Linux's address from the host, against the echo service's
+# rate without them, alternately, with punt_rate 2000: one paced at
+# 10,000 datagrams a second, which the emulated path carries, and one as
+# fast as the host sends, which overflows the host's tap queue before any
+# of the guest's code runs.  The excess over punt_rate is dropped on the
+# core (punt_limited) and the echo goes on.  The rates are reported, not
+# asserted: the host's two CPUs run the emulator and the flooder both.
 echo_rate()
 {
 	host_run "$1" echo $DP $PORT 8 1500 64 &&
 		grep -o '[0-9]* msg/s' "$TMP/host.out" | cut -d' ' -f1
 }
 
+# flooded_rate PPS: the echo rate under a 10 s flood (PPS 0: unpaced).
+flooded_rate()
+{
+	local t0 rate
+
+	host_run "flood" flood $LINUX_ADDR 9 10 "$1" || return 1
+	t0=$EPOCHSECONDS
+	sleep 1
+	rate=$(echo_rate "echo rate under a flood of $1/s") || return 1
+	[ $((EPOCHSECONDS - t0)) -lt 10 ] ||
+		echo "# the flood of $1/s ended before the echo did" >&2
+	# Until the flood is over.
+	sleep $((t0 + 11 - EPOCHSECONDS))
+	echo "$rate"
+}
+
+echo 0 > "$SYS/attached" || fail "detach"
+echo 2000 > "$SYS/punt_rate" || fail "punt_rate 2000"
+echo 1 > "$SYS/attached" || fail "attach with punt_rate 2000"
 limited0=$(ix_lib_stat punt_limited)
 rates=
 for round in 1 2; do
 	quiet=$(echo_rate "echo rate, round $round") || break
-	host_run "flood" flood $LINUX_ADDR 9 10 || break
-	t0=$EPOCHSECONDS
-	sleep 1
-	flooded=$(echo_rate "echo rate under the flood, round $round") || break
-	[ $((EPOCHSECONDS - t0)) -lt 10 ] ||
-		echo "# round $round: the flood ended before the echo did"
-	# Until the flood is over.
-	sleep $((t0 + 11 - EPOCHSECONDS))
-	rates="$rates $quiet/$flooded"
+	paced=$(flooded_rate 10000) || break
+	full=$(flooded_rate 0) || break
+	rates="$rates $quiet/$paced/$full"
 done
-echo "# echo msg/s without/with the host's flood at Linux:$rates;" \
+echo "# echo msg/s without / beside 10,000 datagrams/s / beside the" \
+     "host's fastest flood at Linux:$rates;" \
      "punt_limited $(($(ix_lib_stat punt_limited) - limited0))"
 [ $(($(ix_lib_stat punt_limited) - limited0)) -gt 0 ] ||
 	fail "the flood was not limited"
 peer ping -c 2 -W 2 $LINUX_ADDR > /dev/null || fail "Linux ping after the flood"
+echo 0 > "$SYS/attached" || fail "detach"
+echo 10000 > "$SYS/punt_rate"
+echo 1 > "$SYS/attached" || fail "attach again"
 
 # Across a detach and an attach: the peer's connection to Linux waits.
 head -c 1000000 "$TMP/blob" > "$TMP/part1"

@@ -5,8 +5,10 @@
  *
  *	ix_udp_rr -l ADDR PORT		echo every datagram back, forever
  *	ix_udp_rr ADDR PORT COUNT	send COUNT requests, one at a time
- *	ix_udp_rr -f ADDR PORT SECONDS	flood: 64-byte datagrams as fast as
- *					they go, for SECONDS (at most 60)
+ *	ix_udp_rr -f ADDR PORT SECONDS [PPS]
+ *					flood: 64-byte datagrams for SECONDS
+ *					(at most 60), PPS a second or as fast
+ *					as they go
  *
  * Each request is a distinct 64-byte pattern; its answer must come back
  * within a second and match it byte for byte.  A lost datagram is sent
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #define LEN	64
@@ -67,21 +70,41 @@ static int request(int fd, unsigned int i)
 	return -1;
 }
 
-static int flood(int fd, unsigned int seconds)
+static double now(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Bursts of FLOOD_BURST, paced to @pps when it is not 0. */
+#define FLOOD_BURST	64
+
+/* Unconnected: the ICMP errors a closed port sends fail no send. */
+static int flood(int fd, const struct sockaddr_in *to, unsigned int seconds,
+		 unsigned int pps)
+{
+	double t0 = now(), next = t0, t;
 	char buf[LEN] = { 0 };
 	unsigned long sent = 0;
-	struct timeval t0, t;
+	struct timespec gap;
 
 	if (seconds > 60)
 		seconds = 60;
-	gettimeofday(&t0, NULL);
-	do {
-		for (unsigned int i = 0; i < 256; i++)
-			if (send(fd, buf, LEN, 0) == LEN)
+	while ((t = now()) - t0 < seconds) {
+		if (pps && t < next) {
+			gap.tv_sec = 0;
+			gap.tv_nsec = (long)((next - t) * 1e9);
+			nanosleep(&gap, NULL);
+			continue;
+		}
+		for (unsigned int i = 0; i < FLOOD_BURST; i++)
+			if (sendto(fd, buf, LEN, 0, (const struct sockaddr *)to,
+				   sizeof(*to)) == LEN)
 				sent++;
-		gettimeofday(&t, NULL);
-	} while (t.tv_sec - t0.tv_sec < (long)seconds);
+		next += pps ? (double)FLOOD_BURST / pps : 0;
+	}
 	printf("%lu datagrams sent in %u s\n", sent, seconds);
 	return 0;
 }
@@ -95,9 +118,9 @@ int main(int argc, char **argv)
 	unsigned int i, count, ok = 0;
 	int fd;
 
-	if (argc != 4 + flood_mode) {
+	if (argc != 4 + flood_mode && !(flood_mode && argc == 6)) {
 		fprintf(stderr,
-			"usage: %s -l ADDR PORT | ADDR PORT COUNT | -f ADDR PORT SECONDS\n",
+			"usage: %s -l ADDR PORT | ADDR PORT COUNT | -f ADDR PORT SECONDS [PPS]\n",
 			argv[0]);
 		return 2;
 	}
@@ -123,14 +146,14 @@ int main(int argc, char **argv)
 		}
 		return serve(fd);
 	}
+	if (flood_mode)
+		return flood(fd, &sa, atoi(argv[3]), argc > 4 ? atoi(argv[4]) : 0);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
 		perror("connect");
 		return 1;
 	}
 	count = atoi(argv[3]);
-	if (flood_mode)
-		return flood(fd, count);
 	for (i = 0; i < count; i++)
 		if (!request(fd, i))
 			ok++;
