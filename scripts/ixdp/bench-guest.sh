@@ -16,7 +16,9 @@
 # (net.core.busy_poll and busy_read, and echo_epoll -b), "uring-napi" is
 # echo_uring with IORING_REGISTER_NAPI (-n); the rest sleep.  Every
 # measurement lands in build/bench/raw/NAME.rROUND.json (or .txt for
-# wrk); bench-report.sh makes the tables.
+# wrk), with the CPU time spent in the guest and on the host during each
+# ix_load run beside it (.guestcpu, .hostcpu); bench-report.sh makes the
+# tables.
 #
 # Run time (DUR 10 s, plus about 4 s of warm-up and setup a point):
 # echo 6 servers x 3 points, HTTP 6 servers, key-value peaks 6 servers x
@@ -35,6 +37,7 @@ KBIN=/ixdp/build/kselftest/ix
 IX=$KBIN/ix
 HS=/ixdp/build/hostside
 RAW=$B/raw
+CPUSNAP=/ixdp/scripts/ixdp/bench-cpu.sh
 DP=198.18.0.10		# the dataplane's address
 LX=198.18.0.2		# eth0's address under Linux
 CPU=1
@@ -166,14 +169,21 @@ turn_end()
 	busy_sysctl 0
 }
 
-# load OUT ARGS...: one ix_load run from the host, JSON into raw/OUT.json.
+# load OUT ARGS...: one ix_load run from the host, JSON into raw/OUT.json;
+# where the CPU time went meanwhile into raw/OUT.guestcpu (this guest's
+# CPUs and softirqs) and raw/OUT.hostcpu (the client and QEMU's threads,
+# from the host agent), both bench-cpu.sh deltas.
 load()
 {
 	local out=$1
 
 	shift
 	log "$out: ix_load $*"
+	$CPUSNAP guest > /tmp/cpu.a
 	host load -j -q -w 1 -d $DUR "$@" > "$RAW/$out.json" || log "$out: failed"
+	$CPUSNAP guest > /tmp/cpu.b
+	$CPUSNAP delta /tmp/cpu.a /tmp/cpu.b > "$RAW/$out.guestcpu"
+	cp $HS/cpu "$RAW/$out.hostcpu" 2>/dev/null
 }
 
 # echo_turn NAME ROUND: the echo points of one contender.

@@ -9,8 +9,9 @@
 # every ratio is taken per round (ixdp's run against the contender's run
 # of the same round) and summarised the same way (bench-stats.sh).  The
 # summary pairs like with like: polling ixdp against busy-polling Linux,
-# sleeping ixdp against sleeping Linux.  A point that did not run shows
-# as "-".
+# sleeping ixdp against sleeping Linux.  The CPU time each point cost,
+# guest and host, comes from bench-cpu.sh deltas beside the points.  A
+# point that did not run shows as "-".
 
 set -u
 
@@ -19,6 +20,7 @@ RAW=$B/raw
 SLA_US=1000
 QUICK=0
 REPEATS=5
+GUEST_CPU=1		# the vCPU every server runs on
 # shellcheck source=/dev/null
 [ -f "$B/params" ] && . "$B/params"
 # shellcheck source=scripts/ixdp/bench-stats.sh
@@ -85,6 +87,38 @@ kv_low()
 	    sed 's/.*-r\([0-9]*\)\.r[0-9]*\.json/\1 &/' | sort -n | head -n 1 |
 	    cut -d' ' -f2)
 	[ -n "$f" ] && p99 "$f"
+}
+
+# per_req FILE RPS WHAT: from a bench-cpu.sh delta, per request at RPS:
+# guest (microseconds the server's CPU was not idle), softirq (of which
+# in softirqs), netrx (NET_RX softirqs, all CPUs), qemu (microseconds of
+# all QEMU's host threads), client (microseconds of the load generator).
+# Ticks are USER_HZ, 100 a second.
+per_req()
+{
+	[ -f "$1" ] && [ -n "$2" ] || return 0
+	awk -v rps="$2" -v what="$3" -v cpu="cpu$GUEST_CPU" '
+		$1 == "uptime" { wall = $2 }
+		$1 == cpu { guest = $2 + $3 + $4 + $7 + $8 + $9; softirq = $8 }
+		$1 == "softirq:NET_RX" { for (i = 2; i <= NF; i++) netrx += $i }
+		$1 ~ /^qemu:/ { qemu += $2 + $3 }
+		$1 == "client" { client = $2 + $3 }
+		END {
+			if (wall <= 0 || rps <= 0)
+				exit
+			v = what == "guest" ? guest : what == "softirq" ? softirq : \
+			    what == "qemu" ? qemu : client
+			if (what == "netrx")
+				printf "%.3f\n", netrx / wall / rps
+			else
+				printf "%.2f\n", 1e4 * v / wall / rps
+		}' "$1"
+}
+
+# cpu_at BASE WHAT KIND ROUND: per_req for the point BASE of the round.
+cpu_at()
+{
+	per_req "$RAW/$1.r$4.$3" "$(tput "$RAW/$1.r$4.json")" "$2"
 }
 
 http_rps()
@@ -161,6 +195,33 @@ http_table()
 	echo "|---|---|"
 	for s in $HTTP; do
 		echo "| $s | $(stat_cell "http-$s" "$(per_round http_rps "$s")") |"
+	done
+}
+
+# cpu_cell BASE WHAT KIND DIGITS: the per-request figure over the rounds.
+cpu_cell()
+{
+	stat_cell "$1 $2" "$(per_round cpu_at "$1" "$2" "$3")" "$4"
+}
+
+# cpu_table: where the CPU went at one point of every contender.
+cpu_table()
+{
+	local s b
+
+	echo "| server | point | guest CPU $GUEST_CPU, us/req | of it softirq |" \
+	     "NET_RX/req | QEMU on the host, us/req | client, us/req |"
+	echo "|---|---|---|---|---|---|---|"
+	for s in $ECHO $KV; do
+		case $s in
+		*kv*|memcached*) b=kv-$s-usr-peak ;;
+		*) b=echo-$s-c16 ;;
+		esac
+		echo "| $s | ${b#*-"$s"-} | $(cpu_cell "$b" guest guestcpu 2) |" \
+		     "$(cpu_cell "$b" softirq guestcpu 2) |" \
+		     "$(cpu_cell "$b" netrx guestcpu 3) |" \
+		     "$(cpu_cell "$b" qemu hostcpu 2) |" \
+		     "$(cpu_cell "$b" client hostcpu 2) |"
 	done
 }
 
@@ -244,6 +305,15 @@ markdown()
 	echo "## HTTP (wrk, 1 thread, 16 connections, 64-byte body)"
 	echo
 	http_table
+	echo
+	echo "## CPU time per request"
+	echo
+	echo "Over each whole ix_load run (the rate is the measured one): the"
+	echo "server's vCPU when not idle (/proc/stat in the guest), its softirq"
+	echo "part, NET_RX softirqs on all vCPUs, every QEMU thread and the client"
+	echo "on the host (/proc/PID/task/*/stat), in microseconds per request."
+	echo
+	cpu_table
 	echo
 	echo "## Connection scaling (ixdp-poll echo, 64 bytes)"
 	echo

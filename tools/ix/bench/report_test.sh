@@ -3,13 +3,16 @@
 #
 # Host test of scripts/ixdp/bench-report.sh: a synthetic raw directory
 # with known numbers over five rounds, then the medians, ranges and
-# per-round ratios checked in results.md and results.json.  The numbers
+# per-round ratios checked in results.md and results.json, and the CPU
+# time per request from bench-cpu.sh deltas; bench-cpu.sh's own
+# snapshots and deltas too.  The numbers
 # are chosen so that a ratio of medians differs from the median of the
 # paired ratios, and so that failed runs and missing rounds must be left
 # out of the pairs.  TAP-style lines; no root needed.
 
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/../../.." && pwd)
 REPORT=$ROOT/scripts/ixdp/bench-report.sh
+CPU=$ROOT/scripts/ixdp/bench-cpu.sh
 TMP=$(mktemp -d)
 RAW=$TMP/raw
 n=0
@@ -98,6 +101,16 @@ for r in 1 2 3 4 5; do
 done
 wrk_out http-nginx-busy.r5 5000 "Socket errors: connect 1"
 
+# CPU: the same deltas every round, so per request they scale as
+# 1 / rate: 1e5 / rate microseconds of guest CPU 1, and so on.
+for r in 1 2 3 4 5; do
+	printf '%s\n' "uptime 10.00" "cpu0 9 9 9 9 9 9 9 9" \
+		"cpu1 50 0 30 20 0 0 20 0" "softirq:NET_RX 1000 9000" \
+		> "$RAW/echo-ixdp-poll-c16.r$r.guestcpu"
+	printf '%s\n' "uptime 10" "client 40 60" "qemu:7:CPU_1_TCG 300 100" \
+		"qemu:8:IO_mon_iothread 50 50" > "$RAW/echo-ixdp-poll-c16.r$r.hostcpu"
+done
+
 "$REPORT" "$TMP" > "$TMP/out" 2>&1
 result $? "bench-report.sh exits 0"
 has results.md "| ixdp-poll | 10 [10, 10] | 1100 [900, 1300] |"
@@ -116,6 +129,29 @@ has results.json \
 has results.json '"echo-epoll-c16 throughput": {"median": 100, "min": 50, "max": 100, "n": 4}'
 has results.json '"echo peak: ixdp-poll vs epoll-busy": {"median": 2, "min": 2, "max": 3, "n": 5}'
 has results.json '"echo peak: ixdp-poll vs uring-napi": {"median": 4, "min": 4, "max": 4, "n": 4}'
+has results.md "| ixdp-poll | c16 | 90.91 [76.92, 111.11] | 18.18 [15.38, 22.22] |"
+has results.md "| 0.909 [0.769, 1.111] | 454.55 [384.62, 555.56] | 90.91 [76.92, 111.11] |"
+
+# bench-cpu.sh: a delta of two snapshots, key by key; and a snapshot of
+# this machine has the keys the report reads.
+printf '%s\n' "uptime 100.5" "cpu1 1 2 3 4 5 6 7 8" "qemu:9:a 10 10" \
+	"gone 1" > "$TMP/a"
+printf '%s\n' "uptime 110.75" "cpu1 2 4 6 8 10 12 14 16" "qemu:9:a 15 30" \
+	"new 5" > "$TMP/b"
+"$CPU" delta "$TMP/a" "$TMP/b" > "$TMP/d"
+printf '%s\n' "uptime 10.25" "cpu1 1 2 3 4 5 6 7 8" "qemu:9:a 5 20" |
+	cmp -s - "$TMP/d"
+result $? "bench-cpu.sh delta: B - A for the keys in both"
+"$CPU" guest > "$TMP/g"
+grep -q '^uptime [0-9.]*$' "$TMP/g" && grep -q '^cpu0 [0-9 ]*$' "$TMP/g" &&
+	grep -q '^softirq:NET_RX [0-9 ]*$' "$TMP/g"
+result $? "bench-cpu.sh guest: uptime, cpuN and softirq:NET_RX"
+"$CPU" host $$ $$ > "$TMP/h"
+comm=$(tr -c 'A-Za-z0-9\n' _ < /proc/$$/comm)
+grep -q '^client [0-9]* [0-9]*$' "$TMP/h" &&
+	grep -q "^qemu:$$:$comm [0-9]* [0-9]*$" "$TMP/h"
+result $? "bench-cpu.sh host: client and every thread of the process"
+
 if command -v jq > /dev/null; then
 	jq -e '.ratios["HTTP: ix_http-poll vs nginx-busy"].n == 4 and
 	       .points["echo-epoll-c16.r3"].errors.total == 7' \
