@@ -4,10 +4,30 @@
 # The guest side of `make bench` (scripts/ixdp/bench.sh): one VM, one
 # NIC (eth0), one CPU (1) for every server, the load generator on the
 # host side of the test namespace (scripts/ixdp/host-agent.sh runs it
-# natively).  Each server in turn: the ixdp one bound to CPU 1 with eth0
-# attached to it, then the Linux contenders pinned to CPU 1 with eth0
-# back under Linux.  Every measurement lands in build/bench/raw/ as the
-# JSON (or wrk text) the client printed; bench-report.sh makes the table.
+# natively).  Every point runs REPEATS times (5; QUICK=1: 2) in rounds:
+# round r runs each contender in turn (for echo: ixdp-poll, ixdp-sleep,
+# epoll, epoll-busy, uring, uring-napi), then round r+1 begins, so that
+# whatever drifts during the boot hits every contender alike and the
+# report can pair the runs of one round.  An ixdp turn attaches eth0 to
+# the dataplane and detaches it after; a Linux turn has eth0 under Linux
+# and the server pinned to the same CPU.  The names say the mode:
+# "-poll" ixdp servers poll their queues (IX_POLL=1), "-sleep" ones
+# sleep on the queue interrupt; "-busy" Linux servers busy-poll
+# (net.core.busy_poll and busy_read, and echo_epoll -b), "uring-napi" is
+# echo_uring with IORING_REGISTER_NAPI (-n); the rest sleep.  Every
+# measurement lands in build/bench/raw/NAME.rROUND.json (or .txt for
+# wrk), with the CPU time spent in the guest and on the host during each
+# ix_load run beside it (.guestcpu, .hostcpu); bench-report.sh makes the
+# tables.
+#
+# Run time (DUR 10 s, plus about 4 s of warm-up and setup a point):
+# echo 6 servers x 3 points, HTTP 6 servers, key-value peaks 6 servers x
+# 2 workloads: 36 points a round, 5 rounds, about 45 minutes.  The
+# key-value rate sweeps (6 x 2 x 13 points, 35 minutes a round) and the
+# connection scaling (up to 50,000 connections, about 5 minutes) run only
+# in the first SWEEP_REPEATS (2) rounds: all five would take 3.5 hours.
+# In all about two hours; QUICK=1 (3 s points, 4 rates, no 10,000 and
+# 50,000 connections, 2 rounds, sweeps in both) about 20 minutes.
 
 set -u
 
@@ -17,19 +37,24 @@ KBIN=/ixdp/build/kselftest/ix
 IX=$KBIN/ix
 HS=/ixdp/build/hostside
 RAW=$B/raw
+CPUSNAP=/ixdp/scripts/ixdp/bench-cpu.sh
 DP=198.18.0.10		# the dataplane's address
 LX=198.18.0.2		# eth0's address under Linux
 CPU=1
 QUICK=0
 SLA_US=1000
-POLL=1
+REPEATS=5
+SWEEP_REPEATS=2
+BUSY_US=50		# busy-poll budget of the busy-polling contenders
 # shellcheck source=/dev/null
 . $B/params
 DUR=$((QUICK ? 3 : 10))
 MAXC=$((QUICK ? 1100 : 50100))	# connections the table holds
-# The ixdp servers poll (IX_POLL), as a dataplane does, unless POLL=0:
-# then they sleep on the queue interrupt when idle.
-[ "$POLL" = 1 ] && export IX_POLL=1
+# Each ixdp turn says itself whether its server polls.
+unset IX_POLL
+ECHO="ixdp-poll ixdp-sleep epoll epoll-busy uring uring-napi"
+KV="ix_kv-poll ix_kv-sleep kv_sock kv_sock-busy memcached memcached-busy"
+HTTP="ix_http-poll ix_http-sleep http_sock http_sock-busy nginx nginx-busy"
 
 mkdir -p $RAW /tmp/nginx
 log() { echo "bench: $*"; }
@@ -73,13 +98,21 @@ dp_down()
 	$IX cpus ""
 }
 
+# busy_sysctl USECS: how long Linux busy-polls a socket's queue in
+# read() and poll()/epoll_wait() before it sleeps (0: not at all).
+busy_sysctl()
+{
+	echo "$1" > /proc/sys/net/core/busy_poll &&
+		echo "$1" > /proc/sys/net/core/busy_read
+}
+
 # serve NAME ADDR PORT COMMAND...: start a server, wait for its port.
 serve()
 {
 	local name=$1 addr=$2 port=$3
 
 	shift 3
-	"$@" > /tmp/$name.log 2>&1 &
+	"$@" > "/tmp/$name.log" 2>&1 &
 	srv=$!
 	srv_name=$name
 	wait_port "$addr" "$port"
@@ -87,58 +120,181 @@ serve()
 
 unserve()
 {
+	[ -n "$srv" ] || return 0
 	kill "$srv" 2>/dev/null
 	wait "$srv" 2>/dev/null
-	if ! grep -q . /tmp/$srv_name.log; then
+	srv=
+	if ! grep -q . "/tmp/$srv_name.log"; then
 		return 0
 	fi
-	sed "s/^/bench: $srv_name: /" /tmp/$srv_name.log | tail -n 5
+	sed "s/^/bench: $srv_name: /" "/tmp/$srv_name.log" | tail -n 5
 }
 
-# load OUT ARGS...: one ix_load run from the host, JSON into raw/OUT.json.
+# ix_serve NAME PORT COMMAND...: eth0 to the dataplane, then the ixdp
+# server on CPU, polling if NAME ends in -poll.  Sets addr.
+ix_serve()
+{
+	local name=$1 port=$2 mode=()
+
+	shift 2
+	addr=$DP
+	[ "${name%-poll}" != "$name" ] && mode=(env IX_POLL=1)
+	dp_attached=1
+	dp_up || return 1
+	serve "$name" $DP "$port" "${mode[@]}" "$@"
+}
+
+# lx_serve NAME PORT COMMAND...: a Linux server pinned to CPU, with the
+# busy-poll sysctls set if NAME ends in -busy.  Sets addr.
+lx_serve()
+{
+	local name=$1 port=$2
+
+	shift 2
+	addr=$LX
+	if [ "${name%-busy}" != "$name" ]; then
+		busy_sysctl $BUSY_US || return 1
+	fi
+	serve "$name" $LX "$port" taskset -c $CPU "$@"
+}
+
+# turn_end: the server down, eth0 back to Linux, no busy polling.
+turn_end()
+{
+	unserve
+	if [ "$dp_attached" = 1 ]; then
+		dp_down
+		dp_attached=0
+	fi
+	busy_sysctl 0
+}
+
+# load OUT ARGS...: one ix_load run from the host, JSON into raw/OUT.json;
+# where the CPU time went meanwhile into raw/OUT.guestcpu (this guest's
+# CPUs and softirqs) and raw/OUT.hostcpu (the client and QEMU's threads,
+# from the host agent), both bench-cpu.sh deltas.
 load()
 {
 	local out=$1
 
 	shift
 	log "$out: ix_load $*"
-	host load -j -q -w 1 -d $DUR "$@" > $RAW/$out.json || log "$out: failed"
+	$CPUSNAP guest > /tmp/cpu.a
+	host load -j -q -w 1 -d $DUR "$@" > "$RAW/$out.json" || log "$out: failed"
+	$CPUSNAP guest > /tmp/cpu.b
+	$CPUSNAP delta /tmp/cpu.a /tmp/cpu.b > "$RAW/$out.guestcpu"
+	cp $HS/cpu "$RAW/$out.hostcpu" 2>/dev/null
 }
 
-echo_points()
+# echo_turn NAME ROUND: the echo points of one contender.
+echo_turn()
 {
-	local name=$1 addr=$2 c
+	local name=$1 r=$2 c
 
+	case $name in
+	ixdp-*)	ix_serve "$name" 7000 $KBIN/ix_echo $CPU 7000 ;;
+	epoll)	lx_serve "$name" 7000 $BIN/echo_epoll -l $LX -p 7000 ;;
+	epoll-busy)
+		lx_serve "$name" 7000 $BIN/echo_epoll -b $BUSY_US -l $LX -p 7000 ;;
+	uring)	lx_serve "$name" 7000 $BIN/echo_uring -l $LX -p 7000 ;;
+	uring-napi)
+		lx_serve "$name" 7000 $BIN/echo_uring -n $BUSY_US -l $LX -p 7000 ;;
+	esac &&
 	for c in 1 16 256; do
-		load "echo-$name-c$c" -h "$addr" -p 7000 -W echo -s 64 -c $c
+		load "echo-$name-c$c.r$r" -h "$addr" -p 7000 -W echo -s 64 -c $c
 	done
+	turn_end
 }
 
-# The same key-value points for each server: peak, then an open-loop
-# sweep for the throughput at the p99 SLA.
+# conns_turn ROUND: the polling ixdp echo server, up to 50,000
+# connections.
+conns_turn()
+{
+	local c
+
+	ix_serve ixdp-poll 7000 $KBIN/ix_echo $CPU 7000 4 $MAXC &&
+	for c in 100 1000 10000 50000; do
+		[ "$QUICK" = 1 ] && [ $c -gt 1000 ] && break
+		# Connections open in a burst: give SYNs and first answers time.
+		load "conns-ixdp-poll-c$c.r$1" -h $DP -p 7000 -W echo -s 64 \
+			-c $c -T 20000 -S 198.18.0.1,198.18.0.21-40
+	done
+	turn_end
+}
+
+# kv_points NAME ROUND: peak, then (in the first SWEEP_REPEATS rounds)
+# an open-loop sweep for the throughput at the p99 SLA.
 kv_points()
 {
-	local name=$1 addr=$2 wl r rates
+	local name=$1 r=$2 wl rate rates
 
 	if [ "$QUICK" = 1 ]; then
 		rates="500 1000 2000 4000"
 	else
 		rates="250 500 1000 1500 2000 3000 4000 6000 8000 12000 16000 24000 32000"
 	fi
+	[ "$r" -le "$SWEEP_REPEATS" ] || rates=""
 	for wl in usr etc; do
-		load "kv-$name-$wl-peak" -h "$addr" -p 11211 -W $wl -c 16 -P
-		for r in $rates; do
-			load "kv-$name-$wl-r$r" -h "$addr" -p 11211 -W $wl \
-				-c 16 -r $r
+		load "kv-$name-$wl-peak.r$r" -h "$addr" -p 11211 -W $wl -c 16 -P
+		for rate in $rates; do
+			load "kv-$name-$wl-r$rate.r$r" -h "$addr" -p 11211 -W $wl \
+				-c 16 -r "$rate"
 		done
 	done
 }
 
-http_point()
+# kv_turn NAME ROUND: the key-value points of one contender.
+kv_turn()
 {
-	log "http-$1: wrk"
-	host wrk -t 1 -c 16 -d ${DUR}s --latency "http://$2:8080/" \
-		> $RAW/http-$1.txt || log "http-$1: failed"
+	local name=$1
+
+	case $name in
+	ix_kv-*)
+		[ -x $BIN/ix_kv ] || return 0
+		ix_serve "$name" 11211 $BIN/ix_kv $CPU 11211 ;;
+	kv_sock*)
+		lx_serve "$name" 11211 $BIN/kv_sock -l $LX -p 11211 ;;
+	memcached*)
+		lx_serve "$name" 11211 memcached -t 1 -u root -U 0 -m 256 \
+			-l $LX -p 11211 ;;
+	esac && kv_points "$name" "$2"
+	turn_end
+}
+
+# http_turn NAME ROUND: wrk against one contender.
+http_turn()
+{
+	local name=$1 out=$RAW/http-$1.r$2.txt
+
+	case $name in
+	ix_http-*)
+		ix_serve "$name" 8080 $BIN/ix_http $CPU 8080 ;;
+	http_sock*)
+		lx_serve "$name" 8080 $BIN/http_sock -l $LX -p 8080 ;;
+	nginx*)	lx_serve "$name" 8080 nginx -p /tmp/nginx -e stderr \
+			-c /tmp/nginx/nginx.conf ;;
+	esac &&
+	{ log "http-$name.r$2: wrk"; host wrk -t 1 -c 16 -d ${DUR}s --latency \
+		"http://$addr:8080/" > "$out" || log "http-$name.r$2: failed"; }
+	turn_end
+}
+
+# round R: every contender once, family by family.
+round()
+{
+	local s
+
+	log "round $1 of $REPEATS"
+	for s in $ECHO; do
+		echo_turn "$s" "$1"
+	done
+	[ "$1" -le "$SWEEP_REPEATS" ] && conns_turn "$1"
+	for s in $KV; do
+		kv_turn "$s" "$1"
+	done
+	for s in $HTTP; do
+		http_turn "$s" "$1"
+	done
 }
 
 nginx_conf()
@@ -167,43 +323,11 @@ nginx_conf()
 }
 
 log "kernel $(uname -r), $(nproc) CPUs, ${DUR}s a point, SLA p99 ${SLA_US}us"
-
-# The ixdp servers.
-dp_up || exit 1
-serve ix_echo $DP 7000 $KBIN/ix_echo $CPU 7000 && echo_points ixdp $DP
-unserve
-log "connection scaling"
-serve ix_echo $DP 7000 $KBIN/ix_echo $CPU 7000 4 $MAXC
-for c in 100 1000 10000 50000; do
-	[ "$QUICK" = 1 ] && [ $c -gt 1000 ] && break
-	# Connections open in a burst: give SYNs and first answers time.
-	load "conns-ixdp-c$c" -h $DP -p 7000 -W echo -s 64 -c $c -T 20000 \
-		-S 198.18.0.1,198.18.0.21-40
-done
-unserve
-if [ -x $BIN/ix_kv ]; then
-	serve ix_kv $DP 11211 $BIN/ix_kv $CPU 11211 && kv_points ixdp $DP
-	unserve
-fi
-if [ -x $BIN/ix_http ]; then
-	serve ix_http $DP 8080 $BIN/ix_http $CPU 8080 && http_point ixdp $DP
-	unserve
-fi
-dp_down
-
-# The Linux contenders, on the same CPU and NIC.
-pin="taskset -c $CPU"
-serve epoll $LX 7000 $pin $BIN/echo_epoll -l $LX -p 7000 &&
-	echo_points epoll $LX
-unserve
-serve uring $LX 7000 $pin $BIN/echo_uring -l $LX -p 7000 &&
-	echo_points uring $LX
-unserve
-serve memcached $LX 11211 $pin memcached -t 1 -u root -U 0 -m 256 \
-	-l $LX -p 11211 && kv_points memcached $LX
-unserve
+log "$REPEATS rounds, key-value sweeps and connection scaling in $SWEEP_REPEATS"
+srv=
+dp_attached=0
 nginx_conf
-serve nginx $LX 8080 $pin nginx -p /tmp/nginx -e stderr \
-	-c /tmp/nginx/nginx.conf && http_point nginx $LX
-unserve
+for r in $(seq "$REPEATS"); do
+	round "$r"
+done
 log "done"

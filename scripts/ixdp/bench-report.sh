@@ -3,19 +3,37 @@
 #
 # bench-report.sh DIR: the tables of `make bench`.  Reads what
 # bench-guest.sh left in DIR/raw (ix_load JSON, wrk text, the callgrind
-# lines) and writes DIR/results.md, DIR/results.json and DIR/*.png, then
-# prints the summary with each ixdp figure's ratio to the best Linux
-# contender.  A point that did not run shows as "-".
+# lines; every point run REPEATS times, NAME.rROUND.json) and writes
+# DIR/results.md, DIR/results.json and DIR/*.png, then prints them.
+# Every figure is the median over the repeats with its range [min, max];
+# every ratio is taken per round (ixdp's run against the contender's run
+# of the same round) and summarised the same way (bench-stats.sh).  The
+# summary pairs like with like: polling ixdp against busy-polling Linux,
+# sleeping ixdp against sleeping Linux.  The CPU time each point cost,
+# guest and host, comes from bench-cpu.sh deltas beside the points.  A
+# point that did not run shows as "-".
 
 set -u
 
 B=$1
-R=$B/raw
+RAW=$B/raw
 SLA_US=1000
 QUICK=0
-POLL=1
+REPEATS=5
+GUEST_CPU=1		# the vCPU every server runs on
 # shellcheck source=/dev/null
 [ -f "$B/params" ] && . "$B/params"
+# shellcheck source=scripts/ixdp/bench-stats.sh
+. "$(dirname "$0")/bench-stats.sh"
+
+# The contenders, each name saying its mode: ixdp polling its queues
+# (IX_POLL) or sleeping on their interrupt; Linux as configured by
+# default or busy-polling (SO_BUSY_POLL, net.core.busy_poll/busy_read,
+# io_uring NAPI).
+ECHO="ixdp-poll ixdp-sleep epoll epoll-busy uring uring-napi"
+KV="ix_kv-poll ix_kv-sleep kv_sock kv_sock-busy memcached memcached-busy"
+HTTP="ix_http-poll ix_http-sleep http_sock http_sock-busy nginx nginx-busy"
+CONNS="100 1000 10000 50000"
 
 # num FILE KEY: the first number after "KEY": in FILE, or empty.
 num()
@@ -33,38 +51,25 @@ ok()
 tput() { ok "$1" && printf '%.0f' "$(num "$1" throughput_rps)"; }
 p50() { ok "$1" && printf '%.0f' "$(num "$1" p50)"; }
 p99() { ok "$1" && printf '%.0f' "$(num "$1" p99)"; }
+max() { printf '%s\n' "$@" | grep . | sort -g | tail -n 1; }
 
-# ratio A B: A/B to two places, "-" if either is missing.
-ratio()
-{
-	if [ -n "$1" ] && [ -n "$2" ] && [ "$2" != 0 ]; then
-		awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
-	else
-		echo "-"
-	fi
-}
+# The value of one point in one round: FUNC ... ROUND.
+echo_t() { tput "$RAW/echo-$1-c$2.r$3.json"; }
+echo_p50() { p50 "$RAW/echo-$1-c1.r$2.json"; }
+echo_p99() { p99 "$RAW/echo-$1-c1.r$2.json"; }
+echo_peak() { max "$(echo_t "$1" 1 "$2")" "$(echo_t "$1" 16 "$2")" "$(echo_t "$1" 256 "$2")"; }
+kv_peak() { tput "$RAW/kv-$1-$2-peak.r$3.json"; }
+conns_t() { tput "$RAW/conns-ixdp-poll-c$1.r$2.json"; }
+conns_up() { num "$RAW/conns-ixdp-poll-c$1.r$2.json" conns_up; }
+conns_err() { num "$RAW/conns-ixdp-poll-c$1.r$2.json" total; }
 
-# sla_ratio IXDP MEMCACHED: as ratio, or say that only ixdp met the SLA.
-sla_ratio()
-{
-	if [ -n "$1" ] && [ -z "$2" ]; then
-		echo "memcached met it at no rate; ixdp at $1/s"
-	else
-		ratio "$1" "$2"
-	fi
-}
-
-max() { printf '%s\n' "$@" | grep . | sort -n | tail -n 1; }
-min() { printf '%s\n' "$@" | grep . | sort -n | head -n 1; }
-d() { echo "${1:--}"; }
-
-# kv_sla SERVER WL: the best throughput of an open-loop point whose p99
-# met the SLA.
+# kv_sla SERVER WL ROUND: the best throughput of an open-loop point of
+# the round whose p99 met the SLA.
 kv_sla()
 {
 	local f best=""
 
-	for f in "$R"/kv-"$1"-"$2"-r*.json; do
+	for f in "$RAW"/kv-"$1"-"$2"-r*.r"$3".json; do
 		ok "$f" || continue
 		awk -v p="$(num "$f" p99)" -v s="$SLA_US" 'BEGIN { exit !(p <= s) }' ||
 			continue
@@ -73,120 +78,268 @@ kv_sla()
 	echo "$best"
 }
 
-# kv_low SERVER WL: p99 at the lowest offered rate.
+# kv_low SERVER WL ROUND: p99 at the lowest offered rate of the round.
 kv_low()
 {
 	local f
 
-	f=$(ls "$R"/kv-"$1"-"$2"-r*.json 2>/dev/null |
-	    sed 's/.*-r\([0-9]*\)\.json/\1 &/' | sort -n | head -n 1 | cut -d' ' -f2)
+	f=$(ls "$RAW"/kv-"$1"-"$2"-r*.r"$3".json 2>/dev/null |
+	    sed 's/.*-r\([0-9]*\)\.r[0-9]*\.json/\1 &/' | sort -n | head -n 1 |
+	    cut -d' ' -f2)
 	[ -n "$f" ] && p99 "$f"
 }
 
-wrk_rps()
+# per_req FILE RPS WHAT: from a bench-cpu.sh delta, per request at RPS:
+# guest (microseconds the server's CPU was not idle), softirq (of which
+# in softirqs), netrx (NET_RX softirqs, all CPUs), qemu (microseconds of
+# all QEMU's host threads), client (microseconds of the load generator).
+# Ticks are USER_HZ, 100 a second.
+per_req()
 {
-	[ -f "$1" ] || return 0
-	grep -q -E "Socket errors|Non-2xx" "$1" && return 0
-	sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$1" | cut -d. -f1
+	[ -f "$1" ] && [ -n "$2" ] || return 0
+	awk -v rps="$2" -v what="$3" -v cpu="cpu$GUEST_CPU" '
+		$1 == "uptime" { wall = $2 }
+		$1 == cpu { guest = $2 + $3 + $4 + $7 + $8 + $9; softirq = $8 }
+		$1 == "softirq:NET_RX" { for (i = 2; i <= NF; i++) netrx += $i }
+		$1 ~ /^qemu:/ { qemu += $2 + $3 }
+		$1 == "client" { client = $2 + $3 }
+		END {
+			if (wall <= 0 || rps <= 0)
+				exit
+			v = what == "guest" ? guest : what == "softirq" ? softirq : \
+			    what == "qemu" ? qemu : client
+			if (what == "netrx")
+				printf "%.3f\n", netrx / wall / rps
+			else
+				printf "%.2f\n", 1e4 * v / wall / rps
+		}' "$1"
 }
 
-md=$B/results.md
-js=$B/results.json
+# cpu_at BASE WHAT KIND ROUND: per_req for the point BASE of the round.
+cpu_at()
+{
+	per_req "$RAW/$1.r$4.$3" "$(tput "$RAW/$1.r$4.json")" "$2"
+}
+
+http_rps()
+{
+	local f=$RAW/http-$1.r$2.txt
+
+	[ -f "$f" ] || return 0
+	grep -q -E "Socket errors|Non-2xx" "$f" && return 0
+	sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$f" | cut -d. -f1
+}
+
+# stat_cell NAME SERIES [DIGITS]: a table cell; its figures also go to
+# results.json under NAME.
+stat_cell()
+{
+	printf '%s\n' "$2" | stats | json_stats "$1" >> "$B/stats.tmp"
+	cell "$2" "${3:-0}"
+}
+
+# ratio_row WHAT PAIRING A B TARGET: a summary line from the series A
+# and B, paired by round.
+ratio_row()
+{
+	local what=$1 pairing=$2 a=$3 b=$4 target=$5 r n v
+
+	r=$(ratios "$a" "$b")
+	n=$(printf '%s\n' "$r" | grep -c .)
+	printf '%s\n' "$r" | stats | json_stats "$what: $pairing" >> "$B/ratios.tmp"
+	v=$(cell "$r" 2)
+	if [ "$n" = 0 ] && [ -n "$a" ] && [ -z "$b" ]; then
+		v="only ${pairing%% vs *} has it: $(cell "$a")"
+	fi
+	echo "| $what | $pairing | $v | $n | $target |"
+}
+
+echo_table()
+{
+	local s c
+
+	echo "| server | 1 conn | 16 conns | 256 conns | RTT p50, 1 conn | RTT p99, 1 conn |"
+	echo "|---|---|---|---|---|---|"
+	for s in $ECHO; do
+		printf '| %s |' "$s"
+		for c in 1 16 256; do
+			printf ' %s |' "$(stat_cell "echo-$s-c$c throughput" \
+				"$(per_round echo_t "$s" "$c")")"
+		done
+		printf ' %s |' "$(stat_cell "echo-$s-c1 p50" "$(per_round echo_p50 "$s")")"
+		printf ' %s |\n' "$(stat_cell "echo-$s-c1 p99" "$(per_round echo_p99 "$s")")"
+	done
+}
+
+kv_table()
+{
+	local s wl
+
+	echo "| server | workload | peak | at p99 <= ${SLA_US} us | p99 at the lowest load |"
+	echo "|---|---|---|---|---|"
+	for wl in usr etc; do
+		for s in $KV; do
+			echo "| $s | $wl |" \
+			     "$(stat_cell "kv-$s-$wl peak" "$(per_round kv_peak "$s" $wl)") |" \
+			     "$(stat_cell "kv-$s-$wl sla" "$(per_round kv_sla "$s" $wl)") |" \
+			     "$(stat_cell "kv-$s-$wl p99 low" "$(per_round kv_low "$s" $wl)") |"
+		done
+	done
+}
+
+http_table()
+{
+	local s
+
+	echo "| server | requests/s |"
+	echo "|---|---|"
+	for s in $HTTP; do
+		echo "| $s | $(stat_cell "http-$s" "$(per_round http_rps "$s")") |"
+	done
+}
+
+# cpu_cell BASE WHAT KIND DIGITS: the per-request figure over the rounds.
+cpu_cell()
+{
+	stat_cell "$1 $2" "$(per_round cpu_at "$1" "$2" "$3")" "$4"
+}
+
+# cpu_table: where the CPU went at one point of every contender.
+cpu_table()
+{
+	local s b
+
+	echo "| server | point | guest CPU $GUEST_CPU, us/req | of it softirq |" \
+	     "NET_RX/req | QEMU on the host, us/req | client, us/req |"
+	echo "|---|---|---|---|---|---|---|"
+	for s in $ECHO $KV; do
+		case $s in
+		*kv*|memcached*) b=kv-$s-usr-peak ;;
+		*) b=echo-$s-c16 ;;
+		esac
+		echo "| $s | ${b#*-"$s"-} | $(cpu_cell "$b" guest guestcpu 2) |" \
+		     "$(cpu_cell "$b" softirq guestcpu 2) |" \
+		     "$(cpu_cell "$b" netrx guestcpu 3) |" \
+		     "$(cpu_cell "$b" qemu hostcpu 2) |" \
+		     "$(cpu_cell "$b" client hostcpu 2) |"
+	done
+}
+
+conns_table()
+{
+	local c
+
+	echo "| connections | requests/s | connected (min) | errors (max) |"
+	echo "|---|---|---|---|"
+	for c in $CONNS; do
+		ls "$RAW"/conns-ixdp-poll-c"$c".r*.json > /dev/null 2>&1 || continue
+		echo "| $c | $(stat_cell "conns-c$c throughput" "$(per_round conns_t "$c")") |" \
+		     "$(per_round conns_up "$c" | stats | cut -d' ' -f2) |" \
+		     "$(per_round conns_err "$c" | stats | cut -d' ' -f3) |"
+	done
+}
+
+# The summary: each ratio from paired rounds, like against like.
+summary()
+{
+	local a s wl t
+
+	echo "| what | pairing | ratio, median [min, max] | pairs | target |"
+	echo "|---|---|---|---|---|"
+	for a in ixdp-poll:epoll-busy:3 ixdp-poll:uring-napi:2 \
+		 ixdp-sleep:epoll:3 ixdp-sleep:uring:2; do
+		IFS=: read -r a s t <<< "$a"
+		ratio_row "echo peak" "$a vs $s" "$(per_round echo_peak "$a")" \
+			"$(per_round echo_peak "$s")" ">= $t"
+	done
+	ratio_row "echo RTT p50 (lower is better)" "ixdp-poll vs epoll-busy" \
+		"$(per_round echo_p50 ixdp-poll)" "$(per_round echo_p50 epoll-busy)" "<= 0.5"
+	ratio_row "echo RTT p50 (lower is better)" "ixdp-sleep vs epoll" \
+		"$(per_round echo_p50 ixdp-sleep)" "$(per_round echo_p50 epoll)" "<= 0.5"
+	for wl in usr etc; do
+		for a in ix_kv-poll:kv_sock-busy ix_kv-poll:memcached-busy \
+			 ix_kv-sleep:kv_sock ix_kv-sleep:memcached; do
+			IFS=: read -r a s <<< "$a"
+			ratio_row "kv $wl at the SLA" "$a vs $s" \
+				"$(per_round kv_sla "$a" $wl)" \
+				"$(per_round kv_sla "$s" $wl)" ">= 3"
+			ratio_row "kv $wl p99 at low load (lower is better)" \
+				"$a vs $s" "$(per_round kv_low "$a" $wl)" \
+				"$(per_round kv_low "$s" $wl)" "<= 0.5"
+		done
+	done
+	for a in ix_http-poll:http_sock-busy ix_http-poll:nginx-busy \
+		 ix_http-sleep:http_sock ix_http-sleep:nginx; do
+		IFS=: read -r a s <<< "$a"
+		ratio_row "HTTP" "$a vs $s" "$(per_round http_rps "$a")" \
+			"$(per_round http_rps "$s")" ">= 2"
+	done
+	ratio_row "50,000 connections vs peak echo" "ixdp-poll vs ixdp-poll" \
+		"$(per_round conns_t 50000)" "$(per_round echo_peak ixdp-poll)" ">= 0.5"
+}
+
+markdown()
 {
 	echo "# ixdp against Linux, side by side ($(date -u +%Y-%m-%d), QUICK=$QUICK)"
 	echo
 	echo "One VM (QEMU TCG, software-emulated), one vCPU for the server, one"
 	echo "virtio-net NIC, clients native on the host side of the bridge."
-	echo "Throughput in requests/s; latency in microseconds.  The ixdp servers"
-	if [ "$POLL" = 1 ]; then
-		echo "poll their queues (IX_POLL); the Linux servers block in the kernel."
-	else
-		echo "sleep on the queue interrupt when idle, as the Linux servers do."
-	fi
+	echo "Throughput in requests/s; latency in microseconds.  Each figure is"
+	echo "the median of $REPEATS interleaved rounds (fewer where a row says"
+	echo "so in results.json) with the range [min, max].  \"-poll\" servers"
+	echo "poll their queues, \"-sleep\" ones sleep on the queue interrupt;"
+	echo "\"-busy\" and \"-napi\" Linux servers busy-poll, the others sleep."
+	echo
+	echo "## Summary: ratios from paired rounds, like against like"
+	echo
+	summary
 	echo
 	echo "## Echo, 64-byte messages, closed loop"
 	echo
-	echo "| server | 1 conn | 16 conns | 256 conns | RTT p50, 1 conn | RTT p99, 1 conn |"
-	echo "|---|---|---|---|---|---|"
-	for s in ixdp epoll uring; do
-		echo "| $s | $(d "$(tput "$R/echo-$s-c1.json")") |" \
-		     "$(d "$(tput "$R/echo-$s-c16.json")") |" \
-		     "$(d "$(tput "$R/echo-$s-c256.json")") |" \
-		     "$(d "$(p50 "$R/echo-$s-c1.json")") |" \
-		     "$(d "$(p99 "$R/echo-$s-c1.json")") |"
-	done
+	echo_table
 	echo
 	echo "## Key-value (memcached text protocol), 16 connections"
 	echo
-	echo "| server | workload | peak | at p99 <= ${SLA_US} us | p99 at the lowest load |"
-	echo "|---|---|---|---|---|"
-	for wl in usr etc; do
-		for s in ixdp memcached; do
-			echo "| $s | $wl | $(d "$(tput "$R/kv-$s-$wl-peak.json")") |" \
-			     "$(d "$(kv_sla $s $wl)") | $(d "$(kv_low $s $wl)") |"
-		done
-	done
+	kv_table
 	echo
 	echo "## HTTP (wrk, 1 thread, 16 connections, 64-byte body)"
 	echo
-	echo "| server | requests/s |"
-	echo "|---|---|"
-	for s in ixdp nginx; do
-		echo "| $s | $(d "$(wrk_rps "$R/http-$s.txt")") |"
-	done
+	http_table
 	echo
-	echo "## Connection scaling (ixdp echo, 64 bytes)"
+	echo "## CPU time per request"
 	echo
-	echo "| connections | requests/s | connected | errors |"
-	echo "|---|---|---|---|"
-	for c in 100 1000 10000 50000; do
-		f=$R/conns-ixdp-c$c.json
-		[ -f "$f" ] || continue
-		echo "| $c | $(d "$(num "$f" throughput_rps | cut -d. -f1)") |" \
-		     "$(d "$(num "$f" conns_up)") | $(d "$(num "$f" total)") |"
-	done
+	echo "Over each whole ix_load run (the rate is the measured one): the"
+	echo "server's vCPU when not idle (/proc/stat in the guest), its softirq"
+	echo "part, NET_RX softirqs on all vCPUs, every QEMU thread and the client"
+	echo "on the host (/proc/PID/task/*/stat), in microseconds per request."
+	echo
+	cpu_table
+	echo
+	echo "## Connection scaling (ixdp-poll echo, 64 bytes)"
+	echo
+	conns_table
 	echo
 	echo "## Instructions per request-response (callgrind, host harness)"
 	echo
-	sed 's/^/    /' "$R/instructions.txt" 2>/dev/null
-} > "$md"
+	sed 's/^/    /' "$RAW/instructions.txt" 2>/dev/null
+}
 
-# The summary: ratios to the best Linux contender.
-e_ix=$(max "$(tput "$R/echo-ixdp-c1.json")" "$(tput "$R/echo-ixdp-c16.json")" \
-	   "$(tput "$R/echo-ixdp-c256.json")")
-e_ep=$(max "$(tput "$R/echo-epoll-c1.json")" "$(tput "$R/echo-epoll-c16.json")" \
-	   "$(tput "$R/echo-epoll-c256.json")")
-e_ur=$(max "$(tput "$R/echo-uring-c1.json")" "$(tput "$R/echo-uring-c16.json")" \
-	   "$(tput "$R/echo-uring-c256.json")")
-rtt_ix=$(p50 "$R/echo-ixdp-c1.json")
-rtt_ep=$(p50 "$R/echo-epoll-c1.json")
-h_ix=$(wrk_rps "$R/http-ixdp.txt")
-h_ng=$(wrk_rps "$R/http-nginx.txt")
-c50=$(num "$R/conns-ixdp-c50000.json" throughput_rps | cut -d. -f1)
+# JSON: the statistics, the ratios, and every point as the client gave
+# it, keyed by file name.
+json()
 {
-	echo
-	echo "## Summary: ixdp against the best Linux contender"
-	echo
-	echo "| what | ratio | target |"
-	echo "|---|---|---|"
-	echo "| echo peak vs epoll | $(ratio "$e_ix" "$e_ep") | >= 3 |"
-	echo "| echo peak vs io_uring | $(ratio "$e_ix" "$e_ur") | >= 2 |"
-	echo "| echo RTT p50 vs epoll (lower is better) | $(ratio "$rtt_ix" "$rtt_ep") | <= 0.5 |"
-	for wl in usr etc; do
-		echo "| kv $wl at the SLA vs memcached | $(sla_ratio "$(kv_sla ixdp $wl)" "$(kv_sla memcached $wl)") | >= 3 |"
-		echo "| kv $wl p99 at low load vs memcached (lower is better) | $(ratio "$(kv_low ixdp $wl)" "$(kv_low memcached $wl)") | <= 0.5 |"
-	done
-	echo "| HTTP vs nginx | $(ratio "$h_ix" "$h_ng") | >= 2 |"
-	echo "| 50,000 connections vs peak echo | $(ratio "$c50" "$e_ix") | >= 0.5 |"
-} >> "$md"
+	local f first=1
 
-# JSON: every point as the client gave it, keyed by file name.
-{
 	echo "{"
-	echo "  \"quick\": $QUICK, \"sla_us\": $SLA_US,"
+	echo "  \"quick\": $QUICK, \"sla_us\": $SLA_US, \"repeats\": $REPEATS,"
+	echo "  \"stats\": {"
+	sed '$s/,$//' "$B/stats.tmp"
+	echo "  },"
+	echo "  \"ratios\": {"
+	sed '$s/,$//' "$B/ratios.tmp"
+	echo "  },"
 	echo "  \"points\": {"
-	first=1
-	for f in "$R"/*.json; do
+	for f in "$RAW"/*.json; do
 		[ -f "$f" ] || continue
 		[ $first = 1 ] || echo ","
 		first=0
@@ -198,46 +351,87 @@ c50=$(num "$R/conns-ixdp-c50000.json" throughput_rps | cut -d. -f1)
 		fi
 	done
 	echo
-	echo "  },"
-	echo "  \"http_rps\": {\"ixdp\": ${h_ix:-null}, \"nginx\": ${h_ng:-null}}"
+	echo "  }"
 	echo "}"
-} > "$js"
+}
 
-# Plots.
-if command -v gnuplot > /dev/null; then
-	for s in ixdp epoll uring; do
-		for c in 1 16 256; do
-			echo "$c $(tput "$R/echo-$s-c$c.json")"
-		done > "$B/echo-$s.dat"
+# gp_echo SERVER: "CONNS MEDIAN MIN MAX" lines, for yerrorlines.
+gp_echo()
+{
+	local c
+
+	for c in 1 16 256; do
+		per_round echo_t "$1" $c | stats | awk -v c=$c '{ print c, $1, $2, $3 }'
+	done
+}
+
+# gp_kv SERVER WL: "THROUGHPUT P99 P99MIN P99MAX" per offered rate,
+# medians over the rounds that ran it.
+gp_kv()
+{
+	local rate t
+
+	for rate in $(ls "$RAW"/kv-"$1"-"$2"-r*.json 2>/dev/null |
+		      sed 's/.*-r\([0-9]*\)\.r[0-9]*\.json/\1/' | sort -un); do
+		t=$(per_round kv_rate "$1" "$2" "$rate" tput | stats | cut -d' ' -f1)
+		[ -n "$t" ] || continue
+		per_round kv_rate "$1" "$2" "$rate" p99 | stats |
+			awk -v t="$t" '{ print t, $1, $2, $3 }'
+	done
+}
+
+kv_rate() { "$4" "$RAW/kv-$1-$2-r$3.r$5.json"; }
+
+# plot_lines NAME LIST: one "file w yerrorlines t title" per server.
+plot_lines()
+{
+	local s sep=""
+
+	for s in $2; do
+		printf '%s"%s" w yerrorlines t "%s"' "$sep" "$B/$1-$s.dat" "$s"
+		sep=", "
+	done
+}
+
+plots()
+{
+	local s wl
+
+	command -v gnuplot > /dev/null || return 0
+	for s in $ECHO; do
+		gp_echo "$s" > "$B/echo-$s.dat"
 	done
 	for wl in usr etc; do
-		for s in ixdp memcached; do
-			for f in "$R"/kv-$s-$wl-r*.json; do
-				ok "$f" && echo "$(tput "$f") $(p99 "$f")"
-			done | sort -n > "$B/kv-$s-$wl.dat"
+		for s in $KV; do
+			gp_kv "$s" $wl | sort -g > "$B/kv-$wl-$s.dat"
 		done
 	done
 	gnuplot <<-EOF 2> "$B/gnuplot.log"
-	set terminal png size 800,500 noenhanced
+	set terminal png size 900,550 noenhanced
 	set grid
 	set output "$B/echo.png"
-	set title "Echo, 64 bytes: throughput"
+	set title "Echo, 64 bytes: throughput, median and range over rounds"
 	set xlabel "connections"; set ylabel "requests/s"; set logscale x
-	plot "$B/echo-ixdp.dat" w lp t "ixdp", "$B/echo-epoll.dat" w lp t "epoll", \
-	     "$B/echo-uring.dat" w lp t "io_uring"
+	plot $(plot_lines echo "$ECHO")
 	unset logscale
+	set xlabel "requests/s (median)"; set ylabel "p99 (us)"
 	set output "$B/kv-usr.png"
-	set title "Key-value USR: p99 latency against throughput"
-	set xlabel "requests/s"; set ylabel "p99 (us)"
-	plot "$B/kv-ixdp-usr.dat" w lp t "ixdp", "$B/kv-memcached-usr.dat" w lp t "memcached", \
-	     $SLA_US w l dt 2 t "SLA"
+	set title "Key-value USR: p99 against throughput, median and range"
+	plot $(plot_lines kv-usr "$KV"), $SLA_US w l dt 2 t "SLA"
 	set output "$B/kv-etc.png"
-	set title "Key-value ETC: p99 latency against throughput"
-	plot "$B/kv-ixdp-etc.dat" w lp t "ixdp", "$B/kv-memcached-etc.dat" w lp t "memcached", \
-	     $SLA_US w l dt 2 t "SLA"
+	set title "Key-value ETC: p99 against throughput, median and range"
+	plot $(plot_lines kv-etc "$KV"), $SLA_US w l dt 2 t "SLA"
 	EOF
-fi
+}
 
+md=$B/results.md
+js=$B/results.json
+: > "$B/stats.tmp"
+: > "$B/ratios.tmp"
+markdown > "$md"
+json > "$js"
+rm -f "$B/stats.tmp" "$B/ratios.tmp"
+plots
 cat "$md"
 echo
 echo "bench: $md, $js, $(ls "$B"/*.png 2>/dev/null | tr '\n' ' ')"

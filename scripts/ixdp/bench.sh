@@ -1,15 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench [QUICK=1] [SLA_US=1000] [POLL=0]: the side-by-side benchmark.
+# make bench [QUICK=1] [SLA_US=1000] [REPEATS=5]: the side-by-side benchmark.
 #   1. the stack's instructions per request-response (callgrind, host
 #      harness);
 #   2. one VM on the perf kernel (scripts/ixdp/bench-guest.sh): echo,
-#      key-value and HTTP servers on ixdp against their Linux contenders
-#      (epoll and io_uring echo servers, memcached -t 1, nginx with one
-#      worker) on the same vCPU and NIC, driven by ix_load and wrk running
-#      natively on the host side of the test namespace;
-#   3. build/bench/: results.md, results.json and PNG plots
+#      key-value and HTTP servers on ixdp, polling and sleeping, against
+#      their Linux contenders, sleeping and busy-polling (epoll and
+#      io_uring echo servers, kv_sock and memcached -t 1, http_sock and
+#      nginx with one worker) on the same vCPU and NIC, driven by ix_load
+#      and wrk running natively on the host side of the test namespace;
+#      every point REPEATS times (QUICK=1: 2), in interleaved rounds;
+#   3. build/bench/: results.md, results.json and PNG plots, medians with
+#      ranges and ratios from paired rounds
 #      (scripts/ixdp/bench-report.sh).
 # The VM is software-emulated (TCG) here: the ratios compare the stacks
 # under the same emulation, not real hardware.
@@ -21,7 +24,7 @@ B=$ROOT/build/bench
 HDR=$ROOT/build/kheaders/usr/include
 QUICK=${QUICK:-0}
 SLA_US=${SLA_US:-1000}
-POLL=${POLL:-1}
+REPEATS=${REPEATS:-$((QUICK ? 2 : 5))}
 MAKE=${MAKE:-make}
 
 cd "$ROOT"
@@ -31,6 +34,7 @@ mkdir -p "$B/raw" "$B/bin"
 echo "== bench: build (perf kernel, servers, load generator)"
 $MAKE -s vm-build KERNEL=perf
 $MAKE -s -C tools/ix/bench O="$B/bin"
+$MAKE -s -C tools/ix/apps/kv O="$B/bin" KHDR="$HDR" "$B/bin/kv_sock"
 $MAKE -s -C tools/ix/apps/kv O="$B/bin" KHDR="$HDR" "$B/bin/ix_kv" ||
 	echo "bench: ix_kv not built: no key-value points for ixdp"
 $MAKE -s -C tools/ix/apps/http O="$B/bin" KHDR="$HDR"
@@ -40,7 +44,8 @@ $MAKE -s -C build/linux/tools/testing/ix O="$ROOT/build/host-test" bench |
 	tee "$B/raw/instructions.txt"
 
 echo "== bench: servers in the VM (QUICK=$QUICK, SLA p99 ${SLA_US} us)"
-printf 'QUICK=%d\nSLA_US=%d\nPOLL=%d\n' "$QUICK" "$SLA_US" "$POLL" > "$B/params"
+printf 'QUICK=%d\nSLA_US=%d\nREPEATS=%d\n' "$QUICK" "$SLA_US" "$REPEATS" \
+	> "$B/params"
 # More source addresses on the host side, for the connection scaling.
 agent="for i in \$(seq 21 40); do ip addr add 198.18.0.\$i/24 dev veth0; done;"
 # 50,000 connections need as many descriptors.

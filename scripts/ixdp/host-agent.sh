@@ -9,7 +9,8 @@
 # program with them and leaves its output in resp, its errors in err and
 # its exit status in rc.  It counts what it served in served, logs each
 # program it ran with its exit status in log ("echo 0"), and ends with
-# the VM (IXDP_VM_PID, set by vm.sh).
+# the VM (IXDP_VM_PID, set by vm.sh).  Around each load run it leaves in
+# cpu what the client and each QEMU thread spent (bench-cpu.sh delta).
 #
 # Programs: echo (ix_echo_client), load (ix_load), wrk, memcapable
 # (Debian's memccapable), attack (ix_attack.py: hostile peers, forged on
@@ -46,11 +47,44 @@ allowed()
 	return $ok
 }
 
+# vm_qemu: the QEMU process under this run's vm.sh, not another's.
+vm_qemu()
+{
+	local p q
+
+	for p in $(pgrep qemu-system); do
+		q=$p
+		while [ "${q:-1}" -gt 1 ]; do
+			[ "$q" = "${IXDP_VM_PID:-}" ] && echo "$p" && return
+			q=$(sed 's/.*) //' "/proc/$q/stat" 2>/dev/null | cut -d' ' -f2)
+		done
+	done
+}
+
+# run PROG ARGS...: the program, with cpu written around a load run.
+run()
+{
+	local cpu=$ROOT/scripts/ixdp/bench-cpu.sh rc
+
+	rm -f "$DIR/cpu"
+	[ "${args[0]}" = load ] && [ -n "$qemu" ] &&
+		"$cpu" host $$ "$qemu" > "$DIR/cpu.a"
+	timeout 900 "$@" > "$DIR/resp" 2> "$DIR/err"
+	rc=$?
+	if [ -f "$DIR/cpu.a" ]; then
+		"$cpu" host $$ "$qemu" > "$DIR/cpu.b"
+		"$cpu" delta "$DIR/cpu.a" "$DIR/cpu.b" > "$DIR/cpu"
+		rm -f "$DIR/cpu.a" "$DIR/cpu.b"
+	fi
+	return $rc
+}
+
 rm -rf "$DIR"
 mkdir -p "$DIR"
 echo 0 > "$DIR/served"
 touch "$DIR/agent"
 trap 'rm -f "$DIR/agent"' EXIT
+qemu=$(vm_qemu)
 while kill -0 "${IXDP_VM_PID:-$PPID}" 2>/dev/null; do
 	if [ ! -e "$DIR/req" ]; then
 		sleep 0.2
@@ -70,7 +104,7 @@ while kill -0 "${IXDP_VM_PID:-$PPID}" 2>/dev/null; do
 		echo 0 > "$DIR/rc.tmp"
 		echo "flood 0" >> "$DIR/log"
 	else
-		timeout 900 "$prog" "${args[@]:1}" > "$DIR/resp" 2> "$DIR/err"
+		run "$prog" "${args[@]:1}"
 		rc=$?
 		echo $rc > "$DIR/rc.tmp"
 		echo "${args[0]} $rc" >> "$DIR/log"

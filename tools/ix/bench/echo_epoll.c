@@ -3,13 +3,17 @@
  * echo_epoll: a one-thread TCP echo server on epoll, the "epoll"
  * contender of the benchmark.
  *
- *	echo_epoll -l ADDR -p PORT [-e] [-q]
+ *	echo_epoll -l ADDR -p PORT [-e] [-b USECS] [-q]
  *
  * Nonblocking sockets, level-triggered by default (one read per
  * readiness), edge-triggered with -e (read until EAGAIN).  What it reads
  * it writes back; bytes the socket will not take yet are kept, reading
  * stops until they are out (so a client that does not read holds at most
- * one read's worth, 64 KiB, of server memory).  SIGINT or SIGTERM ends
+ * one read's worth, 64 KiB, of server memory).  With -b the server
+ * busy-polls, the "epoll-busy" contender: SO_BUSY_POLL (and, where the
+ * kernel has them, SO_PREFER_BUSY_POLL and SO_BUSY_POLL_BUDGET) on every
+ * connection, and EPIOCSPARAMS on the epoll instance (6.9; before that
+ * only the net.core.busy_poll sysctl makes epoll_wait() poll).  SIGINT or SIGTERM ends
  * it, printing its counters unless -q.
  */
 
@@ -24,6 +28,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "busy.h"
 #include "util.h"
 
 #define RX_SIZE		(64 * 1024)
@@ -42,6 +47,8 @@ struct server {
 	int		ep;
 	int		lfd;
 	bool		edge;
+	unsigned int	busy;		/* busy-poll microseconds, or 0 */
+	bool		busy_told;
 	char		*rx;
 	struct econn	*conns;
 	unsigned long long n_accepted, n_open, n_bytes, n_errors;
@@ -174,6 +181,26 @@ static void conn_event(struct server *s, struct econn *c, uint32_t events)
 	}
 }
 
+/* Busy polling on a new connection; said once, on the first. */
+static int conn_busy(struct server *s, int fd)
+{
+	bool prefer;
+	int err;
+
+	err = busy_sock(fd, s->busy, &prefer);
+	if (err) {
+		fprintf(stderr, "echo_epoll: SO_BUSY_POLL %u: %s\n", s->busy,
+			strerror(-err));
+		return err;
+	}
+	if (!s->busy_told)
+		fprintf(stderr, "echo_epoll: busy poll %u us on each connection%s\n",
+			s->busy, prefer ? ", preferred, budget 64" :
+			" (no SO_PREFER_BUSY_POLL here)");
+	s->busy_told = true;
+	return 0;
+}
+
 static void accept_all(struct server *s)
 {
 	struct epoll_event ev;
@@ -191,6 +218,11 @@ static void accept_all(struct server *s)
 			return;
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (s->busy && conn_busy(s, fd)) {
+			close(fd);
+			s->n_errors++;
+			continue;
+		}
 		c = calloc(1, sizeof(*c));
 		if (!c) {
 			close(fd);
@@ -235,6 +267,19 @@ static int server_listen(struct server *s, const struct sockaddr_in *sin)
 	return 0;
 }
 
+/* epoll_wait() itself busy-polls, if the kernel lets this instance. */
+static void server_busy(struct server *s)
+{
+	int err = busy_epoll(s->ep, s->busy);
+
+	if (err)
+		fprintf(stderr, "echo_epoll: EPIOCSPARAMS: %s: epoll_wait busy-polls only under net.core.busy_poll\n",
+			strerror(-err));
+	else
+		fprintf(stderr, "echo_epoll: epoll_wait busy-polls %u us\n",
+			s->busy);
+}
+
 static int server_run(struct server *s)
 {
 	struct epoll_event ev[MAX_EVENTS];
@@ -259,12 +304,13 @@ static int server_run(struct server *s)
 }
 
 static int parse_args(int argc, char **argv, struct sockaddr_in *sin,
-		      bool *edge, bool *quiet)
+		      struct server *s, bool *quiet)
 {
 	bool have_port = false;
+	uint64_t v;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "l:p:eq")) != -1) {
+	while ((opt = getopt(argc, argv, "l:p:eb:q")) != -1) {
 		switch (opt) {
 		case 'l':
 			if (parse_ipv4(optarg, &sin->sin_addr))
@@ -277,7 +323,12 @@ static int parse_args(int argc, char **argv, struct sockaddr_in *sin,
 			have_port = true;
 			break;
 		case 'e':
-			*edge = true;
+			s->edge = true;
+			break;
+		case 'b':
+			if (parse_u64(optarg, 1, 10000, &v))
+				goto out_usage;
+			s->busy = v;
 			break;
 		case 'q':
 			*quiet = true;
@@ -289,8 +340,9 @@ static int parse_args(int argc, char **argv, struct sockaddr_in *sin,
 	if (have_port && optind == argc)
 		return 0;
 out_usage:
-	fprintf(stderr, "usage: echo_epoll -l ADDR -p PORT [-e] [-q]\n"
+	fprintf(stderr, "usage: echo_epoll -l ADDR -p PORT [-e] [-b USECS] [-q]\n"
 		"  -e  edge-triggered (default level-triggered)\n"
+		"  -b  busy-poll up to USECS (1-10000) when a socket is empty\n"
 		"  -q  no counters at exit\n");
 	return -EINVAL;
 }
@@ -304,7 +356,7 @@ int main(int argc, char **argv)
 	int err = 1;
 	rlim_t have;
 
-	if (parse_args(argc, argv, &sin, &s.edge, &quiet))
+	if (parse_args(argc, argv, &sin, &s, &quiet))
 		return 2;
 	raise_nofile(1 << 20, &have);
 	sigaction(SIGINT, &sa, NULL);
@@ -318,6 +370,8 @@ int main(int argc, char **argv)
 	}
 	if (server_listen(&s, &sin))
 		goto out_free;
+	if (s.busy)
+		server_busy(&s);
 	if (!server_run(&s))
 		err = 0;
 	if (!quiet)

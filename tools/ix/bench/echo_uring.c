@@ -3,7 +3,7 @@
  * echo_uring: a one-thread TCP echo server on io_uring, the "io_uring"
  * contender of the benchmark.
  *
- *	echo_uring -l ADDR -p PORT [-b NBUFS] [-s BUFSIZE] [-q]
+ *	echo_uring -l ADDR -p PORT [-b NBUFS] [-s BUFSIZE] [-n USECS] [-q]
  *
  * One multishot accept; per connection one multishot receive that takes
  * its buffers from a provided buffer ring (group 0, NBUFS buffers of
@@ -13,7 +13,10 @@
  * arrive meanwhile wait in a per-connection queue.  When the ring runs
  * dry a receive ends with -ENOBUFS and is armed again once buffers come
  * back, which is the server's flow control.  A connection is closed when
- * its receive has ended (FIN or error) and no send is in flight.
+ * its receive has ended (FIN or error) and no send is in flight.  With
+ * -n the ring busy-polls its sockets' NAPI instances while it waits
+ * (IORING_REGISTER_NAPI, 6.9), the "uring-napi" contender; a kernel that
+ * refuses it ends the server with a message saying so.
  */
 
 #include <errno.h>
@@ -28,6 +31,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "busy.h"
 #include "util.h"
 
 #define BGID		0
@@ -61,6 +65,7 @@ struct server {
 	struct ubuf		*bufs;
 	unsigned int		nbufs;
 	unsigned int		bufsize;
+	unsigned int		napi_us;	/* busy-poll microseconds, or 0 */
 	unsigned int		recycled;	/* added since the last advance */
 	struct uconn		*conns;		/* by fd */
 	unsigned int		nconns;
@@ -381,6 +386,20 @@ static int server_run(struct server *s)
 	return 0;
 }
 
+static int ring_napi(struct server *s)
+{
+	int err = busy_uring(s->ring.ring_fd, s->napi_us);
+
+	if (err) {
+		fprintf(stderr, "echo_uring: IORING_REGISTER_NAPI refused: %s (a kernel before 6.9?)\n",
+			strerror(-err));
+		return err;
+	}
+	fprintf(stderr, "echo_uring: NAPI busy poll %u us registered\n",
+		s->napi_us);
+	return 0;
+}
+
 static int ring_init(struct server *s)
 {
 	struct io_uring_params p = {
@@ -398,10 +417,12 @@ static int ring_init(struct server *s)
 		p.cq_entries = CQ_ENTRIES;
 		err = io_uring_queue_init_params(RING_ENTRIES, &s->ring, &p);
 	}
-	if (err)
+	if (err) {
 		fprintf(stderr, "echo_uring: io_uring_queue_init: %s\n",
 			strerror(-err));
-	return err;
+		return err;
+	}
+	return s->napi_us ? ring_napi(s) : 0;
 }
 
 static int bufs_init(struct server *s)
@@ -451,7 +472,7 @@ static int parse_args(int argc, char **argv, struct sockaddr_in *sin,
 	uint64_t v;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "l:p:b:s:q")) != -1) {
+	while ((opt = getopt(argc, argv, "l:p:b:s:n:q")) != -1) {
 		switch (opt) {
 		case 'l':
 			if (parse_ipv4(optarg, &sin->sin_addr))
@@ -474,6 +495,12 @@ static int parse_args(int argc, char **argv, struct sockaddr_in *sin,
 				goto out_usage;
 			s->bufsize = v;
 			break;
+		case 'n':
+			/* The kernel caps the spin at 10 ms. */
+			if (parse_u64(optarg, 1, 10000, &v))
+				goto out_usage;
+			s->napi_us = v;
+			break;
 		case 'q':
 			*quiet = true;
 			break;
@@ -484,9 +511,10 @@ static int parse_args(int argc, char **argv, struct sockaddr_in *sin,
 	if (have_port && optind == argc)
 		return 0;
 out_usage:
-	fprintf(stderr, "usage: echo_uring -l ADDR -p PORT [-b NBUFS] [-s BUFSIZE] [-q]\n"
+	fprintf(stderr, "usage: echo_uring -l ADDR -p PORT [-b NBUFS] [-s BUFSIZE] [-n USECS] [-q]\n"
 		"  -b  provided buffers, a power of 2 up to 32768 (4096)\n"
 		"  -s  bytes per buffer, 64 to 1 MiB (4096)\n"
+		"  -n  NAPI busy poll up to USECS (1-10000) while waiting\n"
 		"  -q  no counters at exit\n");
 	return -EINVAL;
 }

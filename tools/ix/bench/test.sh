@@ -4,10 +4,12 @@
 # Functional host test of ix_load, echo_epoll and echo_uring, in a
 # network namespace of its own with 198.18.251.1-5 on its loopback (no
 # traffic leaves it).  Each server is driven by ix_load for about two
-# seconds, closed and open loop, every answer verified; memcached (Debian's)
-# with the USR and ETC workloads after a preload; then 2,048 connections
-# over four source addresses, in one process and split over two.  TAP-style lines; the exit status is
-# nonzero if any check fails, 4 (skip) when not root.
+# seconds, closed and open loop, every answer verified; echo_epoll
+# busy-polling (-b) and echo_uring with NAPI busy poll (-n); memcached
+# (Debian's) with the USR and ETC workloads after a preload; then 2,048
+# connections over four source addresses, in one process and split over
+# two.  TAP-style lines; the exit status is nonzero if any check fails,
+# 4 (skip) when not root.
 #
 #	test.sh [BINDIR]	(default: this script's directory)
 
@@ -198,6 +200,59 @@ split_processes()
 	fi
 }
 
+# Busy-poll echo_epoll (-b): every connection's SO_BUSY_POLL read back,
+# and epoll_wait() polling by EPIOCSPARAMS or, before 6.9, the stated
+# fallback to the sysctl.  Loopback has no NAPI instance to poll: this
+# checks that the settings take and that the server still echoes.
+epoll_busy()
+{
+	local out=$TMP/echo_epoll_busy.out
+
+	echo_server echo_epoll_busy 7005 "$BIN/echo_epoll" -b 50 \
+		-l "$ADDR" -p 7005
+	grep -q '^echo_epoll: busy poll 50 us on each connection' "$out"
+	result $? "echo_epoll -b 50: busy poll set on its connections" "$out"
+	grep -q -e '^echo_epoll: epoll_wait busy-polls 50 us$' \
+		-e '^echo_epoll: EPIOCSPARAMS: .*only under net.core.busy_poll$' \
+		"$out"
+	result $? "echo_epoll -b 50: epoll_wait busy-polls, or says why not" \
+		"$out"
+	"$BIN/echo_epoll" -b 0 -l "$ADDR" -p 7005 >"$TMP/busy0.out" 2>&1
+	[ $? = 2 ] && grep -q usage "$TMP/busy0.out"
+	result $? "echo_epoll -b 0 is refused" "$TMP/busy0.out"
+}
+
+# NAPI busy-poll echo_uring (-n): registered and read back by the
+# kernel, then it echoes; or a kernel without IORING_REGISTER_NAPI (before
+# 6.9, e.g. Debian's 6.1) ends it at once with a message that says so.
+uring_napi()
+{
+	local out=$TMP/echo_uring_napi.out pid i
+
+	ip netns exec "$NS" "$BIN/echo_uring" -n 50 -l "$ADDR" -p 7006 \
+		>"$out" 2>&1 &
+	pid=$!
+	PIDS+=("$pid")
+	eval "PID_echo_uring_napi=$pid"
+	# It listens before it sets up the ring: wait for its verdict.
+	for i in $(seq 50); do
+		grep -q -e 'registered$' -e 'refused: ' "$out" && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if grep -q '^echo_uring: NAPI busy poll 50 us registered$' "$out"; then
+		result 0 "echo_uring -n 50: NAPI busy poll registered"
+		load "echo_uring -n 50: echo, 16 connections" echo_ok \
+			-p 7006 -c 16 -D 4 -d 1
+		stop echo_uring_napi
+	else
+		wait "$pid"
+		[ $? = 1 ] && grep -q '^echo_uring: IORING_REGISTER_NAPI refused: ' "$out"
+		result $? "echo_uring -n 50: refused by $(uname -r), and says so" \
+			"$out"
+	fi
+}
+
 refused_reported()
 {
 	in_ns "$BIN/ix_load" -h "$ADDR" -p 7999 -c 2 -d 1 -q \
@@ -249,11 +304,14 @@ echo_server echo_uring 7003 "$BIN/echo_uring" -l "$ADDR" -p 7003
 start echo_uring_small 7004 "$BIN/echo_uring" -b 16 -l "$ADDR" -p 7004
 load "echo_uring: 32 KiB messages through 16 provided buffers" echo_ok \
 	-p 7004 -c 4 -D 2 -s 32768 -d 1
+epoll_busy
+uring_napi
 many_connections
 split_processes
 refused_reported
 memcached_tests
-for s in echo_epoll echo_epoll_et echo_uring echo_uring_small; do
+for s in echo_epoll echo_epoll_et echo_epoll_busy echo_uring \
+	echo_uring_small; do
 	stop "$s"
 done
 

@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Where the cycles of one benchmark point went (make bench, item 6 of
+# issue 17).  A snapshot is lines "KEY N...", a delta the same keys with
+# each number the difference between two snapshots, so one awk does every
+# kind of counter:
+#
+#   bench-cpu.sh guest            uptime; cpuN (the /proc/stat fields:
+#                                 user nice system idle iowait irq softirq
+#                                 steal, in USER_HZ = 100 ticks); and
+#                                 softirq:NAME with one count per CPU
+#   bench-cpu.sh host AGENT QEMU  uptime; client (the user and system
+#                                 ticks of AGENT's reaped children: the
+#                                 load generator); qemu:TID:NAME (each
+#                                 QEMU thread's user and system ticks)
+#   bench-cpu.sh delta A B        B - A for every key in both
+#
+# The guest takes its snapshots around each point; the host agent around
+# each load program it runs.  Cheap: a few /proc reads per point.
+
+# stat_ticks FILE: "UTIME STIME" of a /proc stat file, and CUTIME
+# CSTIME after them.  The name in parentheses may hold spaces: count the
+# fields after its closing parenthesis.
+stat_ticks()
+{
+	sed 's/.*) //' "$1" 2>/dev/null | awk '{ print $12, $13, $14, $15 }'
+}
+
+guest_snap()
+{
+	echo "uptime $(cut -d' ' -f1 /proc/uptime)"
+	awk '/^cpu[0-9]/ { print $1, $2, $3, $4, $5, $6, $7, $8, $9 }' /proc/stat
+	awk 'NR > 1 { k = $1; sub(":", "", k); $1 = "softirq:" k; print }' \
+		/proc/softirqs
+}
+
+host_snap()
+{
+	local t name
+
+	echo "uptime $(cut -d' ' -f1 /proc/uptime)"
+	echo "client $(stat_ticks "/proc/$1/stat" | cut -d' ' -f3,4)"
+	for t in /proc/"$2"/task/*; do
+		[ -f "$t/stat" ] || continue
+		name=$(tr -c 'A-Za-z0-9\n' _ < "$t/comm")
+		echo "qemu:${t##*/}:$name $(stat_ticks "$t/stat" | cut -d' ' -f1,2)"
+	done
+}
+
+delta()
+{
+	awk 'NR == FNR { a[$1] = $0; next }
+	     $1 in a {
+		split(a[$1], f, " ")
+		line = $1
+		for (i = 2; i <= NF; i++)
+			line = line " " ($i - f[i])
+		print line
+	     }' "$1" "$2"
+}
+
+case ${1:-} in
+guest)	guest_snap ;;
+host)	host_snap "$2" "$3" ;;
+delta)	delta "$2" "$3" ;;
+*)	echo "usage: bench-cpu.sh guest | host AGENT_PID QEMU_PID | delta A B" >&2
+	exit 2 ;;
+esac

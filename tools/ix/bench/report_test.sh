@@ -1,0 +1,164 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host test of scripts/ixdp/bench-report.sh: a synthetic raw directory
+# with known numbers over five rounds, then the medians, ranges and
+# per-round ratios checked in results.md and results.json, and the CPU
+# time per request from bench-cpu.sh deltas; bench-cpu.sh's own
+# snapshots and deltas too.  The numbers
+# are chosen so that a ratio of medians differs from the median of the
+# paired ratios, and so that failed runs and missing rounds must be left
+# out of the pairs.  TAP-style lines; no root needed.
+
+ROOT=$(cd "$(dirname "$(readlink -f "$0")")/../../.." && pwd)
+REPORT=$ROOT/scripts/ixdp/bench-report.sh
+CPU=$ROOT/scripts/ixdp/bench-cpu.sh
+TMP=$(mktemp -d)
+RAW=$TMP/raw
+n=0
+failed=0
+trap '[ -n "${KEEP:-}" ] || rm -rf "$TMP"' EXIT
+
+result()
+{
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		failed=$((failed + 1))
+	fi
+}
+
+# point FILE RPS P50 P99 [ERRORS]: an ix_load result as bench-guest.sh
+# stores it.
+point()
+{
+	cat > "$RAW/$1.json" <<-JSON
+	{
+	  "throughput_rps": $2.0,
+	  "latency_us": { "p50": $3, "p99": $4 },
+	  "errors": { "total": ${5:-0} }
+	}
+	JSON
+}
+
+# series NAME RPS... : one point per round, rounds 1, 2, ...
+series()
+{
+	local name=$1 r=0 v
+
+	shift
+	for v in "$@"; do
+		r=$((r + 1))
+		point "$name.r$r" "$v" 10 20
+	done
+}
+
+wrk_out()
+{
+	printf 'Running 10s test\nRequests/sec: %s.00\n%s' "$2" "${3:-}" \
+		> "$RAW/$1.txt"
+}
+
+# has FILE TEXT: the literal line fragment is in FILE.
+has()
+{
+	grep -q -F -- "$2" "$TMP/$1"
+	result $? "$1 has: $2"
+}
+
+mkdir -p "$RAW"
+printf 'QUICK=0\nSLA_US=1000\nREPEATS=5\n' > "$TMP/params"
+
+# Echo: c16 is every server's peak.  Paired ratios 2, 2.2, 2, 2, 3
+# (median 2.00) where the medians give 1100 / 500 = 2.20.
+series echo-ixdp-poll-c16 1000 1100 900 1300 1200
+series echo-ixdp-poll-c1 10 10 10 10 10
+series echo-epoll-busy-c16 500 500 450 650 400
+# uring-napi lacks round 5: four pairs, all 4.
+series echo-uring-napi-c16 250 275 225 325
+# Two rounds: an even count, the median between them.
+series echo-ixdp-sleep-c16 100 300
+# epoll's round 3 saw errors: it is no figure and no pair.
+series echo-epoll-c16 50 100 10 100 100
+point echo-epoll-c16.r3 999 10 20 7
+# RTT p50 at 1 connection: 10..50 against twice as much.
+for r in 1 2 3 4 5; do
+	point "echo-ixdp-poll-c1.r$r" 10 $((r * 10)) 90
+	point "echo-epoll-busy-c1.r$r" 10 $((r * 20)) 90
+done
+# Key-value: ix_kv-poll meets the SLA at 1000/s, kv_sock-busy never.
+for r in 1 2; do
+	point "kv-ix_kv-poll-usr-r1000.r$r" 1000 50 100
+	point "kv-ix_kv-poll-usr-r2000.r$r" 2000 50 5000
+	point "kv-kv_sock-busy-usr-r1000.r$r" 990 50 2000
+done
+# HTTP: 3x nginx-busy, whose round 5 had socket errors.
+for r in 1 2 3 4 5; do
+	wrk_out "http-ix_http-poll.r$r" 3000
+	wrk_out "http-nginx-busy.r$r" 1000
+done
+wrk_out http-nginx-busy.r5 5000 "Socket errors: connect 1"
+
+# CPU: the same deltas every round, so per request they scale as
+# 1 / rate: 1e5 / rate microseconds of guest CPU 1, and so on.
+for r in 1 2 3 4 5; do
+	printf '%s\n' "uptime 10.00" "cpu0 9 9 9 9 9 9 9 9" \
+		"cpu1 50 0 30 20 0 0 20 0" "softirq:NET_RX 1000 9000" \
+		> "$RAW/echo-ixdp-poll-c16.r$r.guestcpu"
+	printf '%s\n' "uptime 10" "client 40 60" "qemu:7:CPU_1_TCG 300 100" \
+		"qemu:8:IO_mon_iothread 50 50" > "$RAW/echo-ixdp-poll-c16.r$r.hostcpu"
+done
+
+"$REPORT" "$TMP" > "$TMP/out" 2>&1
+result $? "bench-report.sh exits 0"
+has results.md "| ixdp-poll | 10 [10, 10] | 1100 [900, 1300] |"
+has results.md "| ixdp-sleep | - | 200 [100, 300] |"
+has results.md "| epoll | - | 100 [50, 100] |"
+has results.md "| echo peak | ixdp-poll vs epoll-busy | 2.00 [2.00, 3.00] | 5 | >= 3 |"
+has results.md "| echo peak | ixdp-poll vs uring-napi | 4.00 [4.00, 4.00] | 4 | >= 2 |"
+has results.md "| echo peak | ixdp-sleep vs epoll | 2.50 [2.00, 3.00] | 2 | >= 3 |"
+has results.md "| ixdp-poll vs epoll-busy | 0.50 [0.50, 0.50] | 5 | <= 0.5 |"
+sla="| kv usr at the SLA | ix_kv-poll vs kv_sock-busy |"
+has results.md "$sla only ix_kv-poll has it: 1000 [1000, 1000] | 0 |"
+has results.md "| HTTP | ix_http-poll vs nginx-busy | 3.00 [3.00, 3.00] | 4 | >= 2 |"
+has results.md "| http_sock-busy | - |"
+has results.json \
+	'"echo-ixdp-poll-c16 throughput": {"median": 1100, "min": 900, "max": 1300, "n": 5}'
+has results.json '"echo-epoll-c16 throughput": {"median": 100, "min": 50, "max": 100, "n": 4}'
+has results.json '"echo peak: ixdp-poll vs epoll-busy": {"median": 2, "min": 2, "max": 3, "n": 5}'
+has results.json '"echo peak: ixdp-poll vs uring-napi": {"median": 4, "min": 4, "max": 4, "n": 4}'
+has results.md "| ixdp-poll | c16 | 90.91 [76.92, 111.11] | 18.18 [15.38, 22.22] |"
+has results.md "| 0.909 [0.769, 1.111] | 454.55 [384.62, 555.56] | 90.91 [76.92, 111.11] |"
+
+# bench-cpu.sh: a delta of two snapshots, key by key; and a snapshot of
+# this machine has the keys the report reads.
+printf '%s\n' "uptime 100.5" "cpu1 1 2 3 4 5 6 7 8" "qemu:9:a 10 10" \
+	"gone 1" > "$TMP/a"
+printf '%s\n' "uptime 110.75" "cpu1 2 4 6 8 10 12 14 16" "qemu:9:a 15 30" \
+	"new 5" > "$TMP/b"
+"$CPU" delta "$TMP/a" "$TMP/b" > "$TMP/d"
+printf '%s\n' "uptime 10.25" "cpu1 1 2 3 4 5 6 7 8" "qemu:9:a 5 20" |
+	cmp -s - "$TMP/d"
+result $? "bench-cpu.sh delta: B - A for the keys in both"
+"$CPU" guest > "$TMP/g"
+grep -q '^uptime [0-9.]*$' "$TMP/g" && grep -q '^cpu0 [0-9 ]*$' "$TMP/g" &&
+	grep -q '^softirq:NET_RX [0-9 ]*$' "$TMP/g"
+result $? "bench-cpu.sh guest: uptime, cpuN and softirq:NET_RX"
+"$CPU" host $$ $$ > "$TMP/h"
+comm=$(tr -c 'A-Za-z0-9\n' _ < /proc/$$/comm)
+grep -q '^client [0-9]* [0-9]*$' "$TMP/h" &&
+	grep -q "^qemu:$$:$comm [0-9]* [0-9]*$" "$TMP/h"
+result $? "bench-cpu.sh host: client and every thread of the process"
+
+if command -v jq > /dev/null; then
+	jq -e '.ratios["HTTP: ix_http-poll vs nginx-busy"].n == 4 and
+	       .points["echo-epoll-c16.r3"].errors.total == 7' \
+		"$TMP/results.json" > /dev/null
+	result $? "results.json parses, with ratios and every raw point"
+fi
+[ "$failed" = 0 ] || sed 's/^/# /' "$TMP/out"
+echo "1..$n"
+echo "$((n - failed)) passed, $failed failed"
+[ "$failed" = 0 ]
