@@ -279,12 +279,38 @@ http_turn()
 	turn_end
 }
 
+# ceiling_turn ROUND: the emulated path's own limit, with the cheapest
+# responder there is: the polling core answering ICMP echo in its stack,
+# no application.  Round trips: the host's ping with 128 in flight, one
+# 64-byte frame each way per request (raw/ceiling-rr).  Inbound alone: a
+# UDP flood from the host at a closed port of the dataplane's, frames
+# the core received in 5 s (raw/ceiling-in).  Outbound alone is not
+# measured: no guest-side generator.
+ceiling_turn()
+{
+	local r=$1 n0
+
+	dp_up || return
+	dp_attached=1
+	log "ceiling.r$r: ping -f"
+	host ping -f -l 128 -q -s 18 -w 5 $DP > "$RAW/ceiling-rr.r$r.txt" ||
+		log "ceiling.r$r: ping failed"
+	n0=$(cat /sys/class/net/eth0/ixdp/stats/rx_packets)
+	host flood $DP 9 5 > /dev/null
+	sleep 5
+	echo "$(($(cat /sys/class/net/eth0/ixdp/stats/rx_packets) - n0)) 5" \
+		> "$RAW/ceiling-in.r$r.txt"
+	sleep 1
+	turn_end
+}
+
 # round R: every contender once, family by family.
 round()
 {
 	local s
 
 	log "round $1 of $REPEATS"
+	ceiling_turn "$1"
 	for s in $ECHO; do
 		echo_turn "$s" "$1"
 	done

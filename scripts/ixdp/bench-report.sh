@@ -59,6 +59,15 @@ echo_p50() { p50 "$RAW/echo-$1-c1.r$2.json"; }
 echo_p99() { p99 "$RAW/echo-$1-c1.r$2.json"; }
 echo_peak() { max "$(echo_t "$1" 1 "$2")" "$(echo_t "$1" 16 "$2")" "$(echo_t "$1" 256 "$2")"; }
 kv_peak() { tput "$RAW/kv-$1-$2-peak.r$3.json"; }
+# The path's ceiling, frames a second each way: ping's round trips, and
+# the inbound flood's frames over its seconds.
+ceil_rr()
+{
+	sed -n 's/.* \([0-9]*\) received.* time \([0-9]*\)ms.*/\1 \2/p' \
+		"$RAW/ceiling-rr.r$1.txt" 2>/dev/null |
+		awk '$2 > 0 { printf "%.0f", $1 * 1000 / $2 }'
+}
+ceil_in() { awk '$2 > 0 { printf "%.0f", $1 / $2 }' "$RAW/ceiling-in.r$1.txt" 2>/dev/null; }
 conns_t() { tput "$RAW/conns-ixdp-poll-c$1.r$2.json"; }
 conns_up() { num "$RAW/conns-ixdp-poll-c$1.r$2.json" conns_up; }
 conns_err() { num "$RAW/conns-ixdp-poll-c$1.r$2.json" total; }
@@ -274,6 +283,11 @@ summary()
 		ratio_row "HTTP" "$a vs $s" "$(per_round http_rps "$a")" \
 			"$(per_round http_rps "$s")" ">= 2"
 	done
+	for a in ixdp-poll epoll-busy uring-napi ixdp-sleep epoll uring; do
+		ratio_row "echo peak, a fraction of the path's ceiling" \
+			"$a vs ICMP echo by the core" "$(per_round echo_peak "$a")" \
+			"$(per_round ceil_rr)" "-"
+	done
 	ratio_row "50,000 connections vs peak echo" "ixdp-poll vs ixdp-poll" \
 		"$(per_round conns_t 50000)" "$(per_round echo_peak ixdp-poll)" ">= 0.5"
 }
@@ -293,6 +307,17 @@ markdown()
 	echo "## Summary: ratios from paired rounds, like against like"
 	echo
 	summary
+	echo
+	echo "## The emulated path's ceiling, frames a second each way"
+	echo
+	echo "The polling core answering ICMP echo in its stack (the host's ping,"
+	echo "128 in flight), and a UDP flood from the host counted by the core"
+	echo "(inbound only)."
+	echo
+	echo "| round trips | inbound alone |"
+	echo "|---|---|"
+	echo "| $(stat_cell "ceiling round trips" "$(per_round ceil_rr)") |" \
+	     "$(stat_cell "ceiling inbound" "$(per_round ceil_in)") |"
 	echo
 	echo "## Echo, 64-byte messages, closed loop"
 	echo
