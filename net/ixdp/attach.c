@@ -21,6 +21,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <net/route.h>
 
 #include "app.h"
 #include "dp.h"
@@ -335,7 +336,8 @@ static int ixdp_dev_build(struct ixdp_dev *idev)
  * Return: 0, or -errno with the device as it was: -EINVAL (incomplete
  * configuration, or a CPU that is not reserved), -ENETDOWN, -EBUSY (a
  * queue in use by AF_XDP or XDP, or a subset of the queues asked of a
- * device another rx_handler holds: a bridge port, a bond slave), -ENOMEM.
+ * device another rx_handler holds: a bridge port, a bond slave),
+ * -EADDRINUSE (the address is one of Linux's own), -ENOMEM.
  */
 int ixdp_dev_attach(struct ixdp_dev *idev)
 {
@@ -352,6 +354,9 @@ int ixdp_dev_attach(struct ixdp_dev *idev)
 		return -EINVAL;
 	if (!netif_running(idev->dev))
 		return -ENETDOWN;
+	/* Linux's own: the cores would keep what Linux should get. */
+	if (inet_addr_type(dev_net(idev->dev), idev->addr) == RTN_LOCAL)
+		return -EADDRINUSE;
 
 	err = ixdp_dev_build(idev);
 	if (err)

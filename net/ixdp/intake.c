@@ -15,11 +15,13 @@
  * batch a poll into buffers of its pool and receives them as its own.  A
  * connection that lives on another core is found there by the handoff.
  *
- * The rest of Linux's traffic passes untouched, and the complement holds
- * the other way (punt.c hands Linux only what is not the dataplane's), so
- * no frame goes round.  The rx_handler slot is the device's only one: a
- * device that is a bridge port or a bond slave cannot be split this way.
- * A full ring drops (intake_dropped), as a full device ring would.
+ * The rest of Linux's traffic passes untouched.  The complement holds the
+ * other way (punt.c hands Linux only what the core would not take), and
+ * a frame a core punted carries the core's queue as its receive queue,
+ * which the rx_handler never takes: no frame goes round.  The rx_handler
+ * slot is the device's only one: a device under a bridge, bond, team,
+ * macvlan or net_failover cannot be split this way.  A full ring drops
+ * (intake_dropped), as a full device ring would.
  */
 
 #include <linux/etherdevice.h>
@@ -33,47 +35,52 @@
 
 #include "dp.h"
 
-/* The target address of an Ethernet/IPv4 ARP packet at @skb->data. */
-static bool intake_arp_target(struct sk_buff *skb, __be32 *tip)
-{
-	const struct arphdr *arp;
-	const u8 *p;
+/* An Ethernet/IPv4 ARP packet, as far as its target's address. */
+struct intake_arp {
+	struct arphdr	hdr;
+	u8		sha[ETH_ALEN];
+	u8		sip[4];
+	u8		tha[ETH_ALEN];
+	u8		tip[4];
+} __packed;
 
-	if (!pskb_may_pull(skb, arp_hdr_len(skb->dev)))
-		return false;
-	arp = arp_hdr(skb);
-	if (arp->ar_hrd != htons(ARPHRD_ETHER) ||
-	    arp->ar_pro != htons(ETH_P_IP) || arp->ar_hln != ETH_ALEN ||
-	    arp->ar_pln != 4)
-		return false;
-	/* Sender's hardware and IPv4 address, then the target's. */
-	p = (const u8 *)(arp + 1) + ETH_ALEN + 4 + ETH_ALEN;
-	memcpy(tip, p, 4);
-	return true;
-}
-
-/* Whether the frame at @skb is the dataplane's: IPv4 to it, ARP about it. */
-static bool intake_ours(const struct ixdp_dev *idev, struct sk_buff *skb)
+/*
+ * Whether the frame at @skb is the dataplane's, by what the core itself
+ * would take (eth.c): IPv4 to its address, to its MAC; ARP whose target
+ * is its address, to its MAC or broadcast.  Read in place, without
+ * pulling: the skb may be shared, and Linux keeps what is not ours.
+ */
+static bool intake_ours(const struct ixdp_dev *idev, const struct sk_buff *skb)
 {
-	__be32 daddr;
+	const struct intake_arp *arp;
+	const struct iphdr *iph;
+	struct intake_arp _arp;
+	struct iphdr _iph;
 
 	if (skb_vlan_tag_present(skb) || skb->mac_len != ETH_HLEN)
 		return false;
+	/* What a core punted: one of the dataplane's queues is recorded. */
+	if (skb_rx_queue_recorded(skb) &&
+	    test_bit(skb_get_rx_queue(skb), idev->queues))
+		return false;
 	switch (skb->protocol) {
 	case htons(ETH_P_IP):
-		if (skb->pkt_type != PACKET_HOST ||
-		    !pskb_may_pull(skb, sizeof(struct iphdr)))
+		if (skb->pkt_type != PACKET_HOST)
 			return false;
-		daddr = ip_hdr(skb)->daddr;
-		break;
+		iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
+		return iph && iph->daddr == idev->addr;
 	case htons(ETH_P_ARP):
-		if (!intake_arp_target(skb, &daddr))
+		if (skb->pkt_type != PACKET_HOST &&
+		    skb->pkt_type != PACKET_BROADCAST)
 			return false;
-		break;
+		arp = skb_header_pointer(skb, 0, sizeof(_arp), &_arp);
+		return arp && arp->hdr.ar_hrd == htons(ARPHRD_ETHER) &&
+		       arp->hdr.ar_pro == htons(ETH_P_IP) &&
+		       arp->hdr.ar_hln == ETH_ALEN && arp->hdr.ar_pln == 4 &&
+		       !memcmp(arp->tip, &idev->addr, 4);
 	default:
 		return false;
 	}
-	return daddr == idev->addr;
 }
 
 static rx_handler_result_t ixdp_intake_rx(struct sk_buff **pskb)
@@ -84,10 +91,12 @@ static rx_handler_result_t ixdp_intake_rx(struct sk_buff **pskb)
 
 	if (!intake_ours(idev, skb))
 		return RX_HANDLER_PASS;
-	skb = skb_share_check(skb, GFP_ATOMIC);
-	if (!skb)
-		return RX_HANDLER_CONSUMED;
 	core = idev->cores[reciprocal_scale(skb_get_hash(skb), idev->ncores)];
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (!skb) {
+		atomic64_inc(&core->intake_dropped);
+		return RX_HANDLER_CONSUMED;
+	}
 	/* The core receives frames from their Ethernet header. */
 	__skb_push(skb, ETH_HLEN);
 	ixdp_slow_enqueue(skb, &core->intake, &core->intake_dropped);

@@ -97,6 +97,8 @@ int ixdp_slow_punt(struct ixdp_stack *s, struct ixdp_buf *b)
 	}
 	skb_put_data(skb, ixdp_buf_data(b), b->len);
 	ixdp_buf_put(b);
+	/* Received on the core's queue: intake.c never takes it back. */
+	skb_record_rx_queue(skb, core->queues[0]->drv.qid);
 	/*
 	 * Bottom halves off: the rings' producer locks are one lock class,
 	 * taken in softirq context by Linux's senders (ixdp_slow_xmit()).
@@ -256,8 +258,10 @@ out_rx:
 }
 
 /**
- * ixdp_slow_stop() - let the work finish, before the pairs are given back
+ * ixdp_slow_stop() - stop the work, before the pairs are given back
  * @core: the core, its thread stopped (nothing queues the work again)
+ *
+ * What the work has not given Linux yet is freed with the ring.
  */
 void ixdp_slow_stop(struct ixdp_core *core)
 {

@@ -19,6 +19,10 @@ ix_lib_need
 echo 1 > /sys/kernel/ixdp/cpus || fail "reserve CPU 1"
 echo 1 > "$SYS/queues"
 echo 1 > "$SYS/cpus"
+# Linux's own address is not the dataplane's to take.
+echo $LINUX_ADDR/24 > "$SYS/addr"
+echo 1 > "$SYS/attached" 2> "$TMP/err" && fail "attached on Linux's address"
+grep -q "in use" "$TMP/err" || fail "attach on Linux's address: $(cat "$TMP/err")"
 echo $DP/24 > "$SYS/addr"
 echo $PORT > "$SYS/echo_port"
 echo 1 > "$SYS/attached" || { fail "attach queue 1"; exit 1; }

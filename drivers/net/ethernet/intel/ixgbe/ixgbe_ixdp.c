@@ -644,13 +644,18 @@ static void ixgbe_ixdp_count_linux(struct ixdp_drv_queue *q, bool tx,
 	struct ixgbe_ixdp_pair *p = q->priv;
 	struct ixgbe_ring *ring;
 
-	if (!p || READ_ONCE(p->lost))
+	if (!p)
 		return;
-	ring = tx ? p->tx_ring : p->rx_ring;
-	u64_stats_update_begin(&ring->syncp);
-	ring->stats.packets += packets;
-	ring->stats.bytes += bytes;
-	u64_stats_update_end(&ring->syncp);
+	/* As the other ops: a reset's grace period fences the rings. */
+	rcu_read_lock();
+	if (!READ_ONCE(p->lost)) {
+		ring = tx ? p->tx_ring : p->rx_ring;
+		u64_stats_update_begin(&ring->syncp);
+		ring->stats.packets += packets;
+		ring->stats.bytes += bytes;
+		u64_stats_update_end(&ring->syncp);
+	}
+	rcu_read_unlock();
 }
 
 static const struct ixdp_drv_ops ixgbe_ixdp_ops = {
