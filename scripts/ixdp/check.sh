@@ -191,7 +191,16 @@ check_host()
 		collect "tools.http_sock." need < "$OUT/http_check.tap" >> "$RESULTS"
 		[ "$httprc" = 0 ] || record fail tools.http_sock.exit_status_$httprc
 	fi
-	if $MAKE -s -C tools/ix/bench O="$TOOLS_OUT/bench" check > "$OUT/bench-tools.tap" 2>&1; then
+	# The report's test and the tools' test: one TAP stream each.
+	if tools/ix/bench/report_test.sh > "$OUT/bench-report.tap" 2>&1; then
+		:
+	elif ! grep -q '^not ok' "$OUT/bench-report.tap"; then
+		record fail tools.bench_report.test
+	fi
+	cat "$OUT/bench-report.tap"
+	collect "tools.bench_report." need < "$OUT/bench-report.tap" >> "$RESULTS"
+	if $MAKE -s -C tools/ix/bench O="$TOOLS_OUT/bench" all > "$OUT/bench-tools.tap" 2>&1 &&
+	   tools/ix/bench/test.sh "$TOOLS_OUT/bench" >> "$OUT/bench-tools.tap" 2>&1; then
 		:
 	elif ! grep -q '^not ok' "$OUT/bench-tools.tap"; then
 		record fail tools.bench.test

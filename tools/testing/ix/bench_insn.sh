@@ -57,6 +57,11 @@ for mode in udp tcp tcp_offload; do
 	line "${mode}_rr_64B" "$ir" "; goal <= 2500"
 done
 
+ir=$(totals punt_limited bench_rr punt_limited flood_once)
+echo "punt_limited_64B: $((ir / N)) instructions per frame ($ir over $N;" \
+     "a frame of a flood at Linux's address refused by the punt bucket," \
+     "the driver's part not in it)"
+
 echo "server only, echo application on libix and the rings:"
 for mode in tcp_sw tcp_vm tcp_offload; do
 	case $mode in

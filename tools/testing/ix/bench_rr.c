@@ -12,6 +12,12 @@
  * receive, and for TCP the acknowledgements that ride on them.  Handing a
  * frame from one stack to the other is moving a pointer (the "driver"
  * here); ARP and the TCP handshake happen before counting starts.
+ *
+ * "punt_limited" counts instead what a frame of a flood aimed at Linux
+ * costs the server's stack once its punt bucket is empty (punt.c): a
+ * 64-byte UDP datagram to another address, received, classified, refused
+ * by the bucket and its buffer put back (flood_once()).  The driver's
+ * part (descriptor, refill) is not in it.
  */
 
 #include <stdio.h>
@@ -55,7 +61,19 @@ static int end_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
 	return 0;
 }
 
+/* Never reached in the count: the bucket is empty by then. */
+static int end_punt(struct ixdp_stack *s, struct ixdp_buf *b)
+{
+	ixdp_buf_put(b);
+	return 0;
+}
+
 static const struct ixdp_stack_ops end_ops = { .xmit = end_xmit };
+static const struct ixdp_stack_ops flood_ops = {
+	.xmit	= end_xmit,
+	.punt	= end_punt,
+};
+static int flood;
 
 /* The wire: hand everything @from sent to @to. */
 static void deliver(struct end *from, struct end *to)
@@ -163,10 +181,13 @@ static void end_init(struct end *e, const u8 *mac, u32 ip)
 	cfg.addr = cpu_to_be32(ip);
 	if (offload)
 		cfg.offload = IXDP_OFFLOAD_RX_CSUM | IXDP_OFFLOAD_TX_CSUM;
+	/* The clock never moves: a burst of 16, then every frame refused. */
+	cfg.punt_rate = 100;
 	ixdp_pool_init(&e->pool, e->descs, NBUFS);
 	for (i = 0; i < NBUFS; i++)
 		ixdp_pool_add(&e->pool, malloc(IXDP_BUF_SIZE), IXDP_BUF_SIZE);
-	if (ixdp_stack_init(&e->s, &cfg, &end_ops, &e->pool, 0)) {
+	if (ixdp_stack_init(&e->s, &cfg, flood ? &flood_ops : &end_ops,
+			    &e->pool, 0)) {
 		fprintf(stderr, "stack init failed\n");
 		exit(1);
 	}
@@ -197,6 +218,63 @@ static noinline void rr_once(void)
 	deliver(&server, &client);
 }
 
+/* A 64-byte frame to the server's MAC for 198.18.0.99, not its address. */
+static void flood_frame(u8 *f, const u8 *dst, const u8 *src)
+{
+	struct ethhdr *eth = (struct ethhdr *)f;
+	struct iphdr *iph = (struct iphdr *)(eth + 1);
+	struct udphdr *uh = (struct udphdr *)(iph + 1);
+
+	memset(f, 0, 64);
+	memcpy(eth->h_dest, dst, ETH_ALEN);
+	memcpy(eth->h_source, src, ETH_ALEN);
+	eth->h_proto = htons(ETH_P_IP);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tot_len = htons(64 - ETH_HLEN);
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_UDP;
+	iph->saddr = cpu_to_be32(0xc6120001);
+	iph->daddr = cpu_to_be32(0xc6120063);
+	iph->check = ip_fast_csum(iph, iph->ihl);
+	uh->source = htons(40000);
+	uh->dest = htons(9);
+	uh->len = htons(64 - ETH_HLEN - sizeof(*iph));
+}
+
+/* One frame of the flood: the only function callgrind counts. */
+static noinline void flood_once(struct ixdp_buf *b)
+{
+	ixdp_eth_rx(&server.s, b);
+}
+
+static int flood_run(unsigned long n, const u8 *smac, const u8 *cmac)
+{
+	u8 frame[64];
+	struct ixdp_buf *b;
+	unsigned long i;
+
+	flood_frame(frame, smac, cmac);
+	for (i = 0; i < n + 16; i++) {
+		b = ixdp_buf_get(&server.pool);
+		if (!b)
+			return 1;
+		ixdp_buf_reset(b, IXDP_BUF_RX_OFFSET);
+		memcpy(ixdp_buf_put_tail(b, sizeof(frame)), frame,
+		       sizeof(frame));
+		flood_once(b);
+	}
+	/* The first 16 went to Linux, the rest were refused and freed. */
+	if (server.s.stats.punted != 16 || server.s.stats.punt_limited != n) {
+		fprintf(stderr, "punted %llu, limited %llu of %lu\n",
+			(unsigned long long)server.s.stats.punted,
+			(unsigned long long)server.s.stats.punt_limited, n);
+		return 1;
+	}
+	printf("iterations %lu\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const u8 cmac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 1 };
@@ -205,16 +283,21 @@ int main(int argc, char **argv)
 	unsigned long i, n;
 
 	if (argc < 3 || (strcmp(argv[1], "udp") && strcmp(argv[1], "tcp") &&
-			 strcmp(argv[1], "tcp_offload"))) {
-		fprintf(stderr, "usage: %s udp|tcp|tcp_offload ITERATIONS\n",
+			 strcmp(argv[1], "tcp_offload") &&
+			 strcmp(argv[1], "punt_limited"))) {
+		fprintf(stderr,
+			"usage: %s udp|tcp|tcp_offload|punt_limited ITERATIONS\n",
 			argv[0]);
 		return 2;
 	}
 	use_tcp = strncmp(argv[1], "tcp", 3) == 0;
 	offload = !strcmp(argv[1], "tcp_offload");
+	flood = !strcmp(argv[1], "punt_limited");
 	n = strtoul(argv[2], NULL, 10);
 	end_init(&client, cmac, 0xc6120001);	/* 198.18.0.1 */
 	end_init(&server, smac, 0xc6120002);	/* 198.18.0.2 */
+	if (flood)
+		return flood_run(n, smac, cmac);
 	ixdp_udp_bind(&server.s, cpu_to_be16(PORT), echo_rx, NULL);
 	ixdp_udp_bind(&client.s, cpu_to_be16(40000), client_rx, NULL);
 	if (use_tcp) {
