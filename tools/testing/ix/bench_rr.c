@@ -23,6 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <net/checksum.h>
 
 #include "stack.h"
 #include "tcp.h"
@@ -73,6 +77,7 @@ static const struct ixdp_stack_ops flood_ops = {
 	.xmit	= end_xmit,
 	.punt	= end_punt,
 };
+
 static int flood;
 
 /* The wire: hand everything @from sent to @to. */
@@ -228,18 +233,18 @@ static void flood_frame(u8 *f, const u8 *dst, const u8 *src)
 	memset(f, 0, 64);
 	memcpy(eth->h_dest, dst, ETH_ALEN);
 	memcpy(eth->h_source, src, ETH_ALEN);
-	eth->h_proto = htons(ETH_P_IP);
+	eth->h_proto = cpu_to_be16(ETH_P_IP);
 	iph->version = 4;
 	iph->ihl = 5;
-	iph->tot_len = htons(64 - ETH_HLEN);
+	iph->tot_len = cpu_to_be16(64 - ETH_HLEN);
 	iph->ttl = 64;
 	iph->protocol = IPPROTO_UDP;
 	iph->saddr = cpu_to_be32(0xc6120001);
 	iph->daddr = cpu_to_be32(0xc6120063);
 	iph->check = ip_fast_csum(iph, iph->ihl);
-	uh->source = htons(40000);
-	uh->dest = htons(9);
-	uh->len = htons(64 - ETH_HLEN - sizeof(*iph));
+	uh->source = cpu_to_be16(40000);
+	uh->dest = cpu_to_be16(9);
+	uh->len = cpu_to_be16(64 - ETH_HLEN - sizeof(*iph));
 }
 
 /* One frame of the flood: the only function callgrind counts. */
