@@ -168,9 +168,10 @@ case ${1:-} in
 "")
 	[ -z "${DEB_CONFIG:-}" ] || [ -f "$DEB_CONFIG" ] ||
 		die "no base configuration $DEB_CONFIG"
-	# Before the configuration: Debian's wants BTF, which kconfig
-	# keeps only when pahole (dwarves) is there.
-	need dpkg-dev fakeroot dwarves
+	# bindeb-pkg's debian/control needs debhelper-compat.  pahole
+	# (dwarves) before the configuration: Debian's wants BTF, which
+	# kconfig keeps only when pahole is there.
+	need dpkg-dev fakeroot dwarves debhelper
 	kernel_config
 	kernel_debs
 	tools_deb
