@@ -8,12 +8,20 @@
 #
 #   bench-cpu.sh guest            uptime; cpuN (the /proc/stat fields:
 #                                 user nice system idle iowait irq softirq
-#                                 steal, in USER_HZ = 100 ticks); and
-#                                 softirq:NAME with one count per CPU
+#                                 steal, in USER_HZ = 100 ticks);
+#                                 softirq:NAME with one count per CPU;
+#                                 intr and ctxt (interrupts and context
+#                                 switches, all CPUs); irq:eth0 (eth0's
+#                                 virtio interrupts: the device's
+#                                 notifications to the guest)
 #   bench-cpu.sh host AGENT QEMU  uptime; client (the user and system
 #                                 ticks of AGENT's reaped children: the
 #                                 load generator); qemu:TID:NAME (each
-#                                 QEMU thread's user and system ticks)
+#                                 QEMU thread's user and system ticks);
+#                                 with IXDP_INSN (the ixinsn client) and
+#                                 IXDP_INSN_SOCK (the QEMU plugin's
+#                                 socket) set, insn:vcpuN and insn:total
+#                                 (guest instructions, user and kernel)
 #   bench-cpu.sh delta A B        B - A for every key in both
 #
 # The guest takes its snapshots around each point; the host agent around
@@ -33,6 +41,21 @@ guest_snap()
 	awk '/^cpu[0-9]/ { print $1, $2, $3, $4, $5, $6, $7, $8, $9 }' /proc/stat
 	awk 'NR > 1 { k = $1; sub(":", "", k); $1 = "softirq:" k; print }' \
 		/proc/softirqs
+	awk '$1 == "intr" || $1 == "ctxt" { print $1, $2 }' /proc/stat
+	guest_nic_irqs eth0
+}
+
+# guest_nic_irqs DEV: "irq:DEV N", the interrupts of DEV's virtio device
+# on every CPU (its queues' lines in /proc/interrupts, e.g. virtio1-input.0).
+guest_nic_irqs()
+{
+	local vdev
+
+	vdev=$(basename "$(readlink "/sys/class/net/$1/device" 2>/dev/null)")
+	[ -n "$vdev" ] || return 0
+	awk -v v="$vdev-" -v dev="$1" '
+		index($NF, v) == 1 { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i }
+		END { print "irq:" dev, n + 0 }' /proc/interrupts
 }
 
 host_snap()
@@ -46,6 +69,11 @@ host_snap()
 		name=$(tr -c 'A-Za-z0-9\n' _ < "$t/comm")
 		echo "qemu:${t##*/}:$name $(stat_ticks "$t/stat" | cut -d' ' -f1,2)"
 	done
+	[ -n "${IXDP_INSN:-}" ] && [ -S "${IXDP_INSN_SOCK:-}" ] &&
+		"$IXDP_INSN" "$IXDP_INSN_SOCK" read |
+		awk '$1 == "vcpu" { print "insn:vcpu" $2, $4, $6 }
+		     $1 == "total" { print "insn:total", $3, $5 }'
+	return 0
 }
 
 delta()

@@ -130,6 +130,37 @@ cpu_at()
 	per_req "$RAW/$1.r$4.$3" "$(tput "$RAW/$1.r$4.json")" "$2"
 }
 
+# per_count FILE COMPLETED WHAT: from a bench-cpu.sh delta, per request
+# the client completed (warm-up included, as in the delta): insn (guest
+# instructions on every vCPU, user and kernel, from the QEMU plugin),
+# user, kernel, server (the server's vCPU alone), intr (interrupts),
+# irq (eth0's virtio interrupts), ctxt (context switches).
+per_count()
+{
+	[ -f "$1" ] && [ -n "$2" ] || return 0
+	awk -v n="$2" -v what="$3" -v vcpu="insn:vcpu$GUEST_CPU" '
+		$1 == "insn:total" { v["insn"] = $2 + $3; v["user"] = $2; v["kernel"] = $3 }
+		$1 == vcpu { v["server"] = $2 + $3 }
+		$1 == "intr" || $1 == "ctxt" { v[$1] = $2 }
+		$1 == "irq:eth0" { v["irq"] = $2 }
+		END {
+			if (n <= 0 || !(what in v))
+				exit
+			if (what ~ /^(intr|ctxt|irq)$/)
+				printf "%.2f\n", v[what] / n
+			else
+				printf "%.0f\n", v[what] / n
+		}' "$1"
+}
+
+# count_at BASE WHAT KIND ROUND: per_count for the point BASE of the round.
+count_at()
+{
+	local f=$RAW/$1.r$4.json
+
+	ok "$f" && per_count "$RAW/$1.r$4.$3" "$(num "$f" completed)" "$2"
+}
+
 http_rps()
 {
 	local f=$RAW/http-$1.r$2.txt
@@ -234,6 +265,43 @@ cpu_table()
 	done
 }
 
+# insn_cell BASE WHAT DIGITS: a per-request count over the rounds.
+insn_cell()
+{
+	local kind=hostcpu
+
+	case $2 in intr|ctxt|irq) kind=guestcpu ;; esac
+	stat_cell "$1 $2/req" "$(per_round count_at "$1" "$2" $kind)" "$3"
+}
+
+# insn_row SERVER BASE: one row of insn_table.
+insn_row()
+{
+	local b=$2
+
+	echo "| $1 | ${b#*-"$1"-} | $(insn_cell "$b" insn 0) |" \
+	     "$(insn_cell "$b" user 0) | $(insn_cell "$b" kernel 0) |" \
+	     "$(insn_cell "$b" server 0) | $(insn_cell "$b" intr 2) |" \
+	     "$(insn_cell "$b" irq 2) | $(insn_cell "$b" ctxt 2) |"
+}
+
+# insn_table: what one request cost in guest instructions and events.
+insn_table()
+{
+	local s
+
+	echo "| server | point | instructions/req, all vCPUs | user | kernel |" \
+	     "server vCPU | interrupts/req | eth0 IRQs/req | context switches/req |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	for s in $ECHO; do
+		insn_row "$s" "echo-$s-c1"
+		insn_row "$s" "echo-$s-c16"
+	done
+	for s in $KV; do
+		insn_row "$s" "kv-$s-usr-peak"
+	done
+}
+
 conns_table()
 {
 	local c
@@ -255,6 +323,13 @@ summary()
 
 	echo "| what | pairing | ratio, median [min, max] | pairs | target |"
 	echo "|---|---|---|---|---|"
+	for a in ixdp-poll:epoll-busy:1/3 ixdp-poll:uring-napi:1/2 \
+		 ixdp-sleep:epoll:1/3 ixdp-sleep:uring:1/2; do
+		IFS=: read -r a s t <<< "$a"
+		ratio_row "guest instructions per echo request, 16 conns (lower is better)" \
+			"$a vs $s" "$(per_round count_at "echo-$a-c16" insn hostcpu)" \
+			"$(per_round count_at "echo-$s-c16" insn hostcpu)" "<= $t"
+	done
 	for a in ixdp-poll:epoll-busy:3 ixdp-poll:uring-napi:2 \
 		 ixdp-sleep:epoll:3 ixdp-sleep:uring:2; do
 		IFS=: read -r a s t <<< "$a"
@@ -330,6 +405,19 @@ markdown()
 	echo "## HTTP (wrk, 1 thread, 16 connections, 64-byte body)"
 	echo
 	http_table
+	echo
+	echo "## Guest instructions and events per request"
+	echo
+	echo "Counted by the QEMU plugin (tools/ix/bench/qemu-insn) over each"
+	echo "whole ix_load run, warm-up included, divided by the requests the"
+	echo "client completed: every vCPU's instructions (user and kernel by"
+	echo "address), the server's vCPU alone, and from the guest's /proc the"
+	echo "interrupts, eth0's virtio interrupts (the NIC's notifications) and"
+	echo "context switches.  A count does not move with host noise.  A"
+	echo "polling server spends instructions while it waits: at 1 connection"
+	echo "that is most of its count, at 16 the server is busy."
+	echo
+	insn_table
 	echo
 	echo "## CPU time per request"
 	echo

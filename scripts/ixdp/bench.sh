@@ -11,6 +11,8 @@
 #      nginx with one worker) on the same vCPU and NIC, driven by ix_load
 #      and wrk running natively on the host side of the test namespace;
 #      every point REPEATS times (QUICK=1: 2), in interleaved rounds;
+#      QEMU runs the plugin tools/ix/bench/qemu-insn, and the host agent
+#      reads its guest instruction counts around every ix_load run;
 #   3. build/bench/: results.md, results.json and PNG plots, medians with
 #      ranges and ratios from paired rounds
 #      (scripts/ixdp/bench-report.sh).
@@ -50,8 +52,12 @@ printf 'QUICK=%d\nSLA_US=%d\nREPEATS=%d\n' "$QUICK" "$SLA_US" "$REPEATS" \
 agent="for i in \$(seq 21 40); do ip addr add 198.18.0.\$i/24 dev veth0; done;"
 # 50,000 connections need as many descriptors.
 agent="$agent ulimit -Hn 200000; ulimit -n 200000;"
+# The plugin's socket: a short path (a Unix socket's is at most 107 bytes).
+insn_sock=$(mktemp -u /tmp/ixdp-insn.XXXXXX)
+agent="$agent export IXDP_INSN=$ROOT/build/qemu-insn/ixinsn IXDP_INSN_SOCK=$insn_sock;"
 agent="$agent exec $ROOT/scripts/ixdp/host-agent.sh"
 VM_MEM=${VM_MEM:-3G} VM_HOST_CMD="$agent" \
+VM_QEMU_ARGS="-plugin $ROOT/build/qemu-insn/libixinsn.so,sock=$insn_sock" \
 	scripts/ixdp/vm.sh build/kbuild-perf/arch/x86/boot/bzImage \
 	-c /ixdp/scripts/ixdp/bench-guest.sh | tee "$B/vm.log" | grep '^bench:'
 

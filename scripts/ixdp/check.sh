@@ -351,6 +351,17 @@ else
 fi
 
 apply_allowed_skips
+# The FAIL lines and the last lines of each kselftest that failed.
+why_failed()
+{
+	awk '/^# selftests: ix: / { name = $4; n = f = 0; fl = ""; next }
+	     /^# / { l[n++ % 12] = $0; if (/FAIL/ && f++ < 8) fl = fl "\n    " $0 }
+	     /^not ok [0-9]+ selftests: ix: / {
+		printf "  why %s fails:%s\n    ...\n", name, fl
+		for (i = (n > 12 ? n - 12 : 0); i < n; i++) print "    " l[i % 12]
+	     }'
+}
+
 passed=$(count ok)
 failed=$(count fail)
 skipped=$(count skip)
@@ -359,6 +370,10 @@ if [ "$failed" != 0 ]; then
 	echo "failed:"
 	sed -n 's/^fail /  /p' "$RESULTS"
 	[ -f "$OUT/reasons" ] && cat "$OUT/reasons"
+	# A failed kselftest's own words, where a CI log's tail shows them.
+	for log in "$OUT"/vm.log "$OUT"/vm3.log "$OUT"/vmboot.log; do
+		[ -f "$log" ] && why_failed < "$log"
+	done
 fi
 [ "$skipped" != 0 ] && echo "skipped (scripts/ixdp/allowed-skips says why): $(sed -n 's/^skip //p' "$RESULTS" | tr '\n' ' ')"
 # What ran the kernel, apart from what did not.
