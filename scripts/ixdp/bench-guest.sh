@@ -46,6 +46,7 @@ SLA_US=1000
 REPEATS=5
 SWEEP_REPEATS=2
 BUSY_US=50		# busy-poll budget of the busy-polling contenders
+ONLY=			# the families to run (ceiling echo conns kv http), or all
 # shellcheck source=/dev/null
 . $B/params
 DUR=$((QUICK ? 3 : 10))
@@ -310,17 +311,23 @@ round()
 	local s
 
 	log "round $1 of $REPEATS"
-	ceiling_turn "$1"
+	wanted ceiling && ceiling_turn "$1"
 	for s in $ECHO; do
-		echo_turn "$s" "$1"
+		wanted echo && echo_turn "$s" "$1"
 	done
-	[ "$1" -le "$SWEEP_REPEATS" ] && conns_turn "$1"
+	wanted conns && [ "$1" -le "$SWEEP_REPEATS" ] && conns_turn "$1"
 	for s in $KV; do
-		kv_turn "$s" "$1"
+		wanted kv && kv_turn "$s" "$1"
 	done
 	for s in $HTTP; do
-		http_turn "$s" "$1"
+		wanted http && http_turn "$s" "$1"
 	done
+}
+
+# wanted FAMILY: ONLY is empty or names FAMILY.
+wanted()
+{
+	[ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]
 }
 
 nginx_conf()
@@ -350,6 +357,7 @@ nginx_conf()
 
 log "kernel $(uname -r), $(nproc) CPUs, ${DUR}s a point, SLA p99 ${SLA_US}us"
 log "$REPEATS rounds, key-value sweeps and connection scaling in $SWEEP_REPEATS"
+[ -n "$ONLY" ] && log "only: $ONLY"
 srv=
 dp_attached=0
 nginx_conf

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench [QUICK=1] [SLA_US=1000] [REPEATS=5]: the side-by-side benchmark.
+# make bench [QUICK=1] [SLA_US=1000] [REPEATS=5] [ONLY="echo conns ..."]:
+# the side-by-side benchmark (ONLY: some of the families ceiling, echo,
+# conns, kv and http; a figure of a family left out shows as "-").
 #   1. the stack's instructions per request-response (callgrind, host
 #      harness);
 #   2. one VM on the perf kernel (scripts/ixdp/bench-guest.sh): echo,
@@ -27,6 +29,8 @@ HDR=$ROOT/build/kheaders/usr/include
 QUICK=${QUICK:-0}
 SLA_US=${SLA_US:-1000}
 REPEATS=${REPEATS:-$((QUICK ? 2 : 5))}
+ONLY=${ONLY:-}
+[[ "$ONLY" =~ ^[a-z\ ]*$ ]] || { echo "bench: ONLY: family names only" >&2; exit 2; }
 MAKE=${MAKE:-make}
 
 cd "$ROOT"
@@ -46,8 +50,8 @@ $MAKE -s -C build/linux/tools/testing/ix O="$ROOT/build/host-test" bench |
 	tee "$B/raw/instructions.txt"
 
 echo "== bench: servers in the VM (QUICK=$QUICK, SLA p99 ${SLA_US} us)"
-printf 'QUICK=%d\nSLA_US=%d\nREPEATS=%d\n' "$QUICK" "$SLA_US" "$REPEATS" \
-	> "$B/params"
+printf 'QUICK=%d\nSLA_US=%d\nREPEATS=%d\nONLY="%s"\n' "$QUICK" "$SLA_US" \
+	"$REPEATS" "$ONLY" > "$B/params"
 # More source addresses on the host side, for the connection scaling.
 agent="for i in \$(seq 21 40); do ip addr add 198.18.0.\$i/24 dev veth0; done;"
 # 50,000 connections need as many descriptors.
