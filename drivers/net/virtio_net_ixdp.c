@@ -110,6 +110,13 @@ static void vnix_give(struct ixdp_drv_queue *q)
 	q->priv = NULL;
 }
 
+/* Kick @v if the host wants a notification, and count the one sent. */
+static void vnix_kick(struct ixdp_drv_queue *q, struct virtqueue *v)
+{
+	if (virtqueue_kick_prepare(v) && virtqueue_notify(v))
+		q->doorbells++;
+}
+
 static unsigned int vnix_rx_post(struct ixdp_drv_queue *q,
 				 struct ixdp_drv_frame *f, unsigned int n)
 {
@@ -124,7 +131,7 @@ static unsigned int vnix_rx_post(struct ixdp_drv_queue *q,
 			break;
 	}
 	if (i)
-		virtqueue_kick(vq->pair.rx);
+		vnix_kick(q, vq->pair.rx);
 	return i;
 }
 
@@ -202,7 +209,7 @@ static unsigned int vnix_tx_burst(struct ixdp_drv_queue *q,
 			break;
 	}
 	if (i)
-		virtqueue_kick(vq->pair.tx);
+		vnix_kick(q, vq->pair.tx);
 	return i;
 }
 

@@ -63,6 +63,10 @@ struct ixdp_drv_frag {
  *	touching the pair; it takes @skb and returns NETDEV_TX_OK.  A
  *	driver that does not keeps the pair's transmit queue stopped.
  * @priv: the driver's, set by @queue_take
+ * @doorbells: counted by the driver, on the core's CPU, in @rx_post and
+ *	@tx_xmit: the notifications it sent the device (a virtqueue kick
+ *	that notified the host, a write of a tail register).  Read by the
+ *	core's counters (queue<N>/doorbells).
  * @features: set by @queue_take: the IXDP_DRV_F_* bits the pair offers.
  *	%IXDP_DRV_F_TX_CSUM: the device completes transmit checksums
  *	(&struct ixdp_drv_frame.csum_start; virtio_net with
@@ -79,6 +83,7 @@ struct ixdp_drv_queue {
 	netdev_tx_t		(*xmit_linux)(struct ixdp_drv_queue *q,
 					      struct sk_buff *skb);
 	void			*priv;
+	u64			doorbells;
 };
 
 /**

@@ -23,7 +23,7 @@
 enum ixdp_stat_src {
 	IXDP_SRC_CORE,		/* struct ixdp_core_stats */
 	IXDP_SRC_STACK,		/* struct ixdp_stack_stats */
-	IXDP_SRC_QUEUE,		/* struct ixdp_queue_stats */
+	IXDP_SRC_QUEUE,		/* struct ixdp_queue */
 };
 
 struct ixdp_stat {
@@ -34,7 +34,7 @@ struct ixdp_stat {
 
 #define CORE(_n, _f)	{ _n, IXDP_SRC_CORE, offsetof(struct ixdp_core_stats, _f) }
 #define STACK(_n, _f)	{ _n, IXDP_SRC_STACK, offsetof(struct ixdp_stack_stats, _f) }
-#define QUEUE(_n, _f)	{ _n, IXDP_SRC_QUEUE, offsetof(struct ixdp_queue_stats, _f) }
+#define QUEUE(_n, _f)	{ _n, IXDP_SRC_QUEUE, offsetof(struct ixdp_queue, _f) }
 
 static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	CORE("rx_packets", rx_packets),
@@ -139,11 +139,13 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 };
 
 static const struct ixdp_stat ixdp_queue_stats_tbl[] = {
-	QUEUE("rx_packets", rx_packets),
-	QUEUE("rx_bytes", rx_bytes),
-	QUEUE("tx_packets", tx_packets),
-	QUEUE("tx_bytes", tx_bytes),
-	QUEUE("irq_wakes", irq_wakes),
+	QUEUE("rx_packets", stats.rx_packets),
+	QUEUE("rx_bytes", stats.rx_bytes),
+	QUEUE("tx_packets", stats.tx_packets),
+	QUEUE("tx_bytes", stats.tx_bytes),
+	QUEUE("irq_wakes", stats.irq_wakes),
+	/* counted by the driver */
+	QUEUE("doorbells", drv.doorbells),
 };
 
 static_assert(IXDP_HIST_BUCKETS == 10);
@@ -308,7 +310,7 @@ static ssize_t ixdp_queue_stat_show(struct kobject *kobj,
 	if (q) {
 		st = &ixdp_queue_stats_tbl[to_stat_attr(attr)->idx];
 		ret = sysfs_emit(buf, "%llu\n",
-				 ixdp_stat_read(st, NULL, NULL, &q->stats));
+				 ixdp_stat_read(st, NULL, NULL, q));
 	}
 	rtnl_unlock();
 	return ret;

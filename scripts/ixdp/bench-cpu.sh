@@ -13,7 +13,10 @@
 #                                 intr and ctxt (interrupts and context
 #                                 switches, all CPUs); irq:eth0 (eth0's
 #                                 virtio interrupts: the device's
-#                                 notifications to the guest)
+#                                 notifications to the guest); kick:eth0
+#                                 (the guest's notifications to the
+#                                 device: virtio_net's kicks, ethtool -S,
+#                                 and the dataplane's queueN/doorbells)
 #   bench-cpu.sh host AGENT QEMU  uptime; client (the user and system
 #                                 ticks of AGENT's reaped children: the
 #                                 load generator); qemu:TID:NAME (each
@@ -43,6 +46,18 @@ guest_snap()
 		/proc/softirqs
 	awk '$1 == "intr" || $1 == "ctxt" { print $1, $2 }' /proc/stat
 	guest_nic_irqs eth0
+	guest_nic_kicks eth0
+}
+
+# guest_nic_kicks DEV: "kick:DEV N", the notifications Linux's driver
+# and the dataplane sent DEV's device.
+guest_nic_kicks()
+{
+	local lx dp
+
+	lx=$(ethtool -S "$1" 2>/dev/null | awk '$1 ~ /_kicks:$/ { n += $2 } END { print n + 0 }')
+	dp=$(cat /sys/class/net/"$1"/ixdp/queue*/doorbells 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')
+	echo "kick:$1 $((lx + dp))"
 }
 
 # guest_nic_irqs DEV: "irq:DEV N", the interrupts of DEV's virtio device

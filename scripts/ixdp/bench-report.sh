@@ -134,7 +134,8 @@ cpu_at()
 # the client completed (warm-up included, as in the delta): insn (guest
 # instructions on every vCPU, user and kernel, from the QEMU plugin),
 # user, kernel, server (the server's vCPU alone), intr (interrupts),
-# irq (eth0's virtio interrupts), ctxt (context switches).
+# irq (eth0's virtio interrupts), kick (notifications to eth0's device),
+# ctxt (context switches).
 per_count()
 {
 	[ -f "$1" ] && [ -n "$2" ] || return 0
@@ -143,10 +144,11 @@ per_count()
 		$1 == vcpu { v["server"] = $2 + $3 }
 		$1 == "intr" || $1 == "ctxt" { v[$1] = $2 }
 		$1 == "irq:eth0" { v["irq"] = $2 }
+		$1 == "kick:eth0" { v["kick"] = $2 }
 		END {
 			if (n <= 0 || !(what in v))
 				exit
-			if (what ~ /^(intr|ctxt|irq)$/)
+			if (what ~ /^(intr|ctxt|irq|kick)$/)
 				printf "%.2f\n", v[what] / n
 			else
 				printf "%.0f\n", v[what] / n
@@ -270,7 +272,7 @@ insn_cell()
 {
 	local kind=hostcpu
 
-	case $2 in intr|ctxt|irq) kind=guestcpu ;; esac
+	case $2 in intr|ctxt|irq|kick) kind=guestcpu ;; esac
 	stat_cell "$1 $2/req" "$(per_round count_at "$1" "$2" $kind)" "$3"
 }
 
@@ -282,7 +284,8 @@ insn_row()
 	echo "| $1 | ${b#*-"$1"-} | $(insn_cell "$b" insn 0) |" \
 	     "$(insn_cell "$b" user 0) | $(insn_cell "$b" kernel 0) |" \
 	     "$(insn_cell "$b" server 0) | $(insn_cell "$b" intr 2) |" \
-	     "$(insn_cell "$b" irq 2) | $(insn_cell "$b" ctxt 2) |"
+	     "$(insn_cell "$b" irq 2) | $(insn_cell "$b" kick 2) |" \
+	     "$(insn_cell "$b" ctxt 2) |"
 }
 
 # insn_table: what one request cost in guest instructions and events.
@@ -291,8 +294,9 @@ insn_table()
 	local s
 
 	echo "| server | point | instructions/req, all vCPUs | user | kernel |" \
-	     "server vCPU | interrupts/req | eth0 IRQs/req | context switches/req |"
-	echo "|---|---|---|---|---|---|---|---|---|"
+	     "server vCPU | interrupts/req | eth0 IRQs/req | eth0 kicks/req |" \
+	     "context switches/req |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
 	for s in $ECHO; do
 		insn_row "$s" "echo-$s-c1"
 		insn_row "$s" "echo-$s-c16"
@@ -412,8 +416,10 @@ markdown()
 	echo "whole ix_load run, warm-up included, divided by the requests the"
 	echo "client completed: every vCPU's instructions (user and kernel by"
 	echo "address), the server's vCPU alone, and from the guest's /proc the"
-	echo "interrupts, eth0's virtio interrupts (the NIC's notifications) and"
-	echo "context switches.  A count does not move with host noise.  A"
+	echo "interrupts, eth0's virtio interrupts (the NIC's notifications to"
+	echo "the guest), the guest's notifications to the NIC (virtio_net's"
+	echo "kicks and the dataplane's doorbells) and context switches.  A"
+	echo "count does not move with host noise.  A"
 	echo "polling server spends instructions while it waits: at 1 connection"
 	echo "that is most of its count, at 16 the server is busy."
 	echo

@@ -87,6 +87,15 @@ q=$(($(cat "$SYS/queue0/rx_packets") + $(cat "$SYS/queue1/rx_packets")))
 r1=$(cat "$SYS/cpu1/rx_packets")
 [ "$q" -ge "$r0" ] && [ "$q" -le "$r1" ] ||
 	fail "queue counters sum to $q, cpu1/rx_packets $r0..$r1"
+# The driver counts the notifications it sends: the receive buffers
+# posted at attach, and each reply of an idle loop.
+doorbells() { echo $(($(cat "$SYS/queue0/doorbells") + $(cat "$SYS/queue1/doorbells"))); }
+d0=$(doorbells)
+peer ping -c 3 -i 0.2 -W 2 $DP_ADDR > /dev/null || fail "no ping replies"
+d1=$(doorbells)
+[ "$d0" -ge 2 ] && [ "$d1" -ge $((d0 + 3)) ] ||
+	fail "doorbells $d0, then $d1 after 3 pings"
+echo "# doorbells: $d0 after attach and 5 pings, $d1 after 3 more"
 
 resets=$(stat tcp_resets)
 out=$(echo x | peer timeout 5 nc $DP_ADDR 80 2>&1)

@@ -485,8 +485,10 @@ static unsigned int ixgbe_ixdp_rx_post(struct ixdp_drv_queue *q,
 		p->rx_posted++;
 	}
 	/* writel() orders the descriptor writes before the tail bump. */
-	if (i)
+	if (i) {
 		writel(p->rx_ntu, p->rx_ring->tail);
+		q->doorbells++;
+	}
 out:
 	rcu_read_unlock();
 	return i;
@@ -578,8 +580,10 @@ static unsigned int ixgbe_ixdp_tx_burst(struct ixdp_drv_queue *q,
 		p->tx_queued++;
 	}
 	/* writel() orders the descriptor writes before the tail bump. */
-	if (i)
+	if (i) {
 		writel(p->tx_ntu, p->tx_ring->tail);
+		q->doorbells++;
+	}
 out:
 	rcu_read_unlock();
 	return i;
