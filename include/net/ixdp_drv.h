@@ -63,9 +63,9 @@ struct ixdp_drv_frag {
  *	touching the pair; it takes @skb and returns NETDEV_TX_OK.  A
  *	driver that does not keeps the pair's transmit queue stopped.
  * @priv: the driver's, set by @queue_take
- * @doorbells: counted by the driver, on the core's CPU, in @rx_post and
- *	@tx_xmit: the notifications it sent the device (a virtqueue kick
- *	that notified the host, a write of a tail register).  Read by the
+ * @doorbells: the notifications the driver sent the device (a virtqueue
+ *	kick that notified the host, a write of a tail register), counted
+ *	by the driver on the core's CPU as it posts and sends.  Read by the
  *	core's counters (queue<N>/doorbells).
  * @features: set by @queue_take: the IXDP_DRV_F_* bits the pair offers.
  *	%IXDP_DRV_F_TX_CSUM: the device completes transmit checksums
