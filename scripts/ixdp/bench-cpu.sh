@@ -16,7 +16,10 @@
 #                                 notifications to the guest); kick:eth0
 #                                 (the guest's notifications to the
 #                                 device: virtio_net's kicks, ethtool -S,
-#                                 and the dataplane's queueN/doorbells)
+#                                 and the dataplane's queueN/doorbells);
+#                                 ixdp:NAME, every counter of eth0's
+#                                 stats/ and stats/drop/ (the dataplane's,
+#                                 while it serves eth0)
 #   bench-cpu.sh host AGENT QEMU  uptime; client (the user and system
 #                                 ticks of AGENT's reaped children: the
 #                                 load generator); qemu:TID:NAME (each
@@ -24,7 +27,10 @@
 #                                 with IXDP_INSN (the ixinsn client) and
 #                                 IXDP_INSN_SOCK (the QEMU plugin's
 #                                 socket) set, insn:vcpuN and insn:total
-#                                 (guest instructions, user and kernel)
+#                                 (guest instructions, user and kernel);
+#                                 tap0 (the guest eth0's tap: tx_packets
+#                                 tx_dropped, towards the guest, and
+#                                 rx_packets rx_dropped, from it)
 #   bench-cpu.sh delta A B        B - A for every key in both
 #
 # The guest takes its snapshots around each point; the host agent around
@@ -47,6 +53,8 @@ guest_snap()
 	awk '$1 == "intr" || $1 == "ctxt" { print $1, $2 }' /proc/stat
 	guest_nic_irqs eth0
 	guest_nic_kicks eth0
+	grep -s . /sys/class/net/eth0/ixdp/stats/* /sys/class/net/eth0/ixdp/stats/drop/* |
+		sed 's|^/sys/class/net/eth0/ixdp/stats/\(.*\):|ixdp:\1 |'
 }
 
 # guest_nic_kicks DEV: "kick:DEV N", the notifications Linux's driver
@@ -84,6 +92,9 @@ host_snap()
 		name=$(tr -c 'A-Za-z0-9\n' _ < "$t/comm")
 		echo "qemu:${t##*/}:$name $(stat_ticks "$t/stat" | cut -d' ' -f1,2)"
 	done
+	[ -d /sys/class/net/tap0 ] &&
+		echo "tap0 $(cd /sys/class/net/tap0/statistics &&
+			     cat tx_packets tx_dropped rx_packets rx_dropped | tr '\n' ' ')"
 	[ -n "${IXDP_INSN:-}" ] && [ -S "${IXDP_INSN_SOCK:-}" ] &&
 		"$IXDP_INSN" "$IXDP_INSN_SOCK" read |
 		awk '$1 == "vcpu" { print "insn:vcpu" $2, $4, $6 }

@@ -22,7 +22,8 @@
 #
 # Run time (DUR 10 s, plus about 4 s of warm-up and setup a point):
 # echo 6 servers x 3 points, HTTP 6 servers, key-value peaks 6 servers x
-# 2 workloads: 36 points a round, 5 rounds, about 45 minutes.  The
+# 2 workloads, the shared NIC's 3 points: 39 points a round, 5 rounds,
+# about 50 minutes.  The
 # key-value rate sweeps (6 x 2 x 13 points, 35 minutes a round) and the
 # connection scaling (up to 50,000 connections, about 5 minutes) run only
 # in the first SWEEP_REPEATS (2) rounds: all five would take 3.5 hours.
@@ -46,7 +47,8 @@ SLA_US=1000
 REPEATS=5
 SWEEP_REPEATS=2
 BUSY_US=50		# busy-poll budget of the busy-polling contenders
-ONLY=			# the families to run (ceiling echo conns kv http), or all
+ONLY=			# the families to run (ceiling echo conns share kv
+			# http), or all
 # shellcheck source=/dev/null
 . $B/params
 DUR=$((QUICK ? 3 : 10))
@@ -305,6 +307,27 @@ ceiling_turn()
 	turn_end
 }
 
+# share_turn ROUND: Linux's traffic on the dataplane's NIC (issue 19).
+# The polling ixdp echo server at 256 connections, quiet, then while the
+# host floods Linux's address on the same NIC with 64-byte UDP frames,
+# paced at 10,000/s and as fast as it can: the dataplane's core punts
+# them to Linux within punt_rate and drops the rest.  The flood outlasts
+# the ix_load run; its sent count goes to raw/NAME.flood.
+share_turn()
+{
+	local r=$1 pps
+
+	ix_serve share-poll 7000 $KBIN/ix_echo $CPU 7000 &&
+	load "share-quiet.r$r" -h $DP -p 7000 -W echo -s 64 -c 256 &&
+	for pps in 10000 0; do
+		host flood $LX 9 $((DUR + 3)) $pps > /dev/null
+		load "share-flood$pps.r$r" -h $DP -p 7000 -W echo -s 64 -c 256
+		sleep 3
+		cp $HS/flood "$RAW/share-flood$pps.r$r.flood" 2>/dev/null
+	done
+	turn_end
+}
+
 # round R: every contender once, family by family.
 round()
 {
@@ -316,6 +339,7 @@ round()
 		wanted echo && echo_turn "$s" "$1"
 	done
 	wanted conns && [ "$1" -le "$SWEEP_REPEATS" ] && conns_turn "$1"
+	wanted share && share_turn "$1"
 	for s in $KV; do
 		wanted kv && kv_turn "$s" "$1"
 	done

@@ -3,7 +3,7 @@
 #
 # make bench [QUICK=1] [SLA_US=1000] [REPEATS=5] [ONLY="echo conns ..."]:
 # the side-by-side benchmark (ONLY: some of the families ceiling, echo,
-# conns, kv and http; a figure of a family left out shows as "-").
+# conns, share, kv and http; a figure of a family left out shows as "-").
 #   1. the stack's instructions per request-response (callgrind, host
 #      harness);
 #   2. one VM on the perf kernel (scripts/ixdp/bench-guest.sh): echo,
