@@ -52,7 +52,10 @@ struct ixdp_echo;
  *	its rings run dry)
  * @pool_empty: buffers asked of the core's pool when it had none, for
  *	receiving or sending (a copy of the pool's count)
- * @tx_dropped: frames not sent (ring full, no headroom)
+ * @tx_dropped: frames not sent: no headroom, or the device's ring and
+ *	the core's queue both full
+ * @tx_deferred: frames the device's full ring did not take at a flush,
+ *	kept in the core's queue for the next one
  * @tx_csum_offload: frames handed to the device to complete their TCP
  *	checksum
  * @tx_frags: frames handed to the device in pieces, their payload where
@@ -85,6 +88,7 @@ struct ixdp_core_stats {
 	u64	rx_refill_short;
 	u64	pool_empty;
 	u64	tx_dropped;
+	u64	tx_deferred;
 	u64	tx_csum_offload;
 	u64	tx_frags;
 	u64	polls_busy;
@@ -158,7 +162,8 @@ struct ixdp_queue {
  * @chunks: them
  * @chunk_order: their page orders
  * @ntx: frames waiting in @txq
- * @txq: frames the stack sent in this iteration
+ * @txq: frames the stack sent, in order: those of this iteration, after
+ *	those a full device ring left at the last flush
  * @txf: their descriptors for the driver, filled by the flush alone (a
  *	flush may run while @frames holds a receive batch)
  * @frames: scratch for receive, post and reclaim

@@ -66,8 +66,7 @@ u64 ixdp_core_now(void)
  * from its TCP header, after the Ethernet and IPv4 headers the stack
  * wrote.
  */
-static void ixdp_frame_csum(struct ixdp_core *core, struct ixdp_drv_frame *f,
-			    const struct ixdp_buf *b)
+static void ixdp_frame_csum(struct ixdp_drv_frame *f, const struct ixdp_buf *b)
 {
 	const struct iphdr *iph = f->addr + ETH_HLEN;
 
@@ -76,10 +75,14 @@ static void ixdp_frame_csum(struct ixdp_core *core, struct ixdp_drv_frame *f,
 		return;
 	f->csum_start = ETH_HLEN + iph->ihl * 4;
 	f->csum_off = offsetof(struct tcphdr, check);
-	core->stats.tx_csum_offload++;
 }
 
-/* Hand the frames the stack produced to the first queue's device. */
+/*
+ * Hand the frames the stack produced to the first queue's device.  What
+ * a full ring does not take stays queued, in order, for the next flush:
+ * a segment dropped here would cost its connection a retransmission
+ * timeout, and the ring empties as fast as the device sends.
+ */
 static void ixdp_core_flush(struct ixdp_core *core)
 {
 	struct ixdp_queue *q = core->queues[0];
@@ -93,21 +96,35 @@ static void ixdp_core_flush(struct ixdp_core *core)
 		f[i].addr = ixdp_buf_data(core->txq[i]);
 		f[i].token = core->txq[i];
 		ixdp_frame_frags(&f[i], core->txq[i]);
-		ixdp_frame_csum(core, &f[i], core->txq[i]);
+		ixdp_frame_csum(&f[i], core->txq[i]);
 	}
 	sent = core->idev->ops->tx_burst(&q->drv, f, n);
 	for (i = 0; i < sent; i++) {
 		bytes += core->txq[i]->len;
 		core->stats.tx_frags += f[i].nfrags > 0;
+		core->stats.tx_csum_offload += f[i].csum_start != 0;
 	}
 	q->stats.tx_packets += sent;
 	q->stats.tx_bytes += bytes;
 	core->stats.tx_packets += sent;
 	core->stats.tx_bytes += bytes;
 	q->inflight += sent;
-	for (i = sent; i < n; i++)
+	core->ntx = n - sent;
+	if (core->ntx) {
+		core->stats.tx_deferred += core->ntx;
+		memmove(core->txq, core->txq + sent,
+			core->ntx * sizeof(core->txq[0]));
+	}
+}
+
+/* The core stops: what its queue still holds is not sent. */
+static void ixdp_core_tx_drop(struct ixdp_core *core)
+{
+	unsigned int i;
+
+	for (i = 0; i < core->ntx; i++)
 		ixdp_buf_put(core->txq[i]);
-	core->stats.tx_dropped += n - sent;
+	core->stats.tx_dropped += core->ntx;
 	core->ntx = 0;
 }
 
@@ -129,6 +146,11 @@ int ixdp_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
 	}
 	if (core->ntx == IXDP_TXQ_LEN)
 		ixdp_core_flush(core);
+	if (core->ntx == IXDP_TXQ_LEN) {
+		core->stats.tx_dropped++;
+		ixdp_buf_put(b);
+		return -ENOSPC;
+	}
 	core->txq[core->ntx++] = b;
 	return 0;
 }
@@ -378,7 +400,7 @@ void ixdp_core_sleep(struct ixdp_core *core, long timeout)
 			waiting = true;
 	/* Frames from other cores and Linux's: they wake us after queueing. */
 	if (ixdp_handoff_pending(&core->stack) || ixdp_slow_pending(core) ||
-	    ixdp_intake_pending(core))
+	    ixdp_intake_pending(core) || core->ntx)
 		waiting = true;
 	if (!waiting && !ixdp_core_called(core)) {
 		core->stats.sleeps++;
@@ -422,5 +444,6 @@ int ixdp_core_loop(void *arg)
 		cond_resched();
 	}
 	ixdp_core_flush(core);
+	ixdp_core_tx_drop(core);
 	return 0;
 }

@@ -45,6 +45,7 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	CORE("rx_refill_short", rx_refill_short),
 	CORE("pool_empty", pool_empty),
 	CORE("tx_dropped", tx_dropped),
+	CORE("tx_deferred", tx_deferred),
 	CORE("tx_csum_offload", tx_csum_offload),
 	CORE("tx_frags", tx_frags),
 	CORE("polls_busy", polls_busy),

@@ -23,9 +23,14 @@ echo 5 > "$SYS/max_conns" 2>/dev/null && fail "max_conns changed while attached"
 ix_lib_start ix_echo 7 "$DIR/ix_echo" 1 7 4 1100 || exit 1
 
 trap 'ix_lib_netem none; ix_lib_cleanup' EXIT
+drop0=$(ix_lib_stat tx_dropped)
+defer0=$(ix_lib_stat tx_deferred)
 peer timeout 300 "$DIR/ix_echo_client" $DP 7 1000 4 512 5 > "$TMP/c.log" 2>&1 ||
 	fail "1000 connections: $(tail -n 3 "$TMP/c.log")"
 tail -n 1 "$TMP/c.log"
+# A full transmit ring defers the core's frames, never drops them.
+echo "# transmit: $(($(ix_lib_stat tx_deferred) - defer0)) frames deferred, $(($(ix_lib_stat tx_dropped) - drop0)) dropped"
+[ "$(ix_lib_stat tx_dropped)" = "$drop0" ] || fail "the core dropped frames it sent"
 # Again through loss and reordering, both ways.
 for loss in 1% 5%; do
 	ix_lib_netem delay 1ms 1ms loss $loss reorder 25% 50% || break
