@@ -83,23 +83,6 @@ void ixdp_stack_teardown(struct ixdp_stack *s)
 }
 
 /**
- * ixdp_stack_advance() - move the stack's clock on
- * @s: the stack
- * @now: the current tick; going backwards is ignored
- *
- * Runs the timers now due (ARP retries and expiries), which may transmit.
- *
- * Return: the number of timers that fired.
- */
-unsigned int ixdp_stack_advance(struct ixdp_stack *s, u64 now)
-{
-	if (now < s->now)
-		return 0;
-	s->now = now;
-	return ixdp_wheel_advance(&s->wheel, now);
-}
-
-/**
  * ixdp_bucket_take() - take a token of a bucket, if one is left
  * @s: the stack, for its clock
  * @tb: the bucket

@@ -542,11 +542,27 @@ int ixdp_stack_init(struct ixdp_stack *s, const struct ixdp_stack_config *cfg,
 		    const struct ixdp_stack_ops *ops, struct ixdp_pool *pool,
 		    u64 now);
 void ixdp_stack_teardown(struct ixdp_stack *s);
-unsigned int ixdp_stack_advance(struct ixdp_stack *s, u64 now);
 bool ixdp_bucket_take(const struct ixdp_stack *s, struct ixdp_bucket *tb,
 		      u32 rate, u32 burst);
 void ixdp_stack_drop(struct ixdp_stack *s, struct ixdp_buf *b,
 		     enum ixdp_drop_reason why);
+
+/**
+ * ixdp_stack_advance() - move the stack's clock on
+ * @s: the stack
+ * @now: the current tick; going backwards is ignored
+ *
+ * Runs the timers now due (ARP retries and expiries), which may transmit.
+ *
+ * Return: the number of timers that fired.
+ */
+static inline unsigned int ixdp_stack_advance(struct ixdp_stack *s, u64 now)
+{
+	if (now < s->now)
+		return 0;
+	s->now = now;
+	return ixdp_wheel_advance(&s->wheel, now);
+}
 
 /* eth.c */
 void ixdp_eth_rx(struct ixdp_stack *s, struct ixdp_buf *b);

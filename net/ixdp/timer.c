@@ -176,7 +176,7 @@ static unsigned int wheel_tick(struct ixdp_wheel *w)
 }
 
 /**
- * ixdp_wheel_advance() - run every timer due at or before @now
+ * __ixdp_wheel_advance() - ixdp_wheel_advance() past its fast path
  * @w: the wheel
  * @now: the current tick; going backwards is a no-op
  *
@@ -185,7 +185,7 @@ static unsigned int wheel_tick(struct ixdp_wheel *w)
  *
  * Return: the number of timers fired.
  */
-unsigned int ixdp_wheel_advance(struct ixdp_wheel *w, u64 now)
+unsigned int __ixdp_wheel_advance(struct ixdp_wheel *w, u64 now)
 {
 	unsigned int fired = 0, idx;
 

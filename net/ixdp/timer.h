@@ -55,7 +55,24 @@ void ixdp_wheel_init(struct ixdp_wheel *w, u64 now);
 void ixdp_timer_init(struct ixdp_timer *t, ixdp_timer_fn fn);
 void ixdp_timer_arm(struct ixdp_wheel *w, struct ixdp_timer *t, u64 expires);
 void ixdp_timer_cancel(struct ixdp_wheel *w, struct ixdp_timer *t);
-unsigned int ixdp_wheel_advance(struct ixdp_wheel *w, u64 now);
+unsigned int __ixdp_wheel_advance(struct ixdp_wheel *w, u64 now);
+
+/**
+ * ixdp_wheel_advance() - run every timer due at or before @now
+ * @w: the wheel
+ * @now: the current tick; going backwards is a no-op
+ *
+ * The core calls this several times a tick: inline, the common case of a
+ * tick already processed costs a compare and no call.
+ *
+ * Return: the number of timers fired.
+ */
+static inline unsigned int ixdp_wheel_advance(struct ixdp_wheel *w, u64 now)
+{
+	if (now < w->clk)
+		return 0;
+	return __ixdp_wheel_advance(w, now);
+}
 
 static inline bool ixdp_timer_pending(const struct ixdp_timer *t)
 {
