@@ -392,9 +392,13 @@ static void ixdp_app_sleep(struct ixdp_app *app, u64 until)
 
 static int ixdp_app_loop(struct ixdp_app *app, struct ix_run *r)
 {
-	u64 until = ktime_get_ns() + (u64)r->timeout_us * NSEC_PER_USEC;
 	struct ixdp_core *core = app->core;
 	unsigned int idle = 0, room;
+	u64 until = 0;
+
+	/* No timeout is one iteration (IX_IOC_RUN): no clock to read. */
+	if (r->timeout_us)
+		until = ktime_get_ns() + (u64)r->timeout_us * NSEC_PER_USEC;
 
 	app->run_events = 0;
 	for (;;) {
@@ -409,8 +413,8 @@ static int ixdp_app_loop(struct ixdp_app *app, struct ix_run *r)
 			       0 : idle + 1;
 		ixdp_app_ev_publish(app);
 		/* A full budget ends the run: the rest is the next run's. */
-		if (app->run_events || !room || ktime_get_ns() >= until ||
-		    r->commands == IXDP_APP_RUN_CMDS)
+		if (app->run_events || !room || !r->timeout_us ||
+		    ktime_get_ns() >= until || r->commands == IXDP_APP_RUN_CMDS)
 			break;
 		if (READ_ONCE(app->revoked))
 			return -ENODEV;
