@@ -142,15 +142,10 @@ void ix_close(struct ix_ctx *ctx)
  */
 struct ix_cmd *ix_cmd_get(struct ix_ctx *ctx)
 {
-	struct ix_ring *r = &ctx->cmd;
-	struct ix_cmd *c;
+	struct ix_cmd *c = ix_cmd_take(ctx);
 
-	/* Slots whose results are not reaped yet are not free. */
-	if (r->local - r->seen > r->mask)
-		return NULL;
-	c = (struct ix_cmd *)r->entries + (r->local & r->mask);
-	memset(c, 0, sizeof(*c));
-	r->local++;
+	if (c)
+		memset(c, 0, sizeof(*c));
 	return c;
 }
 

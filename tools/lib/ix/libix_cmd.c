@@ -11,15 +11,13 @@
 static struct ix_cmd *cmd(struct ix_ctx *ctx, uint16_t op, uint32_t handle,
 			  uint64_t cookie, uint64_t arg0, uint64_t arg1)
 {
-	struct ix_cmd *c = ix_cmd_get(ctx);
+	struct ix_cmd *c = ix_cmd_take(ctx);
 
-	if (!c)
-		return NULL;
-	c->op = op;
-	c->handle = handle;
-	c->cookie = cookie;
-	c->arg0 = arg0;
-	c->arg1 = arg1;
+	/* The whole slot at once: no zeroing first, then the fields. */
+	if (c)
+		*c = (struct ix_cmd){ .op = op, .handle = handle,
+				      .cookie = cookie, .arg0 = arg0,
+				      .arg1 = arg1 };
 	return c;
 }
 
@@ -124,21 +122,36 @@ int ix_timer_cancel(struct ix_ctx *ctx, uint32_t handle)
  *
  * Return: 0, -EINVAL for a bad @n, or -EBUSY if the ring is full.
  */
+/*
+ * Queue a sendv of @n pieces; return where its vector goes, the
+ * command's own place in the TX memory, for the caller to fill.
+ */
+static struct ix_iov *sendv(struct ix_ctx *ctx, uint32_t handle,
+			    unsigned int n, uint64_t cookie)
+{
+	struct ix_cmd *c = ix_cmd_take(ctx);
+	uint64_t off;
+
+	if (!c)
+		return NULL;
+	off = (uint64_t)(c - (struct ix_cmd *)ctx->cmd.entries) *
+	      IX_SENDV_MAX * sizeof(struct ix_iov);
+	*c = (struct ix_cmd){ .op = IX_CMD_TCP_SENDV, .handle = handle,
+			      .cookie = cookie, .arg0 = off, .arg1 = n };
+	return (struct ix_iov *)(ctx->tx + off);
+}
+
 int ix_tcp_sendv(struct ix_ctx *ctx, uint32_t handle,
 		 const struct ix_iov *iov, unsigned int n, uint64_t cookie)
 {
-	struct ix_cmd *c;
-	uint64_t off;
+	struct ix_iov *v;
 
 	if (!n || n > IX_SENDV_MAX)
 		return -EINVAL;
-	c = cmd(ctx, IX_CMD_TCP_SENDV, handle, cookie, 0, n);
-	if (!c)
+	v = sendv(ctx, handle, n, cookie);
+	if (!v)
 		return -EBUSY;
-	off = (uint64_t)(c - (struct ix_cmd *)ctx->cmd.entries) *
-	      IX_SENDV_MAX * sizeof(*iov);
-	memcpy(ctx->tx + off, iov, n * sizeof(*iov));
-	c->arg0 = off;
+	memcpy(v, iov, n * sizeof(*iov));
 	return 0;
 }
 
@@ -193,19 +206,22 @@ uint32_t ix_stream_write(struct ix_stream *st, const void *data,
 void ix_stream_flush(struct ix_stream *st)
 {
 	uint32_t len = st->written - st->queued, at, first;
-	struct ix_iov iov[2] = { { 0 } };
+	struct ix_iov *v;
 
 	if (!len || st->inflight)
 		return;
 	at = st->queued % st->size;
 	first = st->size - at < len ? st->size - at : len;
-	iov[0].off = ix_tx_off(st->ctx, st->base + at);
-	iov[0].len = first;
-	iov[1].off = ix_tx_off(st->ctx, st->base);
-	iov[1].len = len - first;
-	if (!ix_tcp_sendv(st->ctx, st->handle, iov, len > first ? 2 : 1,
-			  (uintptr_t)st))
-		st->inflight = 1;
+	/* Straight into the command's vector: no copy on the way. */
+	v = sendv(st->ctx, st->handle, len > first ? 2 : 1, (uintptr_t)st);
+	if (!v)
+		return;
+	v[0] = (struct ix_iov){ .off = ix_tx_off(st->ctx, st->base + at),
+				.len = first };
+	if (len > first)
+		v[1] = (struct ix_iov){ .off = ix_tx_off(st->ctx, st->base),
+					.len = len - first };
+	st->inflight = 1;
 }
 
 /**
