@@ -191,7 +191,9 @@ uint32_t ix_stream_write(struct ix_stream *st, const void *data,
 	at = st->written % st->size;
 	first = st->size - at < len ? st->size - at : len;
 	memcpy(st->base + at, data, first);
-	memcpy(st->base, (const uint8_t *)data + first, len - first);
+	/* Only a write across the ring's end has a second piece. */
+	if (len > first)
+		memcpy(st->base, (const uint8_t *)data + first, len - first);
 	st->written += len;
 	return len;
 }
