@@ -13,6 +13,7 @@
  * IXDP_APP_GRAVES sends the oldest back unread.
  */
 
+#include <linux/nospec.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
 
@@ -24,9 +25,16 @@ static struct ixdp_app *app_of(struct ixdp_stack *s)
 	return container_of(s, struct ixdp_core, stack)->app;
 }
 
+/*
+ * The handle's index, as ixdp_tcp_pcb_get() takes it; one out of range
+ * (only a command's, refused by TCP before its slot is changed) gets
+ * slot 0.  A mask, not a modulo: no division twice a request, and no
+ * speculative load past the array.
+ */
 static struct ixdp_app_conn *app_conn(struct ixdp_app *app, u32 handle)
 {
-	return &app->conns[(handle & 0xffff) % app->tcp->npcbs];
+	return &app->conns[array_index_nospec(handle & 0xffff,
+					      app->tcp->npcbs)];
 }
 
 static void app_bufs_put(struct ixdp_buf *b)
