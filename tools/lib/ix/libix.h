@@ -152,7 +152,6 @@ static inline uint8_t *ix_tx_mem(struct ix_ctx *ctx, size_t *len)
 	return ctx->tx + ctx->tx_user;
 }
 
-/* Offset in the TX memory of a byte of ix_tx_mem(). */
 /*
  * A free command slot as the kernel left it, for a caller that writes
  * all of it (libix_cmd.c); ix_cmd_get() zeroes it first.  Slots whose
@@ -167,6 +166,7 @@ static inline struct ix_cmd *ix_cmd_take(struct ix_ctx *ctx)
 	return (struct ix_cmd *)r->entries + (r->local++ & r->mask);
 }
 
+/* Offset in the TX memory of a byte of ix_tx_mem(). */
 static inline uint64_t ix_tx_off(struct ix_ctx *ctx, const void *p)
 {
 	return (const uint8_t *)p - ctx->tx;

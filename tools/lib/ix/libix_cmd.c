@@ -110,18 +110,6 @@ int ix_timer_cancel(struct ix_ctx *ctx, uint32_t handle)
 	return CMD(ctx, IX_CMD_TIMER_CANCEL, handle, 0, 0, 0);
 }
 
-/**
- * ix_tcp_sendv() - queue a send of TX memory
- * @ctx: the context
- * @handle: the connection
- * @iov: up to IX_SENDV_MAX pieces (offsets in the TX memory)
- * @n: how many
- * @cookie: in the command's slot, for ops->done
- *
- * The vector is copied into the command's own place in the TX memory.
- *
- * Return: 0, -EINVAL for a bad @n, or -EBUSY if the ring is full.
- */
 /*
  * Queue a sendv of @n pieces; return where its vector goes, the
  * command's own place in the TX memory, for the caller to fill.
@@ -141,6 +129,18 @@ static struct ix_iov *sendv(struct ix_ctx *ctx, uint32_t handle,
 	return (struct ix_iov *)(ctx->tx + off);
 }
 
+/**
+ * ix_tcp_sendv() - queue a send of TX memory
+ * @ctx: the context
+ * @handle: the connection
+ * @iov: up to IX_SENDV_MAX pieces (offsets in the TX memory)
+ * @n: how many
+ * @cookie: in the command's slot, for ops->done
+ *
+ * The vector is copied into the command's own place in the TX memory.
+ *
+ * Return: 0, -EINVAL for a bad @n, or -EBUSY if the ring is full.
+ */
 int ix_tcp_sendv(struct ix_ctx *ctx, uint32_t handle,
 		 const struct ix_iov *iov, unsigned int n, uint64_t cookie)
 {
