@@ -162,6 +162,7 @@ struct ixdp_queue {
  * @chunks: them
  * @chunk_order: their page orders
  * @ntx: frames waiting in @txq
+ * @ntx_old: of them, those the last flush left (counted in tx_deferred)
  * @txq: frames the stack sent, in order: those of this iteration, after
  *	those a full device ring left at the last flush
  * @txf: their descriptors for the driver, filled by the flush alone (a
@@ -198,6 +199,7 @@ struct ixdp_core {
 	struct page		*chunks[IXDP_MAX_CHUNKS];
 	u8			chunk_order[IXDP_MAX_CHUNKS];
 	unsigned int		ntx;
+	unsigned int		ntx_old;
 	struct ixdp_buf		*txq[IXDP_TXQ_LEN];
 	struct ixdp_drv_frame	txf[IXDP_TXQ_LEN];
 	struct ixdp_drv_frame	frames[IXDP_BATCH_MAX];

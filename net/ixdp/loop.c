@@ -110,11 +110,13 @@ static void ixdp_core_flush(struct ixdp_core *core)
 	core->stats.tx_bytes += bytes;
 	q->inflight += sent;
 	core->ntx = n - sent;
-	if (core->ntx) {
-		core->stats.tx_deferred += core->ntx;
+	/* Each frame counts once, the first time the ring leaves it. */
+	core->stats.tx_deferred += core->ntx -
+		(core->ntx_old > sent ? core->ntx_old - sent : 0);
+	core->ntx_old = core->ntx;
+	if (core->ntx)
 		memmove(core->txq, core->txq + sent,
 			core->ntx * sizeof(core->txq[0]));
-	}
 }
 
 /* The core stops: what its queue still holds is not sent. */
@@ -126,6 +128,7 @@ static void ixdp_core_tx_drop(struct ixdp_core *core)
 		ixdp_buf_put(core->txq[i]);
 	core->stats.tx_dropped += core->ntx;
 	core->ntx = 0;
+	core->ntx_old = 0;
 }
 
 /**
@@ -303,7 +306,8 @@ static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q,
 /**
  * ixdp_core_poll() - one run to completion over every queue of @core
  * @core: the core, on its loop's thread or its application's
- * @batch: frames to take from each queue at most, 1 to IXDP_BATCH_MAX
+ * @batch: frames to take from each queue at most, 1 to IXDP_BATCH_MAX;
+ *	fewer while the transmit queue is filling
  *
  * Return: the frames received.
  */
@@ -312,6 +316,19 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 	unsigned int i, work = 0;
 	u64 req = READ_ONCE(core->connect_req);
 
+	for (i = 0; i < core->nqueues; i++)
+		ixdp_queue_reclaim(core, core->queues[i]);
+	/* What a full ring left at the last flush goes out first. */
+	if (core->ntx)
+		ixdp_core_flush(core);
+	/*
+	 * Take no more frames than the transmit queue has room to answer,
+	 * two frames each (an echo and an ACK): while the device's ring is
+	 * full, new work waits in its receive ring, where the peers'
+	 * congestion control sees it, not in drops of our own segments.
+	 */
+	batch = min(batch, (IXDP_TXQ_LEN - core->ntx) / 2);
+
 	if (req && core->echo) {
 		/* Pairs with the cmpxchg() that posted it in netdev.c. */
 		req = xchg(&core->connect_req, 0);
@@ -319,14 +336,16 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 				      (__force __be16)(u16)req))
 			core->stats.tcp_connect_failed++;
 	}
-	for (i = 0; i < core->nqueues; i++) {
-		ixdp_queue_reclaim(core, core->queues[i]);
-		work += ixdp_queue_rx(core, core->queues[i], batch);
+	if (batch) {
+		for (i = 0; i < core->nqueues; i++)
+			work += ixdp_queue_rx(core, core->queues[i], batch);
+		work += ixdp_handoff_poll(&core->stack, batch);
 	}
-	work += ixdp_handoff_poll(&core->stack, batch);
 	ixdp_stack_advance(&core->stack, ixdp_core_now());
-	work += ixdp_slow_poll(core, batch);
-	work += ixdp_intake_poll(core, batch);
+	if (batch) {
+		work += ixdp_slow_poll(core, batch);
+		work += ixdp_intake_poll(core, batch);
+	}
 	ixdp_core_flush(core);
 	for (i = 0; i < core->nqueues; i++)
 		ixdp_queue_fill(core, core->queues[i]);
