@@ -74,9 +74,10 @@ static bool app_late_empty(const struct ixdp_app *app)
 
 /*
  * Free entries of the event ring by the consumer index read last, with
- * the events written since counted: no more than it has now, as the
- * index only moves on.  An application that moves it back hurts only
- * itself: its events wait in the late queue, as with a full ring.
+ * the events written since counted: no more than it has now, as long as
+ * the application only moves its index on.  One that moves it back
+ * hurts only itself: its unread events are overwritten, never anything
+ * outside the ring (the kernel writes at local & mask).
  */
 static u32 app_ev_room_known(const struct ixdp_app *app)
 {

@@ -28,7 +28,7 @@ static struct ixdp_app *app_of(struct ixdp_stack *s)
 /*
  * The handle's index, as ixdp_tcp_pcb_get() takes it; one out of range
  * (only a command's, refused by TCP before its slot is changed) gets
- * slot 0.  A mask, not a modulo: no division twice a request, and no
+ * slot 0.  A clamp, not a modulo: no division twice a request, and no
  * speculative load past the array.
  */
 static struct ixdp_app_conn *app_conn(struct ixdp_app *app, u32 handle)

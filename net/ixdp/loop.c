@@ -81,17 +81,22 @@ static void ixdp_frame_csum(struct ixdp_drv_frame *f, const struct ixdp_buf *b)
  * Hand the frames the stack produced to the first queue's device.  What
  * a full ring does not take stays queued, in order, for the next flush:
  * a segment dropped here would cost its connection a retransmission
- * timeout, and the ring empties as fast as the device sends.
+ * timeout, and the ring empties as fast as the device sends.  A driver
+ * also refuses a frame it cannot send at all (ixgbe: a bad length, a DMA
+ * mapping error); one that the empty ring still refuses is dropped, or it
+ * would hold the queue for good.
+ *
+ * Return: the frames the device took.
  */
-static void ixdp_core_flush(struct ixdp_core *core)
+static unsigned int ixdp_core_flush(struct ixdp_core *core)
 {
 	struct ixdp_queue *q = core->queues[0];
 	struct ixdp_drv_frame *f = core->txf;
-	unsigned int i, n = core->ntx, sent;
+	unsigned int i, n = core->ntx, sent, old;
 	u64 bytes = 0;
 
 	if (!n)
-		return;
+		return 0;
 	for (i = 0; i < n; i++) {
 		f[i].addr = ixdp_buf_data(core->txq[i]);
 		f[i].token = core->txq[i];
@@ -109,17 +114,28 @@ static void ixdp_core_flush(struct ixdp_core *core)
 	core->stats.tx_packets += sent;
 	core->stats.tx_bytes += bytes;
 	q->inflight += sent;
+	if (!sent && !q->inflight) {
+		/* Refused by an empty ring: not a frame it will ever take. */
+		core->stats.tx_dropped++;
+		ixdp_buf_put(core->txq[0]);
+		sent = 1;
+	}
 	core->ntx = n - sent;
 	/* Each frame counts once, the first time the ring leaves it. */
-	core->stats.tx_deferred += core->ntx -
-		(core->ntx_old > sent ? core->ntx_old - sent : 0);
+	old = core->ntx_old - min(core->ntx_old, sent);
+	core->stats.tx_deferred += core->ntx - old;
 	core->ntx_old = core->ntx;
 	if (core->ntx)
 		memmove(core->txq, core->txq + sent,
 			core->ntx * sizeof(core->txq[0]));
+	return sent;
 }
 
-/* The core stops: what its queue still holds is not sent. */
+/*
+ * The core stops, or is handed to an application: what its queue still
+ * holds is not sent.  (An application's buffers must not show frames of
+ * the core's earlier user.)
+ */
 static void ixdp_core_tx_drop(struct ixdp_core *core)
 {
 	unsigned int i;
@@ -255,14 +271,16 @@ unsigned int ixdp_core_quiesce(struct ixdp_core *core)
 		ixdp_queue_rx_drop(core, core->queues[i]);
 	for (;;) {
 		inflight = 0;
-		for (i = 0; i < core->nqueues; i++) {
+		for (i = 0; i < core->nqueues; i++)
 			ixdp_queue_reclaim(core, core->queues[i]);
+		ixdp_core_flush(core);
+		for (i = 0; i < core->nqueues; i++)
 			inflight += core->queues[i]->inflight;
-		}
-		if (!inflight || time_after(jiffies, until))
+		if ((!inflight && !core->ntx) || time_after(jiffies, until))
 			break;
 		usleep_range(50, 100);
 	}
+	ixdp_core_tx_drop(core);
 	ixdp_core_fill(core);
 	return inflight;
 }
@@ -306,28 +324,30 @@ static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q,
 /**
  * ixdp_core_poll() - one run to completion over every queue of @core
  * @core: the core, on its loop's thread or its application's
- * @batch: frames to take from each queue at most, 1 to IXDP_BATCH_MAX;
- *	fewer while the transmit queue is filling
+ * @batch: frames to take from each source at most (each queue, the other
+ *	cores, Linux's two rings), 1 to IXDP_BATCH_MAX
  *
- * Return: the frames received.
+ * Return: the frames received, and those a full ring had left that the
+ * device took now: 0 when there was nothing to do.
  */
 unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 {
-	unsigned int i, work = 0;
+	unsigned int i, n, room, work;
 	u64 req = READ_ONCE(core->connect_req);
 
 	for (i = 0; i < core->nqueues; i++)
 		ixdp_queue_reclaim(core, core->queues[i]);
 	/* What a full ring left at the last flush goes out first. */
-	if (core->ntx)
-		ixdp_core_flush(core);
+	work = ixdp_core_flush(core);
 	/*
-	 * Take no more frames than the transmit queue has room to answer,
-	 * two frames each (an echo and an ACK): while the device's ring is
-	 * full, new work waits in its receive ring, where the peers'
-	 * congestion control sees it, not in drops of our own segments.
+	 * Take no more frames, from every source together, than the
+	 * transmit queue has room to answer, two frames each (an echo and
+	 * an ACK): while the device's ring is full, new work waits in its
+	 * receive ring, where the peers' congestion control sees it, not in
+	 * drops of our own segments.  Timers and commands may still send
+	 * more; past a full queue, those are dropped (tx_dropped).
 	 */
-	batch = min(batch, (IXDP_TXQ_LEN - core->ntx) / 2);
+	room = (IXDP_TXQ_LEN - core->ntx) / 2;
 
 	if (req && core->echo) {
 		/* Pairs with the cmpxchg() that posted it in netdev.c. */
@@ -336,16 +356,24 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 				      (__force __be16)(u16)req))
 			core->stats.tcp_connect_failed++;
 	}
-	if (batch) {
-		for (i = 0; i < core->nqueues; i++)
-			work += ixdp_queue_rx(core, core->queues[i], batch);
-		work += ixdp_handoff_poll(&core->stack, batch);
+	for (i = 0; i < core->nqueues && room; i++) {
+		n = ixdp_queue_rx(core, core->queues[i], min(batch, room));
+		room -= n;
+		work += n;
+	}
+	if (room) {
+		n = ixdp_handoff_poll(&core->stack, min(batch, room));
+		room -= n;
+		work += n;
 	}
 	ixdp_stack_advance(&core->stack, ixdp_core_now());
-	if (batch) {
-		work += ixdp_slow_poll(core, batch);
-		work += ixdp_intake_poll(core, batch);
+	if (room) {
+		n = ixdp_slow_poll(core, min(batch, room));
+		room -= n;
+		work += n;
 	}
+	if (room)
+		work += ixdp_intake_poll(core, min(batch, room));
 	ixdp_core_flush(core);
 	for (i = 0; i < core->nqueues; i++)
 		ixdp_queue_fill(core, core->queues[i]);
@@ -417,9 +445,16 @@ void ixdp_core_sleep(struct ixdp_core *core, long timeout)
 	for (i = 0; i < core->nqueues; i++)
 		if (!ops->irq_arm(&core->queues[i]->drv))
 			waiting = true;
-	/* Frames from other cores and Linux's: they wake us after queueing. */
-	if (ixdp_handoff_pending(&core->stack) || ixdp_slow_pending(core) ||
-	    ixdp_intake_pending(core) || core->ntx)
+	/*
+	 * Frames a full transmit ring left: its completions raise no
+	 * interrupt, so nap a tick at most (a stalled ring must not make
+	 * the core spin).  The other sources wait for room in the queue.
+	 * Else frames from other cores and Linux's wake us after queueing.
+	 */
+	if (core->ntx)
+		timeout = 1;
+	else if (ixdp_handoff_pending(&core->stack) ||
+		 ixdp_slow_pending(core) || ixdp_intake_pending(core))
 		waiting = true;
 	if (!waiting && !ixdp_core_called(core)) {
 		core->stats.sleeps++;
