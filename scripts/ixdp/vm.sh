@@ -16,7 +16,9 @@
 # Environment: VM_CPUS (2), VM_MEM (2G), VM_QUEUES (2), VM_TIMEOUT
 # (seconds, 1800), VM_APPEND (more kernel command line), VM_QEMU_ARGS
 # (more QEMU options), VM_HOST_CMD (run on the host, in the namespace,
-# while the guest runs; it finds the pid of this script in IXDP_VM_PID).
+# while the guest runs; it finds the pid of this script in IXDP_VM_PID),
+# VM_TAP_QLEN (the eth0 tap's queue towards the guest, frames; Linux's
+# default 1000).
 #
 # The run fails if the guest console shows a kernel splat.
 
@@ -69,6 +71,7 @@ netns_up()
 	$n link add br0 type bridge
 	$n link set br0 up
 	$n tuntap add dev tap0 mode tap multi_queue
+	[ -z "${VM_TAP_QLEN:-}" ] || $n link set tap0 txqueuelen "$VM_TAP_QLEN"
 	$n tuntap add dev tap1 mode tap
 	$n tuntap add dev tap2 mode tap
 	$n link add veth0 type veth peer name veth0br
