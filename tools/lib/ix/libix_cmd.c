@@ -117,16 +117,13 @@ int ix_timer_cancel(struct ix_ctx *ctx, uint32_t handle)
 static struct ix_iov *sendv(struct ix_ctx *ctx, uint32_t handle,
 			    unsigned int n, uint64_t cookie)
 {
-	struct ix_cmd *c = ix_cmd_take(ctx);
-	uint64_t off;
+	struct ix_cmd *c = cmd(ctx, IX_CMD_TCP_SENDV, handle, cookie, 0, n);
 
 	if (!c)
 		return NULL;
-	off = (uint64_t)(c - (struct ix_cmd *)ctx->cmd.entries) *
-	      IX_SENDV_MAX * sizeof(struct ix_iov);
-	*c = (struct ix_cmd){ .op = IX_CMD_TCP_SENDV, .handle = handle,
-			      .cookie = cookie, .arg0 = off, .arg1 = n };
-	return (struct ix_iov *)(ctx->tx + off);
+	c->arg0 = (uint64_t)(c - (struct ix_cmd *)ctx->cmd.entries) *
+		  IX_SENDV_MAX * sizeof(struct ix_iov);
+	return (struct ix_iov *)(ctx->tx + c->arg0);
 }
 
 /**
