@@ -46,17 +46,27 @@ u32 ixdp_app_ev_count(const struct ixdp_app *app)
  * Free entries of the event ring.  A consumer index the application
  * moved somewhere impossible counts as a full ring: it only hurts itself.
  */
+/*
+ * Free entries of the event ring by the consumer index read last, with
+ * the events written since counted: no more than it has now, as long as
+ * the application only moves its index on.  One that moves it back
+ * hurts only itself: its unread events are overwritten, never anything
+ * outside the ring (the kernel writes at local & mask).
+ */
+static u32 app_ev_free(const struct ixdp_ring *r)
+{
+	u32 used = r->local - r->peer;
+
+	return used > r->mask + 1 ? 0 : r->mask + 1 - used;
+}
+
 static u32 app_ev_ring_room(struct ixdp_app *app)
 {
 	struct ixdp_ring *r = &app->ev;
-	u32 used;
 
 	/* (A): pairs with the application's (D), its consumer index. */
 	r->peer = smp_load_acquire(r->consumer);
-	used = r->local - r->peer;
-	if (used > r->mask + 1)
-		return 0;
-	return r->mask + 1 - used;
+	return app_ev_free(r);
 }
 
 /* A free entry of the event ring, known or read afresh. */
@@ -72,21 +82,10 @@ static bool app_late_empty(const struct ixdp_app *app)
 	return app->late_head == app->late_tail;
 }
 
-/*
- * Free entries of the event ring by the consumer index read last, with
- * the events written since counted: no more than it has now, as long as
- * the application only moves its index on.  One that moves it back
- * hurts only itself: its unread events are overwritten, never anything
- * outside the ring (the kernel writes at local & mask).
- */
+/* Free entries known without reading the consumer index; 0 while late. */
 static u32 app_ev_room_known(const struct ixdp_app *app)
 {
-	const struct ixdp_ring *r = &app->ev;
-	u32 used = r->local - r->peer;
-
-	if (!app_late_empty(app) || used > r->mask + 1)
-		return 0;
-	return r->mask + 1 - used;
+	return app_late_empty(app) ? app_ev_free(&app->ev) : 0;
 }
 
 /**

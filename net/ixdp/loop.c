@@ -321,6 +321,14 @@ static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q,
 	return n;
 }
 
+/* @n frames a source took: out of the poll's receive budget, into its work. */
+static void ixdp_budget_charge(unsigned int *room, unsigned int *work,
+			       unsigned int n)
+{
+	*room -= n;
+	*work += n;
+}
+
 /**
  * ixdp_core_poll() - one run to completion over every queue of @core
  * @core: the core, on its loop's thread or its application's
@@ -332,7 +340,7 @@ static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q,
  */
 unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 {
-	unsigned int i, n, room, work;
+	unsigned int i, room, work;
 	u64 req = READ_ONCE(core->connect_req);
 
 	for (i = 0; i < core->nqueues; i++)
@@ -356,24 +364,21 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 				      (__force __be16)(u16)req))
 			core->stats.tcp_connect_failed++;
 	}
-	for (i = 0; i < core->nqueues && room; i++) {
-		n = ixdp_queue_rx(core, core->queues[i], min(batch, room));
-		room -= n;
-		work += n;
-	}
-	if (room) {
-		n = ixdp_handoff_poll(&core->stack, min(batch, room));
-		room -= n;
-		work += n;
-	}
-	ixdp_stack_advance(&core->stack, ixdp_core_now());
-	if (room) {
-		n = ixdp_slow_poll(core, min(batch, room));
-		room -= n;
-		work += n;
-	}
+	for (i = 0; i < core->nqueues && room; i++)
+		ixdp_budget_charge(&room, &work,
+				   ixdp_queue_rx(core, core->queues[i],
+						 min(batch, room)));
 	if (room)
-		work += ixdp_intake_poll(core, min(batch, room));
+		ixdp_budget_charge(&room, &work,
+				   ixdp_handoff_poll(&core->stack,
+						     min(batch, room)));
+	ixdp_stack_advance(&core->stack, ixdp_core_now());
+	if (room)
+		ixdp_budget_charge(&room, &work,
+				   ixdp_slow_poll(core, min(batch, room)));
+	if (room)
+		ixdp_budget_charge(&room, &work,
+				   ixdp_intake_poll(core, min(batch, room)));
 	ixdp_core_flush(core);
 	for (i = 0; i < core->nqueues; i++)
 		ixdp_queue_fill(core, core->queues[i]);
