@@ -51,6 +51,12 @@ struct wire_faults {
 	 */
 	bool		two_cores;
 	const struct ixdp_rss *rss;
+	/*
+	 * Nor this: end 2 has end 0's addresses, in no handoff group, and
+	 * each frame to device 0 goes to the end @steer returns, 0 or 2
+	 * (not with two_cores).
+	 */
+	unsigned int	(*steer)(struct wire *w, const struct wire_frame *f);
 	/* Nor this: frames go through a device model (not with two_cores). */
 	struct wire_dev *dev;
 };
