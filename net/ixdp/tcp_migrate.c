@@ -310,7 +310,7 @@ static bool mig_check_times(const struct ixdp_stack *s,
 			    const struct ixdp_tcp_mig *rec)
 {
 	const struct ixdp_tcp_config *cfg = &s->tcp->cfg;
-	u64 rtx_max = max3(cfg->rto_max, cfg->fin_timeout, cfg->time_wait);
+	u64 rtx_max = max(cfg->rto_max, max(cfg->fin_timeout, cfg->time_wait));
 	u64 ka_max = (u64)IXDP_TCP_KEEPIDLE_MAX * s->cfg.hz;
 
 	if (!rec->rto || rec->rto > cfg->rto_max || rec->backoff > 31 ||

@@ -17,7 +17,9 @@
 
 #define WIRE_MAX_FRAMES	1024
 
+struct wire;
 struct wire_end;
+struct wire_frame;
 
 /**
  * struct wire_dev - not a fault: a device between each end and the cable
