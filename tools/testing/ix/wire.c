@@ -65,6 +65,10 @@ void wire_put(struct wire *w, unsigned int from, const uint8_t *data,
 	unsigned int to = from == 1 ? 0 : 1;
 
 	w->sent++;
+	if (w->faults.tap && w->faults.tap(w, from, data, len)) {
+		w->lost++;
+		return;
+	}
 	if (w->sent <= w->faults.drop_first || wire_chance(w, w->faults.loss)) {
 		w->lost++;
 		return;

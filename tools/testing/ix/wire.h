@@ -59,6 +59,12 @@ struct wire_faults {
 	 * (not with two_cores).
 	 */
 	unsigned int	(*steer)(struct wire *w, const struct wire_frame *f);
+	/*
+	 * Nor this: each frame as an end puts it on the cable, before the
+	 * faults; true loses it (counted lost).
+	 */
+	bool		(*tap)(struct wire *w, unsigned int from,
+			       const uint8_t *data, uint32_t len);
 	/* Nor this: frames go through a device model (not with two_cores). */
 	struct wire_dev *dev;
 };
