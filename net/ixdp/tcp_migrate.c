@@ -244,10 +244,28 @@ out_refused:
 	return err;
 }
 
+/*
+ * The MSS as in_mss() and icmp_frag_needed() leave it: the handshake's
+ * within the stack's MTU, at least IXDP_TCP_MIN_MSS less the timestamp
+ * option; the current one no more than that, nor than the path MTU's.
+ */
+static bool mig_check_mss(const struct ixdp_stack *s,
+			  const struct ixdp_tcp_mig *rec)
+{
+	u32 hdrs = sizeof(struct iphdr) + sizeof(struct tcphdr);
+	u32 ts = rec->flags & TCPF_TS ? IXDP_TCP_OPT_TS_LEN : 0;
+	u32 path = rec->pmtu ? rec->pmtu : s->cfg.mtu;
+
+	return rec->mss_syn >= IXDP_TCP_MIN_MSS - ts &&
+	       rec->mss_syn <= s->cfg.mtu - hdrs - ts &&
+	       rec->mss >= IXDP_TCP_MIN_MSS - ts && rec->mss <= rec->mss_syn &&
+	       rec->mss <= path - hdrs - ts;
+}
+
 static bool mig_check_conn(const struct ixdp_stack *s,
 			   const struct ixdp_tcp_mig *rec)
 {
-	u32 mtu = s->cfg.mtu, ra = be32_to_cpu(rec->raddr);
+	u32 ra = be32_to_cpu(rec->raddr);
 
 	if (rec->version != IXDP_TCP_MIG_VERSION || rec->flags & ~MIG_FLAGS ||
 	    memchr_inv(rec->pad, 0, sizeof(rec->pad)))
@@ -262,10 +280,10 @@ static bool mig_check_conn(const struct ixdp_stack *s,
 	    rec->rcv_wscale > IXDP_TCP_MAX_WSCALE ||
 	    (!(rec->flags & TCPF_WS) && (rec->snd_wscale || rec->rcv_wscale)))
 		return false;
-	if (rec->pmtu && (rec->pmtu < IXDP_TCP_MIN_PMTU || rec->pmtu > mtu))
+	if (rec->pmtu &&
+	    (rec->pmtu < IXDP_TCP_MIN_PMTU || rec->pmtu > s->cfg.mtu))
 		return false;
-	return rec->mss >= IXDP_TCP_MIN_MSS &&
-	       rec->mss <= mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	return mig_check_mss(s, rec);
 }
 
 static bool mig_check_sq(const struct ixdp_tcp_mig *rec)
