@@ -50,6 +50,10 @@ struct mg {
 	u16			srv_rport[2][MG_CONNS];
 	uint64_t		rst_late, rst_bad;
 	bool			drop_data, drop_hold;
+	bool			black;	/* lose all the old core sends */
+	bool			quiet;	/* the peer's servers don't start */
+	bool			try_in_event;
+	int			in_event_ret;
 	u16			drop_port;
 	u32			drop_seq;
 	/* The timer test: segments sent by @ts_from, when, their TSvals */
@@ -59,7 +63,7 @@ struct mg {
 	uint64_t		now, off[3];
 	uint64_t		forwarded, handed_back;
 	unsigned int		moved, flight, unsent, sacked, persist;
-	unsigned int		fin_wait, close_wait, unread;
+	unsigned int		fin_wait, close_wait, busy;
 };
 
 static struct mg mg;
@@ -207,6 +211,8 @@ static bool mg_tap(struct wire *w, unsigned int from, const uint8_t *d,
 		else
 			m->rst_bad++;
 	}
+	if (from == MG_OLD && m->black)
+		return true;
 	if (from != MG_OLD || !dlen)
 		return false;
 	if (m->drop_data) {
@@ -258,6 +264,20 @@ static void mg_knock(struct ixdp_stack *s, void *lcookie, u32 h,
 		a->srv[n].keep_bufs = true;
 }
 
+/* The harness's recv; a move tried from within the event, if asked. */
+static void mg_recv(struct ixdp_stack *s, void *cookie, u32 h,
+		    struct ixdp_buf *b)
+{
+	struct ixdp_tcp_mig rec;
+	struct mg *m = &mg;
+
+	if (m->try_in_event && s == &m->w.end[MG_OLD].s) {
+		m->try_in_event = false;
+		m->in_event_ret = ixdp_tcp_migrate_out(s, h, &rec);
+	}
+	test_tcp_ops.recv(s, cookie, h, b);
+}
+
 static struct ixdp_tcp_ops mg_ops;
 
 static int mg_init(struct mg *m, unsigned int nbufs, uint64_t seed,
@@ -271,6 +291,7 @@ static int mg_init(struct mg *m, unsigned int nbufs, uint64_t seed,
 	memset(m, 0, sizeof(*m));
 	mg_ops = test_tcp_ops;
 	mg_ops.knock = mg_knock;
+	mg_ops.recv = mg_recv;
 	pat_fill(data_a, MG_LEN, SEED_A, 0);
 	pat_fill(data_b, MG_LEN, SEED_B, 0);
 	if (f)
@@ -368,7 +389,7 @@ static void mg_start(struct mg *m)
 		for (i = 0; i < m->app[e].naccepted; i++) {
 			struct conn *c = &m->srv[e][i];
 
-			if (m->started[e][i])
+			if (m->started[e][i] || (e == MG_PEER && m->quiet))
 				continue;
 			m->started[e][i] = true;
 			m->srv_rport[e][i] = mg_rport(c->s, c->h);
@@ -470,7 +491,6 @@ static void mg_tally(struct mg *m, const struct ixdp_tcp_pcb *pcb)
 	m->fin_wait += pcb->state == IXDP_TCP_FIN_WAIT_1 ||
 		       pcb->state == IXDP_TCP_FIN_WAIT_2;
 	m->close_wait += pcb->state == IXDP_TCP_CLOSE_WAIT;
-	m->unread += pcb->rcv_unread > 0;
 }
 
 /* Move @c to the new core; 0, or why not (it stays where it was). */
@@ -490,13 +510,16 @@ static int mg_move(struct mg *m, struct conn *c)
 	pcb = ixdp_tcp_pcb_get(old, c->h, &ret);
 	if (!pcb)
 		return ret;
+	if (c->nheld) {
+		/* It holds buffers: refused until the application reads. */
+		ret = ixdp_tcp_migrate_out(old, c->h, &rec);
+		if (ret != -EBUSY)
+			return ret ? ret : -EPROTO;
+		mg_give_back(c);
+		m->busy++;
+	}
 	mg_tally(m, pcb);
 	ret = ixdp_tcp_migrate_out(old, c->h, &rec);
-	if (ret == -EBUSY) {
-		/* It holds buffers: the application gives them back first. */
-		mg_give_back(c);
-		ret = ixdp_tcp_migrate_out(old, c->h, &rec);
-	}
 	if (ret)
 		return ret;
 	ret = ixdp_tcp_migrate_in(new, &rec, c, &h);
@@ -625,11 +648,11 @@ IX_TEST(tcp_migrate, bulk_both_ways_every_state)
 	m->to_new = true;
 	printf("# moved %u: in flight %u, unsent %u, SACKed %u, persist %u, ",
 	       m->moved, m->flight, m->unsent, m->sacked, m->persist);
-	printf("unread %u, FIN_WAIT %u, CLOSE_WAIT %u\n",
-	       m->unread, m->fin_wait, m->close_wait);
+	printf("FIN_WAIT %u, CLOSE_WAIT %u, -EBUSY first %u\n",
+	       m->fin_wait, m->close_wait, m->busy);
 	CHECK_EQ(m->moved, m->ncli + m->npcli);
 	CHECK_EQ(m->tcp[MG_OLD]->nused, 0);
-	CHECK(m->flight && m->unsent && m->persist && m->sacked && m->unread);
+	CHECK(m->flight && m->unsent && m->persist && m->sacked && m->busy);
 	CHECK(m->fin_wait && m->close_wait);
 	for (i = 0; i < 300; i++)
 		mg_step(m);
@@ -687,11 +710,11 @@ IX_TEST(tcp_migrate, late_steering_forwarded_many_seeds)
 		}
 		fwd += mg.forwarded;
 		back += mg.handed_back;
-		busy += mg.flight + mg.unread;
+		busy += mg.flight;
 	}
 	/* Both ways happened: after the move, and before it. */
 	CHECK(fwd && back);
-	/* Connections moved with data in flight, or unread. */
+	/* Connections moved with data in flight. */
 	CHECK(busy);
 }
 
@@ -753,4 +776,329 @@ IX_TEST(tcp_migrate, moved_table_bounded)
 				 cpu_to_be16(1000 + 10)));
 	ixdp_tcp_abort(old, m->cli[0].h);
 	mg_fini(m);
+}
+
+/* Step until @cond holds, at most @n steps; true if it does. */
+#define MG_UNTIL(m, n, cond)						\
+	({								\
+		unsigned int __i;					\
+		bool __ok;						\
+		for (__i = 0; !(__ok = (cond)) && __i < (n); __i++)	\
+			mg_step(m);					\
+		__ok;							\
+	})
+
+static u64 mg_refused(struct mg *m, unsigned int e)
+{
+	return m->w.end[e].s.stats.tcp.migrate_refused;
+}
+
+/*
+ * Moves out refused, each for its reason, and nothing changed: the
+ * connections run to a clean end on the old core.
+ */
+IX_TEST(tcp_migrate, refused_out_connection_intact)
+{
+	struct mg *m = &mg;
+	struct ixdp_tcp_mig rec;
+	struct ixdp_stack *old;
+	struct conn *c;
+	u32 h;
+
+	CHECK(!mg_init(m, 2048, 21, NULL));
+	old = &m->w.end[MG_OLD].s;
+	m->app[MG_OLD].no_accept = true;
+	mg_open(m, 1, 1);
+	/* SYN_SENT. */
+	CHECK_EQ(ixdp_tcp_migrate_out(old, m->cli[0].h, &rec), -EAGAIN);
+	/* Passive, announced, not accepted yet. */
+	CHECK(MG_UNTIL(m, 50, m->app[MG_OLD].nknock == 1));
+	h = m->app[MG_OLD].last_knock;
+	CHECK_EQ(ixdp_tcp_migrate_out(old, h, &rec), -EAGAIN);
+	c = &m->srv[MG_OLD][m->app[MG_OLD].naccepted++];
+	c->s = old;
+	c->h = h;
+	c->connected = 1;
+	c->seed = SEED_B;
+	c->keep_bufs = true;
+	CHECK_EQ(ixdp_tcp_accept(old, h, c), 0);
+	CHECK(MG_UNTIL(m, 50, m->cli[0].nheld && c->nheld));
+	/* Buffers the application holds. */
+	CHECK_EQ(ixdp_tcp_migrate_out(old, m->cli[0].h, &rec), -EBUSY);
+	CHECK_EQ(ixdp_tcp_migrate_out(old, h, &rec), -EBUSY);
+	/* From within its own event. */
+	m->paced[MG_OLD] = false;
+	mg_give_back(&m->cli[0]);
+	mg_give_back(c);
+	m->try_in_event = true;
+	CHECK(MG_UNTIL(m, 50, !m->try_in_event));
+	CHECK_EQ(m->in_event_ret, -EINPROGRESS);
+	m->paced[MG_OLD] = true;
+	/* Handles that name nothing. */
+	CHECK_EQ(ixdp_tcp_migrate_out(old, m->cli[0].h ^ 1U << 16, &rec),
+		 -ESTALE);
+	CHECK_EQ(ixdp_tcp_migrate_out(old, 0xffff, &rec), -EINVAL);
+	CHECK_EQ(mg_refused(m, MG_OLD), 7);
+	CHECK_EQ(m->tcp[MG_OLD]->nused, 2);
+	CHECK(!ixdp_tcp_migrated(old, cpu_to_be32(US_IP + 1), cpu_to_be16(80),
+				 cpu_to_be16(m->cli_port[0])));
+	CHECK(mg_finish(m, 100 * 1000));
+	CHECK(mg_all_ok(m));
+	CHECK(mg_no_rst(m));
+	CHECK(!old->stats.tcp.migrated_out);
+	CHECK(mg_pools_full(m));
+	CHECK(mg_fini(m));
+}
+
+/* Each way a record can be wrong, one field or two: refused alone. */
+static bool mg_corrupt(struct ixdp_tcp_mig *r, unsigned int i)
+{
+	switch (i) {
+	case 0:	/* version */
+		r->version++;
+		break;
+	case 1:	/* flags */
+		r->flags |= TCPF_ACK_NOW;
+		break;
+	case 2:	/* flags2 */
+		r->flags |= 1U << 31;
+		break;
+	case 3:	/* pad */
+		r->pad[2] = 1;
+		break;
+	case 4:	/* raddr0 */
+		r->raddr = 0;
+		break;
+	case 5:	/* raddr_mc */
+		r->raddr = cpu_to_be32(0xe0000001);
+		break;
+	case 6:	/* raddr_bc */
+		r->raddr = ~0U;
+		break;
+	case 7:	/* rport */
+		r->rport = 0;
+		break;
+	case 8:	/* lport */
+		r->lport = 0;
+		break;
+	case 9:	/* state_syn */
+		r->state = IXDP_TCP_SYN_RCVD;
+		break;
+	case 10:	/* state_tw */
+		r->state = IXDP_TCP_TIME_WAIT;
+		break;
+	case 11:	/* wscale */
+		r->snd_wscale = 15;
+		break;
+	case 12:	/* rwscale */
+		r->rcv_wscale = 15;
+		break;
+	case 13:	/* ws_off */
+		r->flags &= ~TCPF_WS;
+		r->snd_wscale = 1;
+		break;
+	case 14:	/* pmtu_lo */
+		r->pmtu = 500;
+		break;
+	case 15:	/* pmtu_hi */
+		r->pmtu = 9000;
+		break;
+	case 16:	/* mss_pmtu */
+		r->pmtu = IXDP_TCP_MIN_PMTU;
+		break;
+	case 17:	/* mss_lo */
+		r->mss = 75;
+		break;
+	case 18:	/* mss_hi */
+		r->mss = 1461;
+		break;
+	case 19:	/* mss_syn */
+		r->mss = r->mss_syn + 1;
+		break;
+	case 20:	/* syn_hi */
+		r->mss_syn = 1461;
+		break;
+	case 21:	/* nxt */
+		r->snd_nxt = r->snd_una - 1;
+		break;
+	case 22:	/* max */
+		r->snd_max = r->snd_nxt - 1;
+		break;
+	case 23:	/* una_iss */
+		r->snd_una = r->iss;
+		break;
+	case 24:	/* rcv_irs */
+		r->rcv_nxt = r->irs;
+		break;
+	case 25:	/* flight */
+		r->snd_max = r->snd_una + r->sq_bytes + 2;
+		r->snd_nxt = r->snd_max;
+		break;
+	case 26:	/* wnd */
+		r->snd_wnd = (0xffffU << r->snd_wscale) + 1;
+		break;
+	case 27:	/* cwnd */
+		r->cwnd = 0;
+		break;
+	case 28:	/* unread */
+		r->rcv_unread = ~0U;
+		break;
+	case 29:	/* nsb */
+		r->nsb = IXDP_TCP_SB_MAX + 1;
+		break;
+	case 30:	/* sb_order */
+		r->nsb = 1;
+		r->sb[0].start = r->snd_una + 2;
+		r->sb[0].end = r->snd_una + 1;
+		break;
+	case 31:	/* sb_below */
+		r->nsb = 1;
+		r->sb[0].start = r->snd_una - 10;
+		r->sb[0].end = r->snd_una;
+		break;
+	case 32:	/* sb_above */
+		r->nsb = 1;
+		r->sb[0].start = r->snd_una;
+		r->sb[0].end = r->snd_max + 1;
+		break;
+	case 33:	/* sq_n */
+		r->sq_n = IXDP_TCP_SQ + 1;
+		break;
+	case 34:	/* sq_base */
+		r->sq[0].base = NULL;
+		break;
+	case 35:	/* sq_len */
+		r->sq[r->sq_n - 1].len = 0;
+		break;
+	case 36:	/* sq_off */
+		r->sq_off = r->sq[0].len;
+		break;
+	case 37:	/* sq_bytes */
+		r->sq_bytes++;
+		break;
+	case 38:	/* sq_empty */
+		r->sq_n = 0;
+		break;
+	case 39:	/* rto0 */
+		r->rto = 0;
+		break;
+	case 40:	/* rto_hi */
+		r->rto = 60 * TS_HZ + 1;
+		break;
+	case 41:	/* backoff */
+		r->backoff = 32;
+		break;
+	case 42:	/* nrtx */
+		r->nrtx = IXDP_TCP_MAX_RETRIES + 1;
+		break;
+	case 43:	/* rtx_unarmed */
+		r->flags &= ~TCPF_RTX_ARMED;
+		r->rtx_left = 1;
+		break;
+	case 44:	/* rtx_far */
+		r->flags |= TCPF_RTX_ARMED;
+		r->rtx_left = 1ULL << 40;
+		break;
+	case 45:	/* ack_unarmed */
+		r->flags &= ~TCPF_ACK_ARMED;
+		r->ack_left = 1;
+		break;
+	case 46:	/* ka_off */
+		r->ka_intvl = 1;
+		break;
+	case 47:	/* ka_left */
+		r->ka_left = 5;
+		break;
+	case 48:	/* ka_probes */
+		r->ka_idle = 10;
+		r->ka_intvl = 1;
+		r->ka_cnt = 2;
+		r->ka_probes = 3;
+		break;
+	case 49:	/* ka_idle */
+		r->ka_idle = IXDP_TCP_KEEPIDLE_MAX + 1;
+		r->ka_intvl = 1;
+		r->ka_cnt = 2;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Moves in refused: each corrupt field (-EINVAL), a 4-tuple already
+ * there (-EEXIST), a full table (-ENOSPC); the good record then goes in,
+ * the one refused for room goes back to the old core, and both
+ * connections end cleanly, one on each core.
+ */
+IX_TEST(tcp_migrate, refused_in_corrupt_exists_full)
+{
+	struct ixdp_tcp_mig good, rec, rec1;
+	struct ixdp_stack *old, *new;
+	struct ixdp_tcp_config cfg;
+	unsigned int i, nbad;
+	struct mg *m = &mg;
+	u32 h, h1;
+
+	CHECK(!mg_init(m, 2048, 23, NULL));
+	old = &m->w.end[MG_OLD].s;
+	new = &m->w.end[MG_NEW].s;
+	/* A new core with room for one connection. */
+	cfg = mg_cfg;
+	cfg.rcv_buf = 8 * 1024;
+	ixdp_tcp_teardown(new);
+	CHECK(!ixdp_tcp_init(new, m->tcp[MG_NEW], 1, &cfg, &mg_ops));
+	mg_open(m, 2, 0);
+	for (i = 0; i < 100; i++)
+		mg_step(m);
+	for (i = 0; i < 2; i++)
+		mg_give_back(&m->cli[i]);
+	CHECK_EQ(ixdp_tcp_migrate_out(old, m->cli[0].h, &good), 0);
+	CHECK(good.sq_n && good.snd_una != good.snd_max);
+	for (i = 0, rec = good; mg_corrupt(&rec, i); i++, rec = good) {
+		if (ixdp_tcp_migrate_in(new, &rec, &m->cli[0], &h) != -EINVAL) {
+			printf("# bad record %u taken\n", i);
+			CHECK(0);
+		}
+	}
+	nbad = i;
+	CHECK_EQ(mg_refused(m, MG_NEW), nbad);
+	CHECK_EQ(m->tcp[MG_NEW]->nused, 0);
+	/*
+	 * Not corrupt: the least MSS a peer gets, less the timestamps (and
+	 * a path MTU that lowered it); taken, and out again at once.
+	 */
+	CHECK(good.flags & TCPF_TS);
+	rec = good;
+	rec.mss_syn = IXDP_TCP_MIN_MSS - 12;
+	rec.mss = rec.mss_syn;
+	CHECK_EQ(ixdp_tcp_migrate_in(old, &rec, &m->cli[0], &h), 0);
+	CHECK_EQ(ixdp_tcp_migrate_out(old, h, &rec), 0);
+	rec = good;
+	rec.pmtu = IXDP_TCP_MIN_PMTU;
+	rec.mss = IXDP_TCP_MIN_PMTU - 40 - 12;
+	CHECK_EQ(ixdp_tcp_migrate_in(old, &rec, &m->cli[0], &h), 0);
+	CHECK_EQ(ixdp_tcp_migrate_out(old, h, &rec), 0);
+	CHECK(!new->stats.tcp.migrated_in);
+	CHECK_EQ(ixdp_tcp_migrate_in(new, &good, &m->cli[0], &h), 0);
+	m->cli[0].s = new;
+	m->cli[0].h = h;
+	CHECK_EQ(ixdp_tcp_migrate_in(new, &good, &m->cli[0], &h1), -EEXIST);
+	CHECK_EQ(ixdp_tcp_migrate_out(old, m->cli[1].h, &rec1), 0);
+	CHECK_EQ(ixdp_tcp_migrate_in(new, &rec1, &m->cli[1], &h1), -ENOSPC);
+	CHECK_EQ(mg_refused(m, MG_NEW), nbad + 2);
+	/* Back where it came from. */
+	CHECK_EQ(ixdp_tcp_migrate_in(old, &rec1, &m->cli[1], &h1), 0);
+	m->cli[1].h = h1;
+	CHECK(!ixdp_tcp_migrated(old, cpu_to_be32(US_IP + 1), cpu_to_be16(80),
+				 cpu_to_be16(m->cli_port[1])));
+	m->to_new = true;
+	CHECK(mg_finish(m, 100 * 1000));
+	CHECK(mg_all_ok(m));
+	CHECK(mg_no_rst(m));
+	CHECK_EQ(new->stats.tcp.migrated_in, 1);
+	CHECK_EQ(old->stats.tcp.migrated_in, 3);
+	CHECK(mg_pools_full(m));
+	CHECK(mg_fini(m));
 }
