@@ -50,7 +50,7 @@ struct mg {
 	u16			srv_rport[2][MG_CONNS];
 	uint64_t		rst_late, rst_bad;
 	bool			drop_data, drop_hold;
-	bool			black;	/* lose all the old core sends */
+	bool			black;	/* lose all the old core and peer send */
 	bool			quiet;	/* the peer's servers don't start */
 	bool			try_in_event;
 	int			in_event_ret;
@@ -59,6 +59,7 @@ struct mg {
 	/* The timer test: segments sent by @ts_from, when, their TSvals */
 	unsigned int		ts_from, nseg, nseg_data;
 	uint64_t		seg_at;
+	u32			seg_seq;
 	u32			tsval_first, tsval_last;
 	uint64_t		now, off[3];
 	uint64_t		forwarded, handed_back;
@@ -161,8 +162,10 @@ static void mg_note_ts(struct mg *m, const uint8_t *th, u32 dlen)
 	if (!m->nseg++)
 		m->tsval_first = tsval;
 	m->tsval_last = tsval;
-	if (dlen && !m->nseg_data++)
+	if (dlen && !m->nseg_data++) {
 		m->seg_at = m->now;
+		m->seg_seq = get32(th + 4);
+	}
 }
 
 /* The connection of the end that an RST from @from reaches, or NULL. */
@@ -211,7 +214,7 @@ static bool mg_tap(struct wire *w, unsigned int from, const uint8_t *d,
 		else
 			m->rst_bad++;
 	}
-	if (from == MG_OLD && m->black)
+	if ((from == MG_OLD || from == MG_PEER) && m->black)
 		return true;
 	if (from != MG_OLD || !dlen)
 		return false;
@@ -1099,6 +1102,86 @@ IX_TEST(tcp_migrate, refused_in_corrupt_exists_full)
 	CHECK(mg_no_rst(m));
 	CHECK_EQ(new->stats.tcp.migrated_in, 1);
 	CHECK_EQ(old->stats.tcp.migrated_in, 3);
+	CHECK(mg_pools_full(m));
+	CHECK(mg_fini(m));
+}
+
+/*
+ * A connection whose retransmission timer runs moves between cores whose
+ * clocks are 5000 s apart, the new one behind: it retransmits on the new
+ * core when the old one would have (to the tick), and its TSvals go on
+ * from the old core's (RFC 7323 5.5: monotonic for the peer's PAWS).
+ */
+IX_TEST(tcp_migrate, rto_resumes_on_new_core_clocks_differ)
+{
+	struct ixdp_stack *old, *new;
+	struct ixdp_tcp_pcb *pcb;
+	struct ixdp_tcp_mig rec;
+	u64 left, moved_at;
+	struct mg *m = &mg;
+	u32 old_ts, h;
+	unsigned int e;
+	int err;
+
+	CHECK(!mg_init(m, 2048, 31, NULL));
+	old = &m->w.end[MG_OLD].s;
+	new = &m->w.end[MG_NEW].s;
+	m->off[MG_OLD] = 5000 * TS_HZ;
+	m->off[MG_PEER] = 777;
+	for (e = 0; e < 3; e++)
+		ixdp_stack_advance(&m->w.end[e].s, m->off[e]);
+	m->quiet = true;
+	mg_open(m, 1, 0);
+	CHECK(MG_UNTIL(m, 100, m->app[MG_PEER].naccepted == 1));
+	for (e = 0; e < 40; e++)
+		mg_step(m);
+	/* Nothing of the old core or the peer arrives: the RTO runs. */
+	m->black = true;
+	m->paced[MG_PEER] = false;
+	m->ts_from = MG_OLD;
+	for (e = 0; e < 5; e++)
+		mg_step(m);
+	pcb = ixdp_tcp_pcb_get(old, m->cli[0].h, &err);
+	CHECK(pcb);
+	CHECK(MG_UNTIL(m, 1000, pcb->flags & TCPF_RTX_ARMED &&
+		       !(pcb->flags & TCPF_PERSIST) &&
+		       pcb->snd_max != pcb->snd_una &&
+		       pcb->rtx_due > old->now + 20));
+	mg_give_back(&m->cli[0]);
+	left = pcb->rtx_due - old->now;
+	old_ts = tcp_ts_now(pcb);
+	CHECK_EQ(ixdp_tcp_migrate_out(old, m->cli[0].h, &rec), 0);
+	CHECK_EQ(rec.rtx_left, left);
+	CHECK_EQ(ixdp_tcp_migrate_in(new, &rec, &m->cli[0], &h), 0);
+	m->cli[0].s = new;
+	m->cli[0].h = h;
+	m->to_new = true;
+	pcb = ixdp_tcp_pcb_get(new, h, &err);
+	CHECK(pcb);
+	CHECK_EQ(pcb->rtx_due - new->now, left);
+	CHECK(new->now + 4000 * TS_HZ < old->now);
+	/* What the new core sends from now on. */
+	moved_at = m->now;
+	m->ts_from = MG_NEW;
+	m->nseg = 0;
+	m->nseg_data = 0;
+	CHECK(MG_UNTIL(m, 2 * left, m->nseg_data));
+	printf("# RTO: %llu ticks left at the move, retransmitted after %llu\n",
+	       (unsigned long long)left,
+	       (unsigned long long)(m->seg_at - moved_at));
+	CHECK_EQ(m->seg_seq, rec.snd_una);
+	CHECK(m->seg_at - moved_at >= left && m->seg_at - moved_at <= left + 1);
+	/* TSvals: on from the old core's, by the ticks between. */
+	CHECK((s32)(m->tsval_first - old_ts) >= 0);
+	CHECK(m->tsval_first - old_ts <= m->seg_at - moved_at + 1);
+	CHECK(!tcp_seq_before(m->tsval_last, m->tsval_first));
+	m->black = false;
+	m->quiet = false;
+	m->paced[MG_PEER] = true;
+	CHECK(mg_finish(m, 100 * 1000));
+	CHECK(mg_all_ok(m));
+	CHECK(mg_no_rst(m));
+	CHECK(!new->stats.tcp.resets_in);
 	CHECK(mg_pools_full(m));
 	CHECK(mg_fini(m));
 }
