@@ -113,7 +113,7 @@ static void pcb_release_listener(struct ixdp_tcp_pcb *pcb)
  * @pcb: the PCB; its timers are stopped and its buffers put back
  *
  * ixdp_tcp_pcb_free() without the count of connections closed: for one
- * that goes on on another core (tcp_migrate.c).
+ * that continues on another core (tcp_migrate.c).
  */
 void ixdp_tcp_pcb_release(struct ixdp_tcp_pcb *pcb)
 {
