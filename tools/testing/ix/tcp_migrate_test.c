@@ -6,8 +6,9 @@
  * device: it steers the peer's frames to the old core or the new one, and
  * it is the forwarder of the wiring to come: a segment that reaches the
  * old core after its connection moved (ixdp_tcp_migrated()) goes to the
- * new one, and one that reaches the new core before the move goes back to
- * the old one, as handoff.h would.  ARP goes to both, and every stack
+ * new one, and one that reaches the new core for a connection it does not
+ * have (before the move, or a handshake: only the old core listens) goes
+ * to the old one, as handoff.h would.  ARP goes to both, and every stack
  * knows its neighbour before the first connect (an unresolved neighbour
  * holds IXDP_ARP_QLEN packets: more SYNs would wait for their RTO).
  *
