@@ -214,7 +214,16 @@ enum ixdp_drop_reason {
  *	one or 0, or a connection not yet synchronized
  * @active: connections opened actively
  * @passive: connections opened passively
- * @closed: connections gone, every cause
+ * @closed: connections gone, every cause but a move to another core
+ * @migrated_out: connections moved to another core (tcp_migrate.c)
+ * @migrated_in: connections moved in from another core
+ * @migrate_refused: moves refused, out or in: a connection that could not
+ *	move yet, a bad record, a 4-tuple already here, a full table
+ * @moved_overflow: connections that moved away forgotten before their
+ *	time (IXDP_TCP_MOVED_S) because IXDP_TCP_MOVED moved after them
+ *
+ * Connections open on a core: @active + @passive + @migrated_in -
+ * @closed - @migrated_out.
  */
 struct ixdp_tcp_stats {
 	u64	segs_in;
@@ -261,6 +270,10 @@ struct ixdp_tcp_stats {
 	u64	active;
 	u64	passive;
 	u64	closed;
+	u64	migrated_out;
+	u64	migrated_in;
+	u64	migrate_refused;
+	u64	moved_overflow;
 };
 
 /**

@@ -137,6 +137,10 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	STACK("tcp_active", tcp.active),
 	STACK("tcp_passive", tcp.passive),
 	STACK("tcp_closed", tcp.closed),
+	STACK("tcp_migrated_out", tcp.migrated_out),
+	STACK("tcp_migrated_in", tcp.migrated_in),
+	STACK("tcp_migrate_refused", tcp.migrate_refused),
+	STACK("tcp_moved_overflow", tcp.moved_overflow),
 };
 
 static const struct ixdp_stat ixdp_queue_stats_tbl[] = {

@@ -82,6 +82,13 @@
 #define IXDP_TCP_KEEPINTVL_MAX	32767
 #define IXDP_TCP_KEEPCNT_MAX	127
 
+/*
+ * 4-tuples of connections that moved to another core, remembered for
+ * IXDP_TCP_MOVED_S seconds each (ixdp_tcp_migrated()).
+ */
+#define IXDP_TCP_MOVED		64
+#define IXDP_TCP_MOVED_S	3
+
 /* A handle: PCB index in the low 16 bits, its generation above. */
 #define IXDP_TCP_HANDLE(idx, gen)	((u32)(gen) << 16 | (idx))
 
@@ -186,6 +193,151 @@ struct ixdp_tcp_sref {
 	u32		len;
 };
 
+#define IXDP_TCP_MIG_VERSION	1
+/* An age or a time left in struct ixdp_tcp_mig: none ("never", "not set"). */
+#define IXDP_TCP_MIG_NONE	U64_MAX
+
+/**
+ * struct ixdp_tcp_mig - one connection on its way to another core
+ * @version: IXDP_TCP_MIG_VERSION
+ * @flags: its TCPF_* that move (the rest are of the core it leaves)
+ * @raddr: remote address
+ * @rport: remote port
+ * @lport: local port
+ * @state: enum ixdp_tcp_state, ESTABLISHED to LAST_ACK
+ * @snd_wscale: shift of the peer's windows
+ * @rcv_wscale: shift of our windows
+ * @backoff: RTO doublings since the last new acknowledgment
+ * @nrtx: consecutive timeouts, or unanswered window probes
+ * @ka_cnt: keepalive probes left unanswered before it dies
+ * @ka_probes: keepalive probes sent since the peer last spoke
+ * @delack_segs: full segments received since the last ACK
+ * @nsb: ranges in @sb
+ * @pad: zero
+ * @ka_idle: keepalive idle time, seconds; 0 when off
+ * @ka_intvl: keepalive interval, seconds
+ * @pmtu: path MTU it learned; 0 for the stack's
+ * @mss_syn: MSS as the handshake settled it
+ * @mss: payload bytes per segment
+ * @pmtu_age: ticks since @pmtu was last lowered (low 32 bits)
+ * @iss: initial send sequence
+ * @snd_una: oldest unacknowledged sequence number
+ * @snd_nxt: next sequence number to send
+ * @snd_max: highest sequence number sent, plus one
+ * @snd_wnd: the peer's window, bytes
+ * @max_snd_wnd: the largest it has been
+ * @snd_wl1: sequence number of the segment that last updated @snd_wnd
+ * @snd_wl2: acknowledgment number of that segment
+ * @irs: initial receive sequence
+ * @rcv_nxt: next sequence number expected
+ * @rcv_adv: right edge of the window advertised
+ * @rcv_unread: bytes handed to recv() and not yet recv_done()
+ * @cwnd: congestion window, bytes
+ * @ssthresh: slow start threshold
+ * @recover: RFC 6582 recover
+ * @ca_acked: bytes acknowledged toward the next congestion avoidance step
+ * @dupacks: consecutive duplicate ACKs
+ * @rtx_next: next hole to fill from the SACK scoreboard
+ * @rtx_mark: @snd_max when @snd_una was last retransmitted in recovery
+ * @srtt_x8: smoothed RTT, eighths of a tick
+ * @rttvar_x8: RTT variation, eighths of a tick
+ * @rto: retransmission timeout before backoff, ticks
+ * @rtt_seq: the segment being timed, without timestamps
+ * @ts_recent: RFC 7323 TS.Recent
+ * @last_ack_sent: RFC 7323 Last.ACK.sent
+ * @ts_val: our TSval clock at the move: the new core's goes on from it
+ * @sq_n: references in @sq
+ * @sq_off: bytes of @sq[0] already acknowledged
+ * @sq_bytes: bytes queued from @snd_una on
+ * @rtx_left: ticks until the retransmission (persist, FIN_WAIT_2) timer
+ *	is due, if TCPF_RTX_ARMED is in @flags
+ * @ack_left: ticks until the delayed ACK is due, if TCPF_ACK_ARMED is
+ * @ka_left: ticks until the keepalive timer fires, or IXDP_TCP_MIG_NONE
+ * @ts_recent_age: ticks since @ts_recent was set
+ * @rcv_last_age: ticks since the peer was last heard
+ * @ka_probe_age: ticks since the last keepalive probe
+ * @zwnd_age: ticks since the peer's window last closed, or
+ *	IXDP_TCP_MIG_NONE
+ * @snd_last_age: ticks since data was last sent
+ * @rtt_age: ticks since the segment timed (@rtt_seq) was sent
+ * @oow_ack_age: ticks since the last answer to a segment dropped, or
+ *	IXDP_TCP_MIG_NONE
+ * @sb: the SACK scoreboard: what the peer holds above @snd_una
+ * @sq: the send queue from its oldest reference on: the application's
+ *	memory, carried as it is.  Whoever moves the connection guarantees
+ *	that it stays valid, and unchanged, until the new core reports it
+ *	acknowledged: the application's registered memory must be reachable
+ *	from the new core.
+ *
+ * Self-contained and of fixed size: but for @sq it points into nothing of
+ * the core it leaves.  It may cross cores; ixdp_tcp_migrate_in() checks
+ * every field before it believes it.
+ */
+struct ixdp_tcp_mig {
+	u32				version;
+	u32				flags;
+	__be32				raddr;
+	__be16				rport;
+	__be16				lport;
+	u8				state;
+	u8				snd_wscale;
+	u8				rcv_wscale;
+	u8				backoff;
+	u8				nrtx;
+	u8				ka_cnt;
+	u8				ka_probes;
+	u8				delack_segs;
+	u8				nsb;
+	u8				pad[3];
+	u16				ka_idle;
+	u16				ka_intvl;
+	u16				pmtu;
+	u16				mss_syn;
+	u32				mss;
+	u32				pmtu_age;
+	u32				iss;
+	u32				snd_una;
+	u32				snd_nxt;
+	u32				snd_max;
+	u32				snd_wnd;
+	u32				max_snd_wnd;
+	u32				snd_wl1;
+	u32				snd_wl2;
+	u32				irs;
+	u32				rcv_nxt;
+	u32				rcv_adv;
+	u32				rcv_unread;
+	u32				cwnd;
+	u32				ssthresh;
+	u32				recover;
+	u32				ca_acked;
+	u32				dupacks;
+	u32				rtx_next;
+	u32				rtx_mark;
+	u32				srtt_x8;
+	u32				rttvar_x8;
+	u32				rto;
+	u32				rtt_seq;
+	u32				ts_recent;
+	u32				last_ack_sent;
+	u32				ts_val;
+	u32				sq_n;
+	u32				sq_off;
+	u32				sq_bytes;
+	u64				rtx_left;
+	u64				ack_left;
+	u64				ka_left;
+	u64				ts_recent_age;
+	u64				rcv_last_age;
+	u64				ka_probe_age;
+	u64				zwnd_age;
+	u64				snd_last_age;
+	u64				rtt_age;
+	u64				oow_ack_age;
+	struct ixdp_tcp_sack_block	sb[IXDP_TCP_SB_MAX];
+	struct ixdp_tcp_sref		sq[IXDP_TCP_SQ];
+};
+
 /**
  * struct ixdp_iov - one piece of a send vector
  * @base: the application's memory; it must stay valid and unchanged
@@ -264,6 +416,9 @@ struct ixdp_iov {
  *	PAWS, unsent data acknowledged) or a challenge, plus one; 0 never
  * @ts_recent: RFC 7323 TS.Recent
  * @ts_recent_at: when @ts_recent was set (RFC 7323 5.5)
+ * @ts_off: added to the stack's clock for our TSval (tcp_ts_now()): 0 but
+ *	for a connection that moved in from another core, whose TSvals go on
+ *	from where that core's left them (tcp_migrate.c)
  * @last_ack_sent: RFC 7323 Last.ACK.sent
  * @irs: initial receive sequence
  * @rcv_nxt: next sequence number expected
@@ -350,6 +505,7 @@ struct ixdp_tcp_pcb {
 	u32				ts_recent;
 	u32				last_ack_sent;
 	u64				ts_recent_at;
+	u32				ts_off;
 	/* receive */
 	u32				irs;
 	u32				rcv_nxt;
@@ -391,6 +547,20 @@ struct ixdp_tcp_listener {
 	u32		cookie_win;
 	u64		refused;
 	void		*cookie;
+};
+
+/**
+ * struct ixdp_tcp_moved - a connection that moved away (tcp_migrate.c)
+ * @until: when it is forgotten, ticks; 0 for a free entry
+ * @raddr: its remote address
+ * @rport: its remote port
+ * @lport: its local port
+ */
+struct ixdp_tcp_moved {
+	u64		until;
+	__be32		raddr;
+	__be16		rport;
+	__be16		lport;
 };
 
 /**
@@ -496,6 +666,8 @@ struct ixdp_tcp_config {
  *	when none, or once that PCB is freed
  * @lsn: the listen table
  * @cookie_key: SipHash key of SYN cookies; drawn at the first cookie
+ * @moved_next: the entry of @moved the next move out takes
+ * @moved: connections that moved to another core lately, a ring
  * @stats: its counters, kept in the stack (&s->stats.tcp), so they
  *	outlive the table
  * @pcbs: all PCBs
@@ -520,6 +692,8 @@ struct ixdp_tcp {
 	struct ixdp_tcp_pcb		*last;
 	struct ixdp_tcp_listener	lsn[IXDP_TCP_LISTENERS];
 	siphash_key_t			cookie_key;
+	unsigned int			moved_next;
+	struct ixdp_tcp_moved		moved[IXDP_TCP_MOVED];
 	struct ixdp_tcp_stats		*stats;
 	struct ixdp_tcp_pcb		pcbs[];
 };
@@ -619,6 +793,12 @@ static inline void ixdp_tcp_ack_stop(struct ixdp_tcp_pcb *pcb)
 static inline u32 tcp_pcb_mtu(const struct ixdp_tcp_pcb *pcb)
 {
 	return pcb->pmtu ? pcb->pmtu : pcb->stack->cfg.mtu;
+}
+
+/* Our TSval now (RFC 7323): the stack's clock, moved by @ts_off. */
+static inline u32 tcp_ts_now(const struct ixdp_tcp_pcb *pcb)
+{
+	return (u32)pcb->stack->now + pcb->ts_off;
 }
 
 static inline u32 tcp_flight(const struct ixdp_tcp_pcb *pcb)
@@ -731,6 +911,7 @@ void ixdp_tcp_leave(struct ixdp_tcp_pcb *pcb);
 /* tcp_pcb.c: the PCB table */
 void ixdp_tcp_pcb_table_init(struct ixdp_tcp *tcp);
 struct ixdp_tcp_pcb *ixdp_tcp_pcb_alloc(struct ixdp_stack *s);
+void ixdp_tcp_pcb_release(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_pcb_hash(struct ixdp_tcp_pcb *pcb);
 struct ixdp_tcp_pcb *__ixdp_tcp_pcb_lookup(struct ixdp_stack *s,
@@ -917,5 +1098,13 @@ void ixdp_tcp_early_add(struct ixdp_tcp_pcb *pcb, struct ixdp_buf *b);
 void ixdp_tcp_early_fin(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_early_hand_over(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_early_purge(struct ixdp_tcp_pcb *pcb);
+
+/* tcp_migrate.c: moving a connection to another core */
+int ixdp_tcp_migrate_out(struct ixdp_stack *s, u32 handle,
+			 struct ixdp_tcp_mig *rec);
+int ixdp_tcp_migrate_in(struct ixdp_stack *s, const struct ixdp_tcp_mig *rec,
+			void *cookie, u32 *handle);
+bool ixdp_tcp_migrated(struct ixdp_stack *s, __be32 raddr, __be16 rport,
+		       __be16 lport);
 
 #endif /* _NET_IXDP_TCP_H */

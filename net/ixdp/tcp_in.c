@@ -308,7 +308,7 @@ static void in_listen_cookie(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
  */
 static void in_rtt(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 {
-	u32 now = (u32)pcb->stack->now;
+	u32 now = tcp_ts_now(pcb);
 
 	if (pcb->flags & TCPF_TS && seg->opt.flags & TCPOPT_F_TS) {
 		if (seg->opt.tsecr && tcp_seq_leq(seg->opt.tsecr, now) &&

@@ -221,7 +221,7 @@ static unsigned int out_opts_full(struct ixdp_tcp_pcb *pcb, u8 flags, u8 *p,
 	}
 	if (pcb->flags & TCPF_TS) {
 		o.flags |= TCPOPT_F_TS;
-		o.tsval = (u32)s->now;
+		o.tsval = tcp_ts_now(pcb);
 		o.tsecr = pcb->ts_recent;
 	}
 	if (!(flags & TCPHDR_SYN) && pcb->flags & TCPF_SACK && pcb->ooo) {
@@ -244,7 +244,7 @@ static unsigned int out_opts(struct ixdp_tcp_pcb *pcb, u8 flags, u8 *p,
 		return out_opts_full(pcb, flags, p, room);
 	if (!(pcb->flags & TCPF_TS))
 		return 0;
-	return ixdp_tcp_opt_build_ts(p, (u32)pcb->stack->now, pcb->ts_recent);
+	return ixdp_tcp_opt_build_ts(p, tcp_ts_now(pcb), pcb->ts_recent);
 }
 
 static u16 out_window(struct ixdp_tcp_pcb *pcb, u8 flags)

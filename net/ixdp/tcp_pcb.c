@@ -109,10 +109,13 @@ static void pcb_release_listener(struct ixdp_tcp_pcb *pcb)
 }
 
 /**
- * ixdp_tcp_pcb_free() - give a PCB back; every handle to it goes stale
+ * ixdp_tcp_pcb_release() - give a PCB back, counting no close
  * @pcb: the PCB; its timers are stopped and its buffers put back
+ *
+ * ixdp_tcp_pcb_free() without the count of connections closed: for one
+ * that continues on another core (tcp_migrate.c).
  */
-void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb)
+void ixdp_tcp_pcb_release(struct ixdp_tcp_pcb *pcb)
 {
 	struct ixdp_tcp *tcp = pcb->stack->tcp;
 
@@ -134,9 +137,18 @@ void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb)
 		pcb->gen = 1;
 	hlist_add_head(&pcb->node, &tcp->free);
 	tcp->nused--;
-	tcp->stats->closed++;
 	if (tcp->busy == pcb)
 		tcp->busy = NULL;
+}
+
+/**
+ * ixdp_tcp_pcb_free() - give a PCB back; every handle to it goes stale
+ * @pcb: the PCB; its timers are stopped and its buffers put back
+ */
+void ixdp_tcp_pcb_free(struct ixdp_tcp_pcb *pcb)
+{
+	pcb->stack->tcp->stats->closed++;
+	ixdp_tcp_pcb_release(pcb);
 }
 
 /**

@@ -65,6 +65,10 @@ void wire_put(struct wire *w, unsigned int from, const uint8_t *data,
 	unsigned int to = from == 1 ? 0 : 1;
 
 	w->sent++;
+	if (w->faults.tap && w->faults.tap(w, from, data, len)) {
+		w->lost++;
+		return;
+	}
 	if (w->sent <= w->faults.drop_first || wire_chance(w, w->faults.loss)) {
 		w->lost++;
 		return;
@@ -197,7 +201,7 @@ int wire_init(struct wire *w, unsigned int nbufs, uint64_t seed,
 	w->tmp = malloc(sizeof(*w->tmp));
 	w->swap = malloc(sizeof(*w->swap));
 	w->out = malloc(sizeof(*w->out));
-	w->nends = w->faults.two_cores ? 3 : 2;
+	w->nends = w->faults.two_cores || w->faults.steer ? 3 : 2;
 	for (i = 0; i < w->nends; i++) {
 		ret = wire_end_init(w, i, nbufs);
 		if (ret)
@@ -275,6 +279,8 @@ static void wire_deliver(struct wire *w, const struct wire_frame *f)
 
 	if (f->to == 0 && w->faults.two_cores)
 		e = wire_steer(w, f);
+	else if (f->to == 0 && w->faults.steer)
+		e = &w->end[w->faults.steer(w, f) ? 2 : 0];
 	if (w->faults.dev) {
 		w->delivered++;
 		w->faults.dev->rx(w->faults.dev, e, f->data, f->len);

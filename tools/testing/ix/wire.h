@@ -17,7 +17,9 @@
 
 #define WIRE_MAX_FRAMES	1024
 
+struct wire;
 struct wire_end;
+struct wire_frame;
 
 /**
  * struct wire_dev - not a fault: a device between each end and the cable
@@ -51,6 +53,18 @@ struct wire_faults {
 	 */
 	bool		two_cores;
 	const struct ixdp_rss *rss;
+	/*
+	 * Nor this: end 2 has end 0's addresses, in no handoff group, and
+	 * each frame to device 0 goes to the end @steer returns, 0 or 2
+	 * (not with two_cores).
+	 */
+	unsigned int	(*steer)(struct wire *w, const struct wire_frame *f);
+	/*
+	 * Nor this: each frame as an end puts it on the cable, before the
+	 * faults; true loses it (counted lost).
+	 */
+	bool		(*tap)(struct wire *w, unsigned int from,
+			       const uint8_t *data, uint32_t len);
 	/* Nor this: frames go through a device model (not with two_cores). */
 	struct wire_dev *dev;
 };
