@@ -182,11 +182,25 @@ load()
 
 	shift
 	log "$out: ix_load $*"
+	measured "$RAW/$out" json load -j -q -w 1 -d $DUR "$@" ||
+		log "$out: failed"
+}
+
+# measured BASE EXT PROG ARGS...: a host program's run, its output into
+# BASE.EXT, and the CPU deltas around it into BASE.guestcpu and
+# BASE.hostcpu (the agent writes one around load and wrk runs).
+measured()
+{
+	local base=$1 ext=$2 rc
+
+	shift 2
 	$CPUSNAP guest > /tmp/cpu.a
-	host load -j -q -w 1 -d $DUR "$@" > "$RAW/$out.json" || log "$out: failed"
+	host "$@" > "$base.$ext"
+	rc=$?
 	$CPUSNAP guest > /tmp/cpu.b
-	$CPUSNAP delta /tmp/cpu.a /tmp/cpu.b > "$RAW/$out.guestcpu"
-	cp $HS/cpu "$RAW/$out.hostcpu" 2>/dev/null
+	$CPUSNAP delta /tmp/cpu.a /tmp/cpu.b > "$base.guestcpu"
+	cp $HS/cpu "$base.hostcpu" 2>/dev/null
+	return $rc
 }
 
 # echo_turn NAME ROUND: the echo points of one contender.
@@ -267,7 +281,7 @@ kv_turn()
 # http_turn NAME ROUND: wrk against one contender.
 http_turn()
 {
-	local name=$1 out=$RAW/http-$1.r$2.txt
+	local name=$1
 
 	case $name in
 	ix_http-*)
@@ -276,9 +290,12 @@ http_turn()
 		lx_serve "$name" 8080 $BIN/http_sock -l $LX -p 8080 ;;
 	nginx*)	lx_serve "$name" 8080 nginx -p /tmp/nginx -e stderr \
 			-c /tmp/nginx/nginx.conf ;;
-	esac &&
-	{ log "http-$name.r$2: wrk"; host wrk -t 1 -c 16 -d ${DUR}s --latency \
-		"http://$addr:8080/" > "$out" || log "http-$name.r$2: failed"; }
+	esac && {
+		log "http-$name.r$2: wrk"
+		measured "$RAW/http-$name.r$2" txt wrk -t 1 -c 16 -d ${DUR}s \
+			--latency "http://$addr:8080/" ||
+			log "http-$name.r$2: failed"
+	}
 	turn_end
 }
 

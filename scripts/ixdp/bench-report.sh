@@ -165,12 +165,26 @@ per_count()
 		}' "$1"
 }
 
-# count_at BASE WHAT KIND ROUND: per_count for the point BASE of the round.
+# wrk_requests FILE: the requests a wrk run completed, nothing after errors.
+wrk_requests()
+{
+	[ -f "$1" ] || return 0
+	grep -q -E "Socket errors|Non-2xx" "$1" && return 0
+	awk '$2 == "requests" && $3 == "in" { print $1 }' "$1"
+}
+
+# count_at BASE WHAT KIND ROUND: per_count for the point BASE of the
+# round, an ix_load point (.json) or a wrk one (.txt).
 count_at()
 {
-	local f=$RAW/$1.r$4.json
+	local f=$RAW/$1.r$4 n=
 
-	ok "$f" && per_count "$RAW/$1.r$4.$3" "$(num "$f" completed)" "$2"
+	if [ -f "$f.txt" ]; then
+		n=$(wrk_requests "$f.txt")
+	elif ok "$f.json"; then
+		n=$(num "$f.json" completed)
+	fi
+	per_count "$f.$3" "$n" "$2"
 }
 
 http_rps()
@@ -286,12 +300,12 @@ insn_cell()
 	stat_cell "$1 $2/req" "$(per_round count_at "$1" "$2" $kind)" "$3"
 }
 
-# insn_row SERVER BASE: one row of insn_table.
+# insn_row SERVER BASE [POINT]: one row of insn_table.
 insn_row()
 {
 	local b=$2
 
-	echo "| $1 | ${b#*-"$1"-} | $(insn_cell "$b" insn 0) |" \
+	echo "| $1 | ${3:-${b#*-"$1"-}} | $(insn_cell "$b" insn 0) |" \
 	     "$(insn_cell "$b" user 0) | $(insn_cell "$b" kernel 0) |" \
 	     "$(insn_cell "$b" server 0) | $(insn_cell "$b" intr 2) |" \
 	     "$(insn_cell "$b" irq 2) | $(insn_cell "$b" kick 2) |" \
@@ -314,6 +328,9 @@ insn_table()
 	done
 	for s in $KV; do
 		insn_row "$s" "kv-$s-usr-peak"
+	done
+	for s in $HTTP; do
+		insn_row "$s" "http-$s" "wrk c16"
 	done
 }
 

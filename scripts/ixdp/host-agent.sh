@@ -10,7 +10,8 @@
 # its exit status in rc.  It counts what it served in served, logs each
 # program it ran with its exit status in log ("echo 0"), and ends with
 # the VM (IXDP_VM_PID, set by vm.sh).  Around each load run it leaves in
-# cpu what the client and each QEMU thread spent (bench-cpu.sh delta).
+# cpu what the client and each QEMU thread spent (bench-cpu.sh delta);
+# wrk runs too.
 #
 # Programs: echo (ix_echo_client), load (ix_load), wrk, memcapable
 # (Debian's memccapable), attack (ix_attack.py: hostile peers, forged on
@@ -61,13 +62,14 @@ vm_qemu()
 	done
 }
 
-# run PROG ARGS...: the program, with cpu written around a load run.
+# run PROG ARGS...: the program, with cpu written around a load or wrk
+# run.
 run()
 {
 	local cpu=$ROOT/scripts/ixdp/bench-cpu.sh rc
 
 	rm -f "$DIR/cpu"
-	[ "${args[0]}" = load ] && [ -n "$qemu" ] &&
+	[[ "${args[0]}" =~ ^(load|wrk)$ ]] && [ -n "$qemu" ] &&
 		"$cpu" host $$ "$qemu" > "$DIR/cpu.a"
 	timeout 900 "$@" > "$DIR/resp" 2> "$DIR/err"
 	rc=$?
