@@ -41,6 +41,7 @@
  * can be forwarded to the new core instead of answered with a reset.
  */
 
+#include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/in.h>
 #include <linux/ip.h>
@@ -312,8 +313,10 @@ static bool mig_check_seq(const struct ixdp_tcp_mig *rec)
 	    !tcp_seq_after(rec->rcv_nxt, rec->irs) ||
 	    flight > rec->sq_bytes + fin)
 		return false;
-	if ((u64)rec->snd_wnd > (u64)0xffff << rec->snd_wscale ||
-	    !rec->cwnd || rec->rcv_unread > 1U << 30 ||
+	/* FIN_WAIT_2: our FIN, after all our data, acknowledged. */
+	if (rec->state == IXDP_TCP_FIN_WAIT_2 && (flight || rec->sq_bytes))
+		return false;
+	if (!rec->cwnd || rec->rcv_unread > 1U << 30 ||
 	    rec->nsb > IXDP_TCP_SB_MAX)
 		return false;
 	for (i = 0; i < rec->nsb; i++)
@@ -322,6 +325,119 @@ static bool mig_check_seq(const struct ixdp_tcp_mig *rec)
 		    !tcp_seq_leq(rec->sb[i].end, rec->snd_max))
 			return false;
 	return mig_check_sq(rec);
+}
+
+/*
+ * How far a sequence number a PCB remembers may lag behind the one it
+ * follows (@snd_wl1 behind @rcv_nxt; @snd_wl2 and @recover behind
+ * @snd_una): the most a receive window (0xffff << 14) or a send queue
+ * (@sq_bytes) spans.  A lag within it stays before every number the
+ * next window brings, as the comparisons of tcp_in.c and tcp_cc.c need;
+ * one of 2^31 would seem ahead.
+ */
+#define MIG_SEQ_BACK	BIT(30)
+
+/*
+ * The FINs each state has taken: ixdp_tcp_close() sets TCPF_FIN_QUEUED
+ * as it leaves ESTABLISHED or CLOSE_WAIT, and in_fin() TCPF_FIN_RCVD as
+ * it leaves ESTABLISHED or FIN_WAIT_1; neither is ever cleared.
+ */
+static const u32 mig_state_fins[] = {
+	[IXDP_TCP_ESTABLISHED]	= 0,
+	[IXDP_TCP_FIN_WAIT_1]	= TCPF_FIN_QUEUED,
+	[IXDP_TCP_FIN_WAIT_2]	= TCPF_FIN_QUEUED,
+	[IXDP_TCP_CLOSE_WAIT]	= TCPF_FIN_RCVD,
+	[IXDP_TCP_CLOSING]	= TCPF_FIN_QUEUED | TCPF_FIN_RCVD,
+	[IXDP_TCP_LAST_ACK]	= TCPF_FIN_QUEUED | TCPF_FIN_RCVD,
+};
+
+/*
+ * The flags as a connection that mig_movable() lets go has them, its
+ * state known to be ESTABLISHED to LAST_ACK: the FINs of its state; the
+ * application told of it (in_established() sets TCPF_KNOCKED), and one a
+ * listener opened accepted (else it is on a listener's list of the old
+ * core: here it would pass for one of listener 0's, its data held for
+ * an accept that never comes, its end taken off that listener's count);
+ * the persist timer armed as the
+ * retransmission timer it is; RTT timing by @rtt_seq without timestamps
+ * only (out_time()).
+ */
+static bool mig_check_flags(const struct ixdp_tcp_mig *rec)
+{
+	u32 f = rec->flags;
+
+	if ((f & (TCPF_FIN_QUEUED | TCPF_FIN_RCVD)) !=
+	    mig_state_fins[rec->state])
+		return false;
+	if (!(f & TCPF_KNOCKED) || (f & TCPF_PASSIVE && !(f & TCPF_ACCEPTED)))
+		return false;
+	return !(f & TCPF_PERSIST && !(f & TCPF_RTX_ARMED)) &&
+	       !(f & TCPF_TIMING && f & TCPF_TS);
+}
+
+/*
+ * The windows.  The peer's largest window covers its current one and
+ * is no more than a segment can offer; ours ends no further on than a
+ * segment of ours offered, and not before @rcv_nxt but by a FIN taken at
+ * its edge.  @snd_wl1 is the sequence number of an acceptable segment,
+ * so not beyond that edge (else in_window() would ignore every window
+ * the peer offers until its data passed it, and a zero window would
+ * never open); @snd_wl2 an acknowledgment of ours, so not beyond
+ * @snd_una (else pure ACKs, which tie on @snd_wl1, would never update
+ * the window) unless @snd_wl1 is still the SYN's: the SYN's ACK field set
+ * it, and only a segment starting at @irs compares with it.
+ */
+static bool mig_check_wnd(const struct ixdp_tcp_mig *rec)
+{
+	u32 edge = rec->rcv_nxt;
+
+	if (rec->max_snd_wnd < rec->snd_wnd ||
+	    (u64)rec->max_snd_wnd > (u64)0xffff << rec->snd_wscale)
+		return false;
+	if (tcp_seq_after(rec->rcv_adv, rec->rcv_nxt))
+		edge = rec->rcv_adv;
+	if (rec->rcv_adv - rec->rcv_nxt > 0xffffU << rec->rcv_wscale &&
+	    !(rec->rcv_nxt - rec->rcv_adv == 1 && rec->flags & TCPF_FIN_RCVD))
+		return false;
+	if (!tcp_seq_in(rec->snd_wl1, rec->rcv_nxt - MIG_SEQ_BACK, edge + 1))
+		return false;
+	return rec->snd_wl1 == rec->irs ||
+	       tcp_seq_in(rec->snd_wl2, rec->snd_una - MIG_SEQ_BACK,
+			  rec->snd_una + 1);
+}
+
+/*
+ * Congestion control and the receive side's ACK, as tcp_cc.c and
+ * tcp_timer.c leave them.  In recovery @snd_una is below @recover (the
+ * ACK that reaches it ends recovery), @recover no more than @snd_max,
+ * @rtx_mark is @snd_max of this recovery and @rtx_next at most a
+ * segment beyond it; outside, @recover follows the ACKs up from at most
+ * a send queue below (and @rtx_next, @rtx_mark wait unused for the next
+ * recovery, which sets them).  A segment timed is one sent and not yet
+ * acknowledged.  Duplicate ACKs need data in flight.  A second segment
+ * not acknowledged owes the ACK at once (mig_save() moves that as the
+ * ACK timer due now); one waits for the ACK timer.
+ */
+static bool mig_check_cc(const struct ixdp_tcp_mig *rec)
+{
+	u32 una = rec->snd_una, max = rec->snd_max;
+
+	if (rec->flags & TCPF_RECOVERY) {
+		if (!tcp_seq_in(rec->recover, una + 1, max + 1) ||
+		    !tcp_seq_in(rec->rtx_mark, rec->recover, max + 1) ||
+		    !tcp_seq_in(rec->rtx_next, una, max + rec->mss_syn + 1))
+			return false;
+	} else if (!tcp_seq_in(rec->recover, una - MIG_SEQ_BACK, max + 1)) {
+		return false;
+	}
+	if ((rec->flags & TCPF_TIMING &&
+	     !tcp_seq_in(rec->rtt_seq, una, max + 1)) ||
+	    (una == max && rec->dupacks))
+		return false;
+	if (rec->delack_segs && !(rec->flags & TCPF_DELACK))
+		return false;
+	return rec->delack_segs <= 1 ||
+	       (rec->flags & TCPF_ACK_ARMED && !rec->ack_left);
 }
 
 static bool mig_check_times(const struct ixdp_stack *s,
@@ -462,7 +578,13 @@ static void mig_forget(struct ixdp_stack *s, const struct ixdp_tcp_pcb *pcb)
  * @cookie: the application's, for the connection's events from now on
  * @handle: set to the connection's handle on @s
  *
- * Every field of @rec is checked first.  The connection's headers are
+ * Every field of @rec is checked first, against the others and against
+ * what the stack can leave in a connection it lets go, but for the send
+ * queue's references: that each is set and not empty is all that can be
+ * checked, and the caller vouches for the rest (that they point into the
+ * application's memory, reachable from @s, as ixdp_tcp_migrate_out()
+ * left them: a record from elsewhere must not be given).  The
+ * connection's headers are
  * prebuilt for @s (or at its first segment, if @s has not resolved the
  * peer yet); its timers are filed at the times they had left, on the
  * clock of @s.  Nothing is sent.
@@ -481,7 +603,8 @@ int ixdp_tcp_migrate_in(struct ixdp_stack *s, const struct ixdp_tcp_mig *rec,
 
 	if (!s->tcp)
 		return -EINVAL;
-	if (!mig_check_conn(s, rec) || !mig_check_seq(rec) ||
+	if (!mig_check_conn(s, rec) || !mig_check_flags(rec) ||
+	    !mig_check_seq(rec) || !mig_check_wnd(rec) || !mig_check_cc(rec) ||
 	    !mig_check_times(s, rec))
 		goto out_refused;
 	err = -EEXIST;
