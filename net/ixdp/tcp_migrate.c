@@ -306,11 +306,13 @@ static bool mig_check_seq(const struct ixdp_tcp_mig *rec)
 {
 	u32 flight = rec->snd_max - rec->snd_una, fin, i;
 
+	/*
+	 * @iss and @irs are not compared: past 2 GiB each way a connection
+	 * is legitimately "before" them in sequence space.
+	 */
 	fin = rec->flags & TCPF_FIN_QUEUED ? 1 : 0;
 	if (!tcp_seq_leq(rec->snd_una, rec->snd_nxt) ||
 	    !tcp_seq_leq(rec->snd_nxt, rec->snd_max) ||
-	    !tcp_seq_after(rec->snd_una, rec->iss) ||
-	    !tcp_seq_after(rec->rcv_nxt, rec->irs) ||
 	    flight > rec->sq_bytes + fin)
 		return false;
 	/* FIN_WAIT_2: our FIN, after all our data, acknowledged. */

@@ -1033,6 +1033,10 @@ static bool mg_fine(struct ixdp_tcp_mig *r, unsigned int i)
 		r->state = IXDP_TCP_CLOSING;
 		r->flags |= TCPF_FIN_QUEUED | TCPF_FIN_RCVD;
 		break;
+	case 7:	/* 3 GiB sent and received: "before" its ISNs in seq space */
+		r->iss = r->snd_una - (3U << 30);
+		r->irs = r->rcv_nxt - (3U << 30);
+		break;
 	default:
 		return false;
 	}
@@ -1113,11 +1117,11 @@ static bool mg_corrupt(struct ixdp_tcp_mig *r, unsigned int i)
 	case 22:	/* max */
 		r->snd_max = r->snd_nxt - 1;
 		break;
-	case 23:	/* una_iss */
-		r->snd_una = r->iss;
+	case 23:	/* una_back: a GiB in flight, more than is queued */
+		r->snd_una -= 1U << 30;
 		break;
-	case 24:	/* rcv_irs */
-		r->rcv_nxt = r->irs;
+	case 24:	/* rcv_back: the advertised edge a GiB ahead */
+		r->rcv_nxt -= 1U << 30;
 		break;
 	case 25:	/* flight */
 		r->snd_max = r->snd_una + r->sq_bytes + 2;
