@@ -358,6 +358,12 @@ int ixdp_dev_attach(struct ixdp_dev *idev)
 	if (inet_addr_type(dev_net(idev->dev), idev->addr) == RTN_LOCAL)
 		return -EADDRINUSE;
 
+	/* Where the cores' frames for Linux are merged (slow.c). */
+	if (idev->linux_share) {
+		err = gro_cells_init(&idev->gro, idev->dev);
+		if (err)
+			return err;
+	}
 	err = ixdp_dev_build(idev);
 	if (err)
 		goto out_unwind;
@@ -392,6 +398,7 @@ out_unwind:
 	while (idev->ncores)
 		ixdp_core_stop(idev, idev->cores[--idev->ncores]);
 	ixdp_dev_handoff_free(idev);
+	gro_cells_destroy(&idev->gro);
 	return err;
 }
 
@@ -408,5 +415,7 @@ void ixdp_dev_detach(struct ixdp_dev *idev)
 	while (idev->ncores)
 		ixdp_core_stop(idev, idev->cores[--idev->ncores]);
 	ixdp_dev_handoff_free(idev);
+	/* The cores' work is done: nothing reaches the cells any more. */
+	gro_cells_destroy(&idev->gro);
 	idev->attached = false;
 }

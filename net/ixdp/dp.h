@@ -12,6 +12,7 @@
 #include <linux/ptr_ring.h>
 #include <linux/uidgid.h>
 #include <linux/workqueue.h>
+#include <net/gro_cells.h>
 #include <net/ixdp_drv.h>
 
 #include "buf.h"
@@ -249,6 +250,8 @@ struct ixdp_dev_handoff {
  * @punt_rate: frames a second each core hands to Linux at most (punt.c)
  * @linux_share: Linux keeps the traffic of its own on the attached queues: the
  *	cores hand it what is not theirs and send what it sends (slow.c)
+ * @gro: where the frames the cores hand Linux are merged (slow.c), while
+ *	attached with @linux_share
  * @owner: the uid the device is delegated to (app_perm.c), or invalid
  * @group: the gid the device is delegated to, or invalid
  * @attached: attached now
@@ -282,6 +285,7 @@ struct ixdp_dev {
 	bool				tx_sg;
 	unsigned int			punt_rate;
 	bool				linux_share;
+	struct gro_cells		gro;
 	kuid_t				owner;
 	kgid_t				group;
 	bool				attached;

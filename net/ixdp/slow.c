@@ -7,10 +7,14 @@
  * core never sleeps for memory) and queued in the core's ring of
  * IXDP_SLOW_RING skbs; a poll that queued some queues the core's work on
  * the unbound workqueue, which the reservation keeps off reserved CPUs.
- * There, on a CPU of Linux's, each skb goes to netif_receive_skb() as a
- * driver's NAPI would give it, bottom halves off: taps, netfilter and
- * the stack see it as the device's.  A full ring drops the frame
- * (punt_errors).
+ * There, on a CPU of Linux's, each skb goes to the device's GRO cells
+ * (gro_cells_receive(), as a tunnel's receive does): a NAPI of that CPU
+ * merges a flow's segments with napi_gro_receive() when bottom halves
+ * are enabled again, then RPS, taps, netfilter and the stack see them as
+ * the device's.  A device with GRO off gets them one by one (netif_rx()).
+ * Each skb is marked as made there, so that whoever consumes it frees it
+ * on Linux's CPUs, never on the reserved one.  A full ring drops the
+ * frame (punt_errors).
  *
  * Transmit.  Linux keeps sending on a device whose queue pairs the
  * dataplane owns: the driver hands what its ndo_start_xmit gets for an
@@ -28,6 +32,7 @@
 #include <linux/ptr_ring.h>
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
+#include <net/gro_cells.h>
 #include <net/gso.h>
 
 #include "dp.h"
@@ -56,24 +61,34 @@ static void ixdp_slow_rx_work(struct work_struct *work)
 {
 	struct ixdp_core *core = container_of(work, struct ixdp_core,
 					      slow_work);
-	struct net_device *dev = core->idev->dev;
+	struct ixdp_dev *idev = core->idev;
+	unsigned int n, given, len;
 	struct sk_buff *skb;
-	unsigned int n;
 	u64 bytes;
 
 	do {
 		bytes = 0;
+		given = 0;
 		local_bh_disable();
 		for (n = 0; n < IXDP_SLOW_WORK_BATCH; n++) {
 			skb = ptr_ring_consume(&core->slow_rx);
 			if (!skb)
 				break;
-			bytes += skb->len;
-			skb->protocol = eth_type_trans(skb, dev);
-			netif_receive_skb(skb);
+			len = skb->len;
+			skb->protocol = eth_type_trans(skb, idev->dev);
+			/*
+			 * Freed here, not where it was made: TCP's
+			 * skb_attempt_defer_free() would queue it to the
+			 * reserved CPU and interrupt that to free it.
+			 */
+			skb->alloc_cpu = raw_smp_processor_id();
+			if (gro_cells_receive(&idev->gro, skb) == NET_RX_DROP)
+				continue;
+			given++;
+			bytes += len;
 		}
 		local_bh_enable();
-		ixdp_slow_count(core, false, n, bytes);
+		ixdp_slow_count(core, false, given, bytes);
 		cond_resched();
 	} while (n == IXDP_SLOW_WORK_BATCH);
 }
