@@ -284,6 +284,9 @@ static bool mig_check_conn(const struct ixdp_stack *s,
 	if (rec->pmtu &&
 	    (rec->pmtu < IXDP_TCP_MIN_PMTU || rec->pmtu > s->cfg.mtu))
 		return false;
+	/* More queued than this core's send buffer: sendv's room would wrap. */
+	if (rec->sq_bytes > s->tcp->cfg.snd_buf)
+		return false;
 	return mig_check_mss(s, rec);
 }
 
@@ -424,6 +427,15 @@ static bool mig_check_cc(const struct ixdp_tcp_mig *rec)
 {
 	u32 una = rec->snd_una, max = rec->snd_max;
 
+	/*
+	 * RFC 5681's floor of two segments (of the least MSS there can be):
+	 * a 0 would leave cwnd 0 after recovery, and the connection mute.
+	 * Data in flight has its retransmission timer armed (RFC 6298 5.1):
+	 * without it nothing would ever send again.
+	 */
+	if (rec->ssthresh < 2 * (IXDP_TCP_MIN_MSS - IXDP_TCP_OPT_TS_LEN) ||
+	    (una != max && !(rec->flags & TCPF_RTX_ARMED)))
+		return false;
 	if (rec->flags & TCPF_RECOVERY) {
 		if (!tcp_seq_in(rec->recover, una + 1, max + 1) ||
 		    !tcp_seq_in(rec->rtx_mark, rec->recover, max + 1) ||

@@ -987,6 +987,21 @@ static bool mg_corrupt_more(struct ixdp_tcp_mig *r, unsigned int i)
 		r->ack_left = 5;
 		r->delack_segs = 2;
 		break;
+	case 78:	/* ssthresh_0: cwnd 0 after recovery, mute for good */
+		r->ssthresh = 0;
+		break;
+	case 79:	/* in_flight_no_rto: nothing would send again */
+		r->snd_max = r->snd_una + 1;
+		r->snd_nxt = r->snd_max;
+		r->flags &= ~(TCPF_RTX_ARMED | TCPF_PERSIST);
+		r->rtx_left = 0;
+		break;
+	case 80:	/* sq_over_snd_buf: sendv's room would wrap */
+		r->sq_n = 1;
+		r->sq_off = 0;
+		r->sq[0].len = 64U << 20;
+		r->sq_bytes = r->sq[0].len;
+		break;
 	default:
 		return false;
 	}
