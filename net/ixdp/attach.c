@@ -135,8 +135,18 @@ static void ixdp_core_free(struct ixdp_core *core)
 	kvfree(core);
 }
 
-static struct ixdp_core *ixdp_core_new(struct ixdp_dev *idev, unsigned int cpu,
-				       unsigned int nqueues)
+/**
+ * ixdp_core_new() - build a core for @cpu, idle: no queue, no thread
+ * @idev: the device it will serve
+ * @cpu: a reserved CPU
+ * @nqueues: the queues its pool is sized for
+ *
+ * Called with RTNL held.
+ *
+ * Return: the core, or an ERR_PTR(): -EINVAL (@cpu not reserved), -ENOMEM.
+ */
+struct ixdp_core *ixdp_core_new(struct ixdp_dev *idev, unsigned int cpu,
+				unsigned int nqueues)
 {
 	struct ixdp_stack_config cfg = {
 		.addr		= idev->addr,
@@ -187,8 +197,19 @@ out_free:
 	return ERR_PTR(err);
 }
 
-static int ixdp_queue_take(struct ixdp_dev *idev, struct ixdp_core *core,
-			   unsigned int qid)
+/**
+ * ixdp_queue_take() - take queue pair @qid from the driver for @core
+ * @idev: the device
+ * @core: a core whose loop is not running: built, parked or stopped
+ * @qid: the queue pair
+ *
+ * The device maps @core's pool; the receive ring is stocked later, by
+ * ixdp_core_fill().
+ *
+ * Return: 0 or -errno, with the queue left to Linux.
+ */
+int ixdp_queue_take(struct ixdp_dev *idev, struct ixdp_core *core,
+		    unsigned int qid)
 {
 	struct ixdp_queue *q;
 	int err;
@@ -264,8 +285,39 @@ void ixdp_dev_stats(struct ixdp_dev *idev, struct ixdp_core_stats *cs,
 		ixdp_dev_stats_add(cs, ss, idev->cores[i]);
 }
 
-/* Stop @core's thread, give its queues back, fold its counters, free it. */
-static void ixdp_core_stop(struct ixdp_dev *idev, struct ixdp_core *core)
+/**
+ * ixdp_queue_give() - give @core's last queue back to the driver
+ * @idev: the device
+ * @core: a core whose loop is parked, serving two queues or more (the
+ *	first one, which it sends on, stays)
+ *
+ * The device returns the buffers it held to @core's pool.
+ *
+ * Return: the queue pair's number.
+ */
+unsigned int ixdp_queue_give(struct ixdp_dev *idev, struct ixdp_core *core)
+{
+	struct ixdp_queue *q = core->queues[--core->nqueues];
+	unsigned int qid = q->drv.qid;
+
+	ixdp_queue_sysfs_del(q);
+	idev->ops->queue_give(&q->drv);
+	WARN_ONCE(q->posted || q->inflight,
+		  "ixdp: queue %u: buffers not returned\n", qid);
+	core->queues[core->nqueues] = NULL;
+	kfree(q);
+	return qid;
+}
+
+/**
+ * ixdp_core_stop() - stop a core and free it
+ * @idev: its device
+ * @core: the core: its thread is stopped, its queues given back, its
+ *	counters folded into the device's retired ones
+ *
+ * Called with RTNL held.
+ */
+void ixdp_core_stop(struct ixdp_dev *idev, struct ixdp_core *core)
 {
 	struct ixdp_core_stats *r = &idev->retired;
 	unsigned int i;
@@ -289,19 +341,66 @@ static void ixdp_core_stop(struct ixdp_dev *idev, struct ixdp_core *core)
 	ixdp_core_free(core);
 }
 
+/**
+ * ixdp_core_offload() - let @core use what the queue it sends on offers
+ * @idev: its device
+ * @core: a core with its queues, not running
+ */
+void ixdp_core_offload(struct ixdp_dev *idev, struct ixdp_core *core)
+{
+	u32 features = core->queues[0]->drv.features;
+
+	if (idev->tx_csum && features & IXDP_DRV_F_TX_CSUM)
+		core->stack.cfg.offload |= IXDP_OFFLOAD_TX_CSUM;
+	if (idev->tx_sg && features & IXDP_DRV_F_SG)
+		core->stack.cfg.offload |= IXDP_OFFLOAD_TX_SG;
+}
+
+/**
+ * ixdp_core_thread() - make @core's loop thread, not running yet
+ * @core: a core
+ *
+ * Return: 0 or -errno.
+ */
+int ixdp_core_thread(struct ixdp_core *core)
+{
+	struct task_struct *t;
+
+	t = kthread_create_on_cpu(ixdp_core_loop, core, core->cpu, "ixdp/%u");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	core->task = t;
+	return 0;
+}
+
+/**
+ * ixdp_core_run() - stock @core's receive rings and start its loop
+ * @core: a core with its queues and its thread (ixdp_core_thread())
+ *
+ * Called with RTNL held.
+ */
+void ixdp_core_run(struct ixdp_core *core)
+{
+	ixdp_core_fill(core);
+	WRITE_ONCE(core->waker, core->task);
+	wake_up_process(core->task);
+	ixdp_cpu_cores[core->cpu] = core;
+}
+
 /* Build the cores and take the queues; nothing runs yet. */
 static int ixdp_dev_build(struct ixdp_dev *idev)
 {
-	unsigned int ncpus = cpumask_weight(&idev->cpus);
 	unsigned int nq = bitmap_weight(idev->queues, IXDP_MAX_QUEUES);
 	unsigned int i = 0, qid, cpu, c;
 	struct ixdp_core *core;
-	u32 features;
 	int err;
 
 	for_each_cpu(cpu, &idev->cpus) {
-		/* Queues i, i + ncpus, ... go to the i-th CPU. */
-		core = ixdp_core_new(idev, cpu, DIV_ROUND_UP(nq - i, ncpus));
+		/*
+		 * Queues i, i + ncpus, ... go to the i-th CPU.  The pool is
+		 * sized for them all: scaling down may give a core any.
+		 */
+		core = ixdp_core_new(idev, cpu, nq);
 		if (IS_ERR(core))
 			return PTR_ERR(core);
 		idev->cores[idev->ncores++] = core;
@@ -315,15 +414,8 @@ static int ixdp_dev_build(struct ixdp_dev *idev)
 		if (err)
 			return err;
 	}
-	/* A core sends on its first queue: use what that one offers. */
-	for (c = 0; c < idev->ncores; c++) {
-		core = idev->cores[c];
-		features = core->queues[0]->drv.features;
-		if (idev->tx_csum && features & IXDP_DRV_F_TX_CSUM)
-			core->stack.cfg.offload |= IXDP_OFFLOAD_TX_CSUM;
-		if (idev->tx_sg && features & IXDP_DRV_F_SG)
-			core->stack.cfg.offload |= IXDP_OFFLOAD_TX_SG;
-	}
+	for (c = 0; c < idev->ncores; c++)
+		ixdp_core_offload(idev, idev->cores[c]);
 	return ixdp_dev_handoff_new(idev);
 }
 
@@ -370,19 +462,11 @@ int ixdp_dev_attach(struct ixdp_dev *idev)
 	for (i = 0; i < idev->ncores; i++) {
 		core = idev->cores[i];
 		err = ixdp_core_sysfs_add(core);
+		if (!err)
+			err = ixdp_core_thread(core);
 		if (err)
 			goto out_unwind;
-		ixdp_core_fill(core);
-		core->task = kthread_create_on_cpu(ixdp_core_loop, core,
-						   core->cpu, "ixdp/%u");
-		if (IS_ERR(core->task)) {
-			err = PTR_ERR(core->task);
-			core->task = NULL;
-			goto out_unwind;
-		}
-		WRITE_ONCE(core->waker, core->task);
-		wake_up_process(core->task);
-		ixdp_cpu_cores[core->cpu] = core;
+		ixdp_core_run(core);
 	}
 	/* Queues left to Linux may get the dataplane's frames. */
 	if (bitmap_weight(idev->queues, IXDP_MAX_QUEUES) <

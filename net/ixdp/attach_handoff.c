@@ -112,6 +112,48 @@ int ixdp_dev_handoff_new(struct ixdp_dev *idev)
 }
 
 /**
+ * ixdp_dev_handoff_rebuild() - join the cores of @idev in a new group
+ * @idev: a device whose set of cores changed (ix scale); none of them
+ *	running, an RCU grace period past since a core left
+ *
+ * Frames still in the old group's rings are dropped, and counted as the
+ * receiving core's handoff drops: TCP sends them again.
+ *
+ * Return: 0, or -ENOMEM with no group: each core then answers what
+ * reaches it alone.
+ */
+int ixdp_dev_handoff_rebuild(struct ixdp_dev *idev)
+{
+	struct ixdp_dev_handoff *dh = idev->handoff;
+	struct ixdp_handoff_ring *r;
+	struct ixdp_core *core;
+	unsigned int from, to;
+	int err;
+
+	for (from = 0; dh && from < dh->h.ncores; from++) {
+		for (to = 0; to < dh->h.ncores; to++) {
+			r = dh->h.ring[from][to];
+			core = dh->core[to];
+			if (r && core)
+				core->stack.stats.handoff_drops +=
+					r->head - r->tail;
+		}
+	}
+	ixdp_dev_handoff_free(idev);
+	for (to = 0; to < idev->ncores; to++) {
+		idev->cores[to]->stack.handoff = NULL;
+		idev->cores[to]->stack.core = 0;
+	}
+	err = ixdp_dev_handoff_new(idev);
+	if (err) {
+		ixdp_dev_handoff_free(idev);
+		for (to = 0; to < idev->ncores; to++)
+			idev->cores[to]->stack.handoff = NULL;
+	}
+	return err;
+}
+
+/**
  * ixdp_dev_handoff_leave() - no frame wakes @core any more
  * @idev: its device
  * @core: a core about to stop; an RCU grace period must pass before it

@@ -315,6 +315,15 @@ struct ixdp_attr {
 
 /* attach.c */
 struct ixdp_core *ixdp_core_of_cpu(unsigned int cpu);
+struct ixdp_core *ixdp_core_new(struct ixdp_dev *idev, unsigned int cpu,
+				unsigned int nqueues);
+int ixdp_queue_take(struct ixdp_dev *idev, struct ixdp_core *core,
+		    unsigned int qid);
+unsigned int ixdp_queue_give(struct ixdp_dev *idev, struct ixdp_core *core);
+void ixdp_core_offload(struct ixdp_dev *idev, struct ixdp_core *core);
+int ixdp_core_thread(struct ixdp_core *core);
+void ixdp_core_run(struct ixdp_core *core);
+void ixdp_core_stop(struct ixdp_dev *idev, struct ixdp_core *core);
 int ixdp_dev_attach(struct ixdp_dev *idev);
 void ixdp_dev_detach(struct ixdp_dev *idev);
 void ixdp_dev_stats(struct ixdp_dev *idev, struct ixdp_core_stats *cs,
@@ -322,6 +331,7 @@ void ixdp_dev_stats(struct ixdp_dev *idev, struct ixdp_core_stats *cs,
 
 /* attach_handoff.c */
 int ixdp_dev_handoff_new(struct ixdp_dev *idev);
+int ixdp_dev_handoff_rebuild(struct ixdp_dev *idev);
 void ixdp_dev_handoff_leave(struct ixdp_dev *idev, struct ixdp_core *core);
 void ixdp_dev_handoff_free(struct ixdp_dev *idev);
 
@@ -373,5 +383,9 @@ struct kobject *ixdp_stats_dir_add(struct ixdp_dev *idev);
 void ixdp_stats_dir_del(struct kobject *kobj);
 int ixdp_core_sysfs_add(struct ixdp_core *core);
 void ixdp_core_sysfs_del(struct ixdp_core *core);
+void ixdp_queue_sysfs_del(struct ixdp_queue *q);
+
+/* scale.c */
+int ixdp_dev_scale(struct ixdp_dev *idev, const struct cpumask *want);
 
 #endif /* _NET_IXDP_DP_H */

@@ -4,7 +4,8 @@
  * ixdp ops: the configuration, the attach switch and the counters.
  *
  * Every file holds one value (Documentation/ABI/testing/sysfs-kernel-ixdp).
- * Configuration can change only while detached (EBUSY otherwise).  A
+ * Configuration can change only while detached (EBUSY otherwise), but for
+ * the CPU set, which scales an attached device (scale.c).  A
  * device going down or away is detached first.
  */
 
@@ -101,19 +102,20 @@ static ssize_t cpus_show(struct ixdp_dev *idev, char *buf)
 	return sysfs_emit(buf, "%*pbl\n", cpumask_pr_args(&idev->cpus));
 }
 
+/* While attached, the cores serving the device change (scale.c). */
 static int cpus_store(struct ixdp_dev *idev, const char *buf)
 {
 	cpumask_var_t want;
-	int err = ixdp_config_check(idev);
+	int err;
 
-	if (err)
-		return err;
 	if (!zalloc_cpumask_var(&want, GFP_KERNEL))
 		return -ENOMEM;
 	err = cpulist_parse(buf, want);
 	if (!err && cpumask_weight(want) > IXDP_MAX_QUEUES)
 		err = -E2BIG;
-	if (!err)
+	if (!err && idev->attached)
+		err = ixdp_dev_scale(idev, want);
+	else if (!err)
 		cpumask_copy(&idev->cpus, want);
 	free_cpumask_var(want);
 	return err;

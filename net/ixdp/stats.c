@@ -428,8 +428,19 @@ void ixdp_stats_dir_del(struct kobject *kobj)
 }
 
 /**
+ * ixdp_queue_sysfs_del() - remove the queue<N> directory of @q
+ * @q: a queue being given back
+ */
+void ixdp_queue_sysfs_del(struct ixdp_queue *q)
+{
+	ixdp_stat_kobj_del(q->kobj);
+	q->kobj = NULL;
+}
+
+/**
  * ixdp_core_sysfs_add() - make the cpu<N> and queue<N> directories
- * @core: a core being attached
+ * @core: a core being attached, or one that took queues (ix scale):
+ *	what it has already stays
  *
  * Return: 0 or -errno, with nothing made.
  */
@@ -440,15 +451,19 @@ int ixdp_core_sysfs_add(struct ixdp_core *core)
 	unsigned int i;
 	int err;
 
-	core->kobj = ixdp_stat_kobj(&ixdp_core_ktype, parent, "cpu%u",
-				    core->cpu);
-	if (IS_ERR(core->kobj)) {
-		err = PTR_ERR(core->kobj);
-		core->kobj = NULL;
-		return err;
+	if (!core->kobj) {
+		core->kobj = ixdp_stat_kobj(&ixdp_core_ktype, parent, "cpu%u",
+					    core->cpu);
+		if (IS_ERR(core->kobj)) {
+			err = PTR_ERR(core->kobj);
+			core->kobj = NULL;
+			return err;
+		}
 	}
 	for (i = 0; i < core->nqueues; i++) {
 		q = core->queues[i];
+		if (q->kobj)
+			continue;
 		q->kobj = ixdp_stat_kobj(&ixdp_queue_ktype, parent, "queue%u",
 					 q->drv.qid);
 		if (IS_ERR(q->kobj)) {
@@ -469,10 +484,8 @@ void ixdp_core_sysfs_del(struct ixdp_core *core)
 {
 	unsigned int i;
 
-	for (i = 0; i < core->nqueues; i++) {
-		ixdp_stat_kobj_del(core->queues[i]->kobj);
-		core->queues[i]->kobj = NULL;
-	}
+	for (i = 0; i < core->nqueues; i++)
+		ixdp_queue_sysfs_del(core->queues[i]);
 	ixdp_stat_kobj_del(core->kobj);
 	core->kobj = NULL;
 }

@@ -245,7 +245,7 @@ check_qemu_insn()
 # The 3-CPU run: what needs a third CPU (a hostile application next to
 # a good one, one device on two cores, two threads racing a setup) runs
 # here, counted like the 2-CPU run; a skip here is not allowed.
-VM3_TESTS="ix_neighbors.sh ix_handoff.sh ix_perm_test"
+VM3_TESTS="ix_neighbors.sh ix_handoff.sh ix_perm_test ix_scale.sh"
 check_vm3()
 {
 	local t sel=""

@@ -532,3 +532,49 @@ int cmd_detach(int argc, char **argv)
 	}
 	return 0;
 }
+
+/* What a refused scale means, and what to do. */
+static const char *scale_error(int err)
+{
+	switch (err) {
+	case EBUSY:
+		return "a leaving core holds connections, or an application drives a core; retry once closed";
+	case EINVAL:
+		return "the CPUs must be reserved (ix cpus), and no more than the queues attached";
+	case ERANGE:
+		return "no such CPU";
+	default:
+		return strerror(err);
+	}
+}
+
+int cmd_scale(int argc, char **argv)
+{
+	char set[MAX_CPUS], val[VAL_MAX];
+	int err;
+
+	if (argc != 4 || strcmp(argv[2], "cpus")) {
+		say("usage: ix scale DEV cpus LIST\n");
+		return 2;
+	}
+	if (dev_check(argv[1]))
+		return 1;
+	if (parse_list(argv[3], set) || set[0] ||
+	    !memchr(set, 1, sizeof(set))) {
+		say("cpus '%s': %s\n", argv[3], scale_error(EINVAL));
+		return 1;
+	}
+	err = dev_read(argv[1], "attached", val, sizeof(val));
+	if (err < 0 || strcmp(val, "1")) {
+		say("%s is not attached: ix attach gives it its CPUs\n",
+		    argv[1]);
+		return 1;
+	}
+	err = dev_write(argv[1], "cpus", argv[3]);
+	if (err) {
+		say("cannot scale %s to cpus %s: %s\n", argv[1], argv[3],
+		    scale_error(-err));
+		return 1;
+	}
+	return 0;
+}

@@ -56,6 +56,10 @@ static const char usage_text[] =
 "                        All are checked before any is written; if the kernel\n"
 "                        refuses one, those written before it are put back.\n"
 "       ix detach DEV    give DEV's queues back to Linux\n"
+"       ix scale DEV cpus LIST\n"
+"                        serve attached DEV with the reserved CPUs of LIST:\n"
+"                        cores join and leave while traffic flows (a core\n"
+"                        holding connections does not leave: EBUSY)\n"
 "       ix apply [--check] FILE\n"
 "                        apply FILE, one cpus, attach or detach command line\n"
 "                        per line (\"ix\" in front optional); # starts a\n"
@@ -397,6 +401,8 @@ int main(int argc, char **argv)
 		return cmd_attach(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "detach"))
 		return cmd_detach(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "scale"))
+		return cmd_scale(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "apply"))
 		return cmd_apply(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "stats"))

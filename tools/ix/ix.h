@@ -59,6 +59,7 @@ int cmd_attach(int argc, char **argv);
 int detach_check(int argc, char **argv, struct ix_plan *plan);
 int cpus_kept(const char *list, struct ix_plan *plan);
 int cmd_detach(int argc, char **argv);
+int cmd_scale(int argc, char **argv);
 
 /* apply.c */
 int cmd_apply(int argc, char **argv);

@@ -356,6 +356,35 @@ ix apply "$TMP/nosuch.conf"
 [ "$rc" = 1 ] && echo "$out" | grep -q "nosuch.conf: No such file"
 result $? "apply of a missing file"
 
+# scale: an attached device's CPU set, and only that.
+fake_sys
+echo 1 > "$ETH0/attached"
+mark
+ix scale eth0 cpus 1-2
+[ "$rc" = 0 ] && [ "$(written)" = "$DEVW/cpus" ] && [ "$(val cpus)" = 1-2 ]
+result $? "scale of an attached device writes its cpus alone"
+echo 0 > "$ETH0/attached"
+mark
+ix scale eth0 cpus 1-2
+[ "$rc" = 1 ] && [ -z "$(written)" ] && echo "$out" | grep -q "eth0 is not attached"
+result $? "scale of a detached device: refused, nothing written"
+echo 1 > "$ETH0/attached"
+bad_ok=0
+for bad in 0-1 "" 1-x; do
+	mark
+	ix scale eth0 cpus "$bad"
+	[ "$rc" = 1 ] && [ -z "$(written)" ] &&
+		echo "$out" | grep -q "the CPUs must be reserved" || bad_ok=1
+done
+result $bad_ok "scale to CPU 0, to none, to a bad list: refused, nothing written"
+mark
+ix scale eth0 1-2
+[ "$rc" = 2 ] && [ -z "$(written)" ] && echo "$out" | grep -q "usage: ix scale DEV cpus LIST"
+result $? "scale without the cpus keyword: usage"
+ix scale nosuch0 cpus 1
+[ "$rc" = 1 ] && echo "$out" | grep -q "no device 'nosuch0'"
+result $? "scale of a missing device: refused"
+
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"
 [ "$failed" = 0 ]

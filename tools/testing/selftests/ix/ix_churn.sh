@@ -10,7 +10,7 @@
 # hung), and Linux must own eth0 afterwards.
 
 source "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
-ROUNDS=${IXDP_CHURN_ROUNDS:-8}
+ROUNDS=${IXDP_CHURN_ROUNDS:-4}
 
 ix_lib_need
 echo 1 > /sys/kernel/ixdp/cpus || fail "reserve CPU 1"

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp scale: adding and removing the cores of an attached device.
+ *
+ * Writing a new CPU set to /sys/class/net/<dev>/ixdp/cpus while the
+ * device is attached (ix scale) changes the cores that serve it, under
+ * RTNL, in one step:
+ *
+ *  1. a core is built for each CPU that joins, with its loop thread, idle;
+ *  2. every running core's thread is parked: it sends what it queued and
+ *     stops between two iterations, its stack as it was;
+ *  3. a core that leaves must hold no connection (-EBUSY otherwise, and
+ *     the device resumes as it was); it stops and gives its queues back;
+ *  4. queue pairs move to the cores with the fewest, those of the cores
+ *     that left first, then from the cores with the most, until the
+ *     counts are within one of each other; a core keeps the queue it
+ *     sends on;
+ *  5. the handoff group is made again for the new set (the frames in the
+ *     old rings are dropped and counted);
+ *  6. the new cores start and the parked ones resume.
+ *
+ * Between 2 and 6 the device's frames wait in its rings; a queue pair
+ * between its give and its take is Linux's, which drops the dataplane's
+ * frames as not its own.  TCP covers the gap by sending again.  Nothing
+ * on the cores' fast path takes a lock: they are parked.
+ *
+ * On a tap-backed virtio_net the host steers a flow to the queue the
+ * guest last sent it on, and a core sends on its first queue, so a
+ * connection stays where it is when queues move: a core that joins gets
+ * the flows the host has not seen yet, and the handoff passes it strays.
+ *
+ * Connections do not move between cores yet (tcp_migrate.c has the
+ * mechanism): a core holding one cannot leave, and a core an application
+ * drives neither (-EBUSY).
+ */
+
+#include <linux/cpumask.h>
+#include <linux/kthread.h>
+#include <linux/rtnetlink.h>
+
+#include "dp.h"
+#include "tcp.h"
+
+/**
+ * struct ixdp_scale - a change of a device's cores being made
+ * @next: the cores of the new set, by CPU
+ * @n: their count
+ * @join: the cores built for it
+ * @njoin: their count
+ * @leave: the cores that leave it
+ * @nleave: their count
+ * @freed: queue pairs of leaving cores, to be taken again
+ */
+struct ixdp_scale {
+	struct ixdp_core	*next[IXDP_MAX_QUEUES];
+	unsigned int		n;
+	struct ixdp_core	*join[IXDP_MAX_QUEUES];
+	unsigned int		njoin;
+	struct ixdp_core	*leave[IXDP_MAX_QUEUES];
+	unsigned int		nleave;
+	DECLARE_BITMAP(freed, IXDP_MAX_QUEUES);
+};
+
+/* Whether @core may leave: no connection, no application. */
+static bool ixdp_core_idle(const struct ixdp_core *core)
+{
+	const struct ixdp_tcp *t = core->stack.tcp;
+
+	if (core->app)
+		return false;
+	/* TIME_WAIT goes with the core, as beyond tcp_max_tw_buckets. */
+	return !t || t->nused <= t->ntw;
+}
+
+/* The current core of @cpu on @idev, or NULL. */
+static struct ixdp_core *ixdp_dev_core(struct ixdp_dev *idev, unsigned int cpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < idev->ncores; i++)
+		if (idev->cores[i]->cpu == cpu)
+			return idev->cores[i];
+	return NULL;
+}
+
+static void ixdp_scale_unjoin(struct ixdp_dev *idev, struct ixdp_scale *sc)
+{
+	while (sc->njoin)
+		ixdp_core_stop(idev, sc->join[--sc->njoin]);
+}
+
+/* Step 1: the new set, its new cores built with their threads. */
+static int ixdp_scale_plan(struct ixdp_dev *idev, struct ixdp_scale *sc,
+			   const struct cpumask *want)
+{
+	unsigned int nq = bitmap_weight(idev->queues, IXDP_MAX_QUEUES);
+	struct ixdp_core *core;
+	unsigned int cpu, i;
+	int err;
+
+	for_each_cpu(cpu, want) {
+		core = ixdp_dev_core(idev, cpu);
+		if (!core) {
+			core = ixdp_core_new(idev, cpu, nq);
+			if (IS_ERR(core)) {
+				err = PTR_ERR(core);
+				goto out_unjoin;
+			}
+			sc->join[sc->njoin++] = core;
+			err = ixdp_core_thread(core);
+			if (err)
+				goto out_unjoin;
+		}
+		sc->next[sc->n++] = core;
+	}
+	for (i = 0; i < idev->ncores; i++) {
+		core = idev->cores[i];
+		if (!cpumask_test_cpu(core->cpu, want))
+			sc->leave[sc->nleave++] = core;
+	}
+	return 0;
+
+out_unjoin:
+	ixdp_scale_unjoin(idev, sc);
+	return err;
+}
+
+/* Step 4's order: the cores with the fewest queues and with the most. */
+static void ixdp_scale_extremes(struct ixdp_scale *sc, struct ixdp_core **min,
+				struct ixdp_core **max)
+{
+	unsigned int i;
+
+	*min = sc->next[0];
+	*max = sc->next[0];
+	for (i = 1; i < sc->n; i++) {
+		if (sc->next[i]->nqueues < (*min)->nqueues)
+			*min = sc->next[i];
+		if (sc->next[i]->nqueues > (*max)->nqueues)
+			*max = sc->next[i];
+	}
+}
+
+/*
+ * Step 4.  A queue that cannot be taken again stays Linux's, and leaves
+ * the configuration: the error is returned once every queue is placed.
+ */
+static int ixdp_scale_queues(struct ixdp_dev *idev, struct ixdp_scale *sc)
+{
+	struct ixdp_core *min, *max;
+	unsigned int qid;
+	int err, ret = 0;
+
+	for (;;) {
+		ixdp_scale_extremes(sc, &min, &max);
+		qid = find_first_bit(sc->freed, IXDP_MAX_QUEUES);
+		if (qid < IXDP_MAX_QUEUES)
+			clear_bit(qid, sc->freed);
+		else if (max->nqueues > min->nqueues + 1)
+			qid = ixdp_queue_give(idev, max);
+		else
+			break;
+		err = ixdp_queue_take(idev, min, qid);
+		if (err) {
+			netdev_err(idev->dev, "ixdp: queue %u not taken again (%d), left to Linux\n",
+				   qid, err);
+			clear_bit(qid, idev->queues);
+			ret = err;
+		}
+	}
+	return ret;
+}
+
+/* Steps 3 to 6, the running cores parked and none leaving busy. */
+static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
+{
+	struct ixdp_core *core;
+	unsigned int i, j;
+	int err, ret;
+
+	for (i = 0; i < sc->nleave; i++) {
+		core = sc->leave[i];
+		for (j = 0; j < core->nqueues; j++)
+			set_bit(core->queues[j]->drv.qid, sc->freed);
+		ixdp_core_stop(idev, core);
+	}
+	ret = ixdp_scale_queues(idev, sc);
+	/* Only a failed take leaves a core without queues: it goes too. */
+	cpumask_clear(&idev->cpus);
+	idev->ncores = 0;
+	for (i = 0; i < sc->n; i++) {
+		core = sc->next[i];
+		if (!core->nqueues) {
+			ixdp_core_stop(idev, core);
+			continue;
+		}
+		idev->cores[idev->ncores++] = core;
+		cpumask_set_cpu(core->cpu, &idev->cpus);
+	}
+	err = ixdp_dev_handoff_rebuild(idev);
+	if (err) {
+		netdev_err(idev->dev, "ixdp: cores not joined (%d): strays are not handed over\n",
+			   err);
+		ret = ret ?: err;
+	}
+	for (i = 0; i < idev->ncores; i++) {
+		core = idev->cores[i];
+		err = ixdp_core_sysfs_add(core);
+		ret = ret ?: err;
+		if (core->waker) {
+			/* Parked: the rings of the queues it took. */
+			ixdp_core_fill(core);
+			continue;
+		}
+		ixdp_core_offload(idev, core);
+		ixdp_core_run(core);
+	}
+	return ret;
+}
+
+/**
+ * ixdp_dev_scale() - serve an attached device with the cores of @want
+ * @idev: an attached device
+ * @want: the new CPU set: reserved CPUs, no more than the queues attached
+ *
+ * Called with RTNL held.  See the top of this file.
+ *
+ * Return: 0, or -errno: -EINVAL (@want empty, larger than the queues, or
+ * with a CPU that is not reserved), -EBUSY (a leaving core holds a
+ * connection, or an application drives a core of the device), -ENOMEM;
+ * with the device as it was.  An error after the cores were parked (a
+ * queue the driver did not give again) leaves the device serving with
+ * what it has, and is logged.
+ */
+int ixdp_dev_scale(struct ixdp_dev *idev, const struct cpumask *want)
+{
+	struct ixdp_scale *sc;
+	bool busy = false;
+	unsigned int i;
+	int err;
+
+	ASSERT_RTNL();
+	if (cpumask_empty(want) ||
+	    cpumask_weight(want) > bitmap_weight(idev->queues, IXDP_MAX_QUEUES))
+		return -EINVAL;
+	if (cpumask_equal(want, &idev->cpus))
+		return 0;
+	for (i = 0; i < idev->ncores; i++)
+		if (idev->cores[i]->app)
+			return -EBUSY;
+	sc = kzalloc(sizeof(*sc), GFP_KERNEL);
+	if (!sc)
+		return -ENOMEM;
+	err = ixdp_scale_plan(idev, sc, want);
+	if (err)
+		goto out_free;
+
+	for (i = 0; i < idev->ncores; i++)
+		kthread_park(idev->cores[i]->task);
+	for (i = 0; i < sc->nleave; i++)
+		busy |= !ixdp_core_idle(sc->leave[i]);
+	if (busy) {
+		ixdp_scale_unjoin(idev, sc);
+		err = -EBUSY;
+	} else {
+		/* Its rx_handler reads the cores: none while they change. */
+		bool intake = idev->intake;
+
+		ixdp_intake_stop(idev);
+		err = ixdp_scale_apply(idev, sc);
+		if (intake && ixdp_intake_start(idev))
+			netdev_err(idev->dev, "ixdp: intake not restarted\n");
+	}
+	/* A core that never parked (one that joined) is left as it is. */
+	for (i = 0; i < idev->ncores; i++)
+		kthread_unpark(idev->cores[i]->task);
+out_free:
+	kfree(sc);
+	return err;
+}
