@@ -176,7 +176,10 @@ struct ixdp_queue {
  *	high 32 bits, port in the low 16, 0 for none
  * @slow_rx: frames for Linux, to @slow_work (slow.c)
  * @slow_tx: frames Linux sends, to the core
- * @slow_work: gives @slow_rx to Linux, on a CPU of Linux's
+ * @slow_done: Linux's skbs the core sent (or dropped), to @slow_work, to
+ *	be freed on a CPU of Linux's; the core is its only producer
+ * @slow_work: gives @slow_rx to Linux and frees @slow_done, on a CPU of
+ *	Linux's
  * @slow_rx_queued: @slow_rx took frames in this poll
  * @slow_tx_dropped: frames Linux sent that were dropped: ring full,
  *	no buffer, too large, or not resolved to plain frames
@@ -210,6 +213,7 @@ struct ixdp_core {
 	u64			connect_req;
 	struct ptr_ring		slow_rx;
 	struct ptr_ring		slow_tx;
+	struct ptr_ring		slow_done;
 	struct work_struct	slow_work;
 	bool			slow_rx_queued;
 	atomic64_t		slow_tx_dropped;
@@ -339,6 +343,8 @@ void ixdp_dev_handoff_free(struct ixdp_dev *idev);
 int ixdp_echo_start(struct ixdp_core *core, __be16 port);
 void ixdp_echo_stop(struct ixdp_core *core);
 int ixdp_echo_connect(struct ixdp_core *core, __be32 daddr, __be16 dport);
+int ixdp_echo_can_move(struct ixdp_core *from, struct ixdp_core *to);
+unsigned int ixdp_echo_move(struct ixdp_core *from, struct ixdp_core *to);
 
 /* frag.c */
 extern const struct ixdp_pool_ops ixdp_frag_ops;

@@ -13,6 +13,8 @@
  * (ixdp_echo_connect()): they echo the same way.
  */
 
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/vmalloc.h>
 
 #include "dp.h"
@@ -289,4 +291,183 @@ int ixdp_echo_connect(struct ixdp_core *core, __be32 daddr, __be16 dport)
 	}
 	c->handle = handle;
 	return 0;
+}
+
+/*
+ * Moving the service's connections to another core of the device, for
+ * ix scale (scale.c), both cores' loops parked.  A connection moves with
+ * the buffers it holds for their echo: they are copied into the new
+ * core's pool, and the send queue's references into them follow the
+ * copies.
+ */
+
+/* Where the bytes at @base (@len of them) are in the copies @copy of @c. */
+static const void *echo_translate(struct ixdp_echo_conn *c,
+				  struct ixdp_buf **copy, const void *base,
+				  u32 len)
+{
+	const u8 *p = base, *d;
+	struct ixdp_buf *b;
+	unsigned int i;
+
+	for (i = 0; i < c->n; i++) {
+		b = echo_buf(c, i);
+		d = ixdp_buf_data(b);
+		if (p >= d && len <= b->len && p - d <= b->len - len)
+			return (const u8 *)ixdp_buf_data(copy[i]) + (p - d);
+	}
+	return NULL;
+}
+
+/*
+ * Put a connection whose move failed back on @s, from @back (the record
+ * as it left), into the slot of its new handle.
+ */
+static void echo_move_back(struct ixdp_stack *s, struct ixdp_echo_conn *c,
+			   const struct ixdp_tcp_mig *back)
+{
+	struct ixdp_echo_conn *nc;
+	u32 h;
+
+	if (ixdp_tcp_migrate_in(s, back, NULL, &h)) {
+		/* Cannot happen: its own slot was just freed. */
+		WARN_ONCE(1, "ixdp: an echoed connection lost in a move\n");
+		echo_release(c);
+		return;
+	}
+	nc = echo_conn(s, h);
+	if (nc != c) {
+		*nc = *c;
+		memset(c, 0, sizeof(*c));
+	}
+	nc->handle = h;
+}
+
+static int echo_move_one(struct ixdp_core *from, struct ixdp_core *to,
+			 struct ixdp_echo_conn *c, struct ixdp_tcp_mig *rec)
+{
+	struct ixdp_buf *copy[ECHO_FIFO], *b;
+	struct ixdp_tcp_mig *back = rec + 1;
+	struct ixdp_echo_conn *nc;
+	unsigned int i, n = 0;
+	const void *base;
+	int err = -ENOMEM;
+	u32 h;
+
+	for (n = 0; n < c->n; n++) {
+		b = echo_buf(c, n);
+		copy[n] = ixdp_buf_get(&to->pool);
+		if (!copy[n])
+			goto out_put;
+		ixdp_buf_reset(copy[n], ixdp_buf_headroom(b));
+		memcpy(ixdp_buf_put_tail(copy[n], b->len), ixdp_buf_data(b),
+		       b->len);
+	}
+	err = ixdp_tcp_migrate_out_held(&from->stack, c->handle, rec);
+	if (err)
+		goto out_put;
+	*back = *rec;
+	for (i = 0; i < rec->sq_n; i++) {
+		base = echo_translate(c, copy, rec->sq[i].base, rec->sq[i].len);
+		if (!base) {
+			err = -EFAULT;
+			goto out_back;
+		}
+		rec->sq[i].base = base;
+	}
+	err = ixdp_tcp_migrate_in(&to->stack, rec, NULL, &h);
+	if (err)
+		goto out_back;
+	nc = echo_conn(&to->stack, h);
+	WARN_ON_ONCE(nc->handle);
+	*nc = *c;
+	nc->handle = h;
+	nc->head = 0;
+	for (i = 0; i < n; i++)
+		nc->fifo[i] = copy[i];
+	/* The originals go back to the old core's pool. */
+	echo_release(c);
+	return 0;
+
+out_back:
+	echo_move_back(&from->stack, c, back);
+out_put:
+	while (n)
+		ixdp_buf_put(copy[--n]);
+	return err;
+}
+
+/**
+ * ixdp_echo_can_move() - whether every connection of @from may move now
+ * @from: a core whose loop is parked
+ * @to: the core of the same device they would move to, its loop parked
+ *	or not started
+ *
+ * Return: 0; -EBUSY if an application drives either core or a
+ * connection cannot move (a buffer in pieces); -EAGAIN if a connection
+ * is in its handshake (it lasts a round trip: try again); -ENOSPC if @to
+ * lacks connection slots or buffers for them.
+ */
+int ixdp_echo_can_move(struct ixdp_core *from, struct ixdp_core *to)
+{
+	const struct ixdp_tcp *t = from->stack.tcp, *tt = to->stack.tcp;
+	struct ixdp_echo *e = from->echo;
+	unsigned int i, j, conns = 0, bufs = 0;
+	struct ixdp_echo_conn *c;
+	int err;
+
+	if (!e || !to->echo)
+		return t && t->nused > t->ntw ? -EBUSY : 0;
+	for (i = 0; i < e->tcp->npcbs; i++) {
+		c = &e->conns[i];
+		if (!c->handle)
+			continue;
+		err = ixdp_tcp_migrate_check(&from->stack, c->handle, true);
+		if (err)
+			return err == -EINPROGRESS ? -EAGAIN : err;
+		for (j = 0; j < c->n; j++)
+			if (echo_buf(c, j)->frag_len)
+				return -EBUSY;
+		bufs += c->n;
+		conns++;
+	}
+	/* One the service has not taken yet: in its handshake. */
+	if (t->nused - t->ntw > conns)
+		return -EAGAIN;
+	if (tt->npcbs - tt->nused < conns ||
+	    to->pool.avail < bufs + IXDP_RX_TARGET)
+		return -ENOSPC;
+	return 0;
+}
+
+/**
+ * ixdp_echo_move() - move every connection of @from to @to
+ * @from: a core about to leave its device, its loop parked
+ * @to: a core that stays, its loop parked or not started
+ *
+ * Call ixdp_echo_can_move() first.  Nothing is sent: the peer sees
+ * segments late by the time the move took, and the device steers them
+ * to the queue @to sends on once @to has sent for them (the handoff
+ * passes @to those that still reach another core).
+ *
+ * Return: the connections that could not move, left on @from.
+ */
+unsigned int ixdp_echo_move(struct ixdp_core *from, struct ixdp_core *to)
+{
+	struct ixdp_echo *e = from->echo;
+	struct ixdp_tcp_mig *rec;
+	unsigned int i, left = 0;
+
+	if (!e)
+		return 0;
+	/* The record and its copy to put it back: too large for the stack. */
+	rec = kvmalloc_array(2, sizeof(*rec), GFP_KERNEL);
+	for (i = 0; i < e->tcp->npcbs; i++) {
+		if (!e->conns[i].handle)
+			continue;
+		if (!rec || echo_move_one(from, to, &e->conns[i], rec))
+			left++;
+	}
+	kvfree(rec);
+	return left;
 }

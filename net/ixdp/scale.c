@@ -9,8 +9,10 @@
  *  1. a core is built for each CPU that joins, with its loop thread, idle;
  *  2. every running core's thread is parked: it sends what it queued and
  *     stops between two iterations, its stack as it was;
- *  3. a core that leaves must hold no connection (-EBUSY otherwise, and
- *     the device resumes as it was); it stops and gives its queues back;
+ *  3. the connections of a core that leaves move to a core that stays
+ *     (echo.c: ixdp_echo_move(), with the buffers they hold; -EAGAIN if
+ *     one is in its handshake, and the device resumes as it was); the
+ *     core stops and gives its queues back;
  *  4. queue pairs move to the cores with the fewest, those of the cores
  *     that left first, then from the cores with the most, until the
  *     counts are within one of each other; a core keeps the queue it
@@ -29,9 +31,11 @@
  * connection stays where it is when queues move: a core that joins gets
  * the flows the host has not seen yet, and the handoff passes it strays.
  *
- * Connections do not move between cores yet (tcp_migrate.c has the
- * mechanism): a core holding one cannot leave, and a core an application
- * drives neither (-EBUSY).
+ * A connection moves while both cores are parked, so no ring carries it:
+ * the control path packs it on one stack and unpacks it on the other
+ * (tcp_migrate.c).  The peer sees its segments late by the time the
+ * change took.  A core an application drives cannot leave, and its
+ * connections cannot move yet (-EBUSY).
  */
 
 #include <linux/cpumask.h>
@@ -39,7 +43,6 @@
 #include <linux/rtnetlink.h>
 
 #include "dp.h"
-#include "tcp.h"
 
 /**
  * struct ixdp_scale - a change of a device's cores being made
@@ -61,15 +64,28 @@ struct ixdp_scale {
 	DECLARE_BITMAP(freed, IXDP_MAX_QUEUES);
 };
 
-/* Whether @core may leave: no connection, no application. */
-static bool ixdp_core_idle(const struct ixdp_core *core)
+/*
+ * Where the connections of the @i-th leaving core go: a core of the new
+ * set, each leaving core to another while there are enough.
+ */
+static struct ixdp_core *ixdp_scale_dest(struct ixdp_scale *sc,
+					 unsigned int i)
 {
-	const struct ixdp_tcp *t = core->stack.tcp;
+	return sc->next[i % sc->n];
+}
 
-	if (core->app)
-		return false;
-	/* TIME_WAIT goes with the core, as beyond tcp_max_tw_buckets. */
-	return !t || t->nused <= t->ntw;
+/* Whether every leaving core's connections may move (step 3). */
+static int ixdp_scale_check(struct ixdp_scale *sc)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < sc->nleave; i++) {
+		err = ixdp_echo_can_move(sc->leave[i], ixdp_scale_dest(sc, i));
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /* The current core of @cpu on @idev, or NULL. */
@@ -142,14 +158,15 @@ static void ixdp_scale_extremes(struct ixdp_scale *sc, struct ixdp_core **min,
 }
 
 /*
- * Step 4.  A queue that cannot be taken again stays Linux's, and leaves
- * the configuration: the error is returned once every queue is placed.
+ * Step 4.  A queue that cannot be taken again stays Linux's and leaves
+ * the configuration, as do those not placed yet: no more move after a
+ * failure.
  */
 static int ixdp_scale_queues(struct ixdp_dev *idev, struct ixdp_scale *sc)
 {
 	struct ixdp_core *min, *max;
 	unsigned int qid;
-	int err, ret = 0;
+	int err;
 
 	for (;;) {
 		ixdp_scale_extremes(sc, &min, &max);
@@ -159,16 +176,18 @@ static int ixdp_scale_queues(struct ixdp_dev *idev, struct ixdp_scale *sc)
 		else if (max->nqueues > min->nqueues + 1)
 			qid = ixdp_queue_give(idev, max);
 		else
-			break;
+			return 0;
 		err = ixdp_queue_take(idev, min, qid);
-		if (err) {
-			netdev_err(idev->dev, "ixdp: queue %u not taken again (%d), left to Linux\n",
-				   qid, err);
-			clear_bit(qid, idev->queues);
-			ret = err;
-		}
+		if (err)
+			break;
 	}
-	return ret;
+	set_bit(qid, sc->freed);
+	for_each_set_bit(qid, sc->freed, IXDP_MAX_QUEUES) {
+		netdev_err(idev->dev, "ixdp: queue %u not taken again (%d), left to Linux\n",
+			   qid, err);
+		clear_bit(qid, idev->queues);
+	}
+	return err;
 }
 
 /* Steps 3 to 6, the running cores parked and none leaving busy. */
@@ -180,6 +199,15 @@ static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
 
 	for (i = 0; i < sc->nleave; i++) {
 		core = sc->leave[i];
+		/*
+		 * Checked movable, so none stays but for a failure to
+		 * allocate; such a connection goes with its core (TIME_WAIT
+		 * ones do too, as beyond tcp_max_tw_buckets).
+		 */
+		j = ixdp_echo_move(core, ixdp_scale_dest(sc, i));
+		if (j)
+			netdev_warn(idev->dev, "ixdp: cpu %u: %u connections not moved, dropped\n",
+				    core->cpu, j);
 		for (j = 0; j < core->nqueues; j++)
 			set_bit(core->queues[j]->drv.qid, sc->freed);
 		ixdp_core_stop(idev, core);
@@ -226,16 +254,16 @@ static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
  * Called with RTNL held.  See the top of this file.
  *
  * Return: 0, or -errno: -EINVAL (@want empty, larger than the queues, or
- * with a CPU that is not reserved), -EBUSY (a leaving core holds a
- * connection, or an application drives a core of the device), -ENOMEM;
- * with the device as it was.  An error after the cores were parked (a
+ * with a CPU that is not reserved), -EBUSY (an application drives a core
+ * of the device), -EAGAIN (a leaving core's connection is in its
+ * handshake: try again), -ENOSPC (no room for the connections that would
+ * move), -ENOMEM; with the device as it was.  An error after the cores were parked (a
  * queue the driver did not give again) leaves the device serving with
  * what it has, and is logged.
  */
 int ixdp_dev_scale(struct ixdp_dev *idev, const struct cpumask *want)
 {
 	struct ixdp_scale *sc;
-	bool busy = false;
 	unsigned int i;
 	int err;
 
@@ -257,20 +285,23 @@ int ixdp_dev_scale(struct ixdp_dev *idev, const struct cpumask *want)
 
 	for (i = 0; i < idev->ncores; i++)
 		kthread_park(idev->cores[i]->task);
-	for (i = 0; i < sc->nleave; i++)
-		busy |= !ixdp_core_idle(sc->leave[i]);
-	if (busy) {
+	err = ixdp_scale_check(sc);
+	if (err) {
 		ixdp_scale_unjoin(idev, sc);
-		err = -EBUSY;
 	} else {
 		/* Its rx_handler reads the cores: none while they change. */
-		bool intake = idev->intake;
-
 		ixdp_intake_stop(idev);
 		err = ixdp_scale_apply(idev, sc);
-		if (intake && ixdp_intake_start(idev))
-			netdev_err(idev->dev, "ixdp: intake not restarted\n");
 	}
+	/* Every queue failed to be taken again: nothing serves it. */
+	if (!idev->ncores) {
+		ixdp_dev_detach(idev);
+		goto out_free;
+	}
+	if (bitmap_weight(idev->queues, IXDP_MAX_QUEUES) <
+	    idev->dev->real_num_rx_queues && !idev->intake &&
+	    ixdp_intake_start(idev))
+		netdev_err(idev->dev, "ixdp: intake not restarted\n");
 	/* A core that never parked (one that joined) is left as it is. */
 	for (i = 0; i < idev->ncores; i++)
 		kthread_unpark(idev->cores[i]->task);

@@ -24,7 +24,14 @@
  * Each poll copies at most a batch of them into buffers of its pool and
  * sends them with its own frames, so no lock is shared with the loop:
  * the ring's producer lock is taken by Linux's senders alone.  A full
- * ring drops (linux_tx_dropped), as a full device ring would.
+ * ring drops (linux_tx_dropped), as a full device ring would.  The core
+ * does not free what it copied: an skb's destructor is its socket's
+ * (tcp_wfree() schedules TCP small queues' tasklet on the CPU it runs
+ * on), so the core hands each to the work, through another ring of which
+ * it is the only producer, to be freed on a CPU of Linux's.  While that
+ * ring is full the core takes no more of Linux's frames, which wait in
+ * theirs: TCP small queues hold the sender back, as a NIC's completions
+ * would.
  */
 
 #include <linux/etherdevice.h>
@@ -42,9 +49,35 @@
 /* skbs the work gives Linux with bottom halves off at a time. */
 #define IXDP_SLOW_WORK_BATCH	64
 
+/* In the done ring, an skb of Linux's the core dropped: a tagged pointer. */
+#define IXDP_SLOW_DROPPED	1UL
+
 static void ixdp_slow_skb_free(void *ptr)
 {
 	kfree_skb(ptr);
+}
+
+/* Free what the core sent of Linux's, or dropped (tagged). */
+static void ixdp_slow_done_free(void *ptr)
+{
+	unsigned long v = (unsigned long)ptr;
+
+	if (v & IXDP_SLOW_DROPPED)
+		kfree_skb((struct sk_buff *)(v & ~IXDP_SLOW_DROPPED));
+	else
+		consume_skb(ptr);
+}
+
+/* On the core: @skb is done with, to be freed by the work; room checked. */
+static void ixdp_slow_done(struct ixdp_core *core, struct sk_buff *skb,
+			   bool dropped)
+{
+	void *ptr = (void *)((unsigned long)skb |
+			     (dropped ? IXDP_SLOW_DROPPED : 0));
+
+	/* The core is the ring's only producer: no lock. */
+	if (WARN_ON_ONCE(__ptr_ring_produce(&core->slow_done, ptr)))
+		ixdp_slow_done_free(ptr);
 }
 
 /* Count Linux's frames in the device's own counters of the core's pair. */
@@ -57,15 +90,31 @@ static void ixdp_slow_count(struct ixdp_core *core, bool tx,
 		ops->count_linux(&core->queues[0]->drv, tx, packets, bytes);
 }
 
-static void ixdp_slow_rx_work(struct work_struct *work)
+static void ixdp_slow_work(struct work_struct *work)
 {
 	struct ixdp_core *core = container_of(work, struct ixdp_core,
 					      slow_work);
 	struct ixdp_dev *idev = core->idev;
 	unsigned int n, given, len;
 	struct sk_buff *skb;
+	void *done;
 	u64 bytes;
 
+	/* The destructors run here, TCP small queues' tasklet after them. */
+	do {
+		local_bh_disable();
+		for (n = 0; n < IXDP_SLOW_WORK_BATCH; n++) {
+			done = ptr_ring_consume(&core->slow_done);
+			if (!done)
+				break;
+			ixdp_slow_done_free(done);
+		}
+		local_bh_enable();
+		cond_resched();
+	} while (n == IXDP_SLOW_WORK_BATCH);
+	/* Room again for what waits (ixdp_slow_pending()). */
+	if (!ptr_ring_empty(&core->slow_tx))
+		ixdp_core_wake(core);
 	do {
 		bytes = 0;
 		given = 0;
@@ -200,22 +249,21 @@ netdev_tx_t ixdp_slow_xmit(struct ixdp_drv_queue *dq, struct sk_buff *skb)
  */
 unsigned int ixdp_slow_poll(struct ixdp_core *core, unsigned int budget)
 {
+	bool done = false;
 	struct ixdp_buf *b;
 	struct sk_buff *skb;
 	unsigned int n = 0;
 	u64 bytes = 0;
 
 	core->stats.linux_tx_dropped = atomic64_read(&core->slow_tx_dropped);
-	if (core->slow_rx_queued) {
-		core->slow_rx_queued = false;
-		queue_work(system_unbound_wq, &core->slow_work);
-	}
-	while (n < budget && (skb = ptr_ring_consume(&core->slow_tx))) {
+	while (n < budget && !__ptr_ring_full(&core->slow_done) &&
+	       (skb = ptr_ring_consume(&core->slow_tx))) {
+		done = true;
 		b = ixdp_buf_get(&core->pool);
 		if (!b || skb->len > IXDP_BUF_SIZE - IXDP_DRV_HEADROOM) {
 			ixdp_buf_put(b);
 			atomic64_inc(&core->slow_tx_dropped);
-			kfree_skb(skb);
+			ixdp_slow_done(core, skb, true);
 			continue;
 		}
 		ixdp_buf_reset(b, IXDP_DRV_HEADROOM);
@@ -223,9 +271,13 @@ unsigned int ixdp_slow_poll(struct ixdp_core *core, unsigned int budget)
 		core->stats.linux_tx_packets++;
 		core->stats.linux_tx_bytes += skb->len;
 		bytes += skb->len;
-		consume_skb(skb);
+		ixdp_slow_done(core, skb, false);
 		ixdp_core_xmit(&core->stack, b);
 		n++;
+	}
+	if (core->slow_rx_queued || done) {
+		core->slow_rx_queued = false;
+		queue_work(system_unbound_wq, &core->slow_work);
 	}
 	ixdp_slow_count(core, true, n, bytes);
 	return n;
@@ -235,11 +287,14 @@ unsigned int ixdp_slow_poll(struct ixdp_core *core, unsigned int budget)
  * ixdp_slow_pending() - whether Linux's frames wait for the core
  * @core: the core
  *
- * Return: true if its transmit ring holds some.
+ * Return: true if its transmit ring holds some, and the core has room to
+ * hand them back once sent.
  */
 bool ixdp_slow_pending(struct ixdp_core *core)
 {
-	return !ptr_ring_empty(&core->slow_tx);
+	/* Without room to hand them back, the work wakes the core. */
+	return !ptr_ring_empty(&core->slow_tx) &&
+	       !__ptr_ring_full(&core->slow_done);
 }
 
 /**
@@ -253,7 +308,7 @@ int ixdp_slow_init(struct ixdp_core *core)
 {
 	int err;
 
-	INIT_WORK(&core->slow_work, ixdp_slow_rx_work);
+	INIT_WORK(&core->slow_work, ixdp_slow_work);
 	err = ptr_ring_init(&core->slow_rx, IXDP_SLOW_RING, GFP_KERNEL);
 	if (err)
 		return err;
@@ -263,8 +318,13 @@ int ixdp_slow_init(struct ixdp_core *core)
 	err = ptr_ring_init(&core->intake, IXDP_SLOW_RING, GFP_KERNEL);
 	if (err)
 		goto out_tx;
+	err = ptr_ring_init(&core->slow_done, IXDP_SLOW_RING, GFP_KERNEL);
+	if (err)
+		goto out_intake;
 	return 0;
 
+out_intake:
+	ptr_ring_cleanup(&core->intake, NULL);
 out_tx:
 	ptr_ring_cleanup(&core->slow_tx, NULL);
 out_rx:
@@ -294,4 +354,5 @@ void ixdp_slow_fini(struct ixdp_core *core)
 	ptr_ring_cleanup(&core->slow_rx, ixdp_slow_skb_free);
 	ptr_ring_cleanup(&core->slow_tx, ixdp_slow_skb_free);
 	ptr_ring_cleanup(&core->intake, ixdp_slow_skb_free);
+	ptr_ring_cleanup(&core->slow_done, ixdp_slow_done_free);
 }

@@ -214,6 +214,9 @@ struct ixdp_tcp_sref {
  * @delack_segs: full segments received since the last ACK
  * @nsb: ranges in @sb
  * @pad: zero
+ * @rcv_held: buffers the application holds (ixdp_tcp_migrate_out_held()):
+ *	their bytes are in @rcv_unread, and the new core's application gives
+ *	them back with ixdp_tcp_recv_done(); 0 otherwise
  * @ka_idle: keepalive idle time, seconds; 0 when off
  * @ka_intvl: keepalive interval, seconds
  * @pmtu: path MTU it learned; 0 for the stack's
@@ -288,7 +291,8 @@ struct ixdp_tcp_mig {
 	u8				ka_probes;
 	u8				delack_segs;
 	u8				nsb;
-	u8				pad[3];
+	u8				pad;
+	u16				rcv_held;
 	u16				ka_idle;
 	u16				ka_intvl;
 	u16				pmtu;
@@ -1102,6 +1106,9 @@ void ixdp_tcp_early_purge(struct ixdp_tcp_pcb *pcb);
 /* tcp_migrate.c: moving a connection to another core */
 int ixdp_tcp_migrate_out(struct ixdp_stack *s, u32 handle,
 			 struct ixdp_tcp_mig *rec);
+int ixdp_tcp_migrate_out_held(struct ixdp_stack *s, u32 handle,
+			      struct ixdp_tcp_mig *rec);
+int ixdp_tcp_migrate_check(struct ixdp_stack *s, u32 handle, bool held);
 int ixdp_tcp_migrate_in(struct ixdp_stack *s, const struct ixdp_tcp_mig *rec,
 			void *cookie, u32 *handle);
 bool ixdp_tcp_migrated(struct ixdp_stack *s, __be32 raddr, __be16 rport,

@@ -23,7 +23,9 @@
  *    caller moves it after the event returns);
  *  - one holding buffers the application has not given back (-EBUSY:
  *    they are of the old core's pool; the caller moves it after
- *    ixdp_tcp_recv_done()).
+ *    ixdp_tcp_recv_done()), unless the application moves them itself
+ *    (ixdp_tcp_migrate_out_held(): the in-kernel echo service copies
+ *    them into the new core's pool).
  *
  * Segments held out of order are put back to the old core's pool: data
  * we SACKed and then drop, which RFC 2018 8 allows (reneging); the peer
@@ -81,7 +83,7 @@ static u64 mig_left(u64 now, u64 due)
 	return due > now ? due - now : 0;
 }
 
-static int mig_movable(const struct ixdp_tcp_pcb *pcb)
+static int mig_movable(const struct ixdp_tcp_pcb *pcb, bool held)
 {
 	if (pcb->stack->tcp->busy == pcb)
 		return -EINPROGRESS;
@@ -91,7 +93,7 @@ static int mig_movable(const struct ixdp_tcp_pcb *pcb)
 	if ((pcb->flags & TCPF_PASSIVE && !(pcb->flags & TCPF_ACCEPTED)) ||
 	    pcb->early || pcb->flags & TCPF_EARLY_FIN)
 		return -EAGAIN;
-	if (pcb->rcv_held)
+	if (pcb->rcv_held && !held)
 		return -EBUSY;
 	return 0;
 }
@@ -113,6 +115,7 @@ static void mig_save_seq(const struct ixdp_tcp_pcb *pcb,
 	rec->rcv_nxt = pcb->rcv_nxt;
 	rec->rcv_adv = pcb->rcv_adv;
 	rec->rcv_unread = pcb->rcv_unread;
+	rec->rcv_held = pcb->rcv_held;
 	rec->cwnd = pcb->cwnd;
 	rec->ssthresh = pcb->ssthresh;
 	rec->recover = pcb->recover;
@@ -203,6 +206,33 @@ static void mig_remember(struct ixdp_stack *s, const struct ixdp_tcp_pcb *pcb)
 	tcp->moved_next = (tcp->moved_next + 1) % IXDP_TCP_MOVED;
 }
 
+static int mig_out(struct ixdp_stack *s, u32 handle, struct ixdp_tcp_mig *rec,
+		   bool held)
+{
+	struct ixdp_tcp_pcb *pcb;
+	int err;
+
+	pcb = ixdp_tcp_pcb_get(s, handle, &err);
+	if (!pcb)
+		goto out_refused;
+	err = mig_movable(pcb, held);
+	if (err)
+		goto out_refused;
+	mig_save(pcb, rec);
+	mig_remember(s, pcb);
+	/* The application gives its buffers back itself. */
+	pcb->rcv_held = 0;
+	pcb->rcv_unread = 0;
+	ixdp_tcp_pcb_release(pcb);
+	s->tcp->stats->migrated_out++;
+	return 0;
+
+out_refused:
+	if (s->tcp)
+		s->tcp->stats->migrate_refused++;
+	return err;
+}
+
 /**
  * ixdp_tcp_migrate_out() - take a connection off its core, to move it
  * @s: the stack it is on
@@ -224,25 +254,46 @@ static void mig_remember(struct ixdp_stack *s, const struct ixdp_tcp_pcb *pcb)
 int ixdp_tcp_migrate_out(struct ixdp_stack *s, u32 handle,
 			 struct ixdp_tcp_mig *rec)
 {
+	return mig_out(s, handle, rec, false);
+}
+
+/**
+ * ixdp_tcp_migrate_out_held() - ixdp_tcp_migrate_out(), for an
+ *	application that moves the buffers it holds with the connection
+ * @s: the stack it is on
+ * @handle: the connection
+ * @rec: filled as by ixdp_tcp_migrate_out(), with @rcv_held
+ *
+ * The buffers the application holds stay its own: it gives them back
+ * to @s itself, without ixdp_tcp_recv_done(), and gives the new core's
+ * application as many of that core's, with their bytes, for it to give
+ * back there.
+ *
+ * Return: as ixdp_tcp_migrate_out(), without -EBUSY.
+ */
+int ixdp_tcp_migrate_out_held(struct ixdp_stack *s, u32 handle,
+			      struct ixdp_tcp_mig *rec)
+{
+	return mig_out(s, handle, rec, true);
+}
+
+/**
+ * ixdp_tcp_migrate_check() - whether a connection may move now
+ * @s: the stack it is on
+ * @handle: the connection
+ * @held: its application would move the buffers it holds
+ *
+ * Return: 0 if ixdp_tcp_migrate_out() (ixdp_tcp_migrate_out_held() if
+ * @held) would take it now, else the error it would return.  Nothing
+ * is counted.
+ */
+int ixdp_tcp_migrate_check(struct ixdp_stack *s, u32 handle, bool held)
+{
 	struct ixdp_tcp_pcb *pcb;
 	int err;
 
 	pcb = ixdp_tcp_pcb_get(s, handle, &err);
-	if (!pcb)
-		goto out_refused;
-	err = mig_movable(pcb);
-	if (err)
-		goto out_refused;
-	mig_save(pcb, rec);
-	mig_remember(s, pcb);
-	ixdp_tcp_pcb_release(pcb);
-	s->tcp->stats->migrated_out++;
-	return 0;
-
-out_refused:
-	if (s->tcp)
-		s->tcp->stats->migrate_refused++;
-	return err;
+	return pcb ? mig_movable(pcb, held) : err;
 }
 
 /*
@@ -269,7 +320,7 @@ static bool mig_check_conn(const struct ixdp_stack *s,
 	u32 ra = be32_to_cpu(rec->raddr);
 
 	if (rec->version != IXDP_TCP_MIG_VERSION || rec->flags & ~MIG_FLAGS ||
-	    memchr_inv(rec->pad, 0, sizeof(rec->pad)))
+	    rec->pad || rec->rcv_held > s->tcp->held_max)
 		return false;
 	if (!ra || ra == 0xffffffff || (ra & 0xf0000000) == 0xe0000000 ||
 	    !rec->rport || !rec->lport)
@@ -492,6 +543,7 @@ static void mig_load_seq(struct ixdp_tcp_pcb *pcb,
 	pcb->rcv_nxt = rec->rcv_nxt;
 	pcb->rcv_adv = rec->rcv_adv;
 	pcb->rcv_unread = rec->rcv_unread;
+	pcb->rcv_held = rec->rcv_held;
 	pcb->cwnd = rec->cwnd;
 	pcb->ssthresh = rec->ssthresh;
 	pcb->recover = rec->recover;

@@ -538,7 +538,11 @@ static const char *scale_error(int err)
 {
 	switch (err) {
 	case EBUSY:
-		return "a leaving core holds connections, or an application drives a core; retry once closed";
+		return "an application drives a core of the device";
+	case EAGAIN:
+		return "a connection of a leaving core is being opened; try again";
+	case ENOSPC:
+		return "no room for the connections of the leaving cores";
 	case EINVAL:
 		return "the CPUs must be reserved (ix cpus), and no more than the queues attached";
 	case ERANGE:

@@ -1072,7 +1072,7 @@ static bool mg_corrupt(struct ixdp_tcp_mig *r, unsigned int i)
 		r->flags |= 1U << 31;
 		break;
 	case 3:	/* pad */
-		r->pad[2] = 1;
+		r->pad = 1;
 		break;
 	case 4:	/* raddr0 */
 		r->raddr = 0;
