@@ -63,6 +63,9 @@ struct mg {
 	u32			seg_seq;
 	u32			tsval_first, tsval_last;
 	uint64_t		now, off[3];
+	/* The window of the first segment the new core sends after @new_mark */
+	unsigned int		new_segs, new_mark;
+	u16			new_win;
 	uint64_t		forwarded, handed_back;
 	unsigned int		moved, flight, unsent, sacked, persist;
 	unsigned int		fin_wait, close_wait, busy;
@@ -192,7 +195,7 @@ static struct conn *mg_rst_target(struct mg *m, unsigned int from, u16 sport,
 /*
  * Judge each RST; lose the old core's data segments while @drop_data
  * asks (a hole the peer SACKs around); note the segments of the core
- * @ts_from for the timer test.
+ * @ts_from for the timer test, and the window the new core advertises.
  */
 static bool mg_tap(struct wire *w, unsigned int from, const uint8_t *d,
 		   u32 len)
@@ -208,6 +211,8 @@ static bool mg_tap(struct wire *w, unsigned int from, const uint8_t *d,
 	dlen = get16(ip + 2) - (th - ip) - (th[12] >> 4) * 4;
 	if (from == m->ts_from && from != MG_PEER)
 		mg_note_ts(m, th, dlen);
+	if (from == MG_NEW && m->new_segs++ == m->new_mark)
+		m->new_win = get16(th + 14);
 	if (th[13] & TH_RST) {
 		c = mg_rst_target(m, from, get16(th), get16(th + 2));
 		if (c && c->dead && !c->dead_reason && c->fin)
@@ -854,6 +859,134 @@ IX_TEST(tcp_migrate, refused_out_connection_intact)
 	CHECK(mg_fini(m));
 }
 
+/*
+ * What the echo service does with the buffers @c holds when it moves them
+ * with their connection: copies them into end @e's pool and puts the
+ * originals back to their own.
+ */
+static bool mg_copy_held(struct mg *m, struct conn *c, unsigned int e)
+{
+	struct ixdp_buf *b, *old;
+	unsigned int i;
+
+	for (i = 0; i < c->nheld; i++) {
+		old = c->held[i];
+		b = ixdp_buf_get(&m->w.end[e].pool);
+		if (!b)
+			return false;
+		ixdp_buf_reset(b, IXDP_BUF_RX_OFFSET);
+		memcpy(ixdp_buf_put_tail(b, old->len), ixdp_buf_data(old),
+		       old->len);
+		c->held[i] = b;
+		ixdp_buf_put(old);
+	}
+	return true;
+}
+
+/* The window @pcb advertised last, in bytes from @rcv_nxt. */
+static u32 mg_adv(const struct ixdp_tcp_pcb *pcb)
+{
+	return tcp_seq_after(pcb->rcv_adv, pcb->rcv_nxt) ?
+	       pcb->rcv_adv - pcb->rcv_nxt : 0;
+}
+
+/*
+ * A connection whose application sits on what it received, its window
+ * closed, moves with those buffers (ixdp_tcp_migrate_out_held()), as the
+ * echo service moves them: ixdp_tcp_migrate_out() refuses it and counts
+ * it, ixdp_tcp_migrate_check() tells which of the two would take it and
+ * counts nothing, and the record carries the buffers and their bytes.
+ * The application copies them into the new core's pool and puts the old
+ * core's back itself; on the new core the window stays closed until it
+ * gives back as many as it holds, no more, and the transfer then ends
+ * both ways with every byte checked.
+ */
+IX_TEST(tcp_migrate, held_bufs_move_with_connection)
+{
+	struct ixdp_tcp_pcb *pcb, *npcb;
+	struct ixdp_stack *old, *new;
+	struct ixdp_pool *opool;
+	struct ixdp_tcp_mig rec;
+	u32 bytes = 0, adv, win, h;
+	unsigned int i, n, avail;
+	struct mg *m = &mg;
+	struct conn *c;
+	u64 rx, tx;
+	int err;
+
+	CHECK(!mg_init(m, 2048, 41, NULL));
+	old = &m->w.end[MG_OLD].s;
+	new = &m->w.end[MG_NEW].s;
+	opool = &m->w.end[MG_OLD].pool;
+	c = &m->cli[0];
+	mg_open(m, 1, 0);
+	CHECK(MG_UNTIL(m, 100, m->app[MG_PEER].naccepted == 1));
+	/* The old core's application stops reading: the peer fills its window. */
+	m->paced[MG_OLD] = false;
+	pcb = ixdp_tcp_pcb_get(old, c->h, &err);
+	CHECK(pcb);
+	CHECK(MG_UNTIL(m, 2000, c->nheld > 1 && mg_adv(pcb) < pcb->mss));
+	n = c->nheld;
+	for (i = 0; i < n; i++)
+		bytes += c->held[i]->len;
+	CHECK_EQ(pcb->rcv_held, n);
+	CHECK_EQ(pcb->rcv_unread, bytes);
+	adv = mg_adv(pcb);
+	rx = c->rx_len;
+	tx = c->tx_acked;
+	CHECK(rx < MG_LEN && tx < MG_LEN);
+	CHECK_EQ(ixdp_tcp_migrate_out(old, c->h, &rec), -EBUSY);
+	CHECK_EQ(mg_refused(m, MG_OLD), 1);
+	CHECK_EQ(ixdp_tcp_migrate_check(old, c->h, false), -EBUSY);
+	CHECK_EQ(ixdp_tcp_migrate_check(old, c->h, true), 0);
+	CHECK_EQ(mg_refused(m, MG_OLD), 1);
+	CHECK_EQ(ixdp_tcp_migrate_out_held(old, c->h, &rec), 0);
+	CHECK_EQ(rec.rcv_held, n);
+	CHECK_EQ(rec.rcv_unread, bytes);
+	CHECK_EQ(mg_refused(m, MG_OLD), 1);
+	CHECK_EQ(old->stats.tcp.migrated_out, 1);
+	/* The old core forgot them: its handle is stale, the buffers ours. */
+	CHECK_EQ(ixdp_tcp_recv_done(old, c->h, bytes, n), -ESTALE);
+	avail = opool->avail;
+	CHECK(mg_copy_held(m, c, MG_NEW));
+	CHECK_EQ(opool->avail, avail + n);
+	CHECK(!opool->bad_put);
+	CHECK_EQ(ixdp_tcp_migrate_in(new, &rec, c, &h), 0);
+	c->s = new;
+	c->h = h;
+	m->to_new = true;
+	npcb = ixdp_tcp_pcb_get(new, h, &err);
+	CHECK(npcb);
+	CHECK_EQ(npcb->rcv_held, n);
+	CHECK_EQ(npcb->rcv_unread, bytes);
+	/* Still closed while they are held; no more than them given back. */
+	CHECK_EQ(ixdp_tcp_rcv_window(npcb), adv);
+	CHECK_EQ(ixdp_tcp_recv_done(new, h, bytes + 1, n), -EINVAL);
+	CHECK_EQ(ixdp_tcp_recv_done(new, h, bytes, n + 1), -EINVAL);
+	m->new_mark = m->new_segs;
+	conn_release(c);
+	CHECK_EQ(ixdp_tcp_recv_done(new, h, bytes, n), 0);
+	CHECK_EQ(ixdp_tcp_recv_done(new, h, 1, 0), -EINVAL);
+	CHECK_EQ(ixdp_tcp_recv_done(new, h, 0, 1), -EINVAL);
+	/* The window update: the next segment of the new core opens it. */
+	CHECK(MG_UNTIL(m, 5, m->new_segs > m->new_mark));
+	win = (u32)m->new_win << rec.rcv_wscale;
+	printf("# %u buffers, %u bytes held: window %u, then %u\n", n, bytes,
+	       adv, win);
+	CHECK(win > adv && win - adv >= npcb->mss);
+	m->paced[MG_OLD] = true;
+	CHECK(mg_finish(m, 100 * 1000));
+	CHECK(mg_all_ok(m));
+	CHECK(mg_no_rst(m));
+	CHECK_EQ(c->rx_len, MG_LEN);
+	CHECK_EQ(c->tx_acked, MG_LEN);
+	CHECK_EQ(m->srv[MG_PEER][0].rx_len, MG_LEN);
+	CHECK_EQ(new->stats.tcp.migrated_in, 1);
+	CHECK(mg_pools_full(m));
+	CHECK(!opool->bad_put && !m->w.end[MG_NEW].pool.bad_put);
+	CHECK(mg_fini(m));
+}
+
 /* In fast recovery, as cc_enter_recovery() leaves it but for @r's one field. */
 static void mg_recovery(struct ixdp_tcp_mig *r)
 {
@@ -1002,6 +1135,10 @@ static bool mg_corrupt_more(struct ixdp_tcp_mig *r, unsigned int i)
 		r->sq[0].len = 64U << 20;
 		r->sq_bytes = r->sq[0].len;
 		break;
+	case 81:	/* held_over_max: more buffers than the new core allows */
+		r->rcv_held = mg.tcp[MG_NEW]->held_max + 1;
+		r->rcv_unread = r->rcv_held * 1000;
+		break;
 	default:
 		return false;
 	}
@@ -1051,6 +1188,10 @@ static bool mg_fine(struct ixdp_tcp_mig *r, unsigned int i)
 	case 7:	/* 3 GiB sent and received: "before" its ISNs in seq space */
 		r->iss = r->snd_una - (3U << 30);
 		r->irs = r->rcv_nxt - (3U << 30);
+		break;
+	case 8:	/* as many buffers held as the core allows, moved along (81) */
+		r->rcv_held = mg.tcp[MG_OLD]->held_max;
+		r->rcv_unread = r->rcv_held * 1000;
 		break;
 	default:
 		return false;
@@ -1297,7 +1438,8 @@ IX_TEST(tcp_migrate, refused_in_corrupt_exists_full)
 			printf("# good record %u refused\n", i);
 			CHECK(0);
 		}
-		CHECK_EQ(ixdp_tcp_migrate_out(old, h, &rec), 0);
+		/* Case 8's buffers are none of the old core's: not given back. */
+		CHECK_EQ(ixdp_tcp_migrate_out_held(old, h, &rec), 0);
 	}
 	nfine = i;
 	CHECK(!new->stats.tcp.migrated_in);
