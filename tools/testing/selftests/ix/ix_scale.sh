@@ -56,31 +56,24 @@ scale()
 	"$IX" scale $DEV cpus "$1" > "$TMP/scale.out" 2>&1
 }
 
-# scale_fast LIST: the same by a write to sysfs, without a process to
-# start: the rounds under load are many.  EAGAIN (a connection being
-# opened) is tried again.
-scale_fast()
+# scale_sysfs LIST: the same by a write to sysfs, without a process to
+# start: the rounds under load are many.
+scale_sysfs()
 {
-	local _
-
-	for _ in $(seq 50); do
-		echo "$1" 2> "$TMP/scale.out" > "$SYS/cpus" && return 0
-		grep -q "temporarily unavailable" "$TMP/scale.out" || break
-		sleep 0.1
-	done
-	fail "write $1 to cpus: $(cat "$TMP/scale.out")"
-	return 1
+	echo "$1" 2> "$TMP/scale.out" > "$SYS/cpus"
 }
 
-# scale_to LIST: scale, again while a connection is being opened (EAGAIN).
+# scale_to [-f] LIST: scale (-f: scale_sysfs), again while a connection
+# is being opened (EAGAIN).
 scale_to()
 {
-	local _
+	local how=scale _
 
-
+	[ "$1" = -f ] && { how=scale_sysfs; shift; }
 	for _ in $(seq 50); do
-		scale "$1" && return 0
-		grep -q "being opened" "$TMP/scale.out" || break
+		$how "$1" && return 0
+		grep -qE "being opened|temporarily unavailable" "$TMP/scale.out" ||
+			break
 		sleep 0.1
 	done
 	fail "scale to $1: $(cat "$TMP/scale.out")"
@@ -141,7 +134,7 @@ moves=$(stat tcp_migrated_in)
 rounds=0
 while [ $rounds -lt "$ROUNDS" ] && kill -0 $load_pid 2> /dev/null; do
 	for cpus in 1-2 1 1-2 2; do
-		scale_fast $cpus || break 2
+		scale_to -f $cpus || break 2
 	done
 	rounds=$((rounds + 1))
 done
