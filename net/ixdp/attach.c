@@ -387,6 +387,19 @@ void ixdp_core_run(struct ixdp_core *core)
 	ixdp_cpu_cores[core->cpu] = core;
 }
 
+/**
+ * ixdp_dev_split() - whether @idev leaves queue pairs to Linux
+ * @idev: the device
+ *
+ * Return: true if fewer of its queues are attached than it has: the
+ * dataplane's frames that reach Linux's then need the intake (intake.c).
+ */
+bool ixdp_dev_split(const struct ixdp_dev *idev)
+{
+	return bitmap_weight(idev->queues, IXDP_MAX_QUEUES) <
+	       idev->dev->real_num_rx_queues;
+}
+
 /* Build the cores and take the queues; nothing runs yet. */
 static int ixdp_dev_build(struct ixdp_dev *idev)
 {
@@ -469,8 +482,7 @@ int ixdp_dev_attach(struct ixdp_dev *idev)
 		ixdp_core_run(core);
 	}
 	/* Queues left to Linux may get the dataplane's frames. */
-	if (bitmap_weight(idev->queues, IXDP_MAX_QUEUES) <
-	    idev->dev->real_num_rx_queues) {
+	if (ixdp_dev_split(idev)) {
 		err = ixdp_intake_start(idev);
 		if (err)
 			goto out_unwind;

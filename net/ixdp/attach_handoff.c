@@ -144,12 +144,10 @@ int ixdp_dev_handoff_rebuild(struct ixdp_dev *idev)
 		idev->cores[to]->stack.handoff = NULL;
 		idev->cores[to]->stack.core = 0;
 	}
+	/* A group that failed joined no stack: free what it allocated. */
 	err = ixdp_dev_handoff_new(idev);
-	if (err) {
+	if (err)
 		ixdp_dev_handoff_free(idev);
-		for (to = 0; to < idev->ncores; to++)
-			idev->cores[to]->stack.handoff = NULL;
-	}
 	return err;
 }
 

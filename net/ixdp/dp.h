@@ -328,6 +328,7 @@ void ixdp_core_offload(struct ixdp_dev *idev, struct ixdp_core *core);
 int ixdp_core_thread(struct ixdp_core *core);
 void ixdp_core_run(struct ixdp_core *core);
 void ixdp_core_stop(struct ixdp_dev *idev, struct ixdp_core *core);
+bool ixdp_dev_split(const struct ixdp_dev *idev);
 int ixdp_dev_attach(struct ixdp_dev *idev);
 void ixdp_dev_detach(struct ixdp_dev *idev);
 void ixdp_dev_stats(struct ixdp_dev *idev, struct ixdp_core_stats *cs,

@@ -349,7 +349,7 @@ static int echo_move_one(struct ixdp_core *from, struct ixdp_core *to,
 	struct ixdp_buf *copy[ECHO_FIFO], *b;
 	struct ixdp_tcp_mig *back = rec + 1;
 	struct ixdp_echo_conn *nc;
-	unsigned int i, n = 0;
+	unsigned int i, n;
 	const void *base;
 	int err = -ENOMEM;
 	u32 h;

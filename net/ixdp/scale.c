@@ -88,17 +88,6 @@ static int ixdp_scale_check(struct ixdp_scale *sc)
 	return 0;
 }
 
-/* The current core of @cpu on @idev, or NULL. */
-static struct ixdp_core *ixdp_dev_core(struct ixdp_dev *idev, unsigned int cpu)
-{
-	unsigned int i;
-
-	for (i = 0; i < idev->ncores; i++)
-		if (idev->cores[i]->cpu == cpu)
-			return idev->cores[i];
-	return NULL;
-}
-
 static void ixdp_scale_unjoin(struct ixdp_dev *idev, struct ixdp_scale *sc)
 {
 	while (sc->njoin)
@@ -115,8 +104,8 @@ static int ixdp_scale_plan(struct ixdp_dev *idev, struct ixdp_scale *sc,
 	int err;
 
 	for_each_cpu(cpu, want) {
-		core = ixdp_dev_core(idev, cpu);
-		if (!core) {
+		core = ixdp_core_of_cpu(cpu);
+		if (!core || core->idev != idev) {
 			core = ixdp_core_new(idev, cpu, nq);
 			if (IS_ERR(core)) {
 				err = PTR_ERR(core);
@@ -193,8 +182,8 @@ static int ixdp_scale_queues(struct ixdp_dev *idev, struct ixdp_scale *sc)
 /* Steps 3 to 6, the running cores parked and none leaving busy. */
 static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
 {
+	unsigned int i, j, left;
 	struct ixdp_core *core;
-	unsigned int i, j;
 	int err, ret;
 
 	for (i = 0; i < sc->nleave; i++) {
@@ -204,10 +193,10 @@ static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
 		 * allocate; such a connection goes with its core (TIME_WAIT
 		 * ones do too, as beyond tcp_max_tw_buckets).
 		 */
-		j = ixdp_echo_move(core, ixdp_scale_dest(sc, i));
-		if (j)
+		left = ixdp_echo_move(core, ixdp_scale_dest(sc, i));
+		if (left)
 			netdev_warn(idev->dev, "ixdp: cpu %u: %u connections not moved, dropped\n",
-				    core->cpu, j);
+				    core->cpu, left);
 		for (j = 0; j < core->nqueues; j++)
 			set_bit(core->queues[j]->drv.qid, sc->freed);
 		ixdp_core_stop(idev, core);
@@ -257,9 +246,9 @@ static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
  * with a CPU that is not reserved), -EBUSY (an application drives a core
  * of the device), -EAGAIN (a leaving core's connection is in its
  * handshake: try again), -ENOSPC (no room for the connections that would
- * move), -ENOMEM; with the device as it was.  An error after the cores were parked (a
- * queue the driver did not give again) leaves the device serving with
- * what it has, and is logged.
+ * move), -ENOMEM; with the device as it was.  An error once the cores
+ * are parked (a queue the driver did not take again) leaves the device
+ * serving with what it has, and is logged.
  */
 int ixdp_dev_scale(struct ixdp_dev *idev, const struct cpumask *want)
 {
@@ -298,9 +287,7 @@ int ixdp_dev_scale(struct ixdp_dev *idev, const struct cpumask *want)
 		ixdp_dev_detach(idev);
 		goto out_free;
 	}
-	if (bitmap_weight(idev->queues, IXDP_MAX_QUEUES) <
-	    idev->dev->real_num_rx_queues && !idev->intake &&
-	    ixdp_intake_start(idev))
+	if (ixdp_dev_split(idev) && !idev->intake && ixdp_intake_start(idev))
 		netdev_err(idev->dev, "ixdp: intake not restarted\n");
 	/* A core that never parked (one that joined) is left as it is. */
 	for (i = 0; i < idev->ncores; i++)

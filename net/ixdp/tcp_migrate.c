@@ -220,9 +220,6 @@ static int mig_out(struct ixdp_stack *s, u32 handle, struct ixdp_tcp_mig *rec,
 		goto out_refused;
 	mig_save(pcb, rec);
 	mig_remember(s, pcb);
-	/* The application gives its buffers back itself. */
-	pcb->rcv_held = 0;
-	pcb->rcv_unread = 0;
 	ixdp_tcp_pcb_release(pcb);
 	s->tcp->stats->migrated_out++;
 	return 0;
