@@ -60,6 +60,7 @@ static const char usage_text[] =
 "                        serve attached DEV with the reserved CPUs of LIST:\n"
 "                        cores join and leave while traffic flows, the\n"
 "                        connections of a leaving core move to another\n"
+"                        (ixcp DEV does it as DEV's load calls for)\n"
 "       ix apply [--check] FILE\n"
 "                        apply FILE, one cpus, attach or detach command line\n"
 "                        per line (\"ix\" in front optional); # starts a\n"

@@ -26,12 +26,14 @@ void say(const char *fmt, ...);
 void ixdp_path(char *buf, size_t len, const char *name);
 void dev_path(char *buf, size_t len, const char *dev, const char *name);
 const char *read_error(int err);
+int ixdp_read(const char *name, char *buf, size_t len);
 int read_attr(const char *name, char *buf, size_t len);
 int dev_read(const char *dev, const char *name, char *buf, size_t len);
 int dev_write(const char *dev, const char *name, const char *val);
 int dev_check(const char *dev);
 int visit_devs(void (*fn)(const char *dev, void *arg), void *arg);
 int parse_list(const char *s, char *set);
+int format_list(const char *set, char *buf, size_t len);
 
 /*
  * What ix apply knows of the configuration it has read so far, so that

@@ -80,6 +80,15 @@ const char *read_error(int err)
 	return strerror(-err);
 }
 
+/* Read the ixdp attribute @name; 0 or -errno, quietly. */
+int ixdp_read(const char *name, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	ixdp_path(path, sizeof(path), name);
+	return read_file(path, buf, len);
+}
+
 int read_attr(const char *name, char *buf, size_t len)
 {
 	char path[PATH_MAX];
@@ -199,6 +208,32 @@ int parse_list(const char *s, char *set)
 		else if (*end && *end != '\n')
 			return -1;
 		s = end;
+	}
+	return 0;
+}
+
+/*
+ * Write @set (MAX_CPUS entries) as parse_list() reads it, ranges joined:
+ * 1-3,5.  0, or -1 if it does not fit in @len.
+ */
+int format_list(const char *set, char *buf, size_t len)
+{
+	size_t used = 0;
+	int a, b, n;
+
+	buf[0] = '\0';
+	for (a = 0; a < MAX_CPUS; a = b + 1) {
+		if (!set[a]) {
+			b = a;
+			continue;
+		}
+		for (b = a; b + 1 < MAX_CPUS && set[b + 1]; b++)
+			;
+		n = snprintf(buf + used, len - used, a == b ? "%s%d" : "%s%d-%d",
+			     used ? "," : "", a, b);
+		if (n < 0 || (size_t)n >= len - used)
+			return -1;
+		used += n;
 	}
 	return 0;
 }

@@ -7,12 +7,15 @@
 # attach writes only what it is given, writes nothing when a value is
 # bad, puts values back when a write fails midway, that stats leaves out
 # devices never attached, and that apply checks a whole file before
-# applying any of it.  TAP-style lines; the exit status is nonzero if
-# any check fails.
+# applying any of it; ixcp_test.sh, sourced at the end, tests ixcp on
+# the same tree.  TAP-style lines; the exit status is nonzero if any
+# check fails.
 #
-#	test.sh [IX]	(default: ix next to this script)
+#	test.sh [IX [IXCP]]	(default: ix and ixcp next to this script)
 
-IX=$(readlink -f "${1:-$(dirname "$(readlink -f "$0")")/ix}")
+HERE=$(dirname "$(readlink -f "$0")")
+IX=$(readlink -f "${1:-$HERE/ix}")
+IXCP=$(readlink -f "${2:-$(dirname "$IX")/ixcp}")
 TMP=$(mktemp -d)
 export IX_SYSFS_ROOT=$TMP/root
 SYS=$IX_SYSFS_ROOT/sys
@@ -384,6 +387,8 @@ result $? "scale without the cpus keyword: usage"
 ix scale nosuch0 cpus 1
 [ "$rc" = 1 ] && echo "$out" | grep -q "no device 'nosuch0'"
 result $? "scale of a missing device: refused"
+
+. "$HERE/ixcp_test.sh"
 
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"
