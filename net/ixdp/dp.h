@@ -63,6 +63,8 @@ struct ixdp_echo;
  *	the sender keeps it (zero copy)
  * @polls_busy: loop iterations that found work
  * @polls_idle: loop iterations that found none
+ * @busy_ns: time in iterations that found work, by local_clock()
+ * @idle_ns: time in the others, sleeps included (counted on waking)
  * @batches: non-empty receive batches
  * @batch_hist: receive batch sizes, log2 buckets
  * @sleeps: times the loop slept waiting for an interrupt or a timer
@@ -94,6 +96,8 @@ struct ixdp_core_stats {
 	u64	tx_frags;
 	u64	polls_busy;
 	u64	polls_idle;
+	u64	busy_ns;
+	u64	idle_ns;
 	u64	batches;
 	u64	batch_hist[IXDP_HIST_BUCKETS];
 	u64	sleeps;

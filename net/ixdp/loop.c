@@ -12,12 +12,15 @@
  * driver's receive interrupt armed when the driver has one (the interrupt
  * wakes it), for one jiffy while timers are pending, for IXDP_SLEEP_IDLE
  * otherwise; a driver without interrupt ops gets short naps instead.
+ * Each iteration's time, by local_clock(), is added to the core's busy or
+ * idle time (sleeps are idle): the load a policy such as ixcp reads.
  */
 
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/tcp.h>
 
@@ -480,18 +483,23 @@ int ixdp_core_loop(void *arg)
 {
 	struct ixdp_core *core = arg;
 	unsigned int idle = 0;
+	u64 then, now;
 
 	ixdp_arp_announce(&core->stack);
+	then = local_clock();
 	while (!kthread_should_stop()) {
 		if (kthread_should_park()) {
 			/* An application drives the core meanwhile. */
 			ixdp_core_flush(core);
 			kthread_parkme();
+			then = local_clock();
 			continue;
 		}
 		if (ixdp_core_poll(core, core->batch)) {
 			core->stats.polls_busy++;
 			idle = 0;
+			now = local_clock();
+			core->stats.busy_ns += now - then;
 		} else {
 			core->stats.polls_idle++;
 			if (++idle >= IXDP_IDLE_SPINS) {
@@ -499,7 +507,10 @@ int ixdp_core_loop(void *arg)
 						1 : IXDP_SLEEP_IDLE);
 				idle = 0;
 			}
+			now = local_clock();
+			core->stats.idle_ns += now - then;
 		}
+		then = now;
 		cond_resched();
 	}
 	ixdp_core_flush(core);

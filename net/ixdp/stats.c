@@ -50,6 +50,8 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	CORE("tx_frags", tx_frags),
 	CORE("polls_busy", polls_busy),
 	CORE("polls_idle", polls_idle),
+	CORE("busy_ns", busy_ns),
+	CORE("idle_ns", idle_ns),
 	CORE("batches", batches),
 	/* batch_N: receive batches of N to 2N - 1 frames */
 	CORE("batch_1", batch_hist[0]),

@@ -242,27 +242,30 @@ check_qemu_insn()
 	fi
 }
 
-# The 3-CPU run: what needs a third CPU (a hostile application next to
-# a good one, one device on two cores, two threads racing a setup) runs
-# here, counted like the 2-CPU run; a skip here is not allowed.
-VM3_TESTS="ix_neighbors.sh ix_handoff.sh ix_perm_test ix_scale.sh"
-check_vm3()
+# The 4-CPU run: what needs a third or a fourth CPU (a hostile
+# application next to a good one, one device on two cores, two threads
+# racing a setup, a device going from one core to three and back, ixcp
+# adding cores) runs here, with 3 queue pairs on eth0, counted like the
+# 2-CPU run; a skip here is not allowed.
+VM4_TESTS="ix_neighbors.sh ix_handoff.sh ix_perm_test ix_scale.sh ix_ixcp.sh"
+check_vm4()
 {
 	local t sel=""
 
-	say "VM with 3 CPUs: a hostile application and its neighbour; two cores; setup races"
-	for t in $VM3_TESTS; do
+	say "VM with 4 CPUs: a hostile application and its neighbour; cores that join and leave; setup races"
+	for t in $VM4_TESTS; do
 		sel="$sel -t ix:$t"
 	done
-	$MAKE -s vm KERNEL=debug VM_CPUS=3 \
+	$MAKE -s vm KERNEL=debug VM_CPUS=4 VM_QUEUES=3 \
 		CMD="/ixdp/build/kselftest/run_kselftest.sh$sel" \
-		2>&1 | tee "$OUT/vm3.log"
+		VM_HOST_CMD="$ROOT/scripts/ixdp/host-agent.sh" \
+		2>&1 | tee "$OUT/vm4.log"
 	vrc=${PIPESTATUS[0]}
-	collect "vm3." need < "$OUT/vm3.log" >> "$RESULTS"
+	collect "vm4." need < "$OUT/vm4.log" >> "$RESULTS"
 	if [ "$vrc" = 0 ]; then
-		record ok vm3.clean_run
+		record ok vm4.clean_run
 	else
-		record fail vm3.clean_run
+		record fail vm4.clean_run
 	fi
 }
 
@@ -342,7 +345,7 @@ if [ "$krc" = 0 ]; then
 	fi
 	if [ -z "$selected" ]; then
 		check_host_side
-		check_vm3
+		check_vm4
 		check_vm_boot
 	fi
 else
@@ -371,7 +374,7 @@ if [ "$failed" != 0 ]; then
 	sed -n 's/^fail /  /p' "$RESULTS"
 	[ -f "$OUT/reasons" ] && cat "$OUT/reasons"
 	# A failed kselftest's own words, where a CI log's tail shows them.
-	for log in "$OUT"/vm.log "$OUT"/vm3.log "$OUT"/vmboot.log; do
+	for log in "$OUT"/vm.log "$OUT"/vm4.log "$OUT"/vmboot.log; do
 		[ -f "$log" ] && why_failed < "$log"
 	done
 fi

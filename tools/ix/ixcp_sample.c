@@ -2,13 +2,12 @@
 /*
  * ixcp: one sample of a device.  The cores serving DEV are the CPUs its
  * cpus attribute lists; each has its counters in DEV's cpu<N>/
- * (net/ixdp/stats.c).  A core's loop counts an iteration that found work
- * in polls_busy and one that found none in polls_idle (net/ixdp/loop.c),
- * so its load over an interval is busy / (busy + idle) of what they
- * added, and 0 if they added nothing: an idle core sleeps after 256 idle
- * iterations and may count none for a whole interval.  The load counts
- * iterations, not time: a busy iteration takes longer than an idle one,
- * so a core reads less loaded than the share of its CPU it used.
+ * (net/ixdp/stats.c).  A core's loop adds the time of an iteration that
+ * found work to busy_ns and that of one that found none, sleeps included,
+ * to idle_ns (net/ixdp/loop.c), so its load over an interval is busy /
+ * (busy + idle) of what they added: the share of its time the core
+ * worked.  It is 0 if they added nothing: a sleeping core counts its
+ * sleep when it wakes.
  */
 
 #include <errno.h>
@@ -104,7 +103,7 @@ static int counter(const char *dev, const char *name, unsigned long long *val)
 /* Each serving core's counters into @v; IXCP_READ_SKIP, said, if one fails. */
 static enum ixcp_read read_counters(struct ixcp *cp, struct ixcp_view *v)
 {
-	static const char *const names[] = { "polls_busy", "polls_idle" };
+	static const char *const names[] = { "busy_ns", "idle_ns" };
 	char name[64], path[PATH_MAX];
 	unsigned long long *dst;
 	unsigned int cpu, i;

@@ -25,8 +25,8 @@ core()
 
 	for c; do
 		mkdir -p "$ETH0/cpu$c"
-		echo 0 > "$ETH0/cpu$c/polls_busy"
-		echo 0 > "$ETH0/cpu$c/polls_idle"
+		echo 0 > "$ETH0/cpu$c/busy_ns"
+		echo 0 > "$ETH0/cpu$c/idle_ns"
 	done
 }
 
@@ -52,8 +52,8 @@ work()
 	shift 2
 	for c; do
 		d=$ETH0/cpu$c
-		echo $(($(cat "$d/polls_busy") + busy)) > "$d/polls_busy"
-		echo $(($(cat "$d/polls_idle") + idle)) > "$d/polls_idle"
+		echo $(($(cat "$d/busy_ns") + busy)) > "$d/busy_ns"
+		echo $(($(cat "$d/idle_ns") + idle)) > "$d/idle_ns"
 	done
 }
 
@@ -118,7 +118,7 @@ cp_end()
 # cp_written: as written, but for the counters the test wrote.
 cp_written()
 {
-	written | tr ' ' '\n' | grep -v '/cpu[0-9]*/polls_' | tr '\n' ' ' |
+	written | tr ' ' '\n' | grep -v '/cpu[0-9]*/[a-z]*_ns$' | tr '\n' ' ' |
 		sed 's/ $//'
 }
 
@@ -275,22 +275,22 @@ cp_end
 
 # A counter that cannot be read: said once, the sample skipped.
 cp_sys 1-2 1 2
-rm "$ETH0/cpu2/polls_idle"
+rm "$ETH0/cpu2/idle_ns"
 cp_start
 step
-has "ixcp: cannot read $ETH0/cpu2/polls_idle: No such file or directory; sample skipped"
+has "ixcp: cannot read $ETH0/cpu2/idle_ns: No such file or directory; sample skipped"
 ok1=$?
 step 3 90 10 1
 [ "$ok1" = 0 ] && [ -z "$out" ] && [ "$(val cpus)" = 1-2 ]
 result $? "ixcp: a counter missing: said once, no decision"
-echo 0 > "$ETH0/cpu2/polls_idle"
+echo 0 > "$ETH0/cpu2/idle_ns"
 step
 step 2 90 10 1 2
 [ "$(val cpus)" = 1-3 ]
 result $? "ixcp: the counter back, samples count again"
-echo x > "$ETH0/cpu1/polls_busy"
+echo x > "$ETH0/cpu1/busy_ns"
 step
-has "cpu1/polls_busy: not a count; sample skipped"
+has "cpu1/busy_ns: not a count; sample skipped"
 result $? "ixcp: a counter that is not a number: sample skipped"
 cp_end
 

@@ -6,6 +6,7 @@
  *	ix_echo_client ADDR PORT CONNS MSGS MAXLEN [SEED]
  *	ix_echo_client -b ADDR PORT CONNS MIB SECONDS [SEED]
  *	ix_echo_client -l ADDR PORT CONNS MSGS MAXLEN PAUSE [SEED]
+ *	ix_echo_client -g GAP_US ADDR PORT CONNS MSGS MAXLEN [SEED]
  *
  * CONNS threads each open a connection and send MSGS messages of random
  * sizes from 1 to MAXLEN bytes, each a pseudo-random pattern, reading the
@@ -24,6 +25,14 @@
  * With -l (listen), the echo server connects: the client listens on
  * ADDR:PORT, prints "listening", and runs each of CONNS accepted
  * connections as above, pausing PAUSE seconds after the first echo.
+ *
+ * With -g (gap), each connection waits GAP_US microseconds after each
+ * echo before its next message: a paced load of about CONNS * 10^6 /
+ * (GAP_US + rtt) messages per second.
+ *
+ * SIGUSR1 ends a run of messages early: each connection finishes the
+ * message at hand and closes as after its last one, so that a script can
+ * keep a load up for as long as it needs it (MSGS is then the most).
  */
 
 #include <arpa/inet.h>
@@ -31,6 +40,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,10 +62,11 @@ struct job {
 };
 
 static struct sockaddr_in server;
-static unsigned int msgs, maxlen, conns, echoing, pause_s;
+static unsigned int msgs, maxlen, conns, echoing, pause_s, gap_us;
 static int listen_fd = -1;
 static unsigned long bulk_bytes;
 static double deadline;
+static volatile sig_atomic_t stopping;
 
 static uint64_t next(uint64_t *s)
 {
@@ -274,7 +285,7 @@ static void *run(void *arg)
 	fd = dial(j);
 	if (fd < 0)
 		goto out_free;
-	for (i = 0; i < msgs; i++) {
+	for (i = 0; i < msgs && !stopping; i++) {
 		len = 1 + next(&j->seed) % maxlen;
 		for (k = 0; k < len; k++)
 			out[k] = next(&j->seed);
@@ -297,6 +308,8 @@ static void *run(void *arg)
 		j->bytes += len;
 		if (!i && pause_s)
 			sleep(pause_s);
+		if (gap_us)
+			usleep(gap_us);
 		/* Every connection has echoed once: say so, for scripts. */
 		if (!j->done++ && __atomic_add_fetch(&echoing, 1,
 						     __ATOMIC_SEQ_CST) == conns) {
@@ -336,6 +349,11 @@ static int listen_on(const struct sockaddr_in *addr)
 	return 0;
 }
 
+static void on_usr1(int sig)
+{
+	stopping = 1;
+}
+
 static int cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -345,6 +363,7 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
 	unsigned int i, n = 0, fails = 0;
 	unsigned long bytes = 0;
 	struct job *jobs;
@@ -354,12 +373,19 @@ int main(int argc, char **argv)
 	bool is_bulk = argc > 1 && !strcmp(argv[1], "-b");
 	bool is_listen = argc > 1 && !strcmp(argv[1], "-l");
 
+	if (argc > 2 && !strcmp(argv[1], "-g")) {
+		gap_us = atoi(argv[2]);
+		argv += 2;
+		argc -= 2;
+	}
+
 	argv += is_bulk || is_listen;
 	argc -= is_bulk || is_listen;
 	if (argc < 6 + is_listen) {
 		fprintf(stderr, "usage: ix_echo_client ADDR PORT CONNS MSGS MAXLEN [SEED]\n"
 				"       ix_echo_client -b ADDR PORT CONNS MIB SECONDS [SEED]\n"
-				"       ix_echo_client -l ADDR PORT CONNS MSGS MAXLEN PAUSE [SEED]\n");
+				"       ix_echo_client -l ADDR PORT CONNS MSGS MAXLEN PAUSE [SEED]\n"
+				"       ix_echo_client -g GAP_US ADDR PORT CONNS MSGS MAXLEN [SEED]\n");
 		return 2;
 	}
 	if (is_listen)
@@ -376,6 +402,7 @@ int main(int argc, char **argv)
 		return 2;
 	if (is_listen && listen_on(&server))
 		return 2;
+	sigaction(SIGUSR1, &sa, NULL);
 	t0 = now_us();
 	if (is_bulk) {
 		bulk_bytes = (unsigned long)msgs << 20;

@@ -9,7 +9,7 @@
 # other core.  Every byte must still come back, no connection may be
 # reset, and the cores must count the segments they handed each other.
 # ARP from the peer reaches one core only; the other learns from it.
-# Needs 3 CPUs (make check runs it in the 3-CPU VM); skips otherwise.
+# Needs 3 CPUs (make check runs it in the 4-CPU VM); skips otherwise.
 
 . "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
 

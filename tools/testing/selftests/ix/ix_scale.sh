@@ -2,30 +2,51 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # ix scale: the cores of an attached device change while it serves.
-# eth0's two queue pairs start on one core (CPU 1), and the in-kernel
-# echo service answers CONNS connections from the peer while CPU 2
-# joins and CPU 1 leaves, then, while the load lasts, ROUNDS rounds of
-# 2 -> 1-2 -> 1 -> 1-2 -> 2: a core that joins takes a queue pair; the
-# connections of a core that leaves move, with the bytes they hold, to
-# one that stays.  Every byte is checked by the client, no connection
-# may be reset, and the moves show in the counters.  A CPU given back
-# can leave the reservation.
-# Needs 3 CPUs (make check runs it in the 3-CPU VM); skips otherwise.
+# eth0's queue pairs start on one core (CPU 1), and the in-kernel echo
+# service answers CONNS connections from the peer while CPU 2 joins and
+# CPU 1 leaves; then, while the load lasts, ROUNDS rounds that take the
+# device from one core to two, to three and back to one (with 4 CPUs and
+# 3 queue pairs; with 3 CPUs and 2 pairs, 1 -> 2 -> 1 cores twice), the
+# single core a different CPU each time, so that every connection moves
+# each round; then NETEM_ROUNDS more under 1% loss both ways on the
+# peer's link.  A core that joins takes a queue pair; the connections of
+# a core that leaves move, with the bytes they hold, to one that stays.
+# Every byte is checked by the client, no connection may be reset, and
+# the moves show in the counters, per core.  A CPU given back can leave
+# the reservation.
+# Needs 3 CPUs (make check runs it in the 4-CPU VM); skips otherwise.
 
 . "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
 
-CONNS=16
+CONNS=64
 ROUNDS=${IXDP_SCALE_ROUNDS:-10}
+NETEM_ROUNDS=${IXDP_SCALE_NETEM_ROUNDS:-3}
 PORT=7
 IX="$DIR/ix"
 
-if [ "$(nproc)" -lt 3 ]; then
+NCPU=$(nproc)	# before the reservation takes CPUs from this shell
+if [ $NCPU -lt 3 ]; then
 	echo "SKIP: needs 3 CPUs"
 	exit $ksft_skip
 fi
+# The steps of a round, from the single core at the end of the one before
+# (CPU 2 at first); the last step is again a single core.
+NQ=$(ls -d /sys/class/net/$DEV/queues/rx-* | wc -l)
+if [ $NCPU -ge 4 ] && [ "$NQ" -ge 3 ]; then
+	RESERVE=1-3
+	CORES="1 2 3"
+	QUEUES=0-2
+	STEPS=("2-3 1-3 3" "1,3 1-3 1" "1-2 1-3 2")
+else
+	RESERVE=1-2
+	CORES="1 2"
+	QUEUES=0-1
+	STEPS=("1-2 1" "1-2 2")
+fi
 ix_lib_need
-# The guest's Linux has CPU 0 alone: ix scale must not wait behind the
-# load it drives (its client runs at nice 0).
+# The guest's Linux has CPU 0 alone: ix scale and this script must not
+# wait behind the load they drive (its client's CONNS threads run at
+# nice 10, echo_load).
 renice -n -10 -p $$ > /dev/null || fail "renice"
 
 declare -A base
@@ -35,13 +56,31 @@ stat()
 }
 
 # echo_load NAME MSGS: CONNS connections from the peer, in the
-# background (pid in load_pid), MSGS messages each.
+# background (load_pid: the client itself, not a subshell), MSGS
+# messages each at most.
 echo_load()
 {
-	peer "$DIR/ix_echo_client" $DP $PORT $CONNS "$2" 1000 > "$TMP/$1.log" 2>&1 &
+	ip netns exec peer sh -c 'renice -n 20 -p $$ > /dev/null && exec "$@"' - \
+		"$DIR/ix_echo_client" $DP $PORT $CONNS "$2" 1000 > "$TMP/$1.log" 2>&1 &
 	load_pid=$!
-	ix_lib_wait 30 grep -q "connections echo" "$TMP/$1.log" ||
+	ix_lib_wait 60 started "$TMP/$1.log" ||
 		fail "$1: the load did not start: $(cat "$TMP/$1.log")"
+}
+
+# started LOG: the client said every connection echoes (its first line),
+# seen without a fork: CPU 0 is busy with the CONNS threads starting.
+started()
+{
+	local line
+
+	read -r line < "$1" && [[ $line == *"connections echo" ]]
+}
+
+# load_stop NAME: the load ends after the messages at hand (SIGUSR1).
+load_stop()
+{
+	kill -USR1 $load_pid 2> /dev/null
+	load_wait "$1"
 }
 
 load_wait()
@@ -89,11 +128,14 @@ loop_thread()
 # The counters of a core's directory: cpuN/NAME, 0 if it has none.
 core_stat()
 {
-	cat "$SYS/cpu$1/$2" 2>/dev/null || echo 0
+	local v=0
+
+	[ -d "$SYS/cpu$1" ] && read -r v < "$SYS/cpu$1/$2"
+	echo $v
 }
 
-echo 1-2 > /sys/kernel/ixdp/cpus || fail "reserve CPUs 1-2"
-echo 0-1 > "$SYS/queues"
+echo $RESERVE > /sys/kernel/ixdp/cpus || fail "reserve CPUs $RESERVE"
+echo $QUEUES > "$SYS/queues"
 echo 1 > "$SYS/cpus"
 echo $DP/24 > "$SYS/addr"
 echo $PORT > "$SYS/echo_port"
@@ -105,7 +147,7 @@ done
 [ -d "$SYS/queue1" ] && [ ! -d "$SYS/cpu2" ] || fail "attach: not one core"
 
 # Refused: nothing changes.
-for bad in 0 "" 1-3 1,5; do
+for bad in 0 "" 1-$NCPU 1,5; do
 	scale "$bad" && fail "scale to '$bad' accepted"
 	grep -qE "must be reserved|no such CPU" "$TMP/scale.out" ||
 		fail "scale to '$bad': $(cat "$TMP/scale.out")"
@@ -129,39 +171,81 @@ kill -0 $load_pid 2> /dev/null ||
 [ "$(stat tcp_migrated_in)" -ge $CONNS ] ||
 	fail "$(stat tcp_migrated_in) connections moved, $CONNS open"
 
-# Round and round while the load runs.
-moves=$(stat tcp_migrated_in)
-rounds=0
-while [ $rounds -lt "$ROUNDS" ] && kill -0 $load_pid 2> /dev/null; do
-	for cpus in 1-2 1 1-2 2; do
-		scale_to -f $cpus || break 2
-	done
-	rounds=$((rounds + 1))
-done
-echo "# $rounds rounds of 2 -> 1-2 -> 1 -> 1-2 -> 2 under load," \
-     "$(($(stat tcp_migrated_in) - moves)) connections moved"
-[ $rounds -ge 1 ] && [ "$(stat tcp_migrated_in)" -gt "$moves" ] ||
-	fail "no connection moved in the rounds under load"
-load_wait first
+# step_moves CMD...: run CMD, and add the connections each core took in
+# meanwhile to moved_in[CPU].
+declare -A moved_in
+step_moves()
+{
+	local c rc now
+	local -A was
 
-# CPU 2 leaves; its CPU goes back.  CPU 1 serves both queues.
+	# No command substitution: a fork waits behind the load.
+	for c in $CORES; do
+		was[$c]=0
+		[ -d "$SYS/cpu$c" ] && read -r "was[$c]" < "$SYS/cpu$c/tcp_migrated_in"
+	done
+	"$@"
+	rc=$?
+	for c in $CORES; do
+		[ -d "$SYS/cpu$c" ] || continue
+		read -r now < "$SYS/cpu$c/tcp_migrated_in"
+		moved_in[$c]=$((${moved_in[$c]:-0} + now - ${was[$c]}))
+	done
+	return $rc
+}
+
+# Round and round while the load runs; ROUNDS rounds, the first NR of
+# them under NETEM.
+rounds()
+{
+	local nr=$1 netem=$2 moves=$(stat tcp_migrated_in) r=0 cpus
+
+	[ -n "$netem" ] && ix_lib_netem $netem
+	while [ $r -lt "$nr" ] && kill -0 $load_pid 2> /dev/null; do
+		for cpus in ${STEPS[$((step++ % ${#STEPS[@]}))]}; do
+			step_moves scale_to -f $cpus || break 2
+		done
+		r=$((r + 1))
+	done
+	[ -n "$netem" ] && ix_lib_netem none
+	echo "# $r rounds${netem:+ under netem $netem}, one core to" \
+	     "$(echo $RESERVE | tr - ' ' | awk '{ print $2 - $1 + 1 }')" \
+	     "and back: $(($(stat tcp_migrated_in) - moves)) connections moved"
+	[ $r -ge 1 ] && [ "$(stat tcp_migrated_in)" -ge $((moves + r * CONNS)) ] ||
+		fail "$r rounds${netem:+ under netem}: $(($(stat tcp_migrated_in) - moves)) moves, not $CONNS a round"
+}
+step=0
+rounds "$ROUNDS"
+load_stop first
+echo_load netem 3000
+rounds "$NETEM_ROUNDS" "loss 1%"
+load_stop netem
+echo "# connections each core took:" \
+     "$(for c in $CORES; do printf ' cpu%s %s' $c ${moved_in[$c]:-0}; done)"
+
+# The other CPUs leave and go back.  CPU 1 serves every queue.
 scale_to 1
 echo_load second 100
 load_wait second
-[ "$(cat "$SYS/cpus")" = 1 ] && [ ! -d "$SYS/cpu2" ] &&
-	[ -d "$SYS/queue0" ] && [ -d "$SYS/queue1" ] ||
+[ "$(cat "$SYS/cpus")" = 1 ] && [ "$(ls -d "$SYS"/cpu[0-9]*)" = "$SYS/cpu1" ] ||
 	fail "after scale to 1: cpus $(cat "$SYS/cpus"), $(ls "$SYS" | tr '\n' ' ')"
+for q in $(seq 0 $((${QUEUES#0-}))); do
+	[ -d "$SYS/queue$q" ] || fail "queue $q not served after scale to 1"
+done
 sleep 0.5
-loop_thread 2 && fail "CPU 2's loop thread still runs"
-echo 1 > /sys/kernel/ixdp/cpus || fail "CPU 2 still in use after it left"
+for c in $CORES; do
+	[ $c = 1 ] && continue
+	loop_thread $c && fail "CPU $c's loop thread still runs"
+done
+echo 1 > /sys/kernel/ixdp/cpus || fail "CPUs still in use after they left"
 
 echo "# accepted $(stat tcp_accepted), moved out $(stat tcp_migrated_out)" \
      "in $(stat tcp_migrated_in), refused $(stat tcp_migrate_refused)," \
      "handoff drops $(stat handoff_drops)"
 [ "$(stat tcp_migrated_out)" = "$(stat tcp_migrated_in)" ] ||
 	fail "moved out $(stat tcp_migrated_out), in $(stat tcp_migrated_in)"
-[ "$(stat tcp_accepted)" -ge $((2 * CONNS)) ] ||
-	fail "$(stat tcp_accepted) of $((2 * CONNS)) connections accepted"
+[ "$(stat tcp_accepted)" -ge $((3 * CONNS)) ] ||
+	fail "$(stat tcp_accepted) of $((3 * CONNS)) connections accepted"
 [ "$(stat tcp_resets)" = 0 ] || fail "$(stat tcp_resets) RST sent"
 [ "$(stat tcp_resets_in)" = 0 ] || fail "$(stat tcp_resets_in) RST received"
 

@@ -1,0 +1,164 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ixcp follows the load.  eth0's three queue pairs start on one core (CPU
+# 1) of the reserved CPUs 1-3, the in-kernel echo service answers, and
+# ixcp watches the device with its default band.  A trickle from the
+# peer (LOW_CONNS connections, a pause of LOW_GAP us after each echo,
+# about 250 messages a second here) runs throughout; on top of it, the
+# host sends a peak (PEAK_CONNS connections as fast as they go, some
+# 9,000 messages a second).  The peak comes from the host because a
+# client on the guest's CPU 0 saturates that CPU long before it loads a
+# core.  ixcp must add a core under the peak and give it back after;
+# every echo is checked by its client (an echo that takes 20 s fails
+# it), nothing is reset, and ixcp is still running at the end.  Reported:
+# the loads ixcp read, its decisions, and how long CPUs 1-3 spent in
+# Linux's idle loop in each phase.
+# Needs 4 CPUs and 3 queue pairs (make check's 4-CPU VM); skips otherwise.
+
+. "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
+
+LOW_CONNS=4
+LOW_GAP=2000
+PEAK_CONNS=64
+PEAK_MSGS=${IXDP_IXCP_PEAK_MSGS:-400}	# the first wave's, twice for the second
+PORT=7
+IXCP_ARGS=${IXDP_IXCP_ARGS:-"-v -i 200"}
+
+NCPU=$(nproc)	# before the reservation takes CPUs from this shell
+NQ=$(ls -d /sys/class/net/$DEV/queues/rx-* | wc -l)
+if [ $NCPU -lt 4 ] || [ "$NQ" -lt 3 ]; then
+	echo "SKIP: needs 4 CPUs and 3 queue pairs"
+	exit $ksft_skip
+fi
+ix_lib_need
+# The client's threads run at nice 10, ixcp and this script at -10: the
+# guest's Linux has CPU 0 alone.
+renice -n -10 -p $$ > /dev/null || fail "renice"
+
+# load NAME CONNS MSGS [-g GAP]: the peer's echo load, in the background
+# (load_pid: the client itself).
+load()
+{
+	local name=$1 conns=$2 msgs=$3
+
+	shift 3
+	ip netns exec peer sh -c 'renice -n 20 -p $$ > /dev/null && exec "$@"' - \
+		"$DIR/ix_echo_client" "$@" $DP $PORT $conns $msgs 1000 \
+		> "$TMP/$name.log" 2>&1 &
+	load_pid=$!
+	ix_lib_wait 60 started "$TMP/$name.log" ||
+		fail "$name: the load did not start: $(cat "$TMP/$name.log")"
+}
+
+# started LOG: the client said every connection echoes (its first line).
+started()
+{
+	local line
+
+	read -r line < "$1" && [[ $line == *"connections echo" ]]
+}
+
+# load_stop NAME: the load ends after the messages at hand (SIGUSR1).
+load_stop()
+{
+	kill -USR1 $load_pid 2> /dev/null
+	wait $load_pid || fail "$1: $(tail -n 3 "$TMP/$1.log")"
+	grep -h "msg/s" "$TMP/$1.log" | sed "s/^/# $1: /"
+}
+
+ncores()
+{
+	ls -d "$SYS"/cpu[0-9]* 2> /dev/null | wc -l
+}
+
+# cores OP N: the device's core count compares so ("-ge 2").
+cores()
+{
+	[ "$(ncores)" "$1" "$2" ]
+}
+
+# idle: the uptime, then the time CPUs 1-3 spent idle, each, in 1/100 s.
+idle()
+{
+	awk 'FNR == NR { printf "%d ", $1 * 100; next }
+	     /^cpu[1-3] / { printf "%d ", $5 + $6 }' /proc/uptime /proc/stat
+}
+
+# phase_idle NAME BEFORE: seconds of the phase since BEFORE (idle's) and
+# how many of them each of CPUs 1-3 spent idle.
+phase_idle()
+{
+	echo "$2" "$(idle)" | awk -v name="$1" '{
+		printf "# %s: %.1f s, idle:", name, ($5 - $1) / 100
+		for (i = 2; i <= 4; i++)
+			printf " cpu%d %.1f s", i - 1, ($(i + 4) - $i) / 100
+		printf "\n" }'
+}
+
+echo 1-3 > /sys/kernel/ixdp/cpus || fail "reserve CPUs 1-3"
+echo 0-2 > "$SYS/queues"
+echo 1 > "$SYS/cpus"
+echo $DP/24 > "$SYS/addr"
+echo $PORT > "$SYS/echo_port"
+echo 1 > "$SYS/attached" || { fail "attach"; exit 1; }
+resets=$(ix_lib_stat tcp_resets)
+
+"$DIR/ixcp" $IXCP_ARGS $DEV > "$TMP/ixcp.log" 2>&1 &
+cp_pid=$!
+
+t0=$(date +%s)
+b=$(idle)
+load trickle $LOW_CONNS 1000000 -g $LOW_GAP
+sleep 8
+phase_idle "before the peak" "$b"
+[ "$(ncores)" = 1 ] || fail "$(ncores) cores under the trickle: $(cat "$SYS/cpus")"
+
+# The peak: the host's PEAK_CONNS connections on top of the trickle, in
+# two waves.  On virtio a connection stays on the core it began on (the
+# tap steers a flow to the queue the guest last sent it on), so the
+# first wave's stay on CPU 1 once ixcp adds CPU 2; the second wave's
+# connections begin with both cores there, and CPU 2 takes its share.
+b=$(idle)
+most=1
+for wave in 1 2; do
+	ix_lib_host echo $DP $PORT $PEAK_CONNS $((PEAK_MSGS * wave)) 1000 \
+		> /dev/null &
+	host_pid=$!
+	[ $wave = 1 ] && { ix_lib_wait 60 cores -ge 2 ||
+		fail "no core added under the peak: $(tail -n 3 "$TMP/ixcp.log")"; }
+	while kill -0 $host_pid 2> /dev/null; do
+		[ "$(ncores)" -gt $most ] && most=$(ncores)
+		sleep 1
+	done
+	wait $host_pid || fail "the host's load: $(tail -n 3 "$TMP/host.out")"
+	echo "# peak, wave $wave: $(tail -n 1 "$TMP/host.out")"
+done
+phase_idle "peak, up to $most cores" "$b"
+
+b=$(idle)
+ix_lib_wait 30 cores -eq 1 ||
+	fail "cores not given back after the peak: cpus $(cat "$SYS/cpus")"
+sleep 2
+load_stop trickle
+phase_idle "after the peak" "$b"
+
+kill -0 $cp_pid 2> /dev/null || fail "ixcp died: $(tail -n 3 "$TMP/ixcp.log")"
+kill -TERM $cp_pid
+wait $cp_pid || fail "ixcp exit status $?"
+grep -v ": sample " "$TMP/ixcp.log" | sed "s/^/# /"
+echo "# loads read, every 200 ms:" $(grep -oE "sample [0-9]+: load [0-9.]+" \
+	"$TMP/ixcp.log" | cut -d' ' -f4)
+grep -q "scaled to 1-2" "$TMP/ixcp.log" && grep -q "scaled to 1$" "$TMP/ixcp.log" ||
+	fail "ixcp did not say it scaled up and down"
+# CPU 2's loads while it served: the second wave's share.
+cpu2=$(grep -oE "cpu2 [0-9.]+" "$TMP/ixcp.log" | cut -d' ' -f2 | sort -n | tail -n 1)
+echo "# CPU 2's highest load: ${cpu2:-none}"
+awk -v l="${cpu2:-0}" 'BEGIN { exit !(l >= 0.1) }' ||
+	fail "CPU 2 took no share of the second wave (highest load ${cpu2:-none})"
+[ "$(ix_lib_stat tcp_resets)" = "$resets" ] ||
+	fail "$(($(ix_lib_stat tcp_resets) - resets)) RST sent"
+echo "# $(($(date +%s) - t0)) s"
+
+echo 0 > "$SYS/attached" || fail "detach"
+ix_lib_exit "ixcp adds cores under the peak and gives them back"
