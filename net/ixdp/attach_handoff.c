@@ -71,24 +71,42 @@ static void ixdp_handoff_rss(struct ixdp_dev *idev, struct ixdp_dev_handoff *dh)
 }
 
 /**
- * ixdp_dev_handoff_new() - join the cores of @idev in a handoff group
- * @idev: a device being attached, its cores built and their queues
- *	taken, none running yet
- *
- * Return: 0 (also for a device served by one core: no group), or -ENOMEM.
+ * ixdp_dev_handoff_discard() - free a group and its rings
+ * @dh: a group no stack joined, or NULL
  */
-int ixdp_dev_handoff_new(struct ixdp_dev *idev)
+void ixdp_dev_handoff_discard(struct ixdp_dev_handoff *dh)
 {
-	unsigned int n = idev->ncores, from, to;
+	unsigned int from, to;
+
+	if (!dh)
+		return;
+	for (from = 0; from < IXDP_HANDOFF_CORES; from++)
+		for (to = 0; to < IXDP_HANDOFF_CORES; to++)
+			kvfree(dh->h.ring[from][to]);
+	kfree(dh);
+}
+
+/**
+ * ixdp_dev_handoff_alloc() - the rings of a group of @n cores
+ * @n: the cores, 2 to IXDP_HANDOFF_CORES; below 2 there is no group
+ * @cores: them, in the order they will have in their device; each ring
+ *	on the node of the core that reads it
+ *
+ * Return: the group, not joined yet; NULL for fewer than 2 cores;
+ * ERR_PTR(-ENOMEM).
+ */
+struct ixdp_dev_handoff *ixdp_dev_handoff_alloc(unsigned int n,
+						struct ixdp_core *const *cores)
+{
 	struct ixdp_dev_handoff *dh;
 	struct ixdp_handoff_ring *r;
+	unsigned int from, to;
 
 	if (n < 2)
-		return 0;
+		return NULL;
 	dh = kzalloc(sizeof(*dh), GFP_KERNEL);
 	if (!dh)
-		return -ENOMEM;
-	idev->handoff = dh;
+		return ERR_PTR(-ENOMEM);
 	dh->h.ncores = n;
 	dh->h.ops = &ixdp_handoff_ops;
 	dh->h.priv = dh;
@@ -97,17 +115,47 @@ int ixdp_dev_handoff_new(struct ixdp_dev *idev)
 			if (from == to)
 				continue;
 			r = kvzalloc_node(sizeof(*r), GFP_KERNEL,
-					  cpu_to_node(idev->cores[to]->cpu));
-			if (!r)
-				return -ENOMEM;
+					  cpu_to_node(cores[to]->cpu));
+			if (!r) {
+				ixdp_dev_handoff_discard(dh);
+				return ERR_PTR(-ENOMEM);
+			}
 			dh->h.ring[from][to] = r;
 		}
 	}
+	return dh;
+}
+
+/* Join the cores of @idev in @dh, made for as many of them. */
+static void ixdp_dev_handoff_install(struct ixdp_dev *idev,
+				     struct ixdp_dev_handoff *dh)
+{
+	unsigned int to;
+
+	idev->handoff = dh;
 	ixdp_handoff_rss(idev, dh);
-	for (to = 0; to < n; to++) {
+	for (to = 0; to < dh->h.ncores; to++) {
 		dh->core[to] = idev->cores[to];
 		ixdp_handoff_join(&idev->cores[to]->stack, &dh->h, to);
 	}
+}
+
+/**
+ * ixdp_dev_handoff_new() - join the cores of @idev in a handoff group
+ * @idev: a device being attached, its cores built and their queues
+ *	taken, none running yet
+ *
+ * Return: 0 (also for a device served by one core: no group), or -ENOMEM.
+ */
+int ixdp_dev_handoff_new(struct ixdp_dev *idev)
+{
+	struct ixdp_dev_handoff *dh;
+
+	dh = ixdp_dev_handoff_alloc(idev->ncores, idev->cores);
+	if (IS_ERR(dh))
+		return PTR_ERR(dh);
+	if (dh)
+		ixdp_dev_handoff_install(idev, dh);
 	return 0;
 }
 
@@ -115,6 +163,9 @@ int ixdp_dev_handoff_new(struct ixdp_dev *idev)
  * ixdp_dev_handoff_rebuild() - join the cores of @idev in a new group
  * @idev: a device whose set of cores changed (ix scale); none of them
  *	running, an RCU grace period past since a core left
+ * @dh: the group ixdp_dev_handoff_alloc() made for the set planned, or
+ *	NULL; taken over.  Used if the set has as many cores as planned
+ *	(none left for want of a queue), else made again here.
  *
  * Frames still in the old group's rings are dropped, and counted as the
  * receiving core's handoff drops: TCP sends them again.
@@ -122,18 +173,17 @@ int ixdp_dev_handoff_new(struct ixdp_dev *idev)
  * Return: 0, or -ENOMEM with no group: each core then answers what
  * reaches it alone.
  */
-int ixdp_dev_handoff_rebuild(struct ixdp_dev *idev)
+int ixdp_dev_handoff_rebuild(struct ixdp_dev *idev, struct ixdp_dev_handoff *dh)
 {
-	struct ixdp_dev_handoff *dh = idev->handoff;
+	struct ixdp_dev_handoff *old = idev->handoff;
 	struct ixdp_handoff_ring *r;
 	struct ixdp_core *core;
 	unsigned int from, to;
-	int err;
 
-	for (from = 0; dh && from < dh->h.ncores; from++) {
-		for (to = 0; to < dh->h.ncores; to++) {
-			r = dh->h.ring[from][to];
-			core = dh->core[to];
+	for (from = 0; old && from < old->h.ncores; from++) {
+		for (to = 0; to < old->h.ncores; to++) {
+			r = old->h.ring[from][to];
+			core = old->core[to];
 			if (r && core)
 				core->stack.stats.handoff_drops +=
 					r->head - r->tail;
@@ -144,11 +194,15 @@ int ixdp_dev_handoff_rebuild(struct ixdp_dev *idev)
 		idev->cores[to]->stack.handoff = NULL;
 		idev->cores[to]->stack.core = 0;
 	}
-	/* A group that failed joined no stack: free what it allocated. */
-	err = ixdp_dev_handoff_new(idev);
-	if (err)
-		ixdp_dev_handoff_free(idev);
-	return err;
+	if (!dh || dh->h.ncores != idev->ncores) {
+		ixdp_dev_handoff_discard(dh);
+		dh = ixdp_dev_handoff_alloc(idev->ncores, idev->cores);
+		if (IS_ERR(dh))
+			return PTR_ERR(dh);
+	}
+	if (dh)
+		ixdp_dev_handoff_install(idev, dh);
+	return 0;
 }
 
 /**
@@ -169,14 +223,6 @@ void ixdp_dev_handoff_leave(struct ixdp_dev *idev, struct ixdp_core *core)
  */
 void ixdp_dev_handoff_free(struct ixdp_dev *idev)
 {
-	struct ixdp_dev_handoff *dh = idev->handoff;
-	unsigned int from, to;
-
-	if (!dh)
-		return;
-	for (from = 0; from < IXDP_HANDOFF_CORES; from++)
-		for (to = 0; to < IXDP_HANDOFF_CORES; to++)
-			kvfree(dh->h.ring[from][to]);
-	kfree(dh);
+	ixdp_dev_handoff_discard(idev->handoff);
 	idev->handoff = NULL;
 }

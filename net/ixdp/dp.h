@@ -340,7 +340,10 @@ void ixdp_dev_stats(struct ixdp_dev *idev, struct ixdp_core_stats *cs,
 
 /* attach_handoff.c */
 int ixdp_dev_handoff_new(struct ixdp_dev *idev);
-int ixdp_dev_handoff_rebuild(struct ixdp_dev *idev);
+struct ixdp_dev_handoff *ixdp_dev_handoff_alloc(unsigned int n,
+						struct ixdp_core *const *cores);
+int ixdp_dev_handoff_rebuild(struct ixdp_dev *idev, struct ixdp_dev_handoff *dh);
+void ixdp_dev_handoff_discard(struct ixdp_dev_handoff *dh);
 void ixdp_dev_handoff_leave(struct ixdp_dev *idev, struct ixdp_core *core);
 void ixdp_dev_handoff_free(struct ixdp_dev *idev);
 

@@ -17,7 +17,8 @@
  *     that left first, then from the cores with the most, until the
  *     counts are within one of each other; a core keeps the queue it
  *     sends on;
- *  5. the handoff group is made again for the new set (the frames in the
+ *  5. the handoff group is made again for the new set, with the rings
+ *     allocated before step 2 so that nothing fails here (the frames in the
  *     old rings are dropped and counted);
  *  6. the new cores start and the parked ones resume.
  *
@@ -53,6 +54,8 @@
  * @leave: the cores that leave it
  * @nleave: their count
  * @freed: queue pairs of leaving cores, to be taken again
+ * @handoff: the handoff group of the new set, made before any core is
+ *	parked (NULL for a single core)
  */
 struct ixdp_scale {
 	struct ixdp_core	*next[IXDP_MAX_QUEUES];
@@ -62,6 +65,7 @@ struct ixdp_scale {
 	struct ixdp_core	*leave[IXDP_MAX_QUEUES];
 	unsigned int		nleave;
 	DECLARE_BITMAP(freed, IXDP_MAX_QUEUES);
+	struct ixdp_dev_handoff	*handoff;
 };
 
 /*
@@ -214,7 +218,8 @@ static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
 		idev->cores[idev->ncores++] = core;
 		cpumask_set_cpu(core->cpu, &idev->cpus);
 	}
-	err = ixdp_dev_handoff_rebuild(idev);
+	err = ixdp_dev_handoff_rebuild(idev, sc->handoff);
+	sc->handoff = NULL;
 	if (err) {
 		netdev_err(idev->dev, "ixdp: cores not joined (%d): strays are not handed over\n",
 			   err);
@@ -271,6 +276,14 @@ int ixdp_dev_scale(struct ixdp_dev *idev, const struct cpumask *want)
 	err = ixdp_scale_plan(idev, sc, want);
 	if (err)
 		goto out_free;
+	/* Allocated now: once the cores are parked, nothing may fail. */
+	sc->handoff = ixdp_dev_handoff_alloc(sc->n, sc->next);
+	if (IS_ERR(sc->handoff)) {
+		err = PTR_ERR(sc->handoff);
+		sc->handoff = NULL;
+		ixdp_scale_unjoin(idev, sc);
+		goto out_free;
+	}
 
 	for (i = 0; i < idev->ncores; i++)
 		kthread_park(idev->cores[i]->task);
@@ -293,6 +306,7 @@ int ixdp_dev_scale(struct ixdp_dev *idev, const struct cpumask *want)
 	for (i = 0; i < idev->ncores; i++)
 		kthread_unpark(idev->cores[i]->task);
 out_free:
+	ixdp_dev_handoff_discard(sc->handoff);
 	kfree(sc);
 	return err;
 }
