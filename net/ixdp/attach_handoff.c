@@ -194,15 +194,12 @@ int ixdp_dev_handoff_rebuild(struct ixdp_dev *idev, struct ixdp_dev_handoff *dh)
 		idev->cores[to]->stack.handoff = NULL;
 		idev->cores[to]->stack.core = 0;
 	}
-	if (!dh || dh->h.ncores != idev->ncores) {
-		ixdp_dev_handoff_discard(dh);
-		dh = ixdp_dev_handoff_alloc(idev->ncores, idev->cores);
-		if (IS_ERR(dh))
-			return PTR_ERR(dh);
-	}
-	if (dh)
+	if (dh && dh->h.ncores == idev->ncores) {
 		ixdp_dev_handoff_install(idev, dh);
-	return 0;
+		return 0;
+	}
+	ixdp_dev_handoff_discard(dh);
+	return ixdp_dev_handoff_new(idev);
 }
 
 /**

@@ -25,16 +25,6 @@
 const char *prog = "ix";
 const char *where = "ix";
 
-void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", where);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-}
-
 static const char usage_text[] =
 "Usage: ix cpus [LIST]   show or set the reserved CPUs (e.g. 1-2; \"\" releases all)\n"
 "       ix attach DEV queues LIST cpus LIST addr A.B.C.D/P [KEYWORD VALUE]...\n"

@@ -28,16 +28,6 @@
 const char *prog = "ixcp";
 const char *where = "ixcp";
 
-void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", where);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-}
-
 void ixcp_out(struct ixcp *cp, const char *fmt, ...)
 {
 	va_list ap;

@@ -3,17 +3,31 @@
  * The ix tool's view of sysfs: /sys/kernel/ixdp and each device's
  * /sys/class/net/DEV/ixdp.  IX_SYSFS_ROOT, when set, is put in front of
  * /sys, so that the tool can be tested against a tree of plain files.
+ * Also say(), the message both ix and ixcp print what they read with.
  */
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ix.h"
+
+/* A message on stderr, after "WHERE: ". */
+void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", where);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
 
 static const char *sysfs_root(void)
 {
