@@ -55,8 +55,10 @@ static void ixdp_handoff_rss(struct ixdp_dev *idev, struct ixdp_dev_handoff *dh)
 	if (!idev->ops->rss_get)
 		return;
 	indir = kcalloc(IXDP_DRV_RSS_MAX, sizeof(*indir), GFP_KERNEL);
-	if (!indir)
+	if (!indir) {
+		netdev_warn(idev->dev, "ixdp: RSS not read (no memory): steering taken to follow the sending queue\n");
 		return;
+	}
 	n = idev->ops->rss_get(idev->dev, rss->key, indir, IXDP_DRV_RSS_MAX);
 	if (n > 0 && is_power_of_2(n) && n <= IXDP_DRV_RSS_MAX) {
 		for (i = 0; i < n; i++)
@@ -135,7 +137,8 @@ static void ixdp_dev_handoff_install(struct ixdp_dev *idev,
 	idev->handoff = dh;
 	ixdp_handoff_rss(idev, dh);
 	for (to = 0; to < dh->h.ncores; to++) {
-		dh->core[to] = idev->cores[to];
+		/* Pairs with the READ_ONCE() in ixdp_handoff_kick(). */
+		WRITE_ONCE(dh->core[to], idev->cores[to]);
 		ixdp_handoff_join(&idev->cores[to]->stack, &dh->h, to);
 	}
 }

@@ -13,7 +13,8 @@
  * wakes it), for one jiffy while timers are pending, for IXDP_SLEEP_IDLE
  * otherwise; a driver without interrupt ops gets short naps instead.
  * Each iteration's time, by local_clock(), is added to the core's busy or
- * idle time (sleeps are idle): the load a policy such as ixcp reads.
+ * idle time (sleeps are idle; time another task ran is neither): the load
+ * a policy such as ixcp reads.
  */
 
 #include <linux/kthread.h>
@@ -499,7 +500,9 @@ int ixdp_core_loop(void *arg)
 			core->stats.polls_busy++;
 			idle = 0;
 			now = local_clock();
-			core->stats.busy_ns += now - then;
+			/* Not below: a CPU's clock may lag another's. */
+			if (now > then)
+				core->stats.busy_ns += now - then;
 		} else {
 			core->stats.polls_idle++;
 			if (++idle >= IXDP_IDLE_SPINS) {
@@ -508,10 +511,13 @@ int ixdp_core_loop(void *arg)
 				idle = 0;
 			}
 			now = local_clock();
-			core->stats.idle_ns += now - then;
+			if (now > then)
+				core->stats.idle_ns += now - then;
 		}
 		then = now;
-		cond_resched();
+		/* Time another task had the CPU is neither. */
+		if (cond_resched())
+			then = local_clock();
 	}
 	ixdp_core_flush(core);
 	ixdp_core_tx_drop(core);

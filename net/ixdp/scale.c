@@ -276,7 +276,7 @@ int ixdp_dev_scale(struct ixdp_dev *idev, const struct cpumask *want)
 	err = ixdp_scale_plan(idev, sc, want);
 	if (err)
 		goto out_free;
-	/* Allocated now: once the cores are parked, nothing may fail. */
+	/* Allocated now, so that the cores are not parked for nothing. */
 	sc->handoff = ixdp_dev_handoff_alloc(sc->n, sc->next);
 	if (IS_ERR(sc->handoff)) {
 		err = PTR_ERR(sc->handoff);

@@ -55,6 +55,7 @@ struct ixcp {
 	unsigned int above;		/* samples in a row over --high */
 	unsigned int below;		/* samples in a row removal held */
 	unsigned int skip;		/* samples left of a cooldown */
+	unsigned int backoff;		/* samples skipped after EAGAIN */
 	bool unreadable;		/* a read failure said, until a view */
 	char failed[VAL_MAX + 64];	/* the last change refused, said once */
 };

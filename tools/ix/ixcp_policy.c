@@ -17,7 +17,8 @@
  * The core added is the lowest reserved CPU that does not serve DEV, the
  * next one if the kernel refuses it (EINVAL: another device's, say); the
  * core removed is the highest.  A write refused with EAGAIN is made again
- * at the next sample that still calls for it; a refusal that repeats the
+ * after a backoff of 1, 2, 4 ... 16 samples, at the first that still calls
+ * for it (each try parks the device's cores); a refusal that repeats the
  * one before (EBUSY while an application drives a core) is said once.
  */
 
@@ -30,6 +31,8 @@
 
 /* A removal leaves the cores at most this share of --high. */
 #define IXCP_REMOVE_MARGIN	0.8
+/* Samples skipped after EAGAIN: 1, 2, 4 ... up to this, then again. */
+#define IXCP_BACKOFF_MAX	16
 
 /* What a change prints, kept until it is known whether to print it. */
 struct ixcp_note {
@@ -116,7 +119,7 @@ static const char *change_error(int err)
 {
 	switch (err) {
 	case EAGAIN:
-		return "a leaving core's connection is in its handshake; retried next sample";
+		return "a leaving core's connection is in its handshake; retried after a backoff";
 	case EBUSY:
 		return "an application drives a core of the device; watching";
 	case ENOSPC:
@@ -170,10 +173,17 @@ static bool refused(struct ixcp *cp, struct ixcp_note *n, int dir,
 	snprintf(key, sizeof(key), "%d %d %s", dir, err, list);
 	again = !strcmp(key, cp->failed);
 	memcpy(cp->failed, key, sizeof(key));
-	/* Tried again at the next sample that calls for it. */
+	/*
+	 * Tried again at the first sample after a backoff that still calls
+	 * for it: each try parks the device's cores, so the tries thin out.
+	 */
 	if (err == -EAGAIN) {
 		cp->above = dir > 0 ? cp->o.up - 1 : 0;
 		cp->below = dir < 0 ? cp->o.down - 1 : 0;
+		cp->backoff = cp->backoff ? cp->backoff * 2 : 1;
+		if (cp->backoff > IXCP_BACKOFF_MAX)
+			cp->backoff = IXCP_BACKOFF_MAX;
+		cp->skip = cp->backoff;
 	}
 	return !again || cp->o.verbose;
 }
@@ -221,6 +231,7 @@ enum ixcp_read ixcp_change(struct ixcp *cp, int dir)
 	} else {
 		note(cp, &n, "scaled to %s\n", list);
 		cp->failed[0] = '\0';
+		cp->backoff = 0;
 		cp->skip = cp->o.cooldown;
 	}
 	if (say_it && n.len)

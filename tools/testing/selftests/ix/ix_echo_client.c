@@ -66,7 +66,7 @@ static unsigned int msgs, maxlen, conns, echoing, pause_s, gap_us;
 static int listen_fd = -1;
 static unsigned long bulk_bytes;
 static double deadline;
-static volatile sig_atomic_t stopping;
+static int stopping;	/* set by SIGUSR1, atomically */
 
 static uint64_t next(uint64_t *s)
 {
@@ -285,7 +285,7 @@ static void *run(void *arg)
 	fd = dial(j);
 	if (fd < 0)
 		goto out_free;
-	for (i = 0; i < msgs && !stopping; i++) {
+	for (i = 0; i < msgs && !__atomic_load_n(&stopping, __ATOMIC_RELAXED); i++) {
 		len = 1 + next(&j->seed) % maxlen;
 		for (k = 0; k < len; k++)
 			out[k] = next(&j->seed);
@@ -351,7 +351,7 @@ static int listen_on(const struct sockaddr_in *addr)
 
 static void on_usr1(int sig)
 {
-	stopping = 1;
+	__atomic_store_n(&stopping, 1, __ATOMIC_RELAXED);
 }
 
 static int cmp(const void *a, const void *b)
@@ -364,6 +364,7 @@ static int cmp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
+	sigset_t usr1;
 	unsigned int i, n = 0, fails = 0;
 	unsigned long bytes = 0;
 	struct job *jobs;
@@ -403,6 +404,10 @@ int main(int argc, char **argv)
 	if (is_listen && listen_on(&server))
 		return 2;
 	sigaction(SIGUSR1, &sa, NULL);
+	/* Only main, waiting in pthread_join(), takes it: no EINTR. */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
 	t0 = now_us();
 	if (is_bulk) {
 		bulk_bytes = (unsigned long)msgs << 20;
@@ -419,6 +424,7 @@ int main(int argc, char **argv)
 		jobs[i].rtt = all + (size_t)i * msgs;
 		pthread_create(&jobs[i].thread, NULL, run, &jobs[i]);
 	}
+	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
 	for (i = 0; i < conns; i++) {
 		pthread_join(jobs[i].thread, NULL);
 		if (jobs[i].err) {

@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Flow consistency across cores: eth0's two queue pairs served by two
+# Flow consistency across cores: eth0's queue pairs 0 and 1 served by two
 # cores (CPUs 1 and 2), and CONNS echoed connections the dataplane opens
 # to the Linux peer, spread over both.  The tap steers a flow to the
 # queue that last sent for it, but forgets that after 3 s of silence and
 # hashes instead: after a 5 s pause about half the flows land on the
-# other core.  Every byte must still come back, no connection may be
+# other core (with make check's three pairs, a third land on the other
+# core and a third on pair 2, Linux's, whose intake hands them to a
+# core).  Every byte must still come back, no connection may be
 # reset, and the cores must count the segments they handed each other.
 # ARP from the peer reaches one core only; the other learns from it.
 # Needs 3 CPUs (make check runs it in the 4-CPU VM); skips otherwise.

@@ -23,7 +23,7 @@ LOW_GAP=2000
 PEAK_CONNS=64
 PEAK_MSGS=${IXDP_IXCP_PEAK_MSGS:-400}	# the first wave's, twice for the second
 PORT=7
-IXCP_ARGS=${IXDP_IXCP_ARGS:-"-v -i 200"}
+IXCP_ARGS=${IXDP_IXCP_ARGS:-"-i 200"}	# and -v: each core's load
 
 NCPU=$(nproc)	# before the reservation takes CPUs from this shell
 NQ=$(ls -d /sys/class/net/$DEV/queues/rx-* | wc -l)
@@ -104,7 +104,7 @@ echo $PORT > "$SYS/echo_port"
 echo 1 > "$SYS/attached" || { fail "attach"; exit 1; }
 resets=$(ix_lib_stat tcp_resets)
 
-"$DIR/ixcp" $IXCP_ARGS $DEV > "$TMP/ixcp.log" 2>&1 &
+"$DIR/ixcp" -v $IXCP_ARGS $DEV > "$TMP/ixcp.log" 2>&1 &
 cp_pid=$!
 
 t0=$(date +%s)
@@ -119,21 +119,30 @@ phase_idle "before the peak" "$b"
 # tap steers a flow to the queue the guest last sent it on), so the
 # first wave's stay on CPU 1 once ixcp adds CPU 2; the second wave's
 # connections begin with both cores there, and CPU 2 takes its share.
-b=$(idle)
-most=1
-for wave in 1 2; do
-	ix_lib_host echo $DP $PORT $PEAK_CONNS $((PEAK_MSGS * wave)) 1000 \
-		> /dev/null &
+# wave N MSGS: the host's load, most cores seen meanwhile in most.
+wave()
+{
+	ix_lib_host echo $DP $PORT $PEAK_CONNS $2 1000 > /dev/null &
 	host_pid=$!
-	[ $wave = 1 ] && { ix_lib_wait 60 cores -ge 2 ||
-		fail "no core added under the peak: $(tail -n 3 "$TMP/ixcp.log")"; }
 	while kill -0 $host_pid 2> /dev/null; do
 		[ "$(ncores)" -gt $most ] && most=$(ncores)
-		sleep 1
+		sleep 0.5
 	done
 	wait $host_pid || fail "the host's load: $(tail -n 3 "$TMP/host.out")"
-	echo "# peak, wave $wave: $(tail -n 1 "$TMP/host.out")"
+	echo "# peak, wave $1: $(tail -n 1 "$TMP/host.out")"
+}
+
+b=$(idle)
+most=1
+# The first wave again, three times at most, until ixcp adds a core.
+for try in 1 2 3; do
+	wave 1 $PEAK_MSGS
+	[ $most -ge 2 ] && break
 done
+[ $most -ge 2 ] ||
+	fail "no core added under the peak: $(tail -n 3 "$TMP/ixcp.log")"
+wave2=$(wc -l < "$TMP/ixcp.log")
+wave 2 $((2 * PEAK_MSGS))
 phase_idle "peak, up to $most cores" "$b"
 
 b=$(idle)
@@ -151,8 +160,9 @@ echo "# loads read, every 200 ms:" $(grep -oE "sample [0-9]+: load [0-9.]+" \
 	"$TMP/ixcp.log" | cut -d' ' -f4)
 grep -q "scaled to 1-2" "$TMP/ixcp.log" && grep -q "scaled to 1$" "$TMP/ixcp.log" ||
 	fail "ixcp did not say it scaled up and down"
-# CPU 2's loads while it served: the second wave's share.
-cpu2=$(grep -oE "cpu2 [0-9.]+" "$TMP/ixcp.log" | cut -d' ' -f2 | sort -n | tail -n 1)
+# CPU 2's loads in the second wave's samples (-v): its share.
+cpu2=$(tail -n +$((wave2 + 1)) "$TMP/ixcp.log" | grep -oE "cpu2 [0-9.]+" |
+	cut -d' ' -f2 | sort -n | tail -n 1)
 echo "# CPU 2's highest load: ${cpu2:-none}"
 awk -v l="${cpu2:-0}" 'BEGIN { exit !(l >= 0.1) }' ||
 	fail "CPU 2 took no share of the second wave (highest load ${cpu2:-none})"

@@ -211,7 +211,9 @@ rounds()
 	echo "# $r rounds${netem:+ under netem $netem}, one core to" \
 	     "$(echo $RESERVE | tr - ' ' | awk '{ print $2 - $1 + 1 }')" \
 	     "and back: $(($(stat tcp_migrated_in) - moves)) connections moved"
-	[ $r -ge 1 ] && [ "$(stat tcp_migrated_in)" -ge $((moves + r * CONNS)) ] ||
+	[ $r -eq "$nr" ] ||
+		fail "$r of $nr rounds${netem:+ under netem}: the load ended first"
+	[ "$(stat tcp_migrated_in)" -ge $((moves + r * CONNS)) ] ||
 		fail "$r rounds${netem:+ under netem}: $(($(stat tcp_migrated_in) - moves)) moves, not $CONNS a round"
 }
 step=0
