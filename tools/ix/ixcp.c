@@ -228,6 +228,12 @@ static int catch_signals(void)
 	sigset_t set;
 	int fd;
 
+	/*
+	 * A reader of stdout that went away (EPIPE) or a hangup is no reason
+	 * for a daemon to stop scaling.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

@@ -336,13 +336,16 @@ for how in detached removed; do
 	result $? "ixcp: eth0 $how while watched: status 1, the file named"
 done
 
-# SIGTERM and --samples end it with status 0.
+# SIGTERM and --samples end it with status 0; SIGHUP does not end it.
 cp_sys 1 1
 cp_start
 step
+kill -HUP "$cp_pid"
+step
+ok1=$?
 cp_end -TERM
-[ "$rc" = 0 ]
-result $? "ixcp: SIGTERM ends it, status 0"
+[ "$ok1" = 0 ] && [ "$rc" = 0 ]
+result $? "ixcp: SIGHUP ignored, SIGTERM ends it, status 0"
 cp_sys 1 1
 cp_start --samples 3
 step 3
