@@ -484,7 +484,7 @@ int ixdp_core_loop(void *arg)
 {
 	struct ixdp_core *core = arg;
 	unsigned int idle = 0;
-	u64 then, now;
+	u64 then, now, *ns;
 
 	ixdp_arp_announce(&core->stack);
 	then = local_clock();
@@ -499,10 +499,7 @@ int ixdp_core_loop(void *arg)
 		if (ixdp_core_poll(core, core->batch)) {
 			core->stats.polls_busy++;
 			idle = 0;
-			now = local_clock();
-			/* Not below: a CPU's clock may lag another's. */
-			if (now > then)
-				core->stats.busy_ns += now - then;
+			ns = &core->stats.busy_ns;
 		} else {
 			core->stats.polls_idle++;
 			if (++idle >= IXDP_IDLE_SPINS) {
@@ -510,10 +507,12 @@ int ixdp_core_loop(void *arg)
 						1 : IXDP_SLEEP_IDLE);
 				idle = 0;
 			}
-			now = local_clock();
-			if (now > then)
-				core->stats.idle_ns += now - then;
+			ns = &core->stats.idle_ns;
 		}
+		now = local_clock();
+		/* Not below: a CPU's clock may lag another's. */
+		if (now > then)
+			*ns += now - then;
 		then = now;
 		/* Time another task had the CPU is neither. */
 		if (cond_resched())

@@ -36,37 +36,6 @@ ix_lib_need
 # guest's Linux has CPU 0 alone.
 renice -n -10 -p $$ > /dev/null || fail "renice"
 
-# load NAME CONNS MSGS [-g GAP]: the peer's echo load, in the background
-# (load_pid: the client itself).
-load()
-{
-	local name=$1 conns=$2 msgs=$3
-
-	shift 3
-	ip netns exec peer sh -c 'renice -n 20 -p $$ > /dev/null && exec "$@"' - \
-		"$DIR/ix_echo_client" "$@" $DP $PORT $conns $msgs 1000 \
-		> "$TMP/$name.log" 2>&1 &
-	load_pid=$!
-	ix_lib_wait 60 started "$TMP/$name.log" ||
-		fail "$name: the load did not start: $(cat "$TMP/$name.log")"
-}
-
-# started LOG: the client said every connection echoes (its first line).
-started()
-{
-	local line
-
-	read -r line < "$1" && [[ $line == *"connections echo" ]]
-}
-
-# load_stop NAME: the load ends after the messages at hand (SIGUSR1).
-load_stop()
-{
-	kill -USR1 $load_pid 2> /dev/null
-	wait $load_pid || fail "$1: $(tail -n 3 "$TMP/$1.log")"
-	grep -h "msg/s" "$TMP/$1.log" | sed "s/^/# $1: /"
-}
-
 ncores()
 {
 	ls -d "$SYS"/cpu[0-9]* 2> /dev/null | wc -l
@@ -109,7 +78,7 @@ cp_pid=$!
 
 t0=$(date +%s)
 b=$(idle)
-load trickle $LOW_CONNS 1000000 -g $LOW_GAP
+ix_lib_load trickle -g $LOW_GAP $DP $PORT $LOW_CONNS 1000000 1000
 sleep 8
 phase_idle "before the peak" "$b"
 [ "$(ncores)" = 1 ] || fail "$(ncores) cores under the trickle: $(cat "$SYS/cpus")"
@@ -149,7 +118,7 @@ b=$(idle)
 ix_lib_wait 30 cores -eq 1 ||
 	fail "cores not given back after the peak: cpus $(cat "$SYS/cpus")"
 sleep 2
-load_stop trickle
+ix_lib_load_stop trickle
 phase_idle "after the peak" "$b"
 
 kill -0 $cp_pid 2> /dev/null || fail "ixcp died: $(tail -n 3 "$TMP/ixcp.log")"

@@ -18,6 +18,15 @@
 #   ix_lib_netem ARGS...|none	netem ARGS on the peer's link, both ways
 #   ix_lib_wait SECS CMD...	run CMD every 0.1 s until it succeeds;
 #				fails (status 1) after SECS seconds
+#   ix_lib_load NAME ARGS...	ix_echo_client ARGS from the peer, in the
+#				background at a nice 20 above the caller's
+#				(load_pid: the client itself), its output in
+#				$TMP/NAME.log; waits until every connection
+#				echoes
+#   ix_lib_load_wait NAME	wait for it to end: a failure unless it
+#				verified everything; its result line printed
+#   ix_lib_load_stop NAME	end it after the messages at hand
+#				(SIGUSR1), then as ix_lib_load_wait
 #   ix_lib_listening [peer] PORT	a TCP socket listens on PORT (in the
 #				peer's namespace with "peer")
 #   ix_lib_stat NAME		a device counter (stats/NAME)
@@ -140,6 +149,39 @@ ix_lib_wait()
 		[ "$(date +%s)" -lt "$end" ] || return 1
 		sleep 0.1
 	done
+}
+
+# The client's first line says every connection echoes; read without a
+# fork, since CPU 0 is busy with the client's threads starting.
+ix_lib_load_started()
+{
+	local line
+
+	read -r line < "$1" && [[ $line == *"connections echo" ]]
+}
+
+ix_lib_load()
+{
+	local name=$1
+
+	shift
+	ip netns exec peer sh -c 'renice -n 20 -p $$ > /dev/null && exec "$@"' - \
+		"$DIR/ix_echo_client" "$@" > "$TMP/$name.log" 2>&1 &
+	load_pid=$!
+	ix_lib_wait 60 ix_lib_load_started "$TMP/$name.log" ||
+		fail "$name: the load did not start: $(cat "$TMP/$name.log")"
+}
+
+ix_lib_load_wait()
+{
+	wait $load_pid || fail "$1: $(tail -n 3 "$TMP/$1.log")"
+	grep -h "msg/s" "$TMP/$1.log" | sed "s/^/# $1: /"
+}
+
+ix_lib_load_stop()
+{
+	kill -USR1 $load_pid 2> /dev/null
+	ix_lib_load_wait "$1"
 }
 
 ix_lib_listening()

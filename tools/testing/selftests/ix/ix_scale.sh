@@ -55,38 +55,11 @@ stat()
 	echo $(($(cat "$SYS/stats/$1") - ${base[$1]:-0}))
 }
 
-# echo_load NAME MSGS: CONNS connections from the peer, in the
-# background (load_pid: the client itself, not a subshell), MSGS
-# messages each at most.
+# echo_load NAME MSGS: CONNS connections from the peer (ix_lib_load),
+# MSGS messages each at most.
 echo_load()
 {
-	ip netns exec peer sh -c 'renice -n 20 -p $$ > /dev/null && exec "$@"' - \
-		"$DIR/ix_echo_client" $DP $PORT $CONNS "$2" 1000 > "$TMP/$1.log" 2>&1 &
-	load_pid=$!
-	ix_lib_wait 60 started "$TMP/$1.log" ||
-		fail "$1: the load did not start: $(cat "$TMP/$1.log")"
-}
-
-# started LOG: the client said every connection echoes (its first line),
-# seen without a fork: CPU 0 is busy with the CONNS threads starting.
-started()
-{
-	local line
-
-	read -r line < "$1" && [[ $line == *"connections echo" ]]
-}
-
-# load_stop NAME: the load ends after the messages at hand (SIGUSR1).
-load_stop()
-{
-	kill -USR1 $load_pid 2> /dev/null
-	load_wait "$1"
-}
-
-load_wait()
-{
-	wait $load_pid || fail "$1: $(tail -n 3 "$TMP/$1.log")"
-	grep -h "msg/s" "$TMP/$1.log" | sed "s/^/# $1: /"
+	ix_lib_load "$1" $DP $PORT $CONNS "$2" 1000
 }
 
 # scale LIST: ix scale, its output in $TMP/scale.out, its status returned.
@@ -218,17 +191,17 @@ rounds()
 }
 step=0
 rounds "$ROUNDS"
-load_stop first
+ix_lib_load_stop first
 echo_load netem 3000
 rounds "$NETEM_ROUNDS" "loss 1%"
-load_stop netem
+ix_lib_load_stop netem
 echo "# connections each core took:" \
      "$(for c in $CORES; do printf ' cpu%s %s' $c ${moved_in[$c]:-0}; done)"
 
 # The other CPUs leave and go back.  CPU 1 serves every queue.
 scale_to 1
 echo_load second 100
-load_wait second
+ix_lib_load_wait second
 [ "$(cat "$SYS/cpus")" = 1 ] && [ "$(ls -d "$SYS"/cpu[0-9]*)" = "$SYS/cpu1" ] ||
 	fail "after scale to 1: cpus $(cat "$SYS/cpus"), $(ls "$SYS" | tr '\n' ' ')"
 for q in $(seq 0 $((${QUEUES#0-}))); do
