@@ -18,6 +18,11 @@
  * the application asks for no waiting (timeout 0): ixdp_stack_advance()
  * there and again in the poll, as loop.c's poll does.
  *
+ * With CONNS > 1 (at most BENCH_CONNS_MAX), the client has as many
+ * connections, each with one request in flight: the two runs then take
+ * CONNS requests in and send CONNS replies, as a loaded server's runs
+ * do, and the count is divided by the requests.
+ *
  * Not counted: the client (app_env's peer stack, which echoes the reply
  * back as the next request); the device (env_core_rx(), the copy of a
  * frame into a pool buffer, and env_core_xmit(), taking the reply); the
@@ -39,7 +44,7 @@
 
 #define PORT		7
 #define MSG_LEN		64
-#define MAX_CONNS	8
+#define MAX_CONNS	BENCH_CONNS_MAX
 #define STREAM_SIZE	(128 * 1024)
 #define PENDING_MAX	256
 
@@ -59,6 +64,7 @@ struct conn {
 static struct conn conns[MAX_CONNS];
 static uint8_t *stream_mem;
 static unsigned long long n_conns, n_bytes;
+static unsigned int client_conns = 1;
 
 static struct conn *conn_of(uint32_t handle)
 {
@@ -175,26 +181,29 @@ static int rr(struct ix_ctx *ctx)
 
 	server_rr(ctx);
 	bench_client_pump();
-	return bench_client_bytes() == before + MSG_LEN ? 0 : -1;
+	return bench_client_bytes() == before + MSG_LEN * client_conns ? 0 : -1;
 }
 
 static int bench_start(struct ix_ctx *ctx)
 {
-	unsigned int i;
+	unsigned int i, j;
 	size_t len;
 
 	if (ix_open(ctx, 0, MAX_CONNS * STREAM_SIZE, &echo_ops, NULL))
 		return -1;
 	stream_mem = ix_tx_mem(ctx, &len);
-	if (ix_tcp_listen(ctx, PORT, 4, 0) || ix_run(ctx, 0, 0) < 0 ||
-	    bench_client_connect(PORT))
+	if (ix_tcp_listen(ctx, PORT, MAX_CONNS, 0) || ix_run(ctx, 0, 0) < 0)
 		return -1;
-	/* The handshake, then the first request. */
-	for (i = 0; i < 8; i++) {
-		ix_run(ctx, 0, 0);
-		bench_client_pump();
+	/* The handshakes, one by one, then the first requests. */
+	for (i = 0; i < client_conns; i++) {
+		if (bench_client_connect(PORT))
+			return -1;
+		for (j = 0; j < 8; j++) {
+			ix_run(ctx, 0, 0);
+			bench_client_pump();
+		}
 	}
-	if (n_conns != 1 || bench_client_send(MSG_LEN) < 0)
+	if (n_conns != client_conns || bench_client_send(MSG_LEN) < 0)
 		return -1;
 	/* Warm up: caches, the stream ring, the windows. */
 	for (i = 0; i < 64; i++)
@@ -211,11 +220,14 @@ int main(int argc, char **argv)
 	struct ix_ctx ctx;
 	int mode;
 
-	for (mode = 0; argc == 3 && mode < 3; mode++)
+	for (mode = 0; (argc == 3 || argc == 4) && mode < 3; mode++)
 		if (!strcmp(argv[1], modes[mode]))
 			break;
-	if (argc != 3 || mode == 3) {
-		fprintf(stderr, "usage: %s tcp_sw|tcp_vm|tcp_offload ITERATIONS\n",
+	if (argc == 4)
+		client_conns = strtoul(argv[3], NULL, 10);
+	if (argc < 3 || argc > 4 || mode == 3 || !client_conns ||
+	    client_conns > MAX_CONNS) {
+		fprintf(stderr, "usage: %s tcp_sw|tcp_vm|tcp_offload ITERATIONS [CONNS]\n",
 			argv[0]);
 		return 2;
 	}

@@ -23,7 +23,9 @@
 static struct env bench_env;
 static u32 bench_offload;
 static bool bench_up;
-static u32 bench_conn;
+/* The client's connections, in the order they were opened. */
+static u32 bench_conns[BENCH_CONNS_MAX];
+static unsigned int bench_nconns;
 
 void bench_dev_config(int csum)
 {
@@ -40,7 +42,7 @@ static int bench_env_init(size_t tx_len)
 {
 	struct env_cfg cfg = {
 		.nbufs = 512,
-		.max_conns = 8,
+		.max_conns = 2 * BENCH_CONNS_MAX,
 		.cmd_entries = BENCH_CMD_ENTRIES,
 		.ev_entries = BENCH_EV_ENTRIES,
 		.tx_pages = tx_len / PAGE_SIZE,
@@ -139,15 +141,27 @@ int bench_ioctl(int fd, unsigned long req, ...)
 
 int bench_client_connect(uint16_t port)
 {
-	int err = env_peer_connect(&bench_env, port);
+	int err;
 
-	bench_conn = bench_env.peer_conn[0];
+	if (bench_nconns == BENCH_CONNS_MAX)
+		return -ENOSPC;
+	err = env_peer_connect(&bench_env, port);
+	if (!err)
+		bench_conns[bench_nconns++] = bench_env.peer_conn[0];
 	return err;
 }
 
 int bench_client_send(unsigned int len)
 {
-	return env_peer_send(&bench_env, bench_conn, len);
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < bench_nconns; i++) {
+		err = env_peer_send(&bench_env, bench_conns[i], len);
+		if (err < 0)
+			return err;
+	}
+	return 0;
 }
 
 void bench_client_pump(void)

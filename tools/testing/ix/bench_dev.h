@@ -27,7 +27,12 @@ void *bench_mmap(void *addr, size_t len, int prot, int flags, int fd,
 int bench_munmap(void *addr, size_t len);
 int bench_close(int fd);
 
-/* The client: connect to @port, send @len bytes, deliver what we sent. */
+/*
+ * The client: connect to @port (up to BENCH_CONNS_MAX times), send @len
+ * bytes on every connection, deliver what we sent.
+ */
+#define BENCH_CONNS_MAX		8
+
 int bench_client_connect(uint16_t port);
 int bench_client_send(unsigned int len);
 void bench_client_pump(void);

@@ -30,6 +30,13 @@
  * echo before its next message: a paced load of about CONNS * 10^6 /
  * (GAP_US + rtt) messages per second.
  *
+ * IX_ECHO_WINDOWS=FILE names a file of windows, a "START END" line each,
+ * in seconds since boot as /proc/uptime gives them (a script writes one
+ * around each event it makes, such as the move of a connection).  At
+ * the end, a second line gives the round-trip percentiles of the
+ * messages that were in flight during a window ("during windows") and
+ * of the others.  The file is read once the messages are done.
+ *
  * SIGUSR1 ends a run of messages early: each connection finishes the
  * message at hand and closes as after its last one, so that a script can
  * keep a load up for as long as it needs it (MSGS is then the most).
@@ -58,6 +65,7 @@ struct job {
 	unsigned long	bytes;
 	unsigned int	done;
 	double		*rtt;
+	double		*end;
 	const char	*err;
 };
 
@@ -82,6 +90,15 @@ static double now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* Seconds since boot, as /proc/uptime counts them. */
+static double boot_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int send_all(int fd, const uint8_t *p, size_t n)
@@ -301,6 +318,7 @@ static void *run(void *arg)
 			goto out;
 		}
 		j->rtt[i] = now_us() - t0;
+		j->end[i] = boot_s();
 		if (memcmp(in, out, len)) {
 			j->err = "echo differs";
 			goto out;
@@ -361,6 +379,62 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* "N messages, rtt p50 X us p99 Y us max Z us" of @n round trips. */
+static void percentiles(const char *what, double *rtt, size_t n)
+{
+	qsort(rtt, n, sizeof(*rtt), cmp);
+	printf("%s %zu messages, rtt p50 %.0f us p99 %.0f us max %.0f us",
+	       what, n, n ? rtt[n / 2] : 0, n ? rtt[(size_t)(n * 0.99)] : 0,
+	       n ? rtt[n - 1] : 0);
+}
+
+/*
+ * The messages in flight during a window of @path (sent before its end,
+ * answered after its start) apart from the others: a second result
+ * line.  @rtt and @end are the round trips and their ends, @n of them.
+ */
+static int by_windows(const char *path, double *rtt, const double *end, size_t n)
+{
+	double *in = calloc(n + 1, sizeof(*in)), *out = calloc(n + 1, sizeof(*out));
+	double (*w)[2] = NULL, a, b;
+	size_t nw = 0, nin = 0, nout = 0, i, k;
+	FILE *f = fopen(path, "r");
+	int ret = -1;
+
+	if (!f || !in || !out)
+		goto out;
+	while (fscanf(f, "%lf %lf", &a, &b) == 2) {
+		double (*more)[2] = realloc(w, (nw + 1) * sizeof(*w));
+
+		if (!more)
+			goto out;
+		w = more;
+		w[nw][0] = a;
+		w[nw++][1] = b;
+	}
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < nw; k++)
+			if (end[i] - rtt[i] / 1e6 <= w[k][1] && end[i] >= w[k][0])
+				break;
+		if (k < nw)
+			in[nin++] = rtt[i];
+		else
+			out[nout++] = rtt[i];
+	}
+	printf("%zu windows: ", nw);
+	percentiles("during them", in, nin);
+	percentiles("; otherwise", out, nout);
+	printf("\n");
+	ret = 0;
+out:
+	if (f)
+		fclose(f);
+	free(w);
+	free(in);
+	free(out);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
@@ -368,7 +442,8 @@ int main(int argc, char **argv)
 	unsigned int i, n = 0, fails = 0;
 	unsigned long bytes = 0;
 	struct job *jobs;
-	double t0, secs, *all;
+	double t0, secs, *all, *ends;
+	const char *win = getenv("IX_ECHO_WINDOWS");
 	uint64_t seed;
 
 	bool is_bulk = argc > 1 && !strcmp(argv[1], "-b");
@@ -416,12 +491,14 @@ int main(int argc, char **argv)
 	}
 	jobs = calloc(conns, sizeof(*jobs));
 	all = calloc((size_t)conns * msgs, sizeof(*all));
-	if (!jobs || !all)
+	ends = calloc((size_t)conns * msgs, sizeof(*ends));
+	if (!jobs || !all || !ends)
 		return 2;
 	for (i = 0; i < conns; i++) {
 		jobs[i].id = i;
 		jobs[i].seed = seed * 0x9e3779b97f4a7c15ULL + i + 1;
 		jobs[i].rtt = all + (size_t)i * msgs;
+		jobs[i].end = ends + (size_t)i * msgs;
 		pthread_create(&jobs[i].thread, NULL, run, &jobs[i]);
 	}
 	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
@@ -433,6 +510,7 @@ int main(int argc, char **argv)
 			fails++;
 		}
 		memmove(all + n, jobs[i].rtt, jobs[i].done * sizeof(*all));
+		memmove(ends + n, jobs[i].end, jobs[i].done * sizeof(*ends));
 		n += jobs[i].done;
 		bytes += jobs[i].bytes;
 	}
@@ -441,6 +519,11 @@ int main(int argc, char **argv)
 		printf("%u connections, %lu bytes each way verified in %.1f s, %.2f MB/s each way\n",
 		       conns, bytes, secs, bytes / secs / 1e6);
 		return fails ? 1 : 0;
+	}
+	/* Before all is sorted: it pairs with ends until then. */
+	if (win && by_windows(win, all, ends, n)) {
+		fprintf(stderr, "%s: cannot read the windows\n", win);
+		fails++;
 	}
 	qsort(all, n, sizeof(*all), cmp);
 	printf("%u connections, %u messages, %lu bytes verified, %.0f msg/s, rtt p50 %.0f us p99 %.0f us\n",

@@ -175,7 +175,7 @@ ix_lib_load()
 ix_lib_load_wait()
 {
 	wait $load_pid || fail "$1: $(tail -n 3 "$TMP/$1.log")"
-	grep -h "msg/s" "$TMP/$1.log" | sed "s/^/# $1: /"
+	grep -h -e "msg/s" -e "windows: " "$TMP/$1.log" | sed "s/^/# $1: /"
 }
 
 ix_lib_load_stop()

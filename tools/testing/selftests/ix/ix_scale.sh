@@ -13,7 +13,9 @@
 # a core that leaves move, with the bytes they hold, to one that stays.
 # Every byte is checked by the client, no connection may be reset, and
 # the moves show in the counters, per core.  A CPU given back can leave
-# the reservation.
+# the reservation.  The client gives the round trips of the messages in
+# flight while connections moved apart from the others (step_moves'
+# windows), and some must have been.
 # Needs 3 CPUs (make check runs it in the 4-CPU VM); skips otherwise.
 
 . "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
@@ -56,11 +58,14 @@ stat()
 }
 
 # echo_load NAME MSGS: CONNS connections from the peer (ix_lib_load),
-# MSGS messages each at most.
+# MSGS messages each at most.  The client reads the windows in which
+# connections moved (step_moves) once it is done, and gives the round
+# trips in flight during them apart.
 echo_load()
 {
-	ix_lib_load "$1" $DP $PORT $CONNS "$2" 1000
+	IX_ECHO_WINDOWS=$TMP/moves ix_lib_load "$1" $DP $PORT $CONNS "$2" 1000
 }
+: > "$TMP/moves"
 
 # scale LIST: ix scale, its output in $TMP/scale.out, its status returned.
 scale()
@@ -145,11 +150,12 @@ kill -0 $load_pid 2> /dev/null ||
 	fail "$(stat tcp_migrated_in) connections moved, $CONNS open"
 
 # step_moves CMD...: run CMD, and add the connections each core took in
-# meanwhile to moved_in[CPU].
+# meanwhile to moved_in[CPU]; if some moved, the time CMD took (from
+# /proc/uptime, to 10 ms) is a window in $TMP/moves.
 declare -A moved_in
 step_moves()
 {
-	local c rc now
+	local c rc now up0 up1 _ moved=0
 	local -A was
 
 	# No command substitution: a fork waits behind the load.
@@ -157,13 +163,17 @@ step_moves()
 		was[$c]=0
 		[ -d "$SYS/cpu$c" ] && read -r "was[$c]" < "$SYS/cpu$c/tcp_migrated_in"
 	done
+	read -r up0 _ < /proc/uptime
 	"$@"
 	rc=$?
+	read -r up1 _ < /proc/uptime
 	for c in $CORES; do
 		[ -d "$SYS/cpu$c" ] || continue
 		read -r now < "$SYS/cpu$c/tcp_migrated_in"
+		moved=$((moved + now - ${was[$c]}))
 		moved_in[$c]=$((${moved_in[$c]:-0} + now - ${was[$c]}))
 	done
+	[ $moved -gt 0 ] && echo "$up0 $up1" >> "$TMP/moves"
 	return $rc
 }
 
@@ -189,12 +199,22 @@ rounds()
 	[ "$(stat tcp_migrated_in)" -ge $((moves + r * CONNS)) ] ||
 		fail "$r rounds${netem:+ under netem}: $(($(stat tcp_migrated_in) - moves)) moves, not $CONNS a round"
 }
+# moved_under_load NAME: the load NAME had messages in flight while
+# connections moved.
+moved_under_load()
+{
+	grep -q "windows: during them [1-9]" "$TMP/$1.log" ||
+		fail "$1: no message in flight while connections moved:" \
+		     "$(grep "windows: " "$TMP/$1.log")"
+}
 step=0
 rounds "$ROUNDS"
 ix_lib_load_stop first
+moved_under_load first
 echo_load netem 3000
 rounds "$NETEM_ROUNDS" "loss 1%"
 ix_lib_load_stop netem
+moved_under_load netem
 echo "# connections each core took:" \
      "$(for c in $CORES; do printf ' cpu%s %s' $c ${moved_in[$c]:-0}; done)"
 
