@@ -81,6 +81,12 @@ static void ixdp_frame_csum(struct ixdp_drv_frame *f, const struct ixdp_buf *b)
 	f->csum_off = offsetof(struct tcphdr, check);
 }
 
+/* See &struct ixdp_stack's @tx_backlog. */
+static void ixdp_core_tx_mark(struct ixdp_core *core)
+{
+	core->stack.tx_backlog = core->ntx >= IXDP_TXQ_LEN / 2;
+}
+
 /*
  * Hand the frames the stack produced to the first queue's device.  What
  * a full ring does not take stays queued, in order, for the next flush:
@@ -99,8 +105,10 @@ static unsigned int ixdp_core_flush(struct ixdp_core *core)
 	unsigned int i, n = core->ntx, sent, old;
 	u64 bytes = 0;
 
-	if (!n)
+	if (!n) {
+		ixdp_core_tx_mark(core);
 		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		f[i].addr = ixdp_buf_data(core->txq[i]);
 		f[i].token = core->txq[i];
@@ -132,6 +140,7 @@ static unsigned int ixdp_core_flush(struct ixdp_core *core)
 	if (core->ntx)
 		memmove(core->txq, core->txq + sent,
 			core->ntx * sizeof(core->txq[0]));
+	ixdp_core_tx_mark(core);
 	return sent;
 }
 
@@ -149,6 +158,7 @@ static void ixdp_core_tx_drop(struct ixdp_core *core)
 	core->stats.tx_dropped += core->ntx;
 	core->ntx = 0;
 	core->ntx_old = 0;
+	ixdp_core_tx_mark(core);
 }
 
 /**
@@ -175,6 +185,7 @@ int ixdp_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
 		return -ENOSPC;
 	}
 	core->txq[core->ntx++] = b;
+	ixdp_core_tx_mark(core);
 	return 0;
 }
 

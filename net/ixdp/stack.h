@@ -203,6 +203,8 @@ enum ixdp_drop_reason {
  * @resets_in: connections reset by the peer
  * @resets_out: RST segments sent by connections
  * @paws_drops: segments failing the RFC 7323 PAWS test
+ * @rto_deferred: retransmission timeouts put off by rto_min, neither
+ *	counted nor backed off, while the device had a backlog to send
  * @oow_acks_limited: ACKs not sent, by the connection's rate limit, to
  *	segments out of window, failing PAWS or acknowledging unsent data
  * @pmtu_updates: connections whose path MTU an ICMP fragmentation needed
@@ -263,6 +265,7 @@ struct ixdp_tcp_stats {
 	u64	resets_in;
 	u64	resets_out;
 	u64	paws_drops;
+	u64	rto_deferred;
 	u64	oow_acks_limited;
 	u64	pmtu_updates;
 	u64	pmtu_expired;
@@ -483,6 +486,8 @@ struct ixdp_udp_bind {
  * @core: the stack's index among them
  * @relay: while a frame another core handed over is received: the cores
  *	that have seen it, a bit each; 0 otherwise
+ * @tx_backlog: set by the core: half its transmit queue or more waits
+ *	for the device, so a retransmission timeout waits too (tcp_timer.c)
  * @stats: counters
  */
 struct ixdp_stack {
@@ -502,6 +507,7 @@ struct ixdp_stack {
 	struct ixdp_handoff		*handoff;
 	unsigned int			core;
 	u32				relay;
+	bool				tx_backlog;
 	struct ixdp_stack_stats		stats;
 };
 

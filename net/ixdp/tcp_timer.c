@@ -104,9 +104,12 @@ static void tcp_rtx_set(struct ixdp_tcp_pcb *pcb, u64 due)
  *
  * The first sample sets SRTT = R and RTTVAR = R/2; later ones
  * RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R| and then SRTT = 7/8 SRTT + 1/8 R.
- * Both are kept in eighths of a tick.  RTO = SRTT + max(G, 4 RTTVAR)
- * with G one tick, clamped to [rto_min, rto_max].  A sample above
- * RTT_MAX counts as RTT_MAX.
+ * Both are kept in eighths of a tick.  RTO = SRTT + max(rto_min, 4 RTTVAR),
+ * at most rto_max: the variance term has Linux's floor (tcp_set_rto()),
+ * not RFC 6298's clock granularity G, so that a delay that is long and
+ * steady for a while, such as a standing queue's, does not leave an RTO
+ * a tick above it, to fire at its first swell.  A sample above RTT_MAX
+ * counts as RTT_MAX.
  */
 void ixdp_tcp_rtt_sample(struct ixdp_tcp_pcb *pcb, u32 rtt)
 {
@@ -122,8 +125,8 @@ void ixdp_tcp_rtt_sample(struct ixdp_tcp_pcb *pcb, u32 rtt)
 		pcb->rttvar_x8 = (3 * pcb->rttvar_x8 + delta) / 4;
 		pcb->srtt_x8 = (7 * pcb->srtt_x8 + r8) / 8;
 	}
-	rto = (pcb->srtt_x8 + max_t(u32, 8, 4 * pcb->rttvar_x8)) / 8;
-	pcb->rto = min(max(rto, cfg->rto_min), cfg->rto_max);
+	rto = (pcb->srtt_x8 + max_t(u32, 8 * cfg->rto_min, 4 * pcb->rttvar_x8)) / 8;
+	pcb->rto = min(rto, cfg->rto_max);
 }
 
 /**
@@ -307,11 +310,26 @@ static void tcp_persist_timeout(struct ixdp_tcp_pcb *pcb)
 	ixdp_tcp_persist_arm(pcb);
 }
 
-/* RFC 6298 5.4-5.7: retransmit the earliest segment, back off. */
+/*
+ * RFC 6298 5.4-5.7: retransmit the earliest segment, back off.  Not while
+ * the core's device has a backlog to send: the segment would wait behind
+ * it or be dropped at a full queue, and a timer that fires then (a burst
+ * of them, when many connections sent at once) tells of our queue, not of
+ * loss on the path.  The timeout is then tried again after rto_min,
+ * neither counted nor backed off, as Linux does when its own queue
+ * refuses a retransmission (TCP_RESOURCE_PROBE_INTERVAL); for rto_max
+ * after the connection last sent data, at most.
+ */
 static void tcp_rto_timeout(struct ixdp_tcp_pcb *pcb)
 {
-	struct ixdp_tcp *tcp = pcb->stack->tcp;
+	struct ixdp_stack *s = pcb->stack;
+	struct ixdp_tcp *tcp = s->tcp;
 
+	if (s->tx_backlog && s->now - pcb->snd_last < tcp->cfg.rto_max) {
+		tcp->stats->rto_deferred++;
+		tcp_rtx_set(pcb, s->now + tcp->cfg.rto_min);
+		return;
+	}
 	if (++pcb->nrtx > IXDP_TCP_MAX_RETRIES) {
 		tcp_give_up(pcb, -ETIMEDOUT);
 		return;
