@@ -81,7 +81,10 @@ static void ixdp_frame_csum(struct ixdp_drv_frame *f, const struct ixdp_buf *b)
 	f->csum_off = offsetof(struct tcphdr, check);
 }
 
-/* See &struct ixdp_stack's @tx_backlog. */
+/*
+ * See &struct ixdp_stack's @tx_backlog: after a flush, what is left is
+ * what the device refused.
+ */
 static void ixdp_core_tx_mark(struct ixdp_core *core)
 {
 	core->stack.tx_backlog = core->ntx >= IXDP_TXQ_LEN / 2;
@@ -185,7 +188,6 @@ int ixdp_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
 		return -ENOSPC;
 	}
 	core->txq[core->ntx++] = b;
-	ixdp_core_tx_mark(core);
 	return 0;
 }
 

@@ -203,8 +203,9 @@ enum ixdp_drop_reason {
  * @resets_in: connections reset by the peer
  * @resets_out: RST segments sent by connections
  * @paws_drops: segments failing the RFC 7323 PAWS test
- * @rto_deferred: retransmission timeouts put off by rto_min, neither
- *	counted nor backed off, while the device had a backlog to send
+ * @rto_deferred: times a retransmission timeout was put off by half a
+ *	second, neither counted nor backed off, while the device had a
+ *	backlog to send (one timeout may be put off several times)
  * @oow_acks_limited: ACKs not sent, by the connection's rate limit, to
  *	segments out of window, failing PAWS or acknowledging unsent data
  * @pmtu_updates: connections whose path MTU an ICMP fragmentation needed
@@ -486,8 +487,9 @@ struct ixdp_udp_bind {
  * @core: the stack's index among them
  * @relay: while a frame another core handed over is received: the cores
  *	that have seen it, a bit each; 0 otherwise
- * @tx_backlog: set by the core: half its transmit queue or more waits
- *	for the device, so a retransmission timeout waits too (tcp_timer.c)
+ * @tx_backlog: set by the core: at its last flush, the device refused
+ *	half its transmit queue or more, so a retransmission timeout waits
+ *	too (tcp_timer.c)
  * @stats: counters
  */
 struct ixdp_stack {

@@ -97,6 +97,9 @@ static void tcp_rtx_set(struct ixdp_tcp_pcb *pcb, u64 due)
  */
 #define RTT_MAX		(U32_MAX / 64)
 
+/* The least variance term of the RTO: 200 ms, as Linux's TCP_RTO_MIN. */
+#define RTTVAR_MIN(s)	max((s)->cfg.hz / 5, 1U)
+
 /**
  * ixdp_tcp_rtt_sample() - feed a round-trip measurement (RFC 6298 2.2-2.3)
  * @pcb: the PCB
@@ -104,12 +107,12 @@ static void tcp_rtx_set(struct ixdp_tcp_pcb *pcb, u64 due)
  *
  * The first sample sets SRTT = R and RTTVAR = R/2; later ones
  * RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R| and then SRTT = 7/8 SRTT + 1/8 R.
- * Both are kept in eighths of a tick.  RTO = SRTT + max(rto_min, 4 RTTVAR),
- * at most rto_max: the variance term has Linux's floor (tcp_set_rto()),
- * not RFC 6298's clock granularity G, so that a delay that is long and
- * steady for a while, such as a standing queue's, does not leave an RTO
- * a tick above it, to fire at its first swell.  A sample above RTT_MAX
- * counts as RTT_MAX.
+ * Both are kept in eighths of a tick.  RTO = SRTT + max(200 ms, 4 RTTVAR),
+ * clamped to [rto_min, rto_max]: the variance term has Linux's floor
+ * (TCP_RTO_MIN in tcp_set_rto()), not RFC 6298's clock granularity G, so
+ * that a delay that is long and steady for a while, such as a standing
+ * queue's, does not leave an RTO a tick above it, to fire at its first
+ * swell.  A sample above RTT_MAX counts as RTT_MAX.
  */
 void ixdp_tcp_rtt_sample(struct ixdp_tcp_pcb *pcb, u32 rtt)
 {
@@ -125,8 +128,9 @@ void ixdp_tcp_rtt_sample(struct ixdp_tcp_pcb *pcb, u32 rtt)
 		pcb->rttvar_x8 = (3 * pcb->rttvar_x8 + delta) / 4;
 		pcb->srtt_x8 = (7 * pcb->srtt_x8 + r8) / 8;
 	}
-	rto = (pcb->srtt_x8 + max_t(u32, 8 * cfg->rto_min, 4 * pcb->rttvar_x8)) / 8;
-	pcb->rto = min(rto, cfg->rto_max);
+	rto = (pcb->srtt_x8 + max_t(u32, 8 * RTTVAR_MIN(pcb->stack),
+				    4 * pcb->rttvar_x8)) / 8;
+	pcb->rto = min(max(rto, cfg->rto_min), cfg->rto_max);
 }
 
 /**
@@ -312,13 +316,14 @@ static void tcp_persist_timeout(struct ixdp_tcp_pcb *pcb)
 
 /*
  * RFC 6298 5.4-5.7: retransmit the earliest segment, back off.  Not while
- * the core's device has a backlog to send: the segment would wait behind
- * it or be dropped at a full queue, and a timer that fires then (a burst
- * of them, when many connections sent at once) tells of our queue, not of
- * loss on the path.  The timeout is then tried again after rto_min,
- * neither counted nor backed off, as Linux does when its own queue
- * refuses a retransmission (TCP_RESOURCE_PROBE_INTERVAL); for rto_max
- * after the connection last sent data, at most.
+ * the core's device refuses a backlog: the segment would wait behind it
+ * or be dropped at a full queue, and a timer that fires then (a burst of
+ * them, when many connections sent at once) tells of our queue, not of
+ * loss on the path.  The timeout is then tried again half a second later
+ * (Linux's TCP_RESOURCE_PROBE_INTERVAL, for a retransmission its own
+ * queue refused), and unlike Linux neither counted nor backed off: no
+ * segment went.  For rto_max after the connection last sent data, at
+ * most.
  */
 static void tcp_rto_timeout(struct ixdp_tcp_pcb *pcb)
 {
@@ -327,7 +332,7 @@ static void tcp_rto_timeout(struct ixdp_tcp_pcb *pcb)
 
 	if (s->tx_backlog && s->now - pcb->snd_last < tcp->cfg.rto_max) {
 		tcp->stats->rto_deferred++;
-		tcp_rtx_set(pcb, s->now + tcp->cfg.rto_min);
+		tcp_rtx_set(pcb, s->now + max(s->cfg.hz / 2, 1U));
 		return;
 	}
 	if (++pcb->nrtx > IXDP_TCP_MAX_RETRIES) {

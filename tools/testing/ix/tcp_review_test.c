@@ -202,35 +202,39 @@ IX_TEST(tcp_review, rtt_estimator_does_not_wrap)
 }
 
 /*
- * RTO = SRTT + max(rto_min, 4 RTTVAR): the first sample as RFC 6298 has
- * it; a steady delay leaves rto_min of margin above SRTT, however long the
- * delay, where G alone would leave a tick.
+ * RTO = SRTT + max(200 ms, 4 RTTVAR), at least rto_min: the first sample
+ * as RFC 6298 has it; a steady delay leaves 200 ms of margin above SRTT,
+ * however long the delay, where G alone would leave a tick.
  */
-IX_TEST(tcp_review, rto_keeps_rto_min_above_a_steady_rtt)
+IX_TEST(tcp_review, rto_keeps_200ms_above_a_steady_rtt)
 {
 	struct tpeer *p = &tp;
 	struct ixdp_tcp_pcb *pcb;
-	u32 min, i;
+	u32 min, var, r, i;
 
 	CHECK(!tp_init(p, NULL));
 	CHECK(tp_open_passive(p, NULL, 100, false));
 	pcb = pcb_of(p, p->srv[0].h);
 	min = p->tcp->cfg.rto_min;
+	var = p->t.s.cfg.hz / 5;
+	r = 8 * min;
+	CHECK(var > 1 && 4 * (r / 2) > var);
 	pcb->srtt_x8 = 0;
 	pcb->rttvar_x8 = 0;
-	ixdp_tcp_rtt_sample(pcb, 8 * min);
-	CHECK_EQ(pcb->rto, 8 * min + 4 * (4 * min));
+	ixdp_tcp_rtt_sample(pcb, r);
+	CHECK_EQ(pcb->rto, r + 4 * (r / 2));
 	for (i = 0; i < 64; i++)
-		ixdp_tcp_rtt_sample(pcb, 8 * min);
-	CHECK_EQ(pcb->srtt_x8, 8 * 8 * min);
-	CHECK(4 * pcb->rttvar_x8 < 8 * min);
-	CHECK_EQ(pcb->rto, 8 * min + min);
-	/* Below rto_min, rto_min is the floor as before. */
+		ixdp_tcp_rtt_sample(pcb, r);
+	CHECK_EQ(pcb->srtt_x8, 8 * r);
+	CHECK(4 * pcb->rttvar_x8 < 8 * var);
+	CHECK_EQ(pcb->rto, r + var);
+	/* A short RTT: rto_min is the floor, as before. */
 	pcb->srtt_x8 = 0;
 	pcb->rttvar_x8 = 0;
 	for (i = 0; i < 64; i++)
 		ixdp_tcp_rtt_sample(pcb, 1);
-	CHECK_EQ(pcb->rto, 1 + min);
+	CHECK(1 + var < min);
+	CHECK_EQ(pcb->rto, min);
 	CHECK(tp_fini(p));
 }
 

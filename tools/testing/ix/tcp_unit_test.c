@@ -214,7 +214,8 @@ static double ref_sample(struct ref_rto *r, double rtt)
 		r->rttvar = 0.75 * r->rttvar + 0.25 * fabs(r->srtt - rtt);
 		r->srtt = 0.875 * r->srtt + 0.125 * rtt;
 	}
-	return r->srtt + fmax(1, 4 * r->rttvar);
+	/* The variance term at least 200 ms (Linux's floor; hz is 1000). */
+	return r->srtt + fmax(200, 4 * r->rttvar);
 }
 
 IX_TEST(tcp_rto, first_samples_match_rfc6298)
