@@ -206,6 +206,8 @@ enum ixdp_drop_reason {
  * @rto_deferred: times a retransmission timeout was put off by half a
  *	second, neither counted nor backed off, while the device had a
  *	backlog to send (one timeout may be put off several times)
+ * @tx_refused: segments the device's full queue refused; data and FINs
+ *	among them are sent again half a second later (ixdp_tcp_retry_arm())
  * @oow_acks_limited: ACKs not sent, by the connection's rate limit, to
  *	segments out of window, failing PAWS or acknowledging unsent data
  * @pmtu_updates: connections whose path MTU an ICMP fragmentation needed
@@ -267,6 +269,7 @@ struct ixdp_tcp_stats {
 	u64	resets_out;
 	u64	paws_drops;
 	u64	rto_deferred;
+	u64	tx_refused;
 	u64	oow_acks_limited;
 	u64	pmtu_updates;
 	u64	pmtu_expired;

@@ -139,6 +139,8 @@ enum ixdp_tcp_state {
 #define TCPF_ACK_ARMED		BIT(17)	/* ACK timer due at @ack_due */
 #define TCPF_EARLY_FIN		BIT(18)	/* the peer closed before the accept */
 #define TCPF_HOARDS		BIT(19)	/* reset by the persist timer, due now */
+#define TCPF_REFUSED		BIT(20)	/* this output's data: device refused */
+#define TCPF_RETRY		BIT(21)	/* rtx timer retries what was refused */
 
 /**
  * struct ixdp_tcp_sack_block - a range of sequence space [@start, @end)
@@ -376,6 +378,8 @@ struct ixdp_iov {
  * @rcv_wscale: shift of our windows
  * @backoff: RTO doublings since the last new acknowledgment
  * @nrtx: consecutive timeouts; in persist, probes the peer left unanswered
+ * @nretry: retries in a row of data the device's full queue refused
+ *	(TCPF_RETRY); 0 once a segment of data is taken
  * @flags: TCPF_*
  * @mss: payload bytes per segment, options excluded
  * @pmtu: largest IPv4 datagram it sends, as path MTU discovery lowered
@@ -464,6 +468,7 @@ struct ixdp_tcp_pcb {
 	u8				rcv_wscale;
 	u8				backoff;
 	u8				nrtx;
+	u8				nretry;
 	u32				flags;
 	u32				mss;
 	u16				pmtu;
@@ -779,7 +784,8 @@ static inline bool tcp_rtx_armed(const struct ixdp_tcp_pcb *pcb)
  */
 static inline void ixdp_tcp_rtx_stop(struct ixdp_tcp_pcb *pcb)
 {
-	pcb->flags &= ~(TCPF_PERSIST | TCPF_HOARDS | TCPF_RTX_ARMED);
+	pcb->flags &= ~(TCPF_PERSIST | TCPF_HOARDS | TCPF_RETRY |
+			TCPF_RTX_ARMED);
 }
 
 /**
@@ -1056,6 +1062,7 @@ void ixdp_tcp_timers_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtt_sample(struct ixdp_tcp_pcb *pcb, u32 rtt);
 u32 ixdp_tcp_rto(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_retry_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_persist_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_pressure_check(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_reclaim(struct ixdp_stack *s);

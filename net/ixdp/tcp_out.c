@@ -322,7 +322,11 @@ static void out_header(struct ixdp_tcp_pcb *pcb, struct tcphdr *th, u32 seq,
 /*
  * Send one segment: @len payload bytes from @seq (from the send queue),
  * with @flags.  Return the payload bytes sent (fewer if options took
- * room) or a negative errno.
+ * room) or a negative errno: -ENOBUFS if the pool is empty, -ENOSPC if
+ * the device's queue is full.  Neither segment left, and what sending
+ * it does to the connection (the ACK it carries, the time of the last
+ * data) is not done.  Other failures past TCP (no route, a neighbour's
+ * queue full) are the path's loss, which the RTO repairs.
  */
 static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 {
@@ -331,6 +335,7 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 	__wsum frag_sum = 0;
 	struct ixdp_buf *b;
 	struct tcphdr *th;
+	int ret;
 
 	b = ixdp_buf_get(s->pool);
 	if (!b) {
@@ -349,12 +354,18 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 	if (len)
 		out_payload(pcb, b, seq, len, &frag_sum);
 	out_csum(s, b, th, pcb->raddr, frag_sum);
+	ret = ixdp_ip_output_tpl(s, b, &pcb->tpl, pcb->raddr, IPPROTO_TCP);
+	if (unlikely(ret == -ENOSPC)) {
+		s->tcp->stats->tx_refused++;
+		return ret;
+	}
 	if (flags & TCPHDR_ACK)
 		out_acked(pcb);
-	if (len)
+	if (len) {
 		pcb->snd_last = s->now;
+		pcb->nretry = 0;
+	}
 	s->tcp->stats->segs_out++;
-	ixdp_ip_output_tpl(s, b, &pcb->tpl, pcb->raddr, IPPROTO_TCP);
 	return len;
 }
 
@@ -572,6 +583,16 @@ static bool out_sws_ok(const struct ixdp_tcp_pcb *pcb, u32 len, u32 left)
 	       len >= pcb->max_snd_wnd / 2 || pcb->snd_nxt == pcb->snd_una;
 }
 
+/*
+ * The pool or the device's queue refused data or a FIN, which is still
+ * to send: out_timers() has it tried again, as Linux's resource probe.
+ */
+static void out_refused(struct ixdp_tcp_pcb *pcb, int err)
+{
+	if (err == -ENOSPC || err == -ENOBUFS)
+		pcb->flags |= TCPF_REFUSED;
+}
+
 /* Send a segment of new or go-back-N data; false when nothing went. */
 static bool out_one(struct ixdp_tcp_pcb *pcb, u32 end)
 {
@@ -591,8 +612,10 @@ static bool out_one(struct ixdp_tcp_pcb *pcb, u32 end)
 		out_time(pcb, seq);
 	flags = out_flags(pcb, seq, len);
 	sent = out_xmit(pcb, seq, len, flags);
-	if (sent <= 0)
+	if (sent <= 0) {
+		out_refused(pcb, sent);
 		return false;
+	}
 	pcb->snd_nxt = seq + sent;
 	/* All of it went: so did the FIN, if it was to. */
 	if (sent == len && flags & TCPHDR_FIN)
@@ -603,10 +626,15 @@ static bool out_one(struct ixdp_tcp_pcb *pcb, u32 end)
 
 static bool out_fin(struct ixdp_tcp_pcb *pcb, u32 end)
 {
+	int ret;
+
 	if (!(pcb->flags & TCPF_FIN_QUEUED) || pcb->snd_nxt != end)
 		return false;
-	if (out_xmit(pcb, end, 0, TCPHDR_ACK | TCPHDR_FIN) < 0)
+	ret = out_xmit(pcb, end, 0, TCPHDR_ACK | TCPHDR_FIN);
+	if (ret < 0) {
+		out_refused(pcb, ret);
 		return false;
+	}
 	pcb->snd_nxt = end + 1;
 	pcb->snd_max = tcp_seq_max(pcb->snd_max, pcb->snd_nxt);
 	return true;
@@ -634,15 +662,22 @@ bool ixdp_tcp_can_send(const struct ixdp_tcp_pcb *pcb)
 /*
  * Data waits, nothing sent is outstanding and the window is zero: the
  * persist timer probes it (RFC 9293 3.8.6.1), whatever an RTO left in
- * flight.  Else the RTO runs while anything is in flight.
+ * flight.  The first segment due (new data, or an RTO's retransmission)
+ * was refused by the pool or the device: it is tried again soon, as no
+ * ACK will come for it.  Else the RTO runs while anything is in flight.
  */
 static void out_timers(struct ixdp_tcp_pcb *pcb, u32 end)
 {
+	bool refused = pcb->flags & TCPF_REFUSED;
+
+	pcb->flags &= ~TCPF_REFUSED;
 	if (!pcb->snd_wnd && pcb->snd_nxt == pcb->snd_una &&
 	    tcp_seq_before(pcb->snd_nxt, end)) {
 		ixdp_tcp_persist_arm(pcb);
+	} else if (refused && pcb->snd_nxt == pcb->snd_una) {
+		ixdp_tcp_retry_arm(pcb);
 	} else if (tcp_flight(pcb)) {
-		if (!tcp_rtx_armed(pcb))
+		if (!tcp_rtx_armed(pcb) || pcb->flags & TCPF_RETRY)
 			ixdp_tcp_rtx_arm(pcb);
 	} else if (!(pcb->flags & TCPF_PERSIST) &&
 		   pcb->state != IXDP_TCP_FIN_WAIT_2) {

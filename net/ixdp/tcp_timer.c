@@ -154,8 +154,33 @@ u32 ixdp_tcp_rto(const struct ixdp_tcp_pcb *pcb)
  */
 void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb)
 {
-	pcb->flags &= ~(TCPF_PERSIST | TCPF_HOARDS);
+	pcb->flags &= ~(TCPF_PERSIST | TCPF_HOARDS | TCPF_RETRY);
 	tcp_rtx_set(pcb, pcb->stack->now + ixdp_tcp_rto(pcb));
+}
+
+/* Linux's TCP_RESOURCE_PROBE_INTERVAL, 500 ms, in ticks. */
+static u32 tcp_retry_interval(const struct ixdp_stack *s)
+{
+	return max(s->cfg.hz / 2, 1U);
+}
+
+/**
+ * ixdp_tcp_retry_arm() - try again what the pool or the device refused
+ * @pcb: the PCB, its first segment due refused (new data or an RTO's
+ *	retransmission), so no ACK will come to send it
+ *
+ * The retransmission timer is set half a second ahead (Linux's resource
+ * probe, or sooner if the RTO is shorter), and when it fires the segment
+ * is sent again: not a timeout, neither counted nor backed off, since
+ * nothing left.  For about rto_max in a row at most (@nretry).
+ */
+void ixdp_tcp_retry_arm(struct ixdp_tcp_pcb *pcb)
+{
+	struct ixdp_stack *s = pcb->stack;
+
+	pcb->flags &= ~(TCPF_PERSIST | TCPF_HOARDS);
+	pcb->flags |= TCPF_RETRY;
+	tcp_rtx_set(pcb, s->now + min(tcp_retry_interval(s), pcb->rto));
 }
 
 /**
@@ -376,6 +401,22 @@ static void tcp_fin_wait2_timeout(struct ixdp_tcp_pcb *pcb)
 	ixdp_tcp_drop_pcb(pcb, -ETIMEDOUT);
 }
 
+/*
+ * What was refused goes again as the PCB leaves (ixdp_tcp_leave()); a
+ * device that has refused it for rto_max ends the connection, as an RTO
+ * would.
+ */
+static void tcp_retry_timeout(struct ixdp_tcp_pcb *pcb)
+{
+	struct ixdp_stack *s = pcb->stack;
+	u32 max = s->tcp->cfg.rto_max / tcp_retry_interval(s);
+
+	pcb->flags &= ~TCPF_RETRY;
+	/* @nretry is a u8. */
+	if (++pcb->nretry > clamp_t(u32, max, 1, 254))
+		tcp_give_up(pcb, -ETIMEDOUT);
+}
+
 static void tcp_rtx_fire(struct ixdp_timer *t)
 {
 	struct ixdp_tcp_pcb *pcb = container_of(t, struct ixdp_tcp_pcb,
@@ -395,7 +436,10 @@ static void tcp_rtx_fire(struct ixdp_timer *t)
 		return;
 	}
 	tcp->busy = pcb;
-	if (pcb->state == IXDP_TCP_SYN_SENT || pcb->state == IXDP_TCP_SYN_RCVD)
+	if (pcb->flags & TCPF_RETRY)
+		tcp_retry_timeout(pcb);
+	else if (pcb->state == IXDP_TCP_SYN_SENT ||
+		 pcb->state == IXDP_TCP_SYN_RCVD)
 		tcp_syn_timeout(pcb);
 	else if (pcb->flags & TCPF_PERSIST)
 		tcp_persist_timeout(pcb);

@@ -759,6 +759,122 @@ IX_TEST(tcp_state, rto_waits_for_a_device_backlog)
 }
 
 /*
+ * Data the device's full queue refused is still to send: half a second
+ * later it goes, as new data, not as a timeout; what the pool refused
+ * too, where nothing else would ever have sent it.
+ */
+IX_TEST(tcp_state, refused_data_goes_again)
+{
+	struct ixdp_iov iov = { pdata, 1000 };
+	struct ixdp_buf *held[257];
+	struct ixdp_tcp_pcb *pcb;
+	struct tpeer *p = &tp;
+	unsigned int n = 0;
+	struct tseg in;
+	u32 half;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	pcb = pcb_of(p, p->srv[0].h);
+	half = p->t.s.cfg.hz / 2;
+	p->t.xmit_ret = -ENOSPC;
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+	CHECK_EQ(p->tcp->stats->tx_refused, 1);
+	CHECK_EQ(pcb->snd_nxt, p->iss + 1);
+	CHECK_EQ(pcb->snd_max, p->iss + 1);
+	p->t.xmit_ret = 0;
+	tp_advance(p, half - 1);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, half);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1 && in.len == 536);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 537 && in.len == 464);
+	CHECK_EQ(p->tcp->stats->timeouts, 0);
+	CHECK_EQ(p->tcp->stats->rexmits, 0);
+	CHECK_EQ(pcb->backoff, 0);
+	CHECK(!(pcb->flags & TCPF_RETRY));
+	/* Its RTO is the usual one, from when it went. */
+	tp_advance(p, half + 999);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, half + 1000);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1);
+	CHECK_EQ(p->tcp->stats->timeouts, 1);
+	ts_flush(&p->t);
+
+	/* All acknowledged; then the pool is empty as the next data waits. */
+	seg_init(p, &in, p->piss + 1, p->iss + 1001, TH_ACK);
+	tp_send(p, &in);
+	ts_flush(&p->t);
+	while (n < ARRAY_SIZE(held) && (held[n] = ixdp_buf_get(&p->t.pool)))
+		n++;
+	CHECK(n < ARRAY_SIZE(held));
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+	CHECK_EQ(tp_ntx(p), 0);
+	while (n)
+		ixdp_buf_put(held[--n]);
+	tp_advance(p, 3 * half + 1000);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1001);
+	CHECK(tp_fini(p));
+}
+
+/*
+ * An RTO whose retransmission the device refused is tried again half a
+ * second later, not at the RTO doubled; and a device that refuses for
+ * rto_max ends the connection as timeouts would.
+ */
+IX_TEST(tcp_state, refused_retransmission_goes_again)
+{
+	struct ixdp_iov iov = { pdata, 1000 };
+	struct ixdp_tcp_pcb *pcb;
+	struct tpeer *p = &tp;
+	struct tseg in;
+	u32 half, max;
+	u64 t;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	pcb = pcb_of(p, p->srv[0].h);
+	half = p->t.s.cfg.hz / 2;
+	max = p->tcp->cfg.rto_max;
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+	ts_flush(&p->t);
+	p->t.xmit_ret = -ENOSPC;
+	tp_advance(p, 1000);
+	CHECK_EQ(p->tcp->stats->timeouts, 1);
+	CHECK_EQ(pcb->backoff, 1);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 1000 + half);
+	CHECK_EQ(tp_ntx(p), 0);
+	p->t.xmit_ret = 0;
+	tp_advance(p, 1000 + 2 * half);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1 && in.len == 536);
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK_EQ(p->tcp->stats->timeouts, 1);
+	CHECK_EQ(pcb->backoff, 1);
+	/* Now the RTO, doubled once, from when it went. */
+	tp_advance(p, 1000 + 2 * half + 1999);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 1000 + 2 * half + 2000);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1);
+	CHECK_EQ(p->tcp->stats->timeouts, 2);
+
+	/* Refused from here on: the connection ends after rto_max. */
+	p->t.xmit_ret = -ENOSPC;
+	t = 1000 + 2 * half + 2000;
+	while (!p->srv[0].dead && t < 10ULL * max) {
+		tp_arp(p);
+		ts_flush(&p->t);
+		t += half / 2;
+		tp_advance(p, t);
+	}
+	CHECK(p->srv[0].dead && p->srv[0].dead_reason == -ETIMEDOUT);
+	CHECK(t >= 1000 + 2 * half + 2000 + max);
+	CHECK(t <= 1000 + 2 * half + 2000 + max + 4000 + 4 * half);
+	CHECK_EQ(p->tcp->stats->timeouts, 3);
+	p->t.xmit_ret = 0;
+	CHECK(tp_fini(p));
+}
+
+/*
  * The RTO restarts from each new ACK (RFC 6298 5.3) although the wheel
  * keeps the earlier timer, and once all is acknowledged nothing fires.
  */
