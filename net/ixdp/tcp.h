@@ -139,8 +139,9 @@ enum ixdp_tcp_state {
 #define TCPF_ACK_ARMED		BIT(17)	/* ACK timer due at @ack_due */
 #define TCPF_EARLY_FIN		BIT(18)	/* the peer closed before the accept */
 #define TCPF_HOARDS		BIT(19)	/* reset by the persist timer, due now */
-#define TCPF_REFUSED		BIT(20)	/* this output's data: device refused */
+#define TCPF_REFUSED		BIT(20)	/* data or FIN refused in this output */
 #define TCPF_RETRY		BIT(21)	/* rtx timer retries what was refused */
+#define TCPF_RETRYING		BIT(22)	/* refused since @snd_last, untaken */
 
 /**
  * struct ixdp_tcp_sack_block - a range of sequence space [@start, @end)
@@ -378,8 +379,6 @@ struct ixdp_iov {
  * @rcv_wscale: shift of our windows
  * @backoff: RTO doublings since the last new acknowledgment
  * @nrtx: consecutive timeouts; in persist, probes the peer left unanswered
- * @nretry: retries in a row of data the device's full queue refused
- *	(TCPF_RETRY); 0 once a segment of data is taken
  * @flags: TCPF_*
  * @mss: payload bytes per segment, options excluded
  * @pmtu: largest IPv4 datagram it sends, as path MTU discovery lowered
@@ -414,7 +413,8 @@ struct ixdp_iov {
  * @dupacks: consecutive duplicate ACKs
  * @rtx_next: next hole to fill from the SACK scoreboard
  * @rtx_mark: @snd_max when @snd_una was last retransmitted in recovery
- * @snd_last: when data was last sent, for the restart after idle
+ * @snd_last: when data was last sent, for the restart after idle; or,
+ *	while TCPF_RETRYING, when the pool or the device first refused it
  * @srtt_x8: smoothed RTT, eighths of a tick; 0 before the first sample
  * @rttvar_x8: RTT variation, eighths of a tick
  * @rto: retransmission timeout, ticks, before backoff
@@ -468,7 +468,6 @@ struct ixdp_tcp_pcb {
 	u8				rcv_wscale;
 	u8				backoff;
 	u8				nrtx;
-	u8				nretry;
 	u32				flags;
 	u32				mss;
 	u16				pmtu;

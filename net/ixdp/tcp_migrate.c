@@ -60,7 +60,7 @@
 			 TCPF_WS | TCPF_PASSIVE | TCPF_ACCEPTED |	       \
 			 TCPF_RECOVERY | TCPF_TIMING | TCPF_PERSIST |	       \
 			 TCPF_FIN_RCVD | TCPF_KNOCKED | TCPF_RTX_ARMED |       \
-			 TCPF_ACK_ARMED | TCPF_RETRY)
+			 TCPF_ACK_ARMED | TCPF_RETRY | TCPF_RETRYING)
 
 /* Ticks since @t, or IXDP_TCP_MIG_NONE for a time never set (0). */
 static u64 mig_age(u64 now, u64 t)

@@ -323,10 +323,12 @@ static void out_header(struct ixdp_tcp_pcb *pcb, struct tcphdr *th, u32 seq,
  * Send one segment: @len payload bytes from @seq (from the send queue),
  * with @flags.  Return the payload bytes sent (fewer if options took
  * room) or a negative errno: -ENOBUFS if the pool is empty, -ENOSPC if
- * the device's queue is full.  Neither segment left, and what sending
- * it does to the connection (the ACK it carries, the time of the last
- * data) is not done.  Other failures past TCP (no route, a neighbour's
- * queue full) are the path's loss, which the RTO repairs.
+ * the device's queue is full.  Then the segment did not leave, and what
+ * its leaving does to the connection (the ACK it carries, the time of
+ * the last data) is not done; only @rcv_adv may have moved with the
+ * window it offered (a lost window update, which the peer's probes
+ * repair).  Other failures past TCP (no route, a neighbour's queue
+ * full) are the path's loss, which the RTO repairs.
  */
 static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 {
@@ -361,10 +363,11 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 	}
 	if (flags & TCPHDR_ACK)
 		out_acked(pcb);
-	if (len) {
+	/* The device takes segments again: a refusal ends. */
+	if (unlikely(pcb->flags & TCPF_RETRYING))
+		pcb->flags &= ~TCPF_RETRYING;
+	if (len)
 		pcb->snd_last = s->now;
-		pcb->nretry = 0;
-	}
 	s->tcp->stats->segs_out++;
 	return len;
 }
@@ -489,6 +492,7 @@ int ixdp_tcp_retransmit(struct ixdp_tcp_pcb *pcb, u32 seq)
 	bool fin = out_fin_sent(pcb);
 	u8 flags = TCPHDR_ACK;
 	u32 len;
+	int ret;
 
 	if (!tcp_seq_in(seq, pcb->snd_una, pcb->snd_max))
 		return -EINVAL;
@@ -504,8 +508,10 @@ int ixdp_tcp_retransmit(struct ixdp_tcp_pcb *pcb, u32 seq)
 	}
 	if (!len && !(flags & TCPHDR_FIN))
 		return -EAGAIN;
-	pcb->stack->tcp->stats->rexmits++;
-	return out_xmit(pcb, seq, len, flags);
+	ret = out_xmit(pcb, seq, len, flags);
+	if (ret >= 0)
+		pcb->stack->tcp->stats->rexmits++;
+	return ret;
 }
 
 /**
@@ -606,16 +612,16 @@ static bool out_one(struct ixdp_tcp_pcb *pcb, u32 end)
 	len = min(min(len, edge - seq), pcb->mss);
 	if (!out_sws_ok(pcb, len, end - seq))
 		return false;
-	if (tcp_seq_before(seq, pcb->snd_max))
-		pcb->stack->tcp->stats->rexmits++;
-	else
-		out_time(pcb, seq);
 	flags = out_flags(pcb, seq, len);
 	sent = out_xmit(pcb, seq, len, flags);
 	if (sent <= 0) {
 		out_refused(pcb, sent);
 		return false;
 	}
+	if (tcp_seq_before(seq, pcb->snd_max))
+		pcb->stack->tcp->stats->rexmits++;
+	else
+		out_time(pcb, seq);
 	pcb->snd_nxt = seq + sent;
 	/* All of it went: so did the FIN, if it was to. */
 	if (sent == len && flags & TCPHDR_FIN)
@@ -666,7 +672,7 @@ bool ixdp_tcp_can_send(const struct ixdp_tcp_pcb *pcb)
  * was refused by the pool or the device: it is tried again soon, as no
  * ACK will come for it.  Else the RTO runs while anything is in flight.
  */
-static void out_timers(struct ixdp_tcp_pcb *pcb, u32 end)
+static bool out_timers(struct ixdp_tcp_pcb *pcb, u32 end)
 {
 	bool refused = pcb->flags & TCPF_REFUSED;
 
@@ -684,6 +690,7 @@ static void out_timers(struct ixdp_tcp_pcb *pcb, u32 end)
 		/* In FIN_WAIT_2 the timer waits for the peer's FIN. */
 		ixdp_tcp_rtx_stop(pcb);
 	}
+	return refused;
 }
 
 /**
@@ -695,6 +702,7 @@ static void out_timers(struct ixdp_tcp_pcb *pcb, u32 end)
 void __ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
 {
 	u32 end = out_data_end(pcb);
+	bool refused = false;
 	unsigned int n = 0;
 
 	if (ixdp_tcp_can_send(pcb)) {
@@ -705,10 +713,11 @@ void __ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
 		while (tcp_seq_before(pcb->snd_nxt, end) && out_one(pcb, end))
 			n++;
 		n += out_fin(pcb, end);
-		out_timers(pcb, end);
+		refused = out_timers(pcb, end);
 	}
-	if (!n && pcb->flags & TCPF_ACK_NOW && pcb->state != IXDP_TCP_CLOSED &&
-	    pcb->state != IXDP_TCP_SYN_SENT)
+	/* A refused segment carried the ACK: the device takes no more now. */
+	if (!n && !refused && pcb->flags & TCPF_ACK_NOW &&
+	    pcb->state != IXDP_TCP_CLOSED && pcb->state != IXDP_TCP_SYN_SENT)
 		ixdp_tcp_send_ack(pcb);
 }
 

@@ -4,8 +4,9 @@
  *
  * Each PCB has two timers here.  The retransmission timer is, by state
  * and flags, the SYN retry, the RTO (RFC 6298), the persist timer of
- * zero window probes (RFC 9293 3.8.6.1), the FIN_WAIT_2 timeout or the
- * end of TIME_WAIT.  The ACK timer sends a delayed ACK (RFC 9293
+ * zero window probes (RFC 9293 3.8.6.1), the retry of data the pool or
+ * the device refused (ixdp_tcp_retry_arm()), the FIN_WAIT_2 timeout or
+ * the end of TIME_WAIT.  The ACK timer sends a delayed ACK (RFC 9293
  * 3.8.6.3).  A third, the keepalive timer, is tcp_keepalive.c's; it is
  * made and stopped with these.  Times are in ticks.
  *
@@ -57,7 +58,7 @@ void ixdp_tcp_timers_stop(struct ixdp_tcp_pcb *pcb)
 	ixdp_timer_cancel(w, &pcb->ack_timer);
 	ixdp_timer_cancel(w, &pcb->ka_timer);
 	pcb->flags &= ~(TCPF_DELACK | TCPF_PERSIST | TCPF_HOARDS |
-			TCPF_RTX_ARMED | TCPF_ACK_ARMED);
+			TCPF_RETRY | TCPF_RTX_ARMED | TCPF_ACK_ARMED);
 }
 
 /* Have @t on the wheel at @due or earlier; an earlier one files again. */
@@ -158,29 +159,33 @@ void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb)
 	tcp_rtx_set(pcb, pcb->stack->now + ixdp_tcp_rto(pcb));
 }
 
-/* Linux's TCP_RESOURCE_PROBE_INTERVAL, 500 ms, in ticks. */
-static u32 tcp_retry_interval(const struct ixdp_stack *s)
-{
-	return max(s->cfg.hz / 2, 1U);
-}
-
 /**
  * ixdp_tcp_retry_arm() - try again what the pool or the device refused
- * @pcb: the PCB, its first segment due refused (new data or an RTO's
- *	retransmission), so no ACK will come to send it
+ * @pcb: the PCB, its first segment due refused (new data or a FIN with
+ *	nothing in flight, or an RTO's retransmission), so no ACK will
+ *	come to send it
  *
  * The retransmission timer is set half a second ahead (Linux's resource
- * probe, or sooner if the RTO is shorter), and when it fires the segment
- * is sent again: not a timeout, neither counted nor backed off, since
- * nothing left.  For about rto_max in a row at most (@nretry).
+ * probe, TCP_RESOURCE_PROBE_INTERVAL, or sooner if the RTO is shorter)
+ * unless it is so set already, and when it fires the segment goes again:
+ * not a timeout, neither counted nor backed off, since nothing left.  A
+ * device that refuses for rto_max from the first refusal ends the
+ * connection (@snd_last marks when it began).
  */
 void ixdp_tcp_retry_arm(struct ixdp_tcp_pcb *pcb)
 {
 	struct ixdp_stack *s = pcb->stack;
 
+	if ((pcb->flags & (TCPF_RETRY | TCPF_RTX_ARMED)) ==
+	    (TCPF_RETRY | TCPF_RTX_ARMED))
+		return;
+	if (!(pcb->flags & TCPF_RETRYING)) {
+		pcb->flags |= TCPF_RETRYING;
+		pcb->snd_last = s->now;
+	}
 	pcb->flags &= ~(TCPF_PERSIST | TCPF_HOARDS);
 	pcb->flags |= TCPF_RETRY;
-	tcp_rtx_set(pcb, s->now + min(tcp_retry_interval(s), pcb->rto));
+	tcp_rtx_set(pcb, s->now + min(max(s->cfg.hz / 2, 1U), pcb->rto));
 }
 
 /**
@@ -189,8 +194,10 @@ void ixdp_tcp_retry_arm(struct ixdp_tcp_pcb *pcb)
  */
 void ixdp_tcp_persist_arm(struct ixdp_tcp_pcb *pcb)
 {
-	if (tcp_rtx_armed(pcb))
+	/* A retry of refused data gives way: the window it wanted shut. */
+	if (tcp_rtx_armed(pcb) && !(pcb->flags & TCPF_RETRY))
 		return;
+	pcb->flags &= ~TCPF_RETRY;
 	pcb->flags |= TCPF_PERSIST;
 	tcp_rtx_set(pcb, pcb->stack->now + ixdp_tcp_rto(pcb));
 }
@@ -409,11 +416,9 @@ static void tcp_fin_wait2_timeout(struct ixdp_tcp_pcb *pcb)
 static void tcp_retry_timeout(struct ixdp_tcp_pcb *pcb)
 {
 	struct ixdp_stack *s = pcb->stack;
-	u32 max = s->tcp->cfg.rto_max / tcp_retry_interval(s);
 
 	pcb->flags &= ~TCPF_RETRY;
-	/* @nretry is a u8. */
-	if (++pcb->nretry > clamp_t(u32, max, 1, 254))
+	if (s->now - pcb->snd_last >= s->tcp->cfg.rto_max)
 		tcp_give_up(pcb, -ETIMEDOUT);
 }
 

@@ -760,8 +760,9 @@ IX_TEST(tcp_state, rto_waits_for_a_device_backlog)
 
 /*
  * Data the device's full queue refused is still to send: half a second
- * later it goes, as new data, not as a timeout; what the pool refused
- * too, where nothing else would ever have sent it.
+ * later it goes, as new data, not as a timeout, and its round trip is
+ * timed from then; what the pool refused, where nothing else would ever
+ * have sent it; and a FIN.
  */
 IX_TEST(tcp_state, refused_data_goes_again)
 {
@@ -779,6 +780,7 @@ IX_TEST(tcp_state, refused_data_goes_again)
 	half = p->t.s.cfg.hz / 2;
 	p->t.xmit_ret = -ENOSPC;
 	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+	/* Refused once: the ACK it carried is not tried alone. */
 	CHECK_EQ(p->tcp->stats->tx_refused, 1);
 	CHECK_EQ(pcb->snd_nxt, p->iss + 1);
 	CHECK_EQ(pcb->snd_max, p->iss + 1);
@@ -791,19 +793,15 @@ IX_TEST(tcp_state, refused_data_goes_again)
 	CHECK_EQ(p->tcp->stats->timeouts, 0);
 	CHECK_EQ(p->tcp->stats->rexmits, 0);
 	CHECK_EQ(pcb->backoff, 0);
-	CHECK(!(pcb->flags & TCPF_RETRY));
-	/* Its RTO is the usual one, from when it went. */
-	tp_advance(p, half + 999);
-	CHECK_EQ(tp_ntx(p), 0);
-	tp_advance(p, half + 1000);
-	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1);
-	CHECK_EQ(p->tcp->stats->timeouts, 1);
-	ts_flush(&p->t);
-
-	/* All acknowledged; then the pool is empty as the next data waits. */
+	CHECK(!(pcb->flags & (TCPF_RETRY | TCPF_RETRYING)));
+	/* Acknowledged 100 ticks after it went: a sample of 100. */
+	tp_advance(p, half + 100);
 	seg_init(p, &in, p->piss + 1, p->iss + 1001, TH_ACK);
 	tp_send(p, &in);
+	CHECK_EQ(pcb->srtt_x8, 8 * 100);
 	ts_flush(&p->t);
+
+	/* The pool is empty as the next data waits. */
 	while (n < ARRAY_SIZE(held) && (held[n] = ixdp_buf_get(&p->t.pool)))
 		n++;
 	CHECK(n < ARRAY_SIZE(held));
@@ -811,8 +809,23 @@ IX_TEST(tcp_state, refused_data_goes_again)
 	CHECK_EQ(tp_ntx(p), 0);
 	while (n)
 		ixdp_buf_put(held[--n]);
-	tp_advance(p, 3 * half + 1000);
+	tp_advance(p, 2 * half + 99);
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 2 * half + 100);
 	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1001);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1537);
+	seg_init(p, &in, p->piss + 1, p->iss + 2001, TH_ACK);
+	tp_send(p, &in);
+	ts_flush(&p->t);
+
+	/* A FIN alone. */
+	p->t.xmit_ret = -ENOSPC;
+	CHECK(!ixdp_tcp_close(&p->t.s, p->srv[0].h));
+	p->t.xmit_ret = 0;
+	CHECK_EQ(tp_ntx(p), 0);
+	tp_advance(p, 3 * half + 100);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 2001 && in.flags & TH_FIN);
+	CHECK_EQ(p->tcp->stats->timeouts, 0);
 	CHECK(tp_fini(p));
 }
 
@@ -857,7 +870,7 @@ IX_TEST(tcp_state, refused_retransmission_goes_again)
 	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1);
 	CHECK_EQ(p->tcp->stats->timeouts, 2);
 
-	/* Refused from here on: the connection ends after rto_max. */
+	/* Refused from here on: the connection ends rto_max later. */
 	p->t.xmit_ret = -ENOSPC;
 	t = 1000 + 2 * half + 2000;
 	while (!p->srv[0].dead && t < 10ULL * max) {
@@ -866,9 +879,9 @@ IX_TEST(tcp_state, refused_retransmission_goes_again)
 		t += half / 2;
 		tp_advance(p, t);
 	}
+	/* The RTO at 8000 (doubled twice) was the first refusal. */
 	CHECK(p->srv[0].dead && p->srv[0].dead_reason == -ETIMEDOUT);
-	CHECK(t >= 1000 + 2 * half + 2000 + max);
-	CHECK(t <= 1000 + 2 * half + 2000 + max + 4000 + 4 * half);
+	CHECK(t >= 8000 + max && t <= 8000 + max + half);
 	CHECK_EQ(p->tcp->stats->timeouts, 3);
 	p->t.xmit_ret = 0;
 	CHECK(tp_fini(p));

@@ -379,12 +379,18 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The @q quantile of @n sorted round trips; 0 of none. */
+static double pct(const double *sorted, size_t n, double q)
+{
+	return n ? sorted[(size_t)(n * q)] : 0;
+}
+
 /* "N messages, rtt p50 X us p99 Y us max Z us" of @n round trips. */
 static void percentiles(const char *what, double *rtt, size_t n)
 {
 	qsort(rtt, n, sizeof(*rtt), cmp);
 	printf("%s %zu messages, rtt p50 %.0f us p99 %.0f us max %.0f us",
-	       what, n, n ? rtt[n / 2] : 0, n ? rtt[(size_t)(n * 0.99)] : 0,
+	       what, n, pct(rtt, n, 0.5), pct(rtt, n, 0.99),
 	       n ? rtt[n - 1] : 0);
 }
 
@@ -527,7 +533,6 @@ int main(int argc, char **argv)
 	}
 	qsort(all, n, sizeof(*all), cmp);
 	printf("%u connections, %u messages, %lu bytes verified, %.0f msg/s, rtt p50 %.0f us p99 %.0f us\n",
-	       conns, n, bytes, n / secs, n ? all[n / 2] : 0,
-	       n ? all[(size_t)(n * 0.99)] : 0);
+	       conns, n, bytes, n / secs, pct(all, n, 0.5), pct(all, n, 0.99));
 	return fails ? 1 : 0;
 }
