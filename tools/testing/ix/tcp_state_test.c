@@ -680,18 +680,31 @@ IX_TEST(tcp_state, sack_recovery_fills_every_hole)
 	CHECK(tp_fini(p));
 }
 
-IX_TEST(tcp_state, rto_retransmits_backs_off_collapses_cwnd)
+/*
+ * A passive connection that has sent 1000 bytes, two segments, taken
+ * off the wire; its PCB, or NULL.
+ */
+static struct ixdp_tcp_pcb *tp_sent_1000(struct tpeer *p)
 {
 	struct ixdp_iov iov = { pdata, 1000 };
+
+	if (tp_init(p, NULL) || !tp_open_passive(p, NULL, 100, false))
+		return NULL;
+	if (ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1) != 1000 ||
+	    tp_ntx(p) != 2)
+		return NULL;
+	ts_flush(&p->t);
+	return pcb_of(p, p->srv[0].h);
+}
+
+IX_TEST(tcp_state, rto_retransmits_backs_off_collapses_cwnd)
+{
 	struct ixdp_tcp_pcb *pcb;
 	struct tpeer *p = &tp;
 	struct tseg in;
 
-	CHECK(!tp_init(p, NULL));
-	CHECK(tp_open_passive(p, NULL, 100, false));
-	pcb = pcb_of(p, p->srv[0].h);
-	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
-	ts_flush(&p->t);
+	pcb = tp_sent_1000(p);
+	CHECK(pcb);
 	tp_advance(p, 999);
 	CHECK_EQ(tp_ntx(p), 0);
 	tp_advance(p, 1000);
@@ -712,26 +725,22 @@ IX_TEST(tcp_state, rto_retransmits_backs_off_collapses_cwnd)
 
 /*
  * While the core's device has a backlog to send, a retransmission timeout
- * waits rto_min, neither counted nor backed off, and is then taken as
+ * waits half a second, neither counted nor backed off, and is then taken as
  * usual; but not for longer than rto_max after data was last sent.
  */
 IX_TEST(tcp_state, rto_waits_for_a_device_backlog)
 {
-	struct ixdp_iov iov = { pdata, 1000 };
 	struct ixdp_tcp_pcb *pcb;
 	struct tpeer *p = &tp;
 	struct tseg in;
 	u32 half, max;
 	u64 t;
 
-	CHECK(!tp_init(p, NULL));
-	CHECK(tp_open_passive(p, NULL, 100, false));
-	pcb = pcb_of(p, p->srv[0].h);
+	pcb = tp_sent_1000(p);
+	CHECK(pcb);
 	half = p->t.s.cfg.hz / 2;
 	max = p->tcp->cfg.rto_max;
 	CHECK(half > 1 && max > 4 * half);
-	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
-	ts_flush(&p->t);
 	p->t.s.tx_backlog = true;
 	tp_advance(p, 1000);
 	CHECK_EQ(tp_ntx(p), 0);
@@ -836,20 +845,16 @@ IX_TEST(tcp_state, refused_data_goes_again)
  */
 IX_TEST(tcp_state, refused_retransmission_goes_again)
 {
-	struct ixdp_iov iov = { pdata, 1000 };
 	struct ixdp_tcp_pcb *pcb;
 	struct tpeer *p = &tp;
 	struct tseg in;
 	u32 half, max;
 	u64 t;
 
-	CHECK(!tp_init(p, NULL));
-	CHECK(tp_open_passive(p, NULL, 100, false));
-	pcb = pcb_of(p, p->srv[0].h);
+	pcb = tp_sent_1000(p);
+	CHECK(pcb);
 	half = p->t.s.cfg.hz / 2;
 	max = p->tcp->cfg.rto_max;
-	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
-	ts_flush(&p->t);
 	p->t.xmit_ret = -ENOSPC;
 	tp_advance(p, 1000);
 	CHECK_EQ(p->tcp->stats->timeouts, 1);
@@ -893,18 +898,13 @@ IX_TEST(tcp_state, refused_retransmission_goes_again)
  */
 IX_TEST(tcp_state, rto_restarts_from_each_new_ack)
 {
-	struct ixdp_iov iov = { pdata, 1000 };
 	struct ixdp_tcp_pcb *pcb;
 	struct tpeer *p = &tp;
 	struct tseg in;
 	u64 due;
 
-	CHECK(!tp_init(p, NULL));
-	CHECK(tp_open_passive(p, NULL, 100, false));
-	pcb = pcb_of(p, p->srv[0].h);
-	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
-	CHECK(tp_ntx(p) == 2);
-	ts_flush(&p->t);
+	pcb = tp_sent_1000(p);
+	CHECK(pcb);
 	tp_advance(p, 500);
 	peer_ack(p, 536);
 	CHECK_EQ(tp_ntx(p), 0);
