@@ -256,11 +256,13 @@ check_vm4()
 	for t in $VM4_TESTS; do
 		sel="$sel -t ix:$t"
 	done
+	vstart=$(date +%s)
 	$MAKE -s vm KERNEL=debug VM_CPUS=4 VM_QUEUES=3 \
 		CMD="/ixdp/build/kselftest/run_kselftest.sh$sel" \
 		VM_HOST_CMD="$ROOT/scripts/ixdp/host-agent.sh" \
-		2>&1 | tee "$OUT/vm4.log"
+		2>&1 | stamp "$OUT/vm4.times" | tee "$OUT/vm4.log"
 	vrc=${PIPESTATUS[0]}
+	say "4-CPU VM done; the slowest:$(slowest "$OUT/vm4.times" "$vstart")"
 	collect "vm4." need < "$OUT/vm4.log" >> "$RESULTS"
 	if [ "$vrc" = 0 ]; then
 		record ok vm4.clean_run
@@ -319,6 +321,32 @@ count()
 	grep -c -E "^$1 ${2:-}" "$RESULTS"
 }
 
+# stamp FILE: stdin to stdout, and the kselftest runner's end-of-test
+# lines to FILE with the time each came ("SECONDS ok N selftests: ix:
+# NAME"), for slowest().
+stamp()
+{
+	local l
+
+	while IFS= read -r l || [ -n "$l" ]; do
+		printf '%s\n' "$l"
+		case $l in
+		"ok "*"selftests: ix: "* | "not ok "*"selftests: ix: "*)
+			printf '%s %s\n' "$(date +%s)" "$l" >> "$1" ;;
+		esac
+	done
+}
+
+# slowest FILE START: the five selftests of stamp's FILE that took the
+# longest, each from the end of the one before (the first from START).
+slowest()
+{
+	[ -f "$1" ] || return 0
+	tr -d '\r' < "$1" | awk -v t="$2" '{
+		d = $1 - t; t = $1; sub(/.*selftests: ix: /, "")
+		print d, $1 }' | sort -rn | head -n 5 | awk '{ printf " %s %ss", $2, $1 }'
+}
+
 # The kernel build takes both CPUs most of the time, the host tests one
 # at most: run them meanwhile.
 say "debug kernel (built while the host tests run)"
@@ -333,9 +361,10 @@ if [ "$krc" = 0 ]; then
 	record ok kernel.debug_build
 	[ -z "$selected" ] && check_qemu_insn
 	say "VM selftests (debug kernel)"
+	vstart=$(date +%s)
 	$MAKE -s vm KERNEL=debug CMD="/ixdp/build/kselftest/run_kselftest.sh$selected" \
 		VM_HOST_CMD="$ROOT/scripts/ixdp/host-agent.sh" \
-		2>&1 | tee "$OUT/vm.log"
+		2>&1 | stamp "$OUT/vm.times" | tee "$OUT/vm.log"
 	vrc=${PIPESTATUS[0]}
 	collect "vm." need < "$OUT/vm.log" >> "$RESULTS"
 	if [ "$vrc" = 0 ]; then
@@ -343,6 +372,7 @@ if [ "$krc" = 0 ]; then
 	else
 		record fail vm.clean_run
 	fi
+	say "VM selftests done; the slowest:$(slowest "$OUT/vm.times" "$vstart")"
 	if [ -z "$selected" ]; then
 		check_host_side
 		check_vm4
