@@ -101,6 +101,13 @@ static void tcp_rtx_set(struct ixdp_tcp_pcb *pcb, u64 due)
 /* The least variance term of the RTO: 200 ms, as Linux's TCP_RTO_MIN. */
 #define RTTVAR_MIN(s)	max((s)->cfg.hz / 5, 1U)
 
+/*
+ * When a segment the device refused, or a timeout put off behind the
+ * device's backlog, is tried again: half a second, as Linux's
+ * TCP_RESOURCE_PROBE_INTERVAL.
+ */
+#define RESOURCE_PROBE(s)	max((s)->cfg.hz / 2, 1U)
+
 /**
  * ixdp_tcp_rtt_sample() - feed a round-trip measurement (RFC 6298 2.2-2.3)
  * @pcb: the PCB
@@ -185,7 +192,7 @@ void ixdp_tcp_retry_arm(struct ixdp_tcp_pcb *pcb)
 	}
 	pcb->flags &= ~(TCPF_PERSIST | TCPF_HOARDS);
 	pcb->flags |= TCPF_RETRY;
-	tcp_rtx_set(pcb, s->now + min(max(s->cfg.hz / 2, 1U), pcb->rto));
+	tcp_rtx_set(pcb, s->now + min(RESOURCE_PROBE(s), pcb->rto));
 }
 
 /**
@@ -364,7 +371,7 @@ static void tcp_rto_timeout(struct ixdp_tcp_pcb *pcb)
 
 	if (s->tx_backlog && s->now - pcb->snd_last < tcp->cfg.rto_max) {
 		tcp->stats->rto_deferred++;
-		tcp_rtx_set(pcb, s->now + max(s->cfg.hz / 2, 1U));
+		tcp_rtx_set(pcb, s->now + RESOURCE_PROBE(s));
 		return;
 	}
 	if (++pcb->nrtx > IXDP_TCP_MAX_RETRIES) {

@@ -194,9 +194,14 @@ ix_lib_listening()
 		'$4 == "0A" && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }'
 }
 
+# ix_lib_stat NAME: a counter of the device, read by the shell itself
+# (a cat per counter costs tens of milliseconds in the debug VM).
 ix_lib_stat()
 {
-	cat "$SYS/stats/$1"
+	local v
+
+	read -r v < "$SYS/stats/$1" || return
+	echo "$v"
 }
 
 ix_lib_skipped()

@@ -9,7 +9,8 @@
 # (ix_echo_client -b: from the peer namespace to the dataplane, from the
 # guest's own address to the Linux peer, both through the bridge), and
 # for the dataplane its counters must show the defence at work.  One TAP
-# line per attack and target, after a line for the fresh client alone.
+# line per attack and target, after a line for the fresh client alone,
+# and the seconds each step took.  IX_PEERS_ATTACKS picks attacks.
 
 source "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
 ix_lib_need
@@ -19,9 +20,21 @@ LINUX=198.18.0.3
 # What the dataplane withstands: zerowin is 64 peers at zero window,
 # each of whose data the echo service holds until its echo is
 # acknowledged, which they never do.
-ATTACKS="synflood ooo zerowin idle sack icmp"
+ATTACKS=${IX_PEERS_ATTACKS:-synflood ooo zerowin idle sack icmp}
 declare -A before
 n=0
+t0=0
+times=""
+
+# took PHASE: add PHASE's seconds since the last mark to the times line.
+took()
+{
+	local now
+
+	now=$(cut -d' ' -f1 /proc/uptime)
+	times="$times $1 $(awk -v a="$t0" -v b="$now" 'BEGIN { printf "%.1fs", b - a }')"
+	t0=$now
+}
 
 echo "1..$((2 * (1 + $(echo $ATTACKS | wc -w))))"
 
@@ -41,8 +54,9 @@ snapshot()
 {
 	local f
 
+	# read, not cat: a process per counter took seconds in the VM
 	for f in "$SYS"/stats/*; do
-		[ -f "$f" ] && before[${f##*/}]=$(cat "$f")
+		[ -f "$f" ] && read -r "before[${f##*/}]" < "$f"
 	done
 }
 
@@ -136,13 +150,19 @@ on_dataplane()
 	local ok=1
 
 	why=""
+	times=""
+	took start
 	echo $PORT > "$SYS/echo_port"
 	ix_lib_attach
+	took attach
 	snapshot
+	took snapshot
 	if [ "$1" != baseline ]; then
 		attack "$1" $DP || ok=0
 	fi
+	took attack
 	[ $ok = 0 ] || fresh $DP peer || ok=0
+	took fresh
 	[ $ok = 0 ] || [ "$1" = baseline ] || defended_"$1" ||
 		{ ok=0; why="counters show no defence"; }
 	echo "#   $(tail -n 1 "$TMP/fresh.out" 2>/dev/null)"
@@ -150,31 +170,40 @@ on_dataplane()
 	[ "$why" = "no host agent" ] && { tap 1 "ixdp $1" "SKIP $why"; ok=skip; }
 	[ $ok = skip ] || tap $ok "ixdp $1${why:+: $why}"
 	echo 0 > "$SYS/attached" || fail "detach"
+	took detach
+	echo "#   times:${times# start*s}"
 }
 
 # on_linux ATTACK|baseline: against an echo server on the peer's TCP,
-# busybox nc forking a cat per connection, started afresh.
+# the benchmark's epoll server (one thread, a backlog of SOMAXCONN, what
+# a peer will not take yet kept and not read past), started afresh.
 on_linux()
 {
 	local ok=1 pid
 
 	why=""
-	# its own process group: nc and its cats go together
-	ip netns exec peer setsid nc -ll -p $PORT -e cat > /dev/null 2>&1 &
+	times=""
+	took start
+	ip netns exec peer "$DIR/echo_epoll" -q -l $LINUX -p $PORT > /dev/null 2>&1 &
 	pid=$!
 	ix_lib_wait 10 ix_lib_listening peer $PORT || fail "no echo server on $LINUX"
+	took listen
 	if [ "$1" != baseline ]; then
 		attack "$1" $LINUX || ok=0
 	fi
+	took attack
 	[ $ok = 0 ] || fresh $LINUX || ok=0
+	took fresh
 	echo "#   $(tail -n 1 "$TMP/fresh.out" 2>/dev/null)"
+	kill $pid 2>/dev/null || { ok=0; why="${why:+$why; }the echo server died"; }
+	wait $pid 2>/dev/null
+	took stop
 	if [ "$why" = "no host agent" ]; then
 		tap 1 "linux $1" "SKIP $why"
 	else
 		tap $ok "linux $1${why:+: $why}"
 	fi
-	kill -- -$pid
-	wait $pid 2>/dev/null
+	echo "#   times:${times# start*s}"
 }
 
 for a in baseline $ATTACKS; do
