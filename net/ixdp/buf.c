@@ -82,7 +82,6 @@ unsigned int ixdp_pool_add(struct ixdp_pool *p, void *mem, size_t size)
 		b->off = 0;
 		b->len = 0;
 		b->dirty = 0;
-		b->clean = 0;
 		b->frag_len = 0;
 		b->nfrags = 0;
 		b->flags = IXDP_BUF_FREE;
@@ -115,8 +114,6 @@ struct ixdp_buf *ixdp_buf_get(struct ixdp_pool *p)
 	p->avail--;
 	b->next = NULL;
 	b->flags = 0;
-	/* A free buffer's room is all zero (ixdp_buf_put()). */
-	b->clean = IXDP_BUF_HEADROOM;
 	ixdp_buf_reset(b, IXDP_BUF_HEADROOM);
 	return b;
 }
@@ -131,7 +128,6 @@ struct ixdp_buf *ixdp_buf_get(struct ixdp_pool *p)
 void ixdp_buf_put(struct ixdp_buf *b)
 {
 	struct ixdp_pool *p;
-	unsigned int end;
 
 	if (!b)
 		return;
@@ -144,16 +140,12 @@ void ixdp_buf_put(struct ixdp_buf *b)
 		ixdp_buf_drop_frags(b);
 	/*
 	 * The room is mapped into whichever application drives the core
-	 * next: nothing of this frame may outlive it there.  Below @clean
-	 * nothing was written since the buffer was taken (and cleared).
+	 * next: nothing of this frame may outlive it there.
 	 */
-	end = ixdp_buf_end(b);
-	if (end > b->clean)
-		memset(b->room + b->clean, 0, end - b->clean);
+	memset(b->room, 0, ixdp_buf_end(b));
 	b->off = 0;
 	b->len = 0;
 	b->dirty = 0;
-	b->clean = 0;
 	b->flags = IXDP_BUF_FREE;
 	b->next = p->free;
 	p->free = b;

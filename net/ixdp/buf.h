@@ -74,10 +74,6 @@ struct ixdp_pool_ops {
  * @dirty: bytes from the start of @room that were written beyond the
  *	data's present end (a frame received, a tail trimmed, the buffer
  *	reset); ixdp_buf_put() clears them and the data
- * @clean: bytes at the start of @room that hold nothing: no more than the
- *	least offset its data started at since it was taken, nor than what
- *	a driver or a control block wrote in front; ixdp_buf_put() clears
- *	from here, not from the start
  * @flags: IXDP_BUF_FREE while on the free stack
  */
 struct ixdp_buf {
@@ -89,7 +85,6 @@ struct ixdp_buf {
 	u16			frag_len;
 	u8			nfrags;
 	u16			dirty;
-	u16			clean;
 	u32			flags;
 };
 
@@ -178,18 +173,10 @@ static inline void ixdp_buf_mark(struct ixdp_buf *b, unsigned int end)
 		b->dirty = min_t(unsigned int, end, IXDP_BUF_ROOM);
 }
 
-/* Note that the room may hold data from @start on (written in front). */
-static inline void ixdp_buf_mark_from(struct ixdp_buf *b, unsigned int start)
-{
-	if (start < b->clean)
-		b->clean = start;
-}
-
 /* Empty the buffer and start its data @off bytes into the room. */
 static inline void ixdp_buf_reset(struct ixdp_buf *b, unsigned int off)
 {
 	ixdp_buf_mark(b, b->off + ixdp_buf_linear_len(b));
-	ixdp_buf_mark_from(b, off);
 	b->off = off;
 	b->len = 0;
 }
@@ -201,15 +188,7 @@ static inline void *ixdp_buf_push(struct ixdp_buf *b, unsigned int len)
 		return NULL;
 	b->off -= len;
 	b->len += len;
-	ixdp_buf_mark_from(b, b->off);
 	return ixdp_buf_data(b);
-}
-
-/* The start of the room, for a control block of the buffer's owner. */
-static inline void *ixdp_buf_cb(struct ixdp_buf *b)
-{
-	ixdp_buf_mark_from(b, 0);
-	return b->room;
 }
 
 /* Drop @len bytes from the front; NULL if there are fewer. */

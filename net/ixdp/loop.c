@@ -180,8 +180,6 @@ int ixdp_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
 		ixdp_buf_put(b);
 		return -ENOSPC;
 	}
-	/* The driver may write its own header in front (virtio_net's). */
-	ixdp_buf_mark_from(b, ixdp_buf_headroom(b) - IXDP_DRV_HEADROOM);
 	if (core->ntx == IXDP_TXQ_LEN)
 		ixdp_core_flush(core);
 	if (core->ntx == IXDP_TXQ_LEN) {
@@ -220,7 +218,6 @@ static void ixdp_queue_fill(struct ixdp_core *core, struct ixdp_queue *q)
 			core->stats.rx_refill_short++;
 			break;
 		}
-		ixdp_buf_mark_from(b, IXDP_POST_OFF);
 		f[n].addr = b->room + IXDP_POST_OFF;
 		f[n].len = IXDP_BUF_ROOM - IXDP_POST_OFF;
 		n++;

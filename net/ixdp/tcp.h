@@ -891,7 +891,7 @@ struct ixdp_tcp_cb {
 
 static inline struct ixdp_tcp_cb *tcp_cb(struct ixdp_buf *b)
 {
-	return ixdp_buf_cb(b);
+	return (struct ixdp_tcp_cb *)b->room;
 }
 
 struct tcphdr;

@@ -227,54 +227,5 @@ IX_TEST(buf, put_leaves_nothing_of_the_frame)
 	ixdp_buf_mark(b, IXDP_BUF_ROOM);
 	ixdp_buf_put(b);
 	CHECK(all_zero(mem, IXDP_BUF_SIZE));
-
-	/* A driver's header in front of the frame, marked as it is queued. */
-	b = ixdp_buf_get(&p);
-	memset(ixdp_buf_push(b, 54), 0x5a, 54);
-	ixdp_buf_mark_from(b, ixdp_buf_headroom(b) - 12);
-	memset(mem + ixdp_buf_headroom(b) - 12, 0xa5, 12);
-	ixdp_buf_put(b);
-	CHECK(all_zero(mem, IXDP_BUF_SIZE));
-
-	/* An owner's control block at the very start of the room. */
-	b = ixdp_buf_get(&p);
-	memset(ixdp_buf_put_tail(b, 100), 0xa5, 100);
-	memset(ixdp_buf_cb(b), 0x5a, 4);
-	ixdp_buf_put(b);
-	CHECK(all_zero(mem, IXDP_BUF_SIZE));
-
-	/* Reset in front of where the data started: cleared from there. */
-	b = ixdp_buf_get(&p);
-	ixdp_buf_reset(b, 20);
-	memset(ixdp_buf_put_tail(b, 100), 0xa5, 100);
-	ixdp_buf_put(b);
-	CHECK(all_zero(mem, IXDP_BUF_SIZE));
-	free(mem);
-}
-
-/*
- * put() clears only what the buffer's life could have written: the
- * headroom in front of a received frame was never written, and is left
- * as it is (the cost of a put is in the frame's bytes, not the slot's).
- */
-IX_TEST(buf, put_clears_from_the_first_byte_written)
-{
-	uint8_t *mem = calloc(1, IXDP_BUF_SIZE);
-	struct ixdp_buf descs[1];
-	struct ixdp_pool p;
-	struct ixdp_buf *b;
-
-	CHECK(mem);
-	ixdp_pool_init(&p, descs, 1);
-	ixdp_pool_add(&p, mem, IXDP_BUF_SIZE);
-	b = ixdp_buf_get(&p);
-	ixdp_buf_reset(b, IXDP_BUF_RX_OFFSET);
-	memset(ixdp_buf_put_tail(b, 64), 0xa5, 64);
-	ixdp_buf_pull(b, 14);
-	/* a canary where nothing of this buffer's may be */
-	mem[IXDP_BUF_HEADROOM - 1] = 0x77;
-	ixdp_buf_put(b);
-	CHECK_EQ(mem[IXDP_BUF_HEADROOM - 1], 0x77);
-	CHECK(all_zero(mem + IXDP_BUF_HEADROOM, IXDP_BUF_SIZE - IXDP_BUF_HEADROOM));
 	free(mem);
 }
