@@ -195,7 +195,9 @@ on_linux()
 	[ $ok = 0 ] || fresh $LINUX || ok=0
 	took fresh
 	echo "#   $(tail -n 1 "$TMP/fresh.out" 2>/dev/null)"
-	kill $pid 2>/dev/null || { ok=0; why="${why:+$why; }the echo server died"; }
+	kill -0 $pid 2>/dev/null || { ok=0; why="${why:+$why; }the echo server died"; }
+	# KILL: a TERM between its loop's check and epoll_wait() would wait
+	kill -KILL $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	took stop
 	if [ "$why" = "no host agent" ]; then
