@@ -18,9 +18,11 @@ int main(int argc, char **argv)
 	int fd, len, bad = 0;
 	ssize_t r;
 
-	if (argc != 3 || (strcmp(argv[2], "read") && strcmp(argv[2], "reset")) ||
+	if (argc != 3 || (strcmp(argv[2], "read") && strcmp(argv[2], "reset") &&
+			  strcmp(argv[2], "profile") &&
+			  strcmp(argv[2], "profile-reset")) ||
 	    strlen(argv[1]) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "usage: ixinsn SOCK read|reset\n");
+		fprintf(stderr, "usage: ixinsn SOCK read|reset|profile|profile-reset\n");
 		return 2;
 	}
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[1]);

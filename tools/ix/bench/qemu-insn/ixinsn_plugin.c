@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,27 @@ struct slot {
 
 static struct slot *slots;
 static int nr_vcpus;
+
+/*
+ * profile=on: each translated block also counts its executions, so that
+ * "profile" can tell where the instructions went, by block address.  A
+ * block run by two vCPUs at once shares its counter (an atomic add); a
+ * block translated again gets a second entry, summed by address at the
+ * dump.  Entries are never freed: a guest translates a bounded amount
+ * of code.
+ */
+struct block {
+	uint64_t vaddr;
+	uint64_t execs;
+	uint64_t base;		/* execs at the last "profile-reset" */
+	unsigned int n_insns;
+	unsigned int kernel;
+	struct block *next;
+};
+
+static bool profile;
+static struct block *blocks;
+static pthread_mutex_t blocks_lock = PTHREAD_MUTEX_INITIALIZER;
 static char sock_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 static int listen_fd = -1;
 
@@ -67,11 +89,41 @@ static void tb_exec(unsigned int vcpu, void *udata)
 	__atomic_store_n(n, *n + (v >> 1), __ATOMIC_RELAXED);
 }
 
+/* profile=on: the vCPU's slot as tb_exec, and the block's own count. */
+static void tb_exec_profile(unsigned int vcpu, void *udata)
+{
+	struct block *b = udata;
+	uint64_t *n;
+
+	__atomic_fetch_add(&b->execs, 1, __ATOMIC_RELAXED);
+	if (vcpu >= (unsigned int)nr_vcpus)
+		return;
+	n = &slots[vcpu].n[b->kernel];
+	__atomic_store_n(n, *n + b->n_insns, __ATOMIC_RELAXED);
+}
+
 static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	uintptr_t kernel = !!(qemu_plugin_tb_vaddr(tb) & KERNEL_BIT);
 	uintptr_t v = (qemu_plugin_tb_n_insns(tb) << 1) | kernel;
+	struct block *b;
 
+	if (profile) {
+		b = calloc(1, sizeof(*b));
+		if (b) {
+			b->vaddr = qemu_plugin_tb_vaddr(tb);
+			b->n_insns = qemu_plugin_tb_n_insns(tb);
+			b->kernel = kernel;
+			pthread_mutex_lock(&blocks_lock);
+			b->next = blocks;
+			blocks = b;
+			pthread_mutex_unlock(&blocks_lock);
+			qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec_profile,
+							     QEMU_PLUGIN_CB_NO_REGS,
+							     b);
+			return;
+		}
+	}
 	qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec,
 					     QEMU_PLUGIN_CB_NO_REGS,
 					     (void *)v);
@@ -99,6 +151,41 @@ static int send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * "profile": a line "block VADDR INSNS" for each block address that ran
+ * since the last "profile-reset" (INSNS: its executions times its
+ * instructions), then "end".  The host sorts and names them.
+ */
+static int answer_profile(int fd, bool reset)
+{
+	static const char off[] = "error profile=on not given\n";
+	struct block *b, *head;
+	char line[64];
+	uint64_t e;
+
+	if (!profile)
+		return send_all(fd, off, strlen(off));
+	pthread_mutex_lock(&blocks_lock);
+	head = blocks;
+	pthread_mutex_unlock(&blocks_lock);
+	/* entries are only ever pushed in front: the list from head is stable */
+	for (b = head; b; b = b->next) {
+		e = __atomic_load_n(&b->execs, __ATOMIC_RELAXED);
+		if (reset) {
+			b->base = e;
+			continue;
+		}
+		if (e == b->base)
+			continue;
+		snprintf(line, sizeof(line), "block %llx %llu\n",
+			 (unsigned long long)b->vaddr,
+			 (unsigned long long)((e - b->base) * b->n_insns));
+		if (send_all(fd, line, strlen(line)))
+			return -1;
+	}
+	return send_all(fd, reset ? "ok\n" : "end\n", reset ? 3 : 4);
+}
+
 /* "read": one line per vCPU, then the total.  "reset": zero them all. */
 static int answer(int fd, const char *cmd)
 {
@@ -113,6 +200,8 @@ static int answer(int fd, const char *cmd)
 		}
 		return send_all(fd, "ok\n", 3);
 	}
+	if (!strcmp(cmd, "profile") || !strcmp(cmd, "profile-reset"))
+		return answer_profile(fd, cmd[7] == '-');
 	if (strcmp(cmd, "read")) {
 		snprintf(line, sizeof(line), "error unknown command '%.32s'\n", cmd);
 		return send_all(fd, line, strlen(line));
@@ -234,8 +323,11 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
 		if (!strncmp(argv[i], "sock=", 5) &&
 		    strlen(argv[i] + 5) < sizeof(sock_path)) {
 			snprintf(sock_path, sizeof(sock_path), "%s", argv[i] + 5);
+		} else if (!strcmp(argv[i], "profile=on")) {
+			profile = true;
 		} else {
-			snprintf(msg, sizeof(msg), "bad argument '%.64s' (sock=PATH)",
+			snprintf(msg, sizeof(msg),
+				 "bad argument '%.64s' (sock=PATH, profile=on)",
 				 argv[i]);
 			fail(msg);
 			return -1;

@@ -6,10 +6,12 @@
 # test-init as the whole initramfs (it spins two seconds in user mode,
 # then halts the machine), and checks through ixinsn that the counts
 # are per vCPU, grow, split user from kernel, stand still once the guest
-# is halted and are zeroed by a reset.  About 15 s; QEMU is killed after
-# 28 s at most.  TAP lines; "1..0 # SKIP" if the plugin header could not
-# be fetched (scripts/ixdp/deps-qemu-plugin.sh).  BINDIR defaults to
-# build/qemu-insn, where `make qemu-insn` puts the binaries.
+# is halted and are zeroed by a reset, and that profile=on names where
+# the instructions went (ixinsn-profile.sh).  About 15 s; QEMU is
+# killed after 28 s at most.  TAP lines; "1..0 # SKIP" if the plugin
+# header could not be fetched (scripts/ixdp/deps-qemu-plugin.sh).
+# BINDIR defaults to build/qemu-insn, where `make qemu-insn` puts the
+# binaries.
 
 ROOT=$(cd "$(dirname "$0")/../../../.." && pwd)
 KERNEL=${1:?usage: test.sh BZIMAGE [BINDIR]}
@@ -89,7 +91,7 @@ timeout 28 qemu-system-x86_64 -M q35 -accel tcg -smp 2 -m 512M -nodefaults \
 	-display none -no-reboot -serial "file:$CONSOLE" \
 	-kernel "$KERNEL" -initrd "$TMP/initrd.cpio" \
 	-append "console=ttyS0 panic=-1" \
-	-plugin "$BIN/libixinsn.so,sock=$SOCK" > "$TMP/qemu.log" 2>&1 &
+	-plugin "$BIN/libixinsn.so,sock=$SOCK,profile=on" > "$TMP/qemu.log" 2>&1 &
 QPID=$!
 
 up=1
@@ -119,6 +121,17 @@ result $? counts_grow
 # Half a second of the user spin: far more than ten million.
 [ $(($(get "$TMP/c" total user) - $(get "$TMP/b" total user))) -gt 10000000 ]
 result $? user_spin_counts_as_user
+
+# profile=on: a third of a second of the spin, named by test-init's
+# symbols, is all in its main().
+"$BIN/ixinsn" "$SOCK" profile-reset > /dev/null
+sleep 0.3
+"$BIN/ixinsn" "$SOCK" profile > "$TMP/prof"
+nm "$BIN/test-init" > "$TMP/map"
+top=$("$ROOT/tools/ix/bench/qemu-insn/ixinsn-profile.sh" "$TMP/map" 1 1 \
+	< "$TMP/prof" | awk 'NR == 1 { print $3 }')
+[ "$top" = main ] && tail -n 1 "$TMP/prof" | grep -qx end
+result $? profile_names_the_spin
 
 halted=1
 wait_for "System halted" 20 && halted=0
