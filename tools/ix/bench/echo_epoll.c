@@ -14,7 +14,9 @@
  * kernel has them, SO_PREFER_BUSY_POLL and SO_BUSY_POLL_BUDGET) on every
  * connection, and EPIOCSPARAMS on the epoll instance (6.9; before that
  * only the net.core.busy_poll sysctl makes epoll_wait() poll).  SIGINT or SIGTERM ends
- * it, printing its counters unless -q.
+ * it, printing its counters unless -q; the handler also wakes epoll_wait()
+ * through an eventfd, so a signal that lands just before the call still
+ * ends the server.
  */
 
 #include <errno.h>
@@ -25,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -55,11 +58,34 @@ struct server {
 };
 
 static volatile sig_atomic_t stop;
+static int stop_fd = -1;
 
 static void on_signal(int sig)
 {
+	uint64_t one = 1;
+
 	(void)sig;
 	stop = 1;
+	/* (A failed write leaves @stop: the next wakeup ends the loop.) */
+	if (stop_fd >= 0 && write(stop_fd, &one, sizeof(one)) < 0)
+		return;
+}
+
+/*
+ * The stop eventfd, in the epoll set with a NULL pointer like the
+ * listener: a wakeup by it finds nothing to accept, and the loop ends on
+ * @stop.  The connections' path is not touched.
+ */
+static int stop_watch(struct server *s)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+
+	stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (stop_fd < 0 || epoll_ctl(s->ep, EPOLL_CTL_ADD, stop_fd, &ev)) {
+		perror("echo_epoll: eventfd");
+		return -1;
+	}
+	return 0;
 }
 
 static uint32_t interest(const struct server *s, const struct econn *c)
@@ -359,8 +385,6 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &sin, &s, &quiet))
 		return 2;
 	raise_nofile(1 << 20, &have);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	s.rx = malloc(RX_SIZE);
 	s.ep = epoll_create1(EPOLL_CLOEXEC);
@@ -368,6 +392,10 @@ int main(int argc, char **argv)
 		perror("echo_epoll: setup");
 		goto out_free;
 	}
+	if (stop_watch(&s))
+		goto out_free;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	if (server_listen(&s, &sin))
 		goto out_free;
 	if (s.busy)
@@ -380,6 +408,8 @@ int main(int argc, char **argv)
 	while (s.conns)
 		conn_free(&s, s.conns);
 out_free:
+	if (stop_fd >= 0)
+		close(stop_fd);
 	if (s.lfd >= 0)
 		close(s.lfd);
 	if (s.ep >= 0)

@@ -26,13 +26,31 @@ n=0
 t0=0
 times=""
 
-# took PHASE: add PHASE's seconds since the last mark to the times line.
+# uptime_cs: the uptime in hundredths of a second, into $now.
+uptime_cs()
+{
+	read -r now _ < /proc/uptime
+	now=${now/./}
+	now=$((10#$now))
+}
+
+# took_reset: start the times line; took PHASE: add PHASE's seconds since
+# the last mark to it (no process: each costs tens of ms in the VM).
+took_reset()
+{
+	local now
+
+	times=""
+	uptime_cs
+	t0=$now
+}
+
 took()
 {
 	local now
 
-	now=$(cut -d' ' -f1 /proc/uptime)
-	times="$times $1 $(awk -v a="$t0" -v b="$now" 'BEGIN { printf "%.1fs", b - a }')"
+	uptime_cs
+	times="$times $1 $(((now - t0) / 100)).$(((now - t0) % 100 / 10))s"
 	t0=$now
 }
 
@@ -150,8 +168,7 @@ on_dataplane()
 	local ok=1
 
 	why=""
-	times=""
-	took start
+	took_reset
 	echo $PORT > "$SYS/echo_port"
 	ix_lib_attach
 	took attach
@@ -171,7 +188,7 @@ on_dataplane()
 	[ $ok = skip ] || tap $ok "ixdp $1${why:+: $why}"
 	echo 0 > "$SYS/attached" || fail "detach"
 	took detach
-	echo "#   times:${times# start*s}"
+	echo "#   times:$times"
 }
 
 # on_linux ATTACK|baseline: against an echo server on the peer's TCP,
@@ -182,8 +199,7 @@ on_linux()
 	local ok=1 pid
 
 	why=""
-	times=""
-	took start
+	took_reset
 	ip netns exec peer "$DIR/echo_epoll" -q -l $LINUX -p $PORT > /dev/null 2>&1 &
 	pid=$!
 	ix_lib_wait 10 ix_lib_listening peer $PORT || fail "no echo server on $LINUX"
@@ -196,8 +212,11 @@ on_linux()
 	took fresh
 	echo "#   $(tail -n 1 "$TMP/fresh.out" 2>/dev/null)"
 	kill -0 $pid 2>/dev/null || { ok=0; why="${why:+$why; }the echo server died"; }
-	# KILL: a TERM between its loop's check and epoll_wait() would wait
-	kill -KILL $pid 2>/dev/null
+	kill -TERM $pid 2>/dev/null
+	ix_lib_wait 5 eval '! kill -0 $pid 2>/dev/null' || {
+		ok=0; why="${why:+$why; }the echo server ignored TERM"
+		kill -KILL $pid 2>/dev/null
+	}
 	wait $pid 2>/dev/null
 	took stop
 	if [ "$why" = "no host agent" ]; then
@@ -205,7 +224,7 @@ on_linux()
 	else
 		tap $ok "linux $1${why:+: $why}"
 	fi
-	echo "#   times:${times# start*s}"
+	echo "#   times:$times"
 }
 
 for a in baseline $ATTACKS; do
