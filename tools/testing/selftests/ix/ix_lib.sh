@@ -140,13 +140,16 @@ ix_lib_kmemleak_check()
 		fail "kmemleak: $(grep -c unreferenced "$KMEMLEAK") objects unreferenced, ours among them"
 }
 
+# ix_lib_wait SECONDS CMD...: run CMD every 0.1 s until it succeeds;
+# false after SECONDS, counted by bash's own clock (a process to read the
+# time, each poll, costs tens of ms in the debug VM).
 ix_lib_wait()
 {
-	local end=$(($(date +%s) + $1))
+	local end=$((SECONDS + $1))
 
 	shift
 	until "$@"; do
-		[ "$(date +%s)" -lt "$end" ] || return 1
+		[ "$SECONDS" -le "$end" ] || return 1
 		sleep 0.1
 	done
 }

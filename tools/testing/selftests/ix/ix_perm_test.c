@@ -655,58 +655,68 @@ TEST_F_TIMEOUT(perm, charged_to_the_memory_cgroup, 300)
 	EXPECT_EQ(0, rmdir(CG_APP));
 }
 
-/* Two threads race IX_IOC_SETUP on one file. */
+/*
+ * Two threads race IX_IOC_SETUP on one file, round after round: started
+ * once and released together by @go for each round (a thread created per
+ * round cost most of the test's time in the VM); @done ends a round.
+ */
 struct race {
 	int fd;
 	unsigned int cpu;
-	pthread_barrier_t go;
-};
-
-struct racer {
-	struct race *race;
-	int err;
+	bool quit;
+	pthread_barrier_t go, done;
+	struct racer {
+		struct race *race;
+		int err;
+	} t[2];
 };
 
 static void *race_thread(void *arg)
 {
 	struct racer *me = arg;
+	struct race *r = me->race;
 
-	pthread_barrier_wait(&me->race->go);
-	me->err = setup(me->race->fd, me->race->cpu);
-	return NULL;
+	for (;;) {
+		pthread_barrier_wait(&r->go);
+		if (r->quit)
+			return NULL;
+		me->err = setup(r->fd, r->cpu);
+		pthread_barrier_wait(&r->done);
+	}
 }
 
 /* One round: both threads set up @cpu on a fresh file at once. */
-static void race_round(struct race *r, struct racer *t, unsigned int cpu)
+static void race_round(struct race *r, unsigned int cpu)
 {
-	pthread_t th[2];
-	int i;
-
 	r->fd = open("/dev/ix", O_RDWR);
 	r->cpu = cpu;
-	for (i = 0; i < 2; i++) {
-		t[i].race = r;
-		t[i].err = 1;
-		pthread_create(&th[i], NULL, race_thread, &t[i]);
-	}
-	for (i = 0; i < 2; i++)
-		pthread_join(th[i], NULL);
+	r->t[0].err = 1;
+	r->t[1].err = 1;
+	pthread_barrier_wait(&r->go);
+	pthread_barrier_wait(&r->done);
 	close(r->fd);
 }
 
 TEST_F_TIMEOUT(perm, setup_race_one_binding, 900)
 {
-	struct racer t[2];
-	struct race r;
+	/* Static: a failed ASSERT leaves the racers running, not its frame. */
+	static struct race r = { .fd = -1 };
+	struct racer *t = r.t;
+	pthread_t th[2];
 	unsigned int i;
 	double t0 = now_s();
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 3)
 		SKIP(return, "needs 3 CPUs: two racers beside the reserved one");
-	pthread_barrier_init(&r.go, NULL, 2);
+	pthread_barrier_init(&r.go, NULL, 3);
+	pthread_barrier_init(&r.done, NULL, 3);
+	for (i = 0; i < 2; i++) {
+		t[i].race = &r;
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, race_thread, &t[i]));
+	}
 	/* Setups that fail late (CPU 2 serves nothing): rings come and go. */
 	for (i = 0; i < RACE_ROUNDS; i++) {
-		race_round(&r, t, 2);
+		race_round(&r, 2);
 		ASSERT_EQ(-ENODEV, t[0].err);
 		ASSERT_EQ(-ENODEV, t[1].err);
 	}
@@ -714,13 +724,18 @@ TEST_F_TIMEOUT(perm, setup_race_one_binding, 900)
 	t0 = now_s();
 	/* Setups that bind: exactly one wins each round, the other waits. */
 	for (i = 0; i < BIND_ROUNDS; i++) {
-		race_round(&r, t, 1);
+		race_round(&r, 1);
 		ASSERT_TRUE((!t[0].err && t[1].err == -EBUSY) ||
 			    (!t[1].err && t[0].err == -EBUSY))
 			TH_LOG("round %u: %d and %d", i, t[0].err, t[1].err);
 	}
 	printf("# %u binding rounds in %.1f s\n", BIND_ROUNDS, now_s() - t0);
+	r.quit = true;
+	pthread_barrier_wait(&r.go);
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
 	pthread_barrier_destroy(&r.go);
+	pthread_barrier_destroy(&r.done);
 }
 
 TEST_HARNESS_MAIN
