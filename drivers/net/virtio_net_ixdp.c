@@ -117,6 +117,20 @@ static void vnix_kick(struct ixdp_drv_queue *q, struct virtqueue *v)
 		q->doorbells++;
 }
 
+/*
+ * Set @sg to @len bytes at @buf, a fresh entry: what sg_init_one() does
+ * for the first entry of a list, but cleared by an assignment of known
+ * size, which the compiler writes as a few stores.  sg_init_table() and
+ * the header's clear were memset() calls, two or three per frame, each
+ * dozens of instructions in a guest without fast string stores: about
+ * 100 of the 4,050 guest instructions of an echo request.
+ */
+static void vnix_sg_buf(struct scatterlist *sg, void *buf, unsigned int len)
+{
+	*sg = (struct scatterlist){};
+	sg_set_buf(sg, buf, len);
+}
+
 static unsigned int vnix_rx_post(struct ixdp_drv_queue *q,
 				 struct ixdp_drv_frame *f, unsigned int n)
 {
@@ -125,7 +139,8 @@ static unsigned int vnix_rx_post(struct ixdp_drv_queue *q,
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		sg_init_one(&sg, f[i].addr, f[i].len);
+		vnix_sg_buf(&sg, f[i].addr, f[i].len);
+		sg_mark_end(&sg);
 		if (virtqueue_add_inbuf(vq->pair.rx, &sg, 1, f[i].addr,
 					GFP_ATOMIC))
 			break;
@@ -180,7 +195,12 @@ static void vnix_tx_hdr(struct vnix_queue *vq, const struct ixdp_drv_frame *f)
 {
 	struct virtio_net_hdr *hdr = f->addr - vq->pair.hdr_len;
 
-	memset(hdr, 0, vq->pair.hdr_len);
+	/* The usual length, cleared by stores (see vnix_sg_buf()). */
+	if (likely(vq->pair.hdr_len == sizeof(struct virtio_net_hdr_mrg_rxbuf)))
+		*(struct virtio_net_hdr_mrg_rxbuf *)hdr =
+			(struct virtio_net_hdr_mrg_rxbuf){};
+	else
+		memset(hdr, 0, vq->pair.hdr_len);
 	if (!f->csum_start)
 		return;
 	hdr->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
@@ -198,12 +218,13 @@ static unsigned int vnix_tx_burst(struct ixdp_drv_queue *q,
 
 	for (i = 0; i < n; i++) {
 		vnix_tx_hdr(vq, &f[i]);
-		sg_init_table(sg, 1 + f[i].nfrags);
-		sg_set_buf(&sg[0], f[i].addr - hl, f[i].len + hl);
+		vnix_sg_buf(&sg[0], f[i].addr - hl, f[i].len + hl);
 		for (k = 0; k < f[i].nfrags; k++) {
 			fr = &f[i].frags[k];
+			sg[1 + k] = (struct scatterlist){};
 			sg_set_page(&sg[1 + k], fr->page, fr->len, fr->off);
 		}
+		sg_mark_end(&sg[f[i].nfrags]);
 		if (virtqueue_add_outbuf(vq->pair.tx, sg, 1 + f[i].nfrags,
 					 f[i].token, GFP_ATOMIC))
 			break;
