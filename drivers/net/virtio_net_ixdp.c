@@ -131,6 +131,13 @@ static void vnix_sg_buf(struct scatterlist *sg, void *buf, unsigned int len)
 	sg_set_buf(sg, buf, len);
 }
 
+/* The same for a page fragment: a payload frag of a frame sent. */
+static void vnix_sg_page(struct scatterlist *sg, const struct ixdp_drv_frag *fr)
+{
+	*sg = (struct scatterlist){};
+	sg_set_page(sg, fr->page, fr->len, fr->off);
+}
+
 static unsigned int vnix_rx_post(struct ixdp_drv_queue *q,
 				 struct ixdp_drv_frame *f, unsigned int n)
 {
@@ -214,16 +221,12 @@ static unsigned int vnix_tx_burst(struct ixdp_drv_queue *q,
 	struct scatterlist sg[1 + IXDP_DRV_FRAGS];
 	struct vnix_queue *vq = q->priv;
 	unsigned int i, k, hl = vq->pair.hdr_len;
-	const struct ixdp_drv_frag *fr;
 
 	for (i = 0; i < n; i++) {
 		vnix_tx_hdr(vq, &f[i]);
 		vnix_sg_buf(&sg[0], f[i].addr - hl, f[i].len + hl);
-		for (k = 0; k < f[i].nfrags; k++) {
-			fr = &f[i].frags[k];
-			sg[1 + k] = (struct scatterlist){};
-			sg_set_page(&sg[1 + k], fr->page, fr->len, fr->off);
-		}
+		for (k = 0; k < f[i].nfrags; k++)
+			vnix_sg_page(&sg[1 + k], &f[i].frags[k]);
 		sg_mark_end(&sg[f[i].nfrags]);
 		if (virtqueue_add_outbuf(vq->pair.tx, sg, 1 + f[i].nfrags,
 					 f[i].token, GFP_ATOMIC))
