@@ -84,10 +84,14 @@ run()
 rm -rf "$DIR"
 mkdir -p "$DIR"
 echo 0 > "$DIR/served"
-touch "$DIR/agent"
-trap 'rm -f "$DIR/agent"' EXIT
+# The marker the guest looks for holds this agent's pid.  An agent of an
+# earlier run that ends late removes only its own, and this one puts its
+# own back if it went.
+echo $$ > "$DIR/agent"
+trap '[ "$(cat "$DIR/agent" 2>/dev/null)" != $$ ] || rm -f "$DIR/agent"' EXIT
 qemu=$(vm_qemu)
 while kill -0 "${IXDP_VM_PID:-$PPID}" 2>/dev/null; do
+	[ -e "$DIR/agent" ] || echo $$ > "$DIR/agent"
 	if [ ! -e "$DIR/req" ]; then
 		sleep 0.2
 		continue
