@@ -10,7 +10,7 @@
 # address to the Linux peer, both through the bridge): from the dataplane
 # within 5 s, with its counters showing the defence at work; from Linux,
 # the reference, without a stall (30 s), its time reported beside the
-# dataplane's.  Linux's own TCP in this emulated guest takes 3 to 6 s
+# dataplane's.  Linux's own TCP in this emulated guest took 2 to 9 s
 # after the SYN flood (4,096 request sockets resending SYN-ACKs to
 # addresses that never resolve), so the 5 s is the dataplane's bound
 # only.  One TAP line per attack and target, after a line for the fresh
