@@ -415,6 +415,9 @@ struct ixdp_iov {
  * @rtx_mark: @snd_max when @snd_una was last retransmitted in recovery
  * @snd_last: when data was last sent, for the restart after idle; or,
  *	while TCPF_RETRYING, when the pool or the device first refused it
+ * @tx_pos: the stack's @tx_queued once its last data segment was
+ *	queued: that segment still waits in the core's queue while the
+ *	stack's @tx_taken is below it
  * @srtt_x8: smoothed RTT, eighths of a tick; 0 before the first sample
  * @rttvar_x8: RTT variation, eighths of a tick
  * @rto: retransmission timeout, ticks, before backoff
@@ -503,6 +506,7 @@ struct ixdp_tcp_pcb {
 	u32				rtx_next;
 	u32				rtx_mark;
 	u64				snd_last;
+	u32				tx_pos;
 	/* round trip */
 	u32				srtt_x8;
 	u32				rttvar_x8;
@@ -609,7 +613,8 @@ struct ixdp_tcp_ops {
  * struct ixdp_tcp_config - TCP settings of a core; 0 picks the default
  * @rcv_buf: receive window per connection, bytes (64 KiB)
  * @snd_buf: bytes queued to send per connection (256 KiB)
- * @rto_min: least RTO, ticks (hz: RFC 6298 2.4)
+ * @rto_min: least RTO, ticks (hz / 5: Linux's TCP_RTO_MIN, not RFC 6298
+ *	section 2.4's second)
  * @rto_max: largest RTO, ticks (60 * hz)
  * @rto_init: RTO before the first sample, ticks (hz: RFC 6298 2.1)
  * @delack: longest delay of an ACK, ticks (hz / 25)

@@ -23,7 +23,7 @@ static void api_defaults(struct ixdp_tcp_config *c, u32 hz)
 	if (!c->snd_buf)
 		c->snd_buf = 256 * 1024;
 	if (!c->rto_min)
-		c->rto_min = hz;
+		c->rto_min = hz / 5 ? hz / 5 : 1;
 	if (!c->rto_max)
 		c->rto_max = 60 * hz;
 	if (!c->rto_init)

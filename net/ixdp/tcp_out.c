@@ -366,8 +366,10 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 	/* The device takes segments again: a refusal ends. */
 	if (unlikely(pcb->flags & TCPF_RETRYING))
 		pcb->flags &= ~TCPF_RETRYING;
-	if (len)
+	if (len) {
 		pcb->snd_last = s->now;
+		pcb->tx_pos = s->tx_queued;
+	}
 	s->tcp->stats->segs_out++;
 	return len;
 }

@@ -354,22 +354,35 @@ static void tcp_persist_timeout(struct ixdp_tcp_pcb *pcb)
 }
 
 /*
+ * Whether the last data segment @pcb sent still waits in the core's queue,
+ * refused by the device's full ring.  Its earlier segments may have left;
+ * the last one has not.
+ */
+static bool tcp_tx_queued(const struct ixdp_tcp_pcb *pcb)
+{
+	return (s32)(pcb->tx_pos - pcb->stack->tx_taken) > 0;
+}
+
+/*
  * RFC 6298 5.4-5.7: retransmit the earliest segment, back off.  Not while
- * the core's device refuses a backlog: the segment would wait behind it
- * or be dropped at a full queue, and a timer that fires then (a burst of
- * them, when many connections sent at once) tells of our queue, not of
- * loss on the path.  The timeout is then tried again half a second later
- * (Linux's TCP_RESOURCE_PROBE_INTERVAL, for a retransmission its own
- * queue refused), and unlike Linux neither counted nor backed off: no
- * segment went.  For rto_max after the connection last sent data, at
- * most.
+ * the connection's own last segment still waits in the core's queue,
+ * refused by the device: the retransmission would wait behind it, and a
+ * timer that fires then (a burst of them, when many connections sent at
+ * once) tells of our queue, not of loss on the path.  As Linux does when
+ * the segment it would resend is still in its host's queues
+ * (skb_still_in_host_queue()), the timeout is tried again half a second
+ * later (TCP_RESOURCE_PROBE_INTERVAL), and unlike Linux neither counted
+ * nor backed off: no segment went.  For rto_max after the connection
+ * last sent data, at most.  A backlog of other connections' segments
+ * does not put it off: a connection whose segment was lost on the path
+ * must not wait, for seconds, on a busy neighbour's bulk transfer.
  */
 static void tcp_rto_timeout(struct ixdp_tcp_pcb *pcb)
 {
 	struct ixdp_stack *s = pcb->stack;
 	struct ixdp_tcp *tcp = s->tcp;
 
-	if (s->tx_backlog && s->now - pcb->snd_last < tcp->cfg.rto_max) {
+	if (tcp_tx_queued(pcb) && s->now - pcb->snd_last < tcp->cfg.rto_max) {
 		tcp->stats->rto_deferred++;
 		tcp_rtx_set(pcb, s->now + RESOURCE_PROBE(s));
 		return;

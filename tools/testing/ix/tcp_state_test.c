@@ -723,10 +723,18 @@ IX_TEST(tcp_state, rto_retransmits_backs_off_collapses_cwnd)
 	CHECK(tp_fini(p));
 }
 
+/* As the core marks it: @n frames queued, the last @left not taken. */
+static void tp_txq(struct tpeer *p, u32 n, u32 left)
+{
+	p->t.s.tx_queued += n;
+	p->t.s.tx_taken = p->t.s.tx_queued - left;
+}
+
 /*
- * While the core's device has a backlog to send, a retransmission timeout
- * waits half a second, neither counted nor backed off, and is then taken as
- * usual; but not for longer than rto_max after data was last sent.
+ * While the connection's last segment still waits in the core's queue,
+ * refused by the device, a retransmission timeout waits half a second,
+ * neither counted nor backed off, and is then taken as usual; but not for
+ * longer than rto_max after data was last sent.
  */
 IX_TEST(tcp_state, rto_waits_for_a_device_backlog)
 {
@@ -741,7 +749,9 @@ IX_TEST(tcp_state, rto_waits_for_a_device_backlog)
 	half = p->t.s.cfg.hz / 2;
 	max = p->tcp->cfg.rto_max;
 	CHECK(half > 1 && max > 4 * half);
-	p->t.s.tx_backlog = true;
+	/* Its segment, and 9 behind it, refused. */
+	pcb->tx_pos = p->t.s.tx_queued + 1;
+	tp_txq(p, 10, 10);
 	tp_advance(p, 1000);
 	CHECK_EQ(tp_ntx(p), 0);
 	CHECK_EQ(p->tcp->stats->timeouts, 0);
@@ -749,7 +759,8 @@ IX_TEST(tcp_state, rto_waits_for_a_device_backlog)
 	CHECK_EQ(pcb->backoff, 0);
 	tp_advance(p, 1000 + half - 1);
 	CHECK_EQ(tp_ntx(p), 0);
-	p->t.s.tx_backlog = false;
+	/* It left; the 9 still wait: they do not put the timeout off. */
+	tp_txq(p, 0, 9);
 	tp_advance(p, 1000 + half);
 	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1 && in.len == 536);
 	CHECK_EQ(p->tcp->stats->timeouts, 1);
@@ -757,7 +768,8 @@ IX_TEST(tcp_state, rto_waits_for_a_device_backlog)
 	CHECK_EQ(p->tcp->stats->rto_deferred, 1);
 
 	/* A backlog that never clears: rto_max after the last send, go. */
-	p->t.s.tx_backlog = true;
+	pcb->tx_pos = p->t.s.tx_queued + 1;
+	tp_txq(p, 1, 1);
 	for (t = 1000 + half; !tp_ntx(p) && t < 1000 + 2 * max; t += half / 2)
 		tp_advance(p, t);
 	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1);

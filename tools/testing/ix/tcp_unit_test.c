@@ -275,6 +275,28 @@ IX_TEST(tcp_rto, clamped_and_backed_off)
 	CHECK(unit_done(pcb));
 }
 
+/*
+ * Unless configured, the RTO's floor is Linux's TCP_RTO_MIN, 200 ms, not
+ * RFC 6298's second; the first RTO stays a second (RFC 6298 2.1).
+ */
+IX_TEST(tcp_rto, default_floor_is_linux)
+{
+	struct ixdp_tcp_pcb *pcb = unit_pcb(NULL);
+	struct ixdp_tcp *tcp;
+	u32 hz;
+
+	CHECK(pcb);
+	hz = up.t.s.cfg.hz;
+	tcp = calloc(1, ixdp_tcp_size(4));
+	CHECK(tcp);
+	CHECK(!ixdp_tcp_init(&up.t.s, tcp, 4, NULL, up.tcp->ops));
+	CHECK_EQ(tcp->cfg.rto_min, hz / 5);
+	CHECK_EQ(tcp->cfg.rto_init, hz);
+	up.t.s.tcp = up.tcp;
+	free(tcp);
+	CHECK(unit_done(pcb));
+}
+
 IX_TEST(tcp_cc, initial_window_rfc3390)
 {
 	struct ixdp_tcp_pcb *pcb = unit_pcb(NULL);

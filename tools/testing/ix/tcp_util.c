@@ -157,9 +157,15 @@ void tp_arp(struct tpeer *p)
 
 unsigned int tp_nbufs = 256;
 
+/*
+ * The tests' timings are written for an RTO of at least a second, RFC
+ * 6298's floor: a config that leaves rto_min unset gets it here.  The
+ * stack's own default is Linux's 200 ms (tcp_rto.default_floor_is_linux).
+ */
 int tp_init_off(struct tpeer *p, const struct ixdp_tcp_config *cfg,
 		uint32_t offload)
 {
+	struct ixdp_tcp_config c = {};
 	struct ixdp_stack_config scfg;
 	int ret;
 
@@ -175,7 +181,11 @@ int tp_init_off(struct tpeer *p, const struct ixdp_tcp_config *cfg,
 	p->app.srv = p->srv;
 	p->app.nsrv = 4;
 	p->cli.s = &p->t.s;
-	return ixdp_tcp_init(&p->t.s, p->tcp, IXDP_TCP_PCBS, cfg, &test_tcp_ops);
+	if (cfg)
+		c = *cfg;
+	if (!c.rto_min)
+		c.rto_min = scfg.hz;
+	return ixdp_tcp_init(&p->t.s, p->tcp, IXDP_TCP_PCBS, &c, &test_tcp_ops);
 }
 
 int tp_init(struct tpeer *p, const struct ixdp_tcp_config *cfg)
@@ -478,13 +488,15 @@ bool tp_open_passive(struct tpeer *p, uint32_t *iss, uint32_t peer_iss,
 bool tp_open_many(struct tpeer *p, struct conn *c, u16 *lport, u32 *iss,
 		  unsigned int n)
 {
+	struct ixdp_tcp_config cfg = p->tcp->cfg;
 	struct tseg sg, in;
 	unsigned int i;
 
+	/* A table of @n, configured as tp_init() had it. */
 	ixdp_tcp_teardown(&p->t.s);
 	free(p->tcp);
 	p->tcp = calloc(1, ixdp_tcp_size(n));
-	if (ixdp_tcp_init(&p->t.s, p->tcp, n, NULL, &test_tcp_ops))
+	if (ixdp_tcp_init(&p->t.s, p->tcp, n, &cfg, &test_tcp_ops))
 		return false;
 	for (i = 0; i < n; i++) {
 		c[i].s = &p->t.s;
