@@ -87,6 +87,7 @@ static void ixdp_frame_csum(struct ixdp_drv_frame *f, const struct ixdp_buf *b)
  */
 static void ixdp_core_tx_mark(struct ixdp_core *core)
 {
+	core->stack.tx_offered = core->stack.tx_queued;
 	core->stack.tx_taken = core->stack.tx_queued - core->ntx;
 }
 

@@ -334,6 +334,7 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 {
 	struct ixdp_stack *s = pcb->stack;
 	unsigned int olen, max = tcp_pcb_mtu(pcb) - sizeof(struct iphdr);
+	u32 queued = s->tx_queued;
 	__wsum frag_sum = 0;
 	struct ixdp_buf *b;
 	struct tcphdr *th;
@@ -368,7 +369,9 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 		pcb->flags &= ~TCPF_RETRYING;
 	if (len) {
 		pcb->snd_last = s->now;
-		pcb->tx_pos = s->tx_queued;
+		/* Not if it waits for its neighbour instead (no frame yet). */
+		if (s->tx_queued != queued)
+			pcb->tx_pos = s->tx_queued;
 	}
 	s->tcp->stats->segs_out++;
 	return len;

@@ -355,12 +355,17 @@ static void tcp_persist_timeout(struct ixdp_tcp_pcb *pcb)
 
 /*
  * Whether the last data segment @pcb sent still waits in the core's queue,
- * refused by the device's full ring.  Its earlier segments may have left;
- * the last one has not.
+ * offered to the device at the last flush and refused by its full ring:
+ * @tx_taken < @tx_pos <= @tx_offered, in one comparison that holds across
+ * the counters' wrap.  Its earlier segments may have left; the last one
+ * has not.  A segment queued since that flush has not been refused: it
+ * goes at the next one, and does not put the timeout off.
  */
-static bool tcp_tx_queued(const struct ixdp_tcp_pcb *pcb)
+static bool tcp_tx_refused(const struct ixdp_tcp_pcb *pcb)
 {
-	return (s32)(pcb->tx_pos - pcb->stack->tx_taken) > 0;
+	const struct ixdp_stack *s = pcb->stack;
+
+	return pcb->tx_pos - s->tx_taken - 1 < s->tx_offered - s->tx_taken;
 }
 
 /*
@@ -382,7 +387,7 @@ static void tcp_rto_timeout(struct ixdp_tcp_pcb *pcb)
 	struct ixdp_stack *s = pcb->stack;
 	struct ixdp_tcp *tcp = s->tcp;
 
-	if (tcp_tx_queued(pcb) && s->now - pcb->snd_last < tcp->cfg.rto_max) {
+	if (tcp_tx_refused(pcb) && s->now - pcb->snd_last < tcp->cfg.rto_max) {
 		tcp->stats->rto_deferred++;
 		tcp_rtx_set(pcb, s->now + RESOURCE_PROBE(s));
 		return;
