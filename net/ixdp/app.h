@@ -121,6 +121,7 @@ struct ixdp_app_timer {
  * @cmd: the command ring
  * @ev: the event ring
  * @run_events: events produced in the current run
+ * @tx_addr: the TX memory's address in the process
  * @tx_pages: the pinned TX memory
  * @tx_npages: its pages
  * @tx_kva: its kernel mapping
@@ -160,6 +161,7 @@ struct ixdp_app {
 	struct ixdp_ring	cmd;
 	struct ixdp_ring	ev;
 	u32			run_events;
+	u64			tx_addr;
 	struct page		**tx_pages;
 	unsigned long		tx_npages;
 	u8			*tx_kva;
@@ -219,6 +221,7 @@ u64 ixdp_rx_pool_off(const struct ixdp_core *core, const struct ixdp_buf *b);
 /* app_cmd.c */
 unsigned int ixdp_app_commands(struct ixdp_app *app, unsigned int budget);
 u32 ixdp_app_ev_room(struct ixdp_app *app);
+u32 ixdp_app_ev_space(struct ixdp_app *app);
 bool ixdp_app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
 		 u32 handle, u32 len, u64 data);
 bool ixdp_app_ev_try(struct ixdp_app *app, u16 type, int status,
@@ -231,6 +234,7 @@ u32 ixdp_app_ev_count(const struct ixdp_app *app);
 extern const struct ixdp_tcp_ops ixdp_app_tcp_ops;
 void ixdp_app_conns_release(struct ixdp_app *app);
 void ixdp_app_graves_reap(struct ixdp_app *app, bool all);
+void ixdp_app_conn_bury(struct ixdp_app *app, struct ixdp_app_conn *c);
 s64 ixdp_cmd_tcp_listen(struct ixdp_app *app, const struct ix_cmd *c);
 s64 ixdp_cmd_tcp_unlisten(struct ixdp_app *app, const struct ix_cmd *c);
 s64 ixdp_cmd_tcp_connect(struct ixdp_app *app, const struct ix_cmd *c);
@@ -241,6 +245,10 @@ s64 ixdp_cmd_tcp_sendv(struct ixdp_app *app, const struct ix_cmd *c);
 s64 ixdp_cmd_tcp_recv_done(struct ixdp_app *app, const struct ix_cmd *c);
 s64 ixdp_cmd_tcp_close(struct ixdp_app *app, const struct ix_cmd *c);
 s64 ixdp_cmd_tcp_keepalive(struct ixdp_app *app, const struct ix_cmd *c);
+
+/* app_move.c */
+int ixdp_app_can_move(struct ixdp_app *from, struct ixdp_app *to);
+unsigned int ixdp_app_move(struct ixdp_app *from, struct ixdp_app *to);
 
 /* app_udp.c */
 int ixdp_app_udp_init(struct ixdp_app *app);

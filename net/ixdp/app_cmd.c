@@ -105,6 +105,19 @@ u32 ixdp_app_ev_room(struct ixdp_app *app)
 	return room;
 }
 
+/**
+ * ixdp_app_ev_space() - events that can be written now without a loss
+ * @app: the application
+ *
+ * Return: the free entries of the event ring (none while late events
+ * wait) and of the late queue.
+ */
+u32 ixdp_app_ev_space(struct ixdp_app *app)
+{
+	return ixdp_app_ev_room(app) + app->late_mask + 1 -
+	       (app->late_tail - app->late_head);
+}
+
 /* The event ring's next entry, taken. */
 static struct ix_event *app_ev_slot(struct ixdp_app *app)
 {

@@ -161,6 +161,7 @@ int ixdp_tx_pin(struct ixdp_app *app, u64 addr, u64 len)
 	app->tx_kva = vmap(app->tx_pages, npages, VM_MAP, PAGE_KERNEL_RO);
 	if (!app->tx_kva)
 		goto out_unpin;
+	app->tx_addr = addr;
 	app->tx_len = len;
 	return 0;
 
@@ -188,6 +189,7 @@ void ixdp_tx_unpin(struct ixdp_app *app)
 	kvfree(app->tx_pages);
 	app->tx_pages = NULL;
 	app->tx_kva = NULL;
+	app->tx_addr = 0;
 	app->tx_len = 0;
 	ixdp_tx_unaccount(app);
 	app->tx_npages = 0;

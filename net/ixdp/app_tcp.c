@@ -56,11 +56,15 @@ static void app_conn_release(struct ixdp_app_conn *c)
 	c->rx_off = 0;
 }
 
-/*
- * @c's connection is gone, with what the events produced until now say:
- * its RX buffers go to a grave, back to the pool once they are read.
+/**
+ * ixdp_app_conn_bury() - put a connection's RX buffers in a grave
+ * @app: the application
+ * @c: the connection, gone (or moved to another core)
+ *
+ * The events produced until now may name the buffers: they go back to
+ * the pool once the application has read those events.
  */
-static void app_conn_bury(struct ixdp_app *app, struct ixdp_app_conn *c)
+void ixdp_app_conn_bury(struct ixdp_app *app, struct ixdp_app_conn *c)
 {
 	struct ixdp_app_grave *g;
 
@@ -131,7 +135,7 @@ static void app_connected(struct ixdp_stack *s, void *cookie, u32 handle,
 
 	ixdp_app_ev(app, IX_EV_TCP_CONNECTED, status, cookie, handle, 0, 0);
 	if (status)
-		app_conn_bury(app, app_conn(app, handle));
+		ixdp_app_conn_bury(app, app_conn(app, handle));
 }
 
 static void app_recv(struct ixdp_stack *s, void *cookie, u32 handle,
@@ -172,7 +176,7 @@ static void app_dead(struct ixdp_stack *s, void *cookie, u32 handle,
 	struct ixdp_app *app = app_of(s);
 
 	ixdp_app_ev(app, IX_EV_TCP_DEAD, reason, cookie, handle, 0, 0);
-	app_conn_bury(app, app_conn(app, handle));
+	ixdp_app_conn_bury(app, app_conn(app, handle));
 }
 
 const struct ixdp_tcp_ops ixdp_app_tcp_ops = {
@@ -276,7 +280,7 @@ s64 ixdp_cmd_tcp_accept(struct ixdp_app *app, const struct ix_cmd *c)
 static s64 app_tcp_killed(struct ixdp_app *app, u32 handle, int err)
 {
 	if (!err)
-		app_conn_bury(app, app_conn(app, handle));
+		ixdp_app_conn_bury(app, app_conn(app, handle));
 	return err;
 }
 

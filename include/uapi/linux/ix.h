@@ -413,6 +413,15 @@ struct ix_iov {
  *	status: 0 or -errno; len: bytes
  * %IX_EV_TIMER
  *	a timer fired (cookie: the set's); handle: the timer, now free
+ * %IX_EV_TCP_MOVED
+ *	a connection came to this thread's core from another core of the
+ *	device (cookie: the connection's); handle: its handle from now on;
+ *	data: its old handle | the old core's CPU << 32, that handle now
+ *	stale; len: bytes received and not consumed.  %IX_EV_TCP_RECV events
+ *	follow that give those bytes again, at their new offsets, and the
+ *	peer's FIN again if it came: recv events of the old handle not
+ *	consumed are void.  Not sent yet: no
+ *	feature bit announces elastic cores (work in progress)
  */
 enum {
 	IX_EV_NONE,
@@ -424,6 +433,7 @@ enum {
 	IX_EV_UDP_RECV,
 	IX_EV_UDP_SENT,
 	IX_EV_TIMER,
+	IX_EV_TCP_MOVED,
 	IX_EV_LAST
 };
 

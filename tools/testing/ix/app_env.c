@@ -28,8 +28,11 @@ static struct env *env_cur;
  * makes thousands a second: the links, the pools' memory, the core, the
  * application, the peer's TCP and the TX memory.
  */
-enum { ENV_TO_CORE, ENV_TO_PEER, ENV_POOL, ENV_PEER_POOL, ENV_CORE, ENV_APP,
-       ENV_PEER_TCP, ENV_TX, ENV_BLOCKS };
+enum {
+	ENV_TO_CORE, ENV_TO_PEER, ENV_POOL, ENV_PEER_POOL, ENV_CORE, ENV_APP,
+	ENV_PEER_TCP, ENV_TX, ENV_POOL2, ENV_CORE2, ENV_APP2, ENV_TX2,
+	ENV_RING01, ENV_RING10, ENV_BLOCKS
+};
 
 static void *env_block(unsigned int which, size_t size, bool zero)
 {
@@ -138,7 +141,7 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 	unsigned int n = 0;
 	struct ixdp_buf *b;
 
-	while (n < batch && e->to_core.count) {
+	while (core == e->rx_core && n < batch && e->to_core.count) {
 		b = env_core_rx(e, core);
 		n++;
 		if (b)
@@ -162,7 +165,7 @@ unsigned int ixdp_core_quiesce(struct ixdp_core *core)
 /* cpu.c, echo.c, attach.c */
 int ixdp_cpu_bind(unsigned int cpu, struct task_struct *t)
 {
-	return cpu ? -EINVAL : 0;
+	return cpu < env_cur->idev.ncores ? 0 : -EINVAL;
 }
 
 void ixdp_cpu_unbind(unsigned int cpu, struct task_struct *t)
@@ -191,7 +194,7 @@ bool ixdp_app_port_ok(const struct ixdp_app *app, __be16 port)
 
 struct ixdp_core *ixdp_core_of_cpu(unsigned int cpu)
 {
-	return cpu ? NULL : env_cur->core;
+	return cpu < env_cur->idev.ncores ? env_cur->idev.cores[cpu] : NULL;
 }
 
 /* Sent frames are copied onto the link; the buffer goes back at once. */
@@ -287,29 +290,42 @@ static int env_pool(struct ixdp_pool *p, struct ixdp_buf **descs,
 	       0 : -ENOMEM;
 }
 
-static int env_stacks(struct env *e)
+/* A core of the device: its pool and its stack, at the device's address. */
+static int env_core_stack(struct env *e, struct ixdp_core *core,
+			  struct ixdp_buf **descs, void **mem,
+			  unsigned int block)
 {
-	struct ixdp_tcp_config tcfg = { 0 };
 	struct ixdp_stack_config cfg = {
 		.addr = cpu_to_be32(ENV_ADDR),
 		.prefix_len = 24,
 		.hz = IXDP_HZ,
 	};
-	struct ixdp_core *core = e->core;
 	int err;
 
 	memcpy(cfg.mac, env_mac, ETH_ALEN);
 	cfg.offload = e->cfg.offload;
-	err = env_pool(&core->pool, &e->descs, &e->pool_mem, e->cfg.nbufs,
-		       ENV_POOL);
+	err = env_pool(&core->pool, descs, mem, e->cfg.nbufs, block);
 	if (err)
 		return err;
-	err = ixdp_stack_init(&core->stack, &cfg, &env_core_ops, &core->pool,
-			      0);
+	core->idev = &e->idev;
+	core->batch = IXDP_BATCH_DEFAULT;
+	return ixdp_stack_init(&core->stack, &cfg, &env_core_ops, &core->pool,
+			       0);
+}
+
+static int env_stacks(struct env *e)
+{
+	struct ixdp_tcp_config tcfg = { 0 };
+	struct ixdp_stack_config cfg = {
+		.prefix_len = 24,
+		.hz = IXDP_HZ,
+	};
+	int err;
+
+	err = env_core_stack(e, e->core, &e->descs, &e->pool_mem, ENV_POOL);
 	if (err)
 		return err;
 	memcpy(cfg.mac, env_peer_mac, ETH_ALEN);
-	cfg.offload = 0;
 	cfg.addr = cpu_to_be32(ENV_PEER);
 	err = env_pool(&e->peer_pool, &e->peer_descs, &e->peer_mem,
 		       ENV_PEER_BUFS, ENV_PEER_POOL);
@@ -327,6 +343,118 @@ static int env_stacks(struct env *e)
 		return err;
 	ixdp_tcp_listen(&e->peer, cpu_to_be16(80), 8, NULL);
 	return ixdp_udp_bind(&e->peer, cpu_to_be16(7), peer_udp_echo, NULL);
+}
+
+/* Set up the application of core @cpu, with @tx its TX memory. */
+static int env_app_setup(struct env *e, unsigned int cpu, uint8_t *tx)
+{
+	int err;
+
+	mutex_init(&e->app->lock);
+	if (tx) {
+		e->setup.tx_addr = (uintptr_t)tx;
+		e->setup.tx_len = e->cfg.tx_pages * PAGE_SIZE;
+	}
+	e->setup.cpu = cpu;
+	e->setup.cmd_entries = e->cfg.cmd_entries;
+	e->setup.event_entries = e->cfg.ev_entries;
+	e->setup.timers = e->cfg.timers;
+	err = ixdp_app_setup(e->app, &e->setup);
+	if (err)
+		return err;
+	/* mmap(): the kernel's memory is the application's here. */
+	e->cmd = e->app->cmd.mem;
+	e->ev = e->app->ev.mem;
+	return 0;
+}
+
+/* Swap the side in use with the other one. */
+static void env_swap(struct env *e)
+{
+	struct env_side cur = {
+		.core = e->core, .app = e->app, .setup = e->setup,
+		.pool_mem = e->pool_mem, .descs = e->descs, .cmd = e->cmd,
+		.ev = e->ev, .cmd_prod = e->cmd_prod, .ev_cons = e->ev_cons,
+	};
+
+	e->core = e->other.core;
+	e->app = e->other.app;
+	e->setup = e->other.setup;
+	e->pool_mem = e->other.pool_mem;
+	e->descs = e->other.descs;
+	e->cmd = e->other.cmd;
+	e->ev = e->other.ev;
+	e->cmd_prod = e->other.cmd_prod;
+	e->ev_cons = e->other.ev_cons;
+	e->other = cur;
+	e->side ^= 1;
+	ix_current = e->side ? &e->task2 : &e->task;
+}
+
+void env_use(struct env *e, unsigned int side)
+{
+	env_cur = e;
+	if (side != e->side && e->other.core)
+		env_swap(e);
+}
+
+void env_route(struct env *e, unsigned int side)
+{
+	e->rx_core = env_core(e, side);
+}
+
+struct ixdp_core *env_core(struct env *e, unsigned int side)
+{
+	return side == e->side ? e->core : e->other.core;
+}
+
+struct ixdp_app *env_app(struct env *e, unsigned int side)
+{
+	return side == e->side ? e->app : e->other.app;
+}
+
+/* The second core, CPU 1, and its application, of the same process. */
+static int env_second(struct env *e)
+{
+	struct ixdp_core *core;
+	uint8_t *tx = e->tx;
+	int err;
+
+	core = env_block(ENV_CORE2, sizeof(*core), true);
+	e->other.app = env_block(ENV_APP2, sizeof(*e->app), true);
+	if (!core || !e->other.app)
+		return -ENOMEM;
+	if (e->cfg.tx_apart && e->cfg.tx_pages) {
+		tx = env_block(ENV_TX2, e->cfg.tx_pages * PAGE_SIZE, true);
+		if (!tx)
+			return -ENOMEM;
+	}
+	e->other.core = core;
+	e->idev.cores[1] = core;
+	e->idev.ncores = 2;
+	core->cpu = 1;
+	core->task = &e->kthread2;
+	core->waker = &e->kthread2;
+	e->task2.mm = &e->mm;
+	set_cpus_allowed_ptr(&e->task2, cpumask_of(0));
+	e->handoff.ncores = 2;
+	e->handoff.ring[0][1] = env_block(ENV_RING01,
+					  sizeof(struct ixdp_handoff_ring), true);
+	e->handoff.ring[1][0] = env_block(ENV_RING10,
+					  sizeof(struct ixdp_handoff_ring), true);
+	if (!e->handoff.ring[0][1] || !e->handoff.ring[1][0])
+		return -ENOMEM;
+	env_swap(e);
+	err = env_core_stack(e, core, &e->descs, &e->pool_mem, ENV_POOL2);
+	if (!err)
+		err = env_app_setup(e, 1, tx);
+	env_swap(e);
+	if (err)
+		return err;
+	/* Steering follows the sending queue, as on a tap. */
+	ixdp_handoff_join(&e->core->stack, &e->handoff, 0);
+	ixdp_handoff_join(&core->stack, &e->handoff, 1);
+	return 0;
 }
 
 /**
@@ -363,8 +491,7 @@ int env_init(struct env *e, const struct env_cfg *cfg)
 	e->idev.ncores = 1;
 	e->idev.cores[0] = core;
 	e->idev.attached = true;
-	core->idev = &e->idev;
-	core->batch = IXDP_BATCH_DEFAULT;
+	e->rx_core = core;
 	core->task = &e->kthread;
 	core->waker = &e->kthread;
 	e->task.mm = &e->mm;
@@ -373,29 +500,42 @@ int env_init(struct env *e, const struct env_cfg *cfg)
 	err = env_stacks(e);
 	if (err)
 		return err;
-	mutex_init(&e->app->lock);
 	if (cfg->tx_pages) {
 		e->tx = env_block(ENV_TX, cfg->tx_pages * PAGE_SIZE, true);
 		if (!e->tx)
 			return -ENOMEM;
-		e->setup.tx_addr = (uintptr_t)e->tx;
-		e->setup.tx_len = cfg->tx_pages * PAGE_SIZE;
 	}
-	e->setup.cmd_entries = cfg->cmd_entries;
-	e->setup.event_entries = cfg->ev_entries;
-	e->setup.timers = cfg->timers;
-	err = ixdp_app_setup(e->app, &e->setup);
-	if (err)
+	err = env_app_setup(e, 0, e->tx);
+	if (err || cfg->ncores < 2)
 		return err;
-	/* mmap(): the kernel's memory is the application's here. */
-	e->cmd = e->app->cmd.mem;
-	e->ev = e->app->ev.mem;
-	return 0;
+	return env_second(e);
 }
 
 static bool env_pool_full(const struct ixdp_pool *p)
 {
 	return p->avail == p->total && !p->bad_put;
+}
+
+/* Release the application in use; true if it let everything go. */
+static bool env_release(struct env *e)
+{
+	ixdp_app_release(e->app);
+	return !e->app->core && !e->app->tcp && !e->app->udp_held &&
+	       !e->app->lock.held;
+}
+
+/* Tear down the core in use; true if its pool got every buffer back. */
+static bool env_core_fini(struct env *e)
+{
+	bool ok = true;
+
+	if (e->core && e->core->stack.pool)
+		ixdp_stack_teardown(&e->core->stack);
+	if (e->core && e->descs)
+		ok = env_pool_full(&e->core->pool);
+	free(e->descs);
+	e->descs = NULL;
+	return ok;
 }
 
 bool env_fini(struct env *e)
@@ -404,23 +544,27 @@ bool env_fini(struct env *e)
 
 	env_cur = e;
 	if (e->app) {
-		ixdp_app_release(e->app);
-		ok = !e->app->core && !e->app->tcp && !e->app->udp_held &&
-		     !ix_pinned_pages && e->task.usage == 0 &&
-		     e->mm.count == 0 && e->kthread.usage == 0 &&
-		     !ix_rtnl_held && !e->app->lock.held;
+		ok = env_release(e);
+		if (e->other.app) {
+			env_swap(e);
+			ok &= env_release(e);
+		}
+		ok &= !ix_pinned_pages && e->task.usage == 0 &&
+		      e->task2.usage == 0 && e->mm.count == 0 &&
+		      e->kthread.usage == 0 && e->kthread2.usage == 0 &&
+		      !ix_rtnl_held;
 	}
 	if (e->peer_tcp) {
 		ixdp_tcp_teardown(&e->peer);
 		ixdp_stack_teardown(&e->peer);
 	}
-	if (e->core && e->core->stack.pool)
-		ixdp_stack_teardown(&e->core->stack);
-	if (e->core && e->descs)
-		ok &= env_pool_full(&e->core->pool);
+	ok &= env_core_fini(e);
+	if (e->other.core) {
+		env_swap(e);
+		ok &= env_core_fini(e);
+	}
 	if (e->peer_descs)
 		ok &= env_pool_full(&e->peer_pool);
-	free(e->descs);
 	free(e->peer_descs);
 	memset(e, 0, sizeof(*e));
 	env_cur = NULL;
@@ -547,4 +691,50 @@ int env_peer_udp(struct env *e, u16 sport, u16 dport, unsigned int len)
 	memcpy(ixdp_buf_put_tail(b, len), env_pattern, len);
 	return ixdp_udp_send(&e->peer, b, cpu_to_be16(sport),
 			     cpu_to_be32(ENV_ADDR), cpu_to_be16(dport));
+}
+
+/* Run and pump until an event of @type comes, at most @iters times. */
+const struct ix_event *env_wait(struct env *e, u16 type, unsigned int iters)
+{
+	const struct ix_event *ev;
+
+	while (iters--) {
+		if (env_run(e, NULL))
+			return NULL;
+		env_pump(e);
+		while ((ev = env_event(e)))
+			if (ev->type == type)
+				return ev;
+		env_advance(e, 10);
+	}
+	return NULL;
+}
+
+/*
+ * Listen on port 80; the peer connects, the application accepts with
+ * @cookie: the connection's handle, or 0 if any of it failed.
+ */
+u32 env_accept_peer(struct env *e, u64 cookie)
+{
+	const struct ix_event *ev;
+	struct ix_cmd *c;
+	u32 h;
+
+	c = env_cmd(e);
+	c->op = IX_CMD_TCP_LISTEN;
+	c->arg0 = 80;
+	c->arg1 = 4;
+	if (env_run(e, NULL) || c->result || env_peer_connect(e, 80))
+		return 0;
+	ev = env_wait(e, IX_EV_TCP_KNOCK, 10);
+	if (!ev)
+		return 0;
+	h = ev->handle;
+	c = env_cmd(e);
+	c->op = IX_CMD_TCP_ACCEPT;
+	c->handle = h;
+	c->cookie = cookie;
+	if (env_run(e, NULL) || c->result)
+		return 0;
+	return h;
 }

@@ -12,6 +12,11 @@
  * ixdp_core_poll()) and when env_pump() runs.  The rest of the kernel
  * that app.c calls (cpu.c, echo.c, attach.c, loop.c) is stubbed here.
  * There is one environment at a time.
+ *
+ * With cfg.ncores 2 a second core serves the device (CPU 1), with an
+ * application of the same process bound to it: env_use() picks the
+ * application the helpers below act for, env_route() the core the
+ * peer's frames reach (as the device would steer them).
  */
 #ifndef _IX_APP_ENV_H
 #define _IX_APP_ENV_H
@@ -22,6 +27,7 @@
 
 #include "app.h"
 #include "dp.h"
+#include "handoff.h"
 
 #define ENV_FRAMES	256		/* frames in flight each way */
 #define ENV_PEER_BUFS	256
@@ -36,6 +42,21 @@ struct env_cfg {
 	unsigned int	tx_pages;	/* TX memory, 0 for none */
 	bool		peer_echo;	/* the peer sends back what it gets */
 	u32		offload;	/* the core's IXDP_OFFLOAD_* */
+	unsigned int	ncores;		/* 0 or 1: one core; 2: two */
+	bool		tx_apart;	/* the second's TX memory is its own */
+};
+
+/* What env_use() switches: one application and its core. */
+struct env_side {
+	struct ixdp_core	*core;
+	struct ixdp_app		*app;
+	struct ix_setup		setup;
+	void			*pool_mem;
+	struct ixdp_buf		*descs;
+	uint8_t			*cmd;
+	const uint8_t		*ev;
+	u32			cmd_prod;
+	u32			ev_cons;
 };
 
 struct env_link {
@@ -74,7 +95,23 @@ struct env {
 	const uint8_t		*ev;		/* the event ring mapping */
 	u32			cmd_prod;	/* commands written */
 	u32			ev_cons;	/* events read */
+	/* The second core and its application, while the first is used. */
+	struct env_side		other;
+	struct task_struct	task2;
+	struct task_struct	kthread2;
+	unsigned int		side;		/* which env_use() picked */
+	struct ixdp_core	*rx_core;	/* where the peer's frames go */
+	/* With two cores: a segment at the wrong one goes to the other. */
+	struct ixdp_handoff	handoff;
 };
+
+/* Act for the application of core @side (0 or 1) from now on. */
+void env_use(struct env *e, unsigned int side);
+/* The peer's frames reach core @side from now on. */
+void env_route(struct env *e, unsigned int side);
+/* The core and application of @side, whichever is in use. */
+struct ixdp_core *env_core(struct env *e, unsigned int side);
+struct ixdp_app *env_app(struct env *e, unsigned int side);
 
 /* Build the core, the peer, and set the application up; 0 or -errno. */
 int env_init(struct env *e, const struct env_cfg *cfg);
@@ -109,5 +146,13 @@ const struct ix_event *env_ev_slot(struct env *e, u32 idx);
 int env_peer_send(struct env *e, u32 h, unsigned int len);
 int env_peer_connect(struct env *e, u16 port);
 int env_peer_udp(struct env *e, u16 sport, u16 dport, unsigned int len);
+
+/* Run and pump until an event of @type comes, at most @iters times. */
+const struct ix_event *env_wait(struct env *e, u16 type, unsigned int iters);
+/*
+ * Listen on port 80; the peer connects, the application accepts with
+ * @cookie: the connection's handle, or 0 if any of it failed.
+ */
+u32 env_accept_peer(struct env *e, u64 cookie);
 
 #endif /* _IX_APP_ENV_H */

@@ -18,53 +18,6 @@ static const struct env_cfg app_cfg = {
 	.tx_pages = 4,
 };
 
-/* Run and pump until an event of @type comes, at most @iters times. */
-static const struct ix_event *app_wait(struct env *e, u16 type,
-				       unsigned int iters)
-{
-	const struct ix_event *ev;
-
-	while (iters--) {
-		if (env_run(e, NULL))
-			return NULL;
-		env_pump(e);
-		while ((ev = env_event(e)))
-			if (ev->type == type)
-				return ev;
-		env_advance(e, 10);
-	}
-	return NULL;
-}
-
-/*
- * Listen on port 80; the peer connects, the application accepts with
- * @cookie: the connection's handle, or 0 if any of it failed.
- */
-static u32 app_accept_peer(struct env *e, u64 cookie)
-{
-	const struct ix_event *ev;
-	struct ix_cmd *c;
-	u32 h;
-
-	c = env_cmd(e);
-	c->op = IX_CMD_TCP_LISTEN;
-	c->arg0 = 80;
-	c->arg1 = 4;
-	if (env_run(e, NULL) || c->result || env_peer_connect(e, 80))
-		return 0;
-	ev = app_wait(e, IX_EV_TCP_KNOCK, 10);
-	if (!ev)
-		return 0;
-	h = ev->handle;
-	c = env_cmd(e);
-	c->op = IX_CMD_TCP_ACCEPT;
-	c->handle = h;
-	c->cookie = cookie;
-	if (env_run(e, NULL) || c->result)
-		return 0;
-	return h;
-}
-
 IX_TEST(app, tcp_round_trip)
 {
 	static struct env e;
@@ -75,10 +28,10 @@ IX_TEST(app, tcp_round_trip)
 	u32 h;
 
 	CHECK(!env_init(&e, &app_cfg));
-	CHECK(h = app_accept_peer(&e, 42));
+	CHECK(h = env_accept_peer(&e, 42));
 	env_pump(&e);
 	CHECK(env_peer_send(&e, e.peer_conn[0], 100) == 100);
-	ev = app_wait(&e, IX_EV_TCP_RECV, 10);
+	ev = env_wait(&e, IX_EV_TCP_RECV, 10);
 	CHECK(ev && ev->handle == h && ev->cookie == 42 && ev->len == 100);
 	off = ev->data;
 	CHECK(off + 100 <= e.setup.rx_pool_size);
@@ -100,7 +53,7 @@ IX_TEST(app, tcp_round_trip)
 	CHECK(!env_run(&e, NULL));
 	CHECK_EQ(env_cmd_slot(&e, e.cmd_prod - 2)->result, 0);
 	CHECK_EQ(c->result, 300);
-	CHECK(app_wait(&e, IX_EV_TCP_SENT, 100));
+	CHECK(env_wait(&e, IX_EV_TCP_SENT, 100));
 	CHECK_EQ(e.peer_rx, 300);
 	CHECK(env_fini(&e));
 }
@@ -144,7 +97,7 @@ IX_TEST(app, recv_buffer_outlives_dead_connection)
 	c->arg0 = 80;
 	c->arg1 = 4;
 	CHECK(!env_peer_connect(&e, 80));
-	ev = app_wait(&e, IX_EV_TCP_KNOCK, 10);
+	ev = env_wait(&e, IX_EV_TCP_KNOCK, 10);
 	CHECK(ev);
 	h = ev->handle;
 	c = env_cmd(&e);
@@ -312,7 +265,7 @@ IX_TEST(app, data_before_accept_comes_with_it)
 	c->arg1 = 4;
 	CHECK(!env_run(&e, NULL));
 	CHECK(!env_peer_connect(&e, 80));
-	ev = app_wait(&e, IX_EV_TCP_KNOCK, 10);
+	ev = env_wait(&e, IX_EV_TCP_KNOCK, 10);
 	CHECK(ev);
 	h = ev->handle;
 	/* The request arrives; the application has not accepted yet. */
@@ -424,7 +377,7 @@ IX_TEST(app, tcp_keepalive_command)
 	CHECK(!env_init(&e, &app_cfg));
 	CHECK(e.setup.features & IX_FEAT_TCP_KEEPALIVE);
 	tcp = e.core->stack.tcp;
-	CHECK(h = app_accept_peer(&e, 9));
+	CHECK(h = env_accept_peer(&e, 9));
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		CHECK_EQ(app_keepalive(&e, h, bad[i][0], bad[i][1], 0, 0),
 			 -EINVAL);

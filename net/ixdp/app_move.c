@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ixdp: moving an application's TCP connections from one core to another
+ * core of the same device, with the data it has not consumed yet.
+ *
+ * The primitive elastic cores are built on (issue: add and remove cores
+ * under load): the connections of a core that leaves go to one that
+ * stays, each to the staying core's application thread, which is one of
+ * the same process.  For each connection:
+ *
+ *  - the bytes received and not yet consumed (those of recv events the
+ *    application has not given back with recv_done) are copied into
+ *    buffers of the new core's pool: the old pool leaves with its core;
+ *  - tcp_migrate.c packs the connection on the old stack and unpacks it
+ *    on the new one; the send queue's references into the TX memory are
+ *    translated from the old file's kernel mapping to the new one's,
+ *    which must map the same user memory (same process, same range:
+ *    -EXDEV otherwise);
+ *  - the new core's application is sent %IX_EV_TCP_MOVED (its new handle,
+ *    with the old one and the old CPU in data, and the bytes unconsumed
+ *    in len), then one %IX_EV_TCP_RECV per copy, at its offset in the
+ *    new pool: the unconsumed bytes again, in order, and one of length 0
+ *    if the peer's FIN came;
+ *  - the originals go to a grave of the old application (app_tcp.c):
+ *    recv events it has not read yet may still name them.
+ *
+ * Nothing is sent on the wire: the peer sees segments late by the time
+ * the move took.  What stays with the old application: its listeners,
+ * its timers, its UDP ports, TIME_WAIT (which has no handle) and a
+ * connection whose move failed, which is put back under a new handle and
+ * announced to it the same way.
+ *
+ * Both applications must be still: neither runs (the caller holds both
+ * locks, RTNL first) and both cores' loops are parked, as ix scale
+ * parks them.  ixdp_app_can_move() checks everything that can be checked
+ * before anything changes; ixdp_app_move() may then still leave a
+ * connection behind, never lose one.
+ */
+
+#include <linux/bug.h>
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "app.h"
+#include "dp.h"
+
+/*
+ * Events a moved connection costs its new application: moved, a recv per
+ * buffer, and one for the peer's FIN.
+ */
+static u32 app_move_events(const struct ixdp_tcp_pcb *pcb)
+{
+	return 2 + pcb->rcv_held;
+}
+
+/* The connection of PCB @pcb, if the application can name it. */
+static bool app_move_named(const struct ixdp_tcp_pcb *pcb)
+{
+	return pcb->state != IXDP_TCP_CLOSED &&
+	       pcb->state != IXDP_TCP_TIME_WAIT;
+}
+
+/* Whether @from and @to are two cores of one device and one process. */
+static int app_move_pair(const struct ixdp_app *from,
+			 const struct ixdp_app *to)
+{
+	if (!from->core || !to->core || from->core == to->core)
+		return -EINVAL;
+	if (from->core->idev != to->core->idev || from->mm != to->mm ||
+	    from->tx_addr != to->tx_addr || from->tx_len != to->tx_len)
+		return -EXDEV;
+	return 0;
+}
+
+/* Whether connection @pcb of @from may move, with @c its buffers. */
+static int app_move_check_one(struct ixdp_app *from, struct ixdp_tcp_pcb *pcb,
+			      const struct ixdp_app_conn *c)
+{
+	const struct ixdp_buf *b;
+	unsigned int n = 0;
+	int err;
+
+	err = ixdp_tcp_migrate_check(&from->core->stack, tcp_pcb_handle(pcb),
+				     true);
+	if (err)
+		return err == -EINPROGRESS ? -EAGAIN : err;
+	for (b = c->rx_head; b; b = b->next, n++)
+		if (b->frag_len)
+			return -EBUSY;
+	/* The list and TCP's count of what it holds must agree. */
+	return n == pcb->rcv_held ? 0 : -EBUSY;
+}
+
+/**
+ * ixdp_app_can_move() - whether every connection of @from may move to @to
+ * @from: an application whose core is leaving its device
+ * @to: an application of the same process on another core of the same
+ *	device
+ *
+ * Both still: see the DOC above.  Nothing changes.
+ *
+ * Return: 0; -EINVAL if either is not bound, or both are the same core;
+ * -EXDEV if they are of different devices, processes or TX memory;
+ * -EAGAIN if a connection is in its handshake or not accepted yet (it
+ * lasts a round trip), or @to has no room for the events the move sends
+ * it (it should read its events); -EBUSY if a connection holds a buffer
+ * in pieces; -ENOSPC if @to lacks connection slots or buffers.
+ */
+int ixdp_app_can_move(struct ixdp_app *from, struct ixdp_app *to)
+{
+	struct ixdp_tcp *t = from->tcp;
+	unsigned int i, conns = 0, bufs = 0, events = 0;
+	struct ixdp_tcp_pcb *pcb;
+	int err;
+
+	err = app_move_pair(from, to);
+	if (err)
+		return err;
+	for (i = 0; i < t->npcbs; i++) {
+		pcb = &t->pcbs[i];
+		if (!app_move_named(pcb))
+			continue;
+		err = app_move_check_one(from, pcb, &from->conns[i]);
+		if (err)
+			return err;
+		conns++;
+		bufs += pcb->rcv_held;
+		events += app_move_events(pcb);
+	}
+	if (to->tcp->npcbs - to->tcp->nused < conns ||
+	    to->core->pool.avail < bufs + IXDP_RX_TARGET)
+		return -ENOSPC;
+	if (ixdp_app_ev_space(to) < events)
+		return -EAGAIN;
+	return 0;
+}
+
+/* Copy what @c holds unconsumed into @n buffers of @pool, linked. */
+static int app_move_copy(const struct ixdp_app_conn *c, struct ixdp_pool *pool,
+			 struct ixdp_buf **head, unsigned int *n)
+{
+	struct ixdp_buf *b, *copy, **tail = head;
+	u32 off = c->rx_off;
+
+	*head = NULL;
+	*n = 0;
+	for (b = c->rx_head; b; b = b->next, off = 0) {
+		copy = ixdp_buf_get(pool);
+		if (!copy)
+			return -ENOMEM;
+		ixdp_buf_reset(copy, ixdp_buf_headroom(b) + off);
+		memcpy(ixdp_buf_put_tail(copy, b->len - off),
+		       (const u8 *)ixdp_buf_data(b) + off, b->len - off);
+		copy->next = NULL;
+		*tail = copy;
+		tail = &copy->next;
+		(*n)++;
+	}
+	return 0;
+}
+
+static void app_move_put(struct ixdp_buf *b)
+{
+	struct ixdp_buf *next;
+
+	for (; b; b = next) {
+		next = b->next;
+		ixdp_buf_put(b);
+	}
+}
+
+/*
+ * Point the send queue of @rec at @to's mapping of the TX memory, from
+ * @from's; -EFAULT for a reference outside it (made by the stack, so
+ * never: but it is a kernel address about to be trusted).
+ */
+static int app_move_sq(struct ixdp_app *from, struct ixdp_app *to,
+		       struct ixdp_tcp_mig *rec)
+{
+	const u8 *base;
+	unsigned int i;
+	u64 off;
+
+	for (i = 0; i < rec->sq_n; i++) {
+		base = rec->sq[i].base;
+		if (!from->tx_kva || base < from->tx_kva)
+			return -EFAULT;
+		off = base - from->tx_kva;
+		if (off > from->tx_len || rec->sq[i].len > from->tx_len - off)
+			return -EFAULT;
+		rec->sq[i].base = to->tx_kva + off;
+	}
+	return 0;
+}
+
+/*
+ * Tell @app that connection @cookie is @handle now, and replay @c, and
+ * the peer's FIN if @fin.
+ */
+static void app_move_announce(struct ixdp_app *app, void *cookie, u32 handle,
+			      u64 old, const struct ixdp_app_conn *c, bool fin)
+{
+	const struct ixdp_buf *b;
+	u32 off = c->rx_off, bytes = 0;
+
+	for (b = c->rx_head; b; b = b->next, off = 0)
+		bytes += b->len - off;
+	ixdp_app_ev(app, IX_EV_TCP_MOVED, 0, cookie, handle, bytes, old);
+	for (b = c->rx_head, off = c->rx_off; b; b = b->next, off = 0)
+		ixdp_app_ev(app, IX_EV_TCP_RECV, 0, cookie, handle, b->len - off,
+			    ixdp_rx_pool_off(app->core, b) + off);
+	if (fin)
+		ixdp_app_ev(app, IX_EV_TCP_RECV, 0, cookie, handle, 0, 0);
+}
+
+/*
+ * Put a connection whose move failed back on @from, from @back (the
+ * record as it left), with its buffers, under the handle it gets.
+ */
+static void app_move_back(struct ixdp_app *from, struct ixdp_app_conn *c,
+			  const struct ixdp_tcp_mig *back, void *cookie,
+			  u32 old)
+{
+	struct ixdp_app_conn *nc;
+	u32 h;
+
+	if (ixdp_tcp_migrate_in(&from->core->stack, back, cookie, &h)) {
+		/* Cannot happen: its own slot was just freed. */
+		WARN_ONCE(1, "ixdp: an application's connection lost in a move\n");
+		ixdp_app_ev(from, IX_EV_TCP_DEAD, -ECONNRESET, cookie, old, 0, 0);
+		ixdp_app_conn_bury(from, c);
+		return;
+	}
+	nc = &from->conns[h & 0xffff];
+	if (nc != c) {
+		*nc = *c;
+		memset(c, 0, sizeof(*c));
+	}
+	app_move_announce(from, cookie, h, old | (u64)from->cpu << 32, nc,
+			  back->flags & TCPF_FIN_RCVD);
+}
+
+static int app_move_one(struct ixdp_app *from, struct ixdp_app *to,
+			struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_mig *rec)
+{
+	struct ixdp_app_conn *c = &from->conns[pcb->idx], *nc;
+	u32 old = tcp_pcb_handle(pcb), h;
+	struct ixdp_tcp_mig *back = rec + 1;
+	void *cookie = pcb->cookie;
+	struct ixdp_buf *copies;
+	unsigned int n;
+	int err;
+
+	err = app_move_copy(c, &to->core->pool, &copies, &n);
+	if (err)
+		goto out_put;
+	err = ixdp_tcp_migrate_out_held(&from->core->stack, old, rec);
+	if (err)
+		goto out_put;
+	*back = *rec;
+	err = app_move_sq(from, to, rec);
+	if (err)
+		goto out_back;
+	err = ixdp_tcp_migrate_in(&to->core->stack, rec, cookie, &h);
+	if (err)
+		goto out_back;
+	nc = &to->conns[h & 0xffff];
+	if (WARN_ON_ONCE(nc->rx_head))
+		ixdp_app_conn_bury(to, nc);
+	nc->rx_head = copies;
+	nc->rx_tail = NULL;
+	for (; copies; copies = copies->next)
+		nc->rx_tail = copies;
+	nc->rx_off = 0;
+	/* The originals: recv events of @from may name them still. */
+	ixdp_app_conn_bury(from, c);
+	app_move_announce(to, cookie, h, old | (u64)from->cpu << 32, nc,
+			  rec->flags & TCPF_FIN_RCVD);
+	return 0;
+
+out_back:
+	app_move_back(from, c, back, cookie, old);
+out_put:
+	app_move_put(copies);
+	return err;
+}
+
+/**
+ * ixdp_app_move() - move every connection of @from to @to
+ * @from: an application whose core is leaving its device
+ * @to: an application of the same process on a core that stays
+ *
+ * Call ixdp_app_can_move() first; both still (see the DOC above).  @to
+ * is sent the events of each move; @from's handles of the connections
+ * moved go stale.  The events are published: @to reads them at its next
+ * run.
+ *
+ * Return: the connections that could not move, left on @from, each
+ * announced to @from as moved to a new handle of its own core.
+ */
+unsigned int ixdp_app_move(struct ixdp_app *from, struct ixdp_app *to)
+{
+	struct ixdp_tcp *t = from->tcp;
+	struct ixdp_tcp_pcb *pcb;
+	struct ixdp_tcp_mig *rec;
+	unsigned int i, left = 0;
+	bool *moving;
+
+	if (app_move_pair(from, to))
+		return t ? t->nused - t->ntw : 0;
+	/* The record and its copy to put it back: too large for the stack. */
+	rec = kvmalloc_array(2, sizeof(*rec), GFP_KERNEL);
+	/* What was there before: a connection put back may take a free slot. */
+	moving = kvcalloc(t->npcbs, sizeof(*moving), GFP_KERNEL);
+	for (i = 0; i < t->npcbs; i++) {
+		pcb = &t->pcbs[i];
+		if (!app_move_named(pcb))
+			continue;
+		if (!rec || !moving)
+			left++;
+		else
+			moving[i] = true;
+	}
+	for (i = 0; moving && i < t->npcbs; i++)
+		if (moving[i] && app_move_one(from, to, &t->pcbs[i], rec))
+			left++;
+	ixdp_app_ev_publish(to);
+	ixdp_app_ev_publish(from);
+	kvfree(moving);
+	kvfree(rec);
+	return left;
+}

@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of moving an application's connections from one core to another
+ * (net/ixdp/app_move.c), with two cores of one device and an
+ * application of one process on each (app_env.h, ncores 2).  Side 0 is
+ * the core that leaves, side 1 the one that stays.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app_env.h"
+#include "ixdp.h"
+#include "test.h"
+
+static const struct env_cfg move_cfg = {
+	/* The staying core keeps IXDP_RX_TARGET buffers besides the copies. */
+	.nbufs = IXDP_RX_TARGET + 64,
+	.max_conns = 8,
+	.cmd_entries = 64,
+	.ev_entries = 64,
+	.tx_pages = 4,
+	.ncores = 2,
+};
+
+/* The peer's byte @i of what it sends: each send starts the pattern over. */
+static u8 move_pattern(unsigned int i)
+{
+	return i * 7 + i / 251;
+}
+
+/* A command of the application in use; run at once, its result. */
+static s64 move_cmd(struct env *e, u16 op, u32 handle, u64 arg0, u64 arg1)
+{
+	struct ix_cmd *c = env_cmd(e);
+
+	c->op = op;
+	c->handle = handle;
+	c->arg0 = arg0;
+	c->arg1 = arg1;
+	if (env_run(e, NULL))
+		return ENV_RESULT_UNSET;
+	return c->result;
+}
+
+/*
+ * Side 0 accepts the peer (cookie 42), which sends @len bytes; side 0
+ * reads every recv event, consumes @consumed bytes, and queues @send
+ * bytes the peer does not acknowledge yet.  The handle, or 0.
+ */
+static u32 move_setup(struct env *e, unsigned int len, unsigned int consumed,
+		      unsigned int send)
+{
+	const struct ix_event *ev;
+	unsigned int got = 0, i;
+	struct ix_iov *v;
+	u32 h;
+
+	h = env_accept_peer(e, 42);
+	if (!h)
+		return 0;
+	env_pump(e);
+	if (env_peer_send(e, e->peer_conn[0], len) != len)
+		return 0;
+	for (i = 0; i < 20 && got < len; i++) {
+		if (env_run(e, NULL))
+			return 0;
+		env_pump(e);
+		while ((ev = env_event(e)))
+			if (ev->type == IX_EV_TCP_RECV && ev->handle == h)
+				got += ev->len;
+	}
+	if (got != len)
+		return 0;
+	if (consumed && move_cmd(e, IX_CMD_TCP_RECV_DONE, h, consumed, 0))
+		return 0;
+	if (!send)
+		return h;
+	memset(e->tx + 1024, 'x', send);
+	v = (struct ix_iov *)e->tx;
+	v->off = 1024;
+	v->len = send;
+	/* Sent, and left on the link: the peer has not acknowledged it. */
+	return move_cmd(e, IX_CMD_TCP_SENDV, h, 0, 1) == send ? h : 0;
+}
+
+/*
+ * 3,000 bytes received on side 0, 100 of them consumed, 2,000 sent and
+ * not acknowledged: the connection moves to side 1 with the 2,900 bytes
+ * it has not consumed and its send queue, without a reset; the old handle
+ * is stale, the new one carries on both ways.
+ */
+IX_TEST(app_move, stream_moves_with_its_unconsumed_bytes)
+{
+	static struct env e;
+	struct ixdp_core *from, *to;
+	const struct ix_event *ev;
+	unsigned int got = 0, i;
+	u32 h, nh;
+	bool ok = true;
+
+	CHECK(!env_init(&e, &move_cfg));
+	from = env_core(&e, 0);
+	to = env_core(&e, 1);
+	CHECK(h = move_setup(&e, 3000, 100, 2000));
+	CHECK_EQ(ixdp_app_can_move(env_app(&e, 0), env_app(&e, 1)), 0);
+	CHECK_EQ(ixdp_app_move(env_app(&e, 0), env_app(&e, 1)), 0);
+	CHECK_EQ(from->stack.stats.tcp.migrated_out, 1);
+	CHECK_EQ(to->stack.stats.tcp.migrated_in, 1);
+
+	/* The old handle is stale on side 0. */
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h, 1, 0), -ESTALE);
+
+	/* Side 1: moved first, then the 2,900 bytes at offsets of its pool. */
+	env_use(&e, 1);
+	ev = env_event(&e);
+	CHECK(ev && ev->type == IX_EV_TCP_MOVED && ev->cookie == 42);
+	CHECK_EQ(ev->len, 2900);
+	CHECK_EQ(ev->data, h);		/* the old handle; CPU 0 */
+	nh = ev->handle;
+	while ((ev = env_event(&e))) {
+		CHECK(ev->type == IX_EV_TCP_RECV && ev->handle == nh &&
+		      ev->cookie == 42 && ev->len);
+		CHECK(ev->data + ev->len <= e.setup.rx_pool_size);
+		for (i = 0; i < ev->len; i++)
+			ok &= ((u8 *)e.pool_mem)[ev->data + i] ==
+			      move_pattern(100 + got + i);
+		got += ev->len;
+	}
+	CHECK(ok);
+	CHECK_EQ(got, 2900);
+
+	/* The peer's frames reach side 1 now; what side 0 sent arrives. */
+	env_route(&e, 1);
+	for (i = 0; i < 50 && e.peer_rx < 2000; i++) {
+		CHECK(!env_run(&e, NULL));
+		env_pump(&e);
+		while ((ev = env_event(&e)))
+			CHECK(ev->type == IX_EV_TCP_SENT && ev->handle == nh);
+		env_advance(&e, 50);
+	}
+	CHECK_EQ(e.peer_rx, 2000);
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, nh, 2900, 0), 0);
+
+	/* And more comes, to the new handle. */
+	CHECK(env_peer_send(&e, e.peer_conn[0], 500) == 500);
+	ev = env_wait(&e, IX_EV_TCP_RECV, 10);
+	CHECK(ev && ev->handle == nh && ev->cookie == 42 && ev->len == 500);
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, nh, 500, 0), 0);
+	CHECK_EQ(e.peer.stats.tcp.resets_in + to->stack.stats.tcp.resets_out +
+		 from->stack.stats.tcp.resets_out, 0);
+	CHECK(env_fini(&e));
+}
+
+/* Every refusal leaves the connection where it was, usable. */
+IX_TEST(app_move, refusals_change_nothing)
+{
+	struct ixdp_buf *taken[IXDP_RX_TARGET + 64];
+	struct ixdp_app *a, *b;
+	struct ixdp_pool *pool;
+	static struct env e;
+	unsigned int n = 0;
+	u32 h;
+
+	CHECK(!env_init(&e, &move_cfg));
+	a = env_app(&e, 0);
+	b = env_app(&e, 1);
+	CHECK(h = move_setup(&e, 1000, 0, 0));
+	CHECK_EQ(ixdp_app_can_move(a, a), -EINVAL);
+
+	/* Side 1's pool short of the copies and its reserve. */
+	pool = &env_core(&e, 1)->pool;
+	while (pool->avail >= IXDP_RX_TARGET)
+		taken[n++] = ixdp_buf_get(pool);
+	CHECK_EQ(ixdp_app_can_move(a, b), -ENOSPC);
+	while (n)
+		ixdp_buf_put(taken[--n]);
+	CHECK_EQ(ixdp_app_can_move(a, b), 0);
+
+	/* A second connection on side 0, in its handshake: try again. */
+	CHECK(!env_peer_connect(&e, 80));
+	CHECK(env_wait(&e, IX_EV_TCP_KNOCK, 10));
+	CHECK_EQ(ixdp_app_can_move(a, b), -EAGAIN);
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h, 1000, 0), 0);
+	CHECK_EQ(env_core(&e, 0)->stack.stats.tcp.migrated_out, 0);
+	CHECK(env_fini(&e));
+
+	/* TX memory of its own on side 1: the send queue cannot follow. */
+	{
+		struct env_cfg cfg = move_cfg;
+
+		cfg.tx_apart = true;
+		CHECK(!env_init(&e, &cfg));
+		CHECK(h = move_setup(&e, 1000, 0, 700));
+		CHECK_EQ(ixdp_app_can_move(env_app(&e, 0), env_app(&e, 1)),
+			 -EXDEV);
+		CHECK_EQ(ixdp_app_move(env_app(&e, 0), env_app(&e, 1)), 1);
+		CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h, 1000, 0), 0);
+		CHECK(env_fini(&e));
+	}
+}
+
+/*
+ * The peer closed its direction before the move: side 1 is told again
+ * (a recv of length 0 after the data), closes, and the connection ends
+ * cleanly there.
+ */
+IX_TEST(app_move, close_wait_moves_and_closes_on_the_new_core)
+{
+	const struct ix_event *ev;
+	static struct env e;
+	u32 h, nh;
+
+	CHECK(!env_init(&e, &move_cfg));
+	CHECK(h = move_setup(&e, 800, 0, 0));
+	CHECK(!ixdp_tcp_close(&e.peer, e.peer_conn[0]));
+	env_pump(&e);
+	ev = env_wait(&e, IX_EV_TCP_RECV, 10);
+	CHECK(ev && ev->handle == h && ev->len == 0);
+	CHECK_EQ(ixdp_app_can_move(env_app(&e, 0), env_app(&e, 1)), 0);
+	CHECK_EQ(ixdp_app_move(env_app(&e, 0), env_app(&e, 1)), 0);
+	env_use(&e, 1);
+	env_route(&e, 1);
+	ev = env_event(&e);
+	CHECK(ev && ev->type == IX_EV_TCP_MOVED && ev->len == 800);
+	nh = ev->handle;
+	ev = env_event(&e);
+	CHECK(ev && ev->type == IX_EV_TCP_RECV && ev->len == 800);
+	ev = env_event(&e);
+	CHECK(ev && ev->type == IX_EV_TCP_RECV && ev->len == 0 &&
+	      ev->handle == nh);
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, nh, 800, 0), 0);
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_CLOSE, nh, 0, 0), 0);
+	ev = env_wait(&e, IX_EV_TCP_DEAD, 20);
+	CHECK(ev && ev->handle == nh && ev->status == 0);
+	CHECK(env_fini(&e));
+}
+
+/*
+ * Side 1 has no free connection slot (its own connects fill them): the
+ * move fails after side 0 let the connection go, and it comes back to
+ * side 0 under a new handle, announced as moved there, with its bytes.
+ */
+IX_TEST(app_move, failed_move_comes_back_announced)
+{
+	const struct ix_event *ev;
+	static struct env e;
+	unsigned int i;
+	u32 h, nh;
+
+	CHECK(!env_init(&e, &move_cfg));
+	CHECK(h = move_setup(&e, 600, 0, 0));
+	env_use(&e, 1);
+	for (i = 0; i < move_cfg.max_conns; i++)
+		CHECK(move_cmd(&e, IX_CMD_TCP_CONNECT, 0, 0xc6120003, 80) > 0);
+	CHECK_EQ(ixdp_app_can_move(env_app(&e, 0), env_app(&e, 1)), -ENOSPC);
+	/* Past the check, as a caller racing a new connection would. */
+	CHECK_EQ(ixdp_app_move(env_app(&e, 0), env_app(&e, 1)), 1);
+	CHECK(!env_event(&e));
+	env_use(&e, 0);
+	ev = env_event(&e);
+	CHECK(ev && ev->type == IX_EV_TCP_MOVED && ev->cookie == 42 &&
+	      ev->data == h && ev->len == 600 && ev->handle != h);
+	nh = ev->handle;
+	ev = env_event(&e);
+	CHECK(ev && ev->type == IX_EV_TCP_RECV && ev->handle == nh &&
+	      ev->len == 600 && ev->data + 600 <= e.setup.rx_pool_size);
+	CHECK(((u8 *)e.pool_mem)[ev->data + 599] == move_pattern(599));
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h, 600, 0), -ESTALE);
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, nh, 600, 0), 0);
+	CHECK(env_peer_send(&e, e.peer_conn[0], 300) == 300);
+	ev = env_wait(&e, IX_EV_TCP_RECV, 10);
+	CHECK(ev && ev->handle == nh && ev->cookie == 42 && ev->len == 300);
+	CHECK_EQ(env_core(&e, 0)->stack.stats.tcp.migrated_out, 1);
+	CHECK_EQ(env_core(&e, 0)->stack.stats.tcp.migrated_in, 1);
+	CHECK(env_fini(&e));
+}
+
+/* Four connections, each with bytes of its own, all move. */
+IX_TEST(app_move, every_connection_moves)
+{
+	unsigned int i, moved = 0, bytes[4] = { 0 };
+	const struct ix_event *ev;
+	static struct env e;
+	struct ix_cmd *c;
+	u32 peer[4];
+
+	CHECK(!env_init(&e, &move_cfg));
+	CHECK(env_accept_peer(&e, 100));
+	peer[0] = e.peer_conn[0];
+	for (i = 1; i < 4; i++) {
+		CHECK(!env_peer_connect(&e, 80));
+		peer[i] = e.peer_conn[0];
+		ev = env_wait(&e, IX_EV_TCP_KNOCK, 10);
+		CHECK(ev);
+		c = env_cmd(&e);
+		c->op = IX_CMD_TCP_ACCEPT;
+		c->handle = ev->handle;
+		c->cookie = 100 + i;
+		CHECK(!env_run(&e, NULL));
+		CHECK_EQ(c->result, 0);
+	}
+	for (i = 0; i < 4; i++) {
+		env_pump(&e);
+		CHECK(env_peer_send(&e, peer[i], 200 * (i + 1)) ==
+		      200 * (i + 1));
+	}
+	for (i = 0; i < 10; i++) {
+		CHECK(!env_run(&e, NULL));
+		env_pump(&e);
+		while (env_event(&e))
+			;
+	}
+	CHECK_EQ(ixdp_app_can_move(env_app(&e, 0), env_app(&e, 1)), 0);
+	CHECK_EQ(ixdp_app_move(env_app(&e, 0), env_app(&e, 1)), 0);
+	env_use(&e, 1);
+	while ((ev = env_event(&e))) {
+		moved += ev->type == IX_EV_TCP_MOVED;
+		if (ev->type == IX_EV_TCP_RECV && ev->cookie >= 100 &&
+		    ev->cookie < 104)
+			bytes[ev->cookie - 100] += ev->len;
+	}
+	CHECK_EQ(moved, 4);
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(bytes[i], 200 * (i + 1));
+	CHECK_EQ(env_core(&e, 1)->stack.tcp->nused, 4);
+	CHECK(env_fini(&e));
+}
+
+/*
+ * The device still steers the connection to the old core after the
+ * move: its segments are handed to the new one, never reset, both ways.
+ */
+IX_TEST(app_move, late_segments_at_the_old_core_are_handed_over)
+{
+	struct ixdp_core *from, *to;
+	const struct ix_event *ev;
+	static struct env e;
+	unsigned int i;
+	u32 nh = 0;
+
+	CHECK(!env_init(&e, &move_cfg));
+	from = env_core(&e, 0);
+	to = env_core(&e, 1);
+	CHECK(move_setup(&e, 500, 500, 1500));
+	CHECK_EQ(ixdp_app_move(env_app(&e, 0), env_app(&e, 1)), 0);
+	CHECK(env_peer_send(&e, e.peer_conn[0], 900) == 900);
+	for (i = 0; i < 40 && (!nh || e.peer_rx < 1500); i++) {
+		env_use(&e, 0);
+		CHECK(!env_run(&e, NULL));
+		env_use(&e, 1);
+		CHECK(!env_run(&e, NULL));
+		while ((ev = env_event(&e))) {
+			if (ev->type == IX_EV_TCP_MOVED)
+				nh = ev->handle;
+			else if (ev->type == IX_EV_TCP_RECV && ev->len == 900)
+				CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, nh,
+						  900, 0), 0);
+		}
+		env_pump(&e);
+		env_advance(&e, 50);
+	}
+	CHECK(nh);
+	CHECK_EQ(e.peer_rx, 1500);
+	CHECK_EQ(to->stack.tcp->pcbs[nh & 0xffff].rcv_unread, 0);
+	CHECK(from->stack.stats.handoff_out > 0);
+	CHECK_EQ(e.peer.stats.tcp.resets_in + to->stack.stats.tcp.resets_out +
+		 from->stack.stats.tcp.resets_out, 0);
+	CHECK(env_fini(&e));
+}
+
+/*
+ * Random interleavings: the connection moves back and forth between the
+ * cores while the peer sends, the application consumes and sends at
+ * random, events wait unread across moves, and the device steers the
+ * peer's segments to either core.  Every byte arrives in order, every
+ * move's replay gives exactly what was unconsumed, nothing is reset.
+ */
+#define MOVE_SEEDS	50
+#define MOVE_STEPS	300
+#define MOVE_SEND	1000	/* the peer's sends: the pattern each time */
+
+struct move_app {
+	unsigned int	side;		/* the core the connection is on */
+	u32		h;
+	u64		consumed;	/* bytes given back with recv_done */
+	u32		held;		/* bytes of recv events not given back */
+	u64		sent;		/* bytes sendv queued */
+	unsigned int	moves;
+	bool		ok;
+};
+
+static u32 move_rand(u32 *seed)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return *seed >> 8;
+}
+
+/* Read the events of @side: the connection's, on the side it is on. */
+static void move_events(struct env *e, struct move_app *a, unsigned int side)
+{
+	const struct ix_event *ev;
+	unsigned int i;
+	u64 at;
+
+	env_use(e, side);
+	while ((ev = env_event(e))) {
+		if (ev->type == IX_EV_TCP_MOVED && side == a->side) {
+			/* Unread recvs of the old handle were void. */
+			a->ok &= ev->len >= a->held && ev->cookie == 42;
+			a->h = ev->handle;
+			a->held = 0;
+			continue;
+		}
+		if (side != a->side || ev->handle != a->h)
+			continue;
+		a->ok &= ev->type == IX_EV_TCP_RECV || ev->type == IX_EV_TCP_SENT;
+		if (ev->type != IX_EV_TCP_RECV)
+			continue;
+		at = a->consumed + a->held;
+		for (i = 0; i < ev->len; i++)
+			a->ok &= ((u8 *)e->pool_mem)[ev->data + i] ==
+				 move_pattern((at + i) % MOVE_SEND);
+		a->held += ev->len;
+	}
+}
+
+static void move_consume(struct env *e, struct move_app *a, u32 bytes)
+{
+	env_use(e, a->side);
+	if (!bytes)
+		return;
+	a->ok &= !move_cmd(e, IX_CMD_TCP_RECV_DONE, a->h, bytes, 0);
+	a->consumed += bytes;
+	a->held -= bytes;
+}
+
+static void move_send(struct env *e, struct move_app *a, u32 bytes)
+{
+	struct ix_iov *v = (struct ix_iov *)e->tx;
+	s64 n;
+
+	env_use(e, a->side);
+	v->off = 1024;
+	v->len = bytes;
+	n = move_cmd(e, IX_CMD_TCP_SENDV, a->h, 0, 1);
+	a->ok &= n >= 0 || n == -EAGAIN;
+	if (n > 0)
+		a->sent += n;
+}
+
+/* Both cores poll, the connection's last; both threads read events. */
+static void move_poll(struct env *e, struct move_app *a)
+{
+	env_use(e, !a->side);
+	a->ok &= !env_run(e, NULL);
+	env_use(e, a->side);
+	a->ok &= !env_run(e, NULL);
+	move_events(e, a, 0);
+	move_events(e, a, 1);
+}
+
+static bool move_round(const u32 seed0)
+{
+	u32 seed = seed0;
+	struct move_app a = { .ok = true };
+	u64 peer_sent = 0;
+	static struct env e;
+	unsigned int step;
+	u32 r;
+
+	if (env_init(&e, &move_cfg) || !(a.h = move_setup(&e, MOVE_SEND, 0, 0)))
+		return false;
+	peer_sent = MOVE_SEND;
+	a.held = MOVE_SEND;
+	memset(e.tx + 1024, 'y', 3000);
+	for (step = 0; step < MOVE_STEPS && a.ok; step++) {
+		r = move_rand(&seed);
+		if (r % 4 == 0 && peer_sent - a.consumed < 8 * MOVE_SEND &&
+		    env_peer_send(&e, e.peer_conn[0], MOVE_SEND) == MOVE_SEND)
+			peer_sent += MOVE_SEND;
+		if (r / 4 % 3 == 0)
+			move_consume(&e, &a, move_rand(&seed) % (a.held + 1));
+		if (r / 12 % 5 == 0)
+			move_send(&e, &a, 1 + move_rand(&seed) % 3000);
+		if (r / 60 % 7 == 0)
+			env_route(&e, move_rand(&seed) % 2);
+		/* Read the events before the move or not: both happen. */
+		if (r / 420 % 2)
+			move_events(&e, &a, a.side);
+		if (r / 840 % 6 == 0 &&
+		    !ixdp_app_can_move(env_app(&e, a.side),
+				       env_app(&e, !a.side))) {
+			a.ok &= !ixdp_app_move(env_app(&e, a.side),
+					       env_app(&e, !a.side));
+			a.side = !a.side;
+			a.moves++;
+		}
+		move_poll(&e, &a);
+		env_pump(&e);
+		env_advance(&e, 1 + move_rand(&seed) % 40);
+	}
+	/* The device settles on the connection's core; all is delivered. */
+	env_route(&e, a.side);
+	for (step = 0; step < 400 && a.ok &&
+	     (a.consumed < peer_sent || e.peer_rx < a.sent); step++) {
+		move_poll(&e, &a);
+		move_consume(&e, &a, a.held);
+		env_pump(&e);
+		env_advance(&e, 50);
+	}
+	if (!a.ok || a.consumed != peer_sent || e.peer_rx != a.sent ||
+	    a.moves < 3 || e.peer.stats.tcp.resets_in ||
+	    env_core(&e, 0)->stack.stats.tcp.resets_out ||
+	    env_core(&e, 1)->stack.stats.tcp.resets_out) {
+		fprintf(stderr, "# seed %u: ok %d, consumed %llu of %llu, peer got %llu of %llu, %u moves\n",
+			seed0, a.ok, (unsigned long long)a.consumed,
+			(unsigned long long)peer_sent,
+			(unsigned long long)e.peer_rx,
+			(unsigned long long)a.sent, a.moves);
+		env_fini(&e);
+		return false;
+	}
+	return env_fini(&e);
+}
+
+IX_TEST(app_move, random_interleavings_lose_nothing)
+{
+	unsigned int seed;
+
+	for (seed = 1; seed <= MOVE_SEEDS; seed++)
+		CHECK(move_round(seed));
+}
