@@ -106,16 +106,23 @@ u32 ixdp_app_ev_room(struct ixdp_app *app)
 }
 
 /**
- * ixdp_app_ev_space() - events that can be written now without a loss
- * @app: the application
+ * ixdp_app_ev_space() - events that can be written now, beyond what the
+ *	late queue keeps for the connections and timers
+ * @app: the application, bound
+ *
+ * The late queue holds an event per connection and per timer, so that
+ * what they send while the ring is full waits rather than drops: that
+ * much of it is not counted.
  *
  * Return: the free entries of the event ring (none while late events
- * wait) and of the late queue.
+ * wait) and of the late queue, less that reserve.
  */
 u32 ixdp_app_ev_space(struct ixdp_app *app)
 {
-	return ixdp_app_ev_room(app) + app->late_mask + 1 -
-	       (app->late_tail - app->late_head);
+	u32 late = app->late_mask + 1 - (app->late_tail - app->late_head);
+	u32 reserve = app->tcp->npcbs + app->ntimers;
+
+	return ixdp_app_ev_room(app) + (late > reserve ? late - reserve : 0);
 }
 
 /* The event ring's next entry, taken. */

@@ -21,8 +21,9 @@
  *    in len), then one %IX_EV_TCP_RECV per copy, at its offset in the
  *    new pool: the unconsumed bytes again, in order, and one of length 0
  *    if the peer's FIN came;
- *  - the originals go to a grave of the old application (app_tcp.c):
- *    recv events it has not read yet may still name them.
+ *  - the originals, of every connection moved, go to one grave of the
+ *    old application (app_tcp.c): recv events it has not read yet may
+ *    still name them.
  *
  * Nothing is sent on the wire: the peer sees segments late by the time
  * the move took.  What stays with the old application: its listeners,
@@ -30,16 +31,20 @@
  * connection whose move failed, which is put back under a new handle and
  * announced to it the same way.
  *
- * Both applications must be still: neither runs (the caller holds both
- * locks, RTNL first) and both cores' loops are parked, as ix scale
- * parks them.  ixdp_app_can_move() checks everything that can be checked
- * before anything changes; ixdp_app_move() may then still leave a
- * connection behind, never lose one.
+ * Both applications must be still: neither runs (the caller holds RTNL
+ * and both locks) and both cores' loops are parked, as ix scale parks
+ * them.  The old thread's handles and RX buffers of the connections
+ * moved are void from then on: it is retired with its core, its pool
+ * taken out of the process.  ixdp_app_can_move() checks everything that
+ * can be checked before anything changes; ixdp_app_move() may then
+ * still leave a connection behind, and loses one only if the old thread
+ * has no room left for the event that gives it back (then it is reset).
  */
 
 #include <linux/bug.h>
 #include <linux/errno.h>
 #include <linux/mm.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -62,6 +67,21 @@ static bool app_move_named(const struct ixdp_tcp_pcb *pcb)
 	       pcb->state != IXDP_TCP_TIME_WAIT;
 }
 
+/* Whether both files registered the same pages as TX memory. */
+static bool app_move_same_tx(const struct ixdp_app *from,
+			     const struct ixdp_app *to)
+{
+	unsigned long i;
+
+	if (from->tx_addr != to->tx_addr || from->tx_len != to->tx_len ||
+	    from->tx_npages != to->tx_npages)
+		return false;
+	for (i = 0; i < from->tx_npages; i++)
+		if (from->tx_pages[i] != to->tx_pages[i])
+			return false;
+	return true;
+}
+
 /* Whether @from and @to are two cores of one device and one process. */
 static int app_move_pair(const struct ixdp_app *from,
 			 const struct ixdp_app *to)
@@ -69,7 +89,7 @@ static int app_move_pair(const struct ixdp_app *from,
 	if (!from->core || !to->core || from->core == to->core)
 		return -EINVAL;
 	if (from->core->idev != to->core->idev || from->mm != to->mm ||
-	    from->tx_addr != to->tx_addr || from->tx_len != to->tx_len)
+	    !app_move_same_tx(from, to))
 		return -EXDEV;
 	return 0;
 }
@@ -99,14 +119,16 @@ static int app_move_check_one(struct ixdp_app *from, struct ixdp_tcp_pcb *pcb,
  * @to: an application of the same process on another core of the same
  *	device
  *
- * Both still: see the DOC above.  Nothing changes.
+ * Both still: see the top of this file.  Nothing changes.
  *
  * Return: 0; -EINVAL if either is not bound, or both are the same core;
  * -EXDEV if they are of different devices, processes or TX memory;
  * -EAGAIN if a connection is in its handshake or not accepted yet (it
- * lasts a round trip), or @to has no room for the events the move sends
- * it (it should read its events); -EBUSY if a connection holds a buffer
- * in pieces; -ENOSPC if @to lacks connection slots or buffers.
+ * lasts a round trip), or either thread lacks room for the events a move
+ * (or a move that fails) sends it, beyond what its late queue keeps for
+ * its own connections and timers: it should read its events; -EBUSY if
+ * a connection holds a buffer in pieces; -ENOSPC if @to lacks connection
+ * slots or buffers.
  */
 int ixdp_app_can_move(struct ixdp_app *from, struct ixdp_app *to)
 {
@@ -132,7 +154,7 @@ int ixdp_app_can_move(struct ixdp_app *from, struct ixdp_app *to)
 	if (to->tcp->npcbs - to->tcp->nused < conns ||
 	    to->core->pool.avail < bufs + IXDP_RX_TARGET)
 		return -ENOSPC;
-	if (ixdp_app_ev_space(to) < events)
+	if (ixdp_app_ev_space(to) < events || ixdp_app_ev_space(from) < events)
 		return -EAGAIN;
 	return 0;
 }
@@ -147,6 +169,8 @@ static int app_move_copy(const struct ixdp_app_conn *c, struct ixdp_pool *pool,
 	*head = NULL;
 	*n = 0;
 	for (b = c->rx_head; b; b = b->next, off = 0) {
+		if (b->frag_len)
+			return -EBUSY;
 		copy = ixdp_buf_get(pool);
 		if (!copy)
 			return -ENOMEM;
@@ -197,9 +221,9 @@ static int app_move_sq(struct ixdp_app *from, struct ixdp_app *to,
 
 /*
  * Tell @app that connection @cookie is @handle now, and replay @c, and
- * the peer's FIN if @fin.
+ * the peer's FIN if @fin.  False if the first event found no room.
  */
-static void app_move_announce(struct ixdp_app *app, void *cookie, u32 handle,
+static bool app_move_announce(struct ixdp_app *app, void *cookie, u32 handle,
 			      u64 old, const struct ixdp_app_conn *c, bool fin)
 {
 	const struct ixdp_buf *b;
@@ -207,30 +231,49 @@ static void app_move_announce(struct ixdp_app *app, void *cookie, u32 handle,
 
 	for (b = c->rx_head; b; b = b->next, off = 0)
 		bytes += b->len - off;
-	ixdp_app_ev(app, IX_EV_TCP_MOVED, 0, cookie, handle, bytes, old);
+	if (!ixdp_app_ev(app, IX_EV_TCP_MOVED, 0, cookie, handle, bytes, old))
+		return false;
 	for (b = c->rx_head, off = c->rx_off; b; b = b->next, off = 0)
 		ixdp_app_ev(app, IX_EV_TCP_RECV, 0, cookie, handle, b->len - off,
 			    ixdp_rx_pool_off(app->core, b) + off);
 	if (fin)
 		ixdp_app_ev(app, IX_EV_TCP_RECV, 0, cookie, handle, 0, 0);
+	return true;
+}
+
+/* Add the buffers of @c to @gone, for one grave; @c holds none after. */
+static void app_move_gone(struct ixdp_app_conn *gone, struct ixdp_app_conn *c)
+{
+	if (!c->rx_head)
+		return;
+	if (gone->rx_tail)
+		gone->rx_tail->next = c->rx_head;
+	else
+		gone->rx_head = c->rx_head;
+	gone->rx_tail = c->rx_tail;
+	c->rx_head = NULL;
+	c->rx_tail = NULL;
+	c->rx_off = 0;
 }
 
 /*
  * Put a connection whose move failed back on @from, from @back (the
- * record as it left), with its buffers, under the handle it gets.
+ * record as it left), with its buffers, under the handle it gets; if
+ * @from cannot be told, reset it, its buffers to @gone.
  */
 static void app_move_back(struct ixdp_app *from, struct ixdp_app_conn *c,
 			  const struct ixdp_tcp_mig *back, void *cookie,
-			  u32 old)
+			  u32 old, struct ixdp_app_conn *gone)
 {
+	struct ixdp_stack *s = &from->core->stack;
 	struct ixdp_app_conn *nc;
 	u32 h;
 
-	if (ixdp_tcp_migrate_in(&from->core->stack, back, cookie, &h)) {
+	if (ixdp_tcp_migrate_in(s, back, cookie, &h)) {
 		/* Cannot happen: its own slot was just freed. */
 		WARN_ONCE(1, "ixdp: an application's connection lost in a move\n");
 		ixdp_app_ev(from, IX_EV_TCP_DEAD, -ECONNRESET, cookie, old, 0, 0);
-		ixdp_app_conn_bury(from, c);
+		app_move_gone(gone, c);
 		return;
 	}
 	nc = &from->conns[h & 0xffff];
@@ -238,12 +281,17 @@ static void app_move_back(struct ixdp_app *from, struct ixdp_app_conn *c,
 		*nc = *c;
 		memset(c, 0, sizeof(*c));
 	}
-	app_move_announce(from, cookie, h, old | (u64)from->cpu << 32, nc,
-			  back->flags & TCPF_FIN_RCVD);
+	if (app_move_announce(from, cookie, h, old | (u64)from->cpu << 32, nc,
+			      back->flags & TCPF_FIN_RCVD))
+		return;
+	/* Nobody could name it: not left to live unseen. */
+	ixdp_tcp_abort(s, h);
+	app_move_gone(gone, nc);
 }
 
 static int app_move_one(struct ixdp_app *from, struct ixdp_app *to,
-			struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_mig *rec)
+			struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_mig *rec,
+			struct ixdp_app_conn *gone)
 {
 	struct ixdp_app_conn *c = &from->conns[pcb->idx], *nc;
 	u32 old = tcp_pcb_handle(pcb), h;
@@ -275,13 +323,14 @@ static int app_move_one(struct ixdp_app *from, struct ixdp_app *to,
 		nc->rx_tail = copies;
 	nc->rx_off = 0;
 	/* The originals: recv events of @from may name them still. */
-	ixdp_app_conn_bury(from, c);
+	app_move_gone(gone, c);
+	/* Room was checked: a move is not undone for want of it. */
 	app_move_announce(to, cookie, h, old | (u64)from->cpu << 32, nc,
 			  rec->flags & TCPF_FIN_RCVD);
 	return 0;
 
 out_back:
-	app_move_back(from, c, back, cookie, old);
+	app_move_back(from, c, back, cookie, old, gone);
 out_put:
 	app_move_put(copies);
 	return err;
@@ -292,22 +341,27 @@ out_put:
  * @from: an application whose core is leaving its device
  * @to: an application of the same process on a core that stays
  *
- * Call ixdp_app_can_move() first; both still (see the DOC above).  @to
- * is sent the events of each move; @from's handles of the connections
- * moved go stale.  The events are published: @to reads them at its next
- * run.
+ * Call ixdp_app_can_move() first; both still (see the top of this
+ * file).  @to is sent the events of each move; @from's handles of the
+ * connections moved go stale.  The events are published: each thread
+ * reads them at its next run.
  *
- * Return: the connections that could not move, left on @from, each
+ * Return: the connections that could not move: those refused before
+ * they left @from keep their handles; those that left and came back are
  * announced to @from as moved to a new handle of its own core.
  */
 unsigned int ixdp_app_move(struct ixdp_app *from, struct ixdp_app *to)
 {
+	struct ixdp_app_conn gone = { };
 	struct ixdp_tcp *t = from->tcp;
 	struct ixdp_tcp_pcb *pcb;
 	struct ixdp_tcp_mig *rec;
 	unsigned int i, left = 0;
 	bool *moving;
 
+	ASSERT_RTNL();
+	lockdep_assert_held(&from->lock);
+	lockdep_assert_held(&to->lock);
 	if (app_move_pair(from, to))
 		return t ? t->nused - t->ntw : 0;
 	/* The record and its copy to put it back: too large for the stack. */
@@ -323,9 +377,11 @@ unsigned int ixdp_app_move(struct ixdp_app *from, struct ixdp_app *to)
 		else
 			moving[i] = true;
 	}
-	for (i = 0; moving && i < t->npcbs; i++)
-		if (moving[i] && app_move_one(from, to, &t->pcbs[i], rec))
+	for (i = 0; moving && rec && i < t->npcbs; i++)
+		if (moving[i] && app_move_one(from, to, &t->pcbs[i], rec, &gone))
 			left++;
+	/* One grave for them all: a move of many fills no more. */
+	ixdp_app_conn_bury(from, &gone);
 	ixdp_app_ev_publish(to);
 	ixdp_app_ev_publish(from);
 	kvfree(moving);

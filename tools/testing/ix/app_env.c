@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <linux/vmalloc.h>
 
 #include "app_env.h"
 
@@ -20,19 +21,44 @@ static u8 env_pattern[65536];
 struct task_struct *ix_current;
 int ix_rtnl_held;
 long ix_pinned_pages;
+void *ix_vmap_alias[IX_VMAP_ALIASES];
+size_t ix_vmap_len[IX_VMAP_ALIASES];
 
 static struct env *env_cur;
 
 /*
  * The big blocks stay from one environment to the next, since a fuzzer
  * makes thousands a second: the links, the pools' memory, the core, the
- * application, the peer's TCP and the TX memory.
+ * application, the peer's TCP (and env_tx_block(): the TX memory).
  */
 enum {
 	ENV_TO_CORE, ENV_TO_PEER, ENV_POOL, ENV_PEER_POOL, ENV_CORE, ENV_APP,
-	ENV_PEER_TCP, ENV_TX, ENV_POOL2, ENV_CORE2, ENV_APP2, ENV_TX2,
-	ENV_RING01, ENV_RING10, ENV_BLOCKS
+	ENV_PEER_TCP, ENV_POOL2, ENV_CORE2, ENV_APP2, ENV_RING01, ENV_RING10,
+	ENV_BLOCKS
 };
+
+/*
+ * The TX memory, shared memory so that each file's vmap() of it is an
+ * address of its own (shim/linux/vmalloc.h), as in the kernel; zeroed.
+ */
+static uint8_t *env_tx_block(unsigned int which, size_t size)
+{
+	static size_t len[2];
+	static void *block[2];
+
+	if (len[which] < size) {
+		if (block[which])
+			munmap(block[which], len[which]);
+		block[which] = mmap(NULL, size, PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (block[which] == MAP_FAILED)
+			block[which] = NULL;
+		len[which] = block[which] ? size : 0;
+	}
+	if (block[which])
+		memset(block[which], 0, size);
+	return block[which];
+}
 
 static void *env_block(unsigned int which, size_t size, bool zero)
 {
@@ -425,7 +451,7 @@ static int env_second(struct env *e)
 	if (!core || !e->other.app)
 		return -ENOMEM;
 	if (e->cfg.tx_apart && e->cfg.tx_pages) {
-		tx = env_block(ENV_TX2, e->cfg.tx_pages * PAGE_SIZE, true);
+		tx = env_tx_block(1, e->cfg.tx_pages * PAGE_SIZE);
 		if (!tx)
 			return -ENOMEM;
 	}
@@ -501,7 +527,7 @@ int env_init(struct env *e, const struct env_cfg *cfg)
 	if (err)
 		return err;
 	if (cfg->tx_pages) {
-		e->tx = env_block(ENV_TX, cfg->tx_pages * PAGE_SIZE, true);
+		e->tx = env_tx_block(0, cfg->tx_pages * PAGE_SIZE);
 		if (!e->tx)
 			return -ENOMEM;
 	}

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/rtnetlink.h>
+
 #include "app_env.h"
 #include "ixdp.h"
 #include "test.h"
@@ -27,6 +29,24 @@ static const struct env_cfg move_cfg = {
 static u8 move_pattern(unsigned int i)
 {
 	return i * 7 + i / 251;
+}
+
+/*
+ * ixdp_app_move() as ix scale calls it: under RTNL, with both threads'
+ * locks (checked by the move).
+ */
+static unsigned int move_all(struct ixdp_app *from, struct ixdp_app *to)
+{
+	unsigned int left;
+
+	rtnl_lock();
+	mutex_lock(&from->lock);
+	mutex_lock(&to->lock);
+	left = ixdp_app_move(from, to);
+	mutex_unlock(&to->lock);
+	mutex_unlock(&from->lock);
+	rtnl_unlock();
+	return left;
 }
 
 /* A command of the application in use; run at once, its result. */
@@ -84,6 +104,37 @@ static u32 move_setup(struct env *e, unsigned int len, unsigned int consumed,
 	return move_cmd(e, IX_CMD_TCP_SENDV, h, 0, 1) == send ? h : 0;
 }
 
+/* The connection's on @core, or NULL. */
+static struct ixdp_tcp_pcb *move_pcb(struct ixdp_core *core)
+{
+	struct ixdp_tcp *t = core->stack.tcp;
+	unsigned int i;
+
+	for (i = 0; i < t->npcbs; i++)
+		if (t->pcbs[i].state >= IXDP_TCP_ESTABLISHED &&
+		    t->pcbs[i].state <= IXDP_TCP_LAST_ACK)
+			return &t->pcbs[i];
+	return NULL;
+}
+
+/* Whether the send queue of @core's connection is in @app's TX mapping. */
+static bool move_sq_in(struct ixdp_core *core, struct ixdp_app *app)
+{
+	struct ixdp_tcp_pcb *pcb = move_pcb(core);
+	const struct ixdp_tcp_sref *r;
+	unsigned int i;
+
+	if (!pcb || !pcb->sq_n)
+		return false;
+	for (i = 0; i < pcb->sq_n; i++) {
+		r = &pcb->sq[(pcb->sq_head + i) % IXDP_TCP_SQ];
+		if (r->base < app->tx_kva ||
+		    r->base + r->len > app->tx_kva + app->tx_len)
+			return false;
+	}
+	return true;
+}
+
 /*
  * 3,000 bytes received on side 0, 100 of them consumed, 2,000 sent and
  * not acknowledged: the connection moves to side 1 with the 2,900 bytes
@@ -104,9 +155,12 @@ IX_TEST(app_move, stream_moves_with_its_unconsumed_bytes)
 	to = env_core(&e, 1);
 	CHECK(h = move_setup(&e, 3000, 100, 2000));
 	CHECK_EQ(ixdp_app_can_move(env_app(&e, 0), env_app(&e, 1)), 0);
-	CHECK_EQ(ixdp_app_move(env_app(&e, 0), env_app(&e, 1)), 0);
+	CHECK_EQ(move_all(env_app(&e, 0), env_app(&e, 1)), 0);
 	CHECK_EQ(from->stack.stats.tcp.migrated_out, 1);
 	CHECK_EQ(to->stack.stats.tcp.migrated_in, 1);
+	/* The send queue points into side 1's mapping of the TX memory. */
+	CHECK(move_sq_in(to, env_app(&e, 1)));
+	CHECK(env_app(&e, 0)->tx_kva != env_app(&e, 1)->tx_kva);
 
 	/* The old handle is stale on side 0. */
 	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h, 1, 0), -ESTALE);
@@ -160,7 +214,7 @@ IX_TEST(app_move, refusals_change_nothing)
 	struct ixdp_pool *pool;
 	static struct env e;
 	unsigned int n = 0;
-	u32 h;
+	u32 h, cons;
 
 	CHECK(!env_init(&e, &move_cfg));
 	a = env_app(&e, 0);
@@ -168,14 +222,36 @@ IX_TEST(app_move, refusals_change_nothing)
 	CHECK(h = move_setup(&e, 1000, 0, 0));
 	CHECK_EQ(ixdp_app_can_move(a, a), -EINVAL);
 
-	/* Side 1's pool short of the copies and its reserve. */
+	/* Side 1's pool one short of the copy (1) and its reserve. */
 	pool = &env_core(&e, 1)->pool;
-	while (pool->avail >= IXDP_RX_TARGET)
+	while (pool->avail > IXDP_RX_TARGET)
 		taken[n++] = ixdp_buf_get(pool);
 	CHECK_EQ(ixdp_app_can_move(a, b), -ENOSPC);
+	ixdp_buf_put(taken[--n]);
+	CHECK_EQ(ixdp_app_can_move(a, b), 0);
 	while (n)
 		ixdp_buf_put(taken[--n]);
+
+	/*
+	 * Side 1 forged its consumer index: its ring counts as full, and
+	 * its late queue keeps an entry for each connection and timer, so
+	 * a move (3 events) must wait for it to read; with its index back,
+	 * the move may go.
+	 */
+	env_use(&e, 1);
+	cons = *env_ev_consumer(&e);
+	*env_ev_consumer(&e) = cons + 0x10000;
+	b->late_tail = b->late_head + b->late_mask + 1 - b->tcp->npcbs -
+		       b->ntimers - 2;
+	CHECK_EQ(ixdp_app_can_move(a, b), -EAGAIN);
+	b->late_tail = b->late_head;
 	CHECK_EQ(ixdp_app_can_move(a, b), 0);
+	b->late_tail = b->late_head + b->late_mask + 1 - b->tcp->npcbs -
+		       b->ntimers - 3;
+	CHECK_EQ(ixdp_app_can_move(a, b), 0);
+	b->late_tail = b->late_head;
+	*env_ev_consumer(&e) = cons;
+	env_use(&e, 0);
 
 	/* A second connection on side 0, in its handshake: try again. */
 	CHECK(!env_peer_connect(&e, 80));
@@ -194,7 +270,7 @@ IX_TEST(app_move, refusals_change_nothing)
 		CHECK(h = move_setup(&e, 1000, 0, 700));
 		CHECK_EQ(ixdp_app_can_move(env_app(&e, 0), env_app(&e, 1)),
 			 -EXDEV);
-		CHECK_EQ(ixdp_app_move(env_app(&e, 0), env_app(&e, 1)), 1);
+		CHECK_EQ(move_all(env_app(&e, 0), env_app(&e, 1)), 1);
 		CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h, 1000, 0), 0);
 		CHECK(env_fini(&e));
 	}
@@ -218,7 +294,7 @@ IX_TEST(app_move, close_wait_moves_and_closes_on_the_new_core)
 	ev = env_wait(&e, IX_EV_TCP_RECV, 10);
 	CHECK(ev && ev->handle == h && ev->len == 0);
 	CHECK_EQ(ixdp_app_can_move(env_app(&e, 0), env_app(&e, 1)), 0);
-	CHECK_EQ(ixdp_app_move(env_app(&e, 0), env_app(&e, 1)), 0);
+	CHECK_EQ(move_all(env_app(&e, 0), env_app(&e, 1)), 0);
 	env_use(&e, 1);
 	env_route(&e, 1);
 	ev = env_event(&e);
@@ -255,7 +331,7 @@ IX_TEST(app_move, failed_move_comes_back_announced)
 		CHECK(move_cmd(&e, IX_CMD_TCP_CONNECT, 0, 0xc6120003, 80) > 0);
 	CHECK_EQ(ixdp_app_can_move(env_app(&e, 0), env_app(&e, 1)), -ENOSPC);
 	/* Past the check, as a caller racing a new connection would. */
-	CHECK_EQ(ixdp_app_move(env_app(&e, 0), env_app(&e, 1)), 1);
+	CHECK_EQ(move_all(env_app(&e, 0), env_app(&e, 1)), 1);
 	CHECK(!env_event(&e));
 	env_use(&e, 0);
 	ev = env_event(&e);
@@ -312,7 +388,7 @@ IX_TEST(app_move, every_connection_moves)
 			;
 	}
 	CHECK_EQ(ixdp_app_can_move(env_app(&e, 0), env_app(&e, 1)), 0);
-	CHECK_EQ(ixdp_app_move(env_app(&e, 0), env_app(&e, 1)), 0);
+	CHECK_EQ(move_all(env_app(&e, 0), env_app(&e, 1)), 0);
 	env_use(&e, 1);
 	while ((ev = env_event(&e))) {
 		moved += ev->type == IX_EV_TCP_MOVED;
@@ -343,7 +419,7 @@ IX_TEST(app_move, late_segments_at_the_old_core_are_handed_over)
 	from = env_core(&e, 0);
 	to = env_core(&e, 1);
 	CHECK(move_setup(&e, 500, 500, 1500));
-	CHECK_EQ(ixdp_app_move(env_app(&e, 0), env_app(&e, 1)), 0);
+	CHECK_EQ(move_all(env_app(&e, 0), env_app(&e, 1)), 0);
 	CHECK(env_peer_send(&e, e.peer_conn[0], 900) == 900);
 	for (i = 0; i < 40 && (!nh || e.peer_rx < 1500); i++) {
 		env_use(&e, 0);
@@ -385,6 +461,7 @@ struct move_app {
 	u32		h;
 	u64		consumed;	/* bytes given back with recv_done */
 	u32		held;		/* bytes of recv events not given back */
+	u32		unread;		/* TCP's count of them at the last move */
 	u64		sent;		/* bytes sendv queued */
 	unsigned int	moves;
 	bool		ok;
@@ -407,7 +484,8 @@ static void move_events(struct env *e, struct move_app *a, unsigned int side)
 	while ((ev = env_event(e))) {
 		if (ev->type == IX_EV_TCP_MOVED && side == a->side) {
 			/* Unread recvs of the old handle were void. */
-			a->ok &= ev->len >= a->held && ev->cookie == 42;
+			a->ok &= ev->len >= a->held && ev->len == a->unread &&
+				 ev->cookie == 42;
 			a->h = ev->handle;
 			a->held = 0;
 			continue;
@@ -464,6 +542,7 @@ static bool move_round(const u32 seed0)
 {
 	u32 seed = seed0;
 	struct move_app a = { .ok = true };
+	struct ixdp_tcp_pcb *pcb;
 	u64 peer_sent = 0;
 	static struct env e;
 	unsigned int step;
@@ -491,10 +570,12 @@ static bool move_round(const u32 seed0)
 		if (r / 840 % 6 == 0 &&
 		    !ixdp_app_can_move(env_app(&e, a.side),
 				       env_app(&e, !a.side))) {
-			a.ok &= !ixdp_app_move(env_app(&e, a.side),
+			a.ok &= !move_all(env_app(&e, a.side),
 					       env_app(&e, !a.side));
 			a.side = !a.side;
 			a.moves++;
+			pcb = move_pcb(env_core(&e, a.side));
+			a.unread = pcb ? pcb->rcv_unread : U32_MAX;
 		}
 		move_poll(&e, &a);
 		env_pump(&e);

@@ -2,13 +2,15 @@
 /*
  * Userspace shim: vmalloc_user() is zeroed, page-aligned heap (ASan sees
  * every byte past its end); vmap() maps pages only if they follow each
- * other, which pin_user_pages_fast() of the harness guarantees.
+ * other, which pin_user_pages_fast() of the harness guarantees, and
+ * gives shared memory an address of its own.
  */
 #ifndef _IX_SHIM_LINUX_VMALLOC_H
 #define _IX_SHIM_LINUX_VMALLOC_H
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <linux/mm.h>
 
 #define VM_MAP		0x00000004UL
@@ -46,19 +48,50 @@ static inline void vfree(const void *p)
 	free((void *)p);
 }
 
+/*
+ * A second mapping of the same pages where they are shared memory, as
+ * the kernel's vmap() is an alias of pinned user pages: code that keeps
+ * an address of one file's mapping where another's is due is caught.
+ * Private memory (the heap) is returned as it is.
+ */
+#define IX_VMAP_ALIASES	8
+extern void *ix_vmap_alias[IX_VMAP_ALIASES];
+extern size_t ix_vmap_len[IX_VMAP_ALIASES];
+
 static inline void *vmap(struct page **pages, unsigned int count,
 			 unsigned long flags, int prot)
 {
+	size_t len = (size_t)count * PAGE_SIZE;
 	unsigned int i;
+	void *alias;
 
 	for (i = 1; i < count; i++)
 		if ((char *)pages[i] != (char *)pages[0] + i * PAGE_SIZE)
 			return NULL;
+	alias = mremap(pages[0], 0, len, MREMAP_MAYMOVE);
+	if (alias == MAP_FAILED)
+		return pages[0];
+	for (i = 0; i < IX_VMAP_ALIASES; i++) {
+		if (!ix_vmap_alias[i]) {
+			ix_vmap_alias[i] = alias;
+			ix_vmap_len[i] = len;
+			return alias;
+		}
+	}
+	munmap(alias, len);
 	return pages[0];
 }
 
 static inline void vunmap(const void *addr)
 {
+	unsigned int i;
+
+	for (i = 0; i < IX_VMAP_ALIASES; i++) {
+		if (ix_vmap_alias[i] == addr) {
+			munmap(ix_vmap_alias[i], ix_vmap_len[i]);
+			ix_vmap_alias[i] = NULL;
+		}
+	}
 }
 
 #endif /* _IX_SHIM_LINUX_VMALLOC_H */
