@@ -82,13 +82,12 @@ static void ixdp_frame_csum(struct ixdp_drv_frame *f, const struct ixdp_buf *b)
 }
 
 /*
- * See &struct ixdp_stack's @tx_taken: after a flush, what is left is what
- * the device refused.
+ * See &struct ixdp_stack's @tx_backlog: after a flush, what is left is
+ * what the device refused.
  */
 static void ixdp_core_tx_mark(struct ixdp_core *core)
 {
-	core->stack.tx_offered = core->stack.tx_queued;
-	core->stack.tx_taken = core->stack.tx_queued - core->ntx;
+	core->stack.tx_backlog = core->ntx >= IXDP_TXQ_LEN / 2;
 }
 
 /*
@@ -189,7 +188,6 @@ int ixdp_core_xmit(struct ixdp_stack *s, struct ixdp_buf *b)
 		return -ENOSPC;
 	}
 	core->txq[core->ntx++] = b;
-	s->tx_queued++;
 	return 0;
 }
 

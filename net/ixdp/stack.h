@@ -490,13 +490,9 @@ struct ixdp_udp_bind {
  * @core: the stack's index among them
  * @relay: while a frame another core handed over is received: the cores
  *	that have seen it, a bit each; 0 otherwise
- * @tx_queued: frames the core's transmit op has queued, ever (it wraps)
- * @tx_offered: @tx_queued at the core's last flush: the frames it offered
- *	to the device then
- * @tx_taken: of those, the frames its device had taken (or the core had
- *	dropped) by then: the rest, up to @tx_offered, wait in the core's
- *	queue, refused by a full ring.  A retransmission timeout waits for
- *	a connection's own refused frame to leave (tcp_timer.c)
+ * @tx_backlog: set by the core: at its last flush, the device refused
+ *	half its transmit queue or more, so a retransmission timeout waits
+ *	too (tcp_timer.c)
  * @stats: counters
  */
 struct ixdp_stack {
@@ -516,9 +512,7 @@ struct ixdp_stack {
 	struct ixdp_handoff		*handoff;
 	unsigned int			core;
 	u32				relay;
-	u32				tx_queued;
-	u32				tx_offered;
-	u32				tx_taken;
+	bool				tx_backlog;
 	struct ixdp_stack_stats		stats;
 };
 

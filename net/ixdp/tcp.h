@@ -415,9 +415,6 @@ struct ixdp_iov {
  * @rtx_mark: @snd_max when @snd_una was last retransmitted in recovery
  * @snd_last: when data was last sent, for the restart after idle; or,
  *	while TCPF_RETRYING, when the pool or the device first refused it
- * @tx_pos: the stack's @tx_queued once its last data segment became a
- *	frame in the core's queue: the device refused that frame while the
- *	stack's @tx_taken < @tx_pos <= @tx_offered (tcp_tx_refused())
  * @srtt_x8: smoothed RTT, eighths of a tick; 0 before the first sample
  * @rttvar_x8: RTT variation, eighths of a tick
  * @rto: retransmission timeout, ticks, before backoff
@@ -506,7 +503,6 @@ struct ixdp_tcp_pcb {
 	u32				rtx_next;
 	u32				rtx_mark;
 	u64				snd_last;
-	u32				tx_pos;
 	/* round trip */
 	u32				srtt_x8;
 	u32				rttvar_x8;

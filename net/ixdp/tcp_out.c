@@ -334,7 +334,6 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 {
 	struct ixdp_stack *s = pcb->stack;
 	unsigned int olen, max = tcp_pcb_mtu(pcb) - sizeof(struct iphdr);
-	u32 queued = s->tx_queued;
 	__wsum frag_sum = 0;
 	struct ixdp_buf *b;
 	struct tcphdr *th;
@@ -367,12 +366,8 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 	/* The device takes segments again: a refusal ends. */
 	if (unlikely(pcb->flags & TCPF_RETRYING))
 		pcb->flags &= ~TCPF_RETRYING;
-	if (len) {
+	if (len)
 		pcb->snd_last = s->now;
-		/* Not if it waits for its neighbour instead (no frame yet). */
-		if (s->tx_queued != queued)
-			pcb->tx_pos = s->tx_queued;
-	}
 	s->tcp->stats->segs_out++;
 	return len;
 }

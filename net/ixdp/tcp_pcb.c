@@ -77,7 +77,6 @@ struct ixdp_tcp_pcb *ixdp_tcp_pcb_alloc(struct ixdp_stack *s)
 	pcb->idx = idx;
 	pcb->gen = gen;
 	pcb->stack = s;
-	pcb->tx_pos = s->tx_taken;
 	ixdp_tcp_timers_init(pcb);
 	tcp->nused++;
 	return pcb;

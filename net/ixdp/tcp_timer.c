@@ -354,40 +354,22 @@ static void tcp_persist_timeout(struct ixdp_tcp_pcb *pcb)
 }
 
 /*
- * Whether the last data segment @pcb sent still waits in the core's queue,
- * offered to the device at the last flush and refused by its full ring:
- * @tx_taken < @tx_pos <= @tx_offered, in one comparison that holds across
- * the counters' wrap.  Its earlier segments may have left; the last one
- * has not.  A segment queued since that flush has not been refused: it
- * goes at the next one, and does not put the timeout off.
- */
-static bool tcp_tx_refused(const struct ixdp_tcp_pcb *pcb)
-{
-	const struct ixdp_stack *s = pcb->stack;
-
-	return pcb->tx_pos - s->tx_taken - 1 < s->tx_offered - s->tx_taken;
-}
-
-/*
  * RFC 6298 5.4-5.7: retransmit the earliest segment, back off.  Not while
- * the connection's own last segment still waits in the core's queue,
- * refused by the device: the retransmission would wait behind it, and a
- * timer that fires then (a burst of them, when many connections sent at
- * once) tells of our queue, not of loss on the path.  As Linux does when
- * the segment it would resend is still in its host's queues
- * (skb_still_in_host_queue()), the timeout is tried again half a second
- * later (TCP_RESOURCE_PROBE_INTERVAL), and unlike Linux neither counted
- * nor backed off: no segment went.  For rto_max after the connection
- * last sent data, at most.  A backlog of other connections' segments
- * does not put it off: a connection whose segment was lost on the path
- * must not wait, for seconds, on a busy neighbour's bulk transfer.
+ * the core's device refuses a backlog: the segment would wait behind it
+ * or be dropped at a full queue, and a timer that fires then (a burst of
+ * them, when many connections sent at once) tells of our queue, not of
+ * loss on the path.  The timeout is then tried again half a second later
+ * (Linux's TCP_RESOURCE_PROBE_INTERVAL, for a retransmission its own
+ * queue refused), and unlike Linux neither counted nor backed off: no
+ * segment went.  For rto_max after the connection last sent data, at
+ * most.
  */
 static void tcp_rto_timeout(struct ixdp_tcp_pcb *pcb)
 {
 	struct ixdp_stack *s = pcb->stack;
 	struct ixdp_tcp *tcp = s->tcp;
 
-	if (tcp_tx_refused(pcb) && s->now - pcb->snd_last < tcp->cfg.rto_max) {
+	if (s->tx_backlog && s->now - pcb->snd_last < tcp->cfg.rto_max) {
 		tcp->stats->rto_deferred++;
 		tcp_rtx_set(pcb, s->now + RESOURCE_PROBE(s));
 		return;
