@@ -156,14 +156,19 @@ struct ixdp_drv_frame {
  *	entries, a power of two, or -errno.  Without it the core takes the
  *	device to steer a flow to the queue that last sent for it, as a
  *	multi-queue tap does.  Called with RTNL held.  ixgbe has it.
+ * @rss_set: optional, with @rss_get: point the indirection table's
+ *	entries at the queues in @indir, @n of them, as many as @rss_get
+ *	reports; the key stays.  Each entry moves a flow group: the flows
+ *	whose hash indexes it reach the new queue from the next frame on.
+ *	Returns 0, or -errno with the table unchanged: -EINVAL for another
+ *	@n or a queue the device does not hash to, -EOPNOTSUPP where
+ *	@rss_get would fail.  Called with RTNL held.  ixgbe has it.
  * @count_linux: optional: add @packets frames of @bytes in all to the
  *	pair's own counters of frames received (@tx false) or sent (@tx
  *	true), for Linux's frames it carried while owned: those the core
  *	handed to Linux, those it sent for Linux.  The device's statistics
  *	(ip -s link) then count what Linux saw.  For each direction, one
  *	thread at a time calls it, and none once @queue_give began.
- *
- * Programming RSS is not part of the interface yet.
  */
 struct ixdp_drv_ops {
 	int		(*queue_take)(struct ixdp_drv_queue *q);
@@ -183,6 +188,8 @@ struct ixdp_drv_ops {
 	void		(*irq_disarm)(struct ixdp_drv_queue *q);
 	int		(*rss_get)(struct net_device *dev, u8 *key, u16 *indir,
 				   unsigned int max);
+	int		(*rss_set)(struct net_device *dev, const u16 *indir,
+				   unsigned int n);
 	void		(*count_linux)(struct ixdp_drv_queue *q, bool tx,
 				       unsigned int packets, u64 bytes);
 };

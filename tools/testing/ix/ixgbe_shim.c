@@ -57,6 +57,22 @@ u32 ixgbe_rss_indir_tbl_entries(struct ixgbe_adapter *adapter)
 	return adapter->hw.mac.type < ixgbe_mac_X550 ? 128 : 512;
 }
 
+/* The 82599's RETA (8.2.3.7.13): 128 entries, a byte each, 4 a register. */
+void ixgbe_store_reta(struct ixgbe_adapter *adapter)
+{
+	struct ixgbe_hw *hw = &adapter->hw;
+	unsigned int i;
+	u32 reta = 0;
+
+	for (i = 0; i < 128; i++) {
+		reta |= (u32)adapter->rss_indir_tbl[i] << (i % 4) * 8;
+		if (i % 4 == 3) {
+			IXGBE_WRITE_REG(hw, IXGBE_RETA(i / 4), reta);
+			reta = 0;
+		}
+	}
+}
+
 void ixgbe_txrx_ring_disable(struct ixgbe_adapter *adapter, int ring)
 {
 	struct ixgbe_hw *hw = &adapter->hw;

@@ -294,3 +294,82 @@ IX_TEST(ixgbe, rss_queue_matches_rss_get)
 	CHECK_EQ(p->m.errors, 0);
 	ixp_free(p);
 }
+
+/* The queue a flow's frame lands on, of @c's four; -1 if none or many. */
+static int ixgbe_rss_landed(struct ixp *p, struct ixc *c, u32 saddr,
+			    u16 sport, unsigned int id)
+{
+	struct ixdp_drv_frame got[4];
+	int q, at = -1, hits = 0;
+	u8 f[128];
+
+	ixc_frame(f, sizeof(f), saddr, 0xc6120002, sport, 80, id);
+	if (ixm_rx(&p->m, f, sizeof(f)) != 1)
+		return -1;
+	for (q = 0; q < 4; q++) {
+		if (ixc_burst(&c[q], got, 4) == 1) {
+			at = q;
+			hits++;
+		}
+		ixc_post(&c[q], 1);
+	}
+	return hits == 1 ? at : -1;
+}
+
+/*
+ * rss_set() moves one flow group: the entry a flow hashes to now names
+ * another queue, and its frames go there while another group's stay;
+ * a table of the wrong size or naming a queue the device has not is
+ * refused, and changes nothing.
+ */
+IX_TEST(ixgbe, rss_set_moves_one_flow_group)
+{
+	u16 indir[IXDP_DRV_RSS_MAX], back[IXDP_DRV_RSS_MAX], q;
+	struct ixp *p = ixp_new(4, 64, true);
+	u8 key[IXDP_DRV_RSS_KEY];
+	unsigned int a, b;
+	struct ixc c[4];
+	u16 sa = 1000, sb = 1001;
+	int n;
+
+	CHECK(p);
+	for (q = 0; q < 4; q++) {
+		CHECK_EQ(ixc_take(&c[q], p, q), 0);
+		CHECK_EQ(ixc_post(&c[q], 8), 8);
+	}
+	rtnl_lock();
+	n = ixp_ops->rss_get(&p->dev, key, indir, IXDP_DRV_RSS_MAX);
+	CHECK_EQ(n, 128);
+	a = ixdp_rss_hash(key, cpu_to_be32(0xc6120001), cpu_to_be32(0xc6120002),
+			  cpu_to_be16(sa), cpu_to_be16(80)) & 127;
+	/* Another flow of another group. */
+	do {
+		b = ixdp_rss_hash(key, cpu_to_be32(0xc6120001),
+				  cpu_to_be32(0xc6120002), cpu_to_be16(++sb),
+				  cpu_to_be16(80)) & 127;
+	} while (b == a);
+	CHECK_EQ(ixgbe_rss_landed(p, c, 0xc6120001, sa, 1), indir[a]);
+	CHECK_EQ(ixgbe_rss_landed(p, c, 0xc6120001, sb, 2), indir[b]);
+
+	q = (indir[a] + 1) % 4;
+	indir[a] = q;
+	CHECK_EQ(ixp_ops->rss_set(&p->dev, indir, n), 0);
+	CHECK_EQ(ixgbe_rss_landed(p, c, 0xc6120001, sa, 3), q);
+	CHECK_EQ(ixgbe_rss_landed(p, c, 0xc6120001, sb, 4), indir[b]);
+	CHECK_EQ(ixp_ops->rss_get(&p->dev, key, back, IXDP_DRV_RSS_MAX), n);
+	CHECK(!memcmp(back, indir, n * sizeof(indir[0])));
+
+	/* Refused: the wrong size, a fifth queue; the table stays. */
+	indir[a] = (q + 1) % 4;
+	CHECK_EQ(ixp_ops->rss_set(&p->dev, indir, 64), -EINVAL);
+	indir[b] = 4;
+	CHECK_EQ(ixp_ops->rss_set(&p->dev, indir, n), -EINVAL);
+	CHECK_EQ(ixgbe_rss_landed(p, c, 0xc6120001, sa, 5), q);
+	CHECK_EQ(ixp_ops->rss_get(&p->dev, key, indir, IXDP_DRV_RSS_MAX), n);
+	CHECK(!memcmp(back, indir, n * sizeof(indir[0])));
+	rtnl_unlock();
+	for (q = 0; q < 4; q++)
+		ixc_give(&c[q]);
+	CHECK_EQ(p->m.errors, 0);
+	ixp_free(p);
+}

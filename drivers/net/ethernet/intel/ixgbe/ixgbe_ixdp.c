@@ -641,6 +641,36 @@ static int ixgbe_ixdp_rss_get(struct net_device *dev, u8 *key, u16 *indir,
 	return n;
 }
 
+/*
+ * The RETA (82599 and X540: 128 entries of 4 bits, 8.2.3.7.13; X550: 512
+ * of 6 bits with the ERETA), written as ethtool's set_rxfh writes it:
+ * the driver's copy first, then ixgbe_store_reta().  Under RTNL, as
+ * ethtool.  A reset of the device (ixgbe_setup_reta()) writes the
+ * default table again, as it does over ethtool's; it stops the pairs
+ * ixdp holds too (ixgbe_ixdp_ring_lost()), so the device is attached
+ * again.
+ */
+static int ixgbe_ixdp_rss_set(struct net_device *dev, const u16 *indir,
+			      unsigned int n)
+{
+	struct ixgbe_adapter *adapter = netdev_priv(dev);
+	u16 queues = adapter->ring_feature[RING_F_RSS].indices;
+	unsigned int i;
+
+	if (queues < 2 || !adapter->rss_key ||
+	    adapter->flags & IXGBE_FLAG_DCB_ENABLED)
+		return -EOPNOTSUPP;
+	if (n != ixgbe_rss_indir_tbl_entries(adapter))
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (indir[i] >= queues)
+			return -EINVAL;
+	for (i = 0; i < n; i++)
+		adapter->rss_indir_tbl[i] = indir[i];
+	ixgbe_store_reta(adapter);
+	return 0;
+}
+
 /* Linux's frames the pair carried, in the ring's own counters. */
 static void ixgbe_ixdp_count_linux(struct ixdp_drv_queue *q, bool tx,
 				   unsigned int packets, u64 bytes)
@@ -671,6 +701,7 @@ static const struct ixdp_drv_ops ixgbe_ixdp_ops = {
 	.tx_reclaim	= ixgbe_ixdp_tx_reclaim,
 	.pool_map	= ixgbe_ixdp_pool_map,
 	.rss_get	= ixgbe_ixdp_rss_get,
+	.rss_set	= ixgbe_ixdp_rss_set,
 	.count_linux	= ixgbe_ixdp_count_linux,
 };
 

@@ -109,5 +109,6 @@ struct ixgbe_adapter {
 #define IXGBE_WRITE_REG(hw, reg, val)	writel((val), (hw)->hw_addr + (reg))
 
 u32 ixgbe_rss_indir_tbl_entries(struct ixgbe_adapter *adapter);
+void ixgbe_store_reta(struct ixgbe_adapter *adapter);
 
 #endif /* _IX_SHIM_IXGBE_H */
