@@ -244,6 +244,17 @@ IX_TEST(ixgbe, model_toeplitz_matches_rss_spec_vectors)
 	ixp_free(p);
 }
 
+/* Take the four pairs of @p, 8 buffers posted on each. */
+static bool ixgbe_rss_queues(struct ixp *p, struct ixc *c)
+{
+	unsigned int q;
+
+	for (q = 0; q < 4; q++)
+		if (ixc_take(&c[q], p, q) || ixc_post(&c[q], 8) != 8)
+			return false;
+	return true;
+}
+
 /*
  * Four pairs: each TCP/IPv4 flow lands on the queue that rss_get()'s key
  * and table give it through the stack's own Toeplitz (handoff.c).
@@ -260,11 +271,7 @@ IX_TEST(ixgbe, rss_queue_matches_rss_get)
 	struct ixc c[4];
 	int n;
 
-	CHECK(p);
-	for (q = 0; q < 4; q++) {
-		CHECK_EQ(ixc_take(&c[q], p, q), 0);
-		CHECK_EQ(ixc_post(&c[q], 8), 8);
-	}
+	CHECK(p && ixgbe_rss_queues(p, c));
 	rtnl_lock();
 	n = ixp_ops->rss_get(&p->dev, key, indir, IXDP_DRV_RSS_MAX);
 	rtnl_unlock();
@@ -332,11 +339,7 @@ IX_TEST(ixgbe, rss_set_moves_one_flow_group)
 	u16 sa = 1000, sb = 1001;
 	int n;
 
-	CHECK(p);
-	for (q = 0; q < 4; q++) {
-		CHECK_EQ(ixc_take(&c[q], p, q), 0);
-		CHECK_EQ(ixc_post(&c[q], 8), 8);
-	}
+	CHECK(p && ixgbe_rss_queues(p, c));
 	rtnl_lock();
 	n = ixp_ops->rss_get(&p->dev, key, indir, IXDP_DRV_RSS_MAX);
 	CHECK_EQ(n, 128);
