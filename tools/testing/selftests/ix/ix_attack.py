@@ -22,7 +22,9 @@ Attacks:
 The peers' frames carry their own made-up MAC addresses, so the host's
 TCP never sees what comes back to them.  Exit status 0 once the attack
 is done; 1 if it could not be done (no answer from TARGET), or if the
-connection the icmp attack quoted no longer echoes.  Debian's python3
+connection the icmp attack quoted no longer echoes; 3 if the peers could
+not open the connections the attack needs (eight rounds of handshakes
+and probes), so that it never started.  Debian's python3
 and python3-scapy (hence the interpreter path).
 """
 
@@ -150,10 +152,10 @@ class Peers:
                 return
             self.handshake(todo, win, [("MSS", 1460)] + (opts or []))
             self.probe(todo)
-        if all(self.conns[k]["up"] for k in keys):
+        up = sum(bool(self.conns[k].get("up")) for k in keys)
+        if up == len(keys):
             return
-        sys.exit("ix_attack: %d of %d connections open" %
-                 (sum(self.conns[k].get("up", False) for k in keys), len(keys)))
+        raise NotOpen("ix_attack: %d of %d connections open" % (up, len(keys)))
 
     def handshake(self, keys, win, syn):
         isn = {k: random.getrandbits(32) for k in keys}
@@ -187,6 +189,10 @@ class Peers:
             chunk = data[off:off + 1460]
             self.send(self.seg(key, "PA", chunk), key[0])
             c["snd"] = (c["snd"] + len(chunk)) & SEQ
+
+
+class NotOpen(Exception):
+    """The attacker could not open its own connections: no verdict."""
 
 
 def flight(c, seq):
@@ -368,4 +374,9 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except NotOpen as e:
+        # Status 3: the attack did not start; ix_peers.sh tries once more.
+        print(e, file=sys.stderr)
+        sys.exit(3)

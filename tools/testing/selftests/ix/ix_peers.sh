@@ -90,10 +90,23 @@ delta()
 }
 
 # attack NAME ADDR: have the host run attack NAME against ADDR:PORT.
+# Status 3: its peers could not open the connections the attack needs,
+# so it never started (once in CI: not all of the icmp attack's 190
+# connections came up in eight rounds, 218 s, while the guest logged a
+# 2 s clocksource stall; the same step took 3 s alone).  No verdict
+# either way: it is tried once more.
 attack()
 {
+	local rc
+
 	ix_lib_host attack "$1" "$2" $PORT
-	case $? in
+	rc=$?
+	if [ "$rc" = 3 ]; then
+		echo "# $1: not started ($(tr '\n' ' ' < "$TMP/host.out")), once more"
+		ix_lib_host attack "$1" "$2" $PORT
+		rc=$?
+	fi
+	case $rc in
 	0)	echo "# $1: $(cat "$TMP/host.out")" ;;
 	"$ksft_skip")	why="no host agent"; return 1 ;;
 	*)	why="the attack failed: $(cat "$TMP/host.out")"; return 1 ;;
