@@ -235,6 +235,7 @@ extern const struct ixdp_tcp_ops ixdp_app_tcp_ops;
 void ixdp_app_conns_release(struct ixdp_app *app);
 void ixdp_app_graves_reap(struct ixdp_app *app, bool all);
 void ixdp_app_conn_bury(struct ixdp_app *app, struct ixdp_app_conn *c);
+void ixdp_app_bufs_put(struct ixdp_buf *b);
 s64 ixdp_cmd_tcp_listen(struct ixdp_app *app, const struct ix_cmd *c);
 s64 ixdp_cmd_tcp_unlisten(struct ixdp_app *app, const struct ix_cmd *c);
 s64 ixdp_cmd_tcp_connect(struct ixdp_app *app, const struct ix_cmd *c);

@@ -159,15 +159,14 @@ int ixdp_app_can_move(struct ixdp_app *from, struct ixdp_app *to)
 	return 0;
 }
 
-/* Copy what @c holds unconsumed into @n buffers of @pool, linked. */
+/* Copy what @c holds unconsumed into buffers of @pool, linked. */
 static int app_move_copy(const struct ixdp_app_conn *c, struct ixdp_pool *pool,
-			 struct ixdp_buf **head, unsigned int *n)
+			 struct ixdp_buf **head)
 {
 	struct ixdp_buf *b, *copy, **tail = head;
 	u32 off = c->rx_off;
 
 	*head = NULL;
-	*n = 0;
 	for (b = c->rx_head; b; b = b->next, off = 0) {
 		if (b->frag_len)
 			return -EBUSY;
@@ -180,19 +179,8 @@ static int app_move_copy(const struct ixdp_app_conn *c, struct ixdp_pool *pool,
 		copy->next = NULL;
 		*tail = copy;
 		tail = &copy->next;
-		(*n)++;
 	}
 	return 0;
-}
-
-static void app_move_put(struct ixdp_buf *b)
-{
-	struct ixdp_buf *next;
-
-	for (; b; b = next) {
-		next = b->next;
-		ixdp_buf_put(b);
-	}
 }
 
 /*
@@ -298,10 +286,9 @@ static int app_move_one(struct ixdp_app *from, struct ixdp_app *to,
 	struct ixdp_tcp_mig *back = rec + 1;
 	void *cookie = pcb->cookie;
 	struct ixdp_buf *copies;
-	unsigned int n;
 	int err;
 
-	err = app_move_copy(c, &to->core->pool, &copies, &n);
+	err = app_move_copy(c, &to->core->pool, &copies);
 	if (err)
 		goto out_put;
 	err = ixdp_tcp_migrate_out_held(&from->core->stack, old, rec);
@@ -332,7 +319,7 @@ static int app_move_one(struct ixdp_app *from, struct ixdp_app *to,
 out_back:
 	app_move_back(from, c, back, cookie, old, gone);
 out_put:
-	app_move_put(copies);
+	ixdp_app_bufs_put(copies);
 	return err;
 }
 

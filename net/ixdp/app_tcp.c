@@ -37,7 +37,11 @@ static struct ixdp_app_conn *app_conn(struct ixdp_app *app, u32 handle)
 					      app->tcp->npcbs)];
 }
 
-static void app_bufs_put(struct ixdp_buf *b)
+/**
+ * ixdp_app_bufs_put() - give a list of RX buffers back to their pool
+ * @b: the first, linked by ->next; NULL is fine
+ */
+void ixdp_app_bufs_put(struct ixdp_buf *b)
 {
 	struct ixdp_buf *next;
 
@@ -50,7 +54,7 @@ static void app_bufs_put(struct ixdp_buf *b)
 /* Give back the RX buffers of @c not consumed yet. */
 static void app_conn_release(struct ixdp_app_conn *c)
 {
-	app_bufs_put(c->rx_head);
+	ixdp_app_bufs_put(c->rx_head);
 	c->rx_head = NULL;
 	c->rx_tail = NULL;
 	c->rx_off = 0;
@@ -71,7 +75,7 @@ void ixdp_app_conn_bury(struct ixdp_app *app, struct ixdp_app_conn *c)
 	if (!c->rx_head)
 		return;
 	if (app->grave_tail - app->grave_head == IXDP_APP_GRAVES)
-		app_bufs_put(app->graves[app->grave_head++ %
+		ixdp_app_bufs_put(app->graves[app->grave_head++ %
 					 IXDP_APP_GRAVES].head);
 	g = &app->graves[app->grave_tail++ % IXDP_APP_GRAVES];
 	g->head = c->rx_head;
@@ -98,7 +102,7 @@ void ixdp_app_graves_reap(struct ixdp_app *app, bool all)
 		g = &app->graves[app->grave_head % IXDP_APP_GRAVES];
 		if (!all && (s32)(app->ev.peer - g->tag) < 0)
 			break;
-		app_bufs_put(g->head);
+		ixdp_app_bufs_put(g->head);
 		g->head = NULL;
 		app->grave_head++;
 	}
