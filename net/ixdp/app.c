@@ -62,7 +62,7 @@ static int ixdp_ring_entries(u32 *n)
 
 static int ixdp_setup_check(struct ix_setup *p)
 {
-	if (p->flags || memchr_inv(p->resv, 0, sizeof(p->resv)) ||
+	if (p->flags & ~IX_SETUP_F_ELASTIC || memchr_inv(p->resv, 0, sizeof(p->resv)) ||
 	    p->rx_pool_size || p->ifindex || p->addr || p->features ||
 	    memchr_inv(&p->cmd_off, 0, sizeof(p->cmd_off)) ||
 	    memchr_inv(&p->event_off, 0, sizeof(p->event_off)))
@@ -143,17 +143,21 @@ out_free:
 	return err;
 }
 
-static void ixdp_app_unbind(struct ixdp_app *app)
+/*
+ * Give the core back: with @reset every connection the application can
+ * still name is reset (an unbind), else those left are (a retire, whose
+ * connections moved: only a failed move leaves one).  TIME_WAIT has no
+ * handle and goes with the stack.
+ */
+static void ixdp_app_release_core(struct ixdp_app *app)
 {
 	struct ixdp_core *core = app->core;
 	struct ixdp_stack *s = &core->stack;
 	struct ixdp_tcp_pcb *pcb;
 	unsigned int i;
 
-	ASSERT_RTNL();
 	ixdp_app_timers_release(app);
 	ixdp_app_udp_release(app);
-	/* Reset every connection the application can still name. */
 	for (i = 0; i < app->tcp->npcbs; i++) {
 		pcb = &app->tcp->pcbs[i];
 		if (pcb->state != IXDP_TCP_CLOSED)
@@ -161,17 +165,118 @@ static void ixdp_app_unbind(struct ixdp_app *app)
 	}
 	ixdp_tcp_teardown(s);
 	ixdp_app_conns_release(app);
+}
+
+/* The thread leaves its CPU, which only it could run on. */
+static void ixdp_app_leave_cpu(struct ixdp_app *app)
+{
+	app->core->app = NULL;
+	app->core = NULL;
+	ixdp_cpu_unbind(app->cpu, app->task);
+	set_cpus_allowed_ptr(app->task, app->saved_mask);
+}
+
+static void ixdp_app_unbind(struct ixdp_app *app)
+{
+	struct ixdp_core *core = app->core;
+
+	ASSERT_RTNL();
+	ixdp_app_release_core(app);
 	ixdp_app_tcp_free(app);
 	WRITE_ONCE(core->waker, core->task);
 	/* No interrupt wakes the application's thread from here on. */
 	synchronize_rcu();
 	if (ixdp_echo_start(core, core->idev->echo_port))
 		pr_warn("ixdp: cpu %u: echo service not restarted\n", core->cpu);
-	core->app = NULL;
-	app->core = NULL;
-	ixdp_cpu_unbind(app->cpu, app->task);
-	set_cpus_allowed_ptr(app->task, app->saved_mask);
+	ixdp_app_leave_cpu(app);
 	kthread_unpark(core->task);
+}
+
+/**
+ * ixdp_app_retire() - an elastic thread's core leaves the device
+ * @app: the thread, parked, its connections moved (ixdp_app_move());
+ *	RTNL and @app->lock held, the core parked
+ *
+ * The thread is told (%IX_EV_CORE_DOWN) and stands by.  Its core's loop
+ * thread stays parked: the core is stopped next.  The caller takes the
+ * RX pool out of the process once @app->lock is dropped.
+ */
+void ixdp_app_retire(struct ixdp_app *app)
+{
+	struct ixdp_core *core = app->core;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&app->lock);
+	ixdp_app_release_core(app);
+	/* The late queue goes with the binding: flush it first. */
+	ixdp_app_ev_flush(app);
+	if (!ixdp_app_ev_try(app, IX_EV_CORE_DOWN, core->cpu, NULL, 0, 0, 0))
+		pr_warn_ratelimited("ixdp: cpu %u: no room to tell its thread it left\n",
+				    core->cpu);
+	ixdp_app_ev_publish(app);
+	ixdp_app_tcp_free(app);
+	WRITE_ONCE(core->waker, core->task);
+	synchronize_rcu();
+	ixdp_app_leave_cpu(app);
+	ixdp_app_stand_by(app, core->idev);
+}
+
+/* Take @cpu for the thread: only it may run there from now on. */
+static int ixdp_app_take_cpu(struct ixdp_app *app, unsigned int cpu)
+{
+	int err;
+
+	err = ixdp_cpu_bind(cpu, app->task);
+	if (err)
+		return err;
+	err = set_cpus_allowed_ptr(app->task, cpumask_of(cpu));
+	if (err) {
+		ixdp_cpu_unbind(cpu, app->task);
+		return err;
+	}
+	app->cpu = cpu;
+	return 0;
+}
+
+/* An elastic thread's binding starts: it learns its CPU and pool. */
+static void ixdp_app_core_up(struct ixdp_app *app)
+{
+	struct ixdp_core *core = app->core;
+
+	ixdp_app_ev(app, IX_EV_CORE_UP, core->cpu, NULL, 0, 0,
+		    ixdp_rx_pool_size(core));
+	ixdp_app_ev_publish(app);
+}
+
+/**
+ * ixdp_app_join() - a standby elastic thread drives a core that joins
+ * @app: the thread, on its device's standby list; RTNL and @app->lock
+ *	held
+ * @core: the core, with its queues, not running, its loop thread made
+ *
+ * The thread is sent %IX_EV_CORE_UP; it stays parked (the scale's
+ * request) until the scale lets every thread go.
+ *
+ * Return: 0 or -errno, the thread still standing by.
+ */
+int ixdp_app_join(struct ixdp_app *app, struct ixdp_core *core)
+{
+	int err;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&app->lock);
+	err = ixdp_app_take_cpu(app, core->cpu);
+	if (err)
+		return err;
+	err = ixdp_app_bind(app, core);
+	if (err) {
+		ixdp_cpu_unbind(core->cpu, app->task);
+		set_cpus_allowed_ptr(app->task, app->saved_mask);
+		return err;
+	}
+	ixdp_app_stand_down(app);
+	ixdp_app_core_up(app);
+	return 0;
 }
 
 /* Build what the file holds whatever the core: rings and TX memory. */
@@ -209,11 +314,26 @@ static void ixdp_app_mem_free(struct ixdp_app *app)
 	ixdp_ring_free(&app->cmd);
 }
 
+/* One process drives a device: every thread of its application. */
+static int ixdp_app_same_mm(struct ixdp_dev *idev)
+{
+	struct ixdp_app *other;
+	unsigned int i;
+
+	for (i = 0; i < idev->ncores; i++) {
+		other = idev->cores[i]->app;
+		if (other && other->mm != current->mm)
+			return -EPERM;
+	}
+	list_for_each_entry(other, &idev->standby, standby)
+		if (other->mm != current->mm)
+			return -EPERM;
+	return 0;
+}
+
 static int ixdp_app_attach(struct ixdp_app *app, struct ix_setup *p)
 {
 	struct ixdp_core *core;
-	struct ixdp_app *other;
-	unsigned int i;
 	int err;
 
 	core = ixdp_core_of_cpu(p->cpu);
@@ -222,38 +342,43 @@ static int ixdp_app_attach(struct ixdp_app *app, struct ix_setup *p)
 	err = ixdp_app_permit(core->idev);
 	if (err)
 		return err;
-	if (core->app)
-		return -EBUSY;
-	for (i = 0; i < core->idev->ncores; i++) {
-		other = core->idev->cores[i]->app;
-		if (other && other->mm != current->mm)
-			return -EPERM;
-	}
-	err = ixdp_cpu_bind(p->cpu, current);
+	err = ixdp_app_same_mm(core->idev);
 	if (err)
 		return err;
-	app->cpu = p->cpu;
-	app->task = get_task_struct(current);
-	cpumask_copy(app->saved_mask, current->cpus_ptr);
-	err = set_cpus_allowed_ptr(current, cpumask_of(p->cpu));
-	if (err)
-		goto out_unbind;
-	app->ntimers = p->timers;
-	err = ixdp_app_bind(app, core);
-	if (err)
-		goto out_mask;
-	app->mm = current->mm;
-	mmgrab(app->mm);
 	p->rx_pool_size = ixdp_rx_pool_size(core);
 	p->ifindex = core->idev->dev->ifindex;
 	p->addr = (__force u32)core->idev->addr;
 	p->features = IXDP_FEATURES;
+	app->elastic = p->flags & IX_SETUP_F_ELASTIC;
+	if (app->elastic)
+		core = ixdp_app_free_core(core->idev) ?: core;
+	else if (core->app)
+		return -EBUSY;
+	app->task = get_task_struct(current);
+	app->ntimers = p->timers;
+	cpumask_copy(app->saved_mask, current->cpus_ptr);
+	if (app->elastic && core->app) {
+		/* Every core is driven: wait for one to join. */
+		ixdp_app_stand_by(app, core->idev);
+		goto out_mm;
+	}
+	err = ixdp_app_take_cpu(app, core->cpu);
+	if (err)
+		goto out_task;
+	err = ixdp_app_bind(app, core);
+	if (err)
+		goto out_cpu;
+	if (app->elastic)
+		ixdp_app_core_up(app);
+out_mm:
+	app->mm = current->mm;
+	mmgrab(app->mm);
 	return 0;
 
-out_mask:
+out_cpu:
 	set_cpus_allowed_ptr(current, app->saved_mask);
-out_unbind:
-	ixdp_cpu_unbind(p->cpu, current);
+	ixdp_cpu_unbind(core->cpu, current);
+out_task:
 	put_task_struct(app->task);
 	app->task = NULL;
 	return err;
@@ -308,6 +433,7 @@ void ixdp_app_unsetup(struct ixdp_app *app)
 	WRITE_ONCE(app->revoked, true);
 	ixdp_app_unmap_pool(app);
 	rtnl_lock();
+	ixdp_app_stand_down(app);
 	mutex_lock(&app->lock);
 	if (app->core)
 		ixdp_app_unbind(app);
@@ -364,6 +490,7 @@ void ixdp_app_task_exit(unsigned int cpu, struct task_struct *task)
 void ixdp_app_release(struct ixdp_app *app)
 {
 	rtnl_lock();
+	ixdp_app_stand_down(app);
 	mutex_lock(&app->lock);
 	if (app->core)
 		ixdp_app_unbind(app);
@@ -395,6 +522,7 @@ static int ixdp_app_loop(struct ixdp_app *app, struct ix_run *r)
 	struct ixdp_core *core = app->core;
 	unsigned int idle = 0, room;
 	u64 until = 0;
+	u32 park;
 
 	/* No timeout is one iteration (IX_IOC_RUN): no clock to read. */
 	if (r->timeout_us)
@@ -408,12 +536,14 @@ static int ixdp_app_loop(struct ixdp_app *app, struct ix_run *r)
 		r->commands += ixdp_app_commands(app, IXDP_APP_RUN_CMDS -
 						      r->commands);
 		room = ixdp_app_ev_room(app) / IXDP_APP_EV_PER_FRAME;
-		if (room)
+		/* A scale waits for this thread to park: no new frame. */
+		park = READ_ONCE(app->park_req);
+		if (room && !park)
 			idle = ixdp_core_poll(core, min(room, core->batch)) ?
 			       0 : idle + 1;
 		ixdp_app_ev_publish(app);
 		/* A full budget ends the run: the rest is the next run's. */
-		if (app->run_events || !room || !r->timeout_us ||
+		if (app->run_events || !room || !r->timeout_us || park ||
 		    ktime_get_ns() >= until || r->commands == IXDP_APP_RUN_CMDS)
 			break;
 		if (READ_ONCE(app->revoked))
@@ -450,6 +580,11 @@ int ixdp_app_run(struct ixdp_app *app, struct ix_run *r)
 	    r->resv[0] | r->resv[1] | r->resv[2] | r->resv[3])
 		return -EINVAL;
 	mutex_lock(&app->lock);
+	if (app->elastic && app->task == current && !app->revoked) {
+		err = ixdp_app_gate(app, r);
+		if (err <= 0)
+			goto out;
+	}
 	if (!app->core) {
 		err = app->revoked ? -ENODEV : -EINVAL;
 		goto out;

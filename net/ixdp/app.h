@@ -7,6 +7,7 @@
 #define _NET_IXDP_APP_H
 
 #include <linux/cpumask.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <uapi/linux/ix.h>
@@ -85,7 +86,7 @@ struct ixdp_app_grave {
 /* What this kernel announces in struct ix_version and ix_setup. */
 #define IXDP_FEATURES		(IX_FEAT_TCP | IX_FEAT_RUN_SLEEP | \
 				 IX_FEAT_UDP | IX_FEAT_TIMER | \
-				 IX_FEAT_TCP_KEEPALIVE)
+				 IX_FEAT_TCP_KEEPALIVE | IX_FEAT_ELASTIC)
 
 /**
  * struct ixdp_app_timer - an application timer
@@ -117,6 +118,15 @@ struct ixdp_app_timer {
  * @cpu: the CPU of @core
  * @revoked: the binding is gone or going (a detach, the bound thread's
  *	exit, a failed setup): a run returns at once, setup is refused
+ * @elastic: set up with %IX_SETUP_F_ELASTIC: follows the device's cores
+ * @idev: an elastic thread's device, while it stands by (RTNL)
+ * @standby: on @idev's list of standby threads (RTNL)
+ * @park_req: a scale's request to park, by number (0: none); written by
+ *	the scale without @lock, read by the run
+ * @parked: the request the thread parked for (written under @lock, or
+ *	by the scale for a thread it binds)
+ * @wake_gen: bumped by a scale that changed the thread or let it go; a
+ *	parked or standby run waits for it to change
  * @saved_mask: @task's affinity before setup, restored at unbind
  * @cmd: the command ring
  * @ev: the event ring
@@ -157,6 +167,12 @@ struct ixdp_app {
 	struct mm_struct	*mm;
 	unsigned int		cpu;
 	bool			revoked;
+	bool			elastic;
+	struct ixdp_dev		*idev;
+	struct list_head	standby;
+	u32			park_req;
+	u32			parked;
+	u32			wake_gen;
 	cpumask_var_t		saved_mask;
 	struct ixdp_ring	cmd;
 	struct ixdp_ring	ev;
@@ -194,6 +210,19 @@ void ixdp_app_release(struct ixdp_app *app);
 void ixdp_app_revoke(struct ixdp_core *core);
 void ixdp_app_task_exit(unsigned int cpu, struct task_struct *task);
 int ixdp_app_run(struct ixdp_app *app, struct ix_run *r);
+int ixdp_app_join(struct ixdp_app *app, struct ixdp_core *core);
+void ixdp_app_retire(struct ixdp_app *app);
+
+/* app_elastic.c */
+struct ixdp_core *ixdp_app_free_core(struct ixdp_dev *idev);
+void ixdp_app_stand_by(struct ixdp_app *app, struct ixdp_dev *idev);
+void ixdp_app_stand_down(struct ixdp_app *app);
+void ixdp_dev_standby_revoke(struct ixdp_dev *idev);
+unsigned int ixdp_dev_standby_count(struct ixdp_dev *idev);
+struct ixdp_app *ixdp_dev_standby_take(struct ixdp_dev *idev);
+u32 ixdp_apps_park(struct ixdp_dev *idev);
+void ixdp_apps_unpark(struct ixdp_dev *idev);
+int ixdp_app_gate(struct ixdp_app *app, struct ix_run *r);
 
 /* app_perm.c */
 struct ixdp_dev;
@@ -229,6 +258,7 @@ bool ixdp_app_ev_try(struct ixdp_app *app, u16 type, int status,
 void ixdp_app_ev_flush(struct ixdp_app *app);
 void ixdp_app_ev_publish(struct ixdp_app *app);
 u32 ixdp_app_ev_count(const struct ixdp_app *app);
+bool ixdp_app_quiet(struct ixdp_app *app);
 
 /* app_tcp.c */
 extern const struct ixdp_tcp_ops ixdp_app_tcp_ops;

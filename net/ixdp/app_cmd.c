@@ -42,6 +42,28 @@ u32 ixdp_app_ev_count(const struct ixdp_app *app)
 	return app->ev.local + (app->late_tail - app->late_head);
 }
 
+/**
+ * ixdp_app_quiet() - whether the application may be parked for a scale
+ * @app: the application, bound; @app->lock held
+ *
+ * Quiet: no command published and not executed, every event written
+ * consumed, none waiting late.  Its connections can then move, and its
+ * core go, without an event or a command naming what it had.
+ *
+ * Return: true if quiet.
+ */
+bool ixdp_app_quiet(struct ixdp_app *app)
+{
+	u32 prod, cons;
+
+	/* (C): pairs with the application's (B), its producer index. */
+	prod = smp_load_acquire(app->cmd.producer);
+	/* (A): pairs with the application's (D), its consumer index. */
+	cons = smp_load_acquire(app->ev.consumer);
+	return prod == app->cmd.local && cons == app->ev.local &&
+	       app->late_head == app->late_tail;
+}
+
 /*
  * Free entries of the event ring.  A consumer index the application
  * moved somewhere impossible counts as a full ring: it only hurts itself.

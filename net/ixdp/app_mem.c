@@ -302,7 +302,8 @@ static int ixdp_mmap_ring(struct ixdp_ring *r, struct vm_area_struct *vma)
  * undoing) or dumped, and get_user_pages() cannot reach the pages
  * (VM_IO).
  *
- * Return: 0, -EINVAL (not set up, unknown offset, too long), -EACCES
+ * Return: 0, -EINVAL (not set up, unknown offset, too long, the RX pool
+ * of an elastic thread standing by), -EACCES
  * (writable mapping of a read-only region, executable mapping), -EPERM
  * (not the bound process), -ENODEV (detached), -ENOMEM.
  */
@@ -312,7 +313,9 @@ int ixdp_app_mmap(struct ixdp_app *app, struct vm_area_struct *vma)
 	int err = -EINVAL;
 
 	mutex_lock(&app->lock);
-	if (app->revoked || !app->core) {
+	/* A standby elastic thread has its rings, and no pool. */
+	if (app->revoked || !app->mm ||
+	    (!app->core && off == IX_OFF_RX_POOL)) {
 		err = app->revoked ? -ENODEV : -EINVAL;
 		goto out;
 	}

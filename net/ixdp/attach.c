@@ -388,6 +388,19 @@ void ixdp_core_run(struct ixdp_core *core)
 }
 
 /**
+ * ixdp_core_serve() - stock @core's receive rings and make it its CPU's
+ *	core, its loop run by the application thread that joined it
+ * @core: a core with its queues, its loop thread parked
+ *
+ * Called with RTNL held.
+ */
+void ixdp_core_serve(struct ixdp_core *core)
+{
+	ixdp_core_fill(core);
+	ixdp_cpu_cores[core->cpu] = core;
+}
+
+/**
  * ixdp_dev_split() - whether @idev leaves queue pairs to Linux
  * @idev: the device
  *
@@ -493,6 +506,7 @@ int ixdp_dev_attach(struct ixdp_dev *idev)
 out_unwind:
 	while (idev->ncores)
 		ixdp_core_stop(idev, idev->cores[--idev->ncores]);
+	ixdp_dev_standby_revoke(idev);
 	ixdp_dev_handoff_free(idev);
 	gro_cells_destroy(&idev->gro);
 	return err;
@@ -510,6 +524,7 @@ void ixdp_dev_detach(struct ixdp_dev *idev)
 	ixdp_intake_stop(idev);
 	while (idev->ncores)
 		ixdp_core_stop(idev, idev->cores[--idev->ncores]);
+	ixdp_dev_standby_revoke(idev);
 	ixdp_dev_handoff_free(idev);
 	/* The cores' work is done: nothing reaches the cells any more. */
 	gro_cells_destroy(&idev->gro);

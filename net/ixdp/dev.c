@@ -105,6 +105,7 @@ static int ixdp_open(struct inode *inode, struct file *file)
 	}
 	mutex_init(&app->setup_lock);
 	mutex_init(&app->lock);
+	INIT_LIST_HEAD(&app->standby);
 	file->private_data = app;
 	return nonseekable_open(inode, file);
 }

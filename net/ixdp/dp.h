@@ -270,6 +270,7 @@ struct ixdp_dev_handoff {
  * @next_connect: the core the next connect request goes to, modulo
  *	@ncores
  * @handoff: the handoff group of its cores, if more than one
+ * @standby: elastic application threads waiting for a core (app_elastic.c)
  * @stats_kobj: /sys/class/net/<dev>/ixdp/stats
  * @retired: counters of cores gone with earlier detaches
  * @retired_stack: stack counters of those cores
@@ -302,6 +303,7 @@ struct ixdp_dev {
 	struct ixdp_core		*cores[IXDP_MAX_QUEUES];
 	unsigned int			next_connect;
 	struct ixdp_dev_handoff		*handoff;
+	struct list_head		standby;
 	struct kobject			*stats_kobj;
 	struct ixdp_core_stats		retired;
 	struct ixdp_stack_stats		retired_stack;
@@ -331,6 +333,7 @@ unsigned int ixdp_queue_give(struct ixdp_dev *idev, struct ixdp_core *core);
 void ixdp_core_offload(struct ixdp_dev *idev, struct ixdp_core *core);
 int ixdp_core_thread(struct ixdp_core *core);
 void ixdp_core_run(struct ixdp_core *core);
+void ixdp_core_serve(struct ixdp_core *core);
 void ixdp_core_stop(struct ixdp_dev *idev, struct ixdp_core *core);
 bool ixdp_dev_split(const struct ixdp_dev *idev);
 int ixdp_dev_attach(struct ixdp_dev *idev);

@@ -548,6 +548,7 @@ static int ixdp_dev_add(struct net_device *dev)
 	}
 	idev->dev = dev;
 	idev->ops = ops;
+	INIT_LIST_HEAD(&idev->standby);
 	idev->batch = IXDP_BATCH_DEFAULT;
 	idev->max_conns = IXDP_TCP_PCBS;
 	idev->syn_retries = IXDP_TCP_SYN_RETRIES;

@@ -35,14 +35,21 @@
  * A connection moves while both cores are parked, so no ring carries it:
  * the control path packs it on one stack and unpacks it on the other
  * (tcp_migrate.c).  The peer sees its segments late by the time the
- * change took.  A core an application drives cannot leave, and its
- * connections cannot move yet (-EBUSY).
+ * change took.
+ *
+ * Where application threads drive the cores, they must all be elastic
+ * (IX_SETUP_F_ELASTIC, app_elastic.c), else -EBUSY.  They are parked
+ * before step 2 (-EAGAIN if one does not park in time); in step 3 a
+ * leaving thread's connections move to the thread of a core that stays
+ * (app_move.c) and it stands by; after step 4 each joining core takes a
+ * standby thread; in step 6 the threads go on.
  */
 
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
 #include <linux/rtnetlink.h>
 
+#include "app.h"
 #include "dp.h"
 
 /**
@@ -56,6 +63,10 @@
  * @freed: queue pairs of leaving cores, to be taken again
  * @handoff: the handoff group of the new set, made before any core is
  *	parked (NULL for a single core)
+ * @apps: elastic application threads drive the device's cores
+ *	(app_elastic.c): connections move between them, threads join
+ *	and leave with the cores
+ * @park: the park request the threads are parked under
  */
 struct ixdp_scale {
 	struct ixdp_core	*next[IXDP_MAX_QUEUES];
@@ -66,6 +77,8 @@ struct ixdp_scale {
 	unsigned int		nleave;
 	DECLARE_BITMAP(freed, IXDP_MAX_QUEUES);
 	struct ixdp_dev_handoff	*handoff;
+	bool			apps;
+	u32			park;
 };
 
 /*
@@ -78,6 +91,80 @@ static struct ixdp_core *ixdp_scale_dest(struct ixdp_scale *sc,
 	return sc->next[i % sc->n];
 }
 
+static bool ixdp_scale_joins(const struct ixdp_scale *sc,
+			     const struct ixdp_core *core)
+{
+	unsigned int i;
+
+	for (i = 0; i < sc->njoin; i++)
+		if (sc->join[i] == core)
+			return true;
+	return false;
+}
+
+/*
+ * Where an application's connections of the @i-th leaving core go: a
+ * core that stays, whose thread is parked (a joining core's thread is
+ * bound only once queues have moved).
+ */
+static struct ixdp_core *ixdp_scale_stay(struct ixdp_scale *sc,
+					 unsigned int i)
+{
+	unsigned int k, nstay = sc->n - sc->njoin, seen = 0;
+
+	i %= nstay;
+	for (k = 0; k < sc->n; k++) {
+		if (ixdp_scale_joins(sc, sc->next[k]))
+			continue;
+		if (seen++ == i)
+			return sc->next[k];
+	}
+	return NULL;
+}
+
+/*
+ * A device whose cores applications drive scales only if every thread
+ * is elastic, a core stays and a standby thread waits for each core
+ * that joins (-EBUSY otherwise).
+ */
+static int ixdp_scale_apps(struct ixdp_dev *idev, struct ixdp_scale *sc)
+{
+	unsigned int i, napps = 0;
+	struct ixdp_app *app;
+
+	for (i = 0; i < idev->ncores; i++) {
+		app = idev->cores[i]->app;
+		if (app && !app->elastic)
+			return -EBUSY;
+		napps += !!app;
+	}
+	if (!napps)
+		return 0;
+	if (napps < idev->ncores || sc->n == sc->njoin ||
+	    ixdp_dev_standby_count(idev) < sc->njoin)
+		return -EBUSY;
+	sc->apps = true;
+	return 0;
+}
+
+/* Whether a leaving thread's connections may move to @to's thread. */
+static int ixdp_scale_check_app(struct ixdp_app *from, struct ixdp_app *to)
+{
+	int err = -EBUSY;
+
+	mutex_lock(&from->lock);
+	mutex_lock_nested(&to->lock, SINGLE_DEPTH_NESTING);
+	/* Timers and UDP ports do not move yet. */
+	if (from->udp_nports ||
+	    from->timer_tail - from->timer_head != from->ntimers)
+		goto out;
+	err = ixdp_app_can_move(from, to);
+out:
+	mutex_unlock(&to->lock);
+	mutex_unlock(&from->lock);
+	return err;
+}
+
 /* Whether every leaving core's connections may move (step 3). */
 static int ixdp_scale_check(struct ixdp_scale *sc)
 {
@@ -85,7 +172,12 @@ static int ixdp_scale_check(struct ixdp_scale *sc)
 	int err;
 
 	for (i = 0; i < sc->nleave; i++) {
-		err = ixdp_echo_can_move(sc->leave[i], ixdp_scale_dest(sc, i));
+		if (sc->apps)
+			err = ixdp_scale_check_app(sc->leave[i]->app,
+						   ixdp_scale_stay(sc, i)->app);
+		else
+			err = ixdp_echo_can_move(sc->leave[i],
+						 ixdp_scale_dest(sc, i));
 		if (err)
 			return err;
 	}
@@ -183,6 +275,58 @@ static int ixdp_scale_queues(struct ixdp_dev *idev, struct ixdp_scale *sc)
 	return err;
 }
 
+/*
+ * Step 3 for an application: the leaving thread's connections go to the
+ * thread of @dest, and it stands by.  Return: connections not moved,
+ * reset.
+ */
+static unsigned int ixdp_scale_retire(struct ixdp_core *core,
+				      struct ixdp_core *dest)
+{
+	struct ixdp_app *from = core->app, *to = dest->app;
+	unsigned int left;
+
+	mutex_lock(&from->lock);
+	mutex_lock_nested(&to->lock, SINGLE_DEPTH_NESTING);
+	left = ixdp_app_move(from, to);
+	mutex_unlock(&to->lock);
+	ixdp_app_retire(from);
+	mutex_unlock(&from->lock);
+	/* No new mapping of the pool: the thread drives no core now. */
+	ixdp_app_unmap_pool(from);
+	return left;
+}
+
+/*
+ * After step 4: each joining core with queues takes a standby thread,
+ * parked under the scale's request until step 6.  One that cannot (no
+ * memory) serves as the kernel's loop does, with the echo service.
+ */
+static void ixdp_scale_join_apps(struct ixdp_dev *idev, struct ixdp_scale *sc)
+{
+	struct ixdp_app *app;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < sc->njoin; i++) {
+		if (!sc->join[i]->nqueues)
+			continue;
+		app = ixdp_dev_standby_take(idev);
+		if (!app)
+			break;
+		mutex_lock(&app->lock);
+		WRITE_ONCE(app->park_req, sc->park);
+		WRITE_ONCE(app->parked, sc->park);
+		err = ixdp_app_join(app, sc->join[i]);
+		if (err)
+			WRITE_ONCE(app->park_req, 0);
+		mutex_unlock(&app->lock);
+		if (err)
+			netdev_err(idev->dev, "ixdp: cpu %u: no application thread bound (%d): the kernel serves it\n",
+				   sc->join[i]->cpu, err);
+	}
+}
+
 /* Steps 3 to 6, the running cores parked and none leaving busy. */
 static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
 {
@@ -197,7 +341,10 @@ static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
 		 * allocate; such a connection goes with its core (TIME_WAIT
 		 * ones do too, as beyond tcp_max_tw_buckets).
 		 */
-		left = ixdp_echo_move(core, ixdp_scale_dest(sc, i));
+		if (sc->apps)
+			left = ixdp_scale_retire(core, ixdp_scale_stay(sc, i));
+		else
+			left = ixdp_echo_move(core, ixdp_scale_dest(sc, i));
 		if (left)
 			netdev_warn(idev->dev, "ixdp: cpu %u: %u connections not moved, dropped\n",
 				    core->cpu, left);
@@ -206,6 +353,8 @@ static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
 		ixdp_core_stop(idev, core);
 	}
 	ret = ixdp_scale_queues(idev, sc);
+	if (sc->apps)
+		ixdp_scale_join_apps(idev, sc);
 	/* Only a failed take leaves a core without queues: it goes too. */
 	cpumask_clear(&idev->cpus);
 	idev->ncores = 0;
@@ -229,13 +378,16 @@ static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
 		core = idev->cores[i];
 		err = ixdp_core_sysfs_add(core);
 		ret = ret ?: err;
-		if (core->waker) {
+		if (core->waker && !ixdp_scale_joins(sc, core)) {
 			/* Parked: the rings of the queues it took. */
 			ixdp_core_fill(core);
 			continue;
 		}
 		ixdp_core_offload(idev, core);
-		ixdp_core_run(core);
+		if (core->app)
+			ixdp_core_serve(core);
+		else
+			ixdp_core_run(core);
 	}
 	return ret;
 }
@@ -267,26 +419,33 @@ int ixdp_dev_scale(struct ixdp_dev *idev, const struct cpumask *want)
 		return -EINVAL;
 	if (cpumask_equal(want, &idev->cpus))
 		return 0;
-	for (i = 0; i < idev->ncores; i++)
-		if (idev->cores[i]->app)
-			return -EBUSY;
 	sc = kzalloc(sizeof(*sc), GFP_KERNEL);
 	if (!sc)
 		return -ENOMEM;
 	err = ixdp_scale_plan(idev, sc, want);
 	if (err)
 		goto out_free;
+	err = ixdp_scale_apps(idev, sc);
+	if (err)
+		goto out_unjoin;
 	/* Allocated now, so that the cores are not parked for nothing. */
 	sc->handoff = ixdp_dev_handoff_alloc(sc->n, sc->next);
 	if (IS_ERR(sc->handoff)) {
 		err = PTR_ERR(sc->handoff);
 		sc->handoff = NULL;
-		ixdp_scale_unjoin(idev, sc);
-		goto out_free;
+		goto out_unjoin;
+	}
+	if (sc->apps) {
+		sc->park = ixdp_apps_park(idev);
+		err = -EAGAIN;
+		if (!sc->park)
+			goto out_unjoin;
 	}
 
+	/* An application's core's loop thread is parked already. */
 	for (i = 0; i < idev->ncores; i++)
-		kthread_park(idev->cores[i]->task);
+		if (!idev->cores[i]->app)
+			kthread_park(idev->cores[i]->task);
 	err = ixdp_scale_check(sc);
 	if (err) {
 		ixdp_scale_unjoin(idev, sc);
@@ -304,7 +463,14 @@ int ixdp_dev_scale(struct ixdp_dev *idev, const struct cpumask *want)
 		netdev_err(idev->dev, "ixdp: intake not restarted\n");
 	/* A core that never parked (one that joined) is left as it is. */
 	for (i = 0; i < idev->ncores; i++)
-		kthread_unpark(idev->cores[i]->task);
+		if (!idev->cores[i]->app)
+			kthread_unpark(idev->cores[i]->task);
+	if (sc->apps)
+		ixdp_apps_unpark(idev);
+	goto out_free;
+
+out_unjoin:
+	ixdp_scale_unjoin(idev, sc);
 out_free:
 	ixdp_dev_handoff_discard(sc->handoff);
 	kfree(sc);

@@ -538,9 +538,9 @@ static const char *scale_error(int err)
 {
 	switch (err) {
 	case EBUSY:
-		return "an application drives a core of the device";
+		return "an application that is not elastic drives a core, no core would stay, or no standby thread waits for a joining core";
 	case EAGAIN:
-		return "a connection of a leaving core is being opened; try again";
+		return "a connection of a leaving core is being opened, or an application thread did not park; try again";
 	case ENOSPC:
 		return "no room for the connections of the leaving cores";
 	case EINVAL:

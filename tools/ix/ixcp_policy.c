@@ -121,7 +121,7 @@ static const char *change_error(int err)
 	case EAGAIN:
 		return "a leaving core's connection is in its handshake; retried after a backoff";
 	case EBUSY:
-		return "an application drives a core of the device; watching";
+		return "an application drives the device and cannot follow this change (not elastic, no standby thread); watching";
 	case ENOSPC:
 		return "no room for the connections of the leaving core";
 	case EINVAL:

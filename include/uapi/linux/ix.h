@@ -103,12 +103,17 @@
  *	%IX_EV_TIMER
  * %IX_FEAT_TCP_KEEPALIVE
  *	%IX_CMD_TCP_KEEPALIVE
+ * %IX_FEAT_ELASTIC
+ *	%IX_SETUP_F_ELASTIC: application threads follow the device's cores
+ *	as they are added and removed (%IX_EV_CORE_UP, %IX_EV_CORE_DOWN,
+ *	%IX_EV_TCP_MOVED)
  */
 #define IX_FEAT_TCP		(1U << 0)
 #define IX_FEAT_RUN_SLEEP	(1U << 1)
 #define IX_FEAT_UDP		(1U << 2)
 #define IX_FEAT_TIMER		(1U << 3)
 #define IX_FEAT_TCP_KEEPALIVE	(1U << 4)
+#define IX_FEAT_ELASTIC		(1U << 5)
 
 /**
  * struct ix_version - result of %IX_IOC_VERSION
@@ -176,12 +181,38 @@ struct ix_ring_offsets {
 #define IX_TIMERS_MAX		65536
 #define IX_TIMERS_DEFAULT	1024
 
-/* Setup flags (none defined yet: &struct ix_setup.flags must be 0). */
+/**
+ * DOC: Elastic application threads
+ *
+ * With %IX_SETUP_F_ELASTIC, &struct ix_setup.cpu only names the device
+ * (any CPU serving it).  The thread drives a core of that device that no
+ * thread drives yet, or, if there is none, waits as a standby thread of
+ * the device.  Every thread of a device's application is of one process
+ * and passes the same TX memory (@tx_addr, @tx_len), so that a
+ * connection's unacknowledged data means the same on every core.
+ *
+ * When ix scale adds a core, it takes a standby thread (none: -EBUSY);
+ * when it removes one, the connections of its thread move to the thread
+ * of a core that stays (%IX_EV_TCP_MOVED) and the thread stands by again
+ * (%IX_EV_CORE_DOWN).  A scale first parks every thread of the device:
+ * a thread parks inside %IX_IOC_RUN once it is quiescent, that is when a
+ * run starts with no command published and not consumed, every event
+ * consumed and none waiting for room; until then, while a scale waits,
+ * a run executes the commands but does not poll the device.  A thread
+ * that does not park within 250 ms fails the scale with -EAGAIN and
+ * nothing changes.  A parked run returns 0 with no event counted once
+ * the scale is done; the events it produced are in the ring.  A standby
+ * thread's run sleeps (at most its timeout; 0 returns at once) until
+ * its thread gets a core.  The RX pool can be mapped only while a core
+ * is driven, and must be unmapped at %IX_EV_CORE_DOWN.  A leaving
+ * thread must have no timer armed and no UDP port bound (-EBUSY).
+ */
+#define IX_SETUP_F_ELASTIC	(1U << 0)
 
 /**
  * struct ix_setup - argument of %IX_IOC_SETUP
  * @cpu: in: the reserved CPU whose dataplane to drive
- * @flags: in: reserved, zero
+ * @flags: in: %IX_SETUP_F_* (%IX_SETUP_F_ELASTIC), else zero
  * @cmd_entries: in: command ring entries, a power of two from
  *	%IX_RING_MIN to %IX_RING_MAX, 0 for %IX_RING_DEFAULT; out: what was
  *	chosen
@@ -420,8 +451,16 @@ struct ix_iov {
  *	stale; len: bytes received and not consumed.  %IX_EV_TCP_RECV events
  *	follow that give those bytes again, at their new offsets, and the
  *	peer's FIN again if it came: recv events of the old handle not
- *	consumed are void.  Not sent yet: no
- *	feature bit announces elastic cores (work in progress)
+ *	consumed are void.  Only to %IX_SETUP_F_ELASTIC threads
+ * %IX_EV_CORE_UP
+ *	an %IX_SETUP_F_ELASTIC thread drives a core (always its binding's
+ *	first event); status: its CPU; data: the bytes of its RX pool, to be
+ *	mapped now at %IX_OFF_RX_POOL.  Listeners are per core: listen again
+ * %IX_EV_CORE_DOWN
+ *	an %IX_SETUP_F_ELASTIC thread's core left the device (status: its
+ *	CPU): its connections moved to other threads, its listeners are
+ *	gone, every handle and RX offset it had is stale; unmap the RX pool.
+ *	The thread stands by
  */
 enum {
 	IX_EV_NONE,
@@ -434,6 +473,8 @@ enum {
 	IX_EV_UDP_SENT,
 	IX_EV_TIMER,
 	IX_EV_TCP_MOVED,
+	IX_EV_CORE_UP,
+	IX_EV_CORE_DOWN,
 	IX_EV_LAST
 };
 

@@ -207,6 +207,28 @@ void ixdp_echo_stop(struct ixdp_core *core)
 {
 }
 
+/*
+ * app_elastic.c: the harness has no scale; its applications are not set
+ * up elastic (app_move_test.c moves connections by hand).
+ */
+struct ixdp_core *ixdp_app_free_core(struct ixdp_dev *idev)
+{
+	return NULL;
+}
+
+void ixdp_app_stand_by(struct ixdp_app *app, struct ixdp_dev *idev)
+{
+}
+
+void ixdp_app_stand_down(struct ixdp_app *app)
+{
+}
+
+int ixdp_app_gate(struct ixdp_app *app, struct ix_run *r)
+{
+	return 1;
+}
+
 /* app_perm.c: the harness's application may do what root may. */
 int ixdp_app_permit(const struct ixdp_dev *idev)
 {
@@ -377,6 +399,7 @@ static int env_app_setup(struct env *e, unsigned int cpu, uint8_t *tx)
 	int err;
 
 	mutex_init(&e->app->lock);
+	INIT_LIST_HEAD(&e->app->standby);
 	if (tx) {
 		e->setup.tx_addr = (uintptr_t)tx;
 		e->setup.tx_len = e->cfg.tx_pages * PAGE_SIZE;
@@ -511,6 +534,7 @@ int env_init(struct env *e, const struct env_cfg *cfg)
 			env_pattern[i] = i * 7 + i / 251;
 	e->ndev.ifindex = 1;
 	e->idev.dev = &e->ndev;
+	INIT_LIST_HEAD(&e->idev.standby);
 	e->idev.addr = cpu_to_be32(ENV_ADDR);
 	e->idev.max_conns = cfg->max_conns;
 	e->idev.syn_retries = 2;
