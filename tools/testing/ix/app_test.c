@@ -494,3 +494,42 @@ IX_TEST(app, timer_retry_is_not_a_dropped_event)
 	CHECK_EQ(*dropped, 1);
 	CHECK(env_fini(&e));
 }
+
+/*
+ * A scale parks an elastic thread only when it is quiet: no command
+ * published and not executed, no event written and not consumed.
+ */
+IX_TEST(app, quiet_only_with_nothing_pending)
+{
+	static struct env e;
+	struct ix_cmd *c;
+	u32 h;
+
+	CHECK(!env_init(&e, &app_cfg));
+	CHECK(ixdp_app_quiet(e.app));
+	CHECK(h = env_accept_peer(&e, 7));
+	while (env_event(&e))
+		;
+	CHECK(ixdp_app_quiet(e.app));
+	/* Published, not executed yet. */
+	c = env_cmd(&e);
+	c->op = IX_CMD_NOP;
+	__atomic_store_n(env_cmd_producer(&e), e.cmd_prod, __ATOMIC_RELEASE);
+	CHECK(!ixdp_app_quiet(e.app));
+	CHECK(!env_run(&e, NULL));
+	CHECK(ixdp_app_quiet(e.app));
+	/* A recv event written, not consumed. */
+	CHECK(env_peer_send(&e, e.peer_conn[0], 10) == 10);
+	env_pump(&e);
+	CHECK(!env_run(&e, NULL));
+	CHECK(*env_ev_producer(&e) != e.ev_cons);
+	CHECK(!ixdp_app_quiet(e.app));
+	while (env_event(&e))
+		;
+	CHECK(ixdp_app_quiet(e.app));
+	/* A consumer index the application moved past what was written. */
+	*env_ev_consumer(&e) = e.ev_cons + 5;
+	CHECK(!ixdp_app_quiet(e.app));
+	*env_ev_consumer(&e) = e.ev_cons;
+	CHECK(env_fini(&e));
+}
