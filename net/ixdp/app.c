@@ -100,6 +100,8 @@ static int ixdp_app_bind(struct ixdp_app *app, struct ixdp_core *core)
 	unsigned int n = core->idev->max_conns;
 	/* An event for each connection and each timer, at least. */
 	u32 late = roundup_pow_of_two(n + app->ntimers);
+	/* A core that joins has a loop thread that never ran. */
+	bool ran = core->waker;
 	int err = -ENOMEM;
 
 	/* Charged to the caller's memory cgroup, as all it makes us keep. */
@@ -137,17 +139,18 @@ out_unpark:
 	app->core = NULL;
 	if (ixdp_echo_start(core, core->idev->echo_port))
 		pr_warn("ixdp: cpu %u: echo service not restarted\n", core->cpu);
-	kthread_unpark(core->task);
+	/* Else it stays parked: the scale starts it once the core is set. */
+	if (ran)
+		kthread_unpark(core->task);
 out_free:
 	ixdp_app_tcp_free(app);
 	return err;
 }
 
 /*
- * Give the core back: with @reset every connection the application can
- * still name is reset (an unbind), else those left are (a retire, whose
- * connections moved: only a failed move leaves one).  TIME_WAIT has no
- * handle and goes with the stack.
+ * Give the core's TCP back: every connection the application can still
+ * name is reset, which for a retire is only one whose move failed.
+ * TIME_WAIT has no handle and goes with the stack.
  */
 static void ixdp_app_release_core(struct ixdp_app *app)
 {
@@ -208,13 +211,16 @@ void ixdp_app_retire(struct ixdp_app *app)
 	ASSERT_RTNL();
 	lockdep_assert_held(&app->lock);
 	ixdp_app_release_core(app);
-	/* The late queue goes with the binding: flush it first. */
+	/*
+	 * The late queue goes with the binding: what the ring cannot take
+	 * now (events of moves that failed, only) is lost, and counted.
+	 */
 	ixdp_app_ev_flush(app);
-	if (!ixdp_app_ev_try(app, IX_EV_CORE_DOWN, core->cpu, NULL, 0, 0, 0))
-		pr_warn_ratelimited("ixdp: cpu %u: no room to tell its thread it left\n",
-				    core->cpu);
-	ixdp_app_ev_publish(app);
+	ixdp_app_ev_drop_late(app);
 	ixdp_app_tcp_free(app);
+	/* Told now, or at its next run if the ring is full. */
+	app->down_cpu = core->cpu + 1;
+	ixdp_app_tell_down(app);
 	WRITE_ONCE(core->waker, core->task);
 	synchronize_rcu();
 	ixdp_app_leave_cpu(app);
@@ -265,6 +271,10 @@ int ixdp_app_join(struct ixdp_app *app, struct ixdp_core *core)
 
 	ASSERT_RTNL();
 	lockdep_assert_held(&app->lock);
+	/* CORE_DOWN of a core it left, first, or not this time. */
+	ixdp_app_tell_down(app);
+	if (app->down_cpu)
+		return -EBUSY;
 	err = ixdp_app_take_cpu(app, core->cpu);
 	if (err)
 		return err;
@@ -320,6 +330,7 @@ static int ixdp_app_same_mm(struct ixdp_dev *idev)
 	struct ixdp_app *other;
 	unsigned int i;
 
+	ixdp_dev_standby_prune(idev);
 	for (i = 0; i < idev->ncores; i++) {
 		other = idev->cores[i]->app;
 		if (other && other->mm != current->mm)
@@ -342,6 +353,8 @@ static int ixdp_app_attach(struct ixdp_app *app, struct ix_setup *p)
 	err = ixdp_app_permit(core->idev);
 	if (err)
 		return err;
+	if (core->app && !(p->flags & IX_SETUP_F_ELASTIC))
+		return -EBUSY;
 	err = ixdp_app_same_mm(core->idev);
 	if (err)
 		return err;
@@ -352,8 +365,6 @@ static int ixdp_app_attach(struct ixdp_app *app, struct ix_setup *p)
 	app->elastic = p->flags & IX_SETUP_F_ELASTIC;
 	if (app->elastic)
 		core = ixdp_app_free_core(core->idev) ?: core;
-	else if (core->app)
-		return -EBUSY;
 	app->task = get_task_struct(current);
 	app->ntimers = p->timers;
 	cpumask_copy(app->saved_mask, current->cpus_ptr);

@@ -15,6 +15,7 @@
 #include "tcp.h"
 
 struct ixdp_core;
+struct ixdp_dev;
 struct vm_area_struct;
 
 /**
@@ -119,14 +120,13 @@ struct ixdp_app_timer {
  * @revoked: the binding is gone or going (a detach, the bound thread's
  *	exit, a failed setup): a run returns at once, setup is refused
  * @elastic: set up with %IX_SETUP_F_ELASTIC: follows the device's cores
- * @idev: an elastic thread's device, while it stands by (RTNL)
- * @standby: on @idev's list of standby threads (RTNL)
+ * @standby: on its device's list of standby threads (RTNL)
  * @park_req: a scale's request to park, by number (0: none); written by
  *	the scale without @lock, read by the run
  * @parked: the request the thread parked for (written under @lock, or
  *	by the scale for a thread it binds)
- * @wake_gen: bumped by a scale that changed the thread or let it go; a
- *	parked or standby run waits for it to change
+ * @down_cpu: the CPU + 1 of a core that left, while the thread has not
+ *	been told (%IX_EV_CORE_DOWN) for want of room in its ring; 0 if told
  * @saved_mask: @task's affinity before setup, restored at unbind
  * @cmd: the command ring
  * @ev: the event ring
@@ -168,11 +168,10 @@ struct ixdp_app {
 	unsigned int		cpu;
 	bool			revoked;
 	bool			elastic;
-	struct ixdp_dev		*idev;
 	struct list_head	standby;
 	u32			park_req;
 	u32			parked;
-	u32			wake_gen;
+	u32			down_cpu;
 	cpumask_var_t		saved_mask;
 	struct ixdp_ring	cmd;
 	struct ixdp_ring	ev;
@@ -218,14 +217,16 @@ struct ixdp_core *ixdp_app_free_core(struct ixdp_dev *idev);
 void ixdp_app_stand_by(struct ixdp_app *app, struct ixdp_dev *idev);
 void ixdp_app_stand_down(struct ixdp_app *app);
 void ixdp_dev_standby_revoke(struct ixdp_dev *idev);
+bool ixdp_app_gone(const struct ixdp_app *app);
+void ixdp_dev_standby_prune(struct ixdp_dev *idev);
 unsigned int ixdp_dev_standby_count(struct ixdp_dev *idev);
 struct ixdp_app *ixdp_dev_standby_take(struct ixdp_dev *idev);
 u32 ixdp_apps_park(struct ixdp_dev *idev);
 void ixdp_apps_unpark(struct ixdp_dev *idev);
 int ixdp_app_gate(struct ixdp_app *app, struct ix_run *r);
+void ixdp_app_tell_down(struct ixdp_app *app);
 
 /* app_perm.c */
-struct ixdp_dev;
 #define IXDP_APPS_DELEGATED	0
 #define IXDP_APPS_ADMIN		1
 #define IXDP_APPS_DISABLED	2
@@ -259,6 +260,8 @@ void ixdp_app_ev_flush(struct ixdp_app *app);
 void ixdp_app_ev_publish(struct ixdp_app *app);
 u32 ixdp_app_ev_count(const struct ixdp_app *app);
 bool ixdp_app_quiet(struct ixdp_app *app);
+void ixdp_app_ev_drop_late(struct ixdp_app *app);
+bool ixdp_app_ev_ring(struct ixdp_app *app, u16 type, int status, u64 data);
 
 /* app_tcp.c */
 extern const struct ixdp_tcp_ops ixdp_app_tcp_ops;
@@ -278,6 +281,20 @@ s64 ixdp_cmd_tcp_close(struct ixdp_app *app, const struct ix_cmd *c);
 s64 ixdp_cmd_tcp_keepalive(struct ixdp_app *app, const struct ix_cmd *c);
 
 /* app_move.c */
+/**
+ * struct ixdp_app_move_need - what moves to one application need of it
+ * @conns: connection slots
+ * @bufs: buffers of its core's pool, for the unconsumed bytes
+ * @events: room for their events
+ */
+struct ixdp_app_move_need {
+	unsigned int	conns;
+	unsigned int	bufs;
+	unsigned int	events;
+};
+
+int ixdp_app_can_move_more(struct ixdp_app *from, struct ixdp_app *to,
+			   struct ixdp_app_move_need *need);
 int ixdp_app_can_move(struct ixdp_app *from, struct ixdp_app *to);
 unsigned int ixdp_app_move(struct ixdp_app *from, struct ixdp_app *to);
 

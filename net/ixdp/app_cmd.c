@@ -206,14 +206,52 @@ bool ixdp_app_ev_try(struct ixdp_app *app, u16 type, int status,
 		e = &app->late[app->late_tail++ & app->late_mask];
 	else
 		return false;
-	e->type = type;
-	e->flags = 0;
-	e->status = status;
-	e->cookie = (u64)(uintptr_t)cookie;
-	e->handle = handle;
-	e->len = len;
-	e->data = data;
+	*e = (struct ix_event){
+		.type	= type,
+		.status	= status,
+		.cookie	= (u64)(uintptr_t)cookie,
+		.handle	= handle,
+		.len	= len,
+		.data	= data,
+	};
 	return true;
+}
+
+/**
+ * ixdp_app_ev_ring() - write an event of no connection straight into the
+ *	ring, if it has room
+ * @app: the application, bound or not (no late queue is used)
+ * @type: IX_EV_*
+ * @status: its status
+ * @data: its data
+ *
+ * Return: true if written (published with the next publish).
+ */
+bool ixdp_app_ev_ring(struct ixdp_app *app, u16 type, int status, u64 data)
+{
+	if (!app_ev_ring_free(app))
+		return false;
+	*app_ev_slot(app) = (struct ix_event){
+		.type	= type,
+		.status	= status,
+		.data	= data,
+	};
+	return true;
+}
+
+/**
+ * ixdp_app_ev_drop_late() - lose the events waiting late, counted as
+ *	dropped: the binding they belong to ends
+ * @app: the application
+ */
+void ixdp_app_ev_drop_late(struct ixdp_app *app)
+{
+	u32 n = app->late_tail - app->late_head;
+
+	if (!n)
+		return;
+	WRITE_ONCE(*app->ev.dropped, READ_ONCE(*app->ev.dropped) + n);
+	app->late_head = app->late_tail;
 }
 
 /**

@@ -70,7 +70,6 @@ struct ixdp_core *ixdp_app_free_core(struct ixdp_dev *idev)
 void ixdp_app_stand_by(struct ixdp_app *app, struct ixdp_dev *idev)
 {
 	ASSERT_RTNL();
-	app->idev = idev;
 	list_add_tail(&app->standby, &idev->standby);
 }
 
@@ -83,7 +82,6 @@ void ixdp_app_stand_down(struct ixdp_app *app)
 {
 	ASSERT_RTNL();
 	list_del_init(&app->standby);
-	app->idev = NULL;
 }
 
 /**
@@ -104,18 +102,58 @@ void ixdp_dev_standby_revoke(struct ixdp_dev *idev)
 }
 
 /**
+ * ixdp_app_gone() - whether an elastic thread's task exits or has exec'd
+ *	another program: it can never drive a core again
+ * @app: the thread's application
+ *
+ * Its file may live on (a child holds it).  A standby thread so is
+ * revoked and taken off the list, so that it blocks no scale and no
+ * other process; a bound one whose exit hook ran before a scale bound it
+ * is revoked by the next scale.
+ *
+ * Return: true if gone.
+ */
+bool ixdp_app_gone(const struct ixdp_app *app)
+{
+	return app->task->flags & PF_EXITING ||
+	       READ_ONCE(app->task->mm) != app->mm;
+}
+
+/**
+ * ixdp_dev_standby_prune() - revoke the standby threads that are gone
+ * @idev: the device; RTNL held
+ */
+void ixdp_dev_standby_prune(struct ixdp_dev *idev)
+{
+	struct ixdp_app *app, *next;
+	bool woke = false;
+
+	ASSERT_RTNL();
+	list_for_each_entry_safe(app, next, &idev->standby, standby) {
+		if (!ixdp_app_gone(app))
+			continue;
+		WRITE_ONCE(app->revoked, true);
+		ixdp_app_stand_down(app);
+		woke = true;
+	}
+	if (woke)
+		wake_up_all(&ixdp_park_wq);
+}
+
+/**
  * ixdp_dev_standby_count() - standby threads a joining core can take
  * @idev: the device; RTNL held
  *
- * Return: those whose thread is not exiting.
+ * Return: those whose thread can still drive one, the others pruned.
  */
 unsigned int ixdp_dev_standby_count(struct ixdp_dev *idev)
 {
 	struct ixdp_app *app;
 	unsigned int n = 0;
 
+	ixdp_dev_standby_prune(idev);
 	list_for_each_entry(app, &idev->standby, standby)
-		n += !(app->task->flags & PF_EXITING);
+		n++;
 	return n;
 }
 
@@ -123,14 +161,15 @@ unsigned int ixdp_dev_standby_count(struct ixdp_dev *idev)
  * ixdp_dev_standby_take() - a standby thread for a joining core
  * @idev: the device; RTNL held
  *
- * Return: the oldest thread not exiting, still on the list, or NULL.
+ * Return: the oldest thread that can drive a core, still on the list,
+ * or NULL.
  */
 struct ixdp_app *ixdp_dev_standby_take(struct ixdp_dev *idev)
 {
 	struct ixdp_app *app;
 
 	list_for_each_entry(app, &idev->standby, standby)
-		if (!(app->task->flags & PF_EXITING))
+		if (!ixdp_app_gone(app))
 			return app;
 	return NULL;
 }
@@ -196,6 +235,20 @@ void ixdp_apps_unpark(struct ixdp_dev *idev)
 	wake_up_all(&ixdp_park_wq);
 }
 
+/**
+ * ixdp_app_tell_down() - send %IX_EV_CORE_DOWN of the core that left, if
+ *	the thread has not been told and its ring has room
+ * @app: the thread, standing by; @app->lock held
+ */
+void ixdp_app_tell_down(struct ixdp_app *app)
+{
+	if (!app->down_cpu ||
+	    !ixdp_app_ev_ring(app, IX_EV_CORE_DOWN, app->down_cpu - 1, 0))
+		return;
+	ixdp_app_ev_publish(app);
+	app->down_cpu = 0;
+}
+
 /* A standby run ends: a core to drive and no scale holding it. */
 static bool ixdp_app_called(struct ixdp_app *app)
 {
@@ -222,6 +275,11 @@ int ixdp_app_gate(struct ixdp_app *app, struct ix_run *r)
 
 	if (app->core && !req)
 		return 1;
+	if (!app->core && app->down_cpu) {
+		/* Its ring has room now, if it read its events. */
+		ixdp_app_tell_down(app);
+		return 0;
+	}
 	if (app->core && app->parked != req) {
 		if (!ixdp_app_quiet(app))
 			return 1;

@@ -114,10 +114,13 @@ static int app_move_check_one(struct ixdp_app *from, struct ixdp_tcp_pcb *pcb,
 }
 
 /**
- * ixdp_app_can_move() - whether every connection of @from may move to @to
+ * ixdp_app_can_move_more() - whether every connection of @from may move
+ *	to @to, besides what other moves to @to were promised
  * @from: an application whose core is leaving its device
  * @to: an application of the same process on another core of the same
  *	device
+ * @need: in: connections, buffers and events earlier checks promised
+ *	@to; out: with this move's added, if it may
  *
  * Both still: see the top of this file.  Nothing changes.
  *
@@ -130,10 +133,12 @@ static int app_move_check_one(struct ixdp_app *from, struct ixdp_tcp_pcb *pcb,
  * a connection holds a buffer in pieces; -ENOSPC if @to lacks connection
  * slots or buffers.
  */
-int ixdp_app_can_move(struct ixdp_app *from, struct ixdp_app *to)
+int ixdp_app_can_move_more(struct ixdp_app *from, struct ixdp_app *to,
+			   struct ixdp_app_move_need *need)
 {
+	struct ixdp_app_move_need n = *need;
 	struct ixdp_tcp *t = from->tcp;
-	unsigned int i, conns = 0, bufs = 0, events = 0;
+	unsigned int i, events = 0;
 	struct ixdp_tcp_pcb *pcb;
 	int err;
 
@@ -147,16 +152,36 @@ int ixdp_app_can_move(struct ixdp_app *from, struct ixdp_app *to)
 		err = app_move_check_one(from, pcb, &from->conns[i]);
 		if (err)
 			return err;
-		conns++;
-		bufs += pcb->rcv_held;
+		n.conns++;
+		n.bufs += pcb->rcv_held;
 		events += app_move_events(pcb);
 	}
-	if (to->tcp->npcbs - to->tcp->nused < conns ||
-	    to->core->pool.avail < bufs + IXDP_RX_TARGET)
+	n.events += events;
+	if (to->tcp->npcbs - to->tcp->nused < n.conns ||
+	    to->core->pool.avail < n.bufs + IXDP_RX_TARGET)
 		return -ENOSPC;
-	if (ixdp_app_ev_space(to) < events || ixdp_app_ev_space(from) < events)
+	if (ixdp_app_ev_space(to) < n.events ||
+	    ixdp_app_ev_space(from) < events)
 		return -EAGAIN;
+	*need = n;
 	return 0;
+}
+
+/**
+ * ixdp_app_can_move() - whether every connection of @from may move to @to
+ * @from: an application whose core is leaving its device
+ * @to: an application of the same process on another core of the same
+ *	device
+ *
+ * As ixdp_app_can_move_more(), with nothing else promised to @to.
+ *
+ * Return: as ixdp_app_can_move_more().
+ */
+int ixdp_app_can_move(struct ixdp_app *from, struct ixdp_app *to)
+{
+	struct ixdp_app_move_need need = { 0 };
+
+	return ixdp_app_can_move_more(from, to, &need);
 }
 
 /* Copy what @c holds unconsumed into buffers of @pool, linked. */

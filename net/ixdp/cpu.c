@@ -176,7 +176,8 @@ void ixdp_cpu_put(unsigned int cpu)
  * @task: the thread; the scheduler lets it onto @cpu from now on
  *
  * Return: 0, -ENODEV if @cpu serves no queues, -EBUSY if it has a
- * dataplane thread, -EALREADY if @task is one already.
+ * dataplane thread, -EALREADY if @task is one already, -ESRCH if @task
+ * is exiting.
  */
 int ixdp_cpu_bind(unsigned int cpu, struct task_struct *task)
 {
@@ -196,6 +197,15 @@ int ixdp_cpu_bind(unsigned int cpu, struct task_struct *task)
 		err = -EBUSY;
 	else
 		WRITE_ONCE(ixdp_cpu_owner[cpu], task);
+	/*
+	 * A scale binds an elastic thread, not the thread itself: one that
+	 * exits meanwhile must not be given a CPU.  (One between its exit
+	 * hook and PF_EXITING still can: the next scale finds it gone.)
+	 */
+	if (!err && task->flags & PF_EXITING) {
+		WRITE_ONCE(ixdp_cpu_owner[cpu], NULL);
+		err = -ESRCH;
+	}
 out:
 	mutex_unlock(&ixdp_cpus_mutex);
 	return err;

@@ -440,7 +440,8 @@ void ixdp_core_wake(struct ixdp_core *core)
 static bool ixdp_core_called(struct ixdp_core *core)
 {
 	if (core->app)
-		return READ_ONCE(core->app->revoked) || signal_pending(current);
+		return READ_ONCE(core->app->revoked) ||
+		       READ_ONCE(core->app->park_req) || signal_pending(current);
 	return kthread_should_stop() || kthread_should_park() ||
 	       READ_ONCE(core->connect_req);
 }

@@ -47,7 +47,9 @@
 
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
+#include <linux/memcontrol.h>
 #include <linux/rtnetlink.h>
+#include <linux/sched/mm.h>
 
 #include "app.h"
 #include "dp.h"
@@ -67,6 +69,8 @@
  *	(app_elastic.c): connections move between them, threads join
  *	and leave with the cores
  * @park: the park request the threads are parked under
+ * @need: what the moves checked so far need of each staying core's
+ *	thread, by its place among the staying cores
  */
 struct ixdp_scale {
 	struct ixdp_core	*next[IXDP_MAX_QUEUES];
@@ -79,6 +83,7 @@ struct ixdp_scale {
 	struct ixdp_dev_handoff	*handoff;
 	bool			apps;
 	u32			park;
+	struct ixdp_app_move_need need[IXDP_MAX_QUEUES];
 };
 
 /*
@@ -102,6 +107,13 @@ static bool ixdp_scale_joins(const struct ixdp_scale *sc,
 	return false;
 }
 
+/* The @i-th leaving core's place among the staying cores. */
+static unsigned int ixdp_scale_stay_at(const struct ixdp_scale *sc,
+				       unsigned int i)
+{
+	return i % (sc->n - sc->njoin);
+}
+
 /*
  * Where an application's connections of the @i-th leaving core go: a
  * core that stays, whose thread is parked (a joining core's thread is
@@ -110,9 +122,9 @@ static bool ixdp_scale_joins(const struct ixdp_scale *sc,
 static struct ixdp_core *ixdp_scale_stay(struct ixdp_scale *sc,
 					 unsigned int i)
 {
-	unsigned int k, nstay = sc->n - sc->njoin, seen = 0;
+	unsigned int k, seen = 0;
 
-	i %= nstay;
+	i = ixdp_scale_stay_at(sc, i);
 	for (k = 0; k < sc->n; k++) {
 		if (ixdp_scale_joins(sc, sc->next[k]))
 			continue;
@@ -124,8 +136,8 @@ static struct ixdp_core *ixdp_scale_stay(struct ixdp_scale *sc,
 
 /*
  * A device whose cores applications drive scales only if every thread
- * is elastic, a core stays and a standby thread waits for each core
- * that joins (-EBUSY otherwise).
+ * is elastic, a core stays and a thread stands by, or will once its core
+ * leaves, for each core that joins (-EBUSY otherwise).
  */
 static int ixdp_scale_apps(struct ixdp_dev *idev, struct ixdp_scale *sc)
 {
@@ -136,19 +148,28 @@ static int ixdp_scale_apps(struct ixdp_dev *idev, struct ixdp_scale *sc)
 		app = idev->cores[i]->app;
 		if (app && !app->elastic)
 			return -EBUSY;
+		/* It would never park: the core goes back to the kernel. */
+		if (app && ixdp_app_gone(app)) {
+			ixdp_app_revoke(idev->cores[i]);
+			app = NULL;
+		}
 		napps += !!app;
 	}
 	if (!napps)
 		return 0;
 	if (napps < idev->ncores || sc->n == sc->njoin ||
-	    ixdp_dev_standby_count(idev) < sc->njoin)
+	    ixdp_dev_standby_count(idev) + sc->nleave < sc->njoin)
 		return -EBUSY;
 	sc->apps = true;
 	return 0;
 }
 
-/* Whether a leaving thread's connections may move to @to's thread. */
-static int ixdp_scale_check_app(struct ixdp_app *from, struct ixdp_app *to)
+/*
+ * Whether a leaving thread's connections may move to @to's thread,
+ * besides those @need holds for it already.
+ */
+static int ixdp_scale_check_app(struct ixdp_app *from, struct ixdp_app *to,
+				struct ixdp_app_move_need *need)
 {
 	int err = -EBUSY;
 
@@ -158,7 +179,7 @@ static int ixdp_scale_check_app(struct ixdp_app *from, struct ixdp_app *to)
 	if (from->udp_nports ||
 	    from->timer_tail - from->timer_head != from->ntimers)
 		goto out;
-	err = ixdp_app_can_move(from, to);
+	err = ixdp_app_can_move_more(from, to, need);
 out:
 	mutex_unlock(&to->lock);
 	mutex_unlock(&from->lock);
@@ -174,7 +195,8 @@ static int ixdp_scale_check(struct ixdp_scale *sc)
 	for (i = 0; i < sc->nleave; i++) {
 		if (sc->apps)
 			err = ixdp_scale_check_app(sc->leave[i]->app,
-						   ixdp_scale_stay(sc, i)->app);
+						   ixdp_scale_stay(sc, i)->app,
+						   &sc->need[ixdp_scale_stay_at(sc, i)]);
 		else
 			err = ixdp_echo_can_move(sc->leave[i],
 						 ixdp_scale_dest(sc, i));
@@ -304,6 +326,7 @@ static unsigned int ixdp_scale_retire(struct ixdp_core *core,
  */
 static void ixdp_scale_join_apps(struct ixdp_dev *idev, struct ixdp_scale *sc)
 {
+	struct mem_cgroup *memcg, *old;
 	struct ixdp_app *app;
 	unsigned int i;
 	int err;
@@ -317,9 +340,17 @@ static void ixdp_scale_join_apps(struct ixdp_dev *idev, struct ixdp_scale *sc)
 		mutex_lock(&app->lock);
 		WRITE_ONCE(app->park_req, sc->park);
 		WRITE_ONCE(app->parked, sc->park);
+		/* Charged to the application, not to whoever scales. */
+		memcg = get_mem_cgroup_from_mm(app->mm);
+		old = set_active_memcg(memcg);
 		err = ixdp_app_join(app, sc->join[i]);
-		if (err)
+		set_active_memcg(old);
+		mem_cgroup_put(memcg);
+		if (err) {
 			WRITE_ONCE(app->park_req, 0);
+			/* Another thread, if any, for the next core. */
+			list_move_tail(&app->standby, &idev->standby);
+		}
 		mutex_unlock(&app->lock);
 		if (err)
 			netdev_err(idev->dev, "ixdp: cpu %u: no application thread bound (%d): the kernel serves it\n",
@@ -400,10 +431,14 @@ static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
  * Called with RTNL held.  See the top of this file.
  *
  * Return: 0, or -errno: -EINVAL (@want empty, larger than the queues, or
- * with a CPU that is not reserved), -EBUSY (an application drives a core
- * of the device), -EAGAIN (a leaving core's connection is in its
- * handshake: try again), -ENOSPC (no room for the connections that would
- * move), -ENOMEM; with the device as it was.  An error once the cores
+ * with a CPU that is not reserved), -EBUSY (an application thread that
+ * is not elastic drives a core of the device, or no core would stay, or
+ * no thread stands by for a joining core; a leaving thread has a timer
+ * armed or a UDP port bound), -EAGAIN (a leaving core's connection is
+ * in its handshake, or an application thread did not park: try again),
+ * -ENOSPC (no room for the connections that would move), -EXDEV
+ * (application threads with different TX memory), -ENOMEM; with the
+ * device as it was.  An error once the cores
  * are parked (a queue the driver did not take again) leaves the device
  * serving with what it has, and is logged.
  */

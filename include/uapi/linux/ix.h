@@ -191,10 +191,13 @@ struct ix_ring_offsets {
  * and passes the same TX memory (@tx_addr, @tx_len), so that a
  * connection's unacknowledged data means the same on every core.
  *
- * When ix scale adds a core, it takes a standby thread (none: -EBUSY);
- * when it removes one, the connections of its thread move to the thread
- * of a core that stays (%IX_EV_TCP_MOVED) and the thread stands by again
- * (%IX_EV_CORE_DOWN).  A scale first parks every thread of the device:
+ * When ix scale removes a core, the connections of its thread move to
+ * the thread of a core that stays (%IX_EV_TCP_MOVED) and the thread
+ * stands by again (%IX_EV_CORE_DOWN; sent at a later run if the ring is
+ * full, always before a later %IX_EV_CORE_UP); when it adds one, it takes
+ * a standby thread, or one that left a core in the same scale (none:
+ * -EBUSY).  A scale that would leave no core of the device is refused
+ * (-EBUSY).  A scale first parks every thread of the device:
  * a thread parks inside %IX_IOC_RUN once it is quiescent, that is when a
  * run starts with no command published and not consumed, every event
  * consumed and none waiting for room; until then, while a scale waits,

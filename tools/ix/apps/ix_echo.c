@@ -2,7 +2,7 @@
 /*
  * ix_echo: a TCP echo server on libix.
  *
- *	ix_echo CPU PORT [STREAM_KIB [MAX_CONNS]]
+ *	ix_echo CPU PORT [STREAM_KIB [MAX_CONNS [THREADS]]]
  *
  * Binds to the dataplane of reserved CPU CPU, listens on PORT and sends
  * back every byte it receives on a connection, in order.  Received data
@@ -16,9 +16,18 @@
  * idle (IX_RUN_SLEEP), or polls without sleeping if IX_POLL is set in the
  * environment.  SIGINT or
  * SIGTERM ends it; it prints its counters then.
+ *
+ * With THREADS above 1 it runs that many elastic threads (libix's
+ * ix_open_elastic()) on the device CPU serves: one per core the device
+ * has, the others standing by for cores ix scale adds.  A thread
+ * listens on PORT when it gets a core; a connection that moves to it
+ * from a leaving core goes on where it was (its cookie names it: the
+ * table of connections is the process's), and the bytes it had not
+ * consumed come again.  Each thread prints its counters at the end.
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +43,7 @@ struct pending {
 };
 
 struct conn {
+	unsigned int	next_free;
 	int		live;
 	int		fin;
 	int		closed;
@@ -43,16 +53,62 @@ struct conn {
 	struct pending	pend[PENDING_MAX];
 };
 
+/* One thread's counters. */
+struct echo_thread {
+	pthread_t		tid;
+	unsigned int		index;
+	struct ix_ctx		ctx;
+	unsigned long long	conns, bytes, overflow, moved_in, ups, downs;
+};
+
 static struct conn *conns;
 static uint32_t stream_size = 128 * 1024;
-static unsigned int max_conns = 512;
+static unsigned int max_conns = 512, nthreads = 1, port;
+static unsigned int dev_cpu, run_flags;
 static uint8_t *stream_mem;
 static volatile sig_atomic_t stop;
-static unsigned long long n_conns, n_bytes, n_overflow;
+/* Free connection slots, by index + 1, linked by next_free. */
+static unsigned int free_head;
+static pthread_mutex_t free_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static struct conn *conn_of(uint32_t handle)
+static struct echo_thread *thread_of(struct ix_ctx *ctx)
 {
-	return &conns[(handle & 0xffff) % max_conns];
+	return ctx->user;
+}
+
+/* The connection a cookie names (index + 1), or NULL. */
+static struct conn *conn_of(uint64_t cookie)
+{
+	if (!cookie || cookie > max_conns)
+		return NULL;
+	return &conns[cookie - 1];
+}
+
+static uint64_t conn_cookie(const struct conn *c)
+{
+	return c - conns + 1;
+}
+
+static struct conn *conn_alloc(void)
+{
+	struct conn *c = NULL;
+
+	pthread_mutex_lock(&free_lock);
+	if (free_head) {
+		c = &conns[free_head - 1];
+		free_head = c->next_free;
+	}
+	pthread_mutex_unlock(&free_lock);
+	return c;
+}
+
+static void conn_free(struct conn *c)
+{
+	c->live = 0;
+	pthread_mutex_lock(&free_lock);
+	c->next_free = free_head;
+	free_head = conn_cookie(c);
+	pthread_mutex_unlock(&free_lock);
 }
 
 /* Copy what waits into the send ring; give it back to the kernel. */
@@ -66,7 +122,7 @@ static void drain(struct ix_ctx *ctx, struct conn *c)
 		n = ix_stream_write(&c->st, p->data, p->len);
 		if (n)
 			ix_tcp_recv_done(ctx, c->st.handle, n);
-		n_bytes += n;
+		thread_of(ctx)->bytes += n;
 		p->data += n;
 		p->len -= n;
 		if (p->len)
@@ -85,9 +141,9 @@ static void drain(struct ix_ctx *ctx, struct conn *c)
 static void on_knock(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 		     uint32_t addr, uint16_t port)
 {
-	struct conn *c = conn_of(handle);
+	struct conn *c = conn_alloc();
 
-	if (c->live) {
+	if (!c) {
 		ix_tcp_reject(ctx, handle);
 		return;
 	}
@@ -96,22 +152,22 @@ static void on_knock(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 	ix_stream_init(&c->st, ctx, handle,
 		       stream_mem + (size_t)(c - conns) * stream_size,
 		       stream_size);
-	ix_tcp_accept(ctx, handle, handle);
-	n_conns++;
+	ix_tcp_accept(ctx, handle, conn_cookie(c));
+	thread_of(ctx)->conns++;
 }
 
 static void on_recv(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 		    const void *data, uint32_t len)
 {
-	struct conn *c = conn_of(handle);
+	struct conn *c = conn_of(cookie);
 
-	if (!c->live)
+	if (!c || !c->live)
 		return;
 	if (!len) {
 		c->fin = 1;
 	} else if (c->npend == PENDING_MAX) {
 		/* More pieces than we track: give up on the connection. */
-		n_overflow++;
+		thread_of(ctx)->overflow++;
 		ix_tcp_abort(ctx, handle);
 		c->live = 0;
 		return;
@@ -125,9 +181,9 @@ static void on_recv(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 static void on_sent(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 		    uint32_t acked, uint32_t space)
 {
-	struct conn *c = conn_of(handle);
+	struct conn *c = conn_of(cookie);
 
-	if (!c->live)
+	if (!c || !c->live)
 		return;
 	ix_stream_acked(&c->st, acked);
 	drain(ctx, c);
@@ -135,21 +191,58 @@ static void on_sent(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 
 static void on_done(struct ix_ctx *ctx, const struct ix_cmd *cmd)
 {
+	struct ix_stream *st = (struct ix_stream *)(uintptr_t)cmd->cookie;
 	struct conn *c;
 
 	if (cmd->op != IX_CMD_TCP_SENDV)
 		return;
-	c = conn_of(cmd->handle);
-	if (!c->live || &c->st != (struct ix_stream *)(uintptr_t)cmd->cookie)
+	c = (struct conn *)((uint8_t *)st - offsetof(struct conn, st));
+	if (!c->live || st->ctx != ctx || st->handle != cmd->handle)
 		return;
-	ix_stream_done(&c->st, cmd);
+	ix_stream_done(st, cmd);
 	drain(ctx, c);
 }
 
 static void on_dead(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 		    int status)
 {
-	conn_of(handle)->live = 0;
+	struct conn *c = conn_of(cookie);
+
+	/* A connection whose abort was ours is dead already, not free. */
+	if (c && c->st.handle == handle && c->st.ctx == ctx)
+		conn_free(c);
+}
+
+static void on_core_up(struct ix_ctx *ctx, unsigned int cpu)
+{
+	thread_of(ctx)->ups++;
+	ix_tcp_listen(ctx, port, 4096, 0);
+	printf("ix_echo: cpu %u port %u\n", cpu, port);
+	fflush(stdout);
+}
+
+static void on_core_down(struct ix_ctx *ctx, unsigned int cpu)
+{
+	thread_of(ctx)->downs++;
+}
+
+/*
+ * A connection came from another thread's core: it goes on here.  What
+ * it had not consumed comes again in recv events; the pieces of the old
+ * pool are void.
+ */
+static void on_moved(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
+		     uint32_t old, uint32_t unread)
+{
+	struct conn *c = conn_of(cookie);
+
+	if (!c || !c->live)
+		return;
+	ix_stream_moved(&c->st, ctx, handle);
+	c->npend = 0;
+	c->pend_head = 0;
+	c->fin = 0;
+	thread_of(ctx)->moved_in++;
 }
 
 static const struct ix_ops echo_ops = {
@@ -158,6 +251,9 @@ static const struct ix_ops echo_ops = {
 	.recv	= on_recv,
 	.sent	= on_sent,
 	.dead	= on_dead,
+	.core_up	= on_core_up,
+	.core_down	= on_core_down,
+	.moved		= on_moved,
 };
 
 static void on_signal(int sig)
@@ -165,50 +261,132 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+static void print_counters(struct echo_thread *t)
+{
+	if (nthreads == 1) {
+		printf("ix_echo: %llu connections, %llu bytes echoed, %llu overflows, %u events dropped\n",
+		       t->conns, t->bytes, t->overflow, *t->ctx.ev.dropped);
+		return;
+	}
+	printf("ix_echo: thread %u: %llu connections, %llu moved in, %llu bytes echoed, %llu overflows, %u events dropped, %llu cores up, %llu down\n",
+	       t->index, t->conns, t->moved_in, t->bytes, t->overflow,
+	       *t->ctx.ev.dropped, t->ups, t->downs);
+}
+
+static int serve(struct echo_thread *t)
+{
+	int err;
+
+	while (!stop) {
+		err = ix_run(&t->ctx, 100000, run_flags);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "ix_echo: run: %s\n", strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static struct ix_group group;
+
+static void *elastic_thread(void *arg)
+{
+	struct echo_thread *t = arg;
+	int err;
+
+	err = ix_open_elastic(&t->ctx, &group, t->index, dev_cpu, &echo_ops, t);
+	if (err) {
+		fprintf(stderr, "ix_echo: thread %u: ix_open_elastic: %s\n",
+			t->index, strerror(-err));
+		stop = 1;
+		return (void *)1;
+	}
+	err = serve(t);
+	print_counters(t);
+	ix_close(&t->ctx);
+	return (void *)(uintptr_t)(err != 0);
+}
+
+static int run_elastic(void)
+{
+	struct echo_thread *t;
+	unsigned int i, bad = 0;
+	void *ret;
+	int err;
+
+	err = ix_group_init(&group, nthreads, (size_t)max_conns * stream_size);
+	if (err) {
+		fprintf(stderr, "ix_echo: TX memory: %s\n", strerror(-err));
+		return 1;
+	}
+	stream_mem = group.tx + group.tx_user;
+	t = calloc(nthreads, sizeof(*t));
+	if (!t)
+		return 1;
+	for (i = 0; i < nthreads; i++) {
+		t[i].index = i;
+		if (pthread_create(&t[i].tid, NULL, elastic_thread, &t[i])) {
+			stop = 1;
+			nthreads = i;
+			bad = 1;
+		}
+	}
+	for (i = 0; i < nthreads; i++) {
+		pthread_join(t[i].tid, &ret);
+		bad |= ret != NULL;
+	}
+	ix_group_free(&group);
+	free(t);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	unsigned int run_flags = getenv("IX_POLL") ? 0 : IX_RUN_SLEEP;
-	struct ix_ctx ctx;
+	struct echo_thread t = { 0 };
+	unsigned int i;
 	size_t len;
 	int err;
 
+	run_flags = getenv("IX_POLL") ? 0 : IX_RUN_SLEEP;
 	if (argc < 3) {
-		fprintf(stderr, "usage: ix_echo CPU PORT [STREAM_KIB [MAX_CONNS]]\n");
+		fprintf(stderr, "usage: ix_echo CPU PORT [STREAM_KIB [MAX_CONNS [THREADS]]]\n");
 		return 2;
 	}
+	dev_cpu = strtoul(argv[1], NULL, 0);
+	port = strtoul(argv[2], NULL, 0);
 	if (argc > 3)
 		stream_size = strtoul(argv[3], NULL, 0) * 1024;
 	if (argc > 4)
 		max_conns = strtoul(argv[4], NULL, 0);
-	if (stream_size < 4096 || !max_conns || max_conns > 65535) {
-		fprintf(stderr, "ix_echo: STREAM_KIB at least 4, MAX_CONNS 1 to 65535\n");
+	if (argc > 5)
+		nthreads = strtoul(argv[5], NULL, 0);
+	if (stream_size < 4096 || !max_conns || max_conns > 65535 ||
+	    !nthreads || nthreads > 64) {
+		fprintf(stderr, "ix_echo: STREAM_KIB at least 4, MAX_CONNS 1 to 65535, THREADS 1 to 64\n");
 		return 2;
 	}
 	conns = calloc(max_conns, sizeof(*conns));
 	if (!conns)
 		return 2;
-	err = ix_open(&ctx, strtoul(argv[1], NULL, 0),
-		      (size_t)max_conns * stream_size, &echo_ops, NULL);
+	for (i = max_conns; i > 0; i--)
+		conn_free(&conns[i - 1]);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (nthreads > 1)
+		return run_elastic();
+	err = ix_open(&t.ctx, dev_cpu, (size_t)max_conns * stream_size,
+		      &echo_ops, &t);
 	if (err) {
 		fprintf(stderr, "ix_echo: ix_open: %s\n", strerror(-err));
 		return 1;
 	}
-	stream_mem = ix_tx_mem(&ctx, &len);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	ix_tcp_listen(&ctx, strtoul(argv[2], NULL, 0), 4096, 0);
-	printf("ix_echo: cpu %s port %s\n", argv[1], argv[2]);
+	stream_mem = ix_tx_mem(&t.ctx, &len);
+	ix_tcp_listen(&t.ctx, port, 4096, 0);
+	printf("ix_echo: cpu %u port %u\n", dev_cpu, port);
 	fflush(stdout);
-	while (!stop) {
-		err = ix_run(&ctx, 100000, run_flags);
-		if (err < 0 && err != -EINTR) {
-			fprintf(stderr, "ix_echo: run: %s\n", strerror(-err));
-			break;
-		}
-	}
-	printf("ix_echo: %llu connections, %llu bytes echoed, %llu overflows, %u events dropped\n",
-	       n_conns, n_bytes, n_overflow, *ctx.ev.dropped);
-	ix_close(&ctx);
-	return err < 0 && err != -EINTR;
+	err = serve(&t);
+	print_counters(&t);
+	ix_close(&t.ctx);
+	return err < 0;
 }

@@ -51,6 +51,60 @@ static int ring_map(struct ix_ring *r, int fd, uint64_t off, int prot,
 	return 0;
 }
 
+/* Set up @ctx->fd with @flags and map the rings; the pool if bound. */
+static int ctx_setup(struct ix_ctx *ctx, unsigned int cpu, uint32_t flags)
+{
+	int err;
+
+	ctx->cpu = -1;
+	ctx->fd = open("/dev/ix", O_RDWR | O_CLOEXEC);
+	if (ctx->fd < 0)
+		return -errno;
+	ctx->setup.cpu = cpu;
+	ctx->setup.flags = flags;
+	ctx->setup.cmd_entries = IX_CMD_ENTRIES;
+	ctx->setup.event_entries = IX_EV_ENTRIES;
+	ctx->setup.tx_addr = (uintptr_t)ctx->tx;
+	ctx->setup.tx_len = ctx->tx_len;
+	if (ioctl(ctx->fd, IX_IOC_SETUP, &ctx->setup)) {
+		err = -errno;
+		goto out_fd;
+	}
+	err = ring_map(&ctx->cmd, ctx->fd, IX_OFF_CMD_RING,
+		       PROT_READ | PROT_WRITE, &ctx->setup.cmd_off,
+		       ctx->setup.cmd_entries);
+	if (err)
+		goto out_fd;
+	err = ring_map(&ctx->ev, ctx->fd, IX_OFF_EVENT_RING, PROT_READ,
+		       &ctx->setup.event_off, ctx->setup.event_entries);
+	if (err)
+		goto out_cmd;
+	/* The one index the application writes of the event ring. */
+	ctx->ev.cons = (uint32_t *)((uint8_t *)ctx->cmd.map +
+				    ctx->setup.event_off.consumer);
+	/* An elastic thread maps its pool when it gets a core. */
+	if (flags & IX_SETUP_F_ELASTIC)
+		return 0;
+	ctx->pool_len = ctx->setup.rx_pool_size;
+	ctx->rx_pool = mmap(NULL, ctx->pool_len, PROT_READ, MAP_SHARED,
+			    ctx->fd, IX_OFF_RX_POOL);
+	if (ctx->rx_pool == MAP_FAILED) {
+		err = -errno;
+		ctx->rx_pool = NULL;
+		goto out_ev;
+	}
+	ctx->cpu = cpu;
+	return 0;
+
+out_ev:
+	munmap(ctx->ev.map, ctx->ev.size);
+out_cmd:
+	munmap(ctx->cmd.map, ctx->cmd.size);
+out_fd:
+	close(ctx->fd);
+	return err;
+}
+
 /**
  * ix_open() - bind the calling thread to the dataplane of @cpu
  * @ctx: filled in
@@ -76,62 +130,91 @@ int ix_open(struct ix_ctx *ctx, unsigned int cpu, size_t tx_bytes,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (ctx->tx == MAP_FAILED)
 		return -errno;
-	ctx->fd = open("/dev/ix", O_RDWR | O_CLOEXEC);
-	if (ctx->fd < 0) {
-		err = -errno;
-		goto out_tx;
-	}
-	ctx->setup.cpu = cpu;
-	ctx->setup.cmd_entries = IX_CMD_ENTRIES;
-	ctx->setup.event_entries = IX_EV_ENTRIES;
-	ctx->setup.tx_addr = (uintptr_t)ctx->tx;
-	ctx->setup.tx_len = ctx->tx_len;
-	if (ioctl(ctx->fd, IX_IOC_SETUP, &ctx->setup)) {
-		err = -errno;
-		goto out_fd;
-	}
-	err = ring_map(&ctx->cmd, ctx->fd, IX_OFF_CMD_RING,
-		       PROT_READ | PROT_WRITE, &ctx->setup.cmd_off,
-		       ctx->setup.cmd_entries);
+	err = ctx_setup(ctx, cpu, 0);
 	if (err)
-		goto out_fd;
-	err = ring_map(&ctx->ev, ctx->fd, IX_OFF_EVENT_RING, PROT_READ,
-		       &ctx->setup.event_off, ctx->setup.event_entries);
-	if (err)
-		goto out_cmd;
-	/* The one index the application writes of the event ring. */
-	ctx->ev.cons = (uint32_t *)((uint8_t *)ctx->cmd.map +
-				    ctx->setup.event_off.consumer);
-	ctx->rx_pool = mmap(NULL, ctx->setup.rx_pool_size, PROT_READ,
-			    MAP_SHARED, ctx->fd, IX_OFF_RX_POOL);
-	if (ctx->rx_pool == MAP_FAILED) {
-		err = -errno;
-		goto out_ev;
-	}
-	return 0;
-
-out_ev:
-	munmap(ctx->ev.map, ctx->ev.size);
-out_cmd:
-	munmap(ctx->cmd.map, ctx->cmd.size);
-out_fd:
-	close(ctx->fd);
-out_tx:
-	munmap(ctx->tx, ctx->tx_len);
+		munmap(ctx->tx, ctx->tx_len);
 	return err;
 }
 
 /**
- * ix_close() - undo ix_open(): the kernel resets every connection
+ * ix_group_init() - the TX memory of @nthreads elastic threads
+ * @g: filled in
+ * @nthreads: the threads that will ix_open_elastic() with it
+ * @tx_bytes: TX memory for the application (rounded up to pages)
+ *
+ * Return: 0 or -errno (mmap).
+ */
+int ix_group_init(struct ix_group *g, unsigned int nthreads, size_t tx_bytes)
+{
+	size_t vec = IX_CMD_ENTRIES * IX_SENDV_MAX * sizeof(struct ix_iov);
+
+	if (!nthreads)
+		return -EINVAL;
+	g->nthreads = nthreads;
+	g->tx_user = vec * nthreads;
+	g->tx_len = (g->tx_user + tx_bytes + IX_PAGE - 1) & ~(IX_PAGE - 1);
+	g->tx = mmap(NULL, g->tx_len, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	return g->tx == MAP_FAILED ? -errno : 0;
+}
+
+/**
+ * ix_group_free() - unmap the group's TX memory, its threads closed
+ * @g: the group
+ */
+void ix_group_free(struct ix_group *g)
+{
+	munmap(g->tx, g->tx_len);
+}
+
+/**
+ * ix_open_elastic() - make the calling thread an elastic thread of the
+ *	device @cpu serves (IX_SETUP_F_ELASTIC)
+ * @ctx: filled in
+ * @g: the TX memory of the application's elastic threads
+ * @thread: this thread's number, below @g->nthreads: its send vectors
+ * @cpu: any CPU serving the device
+ * @ops: callbacks; @moved is required
+ * @user: the application's, in @ctx->user
+ *
+ * The thread drives a core from its first ix_run() (@core_up), or stands
+ * by until a core joins the device.
+ *
+ * Return: 0 or -errno (-EINVAL without @ops->moved or with @thread out
+ * of range; those of IX_IOC_SETUP, mmap and open).
+ */
+int ix_open_elastic(struct ix_ctx *ctx, struct ix_group *g,
+		    unsigned int thread, unsigned int cpu,
+		    const struct ix_ops *ops, void *user)
+{
+	size_t vec = IX_CMD_ENTRIES * IX_SENDV_MAX * sizeof(struct ix_iov);
+
+	if (!ops->moved || thread >= g->nthreads)
+		return -EINVAL;
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->ops = ops;
+	ctx->user = user;
+	ctx->group = g;
+	ctx->tx = g->tx;
+	ctx->tx_len = g->tx_len;
+	ctx->tx_user = g->tx_user;
+	ctx->vec_off = vec * thread;
+	return ctx_setup(ctx, cpu, IX_SETUP_F_ELASTIC);
+}
+
+/**
+ * ix_close() - undo ix_open() or ix_open_elastic()
  * @ctx: the context
  */
 void ix_close(struct ix_ctx *ctx)
 {
-	munmap((void *)ctx->rx_pool, ctx->setup.rx_pool_size);
+	if (ctx->rx_pool)
+		munmap((void *)ctx->rx_pool, ctx->pool_len);
 	munmap(ctx->ev.map, ctx->ev.size);
 	munmap(ctx->cmd.map, ctx->cmd.size);
 	close(ctx->fd);
-	munmap(ctx->tx, ctx->tx_len);
+	if (!ctx->group)
+		munmap(ctx->tx, ctx->tx_len);
 }
 
 /**
@@ -163,6 +246,23 @@ static void reap_results(struct ix_ctx *ctx)
 		if (ctx->ops->done)
 			ctx->ops->done(ctx, c);
 	}
+}
+
+/* An elastic thread got a core: map its pool, then tell the thread. */
+static void core_up(struct ix_ctx *ctx, int cpu, uint64_t pool_len)
+{
+	const void *pool;
+
+	pool = mmap(NULL, pool_len, PROT_READ, MAP_SHARED, ctx->fd,
+		    IX_OFF_RX_POOL);
+	/* Without it no recv can be read: the thread cannot serve. */
+	if (pool == MAP_FAILED)
+		return;
+	ctx->rx_pool = pool;
+	ctx->pool_len = pool_len;
+	ctx->cpu = cpu;
+	if (ctx->ops->core_up)
+		ctx->ops->core_up(ctx, cpu);
 }
 
 static void dispatch(struct ix_ctx *ctx, const struct ix_event *e)
@@ -210,6 +310,22 @@ static void dispatch(struct ix_ctx *ctx, const struct ix_event *e)
 	case IX_EV_TIMER:
 		if (o->timer)
 			o->timer(ctx, e->cookie, e->handle);
+		break;
+	case IX_EV_CORE_UP:
+		core_up(ctx, e->status, e->data);
+		break;
+	case IX_EV_CORE_DOWN:
+		if (o->core_down)
+			o->core_down(ctx, e->status);
+		if (ctx->rx_pool)
+			munmap((void *)ctx->rx_pool, ctx->pool_len);
+		ctx->rx_pool = NULL;
+		ctx->cpu = -1;
+		break;
+	case IX_EV_TCP_MOVED:
+		if (o->moved)
+			o->moved(ctx, e->cookie, e->handle, (uint32_t)e->data,
+				 e->len);
 		break;
 	}
 }

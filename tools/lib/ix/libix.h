@@ -16,6 +16,17 @@
  * every command the kernel answered and the event callbacks for every
  * event, in order.  The callbacks may queue more commands.
  *
+ * Elastic threads (IX_FEAT_ELASTIC) follow the cores of a device as
+ * ix scale adds and removes them: ix_group_init() makes the TX memory
+ * they share, and each thread calls ix_open_elastic() and its own
+ * ix_run() loop.  A thread is told when it gets a core (@core_up: listen
+ * there), loses it (@core_down) and when a connection comes to it from
+ * another core (@moved: the connection's cookie, its new handle; its
+ * unconsumed bytes come again in @recv calls).  Cookies, not handles,
+ * name connections across threads.  Every result and event is handled
+ * before the next ix_run(), as libix does, so that a scale can park the
+ * thread.
+ *
  * Zero copy: received data is read in place from the RX pool
  * (ix_rx_data()) and given back with ix_tcp_recv_done(); data to send is
  * placed in the TX memory (ix_tx_mem()) and sent by offset with
@@ -30,6 +41,7 @@
 #include <linux/ix.h>
 
 struct ix_ctx;
+struct ix_group;
 
 /**
  * struct ix_ops - what the application is told; every member optional
@@ -45,6 +57,15 @@ struct ix_ctx;
  *	ix_udp_recv_done() (libix does if this is not set)
  * @udp_sent: the payload of the send with @cookie was taken (@status)
  * @timer: the timer @handle set with @cookie fired
+ * @core_up: an elastic thread drives @cpu's core now; its RX pool is
+ *	mapped; listeners are per core: listen here
+ * @core_down: an elastic thread's core (@cpu) left: its handles are
+ *	stale, its connections moved to other threads; the pool is
+ *	unmapped after the call
+ * @moved: the connection of @cookie came to this thread with @handle
+ *	(@old: its handle on the other core, stale); @unread bytes not
+ *	consumed there come again in @recv calls; recv data of the old
+ *	handle not consumed is void
  */
 struct ix_ops {
 	void	(*done)(struct ix_ctx *ctx, const struct ix_cmd *cmd);
@@ -63,6 +84,10 @@ struct ix_ops {
 			    uint16_t port);
 	void	(*udp_sent)(struct ix_ctx *ctx, uint64_t cookie, int status);
 	void	(*timer)(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle);
+	void	(*core_up)(struct ix_ctx *ctx, unsigned int cpu);
+	void	(*core_down)(struct ix_ctx *ctx, unsigned int cpu);
+	void	(*moved)(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
+			 uint32_t old, uint32_t unread);
 };
 
 /**
@@ -96,11 +121,16 @@ struct ix_ring {
  * @setup: what the kernel answered to the setup
  * @cmd: the command ring
  * @ev: the event ring
- * @rx_pool: the RX pool, read-only
+ * @rx_pool: the RX pool, read-only; NULL while an elastic thread
+ *	stands by
+ * @pool_len: its length
+ * @cpu: the CPU whose core the thread drives, -1 while standing by
  * @tx: the TX memory; its first part holds the send vectors of
- *	ix_tcp_sendv(), one per command slot
+ *	ix_tcp_sendv(), one per command slot of each thread
  * @tx_len: its length
  * @tx_user: where the application's part of @tx starts
+ * @vec_off: where this thread's send vectors start in @tx
+ * @group: the elastic threads' shared TX memory, or NULL
  * @ops: the callbacks
  * @user: the application's
  */
@@ -110,15 +140,39 @@ struct ix_ctx {
 	struct ix_ring	cmd;
 	struct ix_ring	ev;
 	const uint8_t	*rx_pool;
+	size_t		pool_len;
+	int		cpu;
 	uint8_t		*tx;
 	size_t		tx_len;
 	size_t		tx_user;
+	size_t		vec_off;
+	struct ix_group	*group;
 	const struct ix_ops *ops;
 	void		*user;
 };
 
+/**
+ * struct ix_group - the TX memory of an application's elastic threads
+ * @tx: the memory, the same for every thread (the kernel requires it)
+ * @tx_len: its length
+ * @tx_user: where the application's part starts
+ * @nthreads: threads it has send vectors for
+ */
+struct ix_group {
+	uint8_t		*tx;
+	size_t		tx_len;
+	size_t		tx_user;
+	unsigned int	nthreads;
+};
+
 int ix_open(struct ix_ctx *ctx, unsigned int cpu, size_t tx_bytes,
 	    const struct ix_ops *ops, void *user);
+int ix_group_init(struct ix_group *g, unsigned int nthreads,
+		  size_t tx_bytes);
+void ix_group_free(struct ix_group *g);
+int ix_open_elastic(struct ix_ctx *ctx, struct ix_group *g,
+		    unsigned int thread, unsigned int cpu,
+		    const struct ix_ops *ops, void *user);
 void ix_close(struct ix_ctx *ctx);
 int ix_run(struct ix_ctx *ctx, unsigned int timeout_us, unsigned int flags);
 
@@ -183,6 +237,9 @@ static inline uint64_t ix_tx_off(struct ix_ctx *ctx, const void *p)
  * @queued: bytes sendv queued, ever
  * @written: bytes written into the ring, ever
  * @inflight: a sendv of this stream awaits its result
+ * @asked: bytes the last sendv offered
+ * @full: the last sendv was not taken whole: the connection's send
+ *	buffer is full, nothing is sent until the peer acknowledges
  */
 struct ix_stream {
 	struct ix_ctx	*ctx;
@@ -193,6 +250,8 @@ struct ix_stream {
 	uint64_t	queued;
 	uint64_t	written;
 	int		inflight;
+	int		full;
+	uint32_t	asked;
 };
 
 void ix_stream_init(struct ix_stream *st, struct ix_ctx *ctx,
@@ -202,6 +261,8 @@ uint32_t ix_stream_write(struct ix_stream *st, const void *data,
 void ix_stream_flush(struct ix_stream *st);
 void ix_stream_done(struct ix_stream *st, const struct ix_cmd *cmd);
 void ix_stream_acked(struct ix_stream *st, uint32_t acked);
+void ix_stream_moved(struct ix_stream *st, struct ix_ctx *ctx,
+		     uint32_t handle);
 
 static inline uint32_t ix_stream_room(const struct ix_stream *st)
 {

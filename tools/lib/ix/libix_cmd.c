@@ -121,7 +121,8 @@ static struct ix_iov *sendv(struct ix_ctx *ctx, uint32_t handle,
 
 	if (!c)
 		return NULL;
-	c->arg0 = (uint64_t)(c - (struct ix_cmd *)ctx->cmd.entries) *
+	c->arg0 = ctx->vec_off +
+		  (uint64_t)(c - (struct ix_cmd *)ctx->cmd.entries) *
 		  IX_SENDV_MAX * sizeof(struct ix_iov);
 	return (struct ix_iov *)(ctx->tx + c->arg0);
 }
@@ -207,7 +208,7 @@ void ix_stream_flush(struct ix_stream *st)
 	uint32_t len = st->written - st->queued, at, first;
 	struct ix_iov *v;
 
-	if (!len || st->inflight)
+	if (!len || st->inflight || st->full)
 		return;
 	at = st->queued % st->size;
 	first = st->size - at < len ? st->size - at : len;
@@ -217,6 +218,7 @@ void ix_stream_flush(struct ix_stream *st)
 		return;
 	v[0] = (struct ix_iov){ .off = ix_tx_off(st->ctx, st->base + at),
 				.len = first };
+	st->asked = len;
 	if (len > first)
 		v[1] = (struct ix_iov){ .off = ix_tx_off(st->ctx, st->base),
 					.len = len - first };
@@ -233,6 +235,8 @@ void ix_stream_done(struct ix_stream *st, const struct ix_cmd *cmd)
 	st->inflight = 0;
 	if (cmd->result > 0)
 		st->queued += cmd->result;
+	/* Not all taken: no room until the peer acknowledges some. */
+	st->full = cmd->result >= 0 && cmd->result < st->asked;
 }
 
 /**
@@ -243,4 +247,20 @@ void ix_stream_done(struct ix_stream *st, const struct ix_cmd *cmd)
 void ix_stream_acked(struct ix_stream *st, uint32_t acked)
 {
 	st->acked += acked;
+	st->full = 0;
+}
+
+/**
+ * ix_stream_moved() - the stream's connection came to another thread
+ * @st: the stream
+ * @ctx: the thread's context
+ * @handle: the connection's handle there
+ *
+ * Its ring stays where it is: the elastic threads share the TX memory.
+ */
+void ix_stream_moved(struct ix_stream *st, struct ix_ctx *ctx,
+		     uint32_t handle)
+{
+	st->ctx = ctx;
+	st->handle = handle;
 }

@@ -229,6 +229,14 @@ int ixdp_app_gate(struct ixdp_app *app, struct ix_run *r)
 	return 1;
 }
 
+void ixdp_app_tell_down(struct ixdp_app *app)
+{
+}
+
+void ixdp_dev_standby_prune(struct ixdp_dev *idev)
+{
+}
+
 /* app_perm.c: the harness's application may do what root may. */
 int ixdp_app_permit(const struct ixdp_dev *idev)
 {

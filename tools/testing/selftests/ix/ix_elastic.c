@@ -79,6 +79,22 @@ static int sys_write(const char *name, const char *val)
 	return err;
 }
 
+/*
+ * Whether the RX pool of a thread standing by could be mapped: only if a
+ * core came since, whose CORE_UP the kernel wrote first (after @seen).
+ */
+static int stands_by_mapped(int fd, uint64_t len, const uint32_t *prod,
+			    uint32_t seen)
+{
+	void *m;
+
+	m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, IX_OFF_RX_POOL);
+	if (m == MAP_FAILED)
+		return errno != EINVAL;
+	munmap(m, len);
+	return __atomic_load_n(prod, __ATOMIC_ACQUIRE) == seen;
+}
+
 static void *thread(void *arg)
 {
 	struct thr *t = arg;
@@ -143,10 +159,12 @@ static void *thread(void *arg)
 					t->bad = 1;
 				munmap((void *)pool, pool_len);
 				pool = NULL;
-				/* No pool to map while standing by. */
-				if (mmap(NULL, pool_len, PROT_READ, MAP_SHARED,
-					 t->fd, IX_OFF_RX_POOL) != MAP_FAILED ||
-				    errno != EINVAL)
+				/*
+				 * No pool to map while standing by, unless a
+				 * core came in the same scale (CORE_UP next).
+				 */
+				if (local + 1 == p &&
+				    stands_by_mapped(t->fd, pool_len, prod, p))
 					t->bad = 1;
 				t->cpu = -1;
 				t->downs++;
@@ -281,6 +299,13 @@ int main(int argc, char **argv)
 	snprintf(set, sizeof(set), "%d-%d", c2, c3);
 	check(!scale(set), "a core for the last standby thread");
 	check(wait_cores((int[]){ c2, c3, -1 }), "two cores driven");
+
+	/* None stands by: the thread of the core that leaves takes the new. */
+	t = driver(c2);
+	snprintf(set, sizeof(set), "%d,%d", c1, c3);
+	check(!scale(set), "a core leaves and one joins, no thread standing by");
+	check(wait_cores((int[]){ c1, c3, -1 }) && t && driver(c1) == t,
+	      "the leaving core's thread drives the joining one");
 
 	for (i = 0; i < NTHREADS; i++) {
 		if (thr[i].bad)

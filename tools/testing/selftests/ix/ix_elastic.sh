@@ -10,7 +10,8 @@
 # while it drives a core; a scale that leaves no core is refused (EBUSY),
 # so is one with more joining cores than standby threads; a thread that
 # does not come back to its run fails the scale (EAGAIN) and nothing
-# changes; a detach ends every thread's run with ENODEV.  kmemleak finds
+# changes; a core that leaves hands its thread to one that joins in the
+# same scale; a detach ends every thread's run with ENODEV.  kmemleak finds
 # nothing at the end.  Needs 4 CPUs and 3 queue pairs (the 4-CPU VM).
 
 . "$(dirname "$(readlink -f "$0")")/ix_lib.sh"

@@ -16,6 +16,12 @@
 # the reservation.  The client gives the round trips of the messages in
 # flight while connections moved apart from the others (step_moves'
 # windows), and some must have been.
+# With IXDP_SCALE_APP=1 (ix_scale_app.sh) the same runs through an
+# application instead of the in-kernel echo service: ix_echo with three
+# elastic threads (IX_SETUP_F_ELASTIC), one per core, the others
+# standing by; a leaving core's thread hands its connections to the
+# thread of a core that stays and stands by again, a joining core takes
+# a standby thread.
 # Needs 3 CPUs (make check runs it in the 4-CPU VM); skips otherwise.
 
 . "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
@@ -25,6 +31,7 @@ ROUNDS=${IXDP_SCALE_ROUNDS:-10}
 NETEM_ROUNDS=${IXDP_SCALE_NETEM_ROUNDS:-3}
 PORT=7
 IX="$DIR/ix"
+APP=${IXDP_SCALE_APP:-0}
 
 NCPU=$(nproc)	# before the reservation takes CPUs from this shell
 if [ $NCPU -lt 3 ]; then
@@ -116,8 +123,14 @@ echo $RESERVE > /sys/kernel/ixdp/cpus || fail "reserve CPUs $RESERVE"
 echo $QUEUES > "$SYS/queues"
 echo 1 > "$SYS/cpus"
 echo $DP/24 > "$SYS/addr"
-echo $PORT > "$SYS/echo_port"
+[ "$APP" = 1 ] || echo $PORT > "$SYS/echo_port"
 echo 1 > "$SYS/attached" || { fail "attach"; exit 1; }
+if [ "$APP" = 1 ]; then
+	# A thread per core the device may have; 64 KiB of send ring for
+	# each of 256 connections, in the TX memory the threads share.
+	ix_lib_start ix_echo $PORT "$DIR/ix_echo" 1 $PORT 64 256 3 || exit 1
+	echo_pid=$app_pid
+fi
 for c in tcp_resets tcp_resets_in tcp_accepted tcp_migrated_out \
 	 tcp_migrated_in tcp_migrate_refused handoff_drops; do
 	base[$c]=$(cat "$SYS/stats/$c")
@@ -218,7 +231,9 @@ moved_under_load netem
 echo "# connections each core took:" \
      "$(for c in $CORES; do printf ' cpu%s %s' $c ${moved_in[$c]:-0}; done)"
 
-# The other CPUs leave and go back.  CPU 1 serves every queue.
+# The other CPUs leave and go back.  CPU 1 serves every queue.  An
+# application's device keeps a core through a scale: by way of all.
+[ "$APP" = 1 ] && scale_to $RESERVE
 scale_to 1
 echo_load second 100
 ix_lib_load_wait second
@@ -239,11 +254,26 @@ echo "# accepted $(stat tcp_accepted), moved out $(stat tcp_migrated_out)" \
      "handoff drops $(stat handoff_drops)"
 [ "$(stat tcp_migrated_out)" = "$(stat tcp_migrated_in)" ] ||
 	fail "moved out $(stat tcp_migrated_out), in $(stat tcp_migrated_in)"
-[ "$(stat tcp_accepted)" -ge $((3 * CONNS)) ] ||
+[ "$APP" = 1 ] ||
+	[ "$(stat tcp_accepted)" -ge $((3 * CONNS)) ] ||
 	fail "$(stat tcp_accepted) of $((3 * CONNS)) connections accepted"
 [ "$(stat tcp_resets)" = 0 ] || fail "$(stat tcp_resets) RST sent"
 [ "$(stat tcp_resets_in)" = 0 ] || fail "$(stat tcp_resets_in) RST received"
 
+if [ "$APP" = 1 ]; then
+	kill -TERM $echo_pid
+	wait $echo_pid
+	grep "^ix_echo: thread" "$TMP/ix_echo.log"
+	[ "$(grep -c "^ix_echo: thread .*, 0 events dropped" "$TMP/ix_echo.log")" = 3 ] ||
+		fail "ix_echo's threads did not all end well: $(cat "$TMP/ix_echo.log")"
+	moved=$(awk '/^ix_echo: thread/ { n += $6 } END { print n + 0 }' "$TMP/ix_echo.log")
+	[ "$moved" -ge $CONNS ] ||
+		fail "ix_echo's threads took $moved moved connections"
+	# The stack's tcp_accepted counts the echo service's.
+	acc=$(awk '/^ix_echo: thread/ { n += $4 } END { print n + 0 }' "$TMP/ix_echo.log")
+	[ "$acc" -ge $((3 * CONNS)) ] ||
+		fail "ix_echo accepted $acc of $((3 * CONNS)) connections"
+fi
 echo 0 > "$SYS/attached" || fail "detach"
 ix_lib_kmemleak_check
 ix_lib_exit "cores join and leave under load, connections move, nothing reset"
