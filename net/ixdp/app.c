@@ -123,6 +123,7 @@ static int ixdp_app_bind(struct ixdp_app *app, struct ixdp_core *core)
 				    core->cpu);
 	core->app = app;
 	app->core = core;
+	app->acct_ns = 0;
 	err = ixdp_tcp_init(&core->stack, app->tcp, n, &cfg, &ixdp_app_tcp_ops);
 	if (err)
 		goto out_unpark;
@@ -528,47 +529,82 @@ static void ixdp_app_sleep(struct ixdp_app *app, u64 until)
 	ixdp_core_sleep(app->core, t);
 }
 
+/*
+ * The core's busy and idle time, the load ixcp reads, while a thread
+ * drives it: the thread's time between runs is the application's work,
+ * busy; in a run, the iterations that executed a command or received a
+ * frame are busy, the others idle, and so are its sleeps.  The clock is
+ * read at each change between the two, and at a run's start and end.
+ */
+static void ixdp_app_account(struct ixdp_app *app, u64 *mark, bool busy)
+{
+	struct ixdp_core_stats *st = &app->core->stats;
+	u64 now = ktime_get_ns();
+
+	if (now > *mark)
+		*(busy ? &st->busy_ns : &st->idle_ns) += now - *mark;
+	*mark = now;
+}
+
 static int ixdp_app_loop(struct ixdp_app *app, struct ix_run *r)
 {
 	struct ixdp_core *core = app->core;
-	unsigned int idle = 0, room;
-	u64 until = 0;
+	unsigned int idle = 0, room, n, got;
+	u64 until, mark = app->acct_ns;
+	bool working = true;
+	int err = 0;
 	u32 park;
 
-	/* No timeout is one iteration (IX_IOC_RUN): no clock to read. */
-	if (r->timeout_us)
-		until = ktime_get_ns() + (u64)r->timeout_us * NSEC_PER_USEC;
-
+	if (!mark)
+		mark = ktime_get_ns();
+	ixdp_app_account(app, &mark, true);
+	until = mark + (u64)r->timeout_us * NSEC_PER_USEC;
 	app->run_events = 0;
 	for (;;) {
 		ixdp_app_ev_flush(app);
 		/* Commands arm timers from now, not from the last poll. */
 		ixdp_stack_advance(&core->stack, ixdp_core_now());
-		r->commands += ixdp_app_commands(app, IXDP_APP_RUN_CMDS -
-						      r->commands);
+		n = ixdp_app_commands(app, IXDP_APP_RUN_CMDS - r->commands);
+		r->commands += n;
 		room = ixdp_app_ev_room(app) / IXDP_APP_EV_PER_FRAME;
 		/* A scale waits for this thread to park: no new frame. */
 		park = READ_ONCE(app->park_req);
-		if (room && !park)
-			idle = ixdp_core_poll(core, min(room, core->batch)) ?
-			       0 : idle + 1;
+		got = 0;
+		if (room && !park) {
+			got = ixdp_core_poll(core, min(room, core->batch));
+			idle = got ? 0 : idle + 1;
+		}
 		ixdp_app_ev_publish(app);
+		/* The clock is read when work starts or stops, not each time. */
+		if (!!(n || got) != working) {
+			ixdp_app_account(app, &mark, working);
+			working = !working;
+		}
 		/* A full budget ends the run: the rest is the next run's. */
 		if (app->run_events || !room || !r->timeout_us || park ||
 		    ktime_get_ns() >= until || r->commands == IXDP_APP_RUN_CMDS)
 			break;
-		if (READ_ONCE(app->revoked))
-			return -ENODEV;
-		if (signal_pending(current))
-			return r->commands ? 0 : -EINTR;
+		if (READ_ONCE(app->revoked)) {
+			err = -ENODEV;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = r->commands ? 0 : -EINTR;
+			break;
+		}
 		if (r->flags & IX_RUN_SLEEP && idle >= IXDP_APP_IDLE_SPINS) {
+			ixdp_app_account(app, &mark, working);
 			ixdp_app_sleep(app, until);
+			ixdp_app_account(app, &mark, false);
+			working = false;
 			idle = 0;
 		}
 		cond_resched();
 	}
+	ixdp_app_account(app, &mark, working);
+	app->acct_ns = mark;
 	r->events = app->run_events;
-	return 0;
+	return err;
 }
 
 /**

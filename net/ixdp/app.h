@@ -131,6 +131,8 @@ struct ixdp_app_timer {
  * @cmd: the command ring
  * @ev: the event ring
  * @run_events: events produced in the current run
+ * @acct_ns: when the last run ended, for the core's busy time between
+ *	runs (0: none yet on this core)
  * @tx_addr: the TX memory's address in the process
  * @tx_pages: the pinned TX memory
  * @tx_npages: its pages
@@ -176,6 +178,7 @@ struct ixdp_app {
 	struct ixdp_ring	cmd;
 	struct ixdp_ring	ev;
 	u32			run_events;
+	u64			acct_ns;
 	u64			tx_addr;
 	struct page		**tx_pages;
 	unsigned long		tx_npages;

@@ -63,7 +63,9 @@ struct ixdp_echo;
  *	the sender keeps it (zero copy)
  * @polls_busy: loop iterations that found work
  * @polls_idle: loop iterations that found none
- * @busy_ns: time in iterations that found work, by local_clock()
+ * @busy_ns: time in iterations that found work, by local_clock(); with
+ *	an application, its runs that did work and its time between runs
+ *	(app.c: ixdp_app_account())
  * @idle_ns: time in the others, sleeps included (counted on waking)
  * @batches: non-empty receive batches
  * @batch_hist: receive batch sizes, log2 buckets

@@ -14,6 +14,11 @@
 # it), nothing is reset, and ixcp is still running at the end.  Reported:
 # the loads ixcp read, its decisions, and how long CPUs 1-3 spent in
 # Linux's idle loop in each phase.
+# With IXDP_IXCP_APP=1 (ix_ixcp_app.sh) an application answers instead of
+# the in-kernel echo service: ix_echo with three elastic threads, whose
+# runs and work between them make the load ixcp reads; the core ixcp
+# adds takes a standby thread, and the one it removes hands its
+# connections to CPU 1's.
 # Needs 4 CPUs and 3 queue pairs (make check's 4-CPU VM); skips otherwise.
 
 . "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
@@ -23,6 +28,7 @@ LOW_GAP=2000
 PEAK_CONNS=64
 PEAK_MSGS=${IXDP_IXCP_PEAK_MSGS:-400}	# the first wave's, twice for the second
 PORT=7
+APP=${IXDP_IXCP_APP:-0}
 # and -v: each core's load.  --down 25 (5 s at 200 ms, the default 10
 # being 2 s): the host agent's round trip between the two waves took up
 # to 2 s on a slow host, and ixcp rightly gave CPU 2 back before the
@@ -73,8 +79,12 @@ echo 1-3 > /sys/kernel/ixdp/cpus || fail "reserve CPUs 1-3"
 echo 0-2 > "$SYS/queues"
 echo 1 > "$SYS/cpus"
 echo $DP/24 > "$SYS/addr"
-echo $PORT > "$SYS/echo_port"
+[ "$APP" = 1 ] || echo $PORT > "$SYS/echo_port"
 echo 1 > "$SYS/attached" || { fail "attach"; exit 1; }
+if [ "$APP" = 1 ]; then
+	ix_lib_start ix_echo $PORT "$DIR/ix_echo" 1 $PORT 64 256 3 || exit 1
+	echo_pid=$app_pid
+fi
 resets=$(ix_lib_stat tcp_resets)
 
 "$DIR/ixcp" -v $IXCP_ARGS $DEV > "$TMP/ixcp.log" 2>&1 &
@@ -142,6 +152,13 @@ awk -v l="${cpu2:-0}" 'BEGIN { exit !(l >= 0.1) }' ||
 [ "$(ix_lib_stat tcp_resets)" = "$resets" ] ||
 	fail "$(($(ix_lib_stat tcp_resets) - resets)) RST sent"
 echo "# $(($(date +%s) - t0)) s"
+if [ "$APP" = 1 ]; then
+	kill -TERM $echo_pid
+	wait $echo_pid
+	sed "s/^/# /" "$TMP/ix_echo.log"
+	[ "$(grep -c "^ix_echo: thread .*, 0 events dropped" "$TMP/ix_echo.log")" = 3 ] ||
+		fail "ix_echo's threads did not all end well"
+fi
 
 echo 0 > "$SYS/attached" || fail "detach"
 ix_lib_exit "ixcp adds cores under the peak and gives them back"
