@@ -532,14 +532,16 @@ static void ixdp_app_sleep(struct ixdp_app *app, u64 until)
 /*
  * The core's busy and idle time, the load ixcp reads, while a thread
  * drives it: the thread's time between runs is the application's work,
- * busy; in a run, the iterations that executed a command or received a
- * frame are busy, the others idle, and so are its sleeps.  The clock is
- * read at each change between the two, and at a run's start and end.
+ * busy (none after a binding's start or a park: @app->acct_ns 0); in a
+ * run, the iterations that executed a command or received a frame are
+ * busy, the others idle, and so are its sleeps.  Time is counted up to
+ * the start of the iteration that changed state, read where the run
+ * reads its clock anyway, and at its end.
  */
-static void ixdp_app_account(struct ixdp_app *app, u64 *mark, bool busy)
+static void ixdp_app_account(struct ixdp_app *app, u64 *mark, u64 now,
+			     bool busy)
 {
 	struct ixdp_core_stats *st = &app->core->stats;
-	u64 now = ktime_get_ns();
 
 	if (now > *mark)
 		*(busy ? &st->busy_ns : &st->idle_ns) += now - *mark;
@@ -550,15 +552,17 @@ static int ixdp_app_loop(struct ixdp_app *app, struct ix_run *r)
 {
 	struct ixdp_core *core = app->core;
 	unsigned int idle = 0, room, n, got;
-	u64 until, mark = app->acct_ns;
+	u64 until, start, mark = app->acct_ns;
 	bool working = true;
 	int err = 0;
 	u32 park;
 
-	if (!mark)
-		mark = ktime_get_ns();
-	ixdp_app_account(app, &mark, true);
-	until = mark + (u64)r->timeout_us * NSEC_PER_USEC;
+	/* The iteration's start: where a change of state is counted from. */
+	start = ktime_get_ns();
+	if (mark)
+		ixdp_app_account(app, &mark, start, true);
+	mark = start;
+	until = start + (u64)r->timeout_us * NSEC_PER_USEC;
 	app->run_events = 0;
 	for (;;) {
 		ixdp_app_ev_flush(app);
@@ -575,14 +579,16 @@ static int ixdp_app_loop(struct ixdp_app *app, struct ix_run *r)
 			idle = got ? 0 : idle + 1;
 		}
 		ixdp_app_ev_publish(app);
-		/* The clock is read when work starts or stops, not each time. */
 		if (!!(n || got) != working) {
-			ixdp_app_account(app, &mark, working);
+			ixdp_app_account(app, &mark, start, working);
 			working = !working;
 		}
 		/* A full budget ends the run: the rest is the next run's. */
 		if (app->run_events || !room || !r->timeout_us || park ||
-		    ktime_get_ns() >= until || r->commands == IXDP_APP_RUN_CMDS)
+		    r->commands == IXDP_APP_RUN_CMDS)
+			break;
+		start = ktime_get_ns();
+		if (start >= until)
 			break;
 		if (READ_ONCE(app->revoked)) {
 			err = -ENODEV;
@@ -593,15 +599,16 @@ static int ixdp_app_loop(struct ixdp_app *app, struct ix_run *r)
 			break;
 		}
 		if (r->flags & IX_RUN_SLEEP && idle >= IXDP_APP_IDLE_SPINS) {
-			ixdp_app_account(app, &mark, working);
+			ixdp_app_account(app, &mark, start, working);
 			ixdp_app_sleep(app, until);
-			ixdp_app_account(app, &mark, false);
+			start = ktime_get_ns();
+			ixdp_app_account(app, &mark, start, false);
 			working = false;
 			idle = 0;
 		}
 		cond_resched();
 	}
-	ixdp_app_account(app, &mark, working);
+	ixdp_app_account(app, &mark, ktime_get_ns(), working);
 	app->acct_ns = mark;
 	r->events = app->run_events;
 	return err;

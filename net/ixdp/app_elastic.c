@@ -300,6 +300,8 @@ int ixdp_app_gate(struct ixdp_app *app, struct ix_run *r)
 		t = 0;
 	}
 	mutex_lock(&app->lock);
+	/* Waiting is not the application's work (the core's busy time). */
+	app->acct_ns = 0;
 	if (t)
 		return -EINTR;
 	return READ_ONCE(app->revoked) ? -ENODEV : 0;

@@ -152,24 +152,39 @@ static void on_knock(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 	ix_stream_init(&c->st, ctx, handle,
 		       stream_mem + (size_t)(c - conns) * stream_size,
 		       stream_size);
-	ix_tcp_accept(ctx, handle, conn_cookie(c));
+	if (ix_tcp_accept(ctx, handle, conn_cookie(c))) {
+		conn_free(c);
+		return;
+	}
 	thread_of(ctx)->conns++;
+}
+
+/* The connection of @cookie, if it is @handle's on this thread. */
+static struct conn *conn_here(struct ix_ctx *ctx, uint64_t cookie,
+			      uint32_t handle)
+{
+	struct conn *c = conn_of(cookie);
+
+	if (!c || !c->live || c->st.ctx != ctx || c->st.handle != handle)
+		return NULL;
+	return c;
 }
 
 static void on_recv(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 		    const void *data, uint32_t len)
 {
-	struct conn *c = conn_of(cookie);
+	struct conn *c = conn_here(ctx, cookie, handle);
 
-	if (!c || !c->live)
+	if (!c)
 		return;
 	if (!len) {
 		c->fin = 1;
 	} else if (c->npend == PENDING_MAX) {
 		/* More pieces than we track: give up on the connection. */
 		thread_of(ctx)->overflow++;
+		/* An abort is not answered with a dead event: free it now. */
 		ix_tcp_abort(ctx, handle);
-		c->live = 0;
+		conn_free(c);
 		return;
 	} else {
 		c->pend[(c->pend_head + c->npend++) % PENDING_MAX] =
@@ -181,9 +196,9 @@ static void on_recv(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 static void on_sent(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 		    uint32_t acked, uint32_t space)
 {
-	struct conn *c = conn_of(cookie);
+	struct conn *c = conn_here(ctx, cookie, handle);
 
-	if (!c || !c->live)
+	if (!c)
 		return;
 	ix_stream_acked(&c->st, acked);
 	drain(ctx, c);
@@ -194,6 +209,16 @@ static void on_done(struct ix_ctx *ctx, const struct ix_cmd *cmd)
 	struct ix_stream *st = (struct ix_stream *)(uintptr_t)cmd->cookie;
 	struct conn *c;
 
+	if (cmd->op == IX_CMD_TCP_ACCEPT) {
+		/*
+		 * Gone before the accept ran: its dead event, if any, came
+		 * without the cookie, so nothing else frees the slot.
+		 */
+		c = conn_here(ctx, cmd->cookie, cmd->handle);
+		if (c && cmd->result < 0)
+			conn_free(c);
+		return;
+	}
 	if (cmd->op != IX_CMD_TCP_SENDV)
 		return;
 	c = (struct conn *)((uint8_t *)st - offsetof(struct conn, st));
@@ -206,10 +231,9 @@ static void on_done(struct ix_ctx *ctx, const struct ix_cmd *cmd)
 static void on_dead(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 		    int status)
 {
-	struct conn *c = conn_of(cookie);
+	struct conn *c = conn_here(ctx, cookie, handle);
 
-	/* A connection whose abort was ours is dead already, not free. */
-	if (c && c->st.handle == handle && c->st.ctx == ctx)
+	if (c)
 		conn_free(c);
 }
 
