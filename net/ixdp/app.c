@@ -171,13 +171,19 @@ static void ixdp_app_release_core(struct ixdp_app *app)
 	ixdp_app_conns_release(app);
 }
 
+/* Undo ixdp_app_take_cpu(): the thread may run where it could before. */
+static void ixdp_app_give_cpu(struct ixdp_app *app, unsigned int cpu)
+{
+	ixdp_cpu_unbind(cpu, app->task);
+	set_cpus_allowed_ptr(app->task, app->saved_mask);
+}
+
 /* The thread leaves its CPU, which only it could run on. */
 static void ixdp_app_leave_cpu(struct ixdp_app *app)
 {
 	app->core->app = NULL;
 	app->core = NULL;
-	ixdp_cpu_unbind(app->cpu, app->task);
-	set_cpus_allowed_ptr(app->task, app->saved_mask);
+	ixdp_app_give_cpu(app, app->cpu);
 }
 
 static void ixdp_app_unbind(struct ixdp_app *app)
@@ -281,8 +287,7 @@ int ixdp_app_join(struct ixdp_app *app, struct ixdp_core *core)
 		return err;
 	err = ixdp_app_bind(app, core);
 	if (err) {
-		ixdp_cpu_unbind(core->cpu, app->task);
-		set_cpus_allowed_ptr(app->task, app->saved_mask);
+		ixdp_app_give_cpu(app, core->cpu);
 		return err;
 	}
 	ixdp_app_stand_down(app);
@@ -388,8 +393,7 @@ out_mm:
 	return 0;
 
 out_cpu:
-	set_cpus_allowed_ptr(current, app->saved_mask);
-	ixdp_cpu_unbind(core->cpu, current);
+	ixdp_app_give_cpu(app, core->cpu);
 out_task:
 	put_task_struct(app->task);
 	app->task = NULL;

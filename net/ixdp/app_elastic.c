@@ -148,13 +148,8 @@ void ixdp_dev_standby_prune(struct ixdp_dev *idev)
  */
 unsigned int ixdp_dev_standby_count(struct ixdp_dev *idev)
 {
-	struct ixdp_app *app;
-	unsigned int n = 0;
-
 	ixdp_dev_standby_prune(idev);
-	list_for_each_entry(app, &idev->standby, standby)
-		n++;
-	return n;
+	return list_count_nodes(&idev->standby);
 }
 
 /**

@@ -27,9 +27,9 @@
  *
  * Nothing is sent on the wire: the peer sees segments late by the time
  * the move took.  What stays with the old application: its listeners,
- * its timers, its UDP ports, TIME_WAIT (which has no handle) and a
- * connection whose move failed, which is put back under a new handle and
- * announced to it the same way.
+ * its timers, its UDP ports and TIME_WAIT (which has no handle).  A
+ * connection whose move fails is reset, and the old thread is told
+ * (%IX_EV_TCP_DEAD, -ECONNRESET) under the handle it knew.
  *
  * Both applications must be still: neither runs (the caller holds RTNL
  * and both locks) and both cores' loops are parked, as ix scale parks
@@ -37,8 +37,8 @@
  * moved are void from then on: it is retired with its core, its pool
  * taken out of the process.  ixdp_app_can_move() checks everything that
  * can be checked before anything changes; ixdp_app_move() may then
- * still leave a connection behind, and loses one only if the old thread
- * has no room left for the event that gives it back (then it is reset).
+ * still fail to move a connection (no memory for its copies): it is
+ * reset, never left to the old thread, which has no core to use it on.
  */
 
 #include <linux/bug.h>
@@ -138,8 +138,8 @@ int ixdp_app_can_move_more(struct ixdp_app *from, struct ixdp_app *to,
 {
 	struct ixdp_app_move_need n = *need;
 	struct ixdp_tcp *t = from->tcp;
-	unsigned int i, events = 0;
 	struct ixdp_tcp_pcb *pcb;
+	unsigned int i;
 	int err;
 
 	err = app_move_pair(from, to);
@@ -154,14 +154,14 @@ int ixdp_app_can_move_more(struct ixdp_app *from, struct ixdp_app *to,
 			return err;
 		n.conns++;
 		n.bufs += pcb->rcv_held;
-		events += app_move_events(pcb);
+		n.events += app_move_events(pcb);
 	}
-	n.events += events;
 	if (to->tcp->npcbs - to->tcp->nused < n.conns ||
 	    to->core->pool.avail < n.bufs + IXDP_RX_TARGET)
 		return -ENOSPC;
+	/* @from is told of each connection whose move fails: one event. */
 	if (ixdp_app_ev_space(to) < n.events ||
-	    ixdp_app_ev_space(from) < events)
+	    ixdp_app_ev_space(from) < n.conns - need->conns)
 		return -EAGAIN;
 	*need = n;
 	return 0;
@@ -234,9 +234,9 @@ static int app_move_sq(struct ixdp_app *from, struct ixdp_app *to,
 
 /*
  * Tell @app that connection @cookie is @handle now, and replay @c, and
- * the peer's FIN if @fin.  False if the first event found no room.
+ * the peer's FIN if @fin.  Room was checked.
  */
-static bool app_move_announce(struct ixdp_app *app, void *cookie, u32 handle,
+static void app_move_announce(struct ixdp_app *app, void *cookie, u32 handle,
 			      u64 old, const struct ixdp_app_conn *c, bool fin)
 {
 	const struct ixdp_buf *b;
@@ -244,14 +244,12 @@ static bool app_move_announce(struct ixdp_app *app, void *cookie, u32 handle,
 
 	for (b = c->rx_head; b; b = b->next, off = 0)
 		bytes += b->len - off;
-	if (!ixdp_app_ev(app, IX_EV_TCP_MOVED, 0, cookie, handle, bytes, old))
-		return false;
+	ixdp_app_ev(app, IX_EV_TCP_MOVED, 0, cookie, handle, bytes, old);
 	for (b = c->rx_head, off = c->rx_off; b; b = b->next, off = 0)
 		ixdp_app_ev(app, IX_EV_TCP_RECV, 0, cookie, handle, b->len - off,
 			    ixdp_rx_pool_off(app->core, b) + off);
 	if (fin)
 		ixdp_app_ev(app, IX_EV_TCP_RECV, 0, cookie, handle, 0, 0);
-	return true;
 }
 
 /* Add the buffers of @c to @gone, for one grave; @c holds none after. */
@@ -270,36 +268,24 @@ static void app_move_gone(struct ixdp_app_conn *gone, struct ixdp_app_conn *c)
 }
 
 /*
- * Put a connection whose move failed back on @from, from @back (the
- * record as it left), with its buffers, under the handle it gets; if
- * @from cannot be told, reset it, its buffers to @gone.
+ * A connection whose move failed is reset: its thread is leaving its
+ * core, where nothing of it could be used again.  One that had left
+ * @from already (@back, the record as it left) is put back first, so
+ * that the peer gets our RST.  The thread is told under the handle it
+ * knows; its buffers go to @gone.
  */
-static void app_move_back(struct ixdp_app *from, struct ixdp_app_conn *c,
-			  const struct ixdp_tcp_mig *back, void *cookie,
-			  u32 old, struct ixdp_app_conn *gone)
+static void app_move_reset(struct ixdp_app *from, struct ixdp_app_conn *c,
+			   const struct ixdp_tcp_mig *back, void *cookie,
+			   u32 old, struct ixdp_app_conn *gone)
 {
 	struct ixdp_stack *s = &from->core->stack;
-	struct ixdp_app_conn *nc;
-	u32 h;
+	u32 h = old;
 
-	if (ixdp_tcp_migrate_in(s, back, cookie, &h)) {
-		/* Cannot happen: its own slot was just freed. */
-		WARN_ONCE(1, "ixdp: an application's connection lost in a move\n");
-		ixdp_app_ev(from, IX_EV_TCP_DEAD, -ECONNRESET, cookie, old, 0, 0);
-		app_move_gone(gone, c);
-		return;
-	}
-	nc = &from->conns[h & 0xffff];
-	if (nc != c) {
-		*nc = *c;
-		memset(c, 0, sizeof(*c));
-	}
-	if (app_move_announce(from, cookie, h, old | (u64)from->cpu << 32, nc,
-			      back->flags & TCPF_FIN_RCVD))
-		return;
-	/* Nobody could name it: not left to live unseen. */
-	ixdp_tcp_abort(s, h);
-	app_move_gone(gone, nc);
+	/* Cannot fail: its own slot was just freed. */
+	if (!back || !WARN_ON_ONCE(ixdp_tcp_migrate_in(s, back, cookie, &h)))
+		ixdp_tcp_abort(s, h);
+	ixdp_app_ev(from, IX_EV_TCP_DEAD, -ECONNRESET, cookie, old, 0, 0);
+	app_move_gone(gone, c);
 }
 
 static int app_move_one(struct ixdp_app *from, struct ixdp_app *to,
@@ -315,10 +301,10 @@ static int app_move_one(struct ixdp_app *from, struct ixdp_app *to,
 
 	err = app_move_copy(c, &to->core->pool, &copies);
 	if (err)
-		goto out_put;
+		goto out_reset;
 	err = ixdp_tcp_migrate_out_held(&from->core->stack, old, rec);
 	if (err)
-		goto out_put;
+		goto out_reset;
 	*back = *rec;
 	err = app_move_sq(from, to, rec);
 	if (err)
@@ -342,8 +328,11 @@ static int app_move_one(struct ixdp_app *from, struct ixdp_app *to,
 	return 0;
 
 out_back:
-	app_move_back(from, c, back, cookie, old, gone);
-out_put:
+	app_move_reset(from, c, back, cookie, old, gone);
+	ixdp_app_bufs_put(copies);
+	return err;
+out_reset:
+	app_move_reset(from, c, NULL, cookie, old, gone);
 	ixdp_app_bufs_put(copies);
 	return err;
 }
@@ -358,9 +347,10 @@ out_put:
  * connections moved go stale.  The events are published: each thread
  * reads them at its next run.
  *
- * Return: the connections that could not move: those refused before
- * they left @from keep their handles; those that left and came back are
- * announced to @from as moved to a new handle of its own core.
+ * Return: the connections that could not move, each reset and told to
+ * @from (%IX_EV_TCP_DEAD, -ECONNRESET, under its old handle); all of
+ * them if there is no memory to start.  If the two cannot pair (checked
+ * before), nothing changes and all are counted.
  */
 unsigned int ixdp_app_move(struct ixdp_app *from, struct ixdp_app *to)
 {
@@ -384,10 +374,13 @@ unsigned int ixdp_app_move(struct ixdp_app *from, struct ixdp_app *to)
 		pcb = &t->pcbs[i];
 		if (!app_move_named(pcb))
 			continue;
-		if (!rec || !moving)
-			left++;
-		else
+		if (rec && moving) {
 			moving[i] = true;
+			continue;
+		}
+		app_move_reset(from, &from->conns[i], NULL, pcb->cookie,
+			       tcp_pcb_handle(pcb), &gone);
+		left++;
 	}
 	for (i = 0; moving && rec && i < t->npcbs; i++)
 		if (moving[i] && app_move_one(from, to, &t->pcbs[i], rec, &gone))

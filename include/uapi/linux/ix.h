@@ -192,8 +192,9 @@ struct ix_ring_offsets {
  * connection's unacknowledged data means the same on every core.
  *
  * When ix scale removes a core, the connections of its thread move to
- * the thread of a core that stays (%IX_EV_TCP_MOVED) and the thread
- * stands by again (%IX_EV_CORE_DOWN; sent at a later run if the ring is
+ * the thread of a core that stays (%IX_EV_TCP_MOVED; one that cannot,
+ * for want of memory, is reset and the leaving thread told
+ * %IX_EV_TCP_DEAD with -ECONNRESET) and the thread stands by again (%IX_EV_CORE_DOWN; sent at a later run if the ring is
  * full, always before a later %IX_EV_CORE_UP); when it adds one, it takes
  * a standby thread, or one that left a core in the same scale (none:
  * -EBUSY).  A scale that would leave no core of the device is refused
