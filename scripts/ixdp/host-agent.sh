@@ -13,12 +13,14 @@
 # cpu what the client and each QEMU thread spent (bench-cpu.sh delta);
 # wrk runs too.
 #
-# Programs: echo (ix_echo_client), load (ix_load), wrk, memcapable
+# Programs: echo (ix_echo_client), load (ix_load), wrk, wrkcheck (wrk
+# with ix_http_check.lua, which checks every response's body), memcapable
 # (Debian's memccapable), attack (ix_attack.py: hostile peers, forged on
 # the bridge), ping, udp (ix_udp_rr), flood (ix_udp_rr -f: started in
 # the background, the agent answers at once; its output goes to flood).
 # Arguments are plain words, and every address in them must be in
-# 198.18.0.0/15: nothing else runs.
+# 198.18.0.0/15: nothing else runs.  wrk takes no script of the guest's
+# (-s, --script): a Lua script is code the host would run.
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=$ROOT/build/hostside
@@ -26,6 +28,7 @@ declare -A PROG=(
 	[echo]=$ROOT/build/kselftest/ix/ix_echo_client
 	[load]=$ROOT/build/bench/bin/ix_load
 	[wrk]=wrk
+	[wrkcheck]=wrk
 	[memcapable]=memccapable
 	[attack]=$ROOT/tools/testing/selftests/ix/ix_attack.py
 	[ping]=ping
@@ -69,7 +72,7 @@ run()
 	local cpu=$ROOT/scripts/ixdp/bench-cpu.sh rc
 
 	rm -f "$DIR/cpu"
-	[[ "${args[0]}" =~ ^(load|wrk)$ ]] && [ -n "$qemu" ] &&
+	[[ "${args[0]}" =~ ^(load|wrk|wrkcheck)$ ]] && [ -n "$qemu" ] &&
 		"$cpu" host $$ "$qemu" > "$DIR/cpu.a"
 	timeout 900 "$@" > "$DIR/resp" 2> "$DIR/err"
 	rc=$?
@@ -99,7 +102,12 @@ while kill -0 "${IXDP_VM_PID:-$PPID}" 2>/dev/null; do
 	read -r -a args < "$DIR/req"
 	rm -f "$DIR/req"
 	prog=${PROG[${args[0]:-none}]:-}
-	if [ -z "$prog" ] || ! allowed "${args[@]:1}"; then
+	script=()
+	[ "${args[0]}" = wrkcheck ] &&
+		script=(-s "$ROOT/tools/testing/selftests/ix/ix_http_check.lua")
+	if [ -z "$prog" ] || ! allowed "${args[@]:1}" ||
+	   { [ "$prog" = wrk ] && printf '%s\n' "${args[@]:1}" |
+		grep -qE '^(-s|--s)'; }; then
 		: > "$DIR/resp"
 		echo "refused: ${args[*]}" > "$DIR/err"
 		echo 2 > "$DIR/rc.tmp"
@@ -110,7 +118,7 @@ while kill -0 "${IXDP_VM_PID:-$PPID}" 2>/dev/null; do
 		echo 0 > "$DIR/rc.tmp"
 		echo "flood 0" >> "$DIR/log"
 	else
-		run "$prog" "${args[@]:1}"
+		run "$prog" "${script[@]}" "${args[@]:1}"
 		rc=$?
 		echo $rc > "$DIR/rc.tmp"
 		echo "${args[0]} $rc" >> "$DIR/log"

@@ -125,6 +125,24 @@ int ix_open(struct ix_ctx *ctx, unsigned int cpu, size_t tx_bytes,
 	return 0;
 }
 
+/* One thread only: elastic threads need the kernel's cores. */
+int ix_group_init(struct ix_group *g, unsigned int nthreads,
+		  size_t tx_bytes)
+{
+	return -EOPNOTSUPP;
+}
+
+void ix_group_free(struct ix_group *g)
+{
+}
+
+int ix_open_elastic(struct ix_ctx *ctx, struct ix_group *g,
+		    unsigned int thread, unsigned int cpu,
+		    const struct ix_ops *ops, void *user)
+{
+	return -EOPNOTSUPP;
+}
+
 void ix_close(struct ix_ctx *ctx)
 {
 	unsigned int i;

@@ -1,0 +1,131 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ix_http's elastic threads follow the device's cores.  eth0's three
+# queue pairs start on one core (CPU 1) of the reserved CPUs 1-3, and
+# ix_http runs three elastic threads on it, one driving the core, two
+# standing by.  While wrk from the host (host-agent.sh's wrkcheck) keeps
+# CONNS connections busy with GETs of "/", the device goes round from one
+# core to three and back, the single core a different CPU each round, so
+# that every connection moves to another thread's core each round.
+# Every response is checked (status and body: ix_http_check.lua), wrk
+# must see no socket error, no RST goes either way, the threads'
+# counters show the connections that moved in, and once wrk closed its
+# connections none is left open in any thread (a thread that missed a
+# moved connection's events would keep it).  wrk does not count a
+# request that never gets an answer, so a connection that stalls but
+# closes well is not caught here.  The rounds end 6 s
+# before wrk does, and RSTs received are counted then: wrk's own at its
+# end (it closes with responses unread) are not the dataplane's doing.
+# Also: the host agent runs no Lua script of the guest's.
+# Needs 4 CPUs and 3 queue pairs (make check's 4-CPU VM); skips otherwise.
+
+. "$(dirname "$(readlink -f "$0")")/ix_lib.sh"
+
+CONNS=16
+SECS=${IXDP_SCALE_HTTP_SECS:-24}
+MIN_ROUNDS=2
+PORT=8080
+# From the single core of the round before (CPU 1 at first), which
+# stays in the first step: an application's device keeps a core.
+STEPS=("1-2 1-3 2" "2-3 1-3 3" "1,3 1-3 1")
+
+NCPU=$(nproc)	# before the reservation takes CPUs from this shell
+NQ=$(ls -d /sys/class/net/$DEV/queues/rx-* | wc -l)
+if [ $NCPU -lt 4 ] || [ "$NQ" -lt 3 ]; then
+	echo "SKIP: needs 4 CPUs and 3 queue pairs"
+	exit $ksft_skip
+fi
+ix_lib_need
+renice -n -10 -p $$ > /dev/null || fail "renice"
+
+stat()
+{
+	cat "$SYS/stats/$1"
+}
+
+# scale_to LIST: by sysfs, again while a connection is being opened or a
+# thread is slow to park (EAGAIN).
+scale_to()
+{
+	local _
+
+	for _ in $(seq 50); do
+		echo "$1" 2> "$TMP/scale.out" > "$SYS/cpus" && return 0
+		grep -qE "being opened|temporarily unavailable" "$TMP/scale.out" ||
+			break
+		sleep 0.1
+	done
+	fail "scale to $1: $(cat "$TMP/scale.out")"
+	return 1
+}
+
+echo 1-3 > /sys/kernel/ixdp/cpus || fail "reserve CPUs 1-3"
+echo 0-2 > "$SYS/queues"
+echo 1 > "$SYS/cpus"
+echo $DP/24 > "$SYS/addr"
+echo 1 > "$SYS/attached" || { fail "attach"; exit 1; }
+ix_lib_start ix_http $PORT "$DIR/ix_http" 1 $PORT "" 3 || exit 1
+http_pid=$app_pid
+resets=$(stat tcp_resets)
+resets_in=$(stat tcp_resets_in)
+moved=$(stat tcp_migrated_in)
+
+ix_lib_host wrk -s /dev/null http://$DP:$PORT/
+[ $? = 2 ] && grep -q refused "$TMP/host.out" ||
+	fail "the host agent ran wrk with a script of the guest's"
+
+read -r up _ < /proc/uptime
+end=$((${up%.*} + SECS - 6))
+ix_lib_host wrkcheck -t 2 -c $CONNS -d ${SECS}s --timeout 10s \
+	http://$DP:$PORT/ &
+host_pid=$!
+# wrk's connections first, on the single core.
+sleep 3
+rounds=0
+step=0
+while read -r up _ < /proc/uptime && [ ${up%.*} -lt $end ]; do
+	for cpus in ${STEPS[$((step++ % ${#STEPS[@]}))]}; do
+		scale_to $cpus || break 2
+	done
+	rounds=$((rounds + 1))
+done
+in_rounds=$(stat tcp_resets_in)
+kill -0 $host_pid 2> /dev/null || fail "wrk ended before the rounds did"
+wait $host_pid
+rc=$?
+cat "$TMP/host.out" | sed "s/^/# /"
+if [ $rc = "$ksft_skip" ]; then
+	ix_lib_skipped "wrk from the host: $(cat "$TMP/host.out")"
+else
+	[ $rc = 0 ] || fail "wrk: status $rc"
+	grep -qE "Socket errors|Non-2xx" "$TMP/host.out" && fail "wrk saw errors"
+	grep -qE "^checked: [1-9][0-9]* good, 0 bad$" "$TMP/host.out" ||
+		fail "responses not all right: $(grep checked "$TMP/host.out")"
+	[ $rounds -ge $MIN_ROUNDS ] ||
+		fail "$rounds rounds while wrk ran, not $MIN_ROUNDS"
+fi
+echo "# $rounds rounds, one core to 3 and back:" \
+     "$(($(stat tcp_migrated_in) - moved)) connections moved"
+[ "$(stat tcp_resets)" = "$resets" ] ||
+	fail "$(($(stat tcp_resets) - resets)) RST sent"
+[ "$in_rounds" = "$resets_in" ] ||
+	fail "$((in_rounds - resets_in)) RST received during the rounds"
+echo "# RST received: $((in_rounds - resets_in)) during the rounds," \
+     "$(($(stat tcp_resets_in) - resets_in)) with wrk's end"
+
+# wrk closed every connection: each must have reached the thread that
+# has it now (a close missed leaves it open).
+sleep 2
+kill -TERM $http_pid
+wait $http_pid || fail "ix_http exit status $?"
+sed "s/^/# /" "$TMP/ix_http.log"
+[ "$(grep -c "^ix_http: thread .*, 0 errors, 0 overflows, 0 events dropped, .*, 0 open$" \
+	"$TMP/ix_http.log")" = 3 ] ||
+	fail "ix_http's threads did not all end well"
+in=$(awk '/^ix_http: thread/ { n += $6 } END { print n + 0 }' "$TMP/ix_http.log")
+[ $rc != 0 ] || [ "$in" -ge $((rounds * CONNS)) ] ||
+	fail "ix_http's threads took $in moved connections in $rounds rounds"
+echo 0 > "$SYS/attached" || fail "detach"
+ix_lib_kmemleak_check
+ix_lib_exit "ix_http's threads follow the cores under wrk, every response right"
