@@ -255,9 +255,14 @@ static void core_up(struct ix_ctx *ctx, int cpu, uint64_t pool_len)
 
 	pool = mmap(NULL, pool_len, PROT_READ, MAP_SHARED, ctx->fd,
 		    IX_OFF_RX_POOL);
-	/* Without it no recv can be read: the thread cannot serve. */
-	if (pool == MAP_FAILED)
+	/*
+	 * Without it no recv can be read: the thread cannot serve, and
+	 * says so at once (ix_run()); its close gives the core back.
+	 */
+	if (pool == MAP_FAILED) {
+		ctx->err = -errno;
 		return;
+	}
 	ctx->rx_pool = pool;
 	ctx->pool_len = pool_len;
 	ctx->cpu = cpu;
@@ -336,7 +341,10 @@ static void dispatch(struct ix_ctx *ctx, const struct ix_event *e)
  * @timeout_us: how long the kernel may wait for events
  * @flags: IX_RUN_*
  *
- * Return: the number of events handled, or -errno of IX_IOC_RUN.
+ * Return: the number of events handled, or -errno of IX_IOC_RUN; an
+ * elastic thread that could not map the RX pool of the core it got
+ * (%IX_EV_CORE_UP) handles no event after that one, and gets that
+ * mmap()'s -errno from this and every later call: it should close.
  */
 int ix_run(struct ix_ctx *ctx, unsigned int timeout_us, unsigned int flags)
 {
@@ -344,6 +352,8 @@ int ix_run(struct ix_ctx *ctx, unsigned int timeout_us, unsigned int flags)
 	struct ix_ring *r = &ctx->ev;
 	uint32_t prod, n = 0;
 
+	if (ctx->err)
+		return ctx->err;
 	/* (B): whole commands before the index. */
 	store_release(ctx->cmd.prod, ctx->cmd.local);
 	if (ioctl(ctx->fd, IX_IOC_RUN, &run))
@@ -351,7 +361,7 @@ int ix_run(struct ix_ctx *ctx, unsigned int timeout_us, unsigned int flags)
 	reap_results(ctx);
 	/* (C): the events before reading them. */
 	prod = load_acquire(r->prod);
-	while (r->local != prod) {
+	while (r->local != prod && !ctx->err) {
 		dispatch(ctx, (struct ix_event *)r->entries +
 			 (r->local & r->mask));
 		r->local++;
@@ -359,5 +369,5 @@ int ix_run(struct ix_ctx *ctx, unsigned int timeout_us, unsigned int flags)
 	}
 	/* (D): done with the events, and the buffers of dead connections. */
 	store_release(r->cons, r->local);
-	return n;
+	return ctx->err ? ctx->err : (int)n;
 }

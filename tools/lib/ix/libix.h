@@ -133,6 +133,8 @@ struct ix_ring {
  * @group: the elastic threads' shared TX memory, or NULL
  * @ops: the callbacks
  * @user: the application's
+ * @err: an elastic thread's core it could not use (the RX pool not
+ *	mapped: -errno); ix_run() returns it from then on
  */
 struct ix_ctx {
 	int		fd;
@@ -149,6 +151,7 @@ struct ix_ctx {
 	struct ix_group	*group;
 	const struct ix_ops *ops;
 	void		*user;
+	int		err;
 };
 
 /**

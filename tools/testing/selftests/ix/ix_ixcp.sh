@@ -11,9 +11,12 @@
 # client on the guest's CPU 0 saturates that CPU long before it loads a
 # core.  ixcp must add a core under the peak and give it back after;
 # every echo is checked by its client (an echo that takes 20 s fails
-# it), nothing is reset, and ixcp is still running at the end.  Reported:
-# the loads ixcp read, its decisions, and how long CPUs 1-3 spent in
-# Linux's idle loop in each phase.
+# it), nothing is reset, and ixcp is still running at the end.  CPUs 2
+# and 3, not serving under the trickle, must spend at least 80% of that
+# phase in Linux's idle loop.  Reported: the loads ixcp read, its
+# decisions, how long CPUs 1-3 spent in Linux's idle loop in each phase
+# and over the whole swing, and the same trickle's busy CPU time on
+# three static cores (after ixcp stopped) beside the one core ixcp kept.
 # With IXDP_IXCP_APP=1 (ix_ixcp_app.sh) an application answers instead of
 # the in-kernel echo service: ix_echo with three elastic threads, whose
 # runs and work between them make the load ixcp reads; the core ixcp
@@ -35,12 +38,7 @@ APP=${IXDP_IXCP_APP:-0}
 # second wave, which then began on one core (a CI run of stop 22).
 IXCP_ARGS=${IXDP_IXCP_ARGS:-"-i 200 --down 25"}
 
-NCPU=$(nproc)	# before the reservation takes CPUs from this shell
-NQ=$(ls -d /sys/class/net/$DEV/queues/rx-* | wc -l)
-if [ $NCPU -lt 4 ] || [ "$NQ" -lt 3 ]; then
-	echo "SKIP: needs 4 CPUs and 3 queue pairs"
-	exit $ksft_skip
-fi
+ix_lib_need_cpus 4 3
 ix_lib_need
 # The client's threads run at nice 10, ixcp and this script at -10: the
 # guest's Linux has CPU 0 alone.
@@ -65,14 +63,34 @@ idle()
 }
 
 # phase_idle NAME BEFORE: seconds of the phase since BEFORE (idle's) and
-# how many of them each of CPUs 1-3 spent idle.
+# how many of them each of CPUs 1-3 spent idle, printed, in PH (seconds,
+# then CPU 1-3's idle) and added to SWING (the same, for the load's
+# whole swing, phases whose NAME is not "static ...").
+SWING=(0 0 0 0)
 phase_idle()
 {
-	echo "$2" "$(idle)" | awk -v name="$1" '{
-		printf "# %s: %.1f s, idle:", name, ($5 - $1) / 100
-		for (i = 2; i <= 4; i++)
-			printf " cpu%d %.1f s", i - 1, ($(i + 4) - $i) / 100
-		printf "\n" }'
+	local i
+
+	read -r -a PH < <(echo "$2" "$(idle)" |
+		awk '{ printf "%.1f %.1f %.1f %.1f\n", ($5 - $1) / 100,
+		       ($6 - $2) / 100, ($7 - $3) / 100, ($8 - $4) / 100 }')
+	echo "# $1: ${PH[0]} s, idle: cpu1 ${PH[1]} s cpu2 ${PH[2]} s cpu3 ${PH[3]} s"
+	[[ $1 == static* ]] && return
+	for i in 0 1 2 3; do
+		SWING[$i]=$(echo "${SWING[$i]} ${PH[$i]}" | awk '{ print $1 + $2 }')
+	done
+}
+
+# set_cpus LIST: the device's cores, by sysfs (ix_lib_scale_retry).
+set_cpus()
+{
+	echo "$1" 2> "$TMP/scale.out" > "$SYS/cpus"
+}
+
+# busy: CPU-seconds CPUs 1-3 were not idle in the phase of PH.
+busy()
+{
+	echo "$@" | awk '{ printf "%.1f", 3 * $1 - $2 - $3 - $4 }'
 }
 
 echo 1-3 > /sys/kernel/ixdp/cpus || fail "reserve CPUs 1-3"
@@ -96,6 +114,11 @@ ix_lib_load trickle -g $LOW_GAP $DP $PORT $LOW_CONNS 1000000 1000
 sleep 8
 phase_idle "before the peak" "$b"
 [ "$(ncores)" = 1 ] || fail "$(ncores) cores under the trickle: $(cat "$SYS/cpus")"
+# A reserved CPU that serves nothing sleeps in Linux's idle loop.
+echo "${PH[*]}" | awk '{ exit !($3 >= 0.8 * $1 && $4 >= 0.8 * $1) }' ||
+	fail "CPUs 2-3, not serving, idle ${PH[2]} s and ${PH[3]} s of ${PH[0]} s"
+trickle_busy=$(busy "${PH[@]}")
+trickle_secs=${PH[0]}
 
 # The peak: the host's PEAK_CONNS connections on top of the trickle, in
 # two waves.  On virtio a connection stays on the core it began on (the
@@ -138,6 +161,18 @@ phase_idle "after the peak" "$b"
 kill -0 $cp_pid 2> /dev/null || fail "ixcp died: $(tail -n 3 "$TMP/ixcp.log")"
 kill -TERM $cp_pid
 wait $cp_pid || fail "ixcp exit status $?"
+
+# What the swing gave back, and the same trickle on three static cores.
+echo "# the swing: ${SWING[0]} s; idle: cpu1 ${SWING[1]} s cpu2 ${SWING[2]} s" \
+     "cpu3 ${SWING[3]} s; CPUs 1-3 busy $(busy "${SWING[@]}") CPU-s"
+ix_lib_scale_retry set_cpus 1-3
+b=$(idle)
+ix_lib_load static -g $LOW_GAP $DP $PORT $LOW_CONNS 1000000 1000
+sleep 8
+ix_lib_load_stop static
+phase_idle "static 1-3, the trickle" "$b"
+echo "# the trickle: CPUs 1-3 busy $trickle_busy CPU-s in $trickle_secs s" \
+     "on one core (ixcp), $(busy "${PH[@]}") CPU-s in ${PH[0]} s on three"
 grep -v ": sample " "$TMP/ixcp.log" | sed "s/^/# /"
 echo "# loads read, every 200 ms:" $(grep -oE "sample [0-9]+: load [0-9.]+" \
 	"$TMP/ixcp.log" | cut -d' ' -f4)

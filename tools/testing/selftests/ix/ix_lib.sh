@@ -80,6 +80,36 @@ ix_lib_need()
 	[ -w "$KMEMLEAK" ] && echo clear > "$KMEMLEAK"
 }
 
+# ix_lib_need_cpus CPUS QUEUES: skip unless the guest has CPUS CPUs and
+# eth0 QUEUES queue pairs.  Before a reservation takes CPUs from nproc.
+ix_lib_need_cpus()
+{
+	local nq
+
+	nq=$(ls -d /sys/class/net/$DEV/queues/rx-* | wc -l)
+	if [ "$(nproc)" -lt "$1" ] || [ "$nq" -lt "$2" ]; then
+		echo "SKIP: needs $1 CPUs and $2 queue pairs"
+		exit $ksft_skip
+	fi
+}
+
+# ix_lib_scale_retry CMD...: CMD (a scale, its errors in $TMP/scale.out),
+# again while a connection is being opened or a thread is slow to park
+# (EAGAIN), 50 times at most; fails the test if it never succeeds.
+ix_lib_scale_retry()
+{
+	local _
+
+	for _ in $(seq 50); do
+		"$@" && return 0
+		grep -qE "being opened|temporarily unavailable" "$TMP/scale.out" ||
+			break
+		sleep 0.1
+	done
+	fail "scale to ${*: -1}: $(cat "$TMP/scale.out")"
+	return 1
+}
+
 ix_lib_attach()
 {
 	echo 1 > /sys/kernel/ixdp/cpus || fail "reserve CPU 1"

@@ -91,17 +91,10 @@ scale_sysfs()
 # is being opened (EAGAIN).
 scale_to()
 {
-	local how=scale _
+	local how=scale
 
 	[ "$1" = -f ] && { how=scale_sysfs; shift; }
-	for _ in $(seq 50); do
-		$how "$1" && return 0
-		grep -qE "being opened|temporarily unavailable" "$TMP/scale.out" ||
-			break
-		sleep 0.1
-	done
-	fail "scale to $1: $(cat "$TMP/scale.out")"
-	return 1
+	ix_lib_scale_retry $how "$1"
 }
 
 # loop_thread CPU: the core's loop thread (ixdp/CPU) exists.

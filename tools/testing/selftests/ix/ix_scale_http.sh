@@ -30,12 +30,7 @@ PORT=8080
 # stays in the first step: an application's device keeps a core.
 STEPS=("1-2 1-3 2" "2-3 1-3 3" "1,3 1-3 1")
 
-NCPU=$(nproc)	# before the reservation takes CPUs from this shell
-NQ=$(ls -d /sys/class/net/$DEV/queues/rx-* | wc -l)
-if [ $NCPU -lt 4 ] || [ "$NQ" -lt 3 ]; then
-	echo "SKIP: needs 4 CPUs and 3 queue pairs"
-	exit $ksft_skip
-fi
+ix_lib_need_cpus 4 3
 ix_lib_need
 renice -n -10 -p $$ > /dev/null || fail "renice"
 
@@ -44,20 +39,15 @@ stat()
 	cat "$SYS/stats/$1"
 }
 
-# scale_to LIST: by sysfs, again while a connection is being opened or a
-# thread is slow to park (EAGAIN).
+# scale_to LIST: by sysfs (ix_lib_scale_retry).
+scale_sysfs()
+{
+	echo "$1" 2> "$TMP/scale.out" > "$SYS/cpus"
+}
+
 scale_to()
 {
-	local _
-
-	for _ in $(seq 50); do
-		echo "$1" 2> "$TMP/scale.out" > "$SYS/cpus" && return 0
-		grep -qE "being opened|temporarily unavailable" "$TMP/scale.out" ||
-			break
-		sleep 0.1
-	done
-	fail "scale to $1: $(cat "$TMP/scale.out")"
-	return 1
+	ix_lib_scale_retry scale_sysfs "$1"
 }
 
 echo 1-3 > /sys/kernel/ixdp/cpus || fail "reserve CPUs 1-3"
