@@ -289,11 +289,13 @@ s64 ixdp_cmd_tcp_keepalive(struct ixdp_app *app, const struct ix_cmd *c);
  * @conns: connection slots
  * @bufs: buffers of its core's pool, for the unconsumed bytes
  * @events: room for their events
+ * @timers: free timers, for the armed ones that move with them
  */
 struct ixdp_app_move_need {
 	unsigned int	conns;
 	unsigned int	bufs;
 	unsigned int	events;
+	unsigned int	timers;
 };
 
 int ixdp_app_can_move_more(struct ixdp_app *from, struct ixdp_app *to,
@@ -310,6 +312,8 @@ s64 ixdp_cmd_udp_send(struct ixdp_app *app, const struct ix_cmd *c);
 s64 ixdp_cmd_udp_recv_done(struct ixdp_app *app, const struct ix_cmd *c);
 
 /* app_timer.c */
+unsigned int ixdp_app_timers_armed(const struct ixdp_app *app);
+void ixdp_app_timers_move(struct ixdp_app *from, struct ixdp_app *to);
 int ixdp_app_timers_alloc(struct ixdp_app *app);
 void ixdp_app_timers_free(struct ixdp_app *app);
 void ixdp_app_timers_release(struct ixdp_app *app);

@@ -26,8 +26,9 @@
  *    still name them.
  *
  * Nothing is sent on the wire: the peer sees segments late by the time
- * the move took.  What stays with the old application: its listeners,
- * its timers, its UDP ports and TIME_WAIT (which has no handle).  A
+ * the move took.  Its armed timers move too, with the time they had left
+ * (app_timer.c).  What stays with the old application: its listeners,
+ * its UDP ports and TIME_WAIT (which has no handle).  A
  * connection whose move fails is reset, and the old thread is told
  * (%IX_EV_TCP_DEAD, -ECONNRESET) under the handle it knew.
  *
@@ -131,7 +132,7 @@ static int app_move_check_one(struct ixdp_app *from, struct ixdp_tcp_pcb *pcb,
  * (or a move that fails) sends it, beyond what its late queue keeps for
  * its own connections and timers: it should read its events; -EBUSY if
  * a connection holds a buffer in pieces; -ENOSPC if @to lacks connection
- * slots or buffers.
+ * slots, buffers or free timers for @from's armed ones.
  */
 int ixdp_app_can_move_more(struct ixdp_app *from, struct ixdp_app *to,
 			   struct ixdp_app_move_need *need)
@@ -156,12 +157,18 @@ int ixdp_app_can_move_more(struct ixdp_app *from, struct ixdp_app *to,
 		n.bufs += pcb->rcv_held;
 		n.events += app_move_events(pcb);
 	}
+	n.timers += ixdp_app_timers_armed(from);
+	n.events += ixdp_app_timers_armed(from);
 	if (to->tcp->npcbs - to->tcp->nused < n.conns ||
-	    to->core->pool.avail < n.bufs + IXDP_RX_TARGET)
+	    to->core->pool.avail < n.bufs + IXDP_RX_TARGET ||
+	    to->ntimers - ixdp_app_timers_armed(to) < n.timers)
 		return -ENOSPC;
-	/* @from is told of each connection whose move fails: one event. */
+	/*
+	 * @from is told of each connection whose move fails: one event, in
+	 * its ring, since its late queue goes with its core.
+	 */
 	if (ixdp_app_ev_space(to) < n.events ||
-	    ixdp_app_ev_space(from) < n.conns - need->conns)
+	    ixdp_app_ev_room(from) < n.conns - need->conns)
 		return -EAGAIN;
 	*need = n;
 	return 0;
@@ -338,13 +345,13 @@ out_reset:
 }
 
 /**
- * ixdp_app_move() - move every connection of @from to @to
+ * ixdp_app_move() - move every connection and armed timer of @from to @to
  * @from: an application whose core is leaving its device
  * @to: an application of the same process on a core that stays
  *
  * Call ixdp_app_can_move() first; both still (see the top of this
  * file).  @to is sent the events of each move; @from's handles of the
- * connections moved go stale.  The events are published: each thread
+ * connections and timers moved go stale.  The events are published: each thread
  * reads them at its next run.
  *
  * Return: the connections that could not move, each reset and told to
@@ -387,6 +394,7 @@ unsigned int ixdp_app_move(struct ixdp_app *from, struct ixdp_app *to)
 			left++;
 	/* One grave for them all: a move of many fills no more. */
 	ixdp_app_conn_bury(from, &gone);
+	ixdp_app_timers_move(from, to);
 	ixdp_app_ev_publish(to);
 	ixdp_app_ev_publish(from);
 	kvfree(moving);

@@ -7,7 +7,9 @@
  * its handle (slot and generation, as connection handles are); when it
  * fires, an IX_EV_TIMER event carries the command's cookie and the
  * handle, which is then free.  IX_CMD_TIMER_CANCEL disarms it; a stale
- * handle gets -ESTALE.  A timer fires whether or not the event ring has
+ * handle gets -ESTALE.  When an elastic thread's core leaves, its armed
+ * timers move to the thread that takes its connections
+ * (ixdp_app_timers_move()).  A timer fires whether or not the event ring has
  * room: its event then waits in the late queue, which has room for every
  * timer's; should other late events have filled it anyway, the timer
  * fires again a tick later rather than lose its event, and nothing is
@@ -16,6 +18,7 @@
  * stale handle's generation is far from coming round again.
  */
 
+#include <linux/bug.h>
 #include <linux/nospec.h>
 #include <linux/slab.h>
 
@@ -166,4 +169,69 @@ s64 ixdp_cmd_timer_cancel(struct ixdp_app *app, const struct ix_cmd *c)
 	ixdp_timer_cancel(&app->core->stack.wheel, &t->timer);
 	app_timer_free(app, t);
 	return 0;
+}
+
+/**
+ * ixdp_app_timers_armed() - the application's timers armed now
+ * @app: the application, bound
+ *
+ * Return: how many.
+ */
+unsigned int ixdp_app_timers_armed(const struct ixdp_app *app)
+{
+	return app->ntimers - (app->timer_tail - app->timer_head);
+}
+
+/*
+ * The ticks @t has left on @s's wheel, counted from the clock the set
+ * counts from (ixdp_cmd_timer_set()).
+ */
+static u64 app_timer_left(const struct ixdp_stack *s,
+			  const struct ixdp_app_timer *t)
+{
+	u64 now = max(s->now, ixdp_core_now());
+
+	return t->timer.expires > now ? t->timer.expires - now : 0;
+}
+
+/**
+ * ixdp_app_timers_move() - move every armed timer of @from to @to
+ * @from: an application whose core leaves its device, still (see
+ *	ixdp_app_move())
+ * @to: the application of a core that stays, still, with at least as
+ *	many timers free as @from has armed (ixdp_app_can_move_more())
+ *
+ * Each goes on with the ticks it had left, under a handle of @to, which
+ * is told (%IX_EV_TIMER_MOVED: the cookie, the new handle; the old one
+ * and @from's CPU in data).  @from's handles of them go stale.  One that
+ * finds no free timer on @to, which the check rules out, is cancelled
+ * with a warning.
+ */
+void ixdp_app_timers_move(struct ixdp_app *from, struct ixdp_app *to)
+{
+	struct ixdp_stack *fs = &from->core->stack, *ts = &to->core->stack;
+	struct ixdp_app_timer *t, *nt;
+	unsigned int i;
+	u64 left, old;
+
+	for (i = 0; i < from->ntimers; i++) {
+		t = &from->timers[i];
+		if (!t->armed)
+			continue;
+		left = app_timer_left(fs, t);
+		old = app_timer_handle(from, t) | (u64)from->cpu << 32;
+		ixdp_timer_cancel(&fs->wheel, &t->timer);
+		app_timer_free(from, t);
+		if (WARN_ON_ONCE(to->timer_head == to->timer_tail))
+			continue;
+		nt = &to->timers[to->timer_free[to->timer_head++ &
+						 (to->ntimers - 1)]];
+		nt->cookie = t->cookie;
+		nt->armed = true;
+		ixdp_timer_arm(&ts->wheel, &nt->timer,
+			       max(ts->now, ixdp_core_now()) + left);
+		ixdp_app_ev(to, IX_EV_TIMER_MOVED, 0,
+			    (void *)(uintptr_t)nt->cookie,
+			    app_timer_handle(to, nt), 0, old);
+	}
 }

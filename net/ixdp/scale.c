@@ -171,16 +171,11 @@ static int ixdp_scale_apps(struct ixdp_dev *idev, struct ixdp_scale *sc)
 static int ixdp_scale_check_app(struct ixdp_app *from, struct ixdp_app *to,
 				struct ixdp_app_move_need *need)
 {
-	int err = -EBUSY;
+	int err;
 
 	mutex_lock(&from->lock);
 	mutex_lock_nested(&to->lock, SINGLE_DEPTH_NESTING);
-	/* Timers and UDP ports do not move yet. */
-	if (from->udp_nports ||
-	    from->timer_tail - from->timer_head != from->ntimers)
-		goto out;
 	err = ixdp_app_can_move_more(from, to, need);
-out:
 	mutex_unlock(&to->lock);
 	mutex_unlock(&from->lock);
 	return err;

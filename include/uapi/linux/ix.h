@@ -106,7 +106,7 @@
  * %IX_FEAT_ELASTIC
  *	%IX_SETUP_F_ELASTIC: application threads follow the device's cores
  *	as they are added and removed (%IX_EV_CORE_UP, %IX_EV_CORE_DOWN,
- *	%IX_EV_TCP_MOVED)
+ *	%IX_EV_TCP_MOVED, %IX_EV_TIMER_MOVED)
  */
 #define IX_FEAT_TCP		(1U << 0)
 #define IX_FEAT_RUN_SLEEP	(1U << 1)
@@ -194,11 +194,14 @@ struct ix_ring_offsets {
  * When ix scale removes a core, the connections of its thread move to
  * the thread of a core that stays (%IX_EV_TCP_MOVED; one that cannot,
  * for want of memory, is reset and the leaving thread told
- * %IX_EV_TCP_DEAD with -ECONNRESET) and the thread stands by again (%IX_EV_CORE_DOWN; sent at a later run if the ring is
- * full, always before a later %IX_EV_CORE_UP); when it adds one, it takes
- * a standby thread, or one that left a core in the same scale (none:
- * -EBUSY).  A scale that would leave no core of the device is refused
- * (-EBUSY).  A scale first parks every thread of the device:
+ * %IX_EV_TCP_DEAD with -ECONNRESET), and so do its armed timers
+ * (%IX_EV_TIMER_MOVED); its listeners and UDP ports go with the core
+ * (datagrams it had not given back are dropped), and the thread stands
+ * by again (%IX_EV_CORE_DOWN; sent at a later run if the ring is full,
+ * always before a later %IX_EV_CORE_UP).  When ix scale adds a core, it
+ * takes a standby thread, or one that left a core in the same scale
+ * (none: -EBUSY).  A scale that would leave no core of the device is
+ * refused (-EBUSY).  A scale first parks every thread of the device:
  * a thread parks inside %IX_IOC_RUN once it is quiescent, that is when a
  * run starts with no command published and not consumed, every event
  * consumed and none waiting for room; until then, while a scale waits,
@@ -208,8 +211,9 @@ struct ix_ring_offsets {
  * the scale is done; the events it produced are in the ring.  A standby
  * thread's run sleeps (at most its timeout; 0 returns at once) until
  * its thread gets a core.  The RX pool can be mapped only while a core
- * is driven, and must be unmapped at %IX_EV_CORE_DOWN.  A leaving
- * thread must have no timer armed and no UDP port bound (-EBUSY).
+ * is driven, and must be unmapped at %IX_EV_CORE_DOWN.  Each thread
+ * binds its UDP ports on its own core: a datagram reaches the thread
+ * whose core receives it.
  */
 #define IX_SETUP_F_ELASTIC	(1U << 0)
 
@@ -462,9 +466,14 @@ struct ix_iov {
  *	mapped now at %IX_OFF_RX_POOL.  Listeners are per core: listen again
  * %IX_EV_CORE_DOWN
  *	an %IX_SETUP_F_ELASTIC thread's core left the device (status: its
- *	CPU): its connections moved to other threads, its listeners are
- *	gone, every handle and RX offset it had is stale; unmap the RX pool.
- *	The thread stands by
+ *	CPU): its connections and armed timers moved to other threads, its
+ *	listeners and UDP ports are gone, every handle and RX offset it had
+ *	is stale; unmap the RX pool.  The thread stands by
+ * %IX_EV_TIMER_MOVED
+ *	an armed timer came to this thread's core from another core of the
+ *	device (cookie: the set's); handle: its handle from now on; data:
+ *	its old handle | the old core's CPU << 32, that handle now stale.
+ *	It fires when it would have.  Only to %IX_SETUP_F_ELASTIC threads
  */
 enum {
 	IX_EV_NONE,
@@ -479,6 +488,7 @@ enum {
 	IX_EV_TCP_MOVED,
 	IX_EV_CORE_UP,
 	IX_EV_CORE_DOWN,
+	IX_EV_TIMER_MOVED,
 	IX_EV_LAST
 };
 

@@ -332,6 +332,11 @@ static void dispatch(struct ix_ctx *ctx, const struct ix_event *e)
 			o->moved(ctx, e->cookie, e->handle, (uint32_t)e->data,
 				 e->len);
 		break;
+	case IX_EV_TIMER_MOVED:
+		if (o->timer_moved)
+			o->timer_moved(ctx, e->cookie, e->handle,
+				       (uint32_t)e->data);
+		break;
 	}
 }
 

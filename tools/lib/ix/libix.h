@@ -22,7 +22,8 @@
  * ix_run() loop.  A thread is told when it gets a core (@core_up: listen
  * there), loses it (@core_down) and when a connection comes to it from
  * another core (@moved: the connection's cookie, its new handle; its
- * unconsumed bytes come again in @recv calls).  Cookies, not handles,
+ * unconsumed bytes come again in @recv calls), as an armed timer does
+ * (@timer_moved).  Cookies, not handles,
  * name connections across threads.  Every result and event is handled
  * before the next ix_run(), as libix does, so that a scale can park the
  * thread.
@@ -60,12 +61,15 @@ struct ix_group;
  * @core_up: an elastic thread drives @cpu's core now; its RX pool is
  *	mapped; listeners are per core: listen here
  * @core_down: an elastic thread's core (@cpu) left: its handles are
- *	stale, its connections moved to other threads; the pool is
- *	unmapped after the call
+ *	stale, its connections and armed timers moved to other threads, its
+ *	UDP ports unbound; the pool is unmapped after the call
  * @moved: the connection of @cookie came to this thread with @handle
  *	(@old: its handle on the other core, stale); @unread bytes not
  *	consumed there come again in @recv calls; recv data of the old
  *	handle not consumed is void
+ * @timer_moved: the timer set with @cookie came to this thread with
+ *	@handle (@old: its handle on the other core, stale); it fires here
+ *	when it would have there
  */
 struct ix_ops {
 	void	(*done)(struct ix_ctx *ctx, const struct ix_cmd *cmd);
@@ -88,6 +92,8 @@ struct ix_ops {
 	void	(*core_down)(struct ix_ctx *ctx, unsigned int cpu);
 	void	(*moved)(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 			 uint32_t old, uint32_t unread);
+	void	(*timer_moved)(struct ix_ctx *ctx, uint64_t cookie,
+			       uint32_t handle, uint32_t old);
 };
 
 /**

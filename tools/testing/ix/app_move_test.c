@@ -350,6 +350,70 @@ IX_TEST(app_move, failed_move_resets_and_tells)
 	CHECK(env_fini(&e));
 }
 
+/*
+ * An armed timer moves with the core's connections: the staying side is
+ * told (TIMER_MOVED: the new handle; the old one and CPU in data), and
+ * the timer fires there when it would have, under the new handle, not
+ * a tick early; the old handle is stale.  With no free timer on the
+ * staying side the move is refused before anything changes.
+ */
+IX_TEST(app_move, armed_timer_moves_and_fires_on_time)
+{
+	struct env_cfg cfg = move_cfg;
+	const struct ix_event *ev;
+	static struct env e;
+	struct ix_cmd *c;
+	u32 th, nth;
+	u64 old;
+
+	cfg.timers = 1;
+	CHECK(!env_init(&e, &cfg));
+	CHECK(move_setup(&e, 100, 100, 0));
+	c = env_cmd(&e);
+	c->op = IX_CMD_TIMER_SET;
+	c->arg0 = 50000;
+	c->cookie = 99;
+	CHECK(!env_run(&e, NULL));
+	CHECK(c->result >= 0);
+	th = c->result;
+	old = th | (u64)env_app(&e, 0)->cpu << 32;
+	/* The staying side's only timer armed: no room for this one. */
+	env_use(&e, 1);
+	c = env_cmd(&e);
+	c->op = IX_CMD_TIMER_SET;
+	c->arg0 = 1000000;
+	CHECK(!env_run(&e, NULL));
+	CHECK(c->result >= 0);
+	CHECK_EQ(ixdp_app_can_move(env_app(&e, 0), env_app(&e, 1)), -ENOSPC);
+	CHECK_EQ(move_cmd(&e, IX_CMD_TIMER_CANCEL, c->result, 0, 0), 0);
+	env_advance(&e, 20);
+	CHECK_EQ(ixdp_app_can_move(env_app(&e, 0), env_app(&e, 1)), 0);
+	CHECK_EQ(move_all(env_app(&e, 0), env_app(&e, 1)), 0);
+	do {
+		ev = env_event(&e);
+	} while (ev && ev->type != IX_EV_TIMER_MOVED);
+	CHECK(ev && ev->cookie == 99 && ev->data == old && !ev->len);
+	nth = ev->handle;
+	/* Set 20 ms ago for 50 (a tick more, counted from then): not yet. */
+	env_advance(&e, 30);
+	CHECK(!env_run(&e, NULL));
+	while ((ev = env_event(&e)))
+		CHECK(ev->type != IX_EV_TIMER);
+	env_advance(&e, 1);
+	CHECK(!env_run(&e, NULL));
+	ev = env_event(&e);
+	CHECK(ev && ev->type == IX_EV_TIMER && ev->cookie == 99 &&
+	      ev->handle == nth);
+	/* Gone from the side it left: stale there, and never fires. */
+	env_use(&e, 0);
+	CHECK_EQ(move_cmd(&e, IX_CMD_TIMER_CANCEL, th, 0, 0), -ESTALE);
+	env_advance(&e, 100);
+	CHECK(!env_run(&e, NULL));
+	while ((ev = env_event(&e)))
+		CHECK(ev->type != IX_EV_TIMER);
+	CHECK(env_fini(&e));
+}
+
 /* Four connections, each with bytes of its own, all move. */
 IX_TEST(app_move, every_connection_moves)
 {

@@ -7,9 +7,12 @@
  *	ix_elastic SYSDIR CPU
  *
  * SYSDIR is the device's ixdp sysfs directory, attached with CPU alone
- * serving it and three CPUs reserved (CPU, CPU + 1, CPU + 2).  Each step
- * prints "ok" or "FAIL" and a reason; the exit status is 1 if one
- * failed.
+ * serving it and three CPUs reserved (CPU, CPU + 1, CPU + 2).  At each
+ * CORE_UP a thread binds UDP port 9 on its core and arms a timer of a
+ * minute: a leaving core's timers must reach a staying thread
+ * (IX_EV_TIMER_MOVED, with a cookie a thread set, from another CPU), and
+ * neither holds a scale off.  Each step prints "ok" or "FAIL" and a reason; the
+ * exit status is 1 if one failed.
  */
 
 #include <errno.h>
@@ -29,6 +32,8 @@
 
 #define NTHREADS	3
 #define RUN_US		20000
+#define TIMER_US	60000000ULL
+#define COOKIE(i, n)	(1000 + (uint64_t)(i) * 100 + (n))
 
 /* What a thread saw, written by it, read by main. */
 struct thr {
@@ -42,6 +47,8 @@ struct thr {
 	atomic_int	stop;		/* main: close and end */
 	atomic_int	err;		/* the run's errno that ended it */
 	atomic_int	ready;
+	atomic_int	tmoved;		/* IX_EV_TIMER_MOVED seen */
+	unsigned int	index;
 };
 
 static struct thr thr[NTHREADS];
@@ -95,6 +102,35 @@ static int stands_by_mapped(int fd, uint64_t len, const uint32_t *prod,
 	return __atomic_load_n(prod, __ATOMIC_ACQUIRE) == seen;
 }
 
+/* Queue a command in the ring at @cmd (layout @o), @n written before. */
+static void cmd_push(uint8_t *cmd, const struct ix_ring_offsets *o,
+		     uint32_t entries, uint32_t *n, const struct ix_cmd *c)
+{
+	struct ix_cmd *slot = (struct ix_cmd *)(cmd + o->entries) +
+			      (*n & (entries - 1));
+
+	*slot = *c;
+	__atomic_store_n((uint32_t *)(cmd + o->producer), ++*n,
+			 __ATOMIC_RELEASE);
+}
+
+/*
+ * The results of the commands answered since @seen: a bind or a timer
+ * that failed is not as promised.
+ */
+static void cmd_reap(struct thr *t, const uint8_t *cmd,
+		     const struct ix_ring_offsets *o, uint32_t entries,
+		     uint32_t *seen)
+{
+	uint32_t c = __atomic_load_n((const uint32_t *)(cmd + o->consumer),
+				     __ATOMIC_ACQUIRE);
+
+	for (; *seen != c; (*seen)++)
+		if (((const struct ix_cmd *)(cmd + o->entries))
+		    [*seen & (entries - 1)].result < 0)
+			t->bad = 1;
+}
+
 static void *thread(void *arg)
 {
 	struct thr *t = arg;
@@ -102,7 +138,7 @@ static void *thread(void *arg)
 	uint8_t *cmd, *ev;
 	const void *pool = NULL;
 	uint64_t pool_len = 0;
-	uint32_t *prod, *cons, mask, local = 0;
+	uint32_t *prod, *cons, mask, local = 0, ncmd = 0, seen = 0;
 
 	t->fd = open("/dev/ix", O_RDWR | O_CLOEXEC);
 	if (t->fd < 0 || ioctl(t->fd, IX_IOC_SETUP, &s)) {
@@ -137,6 +173,7 @@ static void *thread(void *arg)
 			t->err = errno;
 			break;
 		}
+		cmd_reap(t, cmd, &s.cmd_off, s.cmd_entries, &seen);
 		p = __atomic_load_n(prod, __ATOMIC_ACQUIRE);
 		for (; local != p; local++) {
 			const struct ix_event *e = (const void *)(ev +
@@ -154,6 +191,13 @@ static void *thread(void *arg)
 				}
 				t->cpu = e->status;
 				t->ups++;
+				cmd_push(cmd, &s.cmd_off, s.cmd_entries, &ncmd,
+					 &(struct ix_cmd){ .op = IX_CMD_UDP_BIND,
+							   .arg0 = 9 });
+				cmd_push(cmd, &s.cmd_off, s.cmd_entries, &ncmd,
+					 &(struct ix_cmd){ .op = IX_CMD_TIMER_SET,
+							   .arg0 = TIMER_US,
+							   .cookie = COOKIE(t->index, t->ups) });
 			} else if (e->type == IX_EV_CORE_DOWN) {
 				if (t->cpu != e->status || !pool)
 					t->bad = 1;
@@ -168,6 +212,18 @@ static void *thread(void *arg)
 					t->bad = 1;
 				t->cpu = -1;
 				t->downs++;
+			} else if (e->type == IX_EV_TIMER_MOVED) {
+				/*
+				 * One a thread set (maybe this one, before a
+				 * core it had left), from a core that left.
+				 */
+				if (e->cookie < COOKIE(0, 1) ||
+				    (e->cookie - COOKIE(0, 0)) / 100 >= NTHREADS ||
+				    (int)(uint32_t)(e->data >> 32) == t->cpu)
+					t->bad = 1;
+				t->tmoved++;
+			} else if (e->type == IX_EV_TIMER) {
+				t->bad = 1;	/* a minute is longer than this */
 			}
 		}
 		__atomic_store_n(cons, local, __ATOMIC_RELEASE);
@@ -225,7 +281,7 @@ int main(int argc, char **argv)
 {
 	char set[64];
 	struct thr *t;
-	int i, err, c1, c2, c3;
+	int i, err, moved, c1, c2, c3;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: ix_elastic SYSDIR CPU\n");
@@ -238,6 +294,7 @@ int main(int argc, char **argv)
 	c3 = cpu0 + 2;
 	for (i = 0; i < NTHREADS; i++) {
 		thr[i].cpu = -1;
+		thr[i].index = i;
 		pthread_create(&thr[i].tid, NULL, thread, &thr[i]);
 		while (!thr[i].ready)
 			sleep_ms(1);
@@ -260,9 +317,15 @@ int main(int argc, char **argv)
 	      "every thread drives a core");
 
 	snprintf(set, sizeof(set), "%d", c2);
-	check(!scale(set), "scale to one core, another's");
+	t = driver(c2);
+	moved = t ? t->tmoved : 0;
+	check(!scale(set), "scale to one core, another's, timers armed and UDP bound");
 	check(wait_cores((int[]){ c2, -1 }) && count_standby() == 2,
 	      "the threads of the cores that left stand by");
+	for (i = 0; i < 100 && t && t->tmoved < moved + 2; i++)
+		sleep_ms(10);
+	check(t && t->tmoved == moved + 2,
+	      "the timers of the two cores that left reach the thread that stays");
 	snprintf(set, sizeof(set), "%d", c3);
 	err = scale(set);
 	check(err == EBUSY, "a scale with no core that stays is refused (EBUSY)");
@@ -311,7 +374,7 @@ int main(int argc, char **argv)
 		if (thr[i].bad)
 			printf("thread %d: an event or mapping not as promised\n", i);
 		check(!thr[i].bad,
-		      "CORE_UP and CORE_DOWN in order, the pool mapped only while driven");
+		      "CORE_UP and CORE_DOWN in order, the pool mapped only while driven, every bind and timer taken");
 	}
 
 	check(!sys_write("attached", "0"), "detach");
