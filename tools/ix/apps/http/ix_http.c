@@ -406,8 +406,11 @@ static int serve(struct http_thread *t)
 		err = ix_run(&t->ctx, 100000, run_flags);
 		if (err == -EINTR)
 			err = 0;
-		if (err < 0)
+		if (err < 0) {
+			/* A thread that cannot run holds its core: all end. */
 			fprintf(stderr, "ix_http: run: %s\n", strerror(-err));
+			stop = 1;
+		}
 		/* One time() per batch; the Date is formatted once a second. */
 		http_site_tick(&t->site, time(NULL));
 	}
