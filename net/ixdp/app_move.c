@@ -139,8 +139,8 @@ int ixdp_app_can_move_more(struct ixdp_app *from, struct ixdp_app *to,
 {
 	struct ixdp_app_move_need n = *need;
 	struct ixdp_tcp *t = from->tcp;
+	unsigned int i, armed;
 	struct ixdp_tcp_pcb *pcb;
-	unsigned int i;
 	int err;
 
 	err = app_move_pair(from, to);
@@ -157,8 +157,9 @@ int ixdp_app_can_move_more(struct ixdp_app *from, struct ixdp_app *to,
 		n.bufs += pcb->rcv_held;
 		n.events += app_move_events(pcb);
 	}
-	n.timers += ixdp_app_timers_armed(from);
-	n.events += ixdp_app_timers_armed(from);
+	armed = ixdp_app_timers_armed(from);
+	n.timers += armed;
+	n.events += armed;
 	if (to->tcp->npcbs - to->tcp->nused < n.conns ||
 	    to->core->pool.avail < n.bufs + IXDP_RX_TARGET ||
 	    to->ntimers - ixdp_app_timers_armed(to) < n.timers)
@@ -301,7 +302,7 @@ static int app_move_one(struct ixdp_app *from, struct ixdp_app *to,
 {
 	struct ixdp_app_conn *c = &from->conns[pcb->idx], *nc;
 	u32 old = tcp_pcb_handle(pcb), h;
-	struct ixdp_tcp_mig *back = rec + 1;
+	struct ixdp_tcp_mig *back = NULL;
 	void *cookie = pcb->cookie;
 	struct ixdp_buf *copies;
 	int err;
@@ -312,13 +313,15 @@ static int app_move_one(struct ixdp_app *from, struct ixdp_app *to,
 	err = ixdp_tcp_migrate_out_held(&from->core->stack, old, rec);
 	if (err)
 		goto out_reset;
+	/* Gone from @from: if the rest fails, it is put back to be reset. */
+	back = rec + 1;
 	*back = *rec;
 	err = app_move_sq(from, to, rec);
 	if (err)
-		goto out_back;
+		goto out_reset;
 	err = ixdp_tcp_migrate_in(&to->core->stack, rec, cookie, &h);
 	if (err)
-		goto out_back;
+		goto out_reset;
 	nc = &to->conns[h & 0xffff];
 	if (WARN_ON_ONCE(nc->rx_head))
 		ixdp_app_conn_bury(to, nc);
@@ -334,12 +337,8 @@ static int app_move_one(struct ixdp_app *from, struct ixdp_app *to,
 			  rec->flags & TCPF_FIN_RCVD);
 	return 0;
 
-out_back:
-	app_move_reset(from, c, back, cookie, old, gone);
-	ixdp_app_bufs_put(copies);
-	return err;
 out_reset:
-	app_move_reset(from, c, NULL, cookie, old, gone);
+	app_move_reset(from, c, back, cookie, old, gone);
 	ixdp_app_bufs_put(copies);
 	return err;
 }

@@ -42,6 +42,28 @@ static void app_timer_free(struct ixdp_app *app, struct ixdp_app_timer *t)
 		t - app->timers;
 }
 
+/*
+ * The clock a timer counts from: the stack's, or the core's if it is
+ * ahead (the stack's may lag behind a poll).
+ */
+static u64 app_timer_now(const struct ixdp_stack *s)
+{
+	return max(s->now, ixdp_core_now());
+}
+
+/* Arm the free timer that waited longest for @cookie; one is free. */
+static struct ixdp_app_timer *app_timer_take(struct ixdp_app *app,
+					     u64 cookie)
+{
+	struct ixdp_app_timer *t;
+
+	t = &app->timers[app->timer_free[app->timer_head++ &
+					 (app->ntimers - 1)]];
+	t->cookie = cookie;
+	t->armed = true;
+	return t;
+}
+
 static void app_timer_fire(struct ixdp_timer *wt)
 {
 	struct ixdp_app_timer *t = container_of(wt, struct ixdp_app_timer,
@@ -133,18 +155,14 @@ s64 ixdp_cmd_timer_set(struct ixdp_app *app, const struct ix_cmd *c)
 		return -EINVAL;
 	if (app->timer_head == app->timer_tail)
 		return -ENOSPC;
-	t = &app->timers[app->timer_free[app->timer_head++ &
-					 (app->ntimers - 1)]];
+	t = app_timer_take(app, c->cookie);
 	/*
 	 * Never early: round up to the wheel's ticks, and count from the
 	 * clock now, one tick on, since part of the current tick is gone
 	 * (and the stack's clock may be behind it).
 	 */
 	ticks = DIV_ROUND_UP_ULL(c->arg0 * IXDP_HZ, USEC_PER_SEC);
-	t->cookie = c->cookie;
-	t->armed = true;
-	ixdp_timer_arm(&s->wheel, &t->timer,
-		       max(s->now, ixdp_core_now()) + ticks + 1);
+	ixdp_timer_arm(&s->wheel, &t->timer, app_timer_now(s) + ticks + 1);
 	return app_timer_handle(app, t);
 }
 
@@ -182,14 +200,11 @@ unsigned int ixdp_app_timers_armed(const struct ixdp_app *app)
 	return app->ntimers - (app->timer_tail - app->timer_head);
 }
 
-/*
- * The ticks @t has left on @s's wheel, counted from the clock the set
- * counts from (ixdp_cmd_timer_set()).
- */
+/* The ticks @t has left on @s's wheel, by the clock it was set by. */
 static u64 app_timer_left(const struct ixdp_stack *s,
 			  const struct ixdp_app_timer *t)
 {
-	u64 now = max(s->now, ixdp_core_now());
+	u64 now = app_timer_now(s);
 
 	return t->timer.expires > now ? t->timer.expires - now : 0;
 }
@@ -224,12 +239,8 @@ void ixdp_app_timers_move(struct ixdp_app *from, struct ixdp_app *to)
 		app_timer_free(from, t);
 		if (WARN_ON_ONCE(to->timer_head == to->timer_tail))
 			continue;
-		nt = &to->timers[to->timer_free[to->timer_head++ &
-						 (to->ntimers - 1)]];
-		nt->cookie = t->cookie;
-		nt->armed = true;
-		ixdp_timer_arm(&ts->wheel, &nt->timer,
-			       max(ts->now, ixdp_core_now()) + left);
+		nt = app_timer_take(to, t->cookie);
+		ixdp_timer_arm(&ts->wheel, &nt->timer, app_timer_now(ts) + left);
 		ixdp_app_ev(to, IX_EV_TIMER_MOVED, 0,
 			    (void *)(uintptr_t)nt->cookie,
 			    app_timer_handle(to, nt), 0, old);
