@@ -32,6 +32,7 @@
 #include <linux/etherdevice.h>
 #include <linux/hash.h>
 #include <linux/if_arp.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
 
 #include "handoff.h"
@@ -439,6 +440,50 @@ void ixdp_arp_init(struct ixdp_stack *s)
 		e->state = IXDP_ARP_FREE;
 		e->qlen = 0;
 		list_add_tail(&e->lru, &t->free);
+	}
+}
+
+/**
+ * ixdp_arp_inherit() - give a joining core the neighbours another knows
+ * @s: the stack of a core that joins its device, not running yet
+ * @from: the stack of a core of the device, parked
+ *
+ * A core that joins under load would resolve each neighbour afresh,
+ * holding IXDP_ARP_QLEN packets meanwhile and dropping the rest: the
+ * first answers of a burst of new connections, sent again only after
+ * their RTO, while their peers send their SYNs again.  Resolved entries
+ * are copied as they stand, with the times they were confirmed and moved
+ * (the cores share a clock), so that they are confirmed when they would
+ * have been; unresolved ones are not (the requests are @from's).
+ */
+void ixdp_arp_inherit(struct ixdp_stack *s, const struct ixdp_stack *from)
+{
+	const struct ixdp_arp_entry *f;
+	struct ixdp_arp_entry *e;
+	u64 due;
+
+	list_for_each_entry(f, &from->arp.lru, lru) {
+		if (list_empty(&s->arp.free))
+			break;
+		if (arp_find(s, f->ip))
+			continue;
+		e = list_first_entry(&s->arp.free, struct ixdp_arp_entry, lru);
+		list_move_tail(&e->lru, &s->arp.lru);
+		hlist_add_head(&e->node, arp_bucket(s, f->ip));
+		s->arp.used++;
+		e->ip = f->ip;
+		memcpy(e->mac, f->mac, ETH_ALEN);
+		e->state = f->state;
+		e->tries = f->tries;
+		e->qlen = 0;
+		e->confirmed_at = min(f->confirmed_at, s->now);
+		e->moved_at = min(f->moved_at, s->now);
+		if (e->state == IXDP_ARP_REACHABLE)
+			due = e->confirmed_at +
+			      (u64)s->cfg.hz * IXDP_ARP_REACHABLE_S;
+		else
+			due = s->now + s->cfg.hz;
+		ixdp_timer_arm(&s->wheel, &e->timer, max(due, s->now + 1));
 	}
 }
 

@@ -13,10 +13,12 @@
  * rewritten, the tap forgot the flow) is handed to its owner, never
  * reset: the core that finds no connection for it passes a copy to the
  * next core that has not looked, the core owning its port first, and only
- * the last one answers it as a closed port would.  An ICMP error quoting
- * a segment of no connection here goes round the same way, and the last
- * core counts it as rejected.  ARP packets that teach
- * a core a neighbour are passed to every other core too.
+ * the last one answers it as a closed port would.  A SYN a core's listener
+ * takes is not asked about; a twin it opens beside another core's
+ * connection passes on the ACKs it did not send for (tcp_in.c).  An ICMP
+ * error quoting a segment of no connection here goes round the same way,
+ * and the last core counts it as rejected.  ARP packets that teach a core
+ * a neighbour are passed to every other core too.
  *
  * Frames travel in one single-producer, single-consumer ring per ordered
  * pair of cores, as copies (a core's buffers stay in its own pool).  The

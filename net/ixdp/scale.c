@@ -6,7 +6,8 @@
  * device is attached (ix scale) changes the cores that serve it, under
  * RTNL, in one step:
  *
- *  1. a core is built for each CPU that joins, with its loop thread, idle;
+ *  1. a core is built for each CPU that joins, with its loop thread, idle
+ *     (in step 3 it gets the neighbours a running core resolved);
  *  2. every running core's thread is parked: it sends what it queued and
  *     stops between two iterations, its stack as it was;
  *  3. the connections of a core that leaves move to a core that stays
@@ -360,6 +361,9 @@ static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
 	struct ixdp_core *core;
 	int err, ret;
 
+	/* A joining core knows at once the neighbours the cores know. */
+	for (i = 0; i < sc->njoin; i++)
+		ixdp_arp_inherit(&sc->join[i]->stack, &idev->cores[0]->stack);
 	for (i = 0; i < sc->nleave; i++) {
 		core = sc->leave[i];
 		/*

@@ -600,6 +600,7 @@ int ixdp_eth_output(struct ixdp_stack *s, struct ixdp_buf *b, const u8 *dst,
 
 /* arp.c */
 void ixdp_arp_init(struct ixdp_stack *s);
+void ixdp_arp_inherit(struct ixdp_stack *s, const struct ixdp_stack *from);
 void ixdp_arp_forget_pending(struct ixdp_stack *s);
 void ixdp_arp_teardown(struct ixdp_stack *s);
 void ixdp_arp_rx(struct ixdp_stack *s, struct ixdp_buf *b);

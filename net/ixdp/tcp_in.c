@@ -755,10 +755,42 @@ accepted:
 	return seg->flags & TCPHDR_ACK;
 }
 
+/*
+ * An ACK that a connection in SYN_RCVD did not send for may belong to a
+ * twin on another core: the device took a retransmitted SYN to a core
+ * other than the first's (the tap forgot the flow, or its queue changed
+ * cores), which opened the connection again, and the peer acknowledges
+ * the other core's SYN-ACK.  Such an ACK goes round the other cores as a
+ * segment of no connection does (handoff.h), before it is checked here:
+ * a reset from this twin would kill the peer's connection.  False when
+ * every core has looked, or none other serves the device: the checks of
+ * RFC 9293 3.10.7.4 then answer it, with a reset where its sequence is
+ * acceptable.  The twin itself gives up its SYN-ACKs silently.
+ */
+static bool in_syn_rcvd_stray(struct ixdp_tcp_pcb *pcb,
+			      struct ixdp_tcp_seg *seg,
+			      const struct iphdr *iph, unsigned int hlen)
+{
+	if ((seg->flags & (TCPHDR_SYN | TCPHDR_RST | TCPHDR_ACK)) !=
+	    TCPHDR_ACK ||
+	    tcp_seq_in(seg->ack, pcb->snd_una + 1, pcb->snd_max + 1))
+		return false;
+	ixdp_buf_push(seg->b, hlen);
+	if (!ixdp_handoff_seg(pcb->stack, seg->b, iph)) {
+		ixdp_buf_pull(seg->b, hlen);
+		return false;
+	}
+	seg->b = NULL;
+	return true;
+}
+
 static bool in_synchronized(struct ixdp_tcp_pcb *pcb,
 			    struct ixdp_tcp_seg *seg,
 			    const struct iphdr *iph, unsigned int hlen)
 {
+	if (pcb->state == IXDP_TCP_SYN_RCVD &&
+	    in_syn_rcvd_stray(pcb, seg, iph, hlen))
+		return true;
 	if (!in_checks(pcb, seg))
 		return true;
 	if (pcb->state == IXDP_TCP_SYN_RCVD) {

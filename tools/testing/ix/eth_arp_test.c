@@ -664,3 +664,47 @@ IX_TEST(arp, fresh_peer_resolved_during_flood)
 	CHECK(delivered_at_once(&t, GW_IP, gw_mac));
 	CHECK(ts_fini(&t));
 }
+
+/*
+ * A core joining its device starts with the neighbours another core
+ * resolved: it sends to them at once, and confirms them when the other
+ * would have, 30 s after their answer; one still being resolved stays
+ * the other's.
+ */
+IX_TEST(arp, joining_core_inherits_resolved_neighbours)
+{
+	static struct tstack t, j;
+	const struct ixdp_arp_entry *e;
+	struct ixdp_buf *b;
+
+	CHECK(!ts_init(&t, 16));
+	CHECK(!ts_init(&j, 16));
+	mk_arp(frame, us_mac, 2, peer_mac, PEER_IP, us_mac, US_IP);
+	ts_rx(&t, frame, 42);
+	ixdp_stack_advance(&t.s, 10 * TS_HZ);
+	CHECK_EQ(send_udp(&t, GW_IP, 'g', 5), 0);
+	ts_flush(&t);
+	ixdp_stack_advance(&j.s, 10 * TS_HZ);
+	ixdp_arp_inherit(&j.s, &t.s);
+	e = ixdp_arp_lookup(&j.s, cpu_to_be32(PEER_IP));
+	CHECK(e && e->state == IXDP_ARP_REACHABLE &&
+	      !memcmp(e->mac, peer_mac, 6));
+	CHECK(!ixdp_arp_lookup(&j.s, cpu_to_be32(GW_IP)));
+	/* Sent at once, no request. */
+	CHECK_EQ(send_udp(&j, PEER_IP, 'j', 5), 0);
+	b = ts_pop(&j);
+	CHECK(b && ip_frame_ok(b) && !memcmp(bdata(b), peer_mac, 6));
+	ixdp_buf_put(b);
+	CHECK_EQ(j.ntx, 0);
+	/* Confirmed 30 s after the answer the other core had. */
+	ixdp_stack_advance(&j.s, IXDP_ARP_REACHABLE_S * TS_HZ - 1);
+	CHECK_EQ(j.ntx, 0);
+	ixdp_stack_advance(&j.s, IXDP_ARP_REACHABLE_S * TS_HZ);
+	CHECK(pop_probe(&j, PEER_IP, peer_mac));
+	/* Twice: nothing more. */
+	ixdp_arp_inherit(&j.s, &t.s);
+	CHECK_EQ(j.s.arp.used, 1);
+	CHECK_EQ(ts_all_drops(&j), 0);
+	CHECK(ts_fini(&j));
+	CHECK(ts_fini(&t));
+}

@@ -372,21 +372,29 @@ IX_TEST(handoff, gratuitous_arp_updates_every_core)
 	CHECK(ho_fini(t));
 }
 
-/* A SYN from an address that never answers, straight into core @e. */
-static bool ho_spoof_syn(struct tho *t, unsigned int e)
+/* Frame @f of @len bytes, straight into core @e. */
+static bool ho_inject(struct tho *t, unsigned int e, const uint8_t *f,
+		      size_t len)
 {
 	struct ixdp_buf *b = ixdp_buf_get(&t->w.end[e].pool);
-	uint8_t frame[64];
-	size_t len;
 
 	if (!b)
 		return false;
-	len = mk_tcp(frame, IP4(198, 18, 0, 99), 1000 + e, 80, 1, 0, TH_SYN,
-		     0);
 	ixdp_buf_reset(b, IXDP_BUF_RX_OFFSET);
-	memcpy(ixdp_buf_put_tail(b, len), frame, len);
+	memcpy(ixdp_buf_put_tail(b, len), f, len);
 	ixdp_eth_rx(&t->w.end[e].s, b);
 	return true;
+}
+
+/* A SYN from an address that never answers, straight into core @e. */
+static bool ho_spoof_syn(struct tho *t, unsigned int e)
+{
+	uint8_t frame[64];
+	size_t len;
+
+	len = mk_tcp(frame, IP4(198, 18, 0, 99), 1000 + e, 80, 1, 0, TH_SYN,
+		     0);
+	return ho_inject(t, e, frame, len);
 }
 
 #define HO_COOKIE_CONNS	8
@@ -505,6 +513,96 @@ IX_TEST(handoff, icmp_error_finds_the_core_of_its_connection)
 	CHECK_EQ(HO_STAT(t, handoff_out), out + 2);
 	CHECK_EQ(HO_STAT(t, icmp_errors_rejected), 1);
 	CHECK_EQ(HO_STAT(t, tcp.pmtu_updates), 1);
+	CHECK(!ixdp_tcp_abort(t->cli[0].s, t->cli[0].h));
+	CHECK(ho_run(t, 10 * 1000, done_quiet));
+	CHECK(ho_fini(t));
+}
+
+/*
+ * What the twin test keeps of the peer's (end 1's) frames: its first SYN,
+ * and, once @arm is set, the next segment it sends, taken off the cable.
+ */
+static struct {
+	uint8_t		syn[128];
+	uint8_t		next[128];
+	uint32_t	syn_len;
+	uint32_t	next_len;
+	bool		arm;
+	unsigned int	core;		/* the twin's end */
+} twin;
+
+static bool twin_tap(struct wire *w, unsigned int from, const uint8_t *d,
+		     uint32_t len)
+{
+	/* Ethernet, a 20-byte IPv4 header, then TCP's flags at 13. */
+	if (from != 1 || len < 54 || len > sizeof(twin.syn) ||
+	    d[12] != 0x08 || d[13] != 0 || d[14] != 0x45 || d[23] != 6)
+		return false;
+	if (!twin.syn_len && d[34 + 13] == TH_SYN) {
+		memcpy(twin.syn, d, len);
+		twin.syn_len = len;
+		return false;
+	}
+	if (!twin.arm || twin.next_len)
+		return false;
+	memcpy(twin.next, d, len);
+	twin.next_len = len;
+	return true;
+}
+
+static bool done_twin_answered(struct tho *t)
+{
+	return twin.next_len != 0;
+}
+
+static bool done_twin_gone(struct tho *t)
+{
+	return !t->tcp[twin.core]->nused;
+}
+
+/*
+ * A retransmitted SYN that the device takes to the other core (the tap
+ * forgot the flow, its queue changed cores) opens the connection there
+ * again.  The peer, connected through the first core, answers the twin's
+ * SYN-ACK with an ACK of the first's sequence; landing on the twin, that
+ * ACK goes over to the first core, where it is a duplicate: no reset
+ * kills the connection.  The twin gives its SYN-ACKs up silently.
+ */
+IX_TEST(handoff, syn_twin_on_another_core_resets_nothing)
+{
+	static struct ixdp_rss rss;
+	struct wire_faults f = { .rss = &rss, .tap = twin_tap };
+	struct tho *t = &tho;
+	unsigned int own;
+	uint64_t out;
+
+	memset(&twin, 0, sizeof(twin));
+	ho_rss(&rss);
+	CHECK(!ho_init(t, 27, &f));
+	CHECK(!ho_connect(t, 1, 0, 80, NULL, 0));
+	t->cli[0].close_when_sent = false;
+	CHECK(ho_run(t, 10 * 1000, done_connected));
+	CHECK(twin.syn_len);
+	CHECK_EQ(t->tcp[0]->nused + t->tcp[2]->nused, 1);
+	own = t->tcp[0]->nused ? 0 : 2;
+	twin.core = 2 - own;
+	/* The SYN again, on the other core: a twin in SYN_RCVD. */
+	twin.arm = true;
+	CHECK(ho_inject(t, twin.core, twin.syn, twin.syn_len));
+	CHECK_EQ(t->tcp[twin.core]->nused, 1);
+	/* Its SYN-ACK reaches the peer, whose ACK is kept. */
+	CHECK(ho_run(t, 1000, done_twin_answered));
+	CHECK_EQ(twin.next[34 + 13], TH_ACK);
+	out = HO_STAT(t, handoff_out);
+	CHECK(ho_inject(t, twin.core, twin.next, twin.next_len));
+	CHECK_EQ(HO_STAT(t, handoff_out), out + 1);
+	CHECK_EQ(ixdp_handoff_poll(&t->w.end[own].s, 64), 1);
+	CHECK_EQ(HO_STAT(t, tcp_resets), 0);
+	CHECK(ho_run(t, 200 * 1000, done_twin_gone));
+	CHECK_EQ(HO_STAT(t, tcp_resets), 0);
+	CHECK_EQ(t->cli[0].connected, 1);
+	CHECK(!t->cli[0].dead);
+	CHECK_EQ(t->tcp[own]->nused, 1);
 	CHECK(!ixdp_tcp_abort(t->cli[0].s, t->cli[0].h));
 	CHECK(ho_run(t, 10 * 1000, done_quiet));
 	CHECK(ho_fini(t));

@@ -134,7 +134,7 @@ wave()
 		[ "$(ncores)" -gt $most ] && most=$(ncores)
 		sleep 0.5
 	done
-	wait $host_pid || fail "the host's load: $(tail -n 3 "$TMP/host.out")"
+	wait $host_pid || fail "the host's load: $(tail -n 3 "$TMP/host.out" | tr '\n' ' ')"
 	echo "# peak, wave $1: $(tail -n 1 "$TMP/host.out")"
 }
 
@@ -185,7 +185,8 @@ echo "# CPU 2's highest load: ${cpu2:-none}"
 awk -v l="${cpu2:-0}" 'BEGIN { exit !(l >= 0.1) }' ||
 	fail "CPU 2 took no share of the second wave (highest load ${cpu2:-none})"
 [ "$(ix_lib_stat tcp_resets)" = "$resets" ] ||
-	fail "$(($(ix_lib_stat tcp_resets) - resets)) RST sent"
+	fail "$(($(ix_lib_stat tcp_resets) - resets)) RST sent; $(ix_lib_stats_line)"
+echo "# counters: $(ix_lib_stats_line)"
 echo "# $(($(date +%s) - t0)) s"
 if [ "$APP" = 1 ]; then
 	kill -TERM $echo_pid

@@ -190,7 +190,7 @@ ix_lib_load_started()
 {
 	local line
 
-	read -r line < "$1" && [[ $line == *"connections echo" ]]
+	read -r line 2> /dev/null < "$1" && [[ $line == *"connections echo" ]]
 }
 
 ix_lib_load()
@@ -235,6 +235,19 @@ ix_lib_stat()
 
 	read -r v < "$SYS/stats/$1" || return
 	echo "$v"
+}
+
+# ix_lib_stats_line: the device's TCP, handoff and drop counters that are
+# not zero, on one line: what a failure tells of the stack.
+ix_lib_stats_line()
+{
+	local f v out=""
+
+	for f in "$SYS"/stats/tcp_* "$SYS"/stats/handoff_* "$SYS"/stats/drop/*; do
+		read -r v < "$f" 2> /dev/null || continue
+		[ "$v" = 0 ] || out="$out ${f#"$SYS"/stats/}=$v"
+	done
+	echo "${out# }"
 }
 
 ix_lib_skipped()

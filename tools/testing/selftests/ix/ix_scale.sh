@@ -250,7 +250,7 @@ echo "# accepted $(stat tcp_accepted), moved out $(stat tcp_migrated_out)" \
 [ "$APP" = 1 ] ||
 	[ "$(stat tcp_accepted)" -ge $((3 * CONNS)) ] ||
 	fail "$(stat tcp_accepted) of $((3 * CONNS)) connections accepted"
-[ "$(stat tcp_resets)" = 0 ] || fail "$(stat tcp_resets) RST sent"
+[ "$(stat tcp_resets)" = 0 ] || fail "$(stat tcp_resets) RST sent; $(ix_lib_stats_line)"
 [ "$(stat tcp_resets_in)" = 0 ] || fail "$(stat tcp_resets_in) RST received"
 
 if [ "$APP" = 1 ]; then

@@ -112,7 +112,7 @@ fi
 echo "# $rounds rounds, one core to 3 and back:" \
      "$(($(stat tcp_migrated_in) - moved)) connections moved"
 [ "$(stat tcp_resets)" = "$resets" ] ||
-	fail "$(($(stat tcp_resets) - resets)) RST sent"
+	fail "$(($(stat tcp_resets) - resets)) RST sent; $(ix_lib_stats_line)"
 [ "$in_rounds" = "$resets_in" ] ||
 	fail "$((in_rounds - resets_in)) RST received during the rounds"
 echo "# RST received: $((in_rounds - resets_in)) during the rounds," \
