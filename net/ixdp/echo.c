@@ -397,6 +397,21 @@ out_put:
 	return err;
 }
 
+/* Whether @c may move now: 0, or what ixdp_echo_can_move() refuses. */
+static int echo_can_move_one(struct ixdp_core *from, struct ixdp_echo_conn *c)
+{
+	unsigned int j;
+	int err;
+
+	err = ixdp_tcp_migrate_check(&from->stack, c->handle, true);
+	if (err)
+		return err == -EINPROGRESS ? -EAGAIN : err;
+	for (j = 0; j < c->n; j++)
+		if (echo_buf(c, j)->frag_len)
+			return -EBUSY;
+	return 0;
+}
+
 /**
  * ixdp_echo_can_move() - whether every connection of @from may move now
  * @from: a core whose loop is parked
@@ -412,7 +427,7 @@ int ixdp_echo_can_move(struct ixdp_core *from, struct ixdp_core *to)
 {
 	const struct ixdp_tcp *t = from->stack.tcp, *tt = to->stack.tcp;
 	struct ixdp_echo *e = from->echo;
-	unsigned int i, j, conns = 0, bufs = 0;
+	unsigned int i, conns = 0, bufs = 0;
 	struct ixdp_echo_conn *c;
 	int err;
 
@@ -422,12 +437,9 @@ int ixdp_echo_can_move(struct ixdp_core *from, struct ixdp_core *to)
 		c = &e->conns[i];
 		if (!c->handle)
 			continue;
-		err = ixdp_tcp_migrate_check(&from->stack, c->handle, true);
+		err = echo_can_move_one(from, c);
 		if (err)
-			return err == -EINPROGRESS ? -EAGAIN : err;
-		for (j = 0; j < c->n; j++)
-			if (echo_buf(c, j)->frag_len)
-				return -EBUSY;
+			return err;
 		bufs += c->n;
 		conns++;
 	}
@@ -470,4 +482,60 @@ unsigned int ixdp_echo_move(struct ixdp_core *from, struct ixdp_core *to)
 	}
 	kvfree(rec);
 	return left;
+}
+
+/**
+ * ixdp_echo_conns() - the connections a core's echo service holds
+ * @core: the core, its loop parked or not started
+ *
+ * Return: its connections not in TIME_WAIT, handshakes included.
+ */
+unsigned int ixdp_echo_conns(const struct ixdp_core *core)
+{
+	const struct ixdp_tcp *t = core->stack.tcp;
+
+	return core->echo && t ? t->nused - t->ntw : 0;
+}
+
+/**
+ * ixdp_echo_share() - move up to @n connections of @from to @to
+ * @from: a core that stays on its device, its loop parked
+ * @to: a core that joins it, its loop not started
+ * @n: how many to move, at most
+ *
+ * For ix scale, so that a joining core takes its share of the service's
+ * connections at once, not only of those opened after it joined (a
+ * tap-backed virtio_net keeps a flow on the queue the guest last sent
+ * it on).  A connection that may not move now (in its handshake, a
+ * buffer in pieces) stays; so does the rest once @to lacks a connection
+ * slot or buffers.
+ *
+ * Return: the connections moved.
+ */
+unsigned int ixdp_echo_share(struct ixdp_core *from, struct ixdp_core *to,
+			     unsigned int n)
+{
+	const struct ixdp_tcp *tt = to->stack.tcp;
+	struct ixdp_echo *e = from->echo;
+	struct ixdp_tcp_mig *rec;
+	struct ixdp_echo_conn *c;
+	unsigned int i, moved = 0;
+
+	if (!e || !to->echo || !n)
+		return 0;
+	rec = kvmalloc_array(2, sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return 0;
+	for (i = 0; i < e->tcp->npcbs && moved < n; i++) {
+		c = &e->conns[i];
+		if (!c->handle || echo_can_move_one(from, c))
+			continue;
+		if (tt->nused >= tt->npcbs ||
+		    to->pool.avail < c->n + IXDP_RX_TARGET)
+			break;
+		if (!echo_move_one(from, to, c, rec))
+			moved++;
+	}
+	kvfree(rec);
+	return moved;
 }

@@ -32,6 +32,10 @@
  * guest last sent it on, and a core sends on its first queue, so a
  * connection stays where it is when queues move: a core that joins gets
  * the flows the host has not seen yet, and the handoff passes it strays.
+ * Where the echo service serves, a joining core also takes connections
+ * from the cores with the most until it holds the average (after step 4):
+ * the host follows once the new core has sent for them, and the segments
+ * it sends to the old queue meanwhile are handed over.
  *
  * A connection moves while both cores are parked, so no ring carries it:
  * the control path packs it on one stack and unpacks it on the other
@@ -354,6 +358,59 @@ static void ixdp_scale_join_apps(struct ixdp_dev *idev, struct ixdp_scale *sc)
 	}
 }
 
+/* The staying core whose echo service holds the most, above @floor. */
+static struct ixdp_core *ixdp_scale_fullest(struct ixdp_scale *sc,
+					    unsigned int floor)
+{
+	struct ixdp_core *most = NULL;
+	unsigned int k, n;
+
+	for (k = 0; k < sc->n; k++) {
+		if (ixdp_scale_joins(sc, sc->next[k]))
+			continue;
+		n = ixdp_echo_conns(sc->next[k]);
+		if (n > floor) {
+			floor = n;
+			most = sc->next[k];
+		}
+	}
+	return most;
+}
+
+/*
+ * After step 4, where the echo service serves: each joining core with
+ * queues takes connections from the staying cores with the most, until
+ * it holds the average.  Otherwise it would get only connections opened
+ * from now on, as a tap keeps a flow on the queue the guest last sent it
+ * on.  An application's connections move only with a leaving thread.
+ */
+static void ixdp_scale_share(struct ixdp_scale *sc)
+{
+	unsigned int i, k, total = 0, want, have, moved;
+	struct ixdp_core *join, *from;
+
+	for (k = 0; k < sc->n; k++)
+		total += ixdp_echo_conns(sc->next[k]);
+	want = total / sc->n;
+	for (i = 0; i < sc->njoin; i++) {
+		join = sc->join[i];
+		if (!join->nqueues)
+			continue;
+		have = ixdp_echo_conns(join);
+		while (have < want) {
+			from = ixdp_scale_fullest(sc, want);
+			if (!from)
+				break;
+			moved = ixdp_echo_share(from, join,
+						min(ixdp_echo_conns(from) - want,
+						    want - have));
+			if (!moved)
+				break;
+			have += moved;
+		}
+	}
+}
+
 /* Steps 3 to 6, the running cores parked and none leaving busy. */
 static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
 {
@@ -385,6 +442,8 @@ static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
 	ret = ixdp_scale_queues(idev, sc);
 	if (sc->apps)
 		ixdp_scale_join_apps(idev, sc);
+	else
+		ixdp_scale_share(sc);
 	/* Only a failed take leaves a core without queues: it goes too. */
 	cpumask_clear(&idev->cpus);
 	idev->ncores = 0;

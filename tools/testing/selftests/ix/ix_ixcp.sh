@@ -121,10 +121,12 @@ trickle_busy=$(busy "${PH[@]}")
 trickle_secs=${PH[0]}
 
 # The peak: the host's PEAK_CONNS connections on top of the trickle, in
-# two waves.  On virtio a connection stays on the core it began on (the
-# tap steers a flow to the queue the guest last sent it on), so the
-# first wave's stay on CPU 1 once ixcp adds CPU 2; the second wave's
-# connections begin with both cores there, and CPU 2 takes its share.
+# two waves.  On virtio an application's connection stays on the core it
+# began on (the tap steers a flow to the queue the guest last sent it
+# on), so with ix_echo the first wave's stay on CPU 1 once ixcp adds CPU
+# 2 (the echo service's joining core takes its share of them); the
+# second wave's connections begin with both cores there, and CPU 2 takes
+# its share.
 # wave N MSGS: the host's load, most cores seen meanwhile in most.
 wave()
 {

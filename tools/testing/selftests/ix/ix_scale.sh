@@ -9,8 +9,9 @@
 # 3 queue pairs; with 3 CPUs and 2 pairs, 1 -> 2 -> 1 cores twice), the
 # single core a different CPU each time, so that every connection moves
 # each round; then NETEM_ROUNDS more under 1% loss both ways on the
-# peer's link.  A core that joins takes a queue pair; the connections of
-# a core that leaves move, with the bytes they hold, to one that stays.
+# peer's link.  A core that joins takes a queue pair, and the echo
+# service's connections up to the average of the cores; the connections
+# of a core that leaves move, with the bytes they hold, to one that stays.
 # Every byte is checked by the client, no connection may be reset, and
 # the moves show in the counters, per core.  A CPU given back can leave
 # the reservation.  The client gives the round trips of the messages in
@@ -146,6 +147,14 @@ scale_to 1-2
 	fail "cpu2 or a queue directory missing: $(ls "$SYS" | tr '\n' ' ')"
 loop_thread 1 || fail "no loop thread on CPU 1: the test cannot see threads"
 loop_thread 2 || fail "no loop thread on CPU 2"
+# The echo service's joining core takes its share at once: half of them,
+# but for any in a state that cannot move then (a handshake).
+if [ "$APP" != 1 ]; then
+	took=$(core_stat 2 tcp_migrated_in)
+	echo "# CPU 2 joined and took $took of the $CONNS connections"
+	[ "$took" -ge $((CONNS / 2 - 2)) ] ||
+		fail "CPU 2 joined and took $took of the $CONNS connections"
+fi
 # CPU 1 leaves with every connection: they move to CPU 2.
 scale_to 2
 kill -0 $load_pid 2> /dev/null ||
