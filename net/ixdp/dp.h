@@ -358,7 +358,7 @@ void ixdp_echo_stop(struct ixdp_core *core);
 int ixdp_echo_connect(struct ixdp_core *core, __be32 daddr, __be16 dport);
 int ixdp_echo_can_move(struct ixdp_core *from, struct ixdp_core *to);
 unsigned int ixdp_echo_move(struct ixdp_core *from, struct ixdp_core *to);
-unsigned int ixdp_echo_conns(const struct ixdp_core *core);
+unsigned int ixdp_echo_movable(struct ixdp_core *core);
 unsigned int ixdp_echo_share(struct ixdp_core *from, struct ixdp_core *to,
 			     unsigned int n);
 

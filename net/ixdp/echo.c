@@ -485,16 +485,25 @@ unsigned int ixdp_echo_move(struct ixdp_core *from, struct ixdp_core *to)
 }
 
 /**
- * ixdp_echo_conns() - the connections a core's echo service holds
+ * ixdp_echo_movable() - the connections of a core's echo service that may
+ *	move now
  * @core: the core, its loop parked or not started
  *
- * Return: its connections not in TIME_WAIT, handshakes included.
+ * Return: how many ixdp_echo_share() could move, room allowing: not those
+ * in their handshake, nor one holding a buffer in pieces.
  */
-unsigned int ixdp_echo_conns(const struct ixdp_core *core)
+unsigned int ixdp_echo_movable(struct ixdp_core *core)
 {
-	const struct ixdp_tcp *t = core->stack.tcp;
+	struct ixdp_echo *e = core->echo;
+	unsigned int i, n = 0;
 
-	return core->echo && t ? t->nused - t->ntw : 0;
+	if (!e)
+		return 0;
+	for (i = 0; i < e->tcp->npcbs; i++)
+		if (e->conns[i].handle &&
+		    !echo_can_move_one(core, &e->conns[i]))
+			n++;
+	return n;
 }
 
 /**
@@ -508,7 +517,7 @@ unsigned int ixdp_echo_conns(const struct ixdp_core *core)
  * tap-backed virtio_net keeps a flow on the queue the guest last sent
  * it on).  A connection that may not move now (in its handshake, a
  * buffer in pieces) stays; so does the rest once @to lacks a connection
- * slot or buffers.
+ * slot, or buffers beyond those its receive rings take.
  *
  * Return: the connections moved.
  */
@@ -518,6 +527,7 @@ unsigned int ixdp_echo_share(struct ixdp_core *from, struct ixdp_core *to,
 	const struct ixdp_tcp *tt = to->stack.tcp;
 	struct ixdp_echo *e = from->echo;
 	struct ixdp_tcp_mig *rec;
+	unsigned int reserve = max(to->nqueues, 1U) * IXDP_RX_TARGET;
 	struct ixdp_echo_conn *c;
 	unsigned int i, moved = 0;
 
@@ -531,7 +541,7 @@ unsigned int ixdp_echo_share(struct ixdp_core *from, struct ixdp_core *to,
 		if (!c->handle || echo_can_move_one(from, c))
 			continue;
 		if (tt->nused >= tt->npcbs ||
-		    to->pool.avail < c->n + IXDP_RX_TARGET)
+		    to->pool.avail < c->n + reserve)
 			break;
 		if (!echo_move_one(from, to, c, rec))
 			moved++;

@@ -358,21 +358,24 @@ static void ixdp_scale_join_apps(struct ixdp_dev *idev, struct ixdp_scale *sc)
 	}
 }
 
-/* The staying core whose echo service holds the most, above @floor. */
-static struct ixdp_core *ixdp_scale_fullest(struct ixdp_scale *sc,
-					    unsigned int floor)
+/* Connections ixdp_scale_share() moves in one scale at most: cores wait. */
+#define IXDP_SCALE_SHARE_MAX	1024
+
+/*
+ * The place in @sc->next of the staying core with the most connections
+ * that may move (@movable, by place), above @floor; -1 if none.
+ */
+static int ixdp_scale_fullest(const struct ixdp_scale *sc,
+			      const unsigned int *movable, unsigned int floor)
 {
-	struct ixdp_core *most = NULL;
-	unsigned int k, n;
+	unsigned int k;
+	int most = -1;
 
 	for (k = 0; k < sc->n; k++) {
-		if (ixdp_scale_joins(sc, sc->next[k]))
+		if (ixdp_scale_joins(sc, sc->next[k]) || movable[k] <= floor)
 			continue;
-		n = ixdp_echo_conns(sc->next[k]);
-		if (n > floor) {
-			floor = n;
-			most = sc->next[k];
-		}
+		floor = movable[k];
+		most = k;
 	}
 	return most;
 }
@@ -380,33 +383,43 @@ static struct ixdp_core *ixdp_scale_fullest(struct ixdp_scale *sc,
 /*
  * After step 4, where the echo service serves: each joining core with
  * queues takes connections from the staying cores with the most, until
- * it holds the average.  Otherwise it would get only connections opened
- * from now on, as a tap keeps a flow on the queue the guest last sent it
- * on.  An application's connections move only with a leaving thread.
+ * it holds the average of those that may move, IXDP_SCALE_SHARE_MAX in
+ * all at most.  Otherwise it would get only connections opened from now
+ * on, as a tap keeps a flow on the queue the guest last sent it on.  Not
+ * where the device hashes (RSS): there a flow's core is its hash's, and a
+ * connection moved elsewhere would be a stray for good.  An application's
+ * connections move only with a leaving thread.
  */
-static void ixdp_scale_share(struct ixdp_scale *sc)
+static void ixdp_scale_share(struct ixdp_dev *idev, struct ixdp_scale *sc)
 {
-	unsigned int i, k, total = 0, want, have, moved;
-	struct ixdp_core *join, *from;
+	unsigned int movable[IXDP_MAX_QUEUES], budget = IXDP_SCALE_SHARE_MAX;
+	unsigned int i, k, total = 0, want, have, n;
+	struct ixdp_core *join;
+	int from;
 
-	for (k = 0; k < sc->n; k++)
-		total += ixdp_echo_conns(sc->next[k]);
+	if (idev->ops->rss_get)
+		return;
+	for (k = 0; k < sc->n; k++) {
+		movable[k] = ixdp_echo_movable(sc->next[k]);
+		total += movable[k];
+	}
 	want = total / sc->n;
-	for (i = 0; i < sc->njoin; i++) {
+	for (i = 0; i < sc->njoin && budget; i++) {
 		join = sc->join[i];
 		if (!join->nqueues)
 			continue;
-		have = ixdp_echo_conns(join);
-		while (have < want) {
-			from = ixdp_scale_fullest(sc, want);
-			if (!from)
+		have = ixdp_echo_movable(join);
+		while (have < want && budget) {
+			from = ixdp_scale_fullest(sc, movable, want);
+			if (from < 0)
 				break;
-			moved = ixdp_echo_share(from, join,
-						min(ixdp_echo_conns(from) - want,
-						    want - have));
-			if (!moved)
-				break;
-			have += moved;
+			n = ixdp_echo_share(sc->next[from], join,
+					    min3(movable[from] - want,
+						 want - have, budget));
+			/* One that gave nothing is not asked again. */
+			movable[from] = n ? movable[from] - n : 0;
+			have += n;
+			budget -= n;
 		}
 	}
 }
@@ -443,7 +456,7 @@ static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
 	if (sc->apps)
 		ixdp_scale_join_apps(idev, sc);
 	else
-		ixdp_scale_share(sc);
+		ixdp_scale_share(idev, sc);
 	/* Only a failed take leaves a core without queues: it goes too. */
 	cpumask_clear(&idev->cpus);
 	idev->ncores = 0;

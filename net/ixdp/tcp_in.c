@@ -760,12 +760,16 @@ accepted:
  * twin on another core: the device took a retransmitted SYN to a core
  * other than the first's (the tap forgot the flow, or its queue changed
  * cores), which opened the connection again, and the peer acknowledges
- * the other core's SYN-ACK.  Such an ACK goes round the other cores as a
- * segment of no connection does (handoff.h), before it is checked here:
- * a reset from this twin would kill the peer's connection.  False when
- * every core has looked, or none other serves the device: the checks of
- * RFC 9293 3.10.7.4 then answer it, with a reset where its sequence is
- * acceptable.  The twin itself gives up its SYN-ACKs silently.
+ * the other core's SYN-ACK.  Such a segment (ACK, neither SYN nor RST;
+ * data or a FIN may ride on it) goes round the other cores as a segment
+ * of no connection does (handoff.h), before it is checked here: a reset
+ * from this twin would kill the peer's connection.  False when none other
+ * serves the device, or every core has looked and the round ends here:
+ * the checks of RFC 9293 3.10.7.4 then answer it, with a reset where its
+ * sequence is acceptable.  With three cores or more the round may end on
+ * a core that holds no connection for it, which answers as a closed port
+ * does (a reset, whatever the sequence).  The twin gives up its SYN-ACKs
+ * silently.
  */
 static bool in_syn_rcvd_stray(struct ixdp_tcp_pcb *pcb,
 			      struct ixdp_tcp_seg *seg,
