@@ -352,13 +352,16 @@ conns_table()
 {
 	local c
 
-	echo "| connections | requests/s | connected (min) | errors (max) |"
-	echo "|---|---|---|---|"
+	echo "| connections | requests/s | connected (min) | errors (max) |" \
+	     "server vCPU instructions/req | all vCPUs instructions/req |"
+	echo "|---|---|---|---|---|---|"
 	for c in $CONNS; do
 		ls "$RAW"/conns-ixdp-poll-c"$c".r*.json > /dev/null 2>&1 || continue
 		echo "| $c | $(stat_cell "conns-c$c throughput" "$(per_round conns_t "$c")") |" \
 		     "$(per_round conns_up "$c" | stats | cut -d' ' -f2) |" \
-		     "$(per_round conns_err "$c" | stats | cut -d' ' -f3) |"
+		     "$(per_round conns_err "$c" | stats | cut -d' ' -f3) |" \
+		     "$(insn_cell "conns-ixdp-poll-c$c" server 0) |" \
+		     "$(insn_cell "conns-ixdp-poll-c$c" insn 0) |"
 	done
 }
 
