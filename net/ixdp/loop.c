@@ -352,8 +352,9 @@ static void ixdp_budget_charge(unsigned int *room, unsigned int *work,
  * @batch: frames to take from each source at most (each queue, the other
  *	cores, Linux's two rings), 1 to IXDP_BATCH_MAX
  *
- * Return: the frames received, and those a full ring had left that the
- * device took now: 0 when there was nothing to do.
+ * Return: the frames received, those a full ring had left that the
+ * device took now, and the connections that sent what the full queue
+ * had refused them: 0 when there was nothing to do.
  */
 unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 {
@@ -362,8 +363,13 @@ unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 
 	for (i = 0; i < core->nqueues; i++)
 		ixdp_queue_reclaim(core, core->queues[i]);
-	/* What a full ring left at the last flush goes out first. */
+	/*
+	 * What a full ring left at the last flush goes out first, then
+	 * what the full queue refused the connections, as room allows.
+	 */
 	work = ixdp_core_flush(core);
+	if (core->ntx < IXDP_TXQ_LEN)
+		work += ixdp_tcp_tx_resume(&core->stack);
 	/*
 	 * Take no more frames, from every source together, than the
 	 * transmit queue has room to answer, two frames each (an echo and

@@ -206,8 +206,10 @@ enum ixdp_drop_reason {
  * @rto_deferred: times a retransmission timeout was put off by half a
  *	second, neither counted nor backed off, while the device had a
  *	backlog to send (one timeout may be put off several times)
- * @tx_refused: segments the device's full queue refused; data and FINs
- *	among them are sent again half a second later (ixdp_tcp_retry_arm())
+ * @tx_refused: segments the device's full queue refused; what their
+ *	connections owe is sent as the queue drains (ixdp_tcp_tx_resume())
+ * @tx_resumed: connections that sent, as the queue drained, what it had
+ *	refused them
  * @oow_acks_limited: ACKs not sent, by the connection's rate limit, to
  *	segments out of window, failing PAWS or acknowledging unsent data
  * @pmtu_updates: connections whose path MTU an ICMP fragmentation needed
@@ -270,6 +272,7 @@ struct ixdp_tcp_stats {
 	u64	paws_drops;
 	u64	rto_deferred;
 	u64	tx_refused;
+	u64	tx_resumed;
 	u64	oow_acks_limited;
 	u64	pmtu_updates;
 	u64	pmtu_expired;

@@ -360,6 +360,8 @@ struct ixdp_iov {
  * struct ixdp_tcp_pcb - one connection
  * @node: link in its hash bucket, or in the free list
  * @lnode: link in its listener's @waiting until accepted or freed
+ * @txw: link in &ixdp_tcp's @txw while the device's full queue refused a
+ *	segment of it that is owed still; empty otherwise
  * @rtx_timer: retransmission, persist, SYN retry and TIME_WAIT timer
  * @ack_timer: delayed ACK timer
  * @ka_timer: keepalive timer (tcp_keepalive.c); pending only while
@@ -450,6 +452,7 @@ struct ixdp_iov {
 struct ixdp_tcp_pcb {
 	struct hlist_node		node;
 	struct list_head		lnode;
+	struct list_head		txw;
 	struct ixdp_timer		rtx_timer;
 	struct ixdp_timer		ack_timer;
 	struct ixdp_timer		ka_timer;
@@ -667,6 +670,8 @@ struct ixdp_tcp_config {
  * @chal_second: the second @chal_left counts in
  * @chal_left: challenge ACKs it may still send in it
  * @reclaim_next: the PCB ixdp_tcp_reclaim() looks at next
+ * @txw: connections that the device's full queue refused, oldest first,
+ *	served as it drains (ixdp_tcp_tx_resume())
  * @free: PCBs not in use
  * @npcbs: entries of @pcbs
  * @hash_mask: buckets of @hash, less one (a power of two, >= @npcbs)
@@ -694,6 +699,7 @@ struct ixdp_tcp {
 	u64				chal_second;
 	u32				chal_left;
 	unsigned int			reclaim_next;
+	struct list_head		txw;
 	struct hlist_head		free;
 	unsigned int			npcbs;
 	u32				hash_mask;
@@ -1063,6 +1069,7 @@ void ixdp_tcp_rtt_sample(struct ixdp_tcp_pcb *pcb, u32 rtt);
 u32 ixdp_tcp_rto(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_retry_arm(struct ixdp_tcp_pcb *pcb);
+unsigned int ixdp_tcp_tx_resume(struct ixdp_stack *s);
 void ixdp_tcp_persist_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_pressure_check(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_reclaim(struct ixdp_stack *s);

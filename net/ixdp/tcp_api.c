@@ -114,6 +114,7 @@ int ixdp_tcp_init(struct ixdp_stack *s, struct ixdp_tcp *tcp,
 	tcp->stats = &s->stats.tcp;
 	for (i = 0; i < IXDP_TCP_LISTENERS; i++)
 		INIT_LIST_HEAD(&tcp->lsn[i].waiting);
+	INIT_LIST_HEAD(&tcp->txw);
 	ixdp_tcp_pcb_table_init(tcp);
 	s->tcp = tcp;
 	return 0;

@@ -320,6 +320,25 @@ static void out_header(struct ixdp_tcp_pcb *pcb, struct tcphdr *th, u32 seq,
 }
 
 /*
+ * The device's full queue refused a segment of @pcb: the connection waits
+ * for room, oldest first (ixdp_tcp_tx_resume()), and an ACK the segment
+ * carried is owed still.  A reset is not waited for: it is not sent
+ * again, as for one a peer's queue dropped.
+ */
+static void out_wait_room(struct ixdp_tcp_pcb *pcb, u8 flags)
+{
+	struct ixdp_tcp *tcp = pcb->stack->tcp;
+
+	tcp->stats->tx_refused++;
+	if (flags & TCPHDR_RST)
+		return;
+	if (flags & TCPHDR_ACK)
+		pcb->flags |= TCPF_ACK_NOW;
+	if (list_empty(&pcb->txw))
+		list_add_tail(&pcb->txw, &tcp->txw);
+}
+
+/*
  * Send one segment: @len payload bytes from @seq (from the send queue),
  * with @flags.  Return the payload bytes sent (fewer if options took
  * room) or a negative errno: -ENOBUFS if the pool is empty, -ENOSPC if
@@ -358,7 +377,7 @@ static int out_xmit(struct ixdp_tcp_pcb *pcb, u32 seq, u32 len, u8 flags)
 	out_csum(s, b, th, pcb->raddr, frag_sum);
 	ret = ixdp_ip_output_tpl(s, b, &pcb->tpl, pcb->raddr, IPPROTO_TCP);
 	if (unlikely(ret == -ENOSPC)) {
-		s->tcp->stats->tx_refused++;
+		out_wait_room(pcb, flags);
 		return ret;
 	}
 	if (flags & TCPHDR_ACK)
@@ -719,6 +738,43 @@ void __ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
 	if (!n && !refused && pcb->flags & TCPF_ACK_NOW &&
 	    pcb->state != IXDP_TCP_CLOSED && pcb->state != IXDP_TCP_SYN_SENT)
 		ixdp_tcp_send_ack(pcb);
+}
+
+/**
+ * ixdp_tcp_tx_resume() - send for the connections the full queue refused
+ * @s: the stack, its device's queue having room again
+ *
+ * Called by the core as its device's queue drains, before new work is
+ * taken: each connection that waits sends what it owes (data, a FIN, an
+ * ACK), oldest first, until the queue refuses again; that connection
+ * keeps its place at the head of the line, and the rest theirs.
+ * A refused segment so goes out as soon as the queue takes it, not when
+ * the retry timer (ixdp_tcp_retry_arm()) fires, which stays for the
+ * pool's refusals and a device that takes nothing at all.
+ *
+ * Return: the connections that sent.
+ */
+unsigned int ixdp_tcp_tx_resume(struct ixdp_stack *s)
+{
+	struct ixdp_tcp *tcp = s->tcp;
+	struct ixdp_tcp_pcb *pcb;
+	unsigned int n = 0;
+
+	if (!tcp)
+		return 0;
+	/* Each turn takes one off the line for good, or ends. */
+	while (!list_empty(&tcp->txw)) {
+		pcb = list_first_entry(&tcp->txw, struct ixdp_tcp_pcb, txw);
+		list_del_init(&pcb->txw);
+		ixdp_tcp_output(pcb);
+		if (!list_empty(&pcb->txw)) {
+			list_move(&pcb->txw, &tcp->txw);
+			break;
+		}
+		n++;
+	}
+	tcp->stats->tx_resumed += n;
+	return n;
 }
 
 /**

@@ -74,6 +74,7 @@ struct ixdp_tcp_pcb *ixdp_tcp_pcb_alloc(struct ixdp_stack *s)
 	memset(pcb, 0, sizeof(*pcb));
 	INIT_HLIST_NODE(&pcb->node);
 	INIT_LIST_HEAD(&pcb->lnode);
+	INIT_LIST_HEAD(&pcb->txw);
 	pcb->idx = idx;
 	pcb->gen = gen;
 	pcb->stack = s;
@@ -125,6 +126,7 @@ void ixdp_tcp_pcb_release(struct ixdp_tcp_pcb *pcb)
 	ixdp_tcp_ooo_purge(pcb);
 	ixdp_tcp_early_purge(pcb);
 	pcb_release_listener(pcb);
+	list_del_init(&pcb->txw);
 	if (!hlist_unhashed(&pcb->node))
 		hlist_del_init(&pcb->node);
 	if (tcp->last == pcb)

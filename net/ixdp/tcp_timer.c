@@ -177,7 +177,9 @@ void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb)
  * unless it is so set already, and when it fires the segment goes again:
  * not a timeout, neither counted nor backed off, since nothing left.  A
  * device that refuses for rto_max from the first refusal ends the
- * connection (@snd_last marks when it began).
+ * connection (@snd_last marks when it began).  What the device refused
+ * goes sooner, as its queue drains (ixdp_tcp_tx_resume()): this retry
+ * is for what the pool refused, and for a device that takes nothing.
  */
 void ixdp_tcp_retry_arm(struct ixdp_tcp_pcb *pcb)
 {

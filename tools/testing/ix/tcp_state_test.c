@@ -839,6 +839,84 @@ IX_TEST(tcp_state, refused_data_goes_again)
 }
 
 /*
+ * Connections the device's full queue refused send as soon as it takes
+ * segments again (ixdp_tcp_tx_resume()), not half a second later: in
+ * the order they were refused, one still refused keeping its place; an
+ * ACK refused is owed still; a reset and a connection gone leave no
+ * trace in the line.
+ */
+IX_TEST(tcp_state, refused_connections_send_as_the_queue_drains)
+{
+	struct ixdp_iov iov = { pdata, 100 };
+	struct ixdp_tcp_pcb *pcb[3];
+	struct conn c[3] = { 0 };
+	struct tpeer *p = &tp;
+	u32 iss[3], half;
+	unsigned int i;
+	struct tseg in;
+	u16 lport[3];
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_many(p, c, lport, iss, 3));
+	half = p->t.s.cfg.hz / 2;
+	for (i = 0; i < 3; i++)
+		pcb[i] = pcb_of(p, c[i].h);
+	p->t.xmit_ret = -ENOSPC;
+	for (i = 0; i < 3; i++)
+		CHECK_EQ(ixdp_tcp_sendv(&p->t.s, c[i].h, &iov, 1), 100);
+	/* c[1] is aborted while it waits: its RST is refused too. */
+	CHECK(!ixdp_tcp_abort(&p->t.s, c[1].h));
+	CHECK_EQ(p->tcp->stats->tx_refused, 4);
+	/* Still refused: nothing goes, and the order holds. */
+	CHECK_EQ(ixdp_tcp_tx_resume(&p->t.s), 0);
+	CHECK_EQ(p->tcp->stats->tx_refused, 5);
+	p->t.xmit_ret = 0;
+	CHECK_EQ(ixdp_tcp_tx_resume(&p->t.s), 2);
+	CHECK_EQ(p->tcp->stats->tx_resumed, 2);
+	CHECK(tp_pop(p, &in) && in.sport == lport[0] && in.len == 100 &&
+	      in.seq == iss[0] + 1);
+	CHECK(tp_pop(p, &in) && in.sport == lport[2] && in.len == 100 &&
+	      in.seq == iss[2] + 1);
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK(list_empty(&p->tcp->txw));
+	CHECK_EQ(ixdp_tcp_tx_resume(&p->t.s), 0);
+	/* Timed as sent now: no retry of them half a second on. */
+	CHECK(!(pcb[0]->flags & (TCPF_RETRY | TCPF_RETRYING)));
+	tp_advance(p, half);
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK_EQ(p->tcp->stats->timeouts, 0);
+
+	/* c[0]'s data is acknowledged; c[2]'s by a segment of the peer. */
+	seg_init(p, &in, 101, iss[0] + 101, TH_ACK);
+	in.sport = 2000;
+	in.dport = lport[0];
+	tp_send(p, &in);
+	/* Its delayed ACK, refused, is owed. */
+	seg_init(p, &in, 101, iss[2] + 101, TH_ACK);
+	in.sport = 2002;
+	in.dport = lport[2];
+	in.data = pdata;
+	in.len = 100;
+	tp_send(p, &in);
+	CHECK_EQ(pcb[2]->rcv_nxt, 201);
+	CHECK_EQ(tp_ntx(p), 0);
+	p->t.xmit_ret = -ENOSPC;
+	tp_advance(p, 2 * half);
+	CHECK_EQ(p->tcp->stats->delacks, 1);
+	CHECK_EQ(p->tcp->stats->tx_refused, 6);
+	p->t.xmit_ret = 0;
+	tp_advance(p, 3 * half);
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK_EQ(ixdp_tcp_tx_resume(&p->t.s), 1);
+	CHECK(tp_pop(p, &in) && in.sport == lport[2] && !in.len &&
+	      in.flags == TH_ACK && in.ack == 201);
+	CHECK_EQ(tp_ntx(p), 0);
+	conn_release(&c[0]);
+	conn_release(&c[2]);
+	CHECK(tp_fini(p));
+}
+
+/*
  * An RTO whose retransmission the device refused is tried again half a
  * second later, not at the RTO doubled; and a device that refuses for
  * rto_max ends the connection as timeouts would.
