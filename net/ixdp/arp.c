@@ -150,6 +150,21 @@ static bool arp_make_room(struct ixdp_stack *s, bool unres)
  * Take an entry for @ip, INCOMPLETE, making room as arp_make_room() does;
  * NULL if there is none.
  */
+/* Take a free entry for @ip onto @list, hashed and counted, empty. */
+static struct ixdp_arp_entry *arp_take(struct ixdp_stack *s, __be32 ip,
+				       struct list_head *list)
+{
+	struct ixdp_arp_entry *e;
+
+	e = list_first_entry(&s->arp.free, struct ixdp_arp_entry, lru);
+	list_move_tail(&e->lru, list);
+	hlist_add_head(&e->node, arp_bucket(s, ip));
+	s->arp.used++;
+	e->ip = ip;
+	e->qlen = 0;
+	return e;
+}
+
 static struct ixdp_arp_entry *arp_new(struct ixdp_stack *s, __be32 ip,
 				      bool unres)
 {
@@ -157,15 +172,10 @@ static struct ixdp_arp_entry *arp_new(struct ixdp_stack *s, __be32 ip,
 
 	if (!arp_make_room(s, unres))
 		return NULL;
-	e = list_first_entry(&s->arp.free, struct ixdp_arp_entry, lru);
-	list_move_tail(&e->lru, &s->arp.unres);
-	hlist_add_head(&e->node, arp_bucket(s, ip));
-	s->arp.used++;
+	e = arp_take(s, ip, &s->arp.unres);
 	s->arp.nr_unres++;
-	e->ip = ip;
 	e->state = IXDP_ARP_INCOMPLETE;
 	e->tries = 0;
-	e->qlen = 0;
 	return e;
 }
 
@@ -467,15 +477,10 @@ void ixdp_arp_inherit(struct ixdp_stack *s, const struct ixdp_stack *from)
 			break;
 		if (arp_find(s, f->ip))
 			continue;
-		e = list_first_entry(&s->arp.free, struct ixdp_arp_entry, lru);
-		list_move_tail(&e->lru, &s->arp.lru);
-		hlist_add_head(&e->node, arp_bucket(s, f->ip));
-		s->arp.used++;
-		e->ip = f->ip;
+		e = arp_take(s, f->ip, &s->arp.lru);
 		memcpy(e->mac, f->mac, ETH_ALEN);
 		e->state = f->state;
 		e->tries = f->tries;
-		e->qlen = 0;
 		e->confirmed_at = min(f->confirmed_at, s->now);
 		e->moved_at = min(f->moved_at, s->now);
 		if (e->state == IXDP_ARP_REACHABLE)

@@ -210,6 +210,8 @@ enum ixdp_drop_reason {
  *	connections owe is sent as the queue drains (ixdp_tcp_tx_resume())
  * @tx_resumed: connections that sent, as the queue drained, what it had
  *	refused them
+ * @spurious_rtos: timeouts an ACK proved spurious (its TSecr older than
+ *	the timeout): the window given back, the RTT estimate lifted
  * @oow_acks_limited: ACKs not sent, by the connection's rate limit, to
  *	segments out of window, failing PAWS or acknowledging unsent data
  * @pmtu_updates: connections whose path MTU an ICMP fragmentation needed
@@ -273,6 +275,7 @@ struct ixdp_tcp_stats {
 	u64	rto_deferred;
 	u64	tx_refused;
 	u64	tx_resumed;
+	u64	spurious_rtos;
 	u64	oow_acks_limited;
 	u64	pmtu_updates;
 	u64	pmtu_expired;

@@ -142,6 +142,7 @@ enum ixdp_tcp_state {
 #define TCPF_REFUSED		BIT(20)	/* data or FIN refused in this output */
 #define TCPF_RETRY		BIT(21)	/* rtx timer retries what was refused */
 #define TCPF_RETRYING		BIT(22)	/* refused since @snd_last, untaken */
+#define TCPF_UNDO		BIT(23)	/* a timeout may prove spurious */
 
 /**
  * struct ixdp_tcp_sack_block - a range of sequence space [@start, @end)
@@ -415,6 +416,11 @@ struct ixdp_iov {
  * @dupacks: consecutive duplicate ACKs
  * @rtx_next: next hole to fill from the SACK scoreboard
  * @rtx_mark: @snd_max when @snd_una was last retransmitted in recovery
+ * @undo_ts: while TCPF_UNDO: our TSval when the first timeout since the
+ *	last new ACK fired; an ACK that echoes an older one proves it
+ *	spurious (RFC 3522)
+ * @undo_cwnd: while TCPF_UNDO: @cwnd before that timeout
+ * @undo_ssthresh: while TCPF_UNDO: @ssthresh before that timeout
  * @snd_last: when data was last sent, for the restart after idle; or,
  *	while TCPF_RETRYING, when the pool or the device first refused it
  * @srtt_x8: smoothed RTT, eighths of a tick; 0 before the first sample
@@ -505,6 +511,9 @@ struct ixdp_tcp_pcb {
 	u32				dupacks;
 	u32				rtx_next;
 	u32				rtx_mark;
+	u32				undo_ts;
+	u32				undo_cwnd;
+	u32				undo_ssthresh;
 	u64				snd_last;
 	/* round trip */
 	u32				srtt_x8;
@@ -1066,6 +1075,7 @@ static inline void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes)
 void ixdp_tcp_timers_init(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_timers_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtt_sample(struct ixdp_tcp_pcb *pcb, u32 rtt);
+void ixdp_tcp_rtt_spurious(struct ixdp_tcp_pcb *pcb, u32 rtt);
 u32 ixdp_tcp_rto(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_retry_arm(struct ixdp_tcp_pcb *pcb);
@@ -1083,6 +1093,7 @@ void ixdp_tcp_cc_restart(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_cc_ack(struct ixdp_tcp_pcb *pcb, u32 ack, u32 acked);
 void ixdp_tcp_cc_dupack(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_cc_timeout(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_cc_undo(struct ixdp_tcp_pcb *pcb);
 
 /* tcp_sack.c: SACK scoreboard and the blocks we report */
 void ixdp_tcp_sb_update(struct ixdp_tcp_pcb *pcb,

@@ -224,15 +224,40 @@ void ixdp_tcp_cc_dupack(struct ixdp_tcp_pcb *pcb)
  * RFC 5681 (4) and 3.1: ssthresh from the flight, cwnd one segment
  * (the loss window); recovery ends and @recover moves to @snd_max so
  * that duplicate ACKs of old data start no fast retransmit (RFC 6582
- * 4.2).
+ * 4.2).  With timestamps, the first timeout since the last new ACK
+ * keeps the window it took away, and our clock, for ixdp_tcp_cc_undo().
  */
 void ixdp_tcp_cc_timeout(struct ixdp_tcp_pcb *pcb)
 {
-	if (!pcb->backoff)
+	if (!pcb->backoff) {
+		/* The first of an episode: what a spurious one undoes. */
+		if (pcb->flags & TCPF_TS) {
+			pcb->flags |= TCPF_UNDO;
+			pcb->undo_ts = tcp_ts_now(pcb);
+			pcb->undo_cwnd = pcb->cwnd;
+			pcb->undo_ssthresh = pcb->ssthresh;
+		}
 		pcb->ssthresh = cc_half_flight(pcb);
+	}
 	pcb->cwnd = pcb->mss;
 	pcb->ca_acked = 0;
 	pcb->dupacks = 0;
 	pcb->recover = pcb->snd_max;
 	pcb->flags &= ~TCPF_RECOVERY;
+}
+
+/**
+ * ixdp_tcp_cc_undo() - the timeout was spurious: give the window back
+ * @pcb: the PCB, TCPF_UNDO set, an ACK of new data in hand that echoes
+ *	a TSval older than the timeout's (the segment sent before it
+ *	arrived: RFC 3522 detection)
+ *
+ * cwnd and ssthresh go back to what they were before the timeout, as
+ * Linux's undo does; nothing was lost, only late.
+ */
+void ixdp_tcp_cc_undo(struct ixdp_tcp_pcb *pcb)
+{
+	pcb->stack->tcp->stats->spurious_rtos++;
+	pcb->cwnd = max(pcb->cwnd, pcb->undo_cwnd);
+	pcb->ssthresh = max(pcb->ssthresh, pcb->undo_ssthresh);
 }

@@ -306,14 +306,25 @@ static void in_listen_cookie(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
  * no sample (as in Linux's tcp_rtt_tsopt_us()): the peer echoes what it
  * likes, and no such round trip can be ours.
  */
-static void in_rtt(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
+static bool in_ts_rtt(const struct ixdp_tcp_pcb *pcb,
+		      const struct ixdp_tcp_seg *seg, u32 *rtt)
 {
 	u32 now = tcp_ts_now(pcb);
 
+	if (!seg->opt.tsecr || !tcp_seq_leq(seg->opt.tsecr, now) ||
+	    now - seg->opt.tsecr > pcb->stack->tcp->cfg.rto_max)
+		return false;
+	*rtt = now - seg->opt.tsecr;
+	return true;
+}
+
+static void in_rtt(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
+{
+	u32 rtt;
+
 	if (pcb->flags & TCPF_TS && seg->opt.flags & TCPOPT_F_TS) {
-		if (seg->opt.tsecr && tcp_seq_leq(seg->opt.tsecr, now) &&
-		    now - seg->opt.tsecr <= pcb->stack->tcp->cfg.rto_max)
-			ixdp_tcp_rtt_sample(pcb, now - seg->opt.tsecr);
+		if (in_ts_rtt(pcb, seg, &rtt))
+			ixdp_tcp_rtt_sample(pcb, rtt);
 	} else if (pcb->flags & TCPF_TIMING &&
 		   tcp_seq_after(seg->ack, pcb->rtt_seq)) {
 		ixdp_tcp_rtt_sample(pcb, pcb->stack->now - pcb->rtt_start);
@@ -333,7 +344,8 @@ static void in_established(struct ixdp_tcp_pcb *pcb,
 	pcb->snd_una = seg->ack;
 	if (!pcb->nrtx)
 		in_rtt(pcb, seg);
-	pcb->flags &= ~TCPF_TIMING;
+	/* A SYN's timeouts shrank no window of this connection. */
+	pcb->flags &= ~(TCPF_TIMING | TCPF_UNDO);
 	pcb->nrtx = 0;
 	pcb->backoff = 0;
 	ixdp_tcp_rtx_stop(pcb);
@@ -484,6 +496,25 @@ static bool in_fin_acked(struct ixdp_tcp_pcb *pcb)
 	return true;
 }
 
+/*
+ * The first ACK of new data since a timeout: if it echoes a TSval older
+ * than the timeout's, what was sent before the timeout arrived, and the
+ * timeout was spurious (RFC 3522): the window comes back, and the RTT
+ * estimate is lifted to the round trip that outlasted it.
+ */
+static void in_spurious_rto(struct ixdp_tcp_pcb *pcb,
+			    const struct ixdp_tcp_seg *seg)
+{
+	u32 rtt;
+
+	pcb->flags &= ~TCPF_UNDO;
+	if (!(seg->opt.flags & TCPOPT_F_TS) || !in_ts_rtt(pcb, seg, &rtt) ||
+	    !tcp_seq_before(seg->opt.tsecr, pcb->undo_ts))
+		return;
+	ixdp_tcp_cc_undo(pcb);
+	ixdp_tcp_rtt_spurious(pcb, rtt);
+}
+
 /* An ACK of new data; false if the PCB is gone. */
 static bool in_new_ack(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 {
@@ -492,6 +523,8 @@ static bool in_new_ack(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	bool fin = pcb->flags & TCPF_FIN_QUEUED &&
 		   seg->ack == pcb->snd_una + pcb->sq_bytes + 1;
 
+	if (unlikely(pcb->flags & TCPF_UNDO))
+		in_spurious_rto(pcb, seg);
 	in_rtt(pcb, seg);
 	pcb->backoff = 0;
 	pcb->nrtx = 0;
@@ -755,6 +788,13 @@ accepted:
 	return seg->flags & TCPHDR_ACK;
 }
 
+/* In SYN_RCVD: whether @seg acknowledges our SYN-ACK (RFC 9293 3.10.7.4). */
+static bool in_syn_rcvd_acks(const struct ixdp_tcp_pcb *pcb,
+			     const struct ixdp_tcp_seg *seg)
+{
+	return tcp_seq_in(seg->ack, pcb->snd_una + 1, pcb->snd_max + 1);
+}
+
 /*
  * An ACK that a connection in SYN_RCVD did not send for may belong to a
  * twin on another core: the device took a retransmitted SYN to a core
@@ -776,8 +816,7 @@ static bool in_syn_rcvd_stray(struct ixdp_tcp_pcb *pcb,
 			      const struct iphdr *iph, unsigned int hlen)
 {
 	if ((seg->flags & (TCPHDR_SYN | TCPHDR_RST | TCPHDR_ACK)) !=
-	    TCPHDR_ACK ||
-	    tcp_seq_in(seg->ack, pcb->snd_una + 1, pcb->snd_max + 1))
+	    TCPHDR_ACK || in_syn_rcvd_acks(pcb, seg))
 		return false;
 	ixdp_buf_push(seg->b, hlen);
 	if (!ixdp_handoff_seg(pcb->stack, seg->b, iph)) {
@@ -798,7 +837,7 @@ static bool in_synchronized(struct ixdp_tcp_pcb *pcb,
 	if (!in_checks(pcb, seg))
 		return true;
 	if (pcb->state == IXDP_TCP_SYN_RCVD) {
-		if (!tcp_seq_in(seg->ack, pcb->snd_una + 1, pcb->snd_max + 1)) {
+		if (!in_syn_rcvd_acks(pcb, seg)) {
 			in_reset_seg(pcb->stack, seg, iph, hlen);
 			return true;
 		}

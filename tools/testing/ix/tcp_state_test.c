@@ -917,6 +917,90 @@ IX_TEST(tcp_state, refused_connections_send_as_the_queue_drains)
 }
 
 /*
+ * A timeout whose first ACK echoes the TSval of a segment sent before it
+ * was spurious (RFC 3522): the window it took comes back, and the RTT
+ * estimate rises to the round trip that outlasted the RTO.  An ACK that
+ * echoes the retransmission's TSval undoes nothing.
+ */
+IX_TEST(tcp_state, spurious_timeout_undone_by_timestamps)
+{
+	struct ixdp_iov iov = { pdata, 1000 };
+	u32 cwnd, ssthresh, sent_ts, rto;
+	struct ixdp_tcp_pcb *pcb;
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	u64 t;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, true));
+	pcb = pcb_of(p, p->srv[0].h);
+	CHECK(pcb->flags & TCPF_TS);
+	/*
+	 * A round trip of 10 ticks sets the estimate (a TSecr of 0 is no
+	 * echo, RFC 7323: the clock is moved past it first).
+	 */
+	tp_advance(p, 100);
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+	CHECK(tp_pop(p, &in) && in.has_ts && in.tsval);
+	ts_flush(&p->t);
+	tp_advance(p, 110);
+	seg_init(p, &sg, 101, p->iss + 1001, TH_ACK);
+	sg.has_ts = true;
+	sg.tsval = 200;
+	sg.tsecr = in.tsval;
+	tp_send(p, &sg);
+	CHECK_EQ(pcb->srtt_x8, 8 * 10);
+	ts_flush(&p->t);
+	cwnd = pcb->cwnd;
+	ssthresh = pcb->ssthresh;
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+	CHECK(tp_pop(p, &in) && in.has_ts);
+	sent_ts = in.tsval;
+	ts_flush(&p->t);
+	rto = pcb->rto;
+	t = p->t.s.now + rto;
+	tp_advance(p, t);
+	CHECK_EQ(p->tcp->stats->timeouts, 1);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1001 && in.tsval > sent_ts);
+	CHECK(pcb->cwnd < cwnd);
+	ts_flush(&p->t);
+	/* The original arrived: the peer echoes its TSval, 50 ticks on. */
+	tp_advance(p, t + 50);
+	seg_init(p, &sg, 101, p->iss + 2001, TH_ACK);
+	sg.has_ts = true;
+	sg.tsval = 300;
+	sg.tsecr = sent_ts;
+	tp_send(p, &sg);
+	CHECK_EQ(p->tcp->stats->spurious_rtos, 1);
+	CHECK(!(pcb->flags & TCPF_UNDO));
+	CHECK(pcb->cwnd >= cwnd);
+	CHECK_EQ(pcb->ssthresh, ssthresh);
+	CHECK_EQ(pcb->srtt_x8, 8 * (rto + 50));
+	CHECK(pcb->rto > 2 * (rto + 50));
+	ts_flush(&p->t);
+
+	/* Lost: the ACK echoes the retransmission's TSval. */
+	cwnd = pcb->cwnd;
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+	ts_flush(&p->t);
+	t = p->t.s.now + pcb->rto;
+	tp_advance(p, t);
+	CHECK_EQ(p->tcp->stats->timeouts, 2);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 2001);
+	ts_flush(&p->t);
+	tp_advance(p, t + 10);
+	seg_init(p, &sg, 101, p->iss + 3001, TH_ACK);
+	sg.has_ts = true;
+	sg.tsval = 400;
+	sg.tsecr = in.tsval;
+	tp_send(p, &sg);
+	CHECK_EQ(p->tcp->stats->spurious_rtos, 1);
+	CHECK(!(pcb->flags & TCPF_UNDO));
+	CHECK(pcb->cwnd < cwnd);
+	CHECK(tp_fini(p));
+}
+
+/*
  * An RTO whose retransmission the device refused is tried again half a
  * second later, not at the RTO doubled; and a device that refuses for
  * rto_max ends the connection as timeouts would.
