@@ -146,10 +146,6 @@ static bool arp_make_room(struct ixdp_stack *s, bool unres)
 	return true;
 }
 
-/*
- * Take an entry for @ip, INCOMPLETE, making room as arp_make_room() does;
- * NULL if there is none.
- */
 /* Take a free entry for @ip onto @list, hashed and counted, empty. */
 static struct ixdp_arp_entry *arp_take(struct ixdp_stack *s, __be32 ip,
 				       struct list_head *list)
@@ -165,6 +161,10 @@ static struct ixdp_arp_entry *arp_take(struct ixdp_stack *s, __be32 ip,
 	return e;
 }
 
+/*
+ * Take an entry for @ip, INCOMPLETE, making room as arp_make_room() does;
+ * NULL if there is none.
+ */
 static struct ixdp_arp_entry *arp_new(struct ixdp_stack *s, __be32 ip,
 				      bool unres)
 {

@@ -353,8 +353,8 @@ static void ixdp_budget_charge(unsigned int *room, unsigned int *work,
  *	cores, Linux's two rings), 1 to IXDP_BATCH_MAX
  *
  * Return: the frames received, those a full ring had left that the
- * device took now, and the connections that sent what the full queue
- * had refused them: 0 when there was nothing to do.
+ * device took now, and the connections served that the full queue had
+ * refused: 0 when there was nothing to do.
  */
 unsigned int ixdp_core_poll(struct ixdp_core *core, unsigned int batch)
 {

@@ -208,8 +208,8 @@ enum ixdp_drop_reason {
  *	backlog to send (one timeout may be put off several times)
  * @tx_refused: segments the device's full queue refused; what their
  *	connections owe is sent as the queue drains (ixdp_tcp_tx_resume())
- * @tx_resumed: connections that sent, as the queue drained, what it had
- *	refused them
+ * @tx_resumed: connections served, as the queue drained, after it had
+ *	refused them (ixdp_tcp_tx_resume())
  * @spurious_rtos: timeouts an ACK proved spurious (its TSecr older than
  *	the timeout): the window given back, the RTT estimate lifted
  * @oow_acks_limited: ACKs not sent, by the connection's rate limit, to

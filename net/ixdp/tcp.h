@@ -361,8 +361,9 @@ struct ixdp_iov {
  * struct ixdp_tcp_pcb - one connection
  * @node: link in its hash bucket, or in the free list
  * @lnode: link in its listener's @waiting until accepted or freed
- * @txw: link in &ixdp_tcp's @txw while the device's full queue refused a
- *	segment of it that is owed still; empty otherwise
+ * @txw: link in &ixdp_tcp's @txw from when the device's full queue
+ *	refused a segment of it until ixdp_tcp_tx_resume() serves it;
+ *	empty otherwise
  * @rtx_timer: retransmission, persist, SYN retry and TIME_WAIT timer
  * @ack_timer: delayed ACK timer
  * @ka_timer: keepalive timer (tcp_keepalive.c); pending only while
@@ -1093,7 +1094,7 @@ void ixdp_tcp_cc_restart(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_cc_ack(struct ixdp_tcp_pcb *pcb, u32 ack, u32 acked);
 void ixdp_tcp_cc_dupack(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_cc_timeout(struct ixdp_tcp_pcb *pcb);
-void ixdp_tcp_cc_undo(struct ixdp_tcp_pcb *pcb);
+void ixdp_tcp_cc_undo(struct ixdp_tcp_pcb *pcb, u32 ack);
 
 /* tcp_sack.c: SACK scoreboard and the blocks we report */
 void ixdp_tcp_sb_update(struct ixdp_tcp_pcb *pcb,

@@ -225,13 +225,17 @@ void ixdp_tcp_cc_dupack(struct ixdp_tcp_pcb *pcb)
  * (the loss window); recovery ends and @recover moves to @snd_max so
  * that duplicate ACKs of old data start no fast retransmit (RFC 6582
  * 4.2).  With timestamps, the first timeout since the last new ACK
- * keeps the window it took away, and our clock, for ixdp_tcp_cc_undo().
+ * (@backoff 0), out of recovery, keeps the window it took away and our
+ * clock, for ixdp_tcp_cc_undo().
  */
 void ixdp_tcp_cc_timeout(struct ixdp_tcp_pcb *pcb)
 {
 	if (!pcb->backoff) {
-		/* The first of an episode: what a spurious one undoes. */
-		if (pcb->flags & TCPF_TS) {
+		/*
+		 * The first of an episode: what a spurious one undoes.  Not
+		 * in recovery: a loss was found, and cwnd is inflated.
+		 */
+		if ((pcb->flags & (TCPF_TS | TCPF_RECOVERY)) == TCPF_TS) {
 			pcb->flags |= TCPF_UNDO;
 			pcb->undo_ts = tcp_ts_now(pcb);
 			pcb->undo_cwnd = pcb->cwnd;
@@ -248,16 +252,21 @@ void ixdp_tcp_cc_timeout(struct ixdp_tcp_pcb *pcb)
 
 /**
  * ixdp_tcp_cc_undo() - the timeout was spurious: give the window back
- * @pcb: the PCB, TCPF_UNDO set, an ACK of new data in hand that echoes
- *	a TSval older than the timeout's (the segment sent before it
- *	arrived: RFC 3522 detection)
+ * @pcb: the PCB, TCPF_UNDO set
+ * @ack: an ACK of new data that echoes a TSval older than the timeout's
+ *	(what was sent before it arrived: RFC 3522 detection)
  *
- * cwnd and ssthresh go back to what they were before the timeout, as
- * Linux's undo does; nothing was lost, only late.
+ * Nothing was lost, only late.  cwnd and ssthresh go back to what they
+ * were before the timeout; what was in flight is not sent again (the
+ * timeout's go-back-N ends, as RFC 4015's response has it); and
+ * @recover moves down to @ack, so that three duplicate ACKs of a real
+ * loss in that flight may start a fast retransmit.
  */
-void ixdp_tcp_cc_undo(struct ixdp_tcp_pcb *pcb)
+void ixdp_tcp_cc_undo(struct ixdp_tcp_pcb *pcb, u32 ack)
 {
 	pcb->stack->tcp->stats->spurious_rtos++;
 	pcb->cwnd = max(pcb->cwnd, pcb->undo_cwnd);
 	pcb->ssthresh = max(pcb->ssthresh, pcb->undo_ssthresh);
+	pcb->snd_nxt = pcb->snd_max;
+	pcb->recover = ack;
 }

@@ -344,8 +344,8 @@ static void in_established(struct ixdp_tcp_pcb *pcb,
 	pcb->snd_una = seg->ack;
 	if (!pcb->nrtx)
 		in_rtt(pcb, seg);
-	/* A SYN's timeouts shrank no window of this connection. */
-	pcb->flags &= ~(TCPF_TIMING | TCPF_UNDO);
+	/* A SYN-ACK owed for a retransmitted SYN is owed no more. */
+	pcb->flags &= ~(TCPF_TIMING | TCPF_ACK_NOW);
 	pcb->nrtx = 0;
 	pcb->backoff = 0;
 	ixdp_tcp_rtx_stop(pcb);
@@ -499,8 +499,9 @@ static bool in_fin_acked(struct ixdp_tcp_pcb *pcb)
 /*
  * The first ACK of new data since a timeout: if it echoes a TSval older
  * than the timeout's, what was sent before the timeout arrived, and the
- * timeout was spurious (RFC 3522): the window comes back, and the RTT
- * estimate is lifted to the round trip that outlasted it.
+ * timeout was spurious (RFC 3522): the window comes back, the flight is
+ * not sent again, and the RTT estimate is lifted to the round trip that
+ * outlasted it.
  */
 static void in_spurious_rto(struct ixdp_tcp_pcb *pcb,
 			    const struct ixdp_tcp_seg *seg)
@@ -511,7 +512,7 @@ static void in_spurious_rto(struct ixdp_tcp_pcb *pcb,
 	if (!(seg->opt.flags & TCPOPT_F_TS) || !in_ts_rtt(pcb, seg, &rtt) ||
 	    !tcp_seq_before(seg->opt.tsecr, pcb->undo_ts))
 		return;
-	ixdp_tcp_cc_undo(pcb);
+	ixdp_tcp_cc_undo(pcb, seg->ack);
 	ixdp_tcp_rtt_spurious(pcb, rtt);
 }
 

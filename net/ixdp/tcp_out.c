@@ -321,18 +321,20 @@ static void out_header(struct ixdp_tcp_pcb *pcb, struct tcphdr *th, u32 seq,
 
 /*
  * The device's full queue refused a segment of @pcb: the connection waits
- * for room, oldest first (ixdp_tcp_tx_resume()), and an ACK the segment
- * carried is owed still.  A reset is not waited for: it is not sent
- * again, as for one a peer's queue dropped.
+ * for room, oldest first (ixdp_tcp_tx_resume()), and an ACK that was owed
+ * (a delayed one, or data not acknowledged yet) is owed still.  A reset
+ * is not waited for: it is not sent again, as for one a peer's queue
+ * dropped; nor is a SYN, which its timer sends again.
  */
 static void out_wait_room(struct ixdp_tcp_pcb *pcb, u8 flags)
 {
 	struct ixdp_tcp *tcp = pcb->stack->tcp;
 
 	tcp->stats->tx_refused++;
-	if (flags & TCPHDR_RST)
+	if (flags & TCPHDR_RST || (flags & TCPHDR_SYN && !(flags & TCPHDR_ACK)))
 		return;
-	if (flags & TCPHDR_ACK)
+	if (flags & TCPHDR_ACK && (pcb->flags & TCPF_DELACK ||
+				   pcb->last_ack_sent != pcb->rcv_nxt))
 		pcb->flags |= TCPF_ACK_NOW;
 	if (list_empty(&pcb->txw))
 		list_add_tail(&pcb->txw, &tcp->txw);
@@ -750,9 +752,11 @@ void __ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
  * keeps its place at the head of the line, and the rest theirs.
  * A refused segment so goes out as soon as the queue takes it, not when
  * the retry timer (ixdp_tcp_retry_arm()) fires, which stays for the
- * pool's refusals and a device that takes nothing at all.
+ * pool's refusals and a device that takes nothing at all.  An empty pool
+ * ends the turn too, the line in its order.  A connection whose segment
+ * went by another path meanwhile is served for nothing.
  *
- * Return: the connections that sent.
+ * Return: the connections served.
  */
 unsigned int ixdp_tcp_tx_resume(struct ixdp_stack *s)
 {
@@ -763,7 +767,7 @@ unsigned int ixdp_tcp_tx_resume(struct ixdp_stack *s)
 	if (!tcp)
 		return 0;
 	/* Each turn takes one off the line for good, or ends. */
-	while (!list_empty(&tcp->txw)) {
+	while (!list_empty(&tcp->txw) && s->pool->avail) {
 		pcb = list_first_entry(&tcp->txw, struct ixdp_tcp_pcb, txw);
 		list_del_init(&pcb->txw);
 		ixdp_tcp_output(pcb);

@@ -150,8 +150,9 @@ void ixdp_tcp_rtt_sample(struct ixdp_tcp_pcb *pcb, u32 rtt)
  * path (a queue grew, the peer's ACK rode on a request its own loss
  * delayed).  SRTT is raised to @rtt at least and RTTVAR to half of it,
  * as a first sample would set them (the idea of RFC 4015's response),
- * so the next RTO is three round trips of this size, not the one that
- * fired too soon; the sample that follows then smooths as usual.
+ * so that the next RTO is not the one that fired too soon: the same ACK's
+ * sample, taken next, brings it to about two and a half such round
+ * trips, and later samples smooth it as usual.
  */
 void ixdp_tcp_rtt_spurious(struct ixdp_tcp_pcb *pcb, u32 rtt)
 {

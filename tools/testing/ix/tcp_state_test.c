@@ -848,15 +848,23 @@ IX_TEST(tcp_state, refused_data_goes_again)
 IX_TEST(tcp_state, refused_connections_send_as_the_queue_drains)
 {
 	struct ixdp_iov iov = { pdata, 100 };
+	struct ixdp_buf *held[257];
 	struct ixdp_tcp_pcb *pcb[3];
+	unsigned int i, nheld = 0;
 	struct conn c[3] = { 0 };
 	struct tpeer *p = &tp;
-	u32 iss[3], half;
-	unsigned int i;
+	u32 iss[3], half, h;
 	struct tseg in;
 	u16 lport[3];
 
 	CHECK(!tp_init(p, NULL));
+	/* A SYN refused waits for its timer, not in the line. */
+	p->t.xmit_ret = -ENOSPC;
+	CHECK(!ixdp_tcp_connect(&p->t.s, cpu_to_be32(PEER_IP),
+				cpu_to_be16(PEER_PORT), &p->cli, &h));
+	CHECK_EQ(p->tcp->stats->tx_refused, 1);
+	CHECK(list_empty(&p->tcp->txw));
+	p->t.xmit_ret = 0;
 	CHECK(tp_open_many(p, c, lport, iss, 3));
 	half = p->t.s.cfg.hz / 2;
 	for (i = 0; i < 3; i++)
@@ -866,11 +874,20 @@ IX_TEST(tcp_state, refused_connections_send_as_the_queue_drains)
 		CHECK_EQ(ixdp_tcp_sendv(&p->t.s, c[i].h, &iov, 1), 100);
 	/* c[1] is aborted while it waits: its RST is refused too. */
 	CHECK(!ixdp_tcp_abort(&p->t.s, c[1].h));
-	CHECK_EQ(p->tcp->stats->tx_refused, 4);
+	CHECK_EQ(p->tcp->stats->tx_refused, 5);
 	/* Still refused: nothing goes, and the order holds. */
 	CHECK_EQ(ixdp_tcp_tx_resume(&p->t.s), 0);
-	CHECK_EQ(p->tcp->stats->tx_refused, 5);
+	CHECK_EQ(p->tcp->stats->tx_refused, 6);
 	p->t.xmit_ret = 0;
+	/* An empty pool: nobody is served, nobody loses a place. */
+	while (nheld < ARRAY_SIZE(held) &&
+	       (held[nheld] = ixdp_buf_get(&p->t.pool)))
+		nheld++;
+	CHECK(nheld < ARRAY_SIZE(held));
+	CHECK_EQ(ixdp_tcp_tx_resume(&p->t.s), 0);
+	CHECK_EQ(p->tcp->stats->tx_resumed, 0);
+	while (nheld)
+		ixdp_buf_put(held[--nheld]);
 	CHECK_EQ(ixdp_tcp_tx_resume(&p->t.s), 2);
 	CHECK_EQ(p->tcp->stats->tx_resumed, 2);
 	CHECK(tp_pop(p, &in) && in.sport == lport[0] && in.len == 100 &&
@@ -903,7 +920,7 @@ IX_TEST(tcp_state, refused_connections_send_as_the_queue_drains)
 	p->t.xmit_ret = -ENOSPC;
 	tp_advance(p, 2 * half);
 	CHECK_EQ(p->tcp->stats->delacks, 1);
-	CHECK_EQ(p->tcp->stats->tx_refused, 6);
+	CHECK_EQ(p->tcp->stats->tx_refused, 7);
 	p->t.xmit_ret = 0;
 	tp_advance(p, 3 * half);
 	CHECK_EQ(tp_ntx(p), 0);
@@ -924,8 +941,8 @@ IX_TEST(tcp_state, refused_connections_send_as_the_queue_drains)
  */
 IX_TEST(tcp_state, spurious_timeout_undone_by_timestamps)
 {
-	struct ixdp_iov iov = { pdata, 1000 };
-	u32 cwnd, ssthresh, sent_ts, rto;
+	struct ixdp_iov iov = { pdata, 1000 }, iov3 = { pdata, 3000 };
+	u32 cwnd, ssthresh, sent_ts, rto, first;
 	struct ixdp_tcp_pcb *pcb;
 	struct tpeer *p = &tp;
 	struct tseg sg, in;
@@ -951,22 +968,25 @@ IX_TEST(tcp_state, spurious_timeout_undone_by_timestamps)
 	tp_send(p, &sg);
 	CHECK_EQ(pcb->srtt_x8, 8 * 10);
 	ts_flush(&p->t);
+	/* Three segments go; their ACK is late. */
 	cwnd = pcb->cwnd;
 	ssthresh = pcb->ssthresh;
-	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov3, 1), 3000);
+	CHECK_EQ(tp_ntx(p), 3);
 	CHECK(tp_pop(p, &in) && in.has_ts);
 	sent_ts = in.tsval;
+	first = in.len;
 	ts_flush(&p->t);
 	rto = pcb->rto;
 	t = p->t.s.now + rto;
 	tp_advance(p, t);
 	CHECK_EQ(p->tcp->stats->timeouts, 1);
 	CHECK(tp_pop(p, &in) && in.seq == p->iss + 1001 && in.tsval > sent_ts);
+	CHECK_EQ(tp_ntx(p), 0);
 	CHECK(pcb->cwnd < cwnd);
-	ts_flush(&p->t);
-	/* The original arrived: the peer echoes its TSval, 50 ticks on. */
+	/* The first arrived: the peer echoes its TSval, 50 ticks on. */
 	tp_advance(p, t + 50);
-	seg_init(p, &sg, 101, p->iss + 2001, TH_ACK);
+	seg_init(p, &sg, 101, p->iss + 1001 + first, TH_ACK);
 	sg.has_ts = true;
 	sg.tsval = 300;
 	sg.tsecr = sent_ts;
@@ -977,7 +997,16 @@ IX_TEST(tcp_state, spurious_timeout_undone_by_timestamps)
 	CHECK_EQ(pcb->ssthresh, ssthresh);
 	CHECK_EQ(pcb->srtt_x8, 8 * (rto + 50));
 	CHECK(pcb->rto > 2 * (rto + 50));
-	ts_flush(&p->t);
+	/* The other two were not lost: they are not sent again. */
+	CHECK_EQ(tp_ntx(p), 0);
+	CHECK_EQ(pcb->snd_nxt, pcb->snd_max);
+	seg_init(p, &sg, 101, p->iss + 4001, TH_ACK);
+	sg.has_ts = true;
+	sg.tsval = 301;
+	sg.tsecr = sent_ts;
+	tp_send(p, &sg);
+	CHECK_EQ(p->tcp->stats->spurious_rtos, 1);
+	CHECK_EQ(tp_ntx(p), 0);
 
 	/* Lost: the ACK echoes the retransmission's TSval. */
 	cwnd = pcb->cwnd;
@@ -986,10 +1015,10 @@ IX_TEST(tcp_state, spurious_timeout_undone_by_timestamps)
 	t = p->t.s.now + pcb->rto;
 	tp_advance(p, t);
 	CHECK_EQ(p->tcp->stats->timeouts, 2);
-	CHECK(tp_pop(p, &in) && in.seq == p->iss + 2001);
+	CHECK(tp_pop(p, &in) && in.seq == p->iss + 4001);
 	ts_flush(&p->t);
 	tp_advance(p, t + 10);
-	seg_init(p, &sg, 101, p->iss + 3001, TH_ACK);
+	seg_init(p, &sg, 101, p->iss + 5001, TH_ACK);
 	sg.has_ts = true;
 	sg.tsval = 400;
 	sg.tsecr = in.tsval;
@@ -997,6 +1026,53 @@ IX_TEST(tcp_state, spurious_timeout_undone_by_timestamps)
 	CHECK_EQ(p->tcp->stats->spurious_rtos, 1);
 	CHECK(!(pcb->flags & TCPF_UNDO));
 	CHECK(pcb->cwnd < cwnd);
+	CHECK(tp_fini(p));
+}
+
+/*
+ * A timeout in fast recovery keeps nothing to undo: a loss was found, and
+ * the window is inflated; an ACK that echoes an old TSval then gives
+ * back no window.
+ */
+IX_TEST(tcp_state, timeout_in_recovery_is_not_undone)
+{
+	struct ixdp_tcp_pcb *pcb;
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	unsigned int i;
+	u32 base;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, true));
+	pcb = pcb_of(p, p->srv[0].h);
+	pcb->mss = 536;
+	tp_advance(p, 100);
+	CHECK(send_segs(p, 10, 10 * 536));
+	base = p->iss + 1;
+	/* The first sets the window; three duplicates follow. */
+	for (i = 0; i < 4; i++) {
+		seg_init(p, &sg, 101, base, TH_ACK);
+		sg.has_ts = true;
+		sg.tsval = 300;
+		sg.tsecr = 100;
+		sg.win = 512;
+		tp_send(p, &sg);
+	}
+	CHECK(pcb->flags & TCPF_RECOVERY);
+	CHECK(tp_pop(p, &in) && in.seq == base);
+	ts_flush(&p->t);
+	tp_advance(p, p->t.s.now + pcb->rto);
+	CHECK_EQ(p->tcp->stats->timeouts, 1);
+	CHECK(!(pcb->flags & TCPF_UNDO));
+	ts_flush(&p->t);
+	seg_init(p, &sg, 101, base + 536, TH_ACK);
+	sg.has_ts = true;
+	sg.tsval = 301;
+	sg.tsecr = 100;
+	sg.win = 512;
+	tp_send(p, &sg);
+	CHECK_EQ(p->tcp->stats->spurious_rtos, 0);
+	CHECK(pcb->cwnd <= 2 * 536);
 	CHECK(tp_fini(p));
 }
 
