@@ -300,11 +300,10 @@ static void in_listen_cookie(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
 }
 
 /*
- * Take an RTT sample from an ACK of new data: from its TSecr with
- * timestamps, else from the segment timed (never a retransmitted one:
- * Karn).  A TSecr ahead of our clock, or older than the longest RTO, is
- * no sample (as in Linux's tcp_rtt_tsopt_us()): the peer echoes what it
- * likes, and no such round trip can be ours.
+ * The round trip that @seg's TSecr tells, in @rtt; false if it tells
+ * none: a TSecr of 0, ahead of our clock, or older than the longest RTO
+ * (as in Linux's tcp_rtt_tsopt_us()): the peer echoes what it likes, and
+ * no such round trip can be ours.
  */
 static bool in_ts_rtt(const struct ixdp_tcp_pcb *pcb,
 		      const struct ixdp_tcp_seg *seg, u32 *rtt)
@@ -318,6 +317,11 @@ static bool in_ts_rtt(const struct ixdp_tcp_pcb *pcb,
 	return true;
 }
 
+/*
+ * Take an RTT sample from an ACK of new data: from its TSecr with
+ * timestamps (in_ts_rtt()), else from the segment timed (never a
+ * retransmitted one: Karn).
+ */
 static void in_rtt(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
 {
 	u32 rtt;
