@@ -353,6 +353,9 @@ void ixdp_tcp_rx_closed(struct ixdp_stack *s, struct ixdp_buf *b,
 	}
 	ixdp_stack_drop(s, NULL, IXDP_DROP_TCP_CLOSED);
 	seg_len = tcp_seg_len(th, b->len);
+	/* SEG.LEN counts SYN and FIN: 0 leaves an ACK alone, or nothing. */
+	if (!seg_len && th->ack)
+		s->stats.tcp_resets_ack_only++;
 	ixdp_buf_trim(b, sizeof(*th));
 	tcp_make_reset(th, seg_len);
 	th->check = csum_tcpudp_magic(s->cfg.addr, saddr, sizeof(*th),

@@ -313,6 +313,10 @@ struct ixdp_tcp_stats {
  * @udp_rx: datagrams delivered to a binding
  * @udp_tx: datagrams sent
  * @tcp_resets: RST segments sent
+ * @tcp_resets_ack_only: of @tcp_resets, those answering a segment of no
+ *	connection that carried an ACK and nothing else: most often the
+ *	peer's second ACK of a FIN sent twice, the first having ended the
+ *	connection (Linux answers it so too)
  * @handoff_out: frames handed to another core of the device (handoff.c)
  * @handoff_in: frames another core handed to this one
  * @handoff_drops: frames not handed over: the ring to the core was full
@@ -341,6 +345,7 @@ struct ixdp_stack_stats {
 	u64	udp_rx;
 	u64	udp_tx;
 	u64	tcp_resets;
+	u64	tcp_resets_ack_only;
 	u64	handoff_out;
 	u64	handoff_in;
 	u64	handoff_drops;

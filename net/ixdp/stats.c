@@ -90,6 +90,7 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	STACK("punt_errors", punt_errors),
 	STACK("udp_rx", udp_rx),
 	STACK("tcp_resets", tcp_resets),
+	STACK("tcp_resets_ack_only", tcp_resets_ack_only),
 	STACK("handoff_out", handoff_out),
 	STACK("handoff_in", handoff_in),
 	STACK("handoff_drops", handoff_drops),

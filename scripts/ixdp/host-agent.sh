@@ -111,6 +111,23 @@ run()
 	return $rc
 }
 
+# settle: wait, 3 s at most, until no socket of this namespace toward the
+# guest's addresses is in a state that sends on its own (a FIN not yet
+# acknowledged, a SYN unanswered), so that a test's connections cannot
+# reach the dataplane the next test attaches; those left are logged.
+settle()
+{
+	local i n
+
+	for i in $(seq 30); do
+		n=$(ss -Htn state fin-wait-1 state closing state last-ack \
+			state syn-sent dst 198.18.0.0/15 2> /dev/null | wc -l)
+		[ "$n" = 0 ] && return
+		sleep 0.1
+	done
+	echo "lingering $n" >> "$DIR/log"
+}
+
 rm -rf "$DIR"
 mkdir -p "$DIR"
 echo 0 > "$DIR/served"
@@ -146,6 +163,7 @@ while kill -0 "${IXDP_VM_PID:-$PPID}" 2>/dev/null; do
 	else
 		run "$prog" "${script[@]}" "${args[@]:1}"
 		rc=$?
+		settle
 		echo $rc > "$DIR/rc.tmp"
 		echo "${args[0]} $rc" >> "$DIR/log"
 		echo $(($(cat "$DIR/served") + 1)) > "$DIR/served"

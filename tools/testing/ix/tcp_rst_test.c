@@ -87,6 +87,32 @@ IX_TEST(tcp, ack_gets_rst_with_seq_from_ack)
 	CHECK(ts_fini(&t));
 }
 
+/*
+ * A segment that is an ACK and nothing else is counted apart: the peer's
+ * late answer to a connection that ended, as a test tells it from a
+ * segment of a connection that should have been there.
+ */
+IX_TEST(tcp, ack_only_resets_counted_apart)
+{
+	struct tstack t;
+	struct rst r;
+
+	CHECK(!ts_init_peer(&t, 8));
+	CHECK(answer(&t, TH_ACK, 5555, 7777, 0, &r));
+	CHECK_EQ(r.flags, TH_RST);
+	CHECK_EQ(t.s.stats.tcp_resets_ack_only, 1);
+	CHECK(answer(&t, TH_ACK | TH_PSH, 5555, 7777, 0, &r));
+	CHECK_EQ(t.s.stats.tcp_resets_ack_only, 2);
+	CHECK(answer(&t, TH_ACK | TH_PSH, 5555, 7777, 1, &r));
+	CHECK(answer(&t, TH_ACK | TH_FIN, 5555, 7777, 0, &r));
+	CHECK(answer(&t, TH_SYN | TH_ACK, 5555, 7777, 0, &r));
+	CHECK(answer(&t, 0, 5555, 0, 0, &r));
+	CHECK_EQ(t.s.stats.tcp_resets, 6);
+	CHECK_EQ(t.s.stats.tcp_resets_ack_only, 2);
+	CHECK_EQ(ts_drops(&t, IXDP_DROP_TCP_CLOSED), 6);
+	CHECK(ts_fini(&t));
+}
+
 IX_TEST(tcp, rst_never_answered)
 {
 	struct tstack t;

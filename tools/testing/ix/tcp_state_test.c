@@ -232,6 +232,39 @@ IX_TEST(tcp_state, lost_fin_is_retransmitted)
 	CHECK(tp_fini(p));
 }
 
+/*
+ * A FIN sent again that was only late: the peer's ACK of the first ends
+ * the connection, and its ACK of the second finds none, and is answered
+ * with RST as Linux answers it, counted as an ACK-only reset.
+ */
+IX_TEST(tcp_state, late_ack_of_fin_sent_twice_is_reset)
+{
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	u32 h;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, false));
+	h = p->srv[0].h;
+	p->srv[0].close_on_fin = true;
+	seg_init(p, &sg, 101, p->iss + 1, TH_ACK | TH_FIN);
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.flags == (TH_ACK | TH_FIN));
+	tp_advance(p, 1000);
+	CHECK(tp_pop(p, &in) && in.flags == (TH_ACK | TH_FIN));
+	seg_init(p, &sg, 102, p->iss + 2, TH_ACK);
+	tp_send(p, &sg);
+	CHECK(p->srv[0].dead && !p->srv[0].dead_reason);
+	CHECK_EQ(p->tcp->nused, 0);
+	CHECK_EQ(p->t.s.stats.tcp_resets, 0);
+	tp_send(p, &sg);
+	CHECK(tp_pop(p, &in) && in.flags == TH_RST && in.seq == p->iss + 2);
+	CHECK_EQ(p->t.s.stats.tcp_resets, 1);
+	CHECK_EQ(p->t.s.stats.tcp_resets_ack_only, 1);
+	CHECK_EQ(p->t.s.stats.tcp.resets_out, 0);
+	CHECK(tp_fini(p));
+}
+
 IX_TEST(tcp_state, simultaneous_close_closing)
 {
 	struct tpeer *p = &tp;

@@ -25,6 +25,8 @@
 #				echoes
 #   ix_lib_load_wait NAME	wait for it to end: a failure unless it
 #				verified everything; its result line printed
+#   ix_lib_settle		wait (3 s at most) until the peer's ended
+#				connections have done closing
 #   ix_lib_load_stop NAME	end it after the messages at hand
 #				(SIGUSR1), then as ix_lib_load_wait
 #   ix_lib_listening [peer] PORT	a TCP socket listens on PORT (in the
@@ -63,6 +65,7 @@ ix_lib_cleanup()
 {
 	kill -9 $(jobs -p) 2>/dev/null
 	wait 2>/dev/null
+	[ "$(cat "$SYS/attached" 2> /dev/null)" = 1 ] && ix_lib_settle > /dev/null
 	echo 0 > "$SYS/attached" 2>/dev/null
 	echo 0 > "$SYS/echo_port" 2>/dev/null
 	echo > /sys/kernel/ixdp/cpus 2>/dev/null
@@ -205,9 +208,28 @@ ix_lib_load()
 		fail "$name: the load did not start: $(cat "$TMP/$name.log")"
 }
 
+# ix_lib_peer_quiet: no socket of the peer's namespace is in a state that
+# sends on its own (/proc/net/tcp's st: 02 SYN_SENT, 04 FIN_WAIT1, 09
+# LAST_ACK, 0B CLOSING).
+ix_lib_peer_quiet()
+{
+	peer cat /proc/net/tcp 2> /dev/null |
+		awk '$4 ~ /^(02|04|09|0B)$/ { f = 1 } END { exit f }'
+}
+
+# ix_lib_settle: wait, 3 s at most, until the peer is quiet, so that its
+# ended connections do not reach the dataplane a later test attaches
+# (the host agent waits so for the host's).
+ix_lib_settle()
+{
+	ix_lib_wait 3 ix_lib_peer_quiet ||
+		echo "# the peer's connections still closing after 3 s"
+}
+
 ix_lib_load_wait()
 {
 	wait $load_pid || fail "$1: $(tail -n 3 "$TMP/$1.log")"
+	ix_lib_settle
 	grep -h -e "msg/s" -e "windows: " "$TMP/$1.log" | sed "s/^/# $1: /"
 }
 
