@@ -7,7 +7,8 @@
  * from the driver and let it map the core's pool, stock its receive ring,
  * then start one loop thread per core.  Queues are spread over the CPUs
  * in order.  With queues left to Linux, intake.c then takes the
- * dataplane's frames from them.  Any failure unwinds what was done.
+ * dataplane's frames from them, and steer.c, if asked, lets the device
+ * sort them where it can.  Any failure unwinds what was done.
  * Detach stops the intake and the
  * threads, gives the queues back (the driver returns every buffer the
  * device still had and unmaps the pool) and frees the cores; the netdev
@@ -500,6 +501,14 @@ int ixdp_dev_attach(struct ixdp_dev *idev)
 		if (err)
 			goto out_unwind;
 	}
+	/* Best effort: the intake serves where the device cannot. */
+	idev->steer.why = NULL;
+	if (idev->steer_on)
+		ixdp_steer_start(&idev->steer, idev->dev, idev->ops,
+				 idev->addr,
+				 find_first_bit(idev->queues, IXDP_MAX_QUEUES),
+				 bitmap_weight(idev->queues, IXDP_MAX_QUEUES),
+				 idev->dev->real_num_rx_queues);
 	idev->attached = true;
 	return 0;
 
@@ -521,6 +530,7 @@ out_unwind:
 void ixdp_dev_detach(struct ixdp_dev *idev)
 {
 	ASSERT_RTNL();
+	ixdp_steer_stop(&idev->steer, idev->dev, idev->ops);
 	ixdp_intake_stop(idev);
 	while (idev->ncores)
 		ixdp_core_stop(idev, idev->cores[--idev->ncores]);

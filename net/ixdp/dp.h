@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "handoff.h"
 #include "stack.h"
+#include "steer.h"
 
 #define IXDP_MAX_QUEUES		16
 #define IXDP_BATCH_DEFAULT	64
@@ -273,6 +274,8 @@ struct ixdp_dev_handoff {
  *	@ncores
  * @handoff: the handoff group of its cores, if more than one
  * @standby: elastic application threads waiting for a core (app_elastic.c)
+ * @steer_on: let the device sort the dataplane's frames at attach (steer.c)
+ * @steer: what steering changed, while attached
  * @stats_kobj: /sys/class/net/<dev>/ixdp/stats
  * @retired: counters of cores gone with earlier detaches
  * @retired_stack: stack counters of those cores
@@ -306,6 +309,8 @@ struct ixdp_dev {
 	unsigned int			next_connect;
 	struct ixdp_dev_handoff		*handoff;
 	struct list_head		standby;
+	bool				steer_on;
+	struct ixdp_steer		steer;
 	struct kobject			*stats_kobj;
 	struct ixdp_core_stats		retired;
 	struct ixdp_stack_stats		retired_stack;

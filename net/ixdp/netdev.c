@@ -333,6 +333,34 @@ static int linux_share_store(struct ixdp_dev *idev, const char *buf)
 	return ixdp_switch_store(idev, buf, &idev->linux_share);
 }
 
+static ssize_t steer_show(struct ixdp_dev *idev, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", idev->steer_on);
+}
+
+/*
+ * 1: at attach, a device attached in part is asked to send the
+ * dataplane's address to its queue and the rest to Linux's (steer.c);
+ * 0: the intake and the slow path sort in software alone.
+ */
+static int steer_store(struct ixdp_dev *idev, const char *buf)
+{
+	return ixdp_switch_store(idev, buf, &idev->steer_on);
+}
+
+/* What steering does: off, waiting for the attach, on, or why not. */
+static ssize_t steer_state_show(struct ixdp_dev *idev, char *buf)
+{
+	if (!idev->steer_on)
+		return sysfs_emit(buf, "off\n");
+	if (!idev->attached)
+		return sysfs_emit(buf, "at attach\n");
+	if (idev->steer.active)
+		return sysfs_emit(buf, "on: rule %u\n", idev->steer.loc);
+	return sysfs_emit(buf, "not steering: %s\n",
+			  idev->steer.why ?: "unknown");
+}
+
 static ssize_t owner_show(struct ixdp_dev *idev, char *buf)
 {
 	if (!uid_valid(idev->owner))
@@ -468,6 +496,7 @@ IXDP_ATTR_RW(syn_retries);
 IXDP_ATTR_RW(tx_csum);
 IXDP_ATTR_RW(tx_sg);
 IXDP_ATTR_RW(punt_rate);
+IXDP_ATTR_RW(steer);
 IXDP_ATTR_RW(owner);
 IXDP_ATTR_RW(group);
 /* Spelt out: the compiler predefines "linux" as a macro. */
@@ -476,6 +505,8 @@ static struct ixdp_attr ixdp_attr_linux_share = {
 	.show	= linux_share_show,
 	.store	= linux_share_store,
 };
+
+static struct ixdp_attr ixdp_attr_steer_state = __ATTR_RO(steer_state);
 
 static struct ixdp_attr ixdp_attr_connect =
 	__ATTR(connect, 0200, connect_show, connect_store);
@@ -494,6 +525,8 @@ static struct attribute *ixdp_dev_attrs[] = {
 	&ixdp_attr_tx_sg.attr,
 	&ixdp_attr_punt_rate.attr,
 	&ixdp_attr_linux_share.attr,
+	&ixdp_attr_steer.attr,
+	&ixdp_attr_steer_state.attr,
 	&ixdp_attr_owner.attr,
 	&ixdp_attr_group.attr,
 	&ixdp_attr_connect.attr,

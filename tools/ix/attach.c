@@ -134,6 +134,7 @@ static const struct ix_key keys[] = {
 	{ "tx_sg", "sg", valid_switch, 0, 0, "write on or off" },
 	{ "punt_rate", NULL, valid_number, 0, PUNT_RATE_MAX, NULL },
 	{ "linux", NULL, valid_switch, 0, 0, "write on or off" },
+	{ "steer", NULL, valid_switch, 0, 0, "write on or off" },
 	{ "owner", NULL, valid_id, 0, INT_MAX,
 	  "write a number, or -1 for none" },
 	{ "group", NULL, valid_id, 0, INT_MAX,

@@ -42,6 +42,9 @@ static const char usage_text[] =
 "                            Linux (0-1000000)\n"
 "                          linux on|off: Linux keeps its own traffic on the\n"
 "                            queues attached (off: they are the dataplane's)\n"
+"                          steer on|off: the NIC sends the address to the\n"
+"                            dataplane's one queue, the rest to Linux's, where\n"
+"                            it can (steer_state says)\n"
 "                          owner UID, group GID: who may bind applications\n"
 "                        All are checked before any is written; if the kernel\n"
 "                        refuses one, those written before it are put back.\n"
@@ -144,8 +147,8 @@ int cmd_cpus(int argc, char **argv)
 
 static const char *const dev_attrs[] = {
 	"attached", "queues", "cpus", "addr", "gateway", "batch", "max_conns",
-	"syn_retries", "tx_csum", "tx_sg", "punt_rate", "linux", "owner",
-	"group",
+	"syn_retries", "tx_csum", "tx_sg", "punt_rate", "linux", "steer",
+	"owner", "group",
 };
 
 static void show_dev(const char *dev, void *arg)

@@ -56,6 +56,7 @@ fake_dev()
 	echo 1 > "$d/tx_sg"
 	echo 10000 > "$d/punt_rate"
 	echo 1 > "$d/linux"
+	echo 0 > "$d/steer"
 	echo -1 > "$d/owner"
 	echo -1 > "$d/group"
 	echo 7 > "$d/stats/rx_packets"
@@ -140,9 +141,9 @@ ix $ATTACH syn_retries 4 max_conns 9 gateway 198.18.0.2 tx_csum on
 	[ "$(val syn_retries max_conns gateway tx_csum)" = "4|9|198.18.0.2|on" ]
 result $? "attach takes the kernel's attribute names"
 fake_sys
-ix $ATTACH linux off punt_rate 0
-[ "$rc" = 0 ] && [ "$(val linux punt_rate)" = "off|0" ]
-result $? "attach takes linux on|off and punt_rate"
+ix $ATTACH linux off punt_rate 0 steer on
+[ "$rc" = 0 ] && [ "$(val linux punt_rate steer)" = "off|0|on" ]
+result $? "attach takes linux on|off, punt_rate and steer on|off"
 
 # A bad value, keyword or state: nothing written at all.
 R="queues 0-1 cpus 1"
@@ -157,6 +158,7 @@ for bad in "$A batch 0:batch must be 1 to 512" \
 	   "$A gw 0.1.2.3:write the gateway as" \
 	   "$A csum maybe:tx_csum 'maybe': write on or off" \
 	   "$A linux 2:linux '2': write on or off" \
+	   "$A steer 2:steer '2': write on or off" \
 	   "$A owner x:owner 'x': write a number, or -1 for none" \
 	   "$A echo_port 65536:echo_port must be 0 to 65535" \
 	   "cpus 1 addr 198.18.0.10/24 queues 0-x:queues '0-x': not a list"; do

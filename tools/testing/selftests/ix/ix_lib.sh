@@ -68,6 +68,7 @@ ix_lib_cleanup()
 	[ "$(cat "$SYS/attached" 2> /dev/null)" = 1 ] && ix_lib_settle > /dev/null
 	echo 0 > "$SYS/attached" 2>/dev/null
 	echo 0 > "$SYS/echo_port" 2>/dev/null
+	echo 0 > "$SYS/steer" 2>/dev/null
 	echo > /sys/kernel/ixdp/cpus 2>/dev/null
 	rm -rf "$TMP"
 }

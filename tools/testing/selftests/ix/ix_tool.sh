@@ -88,7 +88,7 @@ expect 1 "syn_retries '0': syn must be 1 to 127" "$IX" attach $DEV queues 0-1 cp
 expect 1 "tx_csum 'maybe': write on or off" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.10/24 csum maybe
 expect 1 "owner 'x': write a number, or -1 for none" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.10/24 owner x
 expect 0 "" "$IX" attach $DEV queues 0-1 cpus 1 addr 198.18.0.10/24 batch 32 conns 2000 syn 3 csum off owner 65534
-expect 0 "$DEV: attached 1 queues 0-1 cpus 1 addr 198.18.0.10/24 gateway - batch 32 max_conns 2000 syn_retries 3 tx_csum 0 tx_sg 1 punt_rate 10000 linux 1 owner 65534 group -1" "$IX" show
+expect 0 "$DEV: attached 1 queues 0-1 cpus 1 addr 198.18.0.10/24 gateway - batch 32 max_conns 2000 syn_retries 3 tx_csum 0 tx_sg 1 punt_rate 10000 linux 1 steer 0 owner 65534 group -1" "$IX" show
 expect 0 '"dev":"eth0","attached":"1","queues":"0-1"' "$IX" show -j
 expect 1 "is attached; run: .* detach $DEV" "$IX" attach $DEV queues 0 cpus 1 addr 198.18.0.10/24
 ip netns exec peer ping -c 2 -W 2 198.18.0.10 > /dev/null || fail "no ping replies"

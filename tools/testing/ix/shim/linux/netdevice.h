@@ -8,6 +8,7 @@
 
 #include_next <linux/netdevice.h>	/* the uapi one, as the kernel's has */
 #include <errno.h>
+#include <stdio.h>
 #include <linux/kconfig.h>
 #include <linux/kernel.h>
 #include <linux/bitmap.h>
@@ -38,14 +39,28 @@ enum netdev_tx {
 
 typedef enum netdev_tx netdev_tx_t;
 
-/* The last four: what drivers/net/.../ixgbe_ixdp.c reads (shim/ixgbe/). */
+/* NETIF_F_NTUPLE's bit: ethtool's n-tuple rules are on (steer.c). */
+#define NETIF_F_NTUPLE			BIT_ULL(20)
+
+/*
+ * ifindex to txq and up: what drivers/net/.../ixgbe_ixdp.c reads
+ * (shim/ixgbe/); features and ethtool_ops: what steer.c reads.
+ */
 struct net_device {
 	int				ifindex;
 	const struct net_device_ops	*netdev_ops;
 	void				*priv;
 	struct netdev_queue		*txq;
 	bool				up;
+	u64				features;
+	const struct ethtool_ops	*ethtool_ops;
 };
+
+#define netdev_info(dev, fmt, ...)					\
+	printf("# netdev %d: " fmt, (dev)->ifindex, ##__VA_ARGS__)
+#ifndef netdev_warn
+#define netdev_warn			netdev_info
+#endif
 
 struct net_device_ops {
 	int	unused;

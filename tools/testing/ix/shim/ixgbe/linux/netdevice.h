@@ -54,6 +54,7 @@ static inline void dev_kfree_skb_any(struct sk_buff *skb)
 {
 }
 
+#undef netdev_warn
 #define netdev_warn(dev, fmt, ...)					\
 	do {								\
 		ix_netdev_warnings++;					\
