@@ -320,19 +320,12 @@ static void tcp_make_reset(struct tcphdr *th, u32 seg_len)
 	}
 }
 
-/**
- * ixdp_tcp_rx_closed() - answer a TCP segment for which no connection exists
- * @s: the stack
- * @b: the segment, consumed (reused for the answer)
- * @iph: its IPv4 header
- *
- * RFC 9293 3.10.7.1: an RST is dropped; otherwise, if ACK is set, the
- * answer is <SEQ=SEG.ACK><CTL=RST>, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
- * <CTL=RST,ACK>, where SEG.LEN counts SYN and FIN.  Malformed segments and
- * bad checksums are dropped unanswered.
+/*
+ * Answer @b, a TCP segment, with RST as RFC 9293 3.10.7.1 says; if
+ * @orphan (no connection had it), a bare ACK's answer is counted apart.
  */
-void ixdp_tcp_rx_closed(struct ixdp_stack *s, struct ixdp_buf *b,
-			const struct iphdr *iph)
+static void tcp_answer_reset(struct ixdp_stack *s, struct ixdp_buf *b,
+			     const struct iphdr *iph, bool orphan)
 {
 	struct tcphdr *th = ixdp_buf_data(b);
 	__be32 saddr = iph->saddr;
@@ -354,7 +347,7 @@ void ixdp_tcp_rx_closed(struct ixdp_stack *s, struct ixdp_buf *b,
 	ixdp_stack_drop(s, NULL, IXDP_DROP_TCP_CLOSED);
 	seg_len = tcp_seg_len(th, b->len);
 	/* SEG.LEN counts SYN and FIN: 0 leaves an ACK alone, or nothing. */
-	if (!seg_len && th->ack)
+	if (orphan && !seg_len && th->ack)
 		s->stats.tcp_resets_ack_only++;
 	ixdp_buf_trim(b, sizeof(*th));
 	tcp_make_reset(th, seg_len);
@@ -363,4 +356,39 @@ void ixdp_tcp_rx_closed(struct ixdp_stack *s, struct ixdp_buf *b,
 				      csum_partial(th, sizeof(*th), 0));
 	s->stats.tcp_resets++;
 	ixdp_ip_output(s, b, saddr, IPPROTO_TCP);
+}
+
+/**
+ * ixdp_tcp_rx_closed() - answer a TCP segment for which no connection exists
+ * @s: the stack
+ * @b: the segment, consumed (reused for the answer)
+ * @iph: its IPv4 header
+ *
+ * RFC 9293 3.10.7.1: an RST is dropped; otherwise, if ACK is set, the
+ * answer is <SEQ=SEG.ACK><CTL=RST>, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
+ * <CTL=RST,ACK>, where SEG.LEN counts SYN and FIN.  Malformed segments and
+ * bad checksums are dropped unanswered.  A bare ACK's answer is also
+ * counted in tcp_resets_ack_only: most often the peer's late ACK of a
+ * connection that ended.
+ */
+void ixdp_tcp_rx_closed(struct ixdp_stack *s, struct ixdp_buf *b,
+			const struct iphdr *iph)
+{
+	tcp_answer_reset(s, b, iph, true);
+}
+
+/**
+ * ixdp_tcp_rx_refused() - answer with RST a segment a handshake refuses
+ * @s: the stack
+ * @b: the segment, consumed (reused for the answer)
+ * @iph: its IPv4 header
+ *
+ * As ixdp_tcp_rx_closed(), for a segment that reached a connection in
+ * its handshake (an ACK of nothing it sent): never counted as a bare
+ * ACK of no connection.
+ */
+void ixdp_tcp_rx_refused(struct ixdp_stack *s, struct ixdp_buf *b,
+			 const struct iphdr *iph)
+{
+	tcp_answer_reset(s, b, iph, false);
 }

@@ -314,9 +314,10 @@ struct ixdp_tcp_stats {
  * @udp_tx: datagrams sent
  * @tcp_resets: RST segments sent
  * @tcp_resets_ack_only: of @tcp_resets, those answering a segment of no
- *	connection that carried an ACK and nothing else: most often the
- *	peer's second ACK of a FIN sent twice, the first having ended the
- *	connection (Linux answers it so too)
+ *	connection (none, or only a listener, had its 4-tuple) that carried
+ *	an ACK and nothing else: most often the peer's second ACK of a FIN
+ *	sent twice, the first having ended the connection (Linux answers
+ *	it so too)
  * @handoff_out: frames handed to another core of the device (handoff.c)
  * @handoff_in: frames another core handed to this one
  * @handoff_drops: frames not handed over: the ring to the core was full
@@ -631,6 +632,8 @@ int ixdp_ip_output_tpl(struct ixdp_stack *s, struct ixdp_buf *b,
 bool ixdp_ip_unicast_src(const struct ixdp_stack *s, __be32 addr);
 void ixdp_tcp_rx_closed(struct ixdp_stack *s, struct ixdp_buf *b,
 			const struct iphdr *iph);
+void ixdp_tcp_rx_refused(struct ixdp_stack *s, struct ixdp_buf *b,
+			 const struct iphdr *iph);
 
 /* icmp.c */
 void ixdp_icmp_init(struct ixdp_stack *s);

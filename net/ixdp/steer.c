@@ -14,11 +14,13 @@
  *    queue (on ixgbe a Flow Director perfect filter, which the 82599
  *    applies before RSS; ntuple must be on, which resets the port, so it
  *    is the admin's step, before the attach);
- *  - the RSS indirection table names Linux's queues alone, so that
- *    nothing else lands on the dataplane's.
+ *  - the entries of the RSS indirection table that name the dataplane's
+ *    queue are given to the other queues the table names, so that
+ *    nothing else lands on the dataplane's (a queue the table left out
+ *    stays out).
  *
- * ARP, IP fragments and whatever the rule misses still reach Linux's
- * queues and the intake.  Only a dataplane of one queue is steered: one
+ * ARP, and whatever the rule does not match, still reach Linux's queues
+ * and the intake.  Only a dataplane of one queue is steered: one
  * rule names one queue, and several would need rules on port bits, whose
  * partial masks the 82599's documentation does not promise.
  *
@@ -27,6 +29,9 @@
  * rule takes a free location from the top of the device's table (or any,
  * where the driver picks), and is removed at detach; the table is put
  * back as it was found.  An `ethtool -X` meanwhile is overwritten then.
+ * The driver's operations are called as the ethtool core calls them,
+ * under RTNL, but for its runtime PM and begin/complete hooks, which the
+ * drivers with ixdp operations do not have.
  */
 
 #include <linux/errno.h>
@@ -124,24 +129,38 @@ static int steer_rule_del(struct ixdp_steer *st, struct net_device *dev)
 	return dev->ethtool_ops->set_rxnfc(dev, &nfc);
 }
 
-/* The table with every queue but @queue, round robin in queue order. */
+/*
+ * The table as it was, but that each entry of @queue names instead the
+ * next entry of another queue, round robin: Linux's queues keep their
+ * shares among themselves, and a queue the table left out (the admin's,
+ * or one the device does not hash to) stays out.  -ENOENT if every
+ * entry is @queue's.
+ */
 static int steer_table_set(struct ixdp_steer *st, struct net_device *dev,
-			   const struct ixdp_drv_ops *ops, unsigned int queue,
-			   unsigned int nrx)
+			   const struct ixdp_drv_ops *ops, unsigned int queue)
 {
-	unsigned int i, q = 0;
+	unsigned int i, j = 0, k, n = st->nindir;
 	u16 *indir;
 	int err;
 
-	indir = kcalloc(st->nindir, sizeof(*indir), GFP_KERNEL);
+	indir = kcalloc(n, sizeof(*indir), GFP_KERNEL);
 	if (!indir)
 		return -ENOMEM;
-	for (i = 0; i < st->nindir; i++, q = (q + 1) % nrx) {
-		if (q == queue)
-			q = (q + 1) % nrx;
-		indir[i] = q;
+	for (i = 0; i < n; i++) {
+		indir[i] = st->indir[i];
+		if (indir[i] != queue)
+			continue;
+		for (k = 0; k < n && st->indir[j] == queue; k++)
+			j = (j + 1) % n;
+		if (k == n) {
+			err = -ENOENT;
+			goto out;
+		}
+		indir[i] = st->indir[j];
+		j = (j + 1) % n;
 	}
-	err = ops->rss_set(dev, indir, st->nindir);
+	err = ops->rss_set(dev, indir, n);
+out:
 	kfree(indir);
 	return err;
 }
@@ -161,6 +180,8 @@ static bool steer_can(struct ixdp_steer *st, struct net_device *dev,
 		st->why = "no n-tuple rules";
 	else if (!(dev->features & NETIF_F_NTUPLE))
 		st->why = "ntuple off";
+	else if (!netif_device_present(dev))
+		st->why = "device not present";
 	else if (!ops->rss_get || !ops->rss_set)
 		st->why = "no indirection table";
 	else
@@ -213,16 +234,22 @@ int ixdp_steer_start(struct ixdp_steer *st, struct net_device *dev,
 		st->why = "rule refused";
 		return err;
 	}
-	err = steer_table_set(st, dev, ops, queue, nrx);
+	err = steer_table_set(st, dev, ops, queue);
 	if (err) {
-		st->why = "indirection table refused";
-		steer_rule_del(st, dev);
-		return err;
+		st->why = err == -ENOENT ? "no queue of Linux's in the table" :
+					   "indirection table refused";
+		goto out_rule;
 	}
 	st->active = true;
 	netdev_info(dev, "ixdp: steering: rule %u, %u table entries\n",
 		    st->loc, st->nindir);
 	return 0;
+
+out_rule:
+	if (steer_rule_del(st, dev))
+		netdev_warn(dev, "ixdp: steering: rule %u not removed\n",
+			    st->loc);
+	return err;
 }
 
 /**
@@ -240,6 +267,9 @@ void ixdp_steer_stop(struct ixdp_steer *st, struct net_device *dev,
 	if (!st->active)
 		return;
 	st->active = false;
+	/* Gone with a PCI error or surprise removal: nothing to undo. */
+	if (!netif_device_present(dev))
+		return;
 	if (ops->rss_set(dev, st->indir, st->nindir))
 		netdev_warn(dev, "ixdp: steering: the table not put back\n");
 	if (steer_rule_del(st, dev))

@@ -33,12 +33,19 @@ static bool in_deliverable(const struct ixdp_tcp_pcb *pcb)
 	return !(pcb->flags & TCPF_PASSIVE) || pcb->flags & TCPF_ACCEPTED;
 }
 
-/* Answer @seg, whose header is still in front of its data, with RST. */
+/*
+ * Answer @seg, whose header is still in front of its data, with RST: as
+ * a segment of no connection if @orphan, else as one a handshake refuses.
+ */
 static void in_reset_seg(struct ixdp_stack *s, struct ixdp_tcp_seg *seg,
-			 const struct iphdr *iph, unsigned int hlen)
+			 const struct iphdr *iph, unsigned int hlen,
+			 bool orphan)
 {
 	ixdp_buf_push(seg->b, hlen);
-	ixdp_tcp_rx_closed(s, seg->b, iph);
+	if (orphan)
+		ixdp_tcp_rx_closed(s, seg->b, iph);
+	else
+		ixdp_tcp_rx_refused(s, seg->b, iph);
 	seg->b = NULL;
 }
 
@@ -250,7 +257,7 @@ static void in_listen(struct ixdp_stack *s, struct ixdp_tcp_listener *l,
 	if (seg->flags & TCPHDR_RST)
 		goto drop;
 	if (seg->flags & TCPHDR_ACK) {
-		in_reset_seg(s, seg, iph, th->doff * 4);
+		in_reset_seg(s, seg, iph, th->doff * 4, true);
 		return;
 	}
 	if (seg->flags & TCPHDR_SYN)
@@ -375,7 +382,7 @@ static void in_syn_sent(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg,
 	if (f & TCPHDR_ACK && !tcp_seq_in(seg->ack, pcb->iss + 1,
 					  pcb->snd_max + 1)) {
 		if (!(f & TCPHDR_RST))
-			in_reset_seg(pcb->stack, seg, iph, hlen);
+			in_reset_seg(pcb->stack, seg, iph, hlen, false);
 		return;
 	}
 	if (f & TCPHDR_RST) {
@@ -843,7 +850,7 @@ static bool in_synchronized(struct ixdp_tcp_pcb *pcb,
 		return true;
 	if (pcb->state == IXDP_TCP_SYN_RCVD) {
 		if (!in_syn_rcvd_acks(pcb, seg)) {
-			in_reset_seg(pcb->stack, seg, iph, hlen);
+			in_reset_seg(pcb->stack, seg, iph, hlen, false);
 			return true;
 		}
 		in_established(pcb, seg);

@@ -174,7 +174,7 @@ static bool sd_rule_ok(const struct sdev *d, unsigned int loc,
 
 IX_TEST(steer, address_to_its_queue_the_rest_to_linux)
 {
-	u16 before[SD_INDIR], want[SD_INDIR] = { 0, 1, 3, 0, 1, 3, 0, 1 };
+	u16 before[SD_INDIR], want[SD_INDIR] = { 0, 1, 0, 3, 0, 1, 1, 3 };
 	struct sdev *d = sd_init(4);
 	struct ixdp_steer st = {};
 	unsigned int i;
@@ -213,6 +213,53 @@ IX_TEST(steer, queue_zero_and_driver_picked_location)
 		CHECK_EQ(d->indir[i], 1);
 	ixdp_steer_stop(&st, &d->dev, &d->ops);
 	CHECK(!d->used[1] && d->used[0]);
+}
+
+/*
+ * A queue the table leaves out stays out: the dataplane's entries go to
+ * the queues the table names.  A table of the dataplane's queue alone
+ * cannot be steered.
+ */
+IX_TEST(steer, table_keeps_what_it_left_out)
+{
+	u16 table[SD_INDIR] = { 0, 1, 2, 0, 1, 2, 0, 1 };
+	u16 want[SD_INDIR] = { 0, 1, 0, 0, 1, 1, 0, 1 };
+	struct sdev *d = sd_init(4);
+	struct ixdp_steer st = {};
+	unsigned int i;
+
+	memcpy(d->indir, table, sizeof(table));
+	CHECK_EQ(sd_start(&st, d, 2, 1), 0);
+	for (i = 0; i < SD_INDIR; i++)
+		CHECK_EQ(d->indir[i], want[i]);
+	ixdp_steer_stop(&st, &d->dev, &d->ops);
+	CHECK(!memcmp(d->indir, table, sizeof(table)));
+
+	for (i = 0; i < SD_INDIR; i++)
+		d->indir[i] = 2;
+	CHECK_EQ(sd_start(&st, d, 2, 1), -ENOENT);
+	CHECK(!st.active && !strcmp(st.why, "no queue of Linux's in the table"));
+	CHECK_EQ(d->dels, 2);
+	for (i = 0; i < SD_LOCS; i++)
+		CHECK(!d->used[i]);
+}
+
+/* A device gone meanwhile: nothing is asked of it at the detach. */
+IX_TEST(steer, device_gone_is_left_alone)
+{
+	struct sdev *d = sd_init(2);
+	struct ixdp_steer st = {};
+	u16 table[SD_INDIR];
+
+	CHECK_EQ(sd_start(&st, d, 1, 1), 0);
+	memcpy(table, d->indir, sizeof(table));
+	d->dev.absent = true;
+	ixdp_steer_stop(&st, &d->dev, &d->ops);
+	CHECK(!st.active);
+	CHECK_EQ(d->dels, 0);
+	CHECK(!memcmp(d->indir, table, sizeof(table)));
+	CHECK_EQ(sd_start(&st, d, 1, 1), -EOPNOTSUPP);
+	CHECK(!strcmp(st.why, "device not present"));
 }
 
 /* @why, and the device exactly as it was. */

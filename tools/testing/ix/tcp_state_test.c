@@ -252,6 +252,7 @@ IX_TEST(tcp_state, late_ack_of_fin_sent_twice_is_reset)
 	CHECK(tp_pop(p, &in) && in.flags == (TH_ACK | TH_FIN));
 	tp_advance(p, 1000);
 	CHECK(tp_pop(p, &in) && in.flags == (TH_ACK | TH_FIN));
+	CHECK_EQ(pcb_of(p, h)->state, IXDP_TCP_LAST_ACK);
 	seg_init(p, &sg, 102, p->iss + 2, TH_ACK);
 	tp_send(p, &sg);
 	CHECK(p->srv[0].dead && !p->srv[0].dead_reason);
@@ -303,10 +304,12 @@ IX_TEST(tcp_state, syn_sent_rst_refuses)
 	tp_send(p, &sg);
 	CHECK_EQ(p->cli.connected, 0);
 	CHECK_EQ(tp_ntx(p), 0);
-	/* An ACK of something else gets a RST. */
+	/* An ACK of something else gets a RST: the connection's answer. */
 	seg_init(p, &sg, 0, in.seq + 5, TH_ACK);
 	tp_send(p, &sg);
 	CHECK_EQ(tp_ntx(p), 1);
+	CHECK_EQ(p->t.s.stats.tcp_resets, 1);
+	CHECK_EQ(p->t.s.stats.tcp_resets_ack_only, 0);
 	ts_flush(&p->t);
 	seg_init(p, &sg, 0, in.seq + 1, TH_RST | TH_ACK);
 	tp_send(p, &sg);

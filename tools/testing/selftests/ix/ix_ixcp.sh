@@ -13,11 +13,10 @@
 # every echo is checked by its client (an echo that takes 20 s fails
 # it), nothing is reset (a bare ACK of a connection that ended is
 # answered with RST, as Linux answers it, and counted apart), and ixcp
-# is still running at the end.  CPUs 2
-# and 3, not serving under the trickle, must spend at least 80% of that
-# phase in Linux's idle loop.  Reported: the loads ixcp read, its
-# decisions, how long CPUs 1-3 spent in Linux's idle loop in each phase
-# and over the whole swing, and the same trickle's busy CPU time on
+# is still running at the end.  CPUs 2 and 3, not serving under the
+# trickle, must spend at least 80% of that phase in Linux's idle loop.
+# Reported: the loads ixcp read, its decisions, how long CPUs 1-3 spent
+# in Linux's idle loop in each phase and over the whole swing, and the same trickle's busy CPU time on
 # three static cores (after ixcp stopped) beside the one core ixcp kept.
 # With IXDP_IXCP_APP=1 (ix_ixcp_app.sh) an application answers instead of
 # the in-kernel echo service: ix_echo with three elastic threads, whose

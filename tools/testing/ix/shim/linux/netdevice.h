@@ -44,7 +44,8 @@ typedef enum netdev_tx netdev_tx_t;
 
 /*
  * ifindex to txq and up: what drivers/net/.../ixgbe_ixdp.c reads
- * (shim/ixgbe/); features and ethtool_ops: what steer.c reads.
+ * (shim/ixgbe/); features, ethtool_ops and absent (a device gone):
+ * what steer.c reads.
  */
 struct net_device {
 	int				ifindex;
@@ -54,7 +55,13 @@ struct net_device {
 	bool				up;
 	u64				features;
 	const struct ethtool_ops	*ethtool_ops;
+	bool				absent;
 };
+
+static inline bool netif_device_present(const struct net_device *dev)
+{
+	return !dev->absent;
+}
 
 #define netdev_info(dev, fmt, ...)					\
 	printf("# netdev %d: " fmt, (dev)->ifindex, ##__VA_ARGS__)
