@@ -16,8 +16,9 @@
 # is still running at the end.  CPUs 2 and 3, not serving under the
 # trickle, must spend at least 80% of that phase in Linux's idle loop.
 # Reported: the loads ixcp read, its decisions, how long CPUs 1-3 spent
-# in Linux's idle loop in each phase and over the whole swing, and the same trickle's busy CPU time on
-# three static cores (after ixcp stopped) beside the one core ixcp kept.
+# in Linux's idle loop in each phase and over the whole swing, and the
+# same trickle's busy CPU time on three static cores (after ixcp
+# stopped) beside the one core ixcp kept.
 # With IXDP_IXCP_APP=1 (ix_ixcp_app.sh) an application answers instead of
 # the in-kernel echo service: ix_echo with three elastic threads, whose
 # runs and work between them make the load ixcp reads; the core ixcp
