@@ -17,6 +17,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/gfp.h>
+#include <linux/inetdevice.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/rtnetlink.h>
@@ -414,6 +415,38 @@ bool ixdp_dev_split(const struct ixdp_dev *idev)
 	       idev->dev->real_num_rx_queues;
 }
 
+/*
+ * Best effort: let the device sort the dataplane's frames from Linux's
+ * (steer.c); the intake and the slow path serve where it cannot.  Before
+ * the handoff reads the indirection table, which it may rewrite.
+ */
+static void ixdp_dev_steer(struct ixdp_dev *idev)
+{
+	struct ixdp_steer_req req = {
+		.addr	= idev->addr,
+		.nrx	= idev->dev->real_num_rx_queues,
+	};
+	__be32 addrs[IXDP_STEER_RULES];
+	const struct in_ifaddr *ifa;
+	struct in_device *in_dev;
+
+	idev->steer.why = NULL;
+	if (!idev->steer_on)
+		return;
+	bitmap_to_arr32(&req.queues, idev->queues, IXDP_MAX_QUEUES);
+	in_dev = __in_dev_get_rtnl(idev->dev);
+	if (in_dev) {
+		/* Counted past the array: ixdp_steer_start() refuses then. */
+		in_dev_for_each_ifa_rtnl(ifa, in_dev) {
+			if (req.nlinux < IXDP_STEER_RULES)
+				addrs[req.nlinux] = ifa->ifa_local;
+			req.nlinux++;
+		}
+	}
+	req.linux_addrs = addrs;
+	ixdp_steer_start(&idev->steer, idev->dev, idev->ops, &req);
+}
+
 /* Build the cores and take the queues; nothing runs yet. */
 static int ixdp_dev_build(struct ixdp_dev *idev)
 {
@@ -443,6 +476,7 @@ static int ixdp_dev_build(struct ixdp_dev *idev)
 	}
 	for (c = 0; c < idev->ncores; c++)
 		ixdp_core_offload(idev, idev->cores[c]);
+	ixdp_dev_steer(idev);
 	return ixdp_dev_handoff_new(idev);
 }
 
@@ -501,18 +535,11 @@ int ixdp_dev_attach(struct ixdp_dev *idev)
 		if (err)
 			goto out_unwind;
 	}
-	/* Best effort: the intake serves where the device cannot. */
-	idev->steer.why = NULL;
-	if (idev->steer_on)
-		ixdp_steer_start(&idev->steer, idev->dev, idev->ops,
-				 idev->addr,
-				 find_first_bit(idev->queues, IXDP_MAX_QUEUES),
-				 bitmap_weight(idev->queues, IXDP_MAX_QUEUES),
-				 idev->dev->real_num_rx_queues);
 	idev->attached = true;
 	return 0;
 
 out_unwind:
+	ixdp_steer_stop(&idev->steer, idev->dev, idev->ops);
 	while (idev->ncores)
 		ixdp_core_stop(idev, idev->cores[--idev->ncores]);
 	ixdp_dev_standby_revoke(idev);

@@ -356,7 +356,7 @@ static ssize_t steer_state_show(struct ixdp_dev *idev, char *buf)
 	if (!idev->attached)
 		return sysfs_emit(buf, "at attach\n");
 	if (idev->steer.active)
-		return sysfs_emit(buf, "on: rule %u\n", idev->steer.loc);
+		return sysfs_emit(buf, "on: %u rules\n", idev->steer.nrules);
 	return sysfs_emit(buf, "not steering: %s\n",
 			  idev->steer.why ?: "unknown");
 }

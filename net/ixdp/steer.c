@@ -1,39 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * ixdp steering: where the NIC can sort frames, the dataplane's reach its
- * queue and Linux's reach Linux's, and neither crosses in software.
+ * queues and Linux's reach Linux's, and neither crosses in software.
  *
  * A device attached in part (queue split) leaves the sorting to software
  * otherwise: the device hashes every flow over every queue, the intake
  * (intake.c) takes the dataplane's frames from Linux's queues and the
  * cores hand Linux what reaches theirs (slow.c).  With sysfs steer on,
  * the attach asks the device, through its ethtool n-tuple operations as
- * `ethtool -N` would:
+ * `ethtool -N` would, and its RSS indirection table (the driver's
+ * rss_set), in one of two ways:
  *
- *  - one rule: IPv4 to the dataplane's address goes to the dataplane's
- *    queue (on ixgbe a Flow Director perfect filter, which the 82599
- *    applies before RSS; ntuple must be on, which resets the port, so it
- *    is the admin's step, before the attach);
- *  - the entries of the RSS indirection table that name the dataplane's
- *    queue are given to the other queues the table names, so that
- *    nothing else lands on the dataplane's (a queue the table left out
- *    stays out).
+ *  - one dataplane queue: a rule sends IPv4 to the dataplane's address to
+ *    it, and the table's entries that name it are given to the other
+ *    queues the table names.  Everything else stays Linux's.
+ *  - several: the rule cannot spread the dataplane's flows, so the table
+ *    does, and rules send Linux's own IPv4 addresses (IXDP_STEER_RULES at
+ *    most) to Linux's first queue: the table's entries that name Linux's
+ *    queues are given to the dataplane's queues it names.  What Linux
+ *    gets besides (ARP, IPv6, an address added later) reaches the cores
+ *    and is punted (slow.c).
  *
- * ARP, and whatever the rule does not match, still reach Linux's queues
- * and the intake.  Only a dataplane of one queue is steered: one
- * rule names one queue, and several would need rules on port bits, whose
- * partial masks the 82599's documentation does not promise.
+ * Either way a queue the table left out (the admin's, or one the device
+ * does not hash to) stays out, and what the rules do not match still
+ * crosses in software.  On the 82599 the rules are Flow Director perfect
+ * filters on the destination address alone (ntuple must be on, which
+ * resets the port: the admin's step, before the attach), which the
+ * device applies before RSS; one rule shape per port, so every rule
+ * here has that one.
  *
  * Steering never fails an attach.  Whatever it cannot do, it undoes and
  * says why (sysfs steer_state); the software path serves as before.  The
- * rule takes a free location from the top of the device's table (or any,
- * where the driver picks), and is removed at detach; the table is put
- * back as it was found.  An `ethtool -X` meanwhile is overwritten then.
- * The driver's operations are called as the ethtool core calls them,
- * under RTNL, but for its runtime PM and begin/complete hooks, which the
- * drivers with ixdp operations do not have.
+ * rules take free locations from the top of the device's table (or the
+ * driver picks, where it can), and are removed at detach; the table is
+ * put back as it was found.  An `ethtool -X` meanwhile is overwritten
+ * then.  The driver's operations are called as the ethtool core calls
+ * them, under RTNL, but for its runtime PM and begin/complete hooks,
+ * which the drivers with ixdp operations do not have.
  */
 
+#include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
@@ -41,7 +47,7 @@
 
 #include "steer.h"
 
-/* The device's n-tuple operation @cmd on @nfc. */
+/* The device's n-tuple query @cmd into @nfc. */
 static int steer_get(struct net_device *dev, struct ethtool_rxnfc *nfc,
 		     u32 cmd, u32 *locs)
 {
@@ -49,21 +55,35 @@ static int steer_get(struct net_device *dev, struct ethtool_rxnfc *nfc,
 	return dev->ethtool_ops->get_rxnfc(dev, nfc, locs);
 }
 
+/* Whether location @loc is among the @n of @locs. */
+static bool steer_loc_used(const u32 *locs, unsigned int n, u32 loc)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (locs[i] == loc)
+			return true;
+	return false;
+}
+
 /*
- * A free location for a rule, in @loc: the highest the table has free,
- * or RX_CLS_LOC_ANY where the driver picks one itself.
+ * @want free locations for rules, in @loc: the highest the table has
+ * free, or RX_CLS_LOC_ANY each where the driver picks them itself.
  */
-static int steer_free_loc(struct net_device *dev, u32 *loc)
+static int steer_free_locs(struct net_device *dev, u32 *loc,
+			   unsigned int want)
 {
 	struct ethtool_rxnfc nfc = {};
-	u32 *locs, i, size, n;
+	unsigned int got = 0;
+	u32 *locs, size, n;
 	int err;
 
 	err = steer_get(dev, &nfc, ETHTOOL_GRXCLSRLCNT, NULL);
 	if (err)
 		return err;
 	if (nfc.data & RX_CLS_LOC_SPECIAL) {
-		*loc = RX_CLS_LOC_ANY;
+		while (got < want)
+			loc[got++] = RX_CLS_LOC_ANY;
 		return 0;
 	}
 	n = nfc.rule_cnt;
@@ -79,24 +99,18 @@ static int steer_free_loc(struct net_device *dev, u32 *loc)
 		err = -EOPNOTSUPP;
 	if (err)
 		goto out;
-	err = -ENOSPC;
-	while (size--) {
-		for (i = 0; i < n && locs[i] != size; i++)
-			;
-		if (i == n) {
-			*loc = size;
-			err = 0;
-			break;
-		}
-	}
+	while (size-- && got < want)
+		if (!steer_loc_used(locs, n, size))
+			loc[got++] = size;
+	err = got == want ? 0 : -ENOSPC;
 out:
 	kfree(locs);
 	return err;
 }
 
-/* Put the rule: IPv4 to @addr goes to queue @queue. */
+/* Put rule @i: IPv4 to @addr goes to queue @queue. */
 static int steer_rule_add(struct ixdp_steer *st, struct net_device *dev,
-			  __be32 addr, unsigned int queue)
+			  unsigned int i, __be32 addr, unsigned int queue)
 {
 	struct ethtool_rxnfc nfc = {
 		.cmd = ETHTOOL_SRXCLSRLINS,
@@ -108,36 +122,54 @@ static int steer_rule_add(struct ixdp_steer *st, struct net_device *dev,
 			},
 			.m_u.usr_ip4_spec.ip4dst = cpu_to_be32(0xffffffff),
 			.ring_cookie = queue,
-			.location = st->loc,
+			.location = st->loc[i],
 		},
 	};
 	int err;
 
 	err = dev->ethtool_ops->set_rxnfc(dev, &nfc);
-	if (!err)
-		st->loc = nfc.fs.location;
-	return err;
+	if (err)
+		return err;
+	st->loc[i] = nfc.fs.location;
+	st->nrules = i + 1;
+	return 0;
 }
 
-static int steer_rule_del(struct ixdp_steer *st, struct net_device *dev)
+/* Remove the rules put, last first; the first error, or 0. */
+static int steer_rules_del(struct ixdp_steer *st, struct net_device *dev)
 {
-	struct ethtool_rxnfc nfc = {
-		.cmd = ETHTOOL_SRXCLSRLDEL,
-		.fs.location = st->loc,
-	};
+	struct ethtool_rxnfc nfc = { .cmd = ETHTOOL_SRXCLSRLDEL };
+	int err, ret = 0;
 
-	return dev->ethtool_ops->set_rxnfc(dev, &nfc);
+	while (st->nrules) {
+		nfc.fs.location = st->loc[--st->nrules];
+		err = dev->ethtool_ops->set_rxnfc(dev, &nfc);
+		if (err && !ret) {
+			netdev_warn(dev, "ixdp: steering: rule %u not removed\n",
+				    nfc.fs.location);
+			ret = err;
+		}
+	}
+	return ret;
+}
+
+/* Whether table entry @q is kept: the dataplane's alone, or Linux's. */
+static bool steer_keeps(const struct ixdp_steer_req *req, bool many, u16 q)
+{
+	bool dp = q < 32 && req->queues & BIT(q);
+
+	return many ? dp : !dp;
 }
 
 /*
- * The table as it was, but that each entry of @queue names instead the
- * next entry of another queue, round robin: Linux's queues keep their
- * shares among themselves, and a queue the table left out (the admin's,
- * or one the device does not hash to) stays out.  -ENOENT if every
- * entry is @queue's.
+ * The table as it was, but that each entry it does not keep names
+ * instead the next entry it keeps, round robin: the kept queues share
+ * the rest in their proportions, and a queue the table left out stays
+ * out.  -ENOENT if it keeps none.
  */
 static int steer_table_set(struct ixdp_steer *st, struct net_device *dev,
-			   const struct ixdp_drv_ops *ops, unsigned int queue)
+			   const struct ixdp_drv_ops *ops,
+			   const struct ixdp_steer_req *req, bool many)
 {
 	unsigned int i, j = 0, k, n = st->nindir;
 	u16 *indir;
@@ -148,9 +180,9 @@ static int steer_table_set(struct ixdp_steer *st, struct net_device *dev,
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		indir[i] = st->indir[i];
-		if (indir[i] != queue)
+		if (steer_keeps(req, many, indir[i]))
 			continue;
-		for (k = 0; k < n && st->indir[j] == queue; k++)
+		for (k = 0; k < n && !steer_keeps(req, many, st->indir[j]); k++)
 			j = (j + 1) % n;
 		if (k == n) {
 			err = -ENOENT;
@@ -167,15 +199,16 @@ out:
 
 /* Whether the device can be steered so; else st->why says why not. */
 static bool steer_can(struct ixdp_steer *st, struct net_device *dev,
-		      const struct ixdp_drv_ops *ops, unsigned int nqueues,
-		      unsigned int nrx)
+		      const struct ixdp_drv_ops *ops,
+		      const struct ixdp_steer_req *req)
 {
 	const struct ethtool_ops *eo = dev->ethtool_ops;
+	unsigned int nq = hweight32(req->queues);
 
-	if (nqueues >= nrx)
+	if (nq >= req->nrx)
 		st->why = "no queue left to Linux";
-	else if (nqueues != 1)
-		st->why = "several dataplane queues";
+	else if (nq > 1 && req->nlinux > IXDP_STEER_RULES)
+		st->why = "too many Linux addresses";
 	else if (!eo || !eo->get_rxnfc || !eo->set_rxnfc)
 		st->why = "no n-tuple rules";
 	else if (!(dev->features & NETIF_F_NTUPLE))
@@ -189,33 +222,53 @@ static bool steer_can(struct ixdp_steer *st, struct net_device *dev,
 	return false;
 }
 
+/* Put the rules of the request: see the top of the file. */
+static int steer_rules_add(struct ixdp_steer *st, struct net_device *dev,
+			   const struct ixdp_steer_req *req, bool many)
+{
+	unsigned int i, linux_q = 0;
+	int err;
+
+	if (!many)
+		return steer_rule_add(st, dev, 0, req->addr,
+				      __ffs(req->queues));
+	while (linux_q < 32 && req->queues & BIT(linux_q))
+		linux_q++;
+	for (i = 0; i < req->nlinux; i++) {
+		err = steer_rule_add(st, dev, i, req->linux_addrs[i], linux_q);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /**
  * ixdp_steer_start() - let the device sort the dataplane's frames
  * @st: the device's steering state, not active
  * @dev: the device
  * @ops: its driver's ixdp operations
- * @addr: the dataplane's address
- * @queue: the dataplane's first queue
- * @nqueues: the dataplane's queues; one alone is steered
- * @nrx: the device's receive queues
+ * @req: what to sort
  *
- * Puts a rule sending IPv4 to @addr to @queue, then points the
- * indirection table at the other queues.  What fails is undone, and
- * @st->why tells why.  Called with RTNL held.
+ * Puts the rules, then rewrites the indirection table (see the top of
+ * steer.c).  What fails is undone, and @st->why tells why.  Called with
+ * RTNL held.
  *
  * Return: 0 if steering; -EOPNOTSUPP where the device cannot, -ENOSPC
- * if its rule table is full, or what the driver refused with.
+ * if its rule table is full, -ENOENT if the table names no queue to
+ * keep, or what the driver refused with.
  */
 int ixdp_steer_start(struct ixdp_steer *st, struct net_device *dev,
-		     const struct ixdp_drv_ops *ops, __be32 addr,
-		     unsigned int queue, unsigned int nqueues, unsigned int nrx)
+		     const struct ixdp_drv_ops *ops,
+		     const struct ixdp_steer_req *req)
 {
+	bool many = hweight32(req->queues) > 1;
 	u8 key[IXDP_DRV_RSS_KEY];
 	int err, n;
 
 	st->active = false;
+	st->nrules = 0;
 	st->why = NULL;
-	if (!steer_can(st, dev, ops, nqueues, nrx))
+	if (!steer_can(st, dev, ops, req))
 		return -EOPNOTSUPP;
 	n = ops->rss_get(dev, key, st->indir, IXDP_DRV_RSS_MAX);
 	if (n <= 0) {
@@ -223,32 +276,31 @@ int ixdp_steer_start(struct ixdp_steer *st, struct net_device *dev,
 		return n ? n : -EOPNOTSUPP;
 	}
 	st->nindir = n;
-	err = steer_free_loc(dev, &st->loc);
+	err = steer_free_locs(dev, st->loc, many ? req->nlinux : 1);
 	if (err) {
 		st->why = err == -ENOSPC ? "rule table full" :
 					   "rule table unreadable";
 		return err;
 	}
-	err = steer_rule_add(st, dev, addr, queue);
+	err = steer_rules_add(st, dev, req, many);
 	if (err) {
 		st->why = "rule refused";
-		return err;
+		goto out_rules;
 	}
-	err = steer_table_set(st, dev, ops, queue);
+	err = steer_table_set(st, dev, ops, req, many);
 	if (err) {
-		st->why = err == -ENOENT ? "no queue of Linux's in the table" :
-					   "indirection table refused";
-		goto out_rule;
+		st->why = err != -ENOENT ? "indirection table refused" :
+			  many ? "no dataplane queue in the table" :
+				 "no queue of Linux's in the table";
+		goto out_rules;
 	}
 	st->active = true;
-	netdev_info(dev, "ixdp: steering: rule %u, %u table entries\n",
-		    st->loc, st->nindir);
+	netdev_info(dev, "ixdp: steering: %u rules, %u table entries\n",
+		    st->nrules, st->nindir);
 	return 0;
 
-out_rule:
-	if (steer_rule_del(st, dev))
-		netdev_warn(dev, "ixdp: steering: rule %u not removed\n",
-			    st->loc);
+out_rules:
+	steer_rules_del(st, dev);
 	return err;
 }
 
@@ -258,8 +310,8 @@ out_rule:
  * @dev: the device
  * @ops: its driver's ixdp operations
  *
- * Puts the table back and removes the rule; nothing if not active.
- * Called with RTNL held.
+ * Puts the table back and removes the rules; nothing if not active, or
+ * if the device is gone.  Called with RTNL held.
  */
 void ixdp_steer_stop(struct ixdp_steer *st, struct net_device *dev,
 		     const struct ixdp_drv_ops *ops)
@@ -268,11 +320,11 @@ void ixdp_steer_stop(struct ixdp_steer *st, struct net_device *dev,
 		return;
 	st->active = false;
 	/* Gone with a PCI error or surprise removal: nothing to undo. */
-	if (!netif_device_present(dev))
+	if (!netif_device_present(dev)) {
+		st->nrules = 0;
 		return;
+	}
 	if (ops->rss_set(dev, st->indir, st->nindir))
 		netdev_warn(dev, "ixdp: steering: the table not put back\n");
-	if (steer_rule_del(st, dev))
-		netdev_warn(dev, "ixdp: steering: rule %u not removed\n",
-			    st->loc);
+	steer_rules_del(st, dev);
 }

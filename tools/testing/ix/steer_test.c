@@ -146,15 +146,30 @@ static struct sdev *sd_init(unsigned int nrx)
 	return &sd;
 }
 
+/* Steer queues @queues (a bit each) of @d, Linux having @nlinux addresses. */
+static int sd_start_req(struct ixdp_steer *st, struct sdev *d, u32 queues,
+			const __be32 *linux_addrs, unsigned int nlinux)
+{
+	struct ixdp_steer_req req = {
+		.addr		= htonl(SD_ADDR),
+		.queues		= queues,
+		.nrx		= d->nrx,
+		.linux_addrs	= linux_addrs,
+		.nlinux		= nlinux,
+	};
+
+	return ixdp_steer_start(st, &d->dev, &d->ops, &req);
+}
+
+/* The dataplane on @nqueues queues from @queue; Linux has no address. */
 static int sd_start(struct ixdp_steer *st, struct sdev *d,
 		    unsigned int queue, unsigned int nqueues)
 {
-	return ixdp_steer_start(st, &d->dev, &d->ops, htonl(SD_ADDR), queue,
-				nqueues, d->nrx);
+	return sd_start_req(st, d, ((1U << nqueues) - 1) << queue, NULL, 0);
 }
 
-/* The one rule at @loc sends IPv4 to the address to @queue, no more. */
-static bool sd_rule_ok(const struct sdev *d, unsigned int loc,
+/* The rule at @loc sends IPv4 to @addr to @queue, no more. */
+static bool sd_rule_to(const struct sdev *d, unsigned int loc, u32 addr,
 		       unsigned int queue)
 {
 	const struct ethtool_rx_flow_spec *fs = &d->rule[loc];
@@ -163,13 +178,20 @@ static bool sd_rule_ok(const struct sdev *d, unsigned int loc,
 
 	if (!d->used[loc] || fs->flow_type != IP_USER_FLOW ||
 	    fs->ring_cookie != queue ||
-	    fs->h_u.usr_ip4_spec.ip4dst != htonl(SD_ADDR) ||
+	    fs->h_u.usr_ip4_spec.ip4dst != htonl(addr) ||
 	    fs->h_u.usr_ip4_spec.ip_ver != ETH_RX_NFC_IP4 ||
 	    fs->h_u.usr_ip4_spec.proto || fs->h_u.usr_ip4_spec.ip4src ||
 	    m.ip4dst != htonl(0xffffffff))
 		return false;
 	m.ip4dst = 0;
 	return !memcmp(&m, &zero, sizeof(m));
+}
+
+/* The dataplane's rule at @loc: its address to @queue. */
+static bool sd_rule_ok(const struct sdev *d, unsigned int loc,
+		       unsigned int queue)
+{
+	return sd_rule_to(d, loc, SD_ADDR, queue);
 }
 
 IX_TEST(steer, address_to_its_queue_the_rest_to_linux)
@@ -185,7 +207,7 @@ IX_TEST(steer, address_to_its_queue_the_rest_to_linux)
 	memcpy(before, d->indir, sizeof(before));
 	CHECK_EQ(sd_start(&st, d, 2, 1), 0);
 	CHECK(st.active && !st.why);
-	CHECK_EQ(st.loc, SD_LOCS - 2);
+	CHECK_EQ(st.loc[0], SD_LOCS - 2);
 	CHECK(sd_rule_ok(d, SD_LOCS - 2, 2));
 	for (i = 0; i < SD_INDIR; i++)
 		CHECK_EQ(d->indir[i], want[i]);
@@ -207,7 +229,7 @@ IX_TEST(steer, queue_zero_and_driver_picked_location)
 	d->any_loc = true;
 	d->used[0] = true;
 	CHECK_EQ(sd_start(&st, d, 0, 1), 0);
-	CHECK_EQ(st.loc, 1);
+	CHECK_EQ(st.loc[0], 1);
 	CHECK(sd_rule_ok(d, 1, 0));
 	for (i = 0; i < SD_INDIR; i++)
 		CHECK_EQ(d->indir[i], 1);
@@ -238,7 +260,8 @@ IX_TEST(steer, table_keeps_what_it_left_out)
 	for (i = 0; i < SD_INDIR; i++)
 		d->indir[i] = 2;
 	CHECK_EQ(sd_start(&st, d, 2, 1), -ENOENT);
-	CHECK(!st.active && !strcmp(st.why, "no queue of Linux's in the table"));
+	CHECK(!st.active &&
+	      !strcmp(st.why, "no queue of Linux's in the table"));
 	CHECK_EQ(d->dels, 2);
 	for (i = 0; i < SD_LOCS; i++)
 		CHECK(!d->used[i]);
@@ -289,8 +312,13 @@ IX_TEST(steer, what_cannot_steer_says_why_and_changes_nothing)
 	memcpy(orig, d->indir, sizeof(orig));
 	CHECK_EQ(sd_start(&st, d, 0, 4), -EOPNOTSUPP);
 	CHECK(sd_refused(d, &st, "no queue left to Linux", orig, 0));
-	CHECK_EQ(sd_start(&st, d, 0, 2), -EOPNOTSUPP);
-	CHECK(sd_refused(d, &st, "several dataplane queues", orig, 0));
+	{
+		__be32 many[IXDP_STEER_RULES + 1] = {};
+
+		CHECK_EQ(sd_start_req(&st, d, 3, many, IXDP_STEER_RULES + 1),
+			 -EOPNOTSUPP);
+		CHECK(sd_refused(d, &st, "too many Linux addresses", orig, 0));
+	}
 	d->dev.features = 0;
 	CHECK_EQ(sd_start(&st, d, 1, 1), -EOPNOTSUPP);
 	CHECK(sd_refused(d, &st, "ntuple off", orig, 0));
@@ -329,5 +357,79 @@ IX_TEST(steer, what_cannot_steer_says_why_and_changes_nothing)
 	d->fail_table = -EBUSY;
 	CHECK_EQ(sd_start(&st, d, 1, 1), -EBUSY);
 	CHECK(sd_refused(d, &st, "indirection table refused", orig, 0));
+	CHECK_EQ(d->dels, 1);
+}
+
+/*
+ * Several dataplane queues (0 and 1 of 4): Linux's addresses go to its
+ * first queue (2) by a rule each, and the table's entries of Linux's
+ * queues go to the dataplane's.
+ */
+IX_TEST(steer, several_queues_linux_addresses_to_linux)
+{
+	u16 want[SD_INDIR] = { 0, 1, 0, 1, 0, 1, 0, 1 };
+	__be32 lx[2] = { htonl(0xc6120002), htonl(0xc6120102) };
+	struct sdev *d = sd_init(4);
+	struct ixdp_steer st = {};
+	u16 before[SD_INDIR];
+	unsigned int i;
+
+	d->used[SD_LOCS - 1] = true;
+	memcpy(before, d->indir, sizeof(before));
+	CHECK_EQ(sd_start_req(&st, d, 0x3, lx, 2), 0);
+	CHECK(st.active && !st.why);
+	CHECK_EQ(st.nrules, 2);
+	CHECK(sd_rule_to(d, SD_LOCS - 2, 0xc6120002, 2));
+	CHECK(sd_rule_to(d, SD_LOCS - 3, 0xc6120102, 2));
+	for (i = 0; i < SD_INDIR; i++)
+		CHECK_EQ(d->indir[i], want[i]);
+	ixdp_steer_stop(&st, &d->dev, &d->ops);
+	CHECK(!d->used[SD_LOCS - 2] && !d->used[SD_LOCS - 3] &&
+	      d->used[SD_LOCS - 1]);
+	CHECK(!memcmp(d->indir, before, sizeof(before)));
+
+	/* No address of Linux's: the table alone. */
+	CHECK_EQ(sd_start_req(&st, d, 0x3, lx, 0), 0);
+	CHECK_EQ(st.nrules, 0);
+	for (i = 0; i < SD_INDIR; i++)
+		CHECK_EQ(d->indir[i], want[i]);
+	ixdp_steer_stop(&st, &d->dev, &d->ops);
+	CHECK(!memcmp(d->indir, before, sizeof(before)));
+}
+
+/* The second rule refused: the first comes out, the table is untouched. */
+static int sd_set_second_fails(struct net_device *dev,
+			       struct ethtool_rxnfc *nfc)
+{
+	static unsigned int ins;
+
+	if (nfc->cmd == ETHTOOL_SRXCLSRLINS && ++ins % 2 == 0)
+		return -EINVAL;
+	return sd_set_rxnfc(dev, nfc);
+}
+
+IX_TEST(steer, several_queues_rule_refused_undone)
+{
+	__be32 lx[2] = { htonl(0xc6120002), htonl(0xc6120102) };
+	struct sdev *d = sd_init(4);
+	struct ixdp_steer st = {};
+	u16 before[SD_INDIR];
+	unsigned int i;
+
+	memcpy(before, d->indir, sizeof(before));
+	d->eops.set_rxnfc = sd_set_second_fails;
+	CHECK_EQ(sd_start_req(&st, d, 0x6, lx, 2), -EINVAL);
+	CHECK(!st.active && !strcmp(st.why, "rule refused"));
+	CHECK_EQ(d->dels, 1);
+	for (i = 0; i < SD_LOCS; i++)
+		CHECK(!d->used[i]);
+	CHECK(!memcmp(d->indir, before, sizeof(before)));
+
+	/* A table without the dataplane's queues keeps nothing. */
+	d = sd_init(4);
+	for (i = 0; i < SD_INDIR; i++)
+		d->indir[i] = i % 2 ? 3 : 0;
+	CHECK_EQ(sd_start_req(&st, d, 0x6, lx, 1), -ENOENT);
+	CHECK(!strcmp(st.why, "no dataplane queue in the table"));
 	CHECK_EQ(d->dels, 1);
 }
