@@ -415,6 +415,16 @@ bool ixdp_dev_split(const struct ixdp_dev *idev)
 	       idev->dev->real_num_rx_queues;
 }
 
+static bool ixdp_addr_in(const __be32 *addrs, unsigned int n, __be32 addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (addrs[i] == addr)
+			return true;
+	return false;
+}
+
 /*
  * Best effort: let the device sort the dataplane's frames from Linux's
  * (steer.c); the intake and the slow path serve where it cannot.  Before
@@ -423,8 +433,9 @@ bool ixdp_dev_split(const struct ixdp_dev *idev)
 static void ixdp_dev_steer(struct ixdp_dev *idev)
 {
 	struct ixdp_steer_req req = {
-		.addr	= idev->addr,
-		.nrx	= idev->dev->real_num_rx_queues,
+		.addr		= idev->addr,
+		.nrx		= idev->dev->real_num_rx_queues,
+		.linux_share	= idev->linux_share,
 	};
 	__be32 addrs[IXDP_STEER_RULES];
 	const struct in_ifaddr *ifa;
@@ -436,8 +447,15 @@ static void ixdp_dev_steer(struct ixdp_dev *idev)
 	bitmap_to_arr32(&req.queues, idev->queues, IXDP_MAX_QUEUES);
 	in_dev = __in_dev_get_rtnl(idev->dev);
 	if (in_dev) {
-		/* Counted past the array: ixdp_steer_start() refuses then. */
+		/*
+		 * Each once (an address may come with several masks);
+		 * counted past the array: ixdp_steer_start() refuses then.
+		 */
 		in_dev_for_each_ifa_rtnl(ifa, in_dev) {
+			if (ixdp_addr_in(addrs, min_t(unsigned int, req.nlinux,
+						      IXDP_STEER_RULES),
+					 ifa->ifa_local))
+				continue;
 			if (req.nlinux < IXDP_STEER_RULES)
 				addrs[req.nlinux] = ifa->ifa_local;
 			req.nlinux++;

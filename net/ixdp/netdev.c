@@ -339,9 +339,10 @@ static ssize_t steer_show(struct ixdp_dev *idev, char *buf)
 }
 
 /*
- * 1: at attach, a device attached in part is asked to send the
- * dataplane's address to its queue and the rest to Linux's (steer.c);
- * 0: the intake and the slow path sort in software alone.
+ * 1: at attach, a device attached in part is asked to sort the
+ * dataplane's frames to its queues and Linux's to Linux's by n-tuple
+ * rules and its indirection table (steer.c); 0: the intake and the slow
+ * path sort in software alone.
  */
 static int steer_store(struct ixdp_dev *idev, const char *buf)
 {
@@ -356,7 +357,8 @@ static ssize_t steer_state_show(struct ixdp_dev *idev, char *buf)
 	if (!idev->attached)
 		return sysfs_emit(buf, "at attach\n");
 	if (idev->steer.active)
-		return sysfs_emit(buf, "on: %u rules\n", idev->steer.nrules);
+		return sysfs_emit(buf, "on: %u rule%s\n", idev->steer.nrules,
+				  idev->steer.nrules == 1 ? "" : "s");
 	return sysfs_emit(buf, "not steering: %s\n",
 			  idev->steer.why ?: "unknown");
 }

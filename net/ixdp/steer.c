@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * ixdp steering: where the NIC can sort frames, the dataplane's reach its
- * queues and Linux's reach Linux's, and neither crosses in software.
+ * queues and Linux's reach Linux's, and less crosses in software.
  *
  * A device attached in part (queue split) leaves the sorting to software
  * otherwise: the device hashes every flow over every queue, the intake
@@ -16,10 +16,12 @@
  *    queues the table names.  Everything else stays Linux's.
  *  - several: the rule cannot spread the dataplane's flows, so the table
  *    does, and rules send Linux's own IPv4 addresses (IXDP_STEER_RULES at
- *    most) to Linux's first queue: the table's entries that name Linux's
- *    queues are given to the dataplane's queues it names.  What Linux
- *    gets besides (ARP, IPv6, an address added later) reaches the cores
- *    and is punted (slow.c).
+ *    most) to Linux's queues the table names, round robin: the table's
+ *    entries that name Linux's queues are given to the dataplane's queues
+ *    it names.  What Linux gets besides (ARP, IPv6, broadcast and
+ *    multicast, an address added later, a stacked device's) reaches the
+ *    cores and is punted (slow.c), within punt_rate: so only while Linux
+ *    shares the dataplane's queues (sysfs linux, on by default).
  *
  * Either way a queue the table left out (the admin's, or one the device
  * does not hash to) stays out, and what the rules do not match still
@@ -144,10 +146,10 @@ static int steer_rules_del(struct ixdp_steer *st, struct net_device *dev)
 	while (st->nrules) {
 		nfc.fs.location = st->loc[--st->nrules];
 		err = dev->ethtool_ops->set_rxnfc(dev, &nfc);
-		if (err && !ret) {
-			netdev_warn(dev, "ixdp: steering: rule %u not removed\n",
-				    nfc.fs.location);
-			ret = err;
+		if (err) {
+			netdev_warn(dev, "ixdp: steering: rule %u not removed (%d)\n",
+				    nfc.fs.location, err);
+			ret = ret ?: err;
 		}
 	}
 	return ret;
@@ -205,8 +207,10 @@ static bool steer_can(struct ixdp_steer *st, struct net_device *dev,
 	const struct ethtool_ops *eo = dev->ethtool_ops;
 	unsigned int nq = hweight32(req->queues);
 
-	if (nq >= req->nrx)
+	if (!nq || nq >= req->nrx)
 		st->why = "no queue left to Linux";
+	else if (nq > 1 && !req->linux_share)
+		st->why = "several dataplane queues and linux off";
 	else if (nq > 1 && req->nlinux > IXDP_STEER_RULES)
 		st->why = "too many Linux addresses";
 	else if (!eo || !eo->get_rxnfc || !eo->set_rxnfc)
@@ -222,20 +226,46 @@ static bool steer_can(struct ixdp_steer *st, struct net_device *dev,
 	return false;
 }
 
+/*
+ * Linux's queues the table names, in @lq, each once, in table order (up
+ * to 64, those below 64); or the lowest that is not the dataplane's.
+ */
+static unsigned int steer_linux_queues(const struct ixdp_steer *st,
+				       const struct ixdp_steer_req *req,
+				       u16 *lq)
+{
+	unsigned int i, n = 0;
+	u64 seen = 0;
+	u16 q;
+
+	for (i = 0; i < st->nindir; i++) {
+		q = st->indir[i];
+		if (q >= 64 || seen & BIT_ULL(q) ||
+		    steer_keeps(req, true, q))
+			continue;
+		seen |= BIT_ULL(q);
+		lq[n++] = q;
+	}
+	if (!n)
+		lq[n++] = ffz(req->queues);
+	return n;
+}
+
 /* Put the rules of the request: see the top of the file. */
 static int steer_rules_add(struct ixdp_steer *st, struct net_device *dev,
 			   const struct ixdp_steer_req *req, bool many)
 {
-	unsigned int i, linux_q = 0;
+	unsigned int i, n;
+	u16 lq[64];
 	int err;
 
 	if (!many)
 		return steer_rule_add(st, dev, 0, req->addr,
 				      __ffs(req->queues));
-	while (linux_q < 32 && req->queues & BIT(linux_q))
-		linux_q++;
+	n = steer_linux_queues(st, req, lq);
 	for (i = 0; i < req->nlinux; i++) {
-		err = steer_rule_add(st, dev, i, req->linux_addrs[i], linux_q);
+		err = steer_rule_add(st, dev, i, req->linux_addrs[i],
+				     lq[i % n]);
 		if (err)
 			return err;
 	}
@@ -319,8 +349,11 @@ void ixdp_steer_stop(struct ixdp_steer *st, struct net_device *dev,
 	if (!st->active)
 		return;
 	st->active = false;
-	/* Gone with a PCI error or surprise removal: nothing to undo. */
+	/* Gone with a PCI error or suspended: left for the admin. */
 	if (!netif_device_present(dev)) {
+		if (st->nrules)
+			netdev_warn(dev, "ixdp: steering: device not present, %u rules left from location %u (ethtool -N delete)\n",
+				    st->nrules, st->loc[st->nrules - 1]);
 		st->nrules = 0;
 		return;
 	}

@@ -18,8 +18,9 @@ struct net_device;
  * @addr: the dataplane's address
  * @queues: the dataplane's queues, a bit each (below 32)
  * @nrx: the device's receive queues
- * @linux_addrs: Linux's IPv4 addresses on the device
+ * @linux_addrs: Linux's IPv4 addresses on the device, each once
  * @nlinux: their count
+ * @linux_share: Linux keeps its traffic on the dataplane's queues (punted)
  */
 struct ixdp_steer_req {
 	__be32		addr;
@@ -27,6 +28,7 @@ struct ixdp_steer_req {
 	unsigned int	nrx;
 	const __be32	*linux_addrs;
 	unsigned int	nlinux;
+	bool		linux_share;
 };
 
 /**

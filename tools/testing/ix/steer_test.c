@@ -30,6 +30,7 @@ struct sdev {
 	unsigned int			nrx;
 	u16				indir[SD_INDIR];
 	bool				any_loc;	/* driver picks */
+	bool				linux_off;	/* sysfs linux 0 */
 	int				fail_ins, fail_table, fail_get;
 	unsigned int			dels;
 };
@@ -156,6 +157,7 @@ static int sd_start_req(struct ixdp_steer *st, struct sdev *d, u32 queues,
 		.nrx		= d->nrx,
 		.linux_addrs	= linux_addrs,
 		.nlinux		= nlinux,
+		.linux_share	= !d->linux_off,
 	};
 
 	return ixdp_steer_start(st, &d->dev, &d->ops, &req);
@@ -362,8 +364,8 @@ IX_TEST(steer, what_cannot_steer_says_why_and_changes_nothing)
 
 /*
  * Several dataplane queues (0 and 1 of 4): Linux's addresses go to its
- * first queue (2) by a rule each, and the table's entries of Linux's
- * queues go to the dataplane's.
+ * queues the table names (2 and 3), round robin, by a rule each, and the
+ * table's entries of Linux's queues go to the dataplane's.
  */
 IX_TEST(steer, several_queues_linux_addresses_to_linux)
 {
@@ -380,7 +382,7 @@ IX_TEST(steer, several_queues_linux_addresses_to_linux)
 	CHECK(st.active && !st.why);
 	CHECK_EQ(st.nrules, 2);
 	CHECK(sd_rule_to(d, SD_LOCS - 2, 0xc6120002, 2));
-	CHECK(sd_rule_to(d, SD_LOCS - 3, 0xc6120102, 2));
+	CHECK(sd_rule_to(d, SD_LOCS - 3, 0xc6120102, 3));
 	for (i = 0; i < SD_INDIR; i++)
 		CHECK_EQ(d->indir[i], want[i]);
 	ixdp_steer_stop(&st, &d->dev, &d->ops);
@@ -397,13 +399,14 @@ IX_TEST(steer, several_queues_linux_addresses_to_linux)
 	CHECK(!memcmp(d->indir, before, sizeof(before)));
 }
 
+/* Rules put so far, by sd_set_second_fails(). */
+static unsigned int sd_ins;
+
 /* The second rule refused: the first comes out, the table is untouched. */
 static int sd_set_second_fails(struct net_device *dev,
 			       struct ethtool_rxnfc *nfc)
 {
-	static unsigned int ins;
-
-	if (nfc->cmd == ETHTOOL_SRXCLSRLINS && ++ins % 2 == 0)
+	if (nfc->cmd == ETHTOOL_SRXCLSRLINS && ++sd_ins == 2)
 		return -EINVAL;
 	return sd_set_rxnfc(dev, nfc);
 }
@@ -417,6 +420,7 @@ IX_TEST(steer, several_queues_rule_refused_undone)
 	unsigned int i;
 
 	memcpy(before, d->indir, sizeof(before));
+	sd_ins = 0;
 	d->eops.set_rxnfc = sd_set_second_fails;
 	CHECK_EQ(sd_start_req(&st, d, 0x6, lx, 2), -EINVAL);
 	CHECK(!st.active && !strcmp(st.why, "rule refused"));
@@ -432,4 +436,50 @@ IX_TEST(steer, several_queues_rule_refused_undone)
 	CHECK_EQ(sd_start_req(&st, d, 0x6, lx, 1), -ENOENT);
 	CHECK(!strcmp(st.why, "no dataplane queue in the table"));
 	CHECK_EQ(d->dels, 1);
+}
+
+/*
+ * Linux's rules go to the queues the table names for Linux: a queue the
+ * admin left out (2) gets none.  A table refused takes every rule out.
+ * With Linux off the dataplane's queues, all it would lose is refused.
+ */
+IX_TEST(steer, several_queues_rules_follow_the_table)
+{
+	u16 table[SD_INDIR] = { 0, 1, 3, 0, 1, 3, 0, 1 };
+	__be32 lx[3] = { htonl(0xc6120002), htonl(0xc6120102),
+			 htonl(0xc6120202) };
+	struct sdev *d = sd_init(4);
+	struct ixdp_steer st = {};
+	u16 orig[SD_INDIR];
+	unsigned int i;
+
+	memcpy(d->indir, table, sizeof(table));
+	CHECK_EQ(sd_start_req(&st, d, 0x3, lx, 3), 0);
+	CHECK_EQ(st.nrules, 3);
+	CHECK(sd_rule_to(d, SD_LOCS - 1, 0xc6120002, 3));
+	CHECK(sd_rule_to(d, SD_LOCS - 2, 0xc6120102, 3));
+	CHECK(sd_rule_to(d, SD_LOCS - 3, 0xc6120202, 3));
+	for (i = 0; i < SD_INDIR; i++)
+		CHECK(d->indir[i] < 2);
+	ixdp_steer_stop(&st, &d->dev, &d->ops);
+	CHECK(!memcmp(d->indir, table, sizeof(table)));
+
+	d = sd_init(4);
+	memcpy(orig, d->indir, sizeof(orig));
+	d->fail_table = -EINVAL;
+	CHECK_EQ(sd_start_req(&st, d, 0x3, lx, 3), -EINVAL);
+	CHECK(!strcmp(st.why, "indirection table refused"));
+	CHECK_EQ(d->dels, 3);
+	for (i = 0; i < SD_LOCS; i++)
+		CHECK(!d->used[i]);
+
+	d = sd_init(4);
+	d->linux_off = true;
+	CHECK_EQ(sd_start_req(&st, d, 0x3, lx, 3), -EOPNOTSUPP);
+	CHECK(sd_refused(d, &st, "several dataplane queues and linux off",
+			 orig, 0));
+	/* One queue: Linux keeps all but the dataplane's address. */
+	CHECK_EQ(sd_start_req(&st, d, 0x4, lx, 3), 0);
+	CHECK_EQ(st.nrules, 1);
+	ixdp_steer_stop(&st, &d->dev, &d->ops);
 }
