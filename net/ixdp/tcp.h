@@ -1076,7 +1076,6 @@ static inline void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes)
 void ixdp_tcp_timers_init(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_timers_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtt_sample(struct ixdp_tcp_pcb *pcb, u32 rtt);
-void ixdp_tcp_rtt_spurious(struct ixdp_tcp_pcb *pcb, u32 rtt);
 u32 ixdp_tcp_rto(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_retry_arm(struct ixdp_tcp_pcb *pcb);
@@ -1097,7 +1096,7 @@ void ixdp_tcp_cc_timeout(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_cc_undo(struct ixdp_tcp_pcb *pcb, u32 ack);
 
 /* tcp_sack.c: SACK scoreboard and the blocks we report */
-void ixdp_tcp_sb_update(struct ixdp_tcp_pcb *pcb,
+bool ixdp_tcp_sb_update(struct ixdp_tcp_pcb *pcb,
 			const struct ixdp_tcp_opts *o);
 void ixdp_tcp_sb_trim(struct ixdp_tcp_pcb *pcb);
 bool ixdp_tcp_sb_next_hole(const struct ixdp_tcp_pcb *pcb, u32 from,

@@ -510,11 +510,17 @@ static bool in_fin_acked(struct ixdp_tcp_pcb *pcb)
 /*
  * The first ACK of new data since a timeout: if it echoes a TSval older
  * than the timeout's, what was sent before the timeout arrived, and the
- * timeout was spurious (RFC 3522): the window comes back, the flight is
- * not sent again, and the RTT estimate is lifted to the round trip that
- * outlasted it.
+ * timeout was spurious (RFC 3522): the window comes back and the flight
+ * is not sent again.  True if so, and then the ACK gives no RTT sample,
+ * as Karn's rule has it for a retransmission: its echo is the
+ * original's either because the path was slow or because every ACK of
+ * the flight was lost and this one answers the retransmission, which the
+ * peer took for a duplicate and did not take the TSval of (RFC 7323
+ * 4.3).  Taken, such a sample adds about the whole RTO to the next one,
+ * and a run of lost ACKs doubles it each time; a slow path shows in the
+ * samples of the ACKs that follow.
  */
-static void in_spurious_rto(struct ixdp_tcp_pcb *pcb,
+static bool in_spurious_rto(struct ixdp_tcp_pcb *pcb,
 			    const struct ixdp_tcp_seg *seg)
 {
 	u32 rtt;
@@ -522,9 +528,9 @@ static void in_spurious_rto(struct ixdp_tcp_pcb *pcb,
 	pcb->flags &= ~TCPF_UNDO;
 	if (!(seg->opt.flags & TCPOPT_F_TS) || !in_ts_rtt(pcb, seg, &rtt) ||
 	    !tcp_seq_before(seg->opt.tsecr, pcb->undo_ts))
-		return;
+		return false;
 	ixdp_tcp_cc_undo(pcb, seg->ack);
-	ixdp_tcp_rtt_spurious(pcb, rtt);
+	return true;
 }
 
 /* An ACK of new data; false if the PCB is gone. */
@@ -535,9 +541,8 @@ static bool in_new_ack(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	bool fin = pcb->flags & TCPF_FIN_QUEUED &&
 		   seg->ack == pcb->snd_una + pcb->sq_bytes + 1;
 
-	if (unlikely(pcb->flags & TCPF_UNDO))
-		in_spurious_rto(pcb, seg);
-	in_rtt(pcb, seg);
+	if (likely(!(pcb->flags & TCPF_UNDO)) || !in_spurious_rto(pcb, seg))
+		in_rtt(pcb, seg);
 	pcb->backoff = 0;
 	pcb->nrtx = 0;
 	ixdp_tcp_sq_acked(pcb, data);
@@ -585,10 +590,16 @@ static bool in_ack(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 		in_window(pcb, seg, wnd);
 	if (tcp_seq_after(seg->ack, pcb->snd_una))
 		return in_new_ack(pcb, seg);
-	if (dup) {
-		ixdp_tcp_sb_update(pcb, &seg->opt);
+	/*
+	 * RFC 6675's duplicate: one that SACKs bytes not SACKed before,
+	 * even with data or a new window, so that a peer that sends as it
+	 * receives (an echo) still starts fast retransmit.
+	 */
+	if (seg->ack == pcb->snd_una && tcp_flight(pcb) &&
+	    ixdp_tcp_sb_update(pcb, &seg->opt))
+		dup = true;
+	if (dup)
 		ixdp_tcp_cc_dupack(pcb);
-	}
 	return true;
 }
 

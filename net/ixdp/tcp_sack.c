@@ -24,12 +24,16 @@ static bool sb_valid(const struct ixdp_tcp_pcb *pcb, u32 start, u32 end)
 	       end - start <= tcp_flight(pcb);
 }
 
-static void sb_insert(struct ixdp_tcp_pcb *pcb, u32 start, u32 end)
+/* Add [start, end) to the scoreboard; false if it held all of it. */
+static bool sb_insert(struct ixdp_tcp_pcb *pcb, u32 start, u32 end)
 {
 	unsigned int i = 0, j, n = pcb->nsb;
 
 	while (i < n && tcp_seq_before(pcb->sb[i].end, start))
 		i++;
+	if (i < n && tcp_seq_leq(pcb->sb[i].start, start) &&
+	    tcp_seq_geq(pcb->sb[i].end, end))
+		return false;
 	for (j = i; j < n && tcp_seq_leq(pcb->sb[j].start, end); j++) {
 		if (tcp_seq_before(pcb->sb[j].start, start))
 			start = pcb->sb[j].start;
@@ -38,7 +42,7 @@ static void sb_insert(struct ixdp_tcp_pcb *pcb, u32 start, u32 end)
 	if (i == j) {
 		if (n == IXDP_TCP_SB_MAX) {
 			if (i == n)
-				return;
+				return false;
 			n--;
 		}
 		memmove(&pcb->sb[i + 1], &pcb->sb[i],
@@ -52,27 +56,33 @@ static void sb_insert(struct ixdp_tcp_pcb *pcb, u32 start, u32 end)
 	pcb->sb[i].start = start;
 	pcb->sb[i].end = end;
 	pcb->nsb = n;
+	return true;
 }
 
 /**
  * ixdp_tcp_sb_update() - add the SACK blocks of an ACK to the scoreboard
  * @pcb: the PCB, @snd_una already moved
  * @o: the options of the ACK
+ *
+ * Return: whether the blocks reported bytes the scoreboard did not hold:
+ * what makes an ACK a duplicate in RFC 6675's sense, data or not.
  */
-void ixdp_tcp_sb_update(struct ixdp_tcp_pcb *pcb,
+bool ixdp_tcp_sb_update(struct ixdp_tcp_pcb *pcb,
 			const struct ixdp_tcp_opts *o)
 {
 	unsigned int i;
+	bool grew = false;
 	u32 start;
 
 	if (!(pcb->flags & TCPF_SACK) || !(o->flags & TCPOPT_F_SACK))
-		return;
+		return false;
 	for (i = 0; i < o->nsack && i < IXDP_TCP_SACK_BLOCKS; i++) {
 		if (!sb_valid(pcb, o->sack[i].start, o->sack[i].end))
 			continue;
 		start = tcp_seq_max(o->sack[i].start, pcb->snd_una);
-		sb_insert(pcb, start, o->sack[i].end);
+		grew |= sb_insert(pcb, start, o->sack[i].end);
 	}
+	return grew;
 }
 
 /**

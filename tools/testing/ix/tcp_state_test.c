@@ -717,6 +717,52 @@ IX_TEST(tcp_state, sack_recovery_fills_every_hole)
 }
 
 /*
+ * A peer that sends as it receives (an echo client) acknowledges with
+ * data: RFC 6675 counts each of its ACKs that SACKs new bytes as a
+ * duplicate, and the third starts fast retransmit; one that repeats the
+ * scoreboard is not counted.
+ */
+IX_TEST(tcp_state, sack_dupacks_carrying_data_fast_retransmit)
+{
+	struct ixdp_tcp_pcb *pcb;
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	unsigned int i;
+	bool again = false;
+	u32 base;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, true));
+	pcb = pcb_of(p, p->srv[0].h);
+	pcb->mss = 536;
+	CHECK(send_segs(p, 10, 10 * 536));
+	base = p->iss + 1;
+	/* Segment 0 lost; each ACK brings 100 bytes and SACKs one more. */
+	for (i = 0; i < 4; i++) {
+		seg_init(p, &sg, 101 + i * 100, base, TH_ACK);
+		sg.has_ts = true;
+		sg.tsval = 300 + i;
+		sg.win = 512;
+		sg.nsack = 1;
+		sg.sack[0][0] = base + 536;
+		sg.sack[0][1] = base + (2 + min(i, 2U)) * 536;
+		sg.data = pdata;
+		sg.len = 100;
+		tp_send(p, &sg);
+		if (i == 1)
+			CHECK_EQ(p->tcp->stats->fast_rexmits, 0);
+	}
+	CHECK_EQ(pcb->rcv_nxt, 501);
+	CHECK_EQ(pcb->dupacks, 3);		/* the fourth repeated */
+	CHECK_EQ(p->tcp->stats->fast_rexmits, 1);
+	CHECK_EQ(p->tcp->stats->timeouts, 0);
+	while (tp_pop(p, &in))
+		again |= in.seq == base && in.len == 536;
+	CHECK(again);
+	CHECK(tp_fini(p));
+}
+
+/*
  * A passive connection that has sent 1000 bytes, two segments, taken
  * off the wire; its PCB, or NULL.
  */
@@ -1031,8 +1077,9 @@ IX_TEST(tcp_state, spurious_timeout_undone_by_timestamps)
 	CHECK(!(pcb->flags & TCPF_UNDO));
 	CHECK(pcb->cwnd >= cwnd);
 	CHECK_EQ(pcb->ssthresh, ssthresh);
-	CHECK_EQ(pcb->srtt_x8, 8 * (rto + 50));
-	CHECK(pcb->rto > 2 * (rto + 50));
+	/* Its echo is as old as the original's: no sample (Karn). */
+	CHECK_EQ(pcb->srtt_x8, 8 * 10);
+	CHECK_EQ(pcb->rto, rto);
 	/* The other two were not lost: they are not sent again. */
 	CHECK_EQ(tp_ntx(p), 0);
 	CHECK_EQ(pcb->snd_nxt, pcb->snd_max);
@@ -1062,6 +1109,65 @@ IX_TEST(tcp_state, spurious_timeout_undone_by_timestamps)
 	CHECK_EQ(p->tcp->stats->spurious_rtos, 1);
 	CHECK(!(pcb->flags & TCPF_UNDO));
 	CHECK(pcb->cwnd < cwnd);
+	CHECK(tp_fini(p));
+}
+
+/*
+ * Every ACK of a flight lost: the timeout's retransmission reaches a
+ * peer that holds it already, and its answer echoes the original's
+ * TSval (RFC 7323 4.3: a duplicate's TSval is not taken).  The timeout
+ * is undone as spurious, and the echo's age, the RTO's own wait, is not
+ * taken for a round trip: one lost ACK after another would otherwise
+ * lift the RTO each time.
+ */
+IX_TEST(tcp_state, timeout_of_lost_acks_leaves_the_rto)
+{
+	struct ixdp_iov iov = { pdata, 1000 };
+	struct ixdp_tcp_pcb *pcb;
+	struct tpeer *p = &tp;
+	struct tseg sg, in;
+	u32 sent_ts, rto, srtt;
+	unsigned int round;
+	u64 t;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, true));
+	pcb = pcb_of(p, p->srv[0].h);
+	tp_advance(p, 100);
+	for (round = 0; round < 3; round++) {
+		CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+		CHECK(tp_pop(p, &in) && in.has_ts);
+		sent_ts = in.tsval;
+		ts_flush(&p->t);
+		if (!round) {
+			/* A round trip of 10 ticks sets the estimate. */
+			tp_advance(p, p->t.s.now + 10);
+			seg_init(p, &sg, 101, in.seq + in.len, TH_ACK);
+			sg.has_ts = true;
+			sg.tsval = 200;
+			sg.tsecr = sent_ts;
+			tp_send(p, &sg);
+			continue;
+		}
+		srtt = pcb->srtt_x8;
+		rto = pcb->rto;
+		/* Its ACK is lost; the timeout sends it again. */
+		t = p->t.s.now + rto;
+		tp_advance(p, t);
+		CHECK(tp_pop(p, &in) && in.tsval > sent_ts);
+		ts_flush(&p->t);
+		/* The answer, 10 ticks on, echoes the original. */
+		tp_advance(p, t + 10);
+		seg_init(p, &sg, 101, in.seq + in.len, TH_ACK);
+		sg.has_ts = true;
+		sg.tsval = 200 + round;
+		sg.tsecr = sent_ts;
+		tp_send(p, &sg);
+		CHECK_EQ(p->tcp->stats->spurious_rtos, round);
+		CHECK_EQ(pcb->srtt_x8, srtt);
+		CHECK_EQ(pcb->rto, rto);
+	}
+	CHECK_EQ(p->tcp->stats->timeouts, 2);
 	CHECK(tp_fini(p));
 }
 

@@ -476,13 +476,16 @@ IX_TEST(tcp_sack, scoreboard_merges_and_trims)
 	o.sack[0].end = 6000;
 	o.sack[1].start = 2000;
 	o.sack[1].end = 3000;
-	ixdp_tcp_sb_update(pcb, &o);
+	CHECK(ixdp_tcp_sb_update(pcb, &o));
 	CHECK_EQ(pcb->nsb, 2);
 	CHECK(pcb->sb[0].start == 2000 && pcb->sb[1].start == 5000);
+	CHECK(!ixdp_tcp_sb_update(pcb, &o));	/* nothing new */
+	sack_opt(&o, 5200, 5800);		/* held already */
+	CHECK(!ixdp_tcp_sb_update(pcb, &o));
 	sack_opt(&o, 3000, 4000);		/* adjacent: merged */
-	ixdp_tcp_sb_update(pcb, &o);
+	CHECK(ixdp_tcp_sb_update(pcb, &o));
 	sack_opt(&o, 1500, 2500);		/* overlapping: merged */
-	ixdp_tcp_sb_update(pcb, &o);
+	CHECK(ixdp_tcp_sb_update(pcb, &o));
 	CHECK_EQ(pcb->nsb, 2);
 	CHECK(pcb->sb[0].start == 1500 && pcb->sb[0].end == 4000);
 	CHECK(ixdp_tcp_sb_next_hole(pcb, 1000, &a, &b));
