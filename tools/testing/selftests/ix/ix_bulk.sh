@@ -35,18 +35,26 @@ time_waits()
 # transfer NAME CONNS MIB SECONDS: bulk echo from the peer, checked.
 transfer()
 {
-	local name=$1 rst0 closed0 tw=0 until
+	local name=$1 rst0 closed0 rto0 spur0 fast0 tw=0 until
 
 	rst0=$(tcpstat resets_out)
 	closed0=$(tcpstat resets)
+	rto0=$(tcpstat timeouts)
+	spur0=$(tcpstat spurious_rtos)
+	fast0=$(tcpstat fast_rexmits)
 	# (a first line, so that awk sees two files even with no socket)
 	{ echo -; time_waits; } > "$TMP/tw0"
 	if ! peer "$DIR/ix_echo_client" -b $DP 7 "$2" "$3" "$4" \
 		> "$TMP/$name.log" 2>&1; then
 		fail "$name: $(tail -n 3 "$TMP/$name.log")"
+		sed 's/^/# /' "$TMP/$name.log"
+		echo "# counters: $(ix_lib_stats_line)"
 		return 1
 	fi
 	echo "# $name: $(tail -n 1 "$TMP/$name.log")"
+	echo "# $name: $(($(tcpstat fast_rexmits) - fast0)) fast retransmits," \
+		"$(($(tcpstat timeouts) - rto0)) timeouts," \
+		"$(($(tcpstat spurious_rtos) - spur0)) found spurious"
 	[ "$(tcpstat resets_out)" = "$rst0" ] ||
 		fail "$name: the dataplane sent $(($(tcpstat resets_out) - rst0)) RSTs"
 	# Under loss the dataplane's FIN may need a retransmission (an RTO,

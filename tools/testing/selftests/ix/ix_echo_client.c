@@ -132,6 +132,27 @@ static int recv_all(int fd, uint8_t *p, size_t n)
 }
 
 /*
+ * What Linux's side of a stalled connection holds (tcp_info), on
+ * stderr: which way the stall is (our unacknowledged data and its
+ * timeouts, or nothing due from us while the server's data is late).
+ */
+static void stall_info(int fd, const char *what)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		return;
+	fprintf(stderr, "%s: state %u ca_state %u retransmits %u backoff %u "
+		"rto %u us unacked %u lost %u retrans %u sacked %u cwnd %u "
+		"total_retrans %u last_data_recv %u ms last_ack_recv %u ms\n", what, ti.tcpi_state, ti.tcpi_ca_state,
+		ti.tcpi_retransmits, ti.tcpi_backoff, ti.tcpi_rto,
+		ti.tcpi_unacked, ti.tcpi_lost, ti.tcpi_retrans,
+		ti.tcpi_sacked, ti.tcpi_snd_cwnd, ti.tcpi_total_retrans,
+		ti.tcpi_last_data_recv, ti.tcpi_last_ack_recv);
+}
+
+/*
  * A connected socket with 20 s timeouts, or -1 with j->err set.  The
  * connect itself gets 60 s: a SYN is retransmitted after 1, 3, 7, 15 and
  * 31 s, and at 5% loss each way about one handshake attempt in ten
@@ -215,6 +236,8 @@ static void *bulk_send(void *arg)
 		n = left < BULK_CHUNK ? left : BULK_CHUNK;
 		pattern(&t->seed, out, n);
 		if (send_all(t->fd, out, n)) {
+			if (errno == EAGAIN)
+				stall_info(t->fd, "send stalled");
 			t->err = errno == ECONNRESET ? "reset by the server" :
 				 errno == EAGAIN ? "send stalled 20 s" :
 				 "send failed";
@@ -252,6 +275,8 @@ static void *bulk(struct job *j)
 		n = left < BULK_CHUNK ? left : BULK_CHUNK;
 		pattern(&j->seed, want, n);
 		if (recv_all(tx.fd, in, n)) {
+			if (errno == EAGAIN)
+				stall_info(tx.fd, "echo stalled");
 			j->err = errno == ECONNRESET ? "reset by the server" :
 				 errno == EAGAIN ? "echo stalled 20 s" :
 				 "echo short";
@@ -312,6 +337,8 @@ static void *run(void *arg)
 			goto out;
 		}
 		if (recv_all(fd, in, len)) {
+			if (errno == EAGAIN)
+				stall_info(fd, "echo timed out");
 			j->err = errno == ECONNRESET ? "reset by the server" :
 				 errno == EAGAIN ? "echo timed out" :
 				 "echo short";
