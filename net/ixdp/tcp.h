@@ -143,6 +143,7 @@ enum ixdp_tcp_state {
 #define TCPF_RETRY		BIT(21)	/* rtx timer retries what was refused */
 #define TCPF_RETRYING		BIT(22)	/* refused since @snd_last, untaken */
 #define TCPF_UNDO		BIT(23)	/* a timeout may prove spurious */
+#define TCPF_PEER_DSACK		BIT(24)	/* the peer sent a D-SACK (RFC 2883) */
 
 /**
  * struct ixdp_tcp_sack_block - a range of sequence space [@start, @end)
@@ -1076,6 +1077,7 @@ static inline void ixdp_tcp_sq_acked(struct ixdp_tcp_pcb *pcb, u32 bytes)
 void ixdp_tcp_timers_init(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_timers_stop(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtt_sample(struct ixdp_tcp_pcb *pcb, u32 rtt);
+void ixdp_tcp_rtt_spurious(struct ixdp_tcp_pcb *pcb, u32 rtt);
 u32 ixdp_tcp_rto(const struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_rtx_arm(struct ixdp_tcp_pcb *pcb);
 void ixdp_tcp_retry_arm(struct ixdp_tcp_pcb *pcb);

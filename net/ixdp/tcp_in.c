@@ -508,17 +508,44 @@ static bool in_fin_acked(struct ixdp_tcp_pcb *pcb)
 }
 
 /*
+ * Whether the first SACK block of @seg is a D-SACK (RFC 2883 4): below
+ * its cumulative ACK, or inside its second block.  The peer reports a
+ * segment it got twice, and is known from then on to do so.
+ */
+static bool in_dsack(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
+{
+	const struct ixdp_tcp_opts *o = &seg->opt;
+
+	if (!(o->flags & TCPOPT_F_SACK) || !o->nsack)
+		return false;
+	if (!tcp_seq_leq(o->sack[0].end, seg->ack) &&
+	    !(o->nsack > 1 && tcp_seq_geq(o->sack[0].start, o->sack[1].start) &&
+	      tcp_seq_leq(o->sack[0].end, o->sack[1].end)))
+		return false;
+	pcb->flags |= TCPF_PEER_DSACK;
+	return true;
+}
+
+/*
  * The first ACK of new data since a timeout: if it echoes a TSval older
  * than the timeout's, what was sent before the timeout arrived, and the
  * timeout was spurious (RFC 3522): the window comes back and the flight
- * is not sent again.  True if so, and then the ACK gives no RTT sample,
- * as Karn's rule has it for a retransmission: its echo is the
- * original's either because the path was slow or because every ACK of
- * the flight was lost and this one answers the retransmission, which the
- * peer took for a duplicate and did not take the TSval of (RFC 7323
- * 4.3).  Taken, such a sample adds about the whole RTO to the next one,
- * and a run of lost ACKs doubles it each time; a slow path shows in the
- * samples of the ACKs that follow.
+ * is not sent again.
+ *
+ * Then two cases echo the same.  The ACK was late, sent before our
+ * retransmission arrived: the path's round trip outlasted the RTO (a
+ * peer whose ACK rides on its next request, behind queues), and the
+ * estimate is lifted to that round trip, bounded by what the timeout
+ * proves (the RTO that fired, since the segment was in flight when the
+ * timer was armed, and the wait since), as a first sample would set it
+ * (the idea of RFC 4015's response); the ACK's own sample follows.  Or
+ * every ACK of the flight was lost and this one answers the
+ * retransmission, which the peer took for a duplicate without its TSval
+ * (RFC 7323 4.3): the echo's age is the RTO's own wait, and taken as a
+ * round trip it would grow the next RTO with each lost ACK.  A peer
+ * that sends D-SACKs tells the second case by one; from any other peer
+ * the ACK gives no sample, as Karn's rule has it for a retransmission.
+ * Return: true if the ACK gives no RTT sample.
  */
 static bool in_spurious_rto(struct ixdp_tcp_pcb *pcb,
 			    const struct ixdp_tcp_seg *seg)
@@ -530,7 +557,11 @@ static bool in_spurious_rto(struct ixdp_tcp_pcb *pcb,
 	    !tcp_seq_before(seg->opt.tsecr, pcb->undo_ts))
 		return false;
 	ixdp_tcp_cc_undo(pcb, seg->ack);
-	return true;
+	if (!(pcb->flags & TCPF_PEER_DSACK) || in_dsack(pcb, seg))
+		return true;
+	ixdp_tcp_rtt_spurious(pcb, min(rtt, tcp_ts_now(pcb) - pcb->undo_ts +
+					   pcb->rto));
+	return false;
 }
 
 /* An ACK of new data; false if the PCB is gone. */
@@ -586,6 +617,8 @@ static bool in_ack(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	      !(seg->flags & TCPHDR_FIN) && wnd == pcb->snd_wnd && wnd &&
 	      tcp_flight(pcb);
 	/* RFC 9293 3.10.7.4: SND.UNA =< SEG.ACK =< SND.NXT updates it. */
+	if (unlikely(seg->opt.flags & TCPOPT_F_SACK))
+		in_dsack(pcb, seg);
 	if (tcp_seq_geq(seg->ack, pcb->snd_una))
 		in_window(pcb, seg, wnd);
 	if (tcp_seq_after(seg->ack, pcb->snd_una))

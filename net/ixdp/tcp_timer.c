@@ -142,6 +142,27 @@ void ixdp_tcp_rtt_sample(struct ixdp_tcp_pcb *pcb, u32 rtt)
 }
 
 /**
+ * ixdp_tcp_rtt_spurious() - a timeout proved spurious: lift the estimate
+ * @pcb: the PCB
+ * @rtt: the round trip of the ACK that proved it, ticks
+ *
+ * The segment's round trip outlasted the RTO: the estimate lagged the
+ * path (a queue grew, the peer's ACK rode on a request its own loss
+ * delayed).  SRTT is raised to @rtt at least and RTTVAR to half of it,
+ * as a first sample would set them (the idea of RFC 4015's response),
+ * so that the next RTO is not the one that fired too soon: the same ACK's
+ * sample, taken next, brings it to about two and a half such round
+ * trips, and later samples smooth it as usual.
+ */
+void ixdp_tcp_rtt_spurious(struct ixdp_tcp_pcb *pcb, u32 rtt)
+{
+	u32 r8 = min_t(u32, rtt, RTT_MAX) * 8;
+
+	pcb->srtt_x8 = max(pcb->srtt_x8, r8);
+	pcb->rttvar_x8 = max(pcb->rttvar_x8, r8 / 2);
+}
+
+/**
  * ixdp_tcp_rto() - the retransmission timeout now, backoff included
  * @pcb: the PCB
  *

@@ -416,7 +416,8 @@ IX_TEST(tcp_b2b, bidirectional_lossy_then_clean_close)
  * timeouts at the least RTO.  When the ACK that proves a timeout
  * spurious counted as a round trip (its echo is the original's when the
  * ACKs were lost), or lifted the estimate to it, the RTO grew with each
- * lost ACK and the longest wait was 4.2 or 1.9 s.
+ * lost ACK and the longest wait was 4.2 or 1.9 s.  (Our stack sends no
+ * D-SACK: no lift here.)
  */
 IX_TEST(tcp_b2b, bidirectional_5pct_loss_no_long_wait)
 {

@@ -1113,14 +1113,16 @@ IX_TEST(tcp_state, spurious_timeout_undone_by_timestamps)
 }
 
 /*
- * Every ACK of a flight lost: the timeout's retransmission reaches a
- * peer that holds it already, and its answer echoes the original's
- * TSval (RFC 7323 4.3: a duplicate's TSval is not taken).  The timeout
- * is undone as spurious, and the echo's age, the RTO's own wait, is not
- * taken for a round trip: one lost ACK after another would otherwise
- * lift the RTO each time.
+ * Three timeouts, each answered by an ACK that echoes the original's
+ * TSval: spurious, the window given back each time.  The first answer
+ * comes from a peer not known to send D-SACKs, the second carries one
+ * (the peer got the retransmission twice: every ACK of the flight was
+ * lost): neither moves the RTT estimate, as the echo's age is then the
+ * RTO's own wait.  The third, from that peer and without a D-SACK, was
+ * sent before the retransmission arrived: the path outlasted the RTO,
+ * and the estimate is lifted to the round trip the timeout proves.
  */
-IX_TEST(tcp_state, timeout_of_lost_acks_leaves_the_rto)
+IX_TEST(tcp_state, spurious_timeout_lifts_only_without_a_dsack)
 {
 	struct ixdp_iov iov = { pdata, 1000 };
 	struct ixdp_tcp_pcb *pcb;
@@ -1133,8 +1135,9 @@ IX_TEST(tcp_state, timeout_of_lost_acks_leaves_the_rto)
 	CHECK(!tp_init(p, NULL));
 	CHECK(tp_open_passive(p, NULL, 100, true));
 	pcb = pcb_of(p, p->srv[0].h);
+	CHECK(pcb->flags & TCPF_SACK);
 	tp_advance(p, 100);
-	for (round = 0; round < 3; round++) {
+	for (round = 0; round < 4; round++) {
 		CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
 		CHECK(tp_pop(p, &in) && in.has_ts);
 		sent_ts = in.tsval;
@@ -1151,7 +1154,6 @@ IX_TEST(tcp_state, timeout_of_lost_acks_leaves_the_rto)
 		}
 		srtt = pcb->srtt_x8;
 		rto = pcb->rto;
-		/* Its ACK is lost; the timeout sends it again. */
 		t = p->t.s.now + rto;
 		tp_advance(p, t);
 		CHECK(tp_pop(p, &in) && in.tsval > sent_ts);
@@ -1162,12 +1164,24 @@ IX_TEST(tcp_state, timeout_of_lost_acks_leaves_the_rto)
 		sg.has_ts = true;
 		sg.tsval = 200 + round;
 		sg.tsecr = sent_ts;
+		if (round == 2) {
+			sg.nsack = 1;
+			sg.sack[0][0] = in.seq;
+			sg.sack[0][1] = in.seq + in.len;
+		}
 		tp_send(p, &sg);
 		CHECK_EQ(p->tcp->stats->spurious_rtos, round);
-		CHECK_EQ(pcb->srtt_x8, srtt);
-		CHECK_EQ(pcb->rto, rto);
+		CHECK_EQ(!!(pcb->flags & TCPF_PEER_DSACK), round >= 2);
+		if (round < 3) {
+			CHECK_EQ(pcb->srtt_x8, srtt);
+			CHECK_EQ(pcb->rto, rto);
+			continue;
+		}
+		/* Lifted to rto + 10, then that sample: the same. */
+		CHECK_EQ(pcb->srtt_x8, 8 * (rto + 10));
+		CHECK(pcb->rto > 2 * (rto + 10));
 	}
-	CHECK_EQ(p->tcp->stats->timeouts, 2);
+	CHECK_EQ(p->tcp->stats->timeouts, 3);
 	CHECK(tp_fini(p));
 }
 
