@@ -247,7 +247,7 @@ check_qemu_insn()
 # racing a setup, a device going from one core to three and back, ixcp
 # adding cores) runs here, with 3 queue pairs on eth0, counted like the
 # 2-CPU run; a skip here is not allowed.
-VM4_TESTS="ix_neighbors.sh ix_handoff.sh ix_perm_test ix_scale.sh ix_ixcp.sh ix_elastic.sh ix_scale_app.sh ix_ixcp_app.sh ix_scale_http.sh"
+VM4_TESTS="ix_neighbors.sh ix_handoff.sh ix_perm_test ix_scale.sh ix_ixcp.sh ix_elastic.sh ix_scale_app.sh ix_ixcp_app.sh ix_scale_http.sh ix_scale_kv.sh"
 check_vm4()
 {
 	local t sel=""

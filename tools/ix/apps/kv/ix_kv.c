@@ -2,11 +2,11 @@
 /*
  * ix_kv: the key-value server on the ixdp dataplane, through libix.
  *
- *	ix_kv CPU PORT [MEGABYTES]
+ *	ix_kv CPU PORT [MEGABYTES [THREADS]]
  *
  * Binds to the dataplane of reserved CPU CPU, listens on PORT and serves
- * the memcached text and binary protocols from a store of MEGABYTES (64)
- * that this core owns.  Received segments are parsed in place in the RX
+ * the memcached text and binary protocols from a store of MEGABYTES
+ * (64).  Received segments are parsed in place in the RX
  * pool and given back with recv_done as the engine takes them; only a
  * partial command line, header or key is copied, and values go straight
  * into their items.  A segment the engine refuses (its output is backed
@@ -24,9 +24,20 @@
  * a fatal protocol error or the peer's FIN closes the connection once
  * the replies are out.  It sleeps on the queue interrupt when idle, or
  * polls if IX_POLL is set in the environment.  SIGINT or SIGTERM ends it.
+ *
+ * With THREADS above 1 it runs that many elastic threads (libix's
+ * ix_open_elastic()) on the device CPU serves, as ix_http does: one per
+ * core the device has, the others standing by for cores ix scale adds;
+ * a thread listens on PORT when it gets a core.  The store, its arena
+ * (in the TX memory the threads share) and the table of connections are
+ * the process's; the engine runs under one lock, taken only with more
+ * than one thread.  A connection that moves to another thread's core
+ * goes on there, named by its cookie, with the bytes it had not
+ * consumed given again.  Each thread prints its counters at the end.
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +51,6 @@
 #define PENDING_MAX	256
 #define STREAM_SIZE	(64 * 1024)	/* unacknowledged output at most */
 #define RINGS_SIZE	((size_t)MAX_CONNS * STREAM_SIZE)
-/* The TX memory is at most 1 GiB; libix keeps 1 MiB of it for vectors. */
-#define ARENA_MAX	((1UL << 30) - (2UL << 20) - RINGS_SIZE)
 #define IOV_BATCH	16
 
 struct pending {
@@ -62,7 +71,8 @@ struct zc_span {
  * @closed: our close is queued
  * @retry: a command found the ring full; pump again after the run
  * @inflight: a sendv awaits its result
- * @handle: the kernel's
+ * @ctx: the thread whose core has it
+ * @handle: its handle there
  * @kv: the protocol engine
  * @ring: the send ring in the TX memory, STREAM_SIZE bytes
  * @acked: output bytes the peer acknowledged (and the engine consumed)
@@ -71,6 +81,7 @@ struct zc_span {
  * @nzc: entries of @zc
  * @zc: the spans of the sendv in flight sent zero copy (for counting)
  * @owed: bytes the engine took whose recv_done is not queued yet
+ * @skip: bytes given again after a move that the engine had taken
  * @npend: segments waiting in the RX pool, from @pend_head
  * @pend_head: see @npend
  * @pend: them
@@ -81,6 +92,7 @@ struct conn {
 	bool		closed;
 	bool		retry;
 	bool		inflight;
+	struct ix_ctx	*ctx;
 	uint32_t	handle;
 	struct kv_conn	*kv;
 	uint8_t		*ring;
@@ -89,6 +101,7 @@ struct conn {
 	unsigned int	nzc;
 	struct zc_span	zc[IX_SENDV_MAX];
 	uint32_t	owed;
+	uint32_t	skip;
 	unsigned int	npend;
 	unsigned int	pend_head;
 	struct pending	pend[PENDING_MAX];
@@ -96,32 +109,76 @@ struct conn {
 
 enum { FREE, KNOCKED, LIVE };
 
+/**
+ * struct kv_thread - one thread: its context and its counters
+ * @tid: its pthread
+ * @index: its place in the group
+ * @open: its context is open
+ * @retries: its connections may want a pump after the run
+ * @ctx: its context
+ */
+struct kv_thread {
+	pthread_t		tid;
+	unsigned int		index;
+	bool			open;
+	unsigned int		retries;
+	struct ix_ctx		ctx;
+	unsigned long long	conns, refused, overflow, moved_in, ups, downs;
+	unsigned long long	zc_bytes, copied_bytes;
+};
+
 static struct conn *conns;
 static struct kv_store store;
 static struct kv_arena arena;
 static uint8_t *stream_mem;
-static unsigned long long n_zc_bytes, n_copied_bytes;
-static unsigned int retries;
 static volatile sig_atomic_t stop;
-static unsigned long long n_conns, n_refused, n_overflow;
+static unsigned int nthreads = 1, port, run_flags;
+/* The store, the arena and the slots, with more than one thread. */
+static pthread_mutex_t kv_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+static void kv_lock(void)
+{
+	if (nthreads > 1)
+		pthread_mutex_lock(&kv_mutex);
+}
+
+static void kv_unlock(void)
+{
+	if (nthreads > 1)
+		pthread_mutex_unlock(&kv_mutex);
+}
 
 static int64_t clock_now(void)
 {
 	return time(NULL);
 }
 
-/* The connection an event is for: its cookie is the slot. */
-static struct conn *conn_of(uint64_t cookie, uint32_t handle)
+static struct kv_thread *thread_of(struct ix_ctx *ctx)
+{
+	return ctx->user;
+}
+
+/* A connection's cookie: its slot + 1 (0 is the listener's). */
+static uint64_t conn_cookie(const struct conn *c)
+{
+	return c - conns + 1;
+}
+
+/* The connection of @cookie, if it is @handle's on this thread. */
+static struct conn *conn_here(struct ix_ctx *ctx, uint64_t cookie,
+			      uint32_t handle)
 {
 	struct conn *c;
 
-	if (cookie >= MAX_CONNS)
+	if (!cookie || cookie > MAX_CONNS)
 		return NULL;
-	c = &conns[cookie];
-	return c->state == LIVE && c->handle == handle ? c : NULL;
+	c = &conns[cookie - 1];
+	return c->state == LIVE && c->ctx == ctx && c->handle == handle ?
+	       c : NULL;
 }
 
-static void conn_free(struct conn *c)
+/* Called with kv_lock() held, or with one thread. */
+static void conn_free_locked(struct conn *c)
 {
 	if (c->kv)
 		kv_conn_free(c->kv);
@@ -129,11 +186,18 @@ static void conn_free(struct conn *c)
 	c->state = FREE;
 }
 
+static void conn_free(struct conn *c)
+{
+	kv_lock();
+	conn_free_locked(c);
+	kv_unlock();
+}
+
 static void want_retry(struct conn *c)
 {
 	if (!c->retry) {
 		c->retry = true;
-		retries++;
+		thread_of(c->ctx)->retries++;
 	}
 }
 
@@ -200,14 +264,14 @@ static void send_output(struct ix_ctx *ctx, struct conn *c)
 	}
 	if (!niov)
 		return;
-	if (ix_tcp_sendv(ctx, c->handle, iov, niov, c - conns))
+	if (ix_tcp_sendv(ctx, c->handle, iov, niov, conn_cookie(c)))
 		want_retry(c);
 	else
 		c->inflight = true;
 }
 
 /* The result of the connection's sendv: @taken bytes of it went. */
-static void sent_output(struct conn *c, int64_t taken)
+static void sent_output(struct ix_ctx *ctx, struct conn *c, int64_t taken)
 {
 	unsigned int i;
 	uint32_t zc = 0;
@@ -218,8 +282,8 @@ static void sent_output(struct conn *c, int64_t taken)
 	for (i = 0; i < c->nzc && c->zc[i].at < taken; i++)
 		zc += taken - c->zc[i].at < c->zc[i].len ?
 		      taken - c->zc[i].at : c->zc[i].len;
-	n_zc_bytes += zc;
-	n_copied_bytes += taken - zc;
+	thread_of(ctx)->zc_bytes += zc;
+	thread_of(ctx)->copied_bytes += taken - zc;
 	c->queued += taken;
 out:
 	c->nzc = 0;
@@ -257,6 +321,7 @@ static void pump(struct ix_ctx *ctx, struct conn *c)
 {
 	size_t moved, pending;
 
+	kv_lock();
 	do {
 		pending = c->kv->pending;
 		moved = from_rx(c);
@@ -276,18 +341,17 @@ static void pump(struct ix_ctx *ctx, struct conn *c)
 		else
 			want_retry(c);
 	}
+	kv_unlock();
 }
 
 static void accept_conn(struct ix_ctx *ctx, struct conn *c)
 {
-	uint64_t slot = c - conns;
-
-	if (ix_tcp_accept(ctx, c->handle, slot)) {
+	if (ix_tcp_accept(ctx, c->handle, conn_cookie(c))) {
 		want_retry(c);
 		return;
 	}
 	c->state = LIVE;
-	n_conns++;
+	thread_of(ctx)->conns++;
 }
 
 static void on_knock(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
@@ -296,19 +360,24 @@ static void on_knock(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 	struct conn *c = NULL;
 	unsigned int i;
 
+	kv_lock();
 	for (i = 0; i < MAX_CONNS && !c; i++)
 		if (conns[i].state == FREE)
 			c = &conns[i];
 	if (c) {
 		memset(c, 0, offsetof(struct conn, pend));
 		c->kv = kv_conn_new(&store);
+		/* Taken: no other thread's knock picks it now. */
+		if (c->kv)
+			c->state = KNOCKED;
 	}
+	kv_unlock();
 	if (!c || !c->kv) {
-		n_refused++;
+		thread_of(ctx)->refused++;
 		ix_tcp_reject(ctx, handle);
 		return;
 	}
-	c->state = KNOCKED;
+	c->ctx = ctx;
 	c->handle = handle;
 	c->ring = stream_mem + (size_t)(c - conns) * STREAM_SIZE;
 	accept_conn(ctx, c);
@@ -317,13 +386,24 @@ static void on_knock(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 static void on_recv(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 		    const void *data, uint32_t len)
 {
-	struct conn *c = conn_of(cookie, handle);
+	struct conn *c = conn_here(ctx, cookie, handle);
+	uint32_t n;
 
 	if (!c)
 		return;
+	/* Given again after a move, but taken before it: taken. */
+	n = len < c->skip ? len : c->skip;
+	c->skip -= n;
+	c->owed += n;
+	data = (const uint8_t *)data + n;
+	len -= n;
+	if (n && !len) {
+		pump(ctx, c);
+		return;
+	}
 	if (len && c->npend == PENDING_MAX) {
 		/* More pieces than we track: give up on the connection. */
-		n_overflow++;
+		thread_of(ctx)->overflow++;
 		ix_tcp_abort(ctx, handle);
 		conn_free(c);
 		return;
@@ -339,11 +419,13 @@ static void on_recv(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 static void on_sent(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 		    uint32_t acked, uint32_t space)
 {
-	struct conn *c = conn_of(cookie, handle);
+	struct conn *c = conn_here(ctx, cookie, handle);
 
 	if (!c)
 		return;
+	kv_lock();
 	kv_conn_consume(c->kv, acked);
+	kv_unlock();
 	c->acked += acked;
 	pump(ctx, c);
 }
@@ -359,49 +441,100 @@ static void on_done(struct ix_ctx *ctx, const struct ix_cmd *cmd)
 	}
 	if (cmd->op == IX_CMD_TCP_ACCEPT && cmd->result < 0) {
 		/* The connection went before we took it. */
-		c = conn_of(cmd->cookie, cmd->handle);
+		c = conn_here(ctx, cmd->cookie, cmd->handle);
 		if (c)
 			conn_free(c);
 		return;
 	}
 	if (cmd->op != IX_CMD_TCP_SENDV)
 		return;
-	c = conn_of(cmd->cookie, cmd->handle);
+	c = conn_here(ctx, cmd->cookie, cmd->handle);
 	if (!c)
 		return;
-	sent_output(c, cmd->result);
+	sent_output(ctx, c, cmd->result);
 	pump(ctx, c);
 }
 
 static void on_dead(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 		    int status)
 {
-	struct conn *c = conn_of(cookie, handle);
+	struct conn *c = conn_here(ctx, cookie, handle);
 
 	if (c)
 		conn_free(c);
 }
 
+static void on_core_up(struct ix_ctx *ctx, unsigned int cpu)
+{
+	thread_of(ctx)->ups++;
+	ix_tcp_listen(ctx, port, 256, 0);
+	printf("ix_kv: cpu %u port %u\n", cpu, port);
+	fflush(stdout);
+}
+
+static void on_core_down(struct ix_ctx *ctx, unsigned int cpu)
+{
+	thread_of(ctx)->downs++;
+}
+
+/*
+ * A connection came from another thread's core: it goes on here.  The
+ * segments it had not consumed come again in recv events (those of the
+ * old pool are void), the bytes the engine took without their recv_done
+ * queued among them; its FIN, if it came, comes again too.  Its output
+ * in flight moved with it: what the peer acknowledges comes in sent
+ * events here.
+ */
+static void on_moved(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
+		     uint32_t old, uint32_t unread)
+{
+	struct conn *c;
+
+	if (!cookie || cookie > MAX_CONNS || conns[cookie - 1].state != LIVE)
+		return;
+	c = &conns[cookie - 1];
+	c->ctx = ctx;
+	c->handle = handle;
+	c->skip = c->owed;
+	c->owed = 0;
+	c->npend = 0;
+	c->pend_head = 0;
+	c->fin = false;
+	/* A pump it wanted happens here now. */
+	if (c->retry)
+		thread_of(ctx)->retries++;
+	thread_of(ctx)->moved_in++;
+}
+
 static const struct ix_ops kv_ops = {
-	.done	= on_done,
-	.knock	= on_knock,
-	.recv	= on_recv,
-	.sent	= on_sent,
-	.dead	= on_dead,
+	.done		= on_done,
+	.knock		= on_knock,
+	.recv		= on_recv,
+	.sent		= on_sent,
+	.dead		= on_dead,
+	.core_up	= on_core_up,
+	.core_down	= on_core_down,
+	.moved		= on_moved,
 };
 
-/* Commands that found the ring full go again now that it was drained. */
+/*
+ * Commands that found the ring full go again now that it was drained:
+ * those of this thread's connections (one that moved in counts here).
+ */
 static void run_retries(struct ix_ctx *ctx)
 {
+	struct kv_thread *t = thread_of(ctx);
 	struct conn *c;
 	unsigned int i;
 
-	for (i = 0; i < MAX_CONNS && retries; i++) {
+	if (!t->retries)
+		return;
+	t->retries = 0;
+	for (i = 0; i < MAX_CONNS; i++) {
 		c = &conns[i];
-		if (!c->retry)
+		if (!c->retry || c->ctx != ctx)
 			continue;
 		c->retry = false;
-		retries--;
 		if (c->state == KNOCKED)
 			accept_conn(ctx, c);
 		else if (c->state == LIVE)
@@ -414,62 +547,198 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* The connections still open on @t at the end, freed. */
+static unsigned int close_left(struct kv_thread *t)
+{
+	unsigned int i, open = 0;
+
+	for (i = 0; i < MAX_CONNS; i++) {
+		if (conns[i].state == FREE || conns[i].ctx != &t->ctx)
+			continue;
+		open += conns[i].state == LIVE;
+		conn_free(&conns[i]);
+	}
+	return open;
+}
+
+static void print_counters(struct kv_thread *t, unsigned int open)
+{
+	if (nthreads == 1) {
+		printf("ix_kv: %llu connections, %llu refused, %llu overflows, %llu items (%llu heap placements), %llu bytes sent zero copy, %llu copied, %u events dropped\n",
+		       t->conns, t->refused, t->overflow,
+		       (unsigned long long)store.count,
+		       (unsigned long long)arena.fails, t->zc_bytes,
+		       t->copied_bytes, *t->ctx.ev.dropped);
+		return;
+	}
+	printf("ix_kv: thread %u: %llu connections, %llu moved in, %llu refused, %llu overflows, %llu bytes sent zero copy, %llu copied, %u events dropped, %llu cores up, %llu down, %u open\n",
+	       t->index, t->conns, t->moved_in, t->refused, t->overflow,
+	       t->zc_bytes, t->copied_bytes, *t->ctx.ev.dropped, t->ups,
+	       t->downs, open);
+}
+
+static int serve(struct kv_thread *t)
+{
+	int err = 0;
+
+	while (!stop && err >= 0) {
+		err = ix_run(&t->ctx, 100000, run_flags);
+		if (err == -EINTR)
+			err = 0;
+		if (err < 0) {
+			/* A thread that cannot run holds its core: all end. */
+			fprintf(stderr, "ix_kv: run: %s\n", strerror(-err));
+			stop = 1;
+		}
+		run_retries(&t->ctx);
+	}
+	return err < 0 ? err : 0;
+}
+
+static struct ix_group group;
+static unsigned int dev_cpu;
+
+static void *elastic_thread(void *arg)
+{
+	struct kv_thread *t = arg;
+	int err;
+
+	err = ix_open_elastic(&t->ctx, &group, t->index, dev_cpu, &kv_ops,
+			      t);
+	if (err) {
+		fprintf(stderr, "ix_kv: thread %u: ix_open_elastic: %s\n",
+			t->index, strerror(-err));
+		stop = 1;
+		return (void *)1;
+	}
+	t->open = true;
+	return (void *)(uintptr_t)(serve(t) != 0);
+}
+
+/* THREADS elastic threads; 0, or 1 if any failed. */
+static int run_elastic(struct kv_thread *t)
+{
+	unsigned int i, started;
+	int bad = 0;
+	void *ret;
+
+	for (started = 0; started < nthreads; started++) {
+		t[started].index = started;
+		if (pthread_create(&t[started].tid, NULL, elastic_thread,
+				   &t[started])) {
+			stop = 1;
+			bad = 1;
+			break;
+		}
+	}
+	for (i = 0; i < started; i++) {
+		pthread_join(t[i].tid, &ret);
+		bad |= ret != NULL;
+	}
+	/* After every last run: no connection moves between threads now. */
+	for (i = 0; i < started; i++) {
+		if (!t[i].open)
+			continue;
+		print_counters(&t[i], close_left(&t[i]));
+	}
+	printf("ix_kv: %llu items (%llu heap placements)\n",
+	       (unsigned long long)store.count,
+	       (unsigned long long)arena.fails);
+	for (i = 0; i < started; i++)
+		if (t[i].open)
+			ix_close(&t[i].ctx);
+	return bad;
+}
+
+/*
+ * The largest arena: the TX memory is at most 1 GiB, and libix keeps
+ * each thread's send vectors in it (2 MiB a thread is more than they
+ * take).
+ */
+static size_t arena_max(void)
+{
+	return ((1UL << 30) - nthreads * (2UL << 20) - RINGS_SIZE) &
+	       ~(size_t)(KV_ARENA_PAGE - 1);
+}
+
+/* The send rings, then the arena, in the application's TX memory. */
+static void place(uint8_t *mem, size_t len)
+{
+	stream_mem = mem;
+	kv_arena_init(&arena, stream_mem + RINGS_SIZE, len - RINGS_SIZE);
+	store.arena = &arena;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	unsigned long mb = KV_LIMIT_DEFAULT >> 20;
-	struct ix_ctx ctx;
-	unsigned int i;
-	unsigned int run_flags = getenv("IX_POLL") ? 0 : IX_RUN_SLEEP;
 	size_t len, arena_size;
+	struct kv_thread *t;
+	uint8_t *mem;
 	int err;
 
-	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: ix_kv CPU PORT [MEGABYTES]\n");
+	run_flags = getenv("IX_POLL") ? 0 : IX_RUN_SLEEP;
+	if (argc < 3 || argc > 5) {
+		fprintf(stderr, "usage: ix_kv CPU PORT [MEGABYTES [THREADS]]\n");
 		return 2;
 	}
+	dev_cpu = strtoul(argv[1], NULL, 0);
+	port = strtoul(argv[2], NULL, 0);
 	if (argc > 3)
 		mb = strtoul(argv[3], NULL, 0);
+	if (argc > 4)
+		nthreads = strtoul(argv[4], NULL, 0);
+	if (!nthreads || nthreads > 64) {
+		fprintf(stderr, "ix_kv: THREADS 1 to 64\n");
+		return 2;
+	}
 	conns = calloc(MAX_CONNS, sizeof(*conns));
-	if (!conns || !mb || mb > (1UL << 20) ||
+	t = calloc(nthreads, sizeof(*t));
+	if (!conns || !t || !mb || mb > (1UL << 20) ||
 	    kv_store_init(&store, mb << 20, KV_ITEM_MAX_DEFAULT, clock_now))
 		return 2;
 	/* Room for the class chunks' slack; past it, items go to the heap. */
 	arena_size = (mb << 20) + (mb << 18) + 4 * KV_ARENA_PAGE;
-	if (arena_size > ARENA_MAX)
-		arena_size = ARENA_MAX & ~(size_t)(KV_ARENA_PAGE - 1);
-	err = ix_open(&ctx, strtoul(argv[1], NULL, 0), RINGS_SIZE + arena_size,
-		      &kv_ops, NULL);
+	if (arena_size > arena_max())
+		arena_size = arena_max();
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (nthreads > 1) {
+		err = ix_group_init(&group, nthreads, RINGS_SIZE + arena_size);
+		if (err) {
+			fprintf(stderr, "ix_kv: TX memory: %s\n",
+				strerror(-err));
+			return 1;
+		}
+		place(group.tx + group.tx_user, group.tx_len - group.tx_user);
+		printf("ix_kv: %u elastic threads, %lu MiB\n", nthreads, mb);
+		fflush(stdout);
+		err = run_elastic(t);
+		/* The items live in the TX memory: free them before it. */
+		kv_store_destroy(&store);
+		ix_group_free(&group);
+		free(conns);
+		free(t);
+		return err;
+	}
+	err = ix_open(&t->ctx, dev_cpu, RINGS_SIZE + arena_size, &kv_ops, t);
 	if (err) {
 		fprintf(stderr, "ix_kv: ix_open: %s\n", strerror(-err));
 		return 1;
 	}
-	stream_mem = ix_tx_mem(&ctx, &len);
-	kv_arena_init(&arena, stream_mem + RINGS_SIZE, len - RINGS_SIZE);
-	store.arena = &arena;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	ix_tcp_listen(&ctx, strtoul(argv[2], NULL, 0), 256, 0);
-	printf("ix_kv: cpu %s port %s, %lu MiB\n", argv[1], argv[2], mb);
+	t->open = true;
+	mem = ix_tx_mem(&t->ctx, &len);
+	place(mem, len);
+	ix_tcp_listen(&t->ctx, port, 256, 0);
+	printf("ix_kv: cpu %u port %u, %lu MiB\n", dev_cpu, port, mb);
 	fflush(stdout);
-	while (!stop) {
-		err = ix_run(&ctx, 100000, run_flags);
-		if (err < 0 && err != -EINTR) {
-			fprintf(stderr, "ix_kv: run: %s\n", strerror(-err));
-			break;
-		}
-		run_retries(&ctx);
-	}
-	printf("ix_kv: %llu connections, %llu refused, %llu overflows, %llu items (%llu heap placements), %llu bytes sent zero copy, %llu copied, %u events dropped\n",
-	       n_conns, n_refused, n_overflow,
-	       (unsigned long long)store.count,
-	       (unsigned long long)arena.fails, n_zc_bytes, n_copied_bytes,
-	       *ctx.ev.dropped);
+	err = serve(t);
 	/* The items live in the TX memory: free them before unmapping it. */
-	for (i = 0; i < MAX_CONNS; i++)
-		conn_free(&conns[i]);
+	print_counters(t, close_left(t));
 	kv_store_destroy(&store);
-	ix_close(&ctx);
+	ix_close(&t->ctx);
 	free(conns);
-	return err < 0 && err != -EINTR;
+	free(t);
+	return err != 0;
 }

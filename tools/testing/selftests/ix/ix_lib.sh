@@ -114,6 +114,47 @@ ix_lib_scale_retry()
 	return 1
 }
 
+# ix_lib_scale_sysfs LIST: the device's cores by a write to sysfs,
+# again while it cannot be done yet (ix_lib_scale_retry).
+ix_lib_scale_sysfs()
+{
+	ix_lib_scale_retry _ix_lib_cpus_write "$1"
+}
+
+_ix_lib_cpus_write()
+{
+	echo "$1" 2> "$TMP/scale.out" > "$SYS/cpus"
+}
+
+# ix_lib_attach_3: eth0's three queue pairs on one core, CPU 1, of the
+# reserved CPUs 1-3, for a test that scales (the 4-CPU VM).
+ix_lib_attach_3()
+{
+	echo 1-3 > /sys/kernel/ixdp/cpus || fail "reserve CPUs 1-3"
+	echo 0-2 > "$SYS/queues"
+	echo 1 > "$SYS/cpus"
+	echo $DP/24 > "$SYS/addr"
+	echo 1 > "$SYS/attached" || { fail "attach"; exit 1; }
+}
+
+# ix_lib_scale_rounds END: from one core to three and back, the single
+# core a different CPU each round (from CPU 1, which stays in the first
+# step: an application's device keeps a core), so that every connection
+# moves to another core each round; rounds start until /proc/uptime
+# reaches END.  Sets rounds to the number done.
+ix_lib_scale_rounds()
+{
+	local steps=("1-2 1-3 2" "2-3 1-3 3" "1,3 1-3 1") step=0 up cpus
+
+	rounds=0
+	while read -r up _ < /proc/uptime && [ "${up%.*}" -lt "$1" ]; do
+		for cpus in ${steps[$((step++ % ${#steps[@]}))]}; do
+			ix_lib_scale_sysfs "$cpus" || return 1
+		done
+		rounds=$((rounds + 1))
+	done
+}
+
 ix_lib_attach()
 {
 	echo 1 > /sys/kernel/ixdp/cpus || fail "reserve CPU 1"

@@ -26,9 +26,6 @@ CONNS=16
 SECS=${IXDP_SCALE_HTTP_SECS:-24}
 MIN_ROUNDS=2
 PORT=8080
-# From the single core of the round before (CPU 1 at first), which
-# stays in the first step: an application's device keeps a core.
-STEPS=("1-2 1-3 2" "2-3 1-3 3" "1,3 1-3 1")
 
 ix_lib_need_cpus 4 3
 ix_lib_need
@@ -39,22 +36,7 @@ stat()
 	cat "$SYS/stats/$1"
 }
 
-# scale_to LIST: by sysfs (ix_lib_scale_retry).
-scale_sysfs()
-{
-	echo "$1" 2> "$TMP/scale.out" > "$SYS/cpus"
-}
-
-scale_to()
-{
-	ix_lib_scale_retry scale_sysfs "$1"
-}
-
-echo 1-3 > /sys/kernel/ixdp/cpus || fail "reserve CPUs 1-3"
-echo 0-2 > "$SYS/queues"
-echo 1 > "$SYS/cpus"
-echo $DP/24 > "$SYS/addr"
-echo 1 > "$SYS/attached" || { fail "attach"; exit 1; }
+ix_lib_attach_3
 ix_lib_start ix_http $PORT "$DIR/ix_http" 1 $PORT "" 3 || exit 1
 http_pid=$app_pid
 resets=$(stat tcp_resets)
@@ -86,14 +68,7 @@ ix_lib_host wrkcheck -t 2 -c $CONNS -d ${SECS}s --timeout 10s \
 host_pid=$!
 # wrk's connections first, on the single core.
 sleep 3
-rounds=0
-step=0
-while read -r up _ < /proc/uptime && [ ${up%.*} -lt $end ]; do
-	for cpus in ${STEPS[$((step++ % ${#STEPS[@]}))]}; do
-		scale_to $cpus || break 2
-	done
-	rounds=$((rounds + 1))
-done
+ix_lib_scale_rounds $end
 in_rounds=$(stat tcp_resets_in)
 kill -0 $host_pid 2> /dev/null || fail "wrk ended before the rounds did"
 wait $host_pid
