@@ -538,14 +538,16 @@ static bool in_dsack(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
  * estimate is lifted to that round trip, bounded by what the timeout
  * proves (the RTO that fired, since the segment was in flight when the
  * timer was armed, and the wait since), as a first sample would set it
- * (the idea of RFC 4015's response); the ACK's own sample follows.  Or
+ * (the idea of RFC 4015's response), and that round trip is the ACK's
+ * sample too: an echo older than the timer proves no more.  Or
  * every ACK of the flight was lost and this one answers the
  * retransmission, which the peer took for a duplicate without its TSval
  * (RFC 7323 4.3): the echo's age is the RTO's own wait, and taken as a
  * round trip it would grow the next RTO with each lost ACK.  A peer
  * that sends D-SACKs tells the second case by one; from any other peer
  * the ACK gives no sample, as Karn's rule has it for a retransmission.
- * Return: true if the ACK gives no RTT sample.
+ * Return: true if in_rtt() must not sample the ACK: sampled here, or
+ * none to take.
  */
 static bool in_spurious_rto(struct ixdp_tcp_pcb *pcb,
 			    const struct ixdp_tcp_seg *seg)
@@ -559,9 +561,10 @@ static bool in_spurious_rto(struct ixdp_tcp_pcb *pcb,
 	ixdp_tcp_cc_undo(pcb, seg->ack);
 	if (!(pcb->flags & TCPF_PEER_DSACK) || in_dsack(pcb, seg))
 		return true;
-	ixdp_tcp_rtt_spurious(pcb, min(rtt, tcp_ts_now(pcb) - pcb->undo_ts +
-					   pcb->rto));
-	return false;
+	rtt = min(rtt, tcp_ts_now(pcb) - pcb->undo_ts + pcb->rto);
+	ixdp_tcp_rtt_spurious(pcb, rtt);
+	ixdp_tcp_rtt_sample(pcb, rtt);
+	return true;
 }
 
 /* An ACK of new data; false if the PCB is gone. */

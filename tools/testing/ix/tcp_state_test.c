@@ -1120,7 +1120,9 @@ IX_TEST(tcp_state, spurious_timeout_undone_by_timestamps)
  * lost): neither moves the RTT estimate, as the echo's age is then the
  * RTO's own wait.  The third, from that peer and without a D-SACK, was
  * sent before the retransmission arrived: the path outlasted the RTO,
- * and the estimate is lifted to the round trip the timeout proves.
+ * and the estimate is lifted to the round trip the timeout proves.  The
+ * fourth echoes a TSval older than the timer (the first round's): it
+ * is sampled as no longer than the timeout proves either.
  */
 IX_TEST(tcp_state, spurious_timeout_lifts_only_without_a_dsack)
 {
@@ -1128,7 +1130,7 @@ IX_TEST(tcp_state, spurious_timeout_lifts_only_without_a_dsack)
 	struct ixdp_tcp_pcb *pcb;
 	struct tpeer *p = &tp;
 	struct tseg sg, in;
-	u32 sent_ts, rto, srtt;
+	u32 sent_ts, first_ts = 0, rto, srtt;
 	unsigned int round;
 	u64 t;
 
@@ -1137,12 +1139,13 @@ IX_TEST(tcp_state, spurious_timeout_lifts_only_without_a_dsack)
 	pcb = pcb_of(p, p->srv[0].h);
 	CHECK(pcb->flags & TCPF_SACK);
 	tp_advance(p, 100);
-	for (round = 0; round < 4; round++) {
+	for (round = 0; round < 5; round++) {
 		CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
 		CHECK(tp_pop(p, &in) && in.has_ts);
 		sent_ts = in.tsval;
 		ts_flush(&p->t);
 		if (!round) {
+			first_ts = sent_ts;
 			/* A round trip of 10 ticks sets the estimate. */
 			tp_advance(p, p->t.s.now + 10);
 			seg_init(p, &sg, 101, in.seq + in.len, TH_ACK);
@@ -1163,7 +1166,7 @@ IX_TEST(tcp_state, spurious_timeout_lifts_only_without_a_dsack)
 		seg_init(p, &sg, 101, in.seq + in.len, TH_ACK);
 		sg.has_ts = true;
 		sg.tsval = 200 + round;
-		sg.tsecr = sent_ts;
+		sg.tsecr = round == 4 ? first_ts : sent_ts;
 		if (round == 2) {
 			sg.nsack = 1;
 			sg.sack[0][0] = in.seq;
@@ -1172,6 +1175,8 @@ IX_TEST(tcp_state, spurious_timeout_lifts_only_without_a_dsack)
 		tp_send(p, &sg);
 		CHECK_EQ(p->tcp->stats->spurious_rtos, round);
 		CHECK_EQ(!!(pcb->flags & TCPF_PEER_DSACK), round >= 2);
+		CHECK(tcp_seq_before(sg.tsecr + rto + 10, tcp_ts_now(pcb)) ==
+		      (round == 4));
 		if (round < 3) {
 			CHECK_EQ(pcb->srtt_x8, srtt);
 			CHECK_EQ(pcb->rto, rto);
@@ -1181,7 +1186,7 @@ IX_TEST(tcp_state, spurious_timeout_lifts_only_without_a_dsack)
 		CHECK_EQ(pcb->srtt_x8, 8 * (rto + 10));
 		CHECK(pcb->rto > 2 * (rto + 10));
 	}
-	CHECK_EQ(p->tcp->stats->timeouts, 3);
+	CHECK_EQ(p->tcp->stats->timeouts, 4);
 	CHECK(tp_fini(p));
 }
 

@@ -114,6 +114,8 @@ enum { FREE, KNOCKED, LIVE };
  * @tid: its pthread
  * @index: its place in the group
  * @open: its context is open
+ * @has_core: it drives a core (always, with one thread): after its core
+ *	left, its connections are another thread's, or on their way
  * @retries: its connections may want a pump after the run
  * @ctx: its context
  */
@@ -121,6 +123,7 @@ struct kv_thread {
 	pthread_t		tid;
 	unsigned int		index;
 	bool			open;
+	bool			has_core;
 	unsigned int		retries;
 	struct ix_ctx		ctx;
 	unsigned long long	conns, refused, overflow, moved_in, ups, downs;
@@ -183,6 +186,7 @@ static void conn_free_locked(struct conn *c)
 	if (c->kv)
 		kv_conn_free(c->kv);
 	c->kv = NULL;
+	c->retry = false;
 	c->state = FREE;
 }
 
@@ -402,10 +406,17 @@ static void on_recv(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 		return;
 	}
 	if (len && c->npend == PENDING_MAX) {
-		/* More pieces than we track: give up on the connection. */
+		/*
+		 * More pieces than we track: give up on the connection.  No
+		 * dead event follows an abort, so end it here; if the command
+		 * ring is full the connection lives on: keep the slot (its
+		 * cookie is the kernel's still) until its dead event.
+		 */
 		thread_of(ctx)->overflow++;
-		ix_tcp_abort(ctx, handle);
-		conn_free(c);
+		if (ix_tcp_abort(ctx, handle))
+			c->closed = true;
+		else
+			conn_free(c);
 		return;
 	}
 	if (len)
@@ -466,14 +477,21 @@ static void on_dead(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 
 static void on_core_up(struct ix_ctx *ctx, unsigned int cpu)
 {
+	thread_of(ctx)->has_core = true;
 	thread_of(ctx)->ups++;
 	ix_tcp_listen(ctx, port, 256, 0);
 	printf("ix_kv: cpu %u port %u\n", cpu, port);
 	fflush(stdout);
 }
 
+/*
+ * The core left: its connections moved to other threads, whose moved
+ * events may not have come yet.  No retry pass touches them from here
+ * (the RX pool they pointed into is unmapped after this call).
+ */
 static void on_core_down(struct ix_ctx *ctx, unsigned int cpu)
 {
+	thread_of(ctx)->has_core = false;
 	thread_of(ctx)->downs++;
 }
 
@@ -490,9 +508,11 @@ static void on_moved(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 {
 	struct conn *c;
 
-	if (!cookie || cookie > MAX_CONNS || conns[cookie - 1].state != LIVE)
+	if (!cookie || cookie > MAX_CONNS)
 		return;
 	c = &conns[cookie - 1];
+	if (c->state != LIVE || c->handle != old)
+		return;
 	c->ctx = ctx;
 	c->handle = handle;
 	c->skip = c->owed;
@@ -527,7 +547,7 @@ static void run_retries(struct ix_ctx *ctx)
 	struct conn *c;
 	unsigned int i;
 
-	if (!t->retries)
+	if (!t->retries || !t->has_core)
 		return;
 	t->retries = 0;
 	for (i = 0; i < MAX_CONNS; i++) {
@@ -728,6 +748,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t->open = true;
+	t->has_core = true;
 	mem = ix_tx_mem(&t->ctx, &len);
 	place(mem, len);
 	ix_tcp_listen(&t->ctx, port, 256, 0);
