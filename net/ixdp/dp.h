@@ -397,6 +397,7 @@ unsigned int ixdp_intake_poll(struct ixdp_core *core, unsigned int budget);
 bool ixdp_intake_pending(struct ixdp_core *core);
 void ixdp_queue_notify(struct ixdp_drv_queue *dq);
 void ixdp_core_fill(struct ixdp_core *core);
+unsigned int ixdp_core_tx_settle(struct ixdp_core *core, unsigned int ms);
 unsigned int ixdp_core_quiesce(struct ixdp_core *core);
 struct ixdp_buf *ixdp_rx_addr_to_buf(struct ixdp_core *core, void *addr);
 

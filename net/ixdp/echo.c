@@ -23,6 +23,9 @@
 /* Buffers of one connection waiting for their echo to be acknowledged. */
 #define ECHO_FIFO	64
 
+/* How long a move waits for the device to read what was sent (ms). */
+#define IXDP_ECHO_TX_SETTLE_MS	200
+
 /**
  * struct ixdp_echo_conn - one echoed connection
  * @handle: its TCP handle; 0 if the slot is free
@@ -452,6 +455,23 @@ int ixdp_echo_can_move(struct ixdp_core *from, struct ixdp_core *to)
 	return 0;
 }
 
+/*
+ * A connection moves with copies of the buffers it holds, and the
+ * originals go back to @from's pool, cleared, perhaps to be posted for
+ * receive at once: not while frames sent zero copy from them wait for
+ * the device to read them, or the peer would get (and acknowledge) what
+ * the buffers hold by then.  So the device finishes sending first, for
+ * IXDP_ECHO_TX_SETTLE_MS at most (the cores are parked meanwhile).
+ */
+static void echo_tx_settle(struct ixdp_core *from)
+{
+	unsigned int left = ixdp_core_tx_settle(from, IXDP_ECHO_TX_SETTLE_MS);
+
+	if (left)
+		pr_warn_ratelimited("ixdp: cpu %u: %u frames still sending as its echo connections move\n",
+				    from->cpu, left);
+}
+
 /**
  * ixdp_echo_move() - move every connection of @from to @to
  * @from: a core about to leave its device, its loop parked
@@ -472,6 +492,7 @@ unsigned int ixdp_echo_move(struct ixdp_core *from, struct ixdp_core *to)
 
 	if (!e)
 		return 0;
+	echo_tx_settle(from);
 	/* The record and its copy to put it back: too large for the stack. */
 	rec = kvmalloc_array(2, sizeof(*rec), GFP_KERNEL);
 	for (i = 0; i < e->tcp->npcbs; i++) {
@@ -533,6 +554,7 @@ unsigned int ixdp_echo_share(struct ixdp_core *from, struct ixdp_core *to,
 
 	if (!e || !to->echo || !n)
 		return 0;
+	echo_tx_settle(from);
 	rec = kvmalloc_array(2, sizeof(*rec), GFP_KERNEL);
 	if (!rec)
 		return 0;

@@ -269,6 +269,38 @@ static void ixdp_queue_rx_drop(struct ixdp_core *core, struct ixdp_queue *q)
 }
 
 /**
+ * ixdp_core_tx_settle() - wait until the device has sent what @core gave it
+ * @core: the core; its loop parked
+ * @ms: how long to wait at most
+ *
+ * Frames sent zero copy point into buffers of the core's pool, which go
+ * back to the pool (cleared, and perhaps posted for receive) once the
+ * device is done with them, or once a connection that holds them moves
+ * to another core with copies (echo.c): not before the device has read
+ * them.  The frames waiting for room in the rings are given to the
+ * device first.
+ *
+ * Return: frames the device still holds, or still waiting for room.
+ */
+unsigned int ixdp_core_tx_settle(struct ixdp_core *core, unsigned int ms)
+{
+	unsigned long until = jiffies + msecs_to_jiffies(ms);
+	unsigned int i, inflight;
+
+	for (;;) {
+		inflight = 0;
+		for (i = 0; i < core->nqueues; i++)
+			ixdp_queue_reclaim(core, core->queues[i]);
+		ixdp_core_flush(core);
+		for (i = 0; i < core->nqueues; i++)
+			inflight += core->queues[i]->inflight;
+		if ((!inflight && !core->ntx) || time_after(jiffies, until))
+			return inflight + core->ntx;
+		usleep_range(50, 100);
+	}
+}
+
+/**
  * ixdp_core_quiesce() - clear out what an earlier user left in the queues
  * @core: the core; its loop parked, no application running on it
  *
@@ -281,22 +313,13 @@ static void ixdp_queue_rx_drop(struct ixdp_core *core, struct ixdp_queue *q)
  */
 unsigned int ixdp_core_quiesce(struct ixdp_core *core)
 {
-	unsigned long until = jiffies + msecs_to_jiffies(IXDP_QUIESCE_MS);
-	unsigned int i, inflight;
+	unsigned int i, inflight = 0;
 
 	for (i = 0; i < core->nqueues; i++)
 		ixdp_queue_rx_drop(core, core->queues[i]);
-	for (;;) {
-		inflight = 0;
-		for (i = 0; i < core->nqueues; i++)
-			ixdp_queue_reclaim(core, core->queues[i]);
-		ixdp_core_flush(core);
-		for (i = 0; i < core->nqueues; i++)
-			inflight += core->queues[i]->inflight;
-		if ((!inflight && !core->ntx) || time_after(jiffies, until))
-			break;
-		usleep_range(50, 100);
-	}
+	ixdp_core_tx_settle(core, IXDP_QUIESCE_MS);
+	for (i = 0; i < core->nqueues; i++)
+		inflight += core->queues[i]->inflight;
 	ixdp_core_tx_drop(core);
 	ixdp_core_fill(core);
 	return inflight;
