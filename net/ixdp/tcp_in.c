@@ -619,9 +619,9 @@ static bool in_ack(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	dup = seg->ack == pcb->snd_una && !seg->len &&
 	      !(seg->flags & TCPHDR_FIN) && wnd == pcb->snd_wnd && wnd &&
 	      tcp_flight(pcb);
-	/* RFC 9293 3.10.7.4: SND.UNA =< SEG.ACK =< SND.NXT updates it. */
 	if (unlikely(seg->opt.flags & TCPOPT_F_SACK))
 		in_dsack(pcb, seg);
+	/* RFC 9293 3.10.7.4: SND.UNA =< SEG.ACK =< SND.NXT updates it. */
 	if (tcp_seq_geq(seg->ack, pcb->snd_una))
 		in_window(pcb, seg, wnd);
 	if (tcp_seq_after(seg->ack, pcb->snd_una))
