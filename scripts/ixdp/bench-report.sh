@@ -71,6 +71,17 @@ ceil_in() { awk '$2 > 0 { printf "%.0f", $1 / $2 }' "$RAW/ceiling-in.r$1.txt" 2>
 conns_t() { tput "$RAW/conns-ixdp-poll-c$1.r$2.json"; }
 conns_up() { num "$RAW/conns-ixdp-poll-c$1.r$2.json" conns_up; }
 conns_err() { num "$RAW/conns-ixdp-poll-c$1.r$2.json" total; }
+# The start of a point: answers a second over its first 10 seconds
+# (ix_load's per_second, warm-up included), for a run without errors.
+conns_start()
+{
+	local f=$RAW/conns-ixdp-poll-c$1.r$2.json
+
+	ok "$f" || return 0
+	sed -n 's/.*"per_second": \[\(.*\)\].*/\1/p' "$f" | tr -d ' ' |
+		awk -F, 'NF >= 10 { for (i = 1; i <= 10; i++) s += $i
+				    printf "%.0f", s / 10 }'
+}
 
 # kv_sla SERVER WL ROUND: the best throughput of an open-loop point of
 # the round whose p99 met the SLA.
@@ -352,12 +363,14 @@ conns_table()
 {
 	local c
 
-	echo "| connections | requests/s | connected (min) | errors (max) |" \
+	echo "| connections | requests/s, steady | requests/s, first 10 s |" \
+	     "connected (min) | errors (max) |" \
 	     "server vCPU instructions/req | all vCPUs instructions/req |"
-	echo "|---|---|---|---|---|---|"
+	echo "|---|---|---|---|---|---|---|"
 	for c in $CONNS; do
 		ls "$RAW"/conns-ixdp-poll-c"$c".r*.json > /dev/null 2>&1 || continue
 		echo "| $c | $(stat_cell "conns-c$c throughput" "$(per_round conns_t "$c")") |" \
+		     "$(stat_cell "conns-c$c first 10 s" "$(per_round conns_start "$c")") |" \
 		     "$(per_round conns_up "$c" | stats | cut -d' ' -f2) |" \
 		     "$(per_round conns_err "$c" | stats | cut -d' ' -f3) |" \
 		     "$(insn_cell "conns-ixdp-poll-c$c" server 0) |" \
@@ -423,6 +436,9 @@ summary()
 	done
 	ratio_row "50,000 connections vs peak echo" "ixdp-poll vs ixdp-poll" \
 		"$(per_round conns_t 50000)" "$(per_round echo_peak ixdp-poll)" ">= 0.5"
+	ratio_row "50,000 connections vs peak echo, their first 10 s" \
+		"ixdp-poll vs ixdp-poll" "$(per_round conns_start 50000)" \
+		"$(per_round echo_peak ixdp-poll)" "-"
 }
 
 markdown()

@@ -272,19 +272,27 @@ static uint64_t threads_up(const struct cfg *cfg, struct thr *thr)
 	return up;
 }
 
-/* Progress once a second until every thread has finished. */
+/*
+ * Until every thread has finished: the answers of each second since the
+ * start (warmup included) into run->per_sec, and, unless quiet, a
+ * progress line.
+ */
 static void watch(const struct cfg *cfg, struct run *run, struct thr *thr)
 {
 	bool show = !cfg->quiet && cfg->warmup + cfg->duration > 3;
 	uint64_t start = now_ns(), next = start + NSEC_PER_SEC, last = 0;
 	struct timespec tick = { 0, 50 * NSEC_PER_MSEC };
+	uint64_t n;
 
 	while (__atomic_load_n(&run->finished, __ATOMIC_ACQUIRE) <
 	       cfg->threads) {
 		nanosleep(&tick, NULL);
-		if (!show || now_ns() < next)
+		if (now_ns() < next)
 			continue;
-		report_progress(cfg, thr, (next - start) / 1e9, &last);
+		n = report_progress(cfg, thr, (next - start) / 1e9, &last,
+				    show);
+		if (run->nsecs < RUN_SECS_MAX)
+			run->per_sec[run->nsecs++] = n;
 		next += NSEC_PER_SEC;
 	}
 }
@@ -399,7 +407,7 @@ int main(int argc, char **argv)
 	collect(&cfg, thr, sum);
 	sum->cpu_s = cpu_secs();
 	if (!err) {
-		report_final(&cfg, sum, window_secs(run));
+		report_final(&cfg, sum, run, window_secs(run));
 		if (!sum->done) {
 			fprintf(stderr, "ix_load: no request was answered\n");
 			err = 1;

@@ -118,6 +118,9 @@ struct stats {
 	struct hist	lat;
 };
 
+/* Seconds of answers ix_load keeps, one count each (per_second). */
+#define RUN_SECS_MAX	256
+
 /* Run control shared by the main thread and the workers. */
 struct run {
 	pthread_barrier_t	bar;
@@ -127,6 +130,8 @@ struct run {
 	int			stop;		/* signals received */
 	int			abort;		/* setup failed: skip phases */
 	unsigned int		finished;	/* threads done */
+	unsigned int		nsecs;		/* seconds in per_sec */
+	uint32_t		per_sec[RUN_SECS_MAX];	/* answers each second */
 };
 
 enum { PH_CONNECT, PH_PRELOAD, PH_RUN, PH_DRAIN };
@@ -205,9 +210,9 @@ int parse_sources(const char *s, struct in_addr **out, unsigned int *n);
 int check_ports(const struct cfg *cfg);
 
 /* report.c */
-void report_progress(const struct cfg *cfg, struct thr *thr, double t,
-		     uint64_t *last);
+uint64_t report_progress(const struct cfg *cfg, struct thr *thr, double t,
+			 uint64_t *last, bool show);
 void report_final(const struct cfg *cfg, const struct stats *st,
-		  double elapsed);
+		  const struct run *run, double elapsed);
 
 #endif

@@ -32,11 +32,14 @@ static uint64_t err_total(const uint64_t *err)
 	return sum;
 }
 
-/* One line a second: requests answered since the last line, errors. */
-void report_progress(const struct cfg *cfg, struct thr *thr, double t,
-		     uint64_t *last)
+/*
+ * The answers since the last call (a second ago), returned; with @show,
+ * also as a line on stderr with the connections up and the errors.
+ */
+uint64_t report_progress(const struct cfg *cfg, struct thr *thr, double t,
+			 uint64_t *last, bool show)
 {
-	uint64_t done = 0, up = 0, err[ERR_MAX] = { 0 };
+	uint64_t done = 0, up = 0, err[ERR_MAX] = { 0 }, delta;
 	unsigned int i, k;
 
 	for (i = 0; i < cfg->threads; i++) {
@@ -45,11 +48,13 @@ void report_progress(const struct cfg *cfg, struct thr *thr, double t,
 		for (k = 0; k < ERR_MAX; k++)
 			err[k] += STAT_READ(thr[i].st.err[k]);
 	}
-	fprintf(stderr, "ix_load: %5.0f s %12llu req/s  up %llu/%u  errors %llu\n",
-		t, (unsigned long long)(done - *last),
-		(unsigned long long)up, cfg->conns,
-		(unsigned long long)err_total(err));
+	delta = done - *last;
 	*last = done;
+	if (show)
+		fprintf(stderr, "ix_load: %5.0f s %12llu req/s  up %llu/%u  errors %llu\n",
+			t, (unsigned long long)delta, (unsigned long long)up,
+			cfg->conns, (unsigned long long)err_total(err));
+	return delta;
 }
 
 static double us(uint64_t ns)
@@ -118,11 +123,11 @@ static void report_text(const struct cfg *cfg, const struct stats *st,
 }
 
 static void report_json(const struct cfg *cfg, const struct stats *st,
-			double elapsed)
+			const struct run *run, double elapsed)
 {
 	const struct hist *h = &st->lat;
 	char host[INET_ADDRSTRLEN];
-	int i;
+	unsigned int i;
 
 	inet_ntop(AF_INET, &cfg->dst.sin_addr, host, sizeof(host));
 	printf("{\n  \"tool\": \"ix_load\",\n  \"workload\": \"%s\",\n",
@@ -165,6 +170,10 @@ static void report_json(const struct cfg *cfg, const struct stats *st,
 	printf("\"preload_stored\": %llu, \"preload_failed\": %llu},\n",
 	       (unsigned long long)st->preload_ok,
 	       (unsigned long long)st->preload_fail);
+	printf("  \"per_second\": [");
+	for (i = 0; i < run->nsecs; i++)
+		printf("%s%u", i ? ", " : "", run->per_sec[i]);
+	printf("],\n");
 	printf("  \"errors\": {");
 	for (i = 0; i < ERR_MAX; i++)
 		printf("\"%s\": %llu, ", err_names[i],
@@ -173,10 +182,10 @@ static void report_json(const struct cfg *cfg, const struct stats *st,
 }
 
 void report_final(const struct cfg *cfg, const struct stats *st,
-		  double elapsed)
+		  const struct run *run, double elapsed)
 {
 	if (cfg->json)
-		report_json(cfg, st, elapsed);
+		report_json(cfg, st, run, elapsed);
 	else
 		report_text(cfg, st, elapsed);
 	fflush(stdout);

@@ -117,6 +117,19 @@ echo_ok()
 		throughput_rps requests verify total
 }
 
+# A closed-loop run of 2 s: a count for each second, none empty, adding
+# up to no more than what was completed.
+per_second_ok()
+{
+	local secs
+
+	secs=$(sed -n 's/.*"per_second": \[\(.*\)\].*/\1/p' "$1" | tr -d ' ')
+	echo "$secs" | awk -F, -v done="$(jnum "$1" completed)" '
+		{ for (i = 1; i <= NF; i++) { if ($i <= 0) exit 1; sum += $i } }
+		END { exit !(NF >= 2 && sum > 0 && sum <= done) }' &&
+	echo_ok "$1"
+}
+
 kv_preloaded_ok()
 {
 	jtest "$1" '{preload_stored} == {keys} && {preload_failed} == 0' \
@@ -147,8 +160,8 @@ echo_server()
 	shift 2
 
 	start "$name" "$port" "$@"
-	load "$name: echo, 1 connection, closed loop" echo_ok \
-		-p "$port" -c 1 -d 2
+	load "$name: echo, 1 connection, closed loop, answers each second" \
+		per_second_ok -p "$port" -c 1 -d 2
 	load "$name: echo, 16 connections, closed loop, depth 4" echo_ok \
 		-p "$port" -c 16 -D 4 -d 2
 	load "$name: echo, 16 connections, open loop at 5000/s" echo_ok \
