@@ -212,6 +212,9 @@ enum ixdp_drop_reason {
  *	refused them (ixdp_tcp_tx_resume())
  * @spurious_rtos: timeouts an ACK proved spurious (its TSecr older than
  *	the timeout): the window given back, the RTT estimate lifted
+ * @late_lifts: of those, the ones whose estimate was lifted only when a
+ *	D-SACK of the retransmission came later (a peer not yet known to
+ *	send D-SACKs)
  * @oow_acks_limited: ACKs not sent, by the connection's rate limit, to
  *	segments out of window, failing PAWS or acknowledging unsent data
  * @pmtu_updates: connections whose path MTU an ICMP fragmentation needed
@@ -276,6 +279,7 @@ struct ixdp_tcp_stats {
 	u64	tx_refused;
 	u64	tx_resumed;
 	u64	spurious_rtos;
+	u64	late_lifts;
 	u64	oow_acks_limited;
 	u64	pmtu_updates;
 	u64	pmtu_expired;

@@ -137,6 +137,7 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	STACK("tcp_tx_refused", tcp.tx_refused),
 	STACK("tcp_tx_resumed", tcp.tx_resumed),
 	STACK("tcp_spurious_rtos", tcp.spurious_rtos),
+	STACK("tcp_late_lifts", tcp.late_lifts),
 	STACK("tcp_oow_acks_limited", tcp.oow_acks_limited),
 	STACK("tcp_pmtu_updates", tcp.pmtu_updates),
 	STACK("tcp_pmtu_expired", tcp.pmtu_expired),

@@ -423,6 +423,10 @@ struct ixdp_iov {
  *	spurious (RFC 3522)
  * @undo_cwnd: while TCPF_UNDO: @cwnd before that timeout
  * @undo_ssthresh: while TCPF_UNDO: @ssthresh before that timeout
+ * @lift_rtt: the round trip a spurious timeout proved while the peer was
+ *	not known to send D-SACKs, ticks; the estimate is lifted to it when
+ *	a D-SACK of the retransmission comes (in_late_lift()); 0 if none
+ * @lift_seq: the acknowledgment number that proved it
  * @snd_last: when data was last sent, for the restart after idle; or,
  *	while TCPF_RETRYING, when the pool or the device first refused it
  * @srtt_x8: smoothed RTT, eighths of a tick; 0 before the first sample
@@ -516,6 +520,8 @@ struct ixdp_tcp_pcb {
 	u32				undo_ts;
 	u32				undo_cwnd;
 	u32				undo_ssthresh;
+	u32				lift_rtt;
+	u32				lift_seq;
 	u64				snd_last;
 	/* round trip */
 	u32				srtt_x8;

@@ -241,6 +241,7 @@ void ixdp_tcp_cc_timeout(struct ixdp_tcp_pcb *pcb)
 			pcb->undo_cwnd = pcb->cwnd;
 			pcb->undo_ssthresh = pcb->ssthresh;
 		}
+		pcb->lift_rtt = 0;
 		pcb->ssthresh = cc_half_flight(pcb);
 	}
 	pcb->cwnd = pcb->mss;

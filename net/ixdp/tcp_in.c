@@ -544,8 +544,10 @@ static bool in_dsack(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
  * retransmission, which the peer took for a duplicate without its TSval
  * (RFC 7323 4.3): the echo's age is the RTO's own wait, and taken as a
  * round trip it would grow the next RTO with each lost ACK.  A peer
- * that sends D-SACKs tells the second case by one; from any other peer
- * the ACK gives no sample, as Karn's rule has it for a retransmission.
+ * that sends D-SACKs tells the second case by one.  From a peer not
+ * known to, the ACK gives no sample, as Karn's rule has it for a
+ * retransmission, and the lift waits for a D-SACK of the retransmission
+ * (in_late_lift()).  From any other peer it never comes.
  * Return: true if in_rtt() must not sample the ACK: sampled here, or
  * none to take.
  */
@@ -559,12 +561,41 @@ static bool in_spurious_rto(struct ixdp_tcp_pcb *pcb,
 	    !tcp_seq_before(seg->opt.tsecr, pcb->undo_ts))
 		return false;
 	ixdp_tcp_cc_undo(pcb, seg->ack);
-	if (!(pcb->flags & TCPF_PEER_DSACK) || in_dsack(pcb, seg))
+	if (in_dsack(pcb, seg))
 		return true;
 	rtt = min(rtt, tcp_ts_now(pcb) - pcb->undo_ts + pcb->rto);
+	if (!(pcb->flags & TCPF_PEER_DSACK)) {
+		pcb->lift_rtt = max(rtt, 1U);
+		pcb->lift_seq = seg->ack;
+		return true;
+	}
 	ixdp_tcp_rtt_spurious(pcb, rtt);
 	ixdp_tcp_rtt_sample(pcb, rtt);
 	return true;
+}
+
+/*
+ * A D-SACK after a spurious timeout whose ACK did not carry one: it
+ * reports a segment below that ACK, so our retransmission reached the
+ * peer after the ACK had left it (RFC 3708 finds the retransmission
+ * unnecessary by the same report).  The ACK was late, not an answer to
+ * the retransmission: the estimate is lifted as in_spurious_rto() would
+ * have, and the flight's timer runs from now on the new RTO.
+ */
+static void in_late_lift(struct ixdp_tcp_pcb *pcb,
+			 const struct ixdp_tcp_seg *seg)
+{
+	u32 rtt = pcb->lift_rtt;
+
+	if (!tcp_seq_leq(seg->opt.sack[0].end, pcb->lift_seq))
+		return;
+	pcb->lift_rtt = 0;
+	ixdp_tcp_rtt_spurious(pcb, rtt);
+	ixdp_tcp_rtt_sample(pcb, rtt);
+	pcb->stack->tcp->stats->late_lifts++;
+	if (tcp_flight(pcb) &&
+	    !(pcb->flags & (TCPF_PERSIST | TCPF_HOARDS | TCPF_RETRY)))
+		ixdp_tcp_rtx_arm(pcb);
 }
 
 /* An ACK of new data; false if the PCB is gone. */
@@ -619,8 +650,9 @@ static bool in_ack(struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_seg *seg)
 	dup = seg->ack == pcb->snd_una && !seg->len &&
 	      !(seg->flags & TCPHDR_FIN) && wnd == pcb->snd_wnd && wnd &&
 	      tcp_flight(pcb);
-	if (unlikely(seg->opt.flags & TCPOPT_F_SACK))
-		in_dsack(pcb, seg);
+	if (unlikely(seg->opt.flags & TCPOPT_F_SACK) && in_dsack(pcb, seg) &&
+	    pcb->lift_rtt)
+		in_late_lift(pcb, seg);
 	/* RFC 9293 3.10.7.4: SND.UNA =< SEG.ACK =< SND.NXT updates it. */
 	if (tcp_seq_geq(seg->ack, pcb->snd_una))
 		in_window(pcb, seg, wnd);

@@ -186,7 +186,7 @@ static const char *const stat_names[] = {
 	"udp_rx", "tcp_resets", "tcp_resets_ack_only", "tcp_accepted",
 	"tcp_connected",
 	"tcp_segs_in", "tcp_segs_out", "tcp_rexmits", "tcp_timeouts", "tcp_rto_deferred",
-	"tcp_tx_refused", "tcp_tx_resumed", "tcp_spurious_rtos",
+	"tcp_tx_refused", "tcp_tx_resumed", "tcp_spurious_rtos", "tcp_late_lifts",
 	"tcp_ooo_queued", "tcp_resets_in", "tcp_syn_refused",
 	"tcp_cookies_sent", "tcp_cookies_valid", "tcp_cookies_rejected",
 	"tcp_early_held", "tcp_early_dropped", "tcp_pool_low_drops",

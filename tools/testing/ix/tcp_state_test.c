@@ -1190,6 +1190,124 @@ IX_TEST(tcp_state, spurious_timeout_lifts_only_without_a_dsack)
 	CHECK(tp_fini(p));
 }
 
+enum late_dsack { LATE_DSACK_LIFTS, LATE_DSACK_ABOVE, LATE_DSACK_AFTER_RTO };
+
+/*
+ * A spurious timeout proved by a late ACK (it echoes the original's
+ * TSval) from a peer not yet known to send D-SACKs: no lift then.  The
+ * D-SACK of the retransmission comes 5 ticks after, while the next
+ * segment is in flight.  LATE_DSACK_LIFTS: the estimate is lifted only
+ * then (RFC 3708's finding), and that segment's timer runs on the new
+ * RTO.  LATE_DSACK_ABOVE: the D-SACK reports data above the proving ACK,
+ * and LATE_DSACK_AFTER_RTO: it comes after the next segment timed out;
+ * neither lifts.
+ */
+static void late_dsack(enum late_dsack how)
+{
+	struct ixdp_iov iov = { pdata, 1000 };
+	struct ixdp_tcp_pcb *pcb;
+	struct tpeer *p = &tp;
+	u32 sent_ts, rto, srtt, first, una;
+	struct tseg sg, in;
+	u64 t;
+
+	CHECK(!tp_init(p, NULL));
+	CHECK(tp_open_passive(p, NULL, 100, true));
+	pcb = pcb_of(p, p->srv[0].h);
+	tp_advance(p, 100);
+	/* A round trip of 10 ticks sets the estimate. */
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+	CHECK(tp_pop(p, &in) && in.has_ts);
+	ts_flush(&p->t);
+	tp_advance(p, p->t.s.now + 10);
+	seg_init(p, &sg, 101, in.seq + in.len, TH_ACK);
+	sg.has_ts = true;
+	sg.tsval = 200;
+	sg.tsecr = in.tsval;
+	tp_send(p, &sg);
+	/* The next segment times out... */
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+	CHECK(tp_pop(p, &in) && in.has_ts);
+	first = in.seq;
+	sent_ts = in.tsval;
+	ts_flush(&p->t);
+	srtt = pcb->srtt_x8;
+	rto = pcb->rto;
+	t = p->t.s.now + rto;
+	tp_advance(p, t);
+	CHECK(tp_pop(p, &in) && in.seq == first);
+	ts_flush(&p->t);
+	/* ...and its late ACK, 10 ticks on, echoes the original. */
+	tp_advance(p, t + 10);
+	una = first + 1000;
+	seg_init(p, &sg, 101, una, TH_ACK);
+	sg.has_ts = true;
+	sg.tsval = 300;
+	sg.tsecr = sent_ts;
+	tp_send(p, &sg);
+	CHECK_EQ(p->tcp->stats->spurious_rtos, 1);
+	CHECK(!(pcb->flags & TCPF_PEER_DSACK));
+	CHECK_EQ(pcb->srtt_x8, srtt);
+	CHECK_EQ(pcb->rto, rto);
+	/* The next segment goes out on the old RTO. */
+	CHECK_EQ(ixdp_tcp_sendv(&p->t.s, p->srv[0].h, &iov, 1), 1000);
+	CHECK(tp_pop(p, &in) && in.seq == una);
+	ts_flush(&p->t);
+	if (how == LATE_DSACK_AFTER_RTO) {
+		tp_advance(p, p->t.s.now + rto);
+		CHECK(tp_pop(p, &in) && in.seq == una);
+		ts_flush(&p->t);
+		CHECK_EQ(p->tcp->stats->timeouts, 2);
+	}
+	/* The D-SACK of the retransmission, 5 ticks on. */
+	tp_advance(p, p->t.s.now + 5);
+	seg_init(p, &sg, 101, una, TH_ACK);
+	sg.has_ts = true;
+	sg.tsval = 310;
+	sg.tsecr = sent_ts;
+	sg.nsack = 1;
+	sg.sack[0][0] = how == LATE_DSACK_ABOVE ? una : first;
+	sg.sack[0][1] = how == LATE_DSACK_ABOVE ? una + 1000 : una;
+	if (how == LATE_DSACK_ABOVE) {
+		/* Below the ACK only as the first of two blocks (RFC 2883). */
+		sg.nsack = 2;
+		sg.sack[1][0] = una;
+		sg.sack[1][1] = una + 1000;
+	}
+	tp_send(p, &sg);
+	CHECK(pcb->flags & TCPF_PEER_DSACK);
+	if (how != LATE_DSACK_LIFTS) {
+		CHECK_EQ(p->tcp->stats->late_lifts, 0);
+		CHECK(how != LATE_DSACK_ABOVE || pcb->srtt_x8 == srtt);
+		CHECK(tp_fini(p));
+		return;
+	}
+	CHECK_EQ(p->tcp->stats->late_lifts, 1);
+	/* Lifted to rto + 10, then that sample: the same. */
+	CHECK_EQ(pcb->srtt_x8, 8 * (rto + 10));
+	CHECK(pcb->rto > 2 * (rto + 10));
+	/* The old RTO passes with no timeout: the timer moved on. */
+	tp_advance(p, p->t.s.now + rto);
+	CHECK(!tp_pop(p, &in));
+	CHECK_EQ(p->tcp->stats->timeouts, 1);
+	CHECK(tp_fini(p));
+}
+
+IX_TEST(tcp_state, spurious_timeout_lifted_by_a_later_dsack)
+{
+	late_dsack(LATE_DSACK_LIFTS);
+}
+
+IX_TEST(tcp_state, late_dsack_above_the_proving_ack_lifts_nothing)
+{
+	late_dsack(LATE_DSACK_ABOVE);
+}
+
+IX_TEST(tcp_state, late_dsack_after_a_new_timeout_lifts_nothing)
+{
+	late_dsack(LATE_DSACK_AFTER_RTO);
+}
+
 /*
  * A timeout in fast recovery keeps nothing to undo: a loss was found, and
  * the window is inflated; an ACK that echoes an old TSval then gives
