@@ -91,12 +91,18 @@ static u32 app_ev_ring_room(struct ixdp_app *app)
 	return app_ev_free(r);
 }
 
+/* A free entry of the event ring as the consumer index read last says. */
+static bool app_ev_known_free(const struct ixdp_ring *r)
+{
+	return r->local - r->peer <= r->mask;
+}
+
 /* A free entry of the event ring, known or read afresh. */
 static bool app_ev_ring_free(struct ixdp_app *app)
 {
 	struct ixdp_ring *r = &app->ev;
 
-	return r->local - r->peer <= r->mask || app_ev_ring_room(app);
+	return app_ev_known_free(r) || app_ev_ring_room(app);
 }
 
 static bool app_late_empty(const struct ixdp_app *app)
@@ -179,6 +185,46 @@ void ixdp_app_ev_publish(struct ixdp_app *app)
 	smp_store_release(app->ev.producer, app->ev.local);
 }
 
+/* Fill in the event at @e. */
+static void app_ev_fill(struct ix_event *e, u16 type, int status,
+			void *cookie, u32 handle, u32 len, u64 data)
+{
+	*e = (struct ix_event){
+		.type	= type,
+		.status	= status,
+		.cookie	= (u64)(uintptr_t)cookie,
+		.handle	= handle,
+		.len	= len,
+		.data	= data,
+	};
+}
+
+/*
+ * Whether the next event goes into the ring at once, known without
+ * reading the consumer index: nothing late, a free entry as last read.
+ * The usual case, written without a call; app_ev_put() does the rest.
+ */
+static bool app_ev_fast(const struct ixdp_app *app)
+{
+	return app_late_empty(app) && app_ev_known_free(&app->ev);
+}
+
+/* ixdp_app_ev_try(), every case: the consumer index read afresh if need be. */
+static noinline bool app_ev_put(struct ixdp_app *app, u16 type, int status,
+				void *cookie, u32 handle, u32 len, u64 data)
+{
+	struct ix_event *e;
+
+	if (app_late_empty(app) && app_ev_ring_free(app))
+		e = app_ev_slot(app);
+	else if (app->late_tail - app->late_head <= app->late_mask)
+		e = &app->late[app->late_tail++ & app->late_mask];
+	else
+		return false;
+	app_ev_fill(e, type, status, cookie, handle, len, data);
+	return true;
+}
+
 /**
  * ixdp_app_ev_try() - write an event for the application, if it fits
  * @app: the application
@@ -198,22 +244,9 @@ void ixdp_app_ev_publish(struct ixdp_app *app)
 bool ixdp_app_ev_try(struct ixdp_app *app, u16 type, int status,
 		     void *cookie, u32 handle, u32 len, u64 data)
 {
-	struct ix_event *e;
-
-	if (app_late_empty(app) && app_ev_ring_free(app))
-		e = app_ev_slot(app);
-	else if (app->late_tail - app->late_head <= app->late_mask)
-		e = &app->late[app->late_tail++ & app->late_mask];
-	else
-		return false;
-	*e = (struct ix_event){
-		.type	= type,
-		.status	= status,
-		.cookie	= (u64)(uintptr_t)cookie,
-		.handle	= handle,
-		.len	= len,
-		.data	= data,
-	};
+	if (unlikely(!app_ev_fast(app)))
+		return app_ev_put(app, type, status, cookie, handle, len, data);
+	app_ev_fill(app_ev_slot(app), type, status, cookie, handle, len, data);
 	return true;
 }
 
@@ -254,6 +287,19 @@ void ixdp_app_ev_drop_late(struct ixdp_app *app)
 	app->late_head = app->late_tail;
 }
 
+/* ixdp_app_ev() when the ring may be full: a lost event is counted. */
+static noinline bool app_ev_put_counted(struct ixdp_app *app, u16 type,
+					int status, void *cookie, u32 handle,
+					u32 len, u64 data)
+{
+	u32 *dropped = app->ev.dropped;
+
+	if (app_ev_put(app, type, status, cookie, handle, len, data))
+		return true;
+	WRITE_ONCE(*dropped, READ_ONCE(*dropped) + 1);
+	return false;
+}
+
 /**
  * ixdp_app_ev() - write an event for the application, or lose it
  * @app: the application
@@ -272,12 +318,11 @@ void ixdp_app_ev_drop_late(struct ixdp_app *app)
 bool ixdp_app_ev(struct ixdp_app *app, u16 type, int status, void *cookie,
 		 u32 handle, u32 len, u64 data)
 {
-	u32 *dropped = app->ev.dropped;
-
-	if (ixdp_app_ev_try(app, type, status, cookie, handle, len, data))
-		return true;
-	WRITE_ONCE(*dropped, READ_ONCE(*dropped) + 1);
-	return false;
+	if (unlikely(!app_ev_fast(app)))
+		return app_ev_put_counted(app, type, status, cookie, handle,
+					  len, data);
+	app_ev_fill(app_ev_slot(app), type, status, cookie, handle, len, data);
+	return true;
 }
 
 static s64 ixdp_cmd_nop(struct ixdp_app *app, const struct ix_cmd *c)
