@@ -398,30 +398,19 @@ static unsigned int app_cmd_events(const struct ix_cmd *c)
 	return c->op == IX_CMD_TCP_ACCEPT ? IXDP_TCP_EARLY_MAX + 1 : 1;
 }
 
-/**
- * ixdp_app_commands() - run the commands the application queued
- * @app: the application, bound
- * @budget: commands to run at most
- *
- * At most @budget and one ring's worth, however far the application
- * moved its producer index, and only while the event ring has room for
- * the events a command may cause (app_cmd_events()); the rest wait for
- * the next call.  Each
- * command's result goes into its own slot before the consumer index
- * passes it.
- *
- * Return: the number of commands run.
+/*
+ * Run the @n commands from the command ring's consumer index on, fewer if
+ * the event ring runs short; out of line, so that a run with none saves
+ * no registers for them.
  */
-unsigned int ixdp_app_commands(struct ixdp_app *app, unsigned int budget)
+static noinline unsigned int app_cmds_run(struct ixdp_app *app,
+					  unsigned int n)
 {
 	struct ixdp_ring *r = &app->cmd;
 	struct ix_cmd c, *slot;
-	unsigned int i, n;
-	u32 prod, need;
+	unsigned int i;
+	u32 need;
 
-	/* (C): pairs with the application's (B), its producer index. */
-	prod = smp_load_acquire(r->producer);
-	n = min3(prod - r->local, r->mask + 1, budget);
 	for (i = 0; i < n; i++) {
 		slot = (struct ix_cmd *)r->entries + ((r->local + i) & r->mask);
 		memcpy(&c, slot, sizeof(c));
@@ -441,4 +430,31 @@ unsigned int ixdp_app_commands(struct ixdp_app *app, unsigned int budget)
 	/* (D): the results before the index; pairs with the app's (A). */
 	smp_store_release(r->consumer, r->local);
 	return i;
+}
+
+/**
+ * ixdp_app_commands() - run the commands the application queued
+ * @app: the application, bound
+ * @budget: commands to run at most
+ *
+ * At most @budget and one ring's worth, however far the application
+ * moved its producer index, and only while the event ring has room for
+ * the events a command may cause (app_cmd_events()); the rest wait for
+ * the next call.  Each
+ * command's result goes into its own slot before the consumer index
+ * passes it.
+ *
+ * Return: the number of commands run.
+ */
+unsigned int ixdp_app_commands(struct ixdp_app *app, unsigned int budget)
+{
+	struct ixdp_ring *r = &app->cmd;
+	u32 prod;
+
+	/* (C): pairs with the application's (B), its producer index. */
+	prod = smp_load_acquire(r->producer);
+	/* None queued, as in every other run of a request-response. */
+	if (prod == r->local)
+		return 0;
+	return app_cmds_run(app, min3(prod - r->local, r->mask + 1, budget));
 }
