@@ -129,7 +129,9 @@ u32 ixdp_app_ev_room(struct ixdp_app *app)
 {
 	u32 room = app_late_empty(app) ? app_ev_ring_room(app) : 0;
 
-	ixdp_app_graves_reap(app, false);
+	/* No call for no grave, the usual case. */
+	if (app->grave_head != app->grave_tail)
+		ixdp_app_graves_reap(app, false);
 	return room;
 }
 
@@ -163,26 +165,18 @@ static struct ix_event *app_ev_slot(struct ixdp_app *app)
 }
 
 /**
- * ixdp_app_ev_flush() - move late events to the event ring while it has
+ * __ixdp_app_ev_flush() - move late events to the event ring while it has
  *	room
  * @app: the application
+ *
+ * For ixdp_app_ev_flush(), which calls it only with events late.
  */
-void ixdp_app_ev_flush(struct ixdp_app *app)
+void __ixdp_app_ev_flush(struct ixdp_app *app)
 {
 	while (!app_late_empty(app) && app_ev_ring_free(app)) {
 		*app_ev_slot(app) = app->late[app->late_head & app->late_mask];
 		app->late_head++;
 	}
-}
-
-/**
- * ixdp_app_ev_publish() - let the application see the events written
- * @app: the application
- */
-void ixdp_app_ev_publish(struct ixdp_app *app)
-{
-	/* (B): the events before the index; pairs with the app's (C). */
-	smp_store_release(app->ev.producer, app->ev.local);
 }
 
 /* Fill in the event at @e. */
