@@ -714,13 +714,22 @@ static bool out_timers(struct ixdp_tcp_pcb *pcb, u32 end)
 	return refused;
 }
 
-/**
- * __ixdp_tcp_output() - ixdp_tcp_output() of a PCB known not to be busy
- * @pcb: the PCB, its input or timer not running
- *
- * For ixdp_tcp_leave(), which has just ended them.
+/*
+ * Whether output would do nothing: every byte queued sent and
+ * acknowledged, no FIN queued, no ACK owed, and no timer for out_timers()
+ * to stop or arm.  So after a segment that acknowledges all we sent, as
+ * a request answering our response does.
  */
-void __ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
+static bool out_idle(const struct ixdp_tcp_pcb *pcb)
+{
+	return pcb->snd_nxt == out_data_end(pcb) && !tcp_flight(pcb) &&
+	       !(pcb->flags & (TCPF_ACK_NOW | TCPF_FIN_QUEUED | TCPF_REFUSED |
+			       TCPF_PERSIST | TCPF_HOARDS | TCPF_RETRY |
+			       TCPF_RTX_ARMED));
+}
+
+/* Output proper; out of line, so that an idle one saves no registers. */
+static noinline void out_pcb(struct ixdp_tcp_pcb *pcb)
 {
 	u32 end = out_data_end(pcb);
 	bool refused = false;
@@ -740,6 +749,18 @@ void __ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
 	if (!n && !refused && pcb->flags & TCPF_ACK_NOW &&
 	    pcb->state != IXDP_TCP_CLOSED && pcb->state != IXDP_TCP_SYN_SENT)
 		ixdp_tcp_send_ack(pcb);
+}
+
+/**
+ * __ixdp_tcp_output() - ixdp_tcp_output() of a PCB known not to be busy
+ * @pcb: the PCB, its input or timer not running
+ *
+ * For ixdp_tcp_leave(), which has just ended them.
+ */
+void __ixdp_tcp_output(struct ixdp_tcp_pcb *pcb)
+{
+	if (!out_idle(pcb))
+		out_pcb(pcb);
 }
 
 /**
