@@ -26,6 +26,7 @@
 
 #include <linux/errno.h>
 #include <linux/list.h>
+#include <linux/nospec.h>
 #include <linux/siphash.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
@@ -860,7 +861,8 @@ static inline struct ixdp_tcp_pcb *ixdp_tcp_pcb_get(struct ixdp_stack *s,
 		*err = -EINVAL;
 		return NULL;
 	}
-	pcb = &s->tcp->pcbs[idx];
+	/* The application's index: no speculation past the table. */
+	pcb = &s->tcp->pcbs[array_index_nospec(idx, s->tcp->npcbs)];
 	if (pcb->gen != handle >> 16 || pcb->state == IXDP_TCP_CLOSED ||
 	    pcb->flags & TCPF_DETACHED) {
 		*err = -ESTALE;
