@@ -325,6 +325,9 @@ int ixdp_app_can_move_more(struct ixdp_app *from, struct ixdp_app *to,
 			   struct ixdp_app_move_need *need);
 int ixdp_app_can_move(struct ixdp_app *from, struct ixdp_app *to);
 unsigned int ixdp_app_move(struct ixdp_app *from, struct ixdp_app *to);
+unsigned int ixdp_app_movable(struct ixdp_app *app);
+unsigned int ixdp_app_share(struct ixdp_app *from, struct ixdp_app *to,
+			    unsigned int max);
 
 /* app_udp.c */
 int ixdp_app_udp_init(struct ixdp_app *app);

@@ -6,7 +6,9 @@
  * The primitive elastic cores are built on (issue: add and remove cores
  * under load): the connections of a core that leaves go to one that
  * stays, each to the staying core's application thread, which is one of
- * the same process.  For each connection:
+ * the same process (ixdp_app_move()); and a core that joins takes its
+ * share of the connections of the threads that stay (ixdp_app_share()).
+ * For each connection:
  *
  *  - the bytes received and not yet consumed (those of recv events the
  *    application has not given back with recv_done) are copied into
@@ -34,9 +36,13 @@
  *
  * Both applications must be still: neither runs (the caller holds RTNL
  * and both locks) and both cores' loops are parked, as ix scale parks
- * them.  The old thread's handles and RX buffers of the connections
- * moved are void from then on: it is retired with its core, its pool
- * taken out of the process.  ixdp_app_can_move() checks everything that
+ * them, each thread quiet (no command unexecuted, every event read).
+ * The old thread's handles and RX buffers of the connections moved are
+ * void from then on.  A leaving thread is retired with its core, its
+ * pool taken out of the process; a thread that stays is sent nothing:
+ * the process learns of the move from the new thread's %IX_EV_TCP_MOVED
+ * (the old handle and CPU in data), and the old thread's commands on
+ * the old handle get -ESTALE.  ixdp_app_can_move() checks everything that
  * can be checked before anything changes; ixdp_app_move() may then
  * still fail to move a connection (no memory for its copies): it is
  * reset, never left to the old thread, which has no core to use it on.
@@ -277,7 +283,8 @@ static void app_move_gone(struct ixdp_app_conn *gone, struct ixdp_app_conn *c)
 
 /*
  * A connection whose move failed is reset: its thread is leaving its
- * core, where nothing of it could be used again.  One that had left
+ * core, where nothing of it could be used again, or (a share) it failed
+ * past its leaving, which is not undone.  One that had left
  * @from already (@back, the record as it left) is put back first, so
  * that the peer gets our RST.  The thread is told under the handle it
  * knows; its buffers go to @gone.
@@ -399,4 +406,92 @@ unsigned int ixdp_app_move(struct ixdp_app *from, struct ixdp_app *to)
 	kvfree(moving);
 	kvfree(rec);
 	return left;
+}
+
+/*
+ * Whether connection @pcb of @from may move to @to now (ixdp_app_share()):
+ * not in its handshake, no buffer in pieces; @to with a slot for it, its
+ * buffers besides the pool's refill target and room for its events
+ * beyond what its late queue keeps; @from with room to be told if the
+ * move fails.
+ */
+static bool app_share_fits(struct ixdp_app *from, struct ixdp_app *to,
+			   struct ixdp_tcp_pcb *pcb)
+{
+	return app_move_named(pcb) &&
+	       !app_move_check_one(from, pcb, &from->conns[pcb->idx]) &&
+	       to->tcp->nused < to->tcp->npcbs &&
+	       to->core->pool.avail >= pcb->rcv_held + IXDP_RX_TARGET &&
+	       ixdp_app_ev_space(to) >= app_move_events(pcb) &&
+	       ixdp_app_ev_room(from);
+}
+
+/**
+ * ixdp_app_movable() - the connections of @app that may move now
+ * @app: an application, bound and still (see the top of this file)
+ *
+ * Return: its connections neither in their handshake, nor in TIME_WAIT,
+ * nor holding a buffer in pieces.
+ */
+unsigned int ixdp_app_movable(struct ixdp_app *app)
+{
+	struct ixdp_tcp *t = app->tcp;
+	struct ixdp_tcp_pcb *pcb;
+	unsigned int i, n = 0;
+
+	for (i = 0; t && app->core && i < t->npcbs; i++) {
+		pcb = &t->pcbs[i];
+		n += app_move_named(pcb) &&
+		     !app_move_check_one(app, pcb, &app->conns[i]);
+	}
+	return n;
+}
+
+/**
+ * ixdp_app_share() - move some connections of @from to @to, both threads
+ *	staying on their cores
+ * @from: an application on a core of the device
+ * @to: an application of the same process on a core that joins it
+ * @max: connections to move at most
+ *
+ * Both still (see the top of this file).  Moves the first connections of
+ * @from's table that may move now, each while @to has room for it
+ * (app_share_fits()); its armed timers, UDP ports and listeners stay.
+ * @to is sent the events of each move; @from's handles of the
+ * connections moved go stale, and the buffers they held go to one grave
+ * of @from.  A move that fails once begun (no memory for the copies)
+ * resets its connection, as ixdp_app_move() does, and tells @from.
+ *
+ * Return: the connections moved.
+ */
+unsigned int ixdp_app_share(struct ixdp_app *from, struct ixdp_app *to,
+			    unsigned int max)
+{
+	struct ixdp_app_conn gone = { };
+	struct ixdp_tcp *t = from->tcp;
+	struct ixdp_tcp_pcb *pcb;
+	struct ixdp_tcp_mig *rec;
+	unsigned int i, moved = 0;
+
+	ASSERT_RTNL();
+	lockdep_assert_held(&from->lock);
+	lockdep_assert_held(&to->lock);
+	if (!max || !t || app_move_pair(from, to))
+		return 0;
+	/* The record and its copy to put it back: too large for the stack. */
+	rec = kvmalloc_array(2, sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return 0;
+	/* One put back to be reset is CLOSED: it is not visited again. */
+	for (i = 0; i < t->npcbs && moved < max; i++) {
+		pcb = &t->pcbs[i];
+		if (app_share_fits(from, to, pcb) &&
+		    !app_move_one(from, to, pcb, rec, &gone))
+			moved++;
+	}
+	ixdp_app_conn_bury(from, &gone);
+	ixdp_app_ev_publish(to);
+	ixdp_app_ev_publish(from);
+	kvfree(rec);
+	return moved;
 }

@@ -47,7 +47,9 @@
  * before step 2 (-EAGAIN if one does not park in time); in step 3 a
  * leaving thread's connections move to the thread of a core that stays
  * (app_move.c) and it stands by; after step 4 each joining core takes a
- * standby thread; in step 6 the threads go on.
+ * standby thread, which then takes its share of the connections of the
+ * threads that stay, as the echo service's cores do (ixdp_app_share());
+ * in step 6 the threads go on.
  */
 
 #include <linux/cpumask.h>
@@ -381,14 +383,43 @@ static int ixdp_scale_fullest(const struct ixdp_scale *sc,
 }
 
 /*
- * After step 4, where the echo service serves: each joining core with
- * queues takes connections from the staying cores with the most, until
- * it holds the average of those that may move, IXDP_SCALE_SHARE_MAX in
- * all at most.  Otherwise it would get only connections opened from now
- * on, as a tap keeps a flow on the queue the guest last sent it on.  Not
- * where the device hashes (RSS): there a flow's core is its hash's, and a
- * connection moved elsewhere would be a stray for good.  An application's
- * connections move only with a leaving thread.
+ * The connections of @core that may move now: its application thread's,
+ * or the echo service's.
+ */
+static unsigned int ixdp_scale_movable(const struct ixdp_scale *sc,
+				       struct ixdp_core *core)
+{
+	if (!sc->apps)
+		return ixdp_echo_movable(core);
+	return core->app ? ixdp_app_movable(core->app) : 0;
+}
+
+/* Up to @n connections of @from to @join, which joins; those moved. */
+static unsigned int ixdp_scale_give(const struct ixdp_scale *sc,
+				    struct ixdp_core *from,
+				    struct ixdp_core *join, unsigned int n)
+{
+	unsigned int moved;
+
+	if (!sc->apps)
+		return ixdp_echo_share(from, join, n);
+	mutex_lock(&from->app->lock);
+	mutex_lock_nested(&join->app->lock, SINGLE_DEPTH_NESTING);
+	moved = ixdp_app_share(from->app, join->app, n);
+	mutex_unlock(&join->app->lock);
+	mutex_unlock(&from->app->lock);
+	return moved;
+}
+
+/*
+ * After step 4: each joining core with queues (and, where application
+ * threads serve, with a thread) takes connections from the staying cores
+ * with the most, until it holds the average of those that may move,
+ * IXDP_SCALE_SHARE_MAX in all at most.  Otherwise it would get only
+ * connections opened from now on, as a tap keeps a flow on the queue the
+ * guest last sent it on.  Not where the device hashes (RSS): there a
+ * flow's core is its hash's, and a connection moved elsewhere would be a
+ * stray for good.
  */
 static void ixdp_scale_share(struct ixdp_dev *idev, struct ixdp_scale *sc)
 {
@@ -400,20 +431,20 @@ static void ixdp_scale_share(struct ixdp_dev *idev, struct ixdp_scale *sc)
 	if (idev->ops->rss_get)
 		return;
 	for (k = 0; k < sc->n; k++) {
-		movable[k] = ixdp_echo_movable(sc->next[k]);
+		movable[k] = ixdp_scale_movable(sc, sc->next[k]);
 		total += movable[k];
 	}
 	want = total / sc->n;
 	for (i = 0; i < sc->njoin && budget; i++) {
 		join = sc->join[i];
-		if (!join->nqueues)
+		if (!join->nqueues || (sc->apps && !join->app))
 			continue;
-		have = ixdp_echo_movable(join);
+		have = ixdp_scale_movable(sc, join);
 		while (have < want && budget) {
 			from = ixdp_scale_fullest(sc, movable, want);
 			if (from < 0)
 				break;
-			n = ixdp_echo_share(sc->next[from], join,
+			n = ixdp_scale_give(sc, sc->next[from], join,
 					    min3(movable[from] - want,
 						 want - have, budget));
 			/* One that gave nothing is not asked again. */
@@ -455,8 +486,7 @@ static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
 	ret = ixdp_scale_queues(idev, sc);
 	if (sc->apps)
 		ixdp_scale_join_apps(idev, sc);
-	else
-		ixdp_scale_share(idev, sc);
+	ixdp_scale_share(idev, sc);
 	/* Only a failed take leaves a core without queues: it goes too. */
 	cpumask_clear(&idev->cpus);
 	idev->ncores = 0;

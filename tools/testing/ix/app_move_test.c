@@ -414,41 +414,61 @@ IX_TEST(app_move, armed_timer_moves_and_fires_on_time)
 	CHECK(env_fini(&e));
 }
 
+/*
+ * Side 0 accepts four connections (cookies 100 to 103, handles in @h,
+ * the peer's in @peer), and the peer sends 200, 400, 600 and 800 bytes
+ * on them, every event read and nothing consumed.
+ */
+static bool move_four(struct env *e, u32 *peer, u32 *h)
+{
+	const struct ix_event *ev;
+	struct ix_cmd *c;
+	unsigned int i;
+
+	h[0] = env_accept_peer(e, 100);
+	if (!h[0])
+		return false;
+	peer[0] = e->peer_conn[0];
+	for (i = 1; i < 4; i++) {
+		if (env_peer_connect(e, 80))
+			return false;
+		peer[i] = e->peer_conn[0];
+		ev = env_wait(e, IX_EV_TCP_KNOCK, 10);
+		if (!ev)
+			return false;
+		h[i] = ev->handle;
+		c = env_cmd(e);
+		c->op = IX_CMD_TCP_ACCEPT;
+		c->handle = h[i];
+		c->cookie = 100 + i;
+		if (env_run(e, NULL) || c->result)
+			return false;
+	}
+	for (i = 0; i < 4; i++) {
+		env_pump(e);
+		if (env_peer_send(e, peer[i], 200 * (i + 1)) != 200 * (i + 1))
+			return false;
+	}
+	for (i = 0; i < 10; i++) {
+		if (env_run(e, NULL))
+			return false;
+		env_pump(e);
+		while (env_event(e))
+			;
+	}
+	return true;
+}
+
 /* Four connections, each with bytes of its own, all move. */
 IX_TEST(app_move, every_connection_moves)
 {
 	unsigned int i, moved = 0, bytes[4] = { 0 };
 	const struct ix_event *ev;
 	static struct env e;
-	struct ix_cmd *c;
-	u32 peer[4];
+	u32 peer[4], h[4];
 
 	CHECK(!env_init(&e, &move_cfg));
-	CHECK(env_accept_peer(&e, 100));
-	peer[0] = e.peer_conn[0];
-	for (i = 1; i < 4; i++) {
-		CHECK(!env_peer_connect(&e, 80));
-		peer[i] = e.peer_conn[0];
-		ev = env_wait(&e, IX_EV_TCP_KNOCK, 10);
-		CHECK(ev);
-		c = env_cmd(&e);
-		c->op = IX_CMD_TCP_ACCEPT;
-		c->handle = ev->handle;
-		c->cookie = 100 + i;
-		CHECK(!env_run(&e, NULL));
-		CHECK_EQ(c->result, 0);
-	}
-	for (i = 0; i < 4; i++) {
-		env_pump(&e);
-		CHECK(env_peer_send(&e, peer[i], 200 * (i + 1)) ==
-		      200 * (i + 1));
-	}
-	for (i = 0; i < 10; i++) {
-		CHECK(!env_run(&e, NULL));
-		env_pump(&e);
-		while (env_event(&e))
-			;
-	}
+	CHECK(move_four(&e, peer, h));
 	CHECK_EQ(ixdp_app_can_move(env_app(&e, 0), env_app(&e, 1)), 0);
 	CHECK_EQ(move_all(env_app(&e, 0), env_app(&e, 1)), 0);
 	env_use(&e, 1);
@@ -462,6 +482,137 @@ IX_TEST(app_move, every_connection_moves)
 	for (i = 0; i < 4; i++)
 		CHECK_EQ(bytes[i], 200 * (i + 1));
 	CHECK_EQ(env_core(&e, 1)->stack.tcp->nused, 4);
+	CHECK(env_fini(&e));
+}
+
+/* ixdp_app_share() as ix scale calls it: under RTNL and both locks. */
+static unsigned int move_share(struct ixdp_app *from, struct ixdp_app *to,
+			       unsigned int max)
+{
+	unsigned int moved;
+
+	rtnl_lock();
+	mutex_lock(&from->lock);
+	mutex_lock(&to->lock);
+	moved = ixdp_app_share(from, to, max);
+	mutex_unlock(&to->lock);
+	mutex_unlock(&from->lock);
+	rtnl_unlock();
+	return moved;
+}
+
+/*
+ * A core joins, both threads stay: of side 0's four connections, with
+ * bytes unconsumed, two go to side 1 with those bytes; side 0 is sent
+ * nothing, its handles of the two go stale, and its other two carry on.
+ * Both sides then echo on each connection, the peer's segments handed
+ * over from side 0's queue for the moved ones, without a reset.
+ */
+IX_TEST(app_move, a_joining_thread_takes_its_share)
+{
+	unsigned int i, moved = 0, bytes[4] = { 0 }, peer_rx;
+	u32 peer[4], h[4], nh[4] = { 0 };
+	const struct ix_event *ev;
+	static struct env e;
+
+	CHECK(!env_init(&e, &move_cfg));
+	CHECK(move_four(&e, peer, h));
+	CHECK_EQ(ixdp_app_movable(env_app(&e, 0)), 4);
+	CHECK_EQ(ixdp_app_movable(env_app(&e, 1)), 0);
+	CHECK_EQ(move_share(env_app(&e, 0), env_app(&e, 1), 0), 0);
+	CHECK_EQ(move_share(env_app(&e, 0), env_app(&e, 1), 2), 2);
+	CHECK_EQ(ixdp_app_movable(env_app(&e, 0)), 2);
+	CHECK_EQ(ixdp_app_movable(env_app(&e, 1)), 2);
+	/* Side 0: no event; the first two handles stale, the rest its own. */
+	CHECK(!env_event(&e));
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h[0], 1, 0), -ESTALE);
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h[1], 1, 0), -ESTALE);
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h[2], 600, 0), 0);
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h[3], 800, 0), 0);
+	/* Side 1: the two, each with what side 0 had not consumed. */
+	env_use(&e, 1);
+	while ((ev = env_event(&e))) {
+		CHECK(ev->cookie == 100 || ev->cookie == 101);
+		if (ev->type == IX_EV_TCP_MOVED) {
+			moved++;
+			CHECK_EQ(ev->data, h[ev->cookie - 100]);
+			nh[ev->cookie - 100] = ev->handle;
+		} else if (ev->type == IX_EV_TCP_RECV) {
+			bytes[ev->cookie - 100] += ev->len;
+		}
+	}
+	CHECK_EQ(moved, 2);
+	CHECK_EQ(bytes[0], 200);
+	CHECK_EQ(bytes[1], 400);
+	for (i = 0; i < 2; i++)
+		CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, nh[i], 200 * (i + 1),
+				  0), 0);
+	/*
+	 * The peer sends on all four; every segment reaches side 0 (the
+	 * device has not followed), and each side takes its own.
+	 */
+	memset(bytes, 0, sizeof(bytes));
+	for (i = 0; i < 4; i++) {
+		env_pump(&e);
+		CHECK(env_peer_send(&e, peer[i], 100) == 100);
+	}
+	peer_rx = e.peer_rx;
+	for (i = 0; i < 20; i++) {
+		env_use(&e, 0);
+		CHECK(!env_run(&e, NULL));
+		while ((ev = env_event(&e))) {
+			CHECK(ev->cookie == 102 || ev->cookie == 103);
+			if (ev->type == IX_EV_TCP_RECV)
+				bytes[ev->cookie - 100] += ev->len;
+		}
+		env_use(&e, 1);
+		CHECK(!env_run(&e, NULL));
+		while ((ev = env_event(&e))) {
+			CHECK(ev->cookie == 100 || ev->cookie == 101);
+			if (ev->type == IX_EV_TCP_RECV)
+				bytes[ev->cookie - 100] += ev->len;
+		}
+		env_pump(&e);
+		env_advance(&e, 50);
+	}
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(bytes[i], 100);
+	CHECK_EQ(e.peer_rx, peer_rx);
+	CHECK(env_core(&e, 0)->stack.stats.handoff_out > 0);
+	CHECK_EQ(env_core(&e, 0)->stack.tcp->nused, 2);
+	CHECK_EQ(env_core(&e, 1)->stack.tcp->nused, 2);
+	CHECK_EQ(e.peer.stats.tcp.resets_in, 0);
+	CHECK(env_fini(&e));
+}
+
+/*
+ * A share moves only what may move now: of an accepted connection and
+ * one not accepted yet (its knock read), the first goes; the second
+ * stays, and side 0 accepts it afterwards as if nothing happened.
+ */
+IX_TEST(app_move, a_share_leaves_what_may_not_move)
+{
+	const struct ix_event *ev;
+	static struct env e;
+	struct ix_cmd *c;
+	u32 h;
+
+	CHECK(!env_init(&e, &move_cfg));
+	CHECK(env_accept_peer(&e, 100));
+	CHECK(!env_peer_connect(&e, 80));
+	ev = env_wait(&e, IX_EV_TCP_KNOCK, 10);
+	CHECK(ev);
+	h = ev->handle;
+	CHECK_EQ(ixdp_app_movable(env_app(&e, 0)), 1);
+	CHECK_EQ(move_share(env_app(&e, 0), env_app(&e, 1), 4), 1);
+	CHECK_EQ(env_core(&e, 1)->stack.tcp->nused, 1);
+	c = env_cmd(&e);
+	c->op = IX_CMD_TCP_ACCEPT;
+	c->handle = h;
+	c->cookie = 101;
+	CHECK(!env_run(&e, NULL));
+	CHECK_EQ(c->result, 0);
+	CHECK_EQ(ixdp_app_movable(env_app(&e, 0)), 1);
 	CHECK(env_fini(&e));
 }
 
