@@ -428,7 +428,8 @@ static bool app_share_fits(struct ixdp_app *from, struct ixdp_app *to,
 
 /**
  * ixdp_app_movable() - the connections of @app that may move now
- * @app: an application, bound and still (see the top of this file)
+ * @app: an application, bound and still (see the top of this file);
+ *	@app->lock held
  *
  * Return: its connections neither in their handshake, nor in TIME_WAIT,
  * nor holding a buffer in pieces.
@@ -439,6 +440,7 @@ unsigned int ixdp_app_movable(struct ixdp_app *app)
 	struct ixdp_tcp_pcb *pcb;
 	unsigned int i, n = 0;
 
+	lockdep_assert_held(&app->lock);
 	for (i = 0; t && app->core && i < t->npcbs; i++) {
 		pcb = &t->pcbs[i];
 		n += app_move_named(pcb) &&

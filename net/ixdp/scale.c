@@ -389,9 +389,16 @@ static int ixdp_scale_fullest(const struct ixdp_scale *sc,
 static unsigned int ixdp_scale_movable(const struct ixdp_scale *sc,
 				       struct ixdp_core *core)
 {
+	unsigned int n;
+
 	if (!sc->apps)
 		return ixdp_echo_movable(core);
-	return core->app ? ixdp_app_movable(core->app) : 0;
+	if (!core->app)
+		return 0;
+	mutex_lock(&core->app->lock);
+	n = ixdp_app_movable(core->app);
+	mutex_unlock(&core->app->lock);
+	return n;
 }
 
 /* Up to @n connections of @from to @join, which joins; those moved. */

@@ -427,6 +427,7 @@ struct ixdp_iov {
  * @lift_rtt: the round trip a spurious timeout proved while the peer was
  *	not known to send D-SACKs, ticks; the estimate is lifted to it when
  *	a D-SACK of the retransmission comes (in_late_lift()); 0 if none
+ * @lift_una: @snd_una when it was proved: the retransmission's start
  * @lift_seq: the acknowledgment number that proved it
  * @snd_last: when data was last sent, for the restart after idle; or,
  *	while TCPF_RETRYING, when the pool or the device first refused it
@@ -522,6 +523,7 @@ struct ixdp_tcp_pcb {
 	u32				undo_cwnd;
 	u32				undo_ssthresh;
 	u32				lift_rtt;
+	u32				lift_una;
 	u32				lift_seq;
 	u64				snd_last;
 	/* round trip */

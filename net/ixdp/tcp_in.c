@@ -546,8 +546,10 @@ static bool in_dsack(struct ixdp_tcp_pcb *pcb, const struct ixdp_tcp_seg *seg)
  * round trip it would grow the next RTO with each lost ACK.  A peer
  * that sends D-SACKs tells the second case by one.  From a peer not
  * known to, the ACK gives no sample, as Karn's rule has it for a
- * retransmission, and the lift waits for a D-SACK of the retransmission
- * (in_late_lift()).  From any other peer it never comes.
+ * retransmission; after a single timeout, the lift waits for a D-SACK of
+ * the retransmission (in_late_lift()), which from any other peer never
+ * comes.  After more, a D-SACK could answer a later retransmission while
+ * the ACK answered the first, its own D-SACK lost: no lift.
  * Return: true if in_rtt() must not sample the ACK: sampled here, or
  * none to take.
  */
@@ -565,8 +567,11 @@ static bool in_spurious_rto(struct ixdp_tcp_pcb *pcb,
 		return true;
 	rtt = min(rtt, tcp_ts_now(pcb) - pcb->undo_ts + pcb->rto);
 	if (!(pcb->flags & TCPF_PEER_DSACK)) {
-		pcb->lift_rtt = max(rtt, 1U);
-		pcb->lift_seq = seg->ack;
+		if (pcb->backoff == 1) {
+			pcb->lift_rtt = max(rtt, 1U);
+			pcb->lift_una = pcb->snd_una;
+			pcb->lift_seq = seg->ack;
+		}
 		return true;
 	}
 	ixdp_tcp_rtt_spurious(pcb, rtt);
@@ -575,26 +580,31 @@ static bool in_spurious_rto(struct ixdp_tcp_pcb *pcb,
 }
 
 /*
- * A D-SACK after a spurious timeout whose ACK did not carry one: it
- * reports a segment below that ACK, so our retransmission reached the
- * peer after the ACK had left it (RFC 3708 finds the retransmission
- * unnecessary by the same report).  The ACK was late, not an answer to
- * the retransmission: the estimate is lifted as in_spurious_rto() would
- * have, and the flight's timer runs from now on the new RTO.
+ * The first D-SACK after a spurious timeout whose ACK did not carry one
+ * decides: if it reports data the timeout sent again, below that ACK,
+ * our retransmission reached the peer after the ACK had left it (RFC
+ * 3708 finds the retransmission unnecessary by the same report).  The
+ * ACK was late, not an answer to the retransmission: the estimate is
+ * lifted as in_spurious_rto() would have, and a flight's timer starts
+ * again on the new RTO (not in fast recovery, whose retransmission keeps
+ * its timer).  Any other D-SACK lifts nothing.
  */
 static void in_late_lift(struct ixdp_tcp_pcb *pcb,
 			 const struct ixdp_tcp_seg *seg)
 {
+	const struct ixdp_tcp_sack_block *b = &seg->opt.sack[0];
 	u32 rtt = pcb->lift_rtt;
 
-	if (!tcp_seq_leq(seg->opt.sack[0].end, pcb->lift_seq))
-		return;
 	pcb->lift_rtt = 0;
+	if (!tcp_seq_geq(b->start, pcb->lift_una) ||
+	    !tcp_seq_leq(b->end, pcb->lift_seq))
+		return;
 	ixdp_tcp_rtt_spurious(pcb, rtt);
 	ixdp_tcp_rtt_sample(pcb, rtt);
 	pcb->stack->tcp->stats->late_lifts++;
 	if (tcp_flight(pcb) &&
-	    !(pcb->flags & (TCPF_PERSIST | TCPF_HOARDS | TCPF_RETRY)))
+	    !(pcb->flags & (TCPF_RECOVERY | TCPF_PERSIST | TCPF_HOARDS |
+			    TCPF_RETRY)))
 		ixdp_tcp_rtx_arm(pcb);
 }
 

@@ -125,8 +125,8 @@ per_second_ok()
 
 	secs=$(sed -n 's/.*"per_second": \[\(.*\)\].*/\1/p' "$1" | tr -d ' ')
 	echo "$secs" | awk -F, -v done="$(jnum "$1" completed)" '
-		{ for (i = 1; i <= NF; i++) { if ($i <= 0) exit 1; sum += $i } }
-		END { exit !(NF >= 2 && sum > 0 && sum <= done) }' &&
+		{ for (i = 1; i <= NF; i++) { bad = bad || $i <= 0; sum += $i } }
+		END { exit bad || !(NF >= 2 && sum > 0 && sum <= done) }' &&
 	echo_ok "$1"
 }
 

@@ -501,6 +501,17 @@ static unsigned int move_share(struct ixdp_app *from, struct ixdp_app *to,
 	return moved;
 }
 
+/* ixdp_app_movable() under the thread's lock. */
+static unsigned int move_movable(struct ixdp_app *app)
+{
+	unsigned int n;
+
+	mutex_lock(&app->lock);
+	n = ixdp_app_movable(app);
+	mutex_unlock(&app->lock);
+	return n;
+}
+
 /*
  * A core joins, both threads stay: of side 0's four connections, with
  * bytes unconsumed, two go to side 1 with those bytes; side 0 is sent
@@ -517,12 +528,12 @@ IX_TEST(app_move, a_joining_thread_takes_its_share)
 
 	CHECK(!env_init(&e, &move_cfg));
 	CHECK(move_four(&e, peer, h));
-	CHECK_EQ(ixdp_app_movable(env_app(&e, 0)), 4);
-	CHECK_EQ(ixdp_app_movable(env_app(&e, 1)), 0);
+	CHECK_EQ(move_movable(env_app(&e, 0)), 4);
+	CHECK_EQ(move_movable(env_app(&e, 1)), 0);
 	CHECK_EQ(move_share(env_app(&e, 0), env_app(&e, 1), 0), 0);
 	CHECK_EQ(move_share(env_app(&e, 0), env_app(&e, 1), 2), 2);
-	CHECK_EQ(ixdp_app_movable(env_app(&e, 0)), 2);
-	CHECK_EQ(ixdp_app_movable(env_app(&e, 1)), 2);
+	CHECK_EQ(move_movable(env_app(&e, 0)), 2);
+	CHECK_EQ(move_movable(env_app(&e, 1)), 2);
 	/* Side 0: no event; the first two handles stale, the rest its own. */
 	CHECK(!env_event(&e));
 	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h[0], 1, 0), -ESTALE);
@@ -603,7 +614,7 @@ IX_TEST(app_move, a_share_leaves_what_may_not_move)
 	ev = env_wait(&e, IX_EV_TCP_KNOCK, 10);
 	CHECK(ev);
 	h = ev->handle;
-	CHECK_EQ(ixdp_app_movable(env_app(&e, 0)), 1);
+	CHECK_EQ(move_movable(env_app(&e, 0)), 1);
 	CHECK_EQ(move_share(env_app(&e, 0), env_app(&e, 1), 4), 1);
 	CHECK_EQ(env_core(&e, 1)->stack.tcp->nused, 1);
 	c = env_cmd(&e);
@@ -612,7 +623,7 @@ IX_TEST(app_move, a_share_leaves_what_may_not_move)
 	c->cookie = 101;
 	CHECK(!env_run(&e, NULL));
 	CHECK_EQ(c->result, 0);
-	CHECK_EQ(ixdp_app_movable(env_app(&e, 0)), 1);
+	CHECK_EQ(move_movable(env_app(&e, 0)), 1);
 	CHECK(env_fini(&e));
 }
 

@@ -1190,7 +1190,10 @@ IX_TEST(tcp_state, spurious_timeout_lifts_only_without_a_dsack)
 	CHECK(tp_fini(p));
 }
 
-enum late_dsack { LATE_DSACK_LIFTS, LATE_DSACK_ABOVE, LATE_DSACK_AFTER_RTO };
+enum late_dsack {
+	LATE_DSACK_LIFTS, LATE_DSACK_ABOVE, LATE_DSACK_BELOW,
+	LATE_DSACK_AFTER_RTO, LATE_DSACK_TWO_RTOS,
+};
 
 /*
  * A spurious timeout proved by a late ACK (it echoes the original's
@@ -1198,9 +1201,12 @@ enum late_dsack { LATE_DSACK_LIFTS, LATE_DSACK_ABOVE, LATE_DSACK_AFTER_RTO };
  * D-SACK of the retransmission comes 5 ticks after, while the next
  * segment is in flight.  LATE_DSACK_LIFTS: the estimate is lifted only
  * then (RFC 3708's finding), and that segment's timer runs on the new
- * RTO.  LATE_DSACK_ABOVE: the D-SACK reports data above the proving ACK,
- * and LATE_DSACK_AFTER_RTO: it comes after the next segment timed out;
- * neither lifts.
+ * RTO.  None lifts when the D-SACK reports data above the proving ACK
+ * (LATE_DSACK_ABOVE; nor does a right one after it: the first decides)
+ * or below what the timeout sent again (LATE_DSACK_BELOW), comes after
+ * the next segment timed out (LATE_DSACK_AFTER_RTO), or when two
+ * timeouts came before the proving ACK (LATE_DSACK_TWO_RTOS: the ACK
+ * may answer the first retransmission, the D-SACK the second).
  */
 static void late_dsack(enum late_dsack how)
 {
@@ -1237,6 +1243,12 @@ static void late_dsack(enum late_dsack how)
 	tp_advance(p, t);
 	CHECK(tp_pop(p, &in) && in.seq == first);
 	ts_flush(&p->t);
+	if (how == LATE_DSACK_TWO_RTOS) {
+		t += 2 * rto;
+		tp_advance(p, t);
+		CHECK(tp_pop(p, &in) && in.seq == first);
+		ts_flush(&p->t);
+	}
 	/* ...and its late ACK, 10 ticks on, echoes the original. */
 	tp_advance(p, t + 10);
 	una = first + 1000;
@@ -1266,19 +1278,31 @@ static void late_dsack(enum late_dsack how)
 	sg.tsval = 310;
 	sg.tsecr = sent_ts;
 	sg.nsack = 1;
-	sg.sack[0][0] = how == LATE_DSACK_ABOVE ? una : first;
-	sg.sack[0][1] = how == LATE_DSACK_ABOVE ? una + 1000 : una;
-	if (how == LATE_DSACK_ABOVE) {
-		/* Below the ACK only as the first of two blocks (RFC 2883). */
+	sg.sack[0][0] = first;
+	sg.sack[0][1] = una;
+	if (how == LATE_DSACK_BELOW) {
+		sg.sack[0][0] = first - 1000;
+		sg.sack[0][1] = first;
+	} else if (how == LATE_DSACK_ABOVE) {
+		/* Above the ACK only as the first of two blocks (RFC 2883). */
 		sg.nsack = 2;
+		sg.sack[0][0] = una;
+		sg.sack[0][1] = una + 1000;
 		sg.sack[1][0] = una;
 		sg.sack[1][1] = una + 1000;
 	}
 	tp_send(p, &sg);
 	CHECK(pcb->flags & TCPF_PEER_DSACK);
+	if (how == LATE_DSACK_ABOVE) {
+		/* The right one, after: the first D-SACK decided. */
+		sg.nsack = 1;
+		sg.sack[0][0] = first;
+		sg.sack[0][1] = una;
+		tp_send(p, &sg);
+	}
 	if (how != LATE_DSACK_LIFTS) {
 		CHECK_EQ(p->tcp->stats->late_lifts, 0);
-		CHECK(how != LATE_DSACK_ABOVE || pcb->srtt_x8 == srtt);
+		CHECK(how == LATE_DSACK_AFTER_RTO || pcb->srtt_x8 == srtt);
 		CHECK(tp_fini(p));
 		return;
 	}
@@ -1303,9 +1327,19 @@ IX_TEST(tcp_state, late_dsack_above_the_proving_ack_lifts_nothing)
 	late_dsack(LATE_DSACK_ABOVE);
 }
 
+IX_TEST(tcp_state, late_dsack_below_the_retransmission_lifts_nothing)
+{
+	late_dsack(LATE_DSACK_BELOW);
+}
+
 IX_TEST(tcp_state, late_dsack_after_a_new_timeout_lifts_nothing)
 {
 	late_dsack(LATE_DSACK_AFTER_RTO);
+}
+
+IX_TEST(tcp_state, late_dsack_after_two_timeouts_lifts_nothing)
+{
+	late_dsack(LATE_DSACK_TWO_RTOS);
 }
 
 /*
