@@ -200,9 +200,15 @@ struct ix_ring_offsets {
  * by again (%IX_EV_CORE_DOWN; sent at a later run if the ring is full,
  * always before a later %IX_EV_CORE_UP).  When ix scale adds a core, it
  * takes a standby thread, or one that left a core in the same scale
- * (none: -EBUSY).  A scale that would leave no core of the device is
- * refused (-EBUSY).  A scale first parks every thread of the device:
- * a thread parks inside %IX_IOC_RUN once it is quiescent, that is when a
+ * (none: -EBUSY); on a device that does not hash flows to queues, that
+ * thread then takes connections from the threads that stay, up to their
+ * average (%IX_EV_TCP_MOVED to it).  A thread that stays is sent no
+ * event for a connection it gave: its handle goes stale (-ESTALE), the
+ * data of its recv events not given back is void from its next run on,
+ * and the process learns of it from the other thread's %IX_EV_TCP_MOVED.
+ * A scale that would leave no core of the device is refused (-EBUSY).
+ * A scale first parks every thread of the device: a thread parks inside
+ * %IX_IOC_RUN once it is quiescent, that is when a
  * run starts with no command published and not consumed, every event
  * consumed and none waiting for room; until then, while a scale waits,
  * a run executes the commands but does not poll the device.  A thread
