@@ -17,6 +17,7 @@
 
 struct ixdp_core;
 struct ixdp_dev;
+struct ixdp_flow_sel;
 struct vm_area_struct;
 
 /**
@@ -327,7 +328,7 @@ int ixdp_app_can_move(struct ixdp_app *from, struct ixdp_app *to);
 unsigned int ixdp_app_move(struct ixdp_app *from, struct ixdp_app *to);
 unsigned int ixdp_app_movable(struct ixdp_app *app);
 unsigned int ixdp_app_share(struct ixdp_app *from, struct ixdp_app *to,
-			    unsigned int max);
+			    unsigned int max, const struct ixdp_flow_sel *sel);
 
 /* app_udp.c */
 int ixdp_app_udp_init(struct ixdp_app *app);

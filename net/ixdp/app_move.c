@@ -409,17 +409,29 @@ unsigned int ixdp_app_move(struct ixdp_app *from, struct ixdp_app *to)
 }
 
 /*
+ * Whether connection @pcb of @app may move now: named, not in its
+ * handshake, no buffer in pieces.
+ */
+static bool app_move_now(struct ixdp_app *app, struct ixdp_tcp_pcb *pcb)
+{
+	return app_move_named(pcb) &&
+	       !app_move_check_one(app, pcb, &app->conns[pcb->idx]);
+}
+
+/*
  * Whether connection @pcb of @from may move to @to now (ixdp_app_share()):
- * not in its handshake, no buffer in pieces; @to with a slot for it, its
+ * of those @sel selects, and may move now; @to with a slot for it, its
  * buffers besides the pool's refill target and room for its events
  * beyond what its late queue keeps; @from with room to be told if the
  * move fails.
  */
 static bool app_share_fits(struct ixdp_app *from, struct ixdp_app *to,
-			   struct ixdp_tcp_pcb *pcb)
+			   struct ixdp_tcp_pcb *pcb,
+			   const struct ixdp_flow_sel *sel)
 {
-	return app_move_named(pcb) &&
-	       !app_move_check_one(from, pcb, &from->conns[pcb->idx]) &&
+	return app_move_now(from, pcb) &&
+	       ixdp_flow_sel_has(sel, pcb->raddr, from->core->stack.cfg.addr,
+				 pcb->rport, pcb->lport) &&
 	       to->tcp->nused < to->tcp->npcbs &&
 	       to->core->pool.avail >= pcb->rcv_held + IXDP_RX_TARGET &&
 	       ixdp_app_ev_space(to) >= app_move_events(pcb) &&
@@ -437,15 +449,11 @@ static bool app_share_fits(struct ixdp_app *from, struct ixdp_app *to,
 unsigned int ixdp_app_movable(struct ixdp_app *app)
 {
 	struct ixdp_tcp *t = app->tcp;
-	struct ixdp_tcp_pcb *pcb;
 	unsigned int i, n = 0;
 
 	lockdep_assert_held(&app->lock);
-	for (i = 0; t && app->core && i < t->npcbs; i++) {
-		pcb = &t->pcbs[i];
-		n += app_move_named(pcb) &&
-		     !app_move_check_one(app, pcb, &app->conns[i]);
-	}
+	for (i = 0; t && app->core && i < t->npcbs; i++)
+		n += app_move_now(app, &t->pcbs[i]);
 	return n;
 }
 
@@ -453,8 +461,10 @@ unsigned int ixdp_app_movable(struct ixdp_app *app)
  * ixdp_app_share() - move some connections of @from to @to, both threads
  *	staying on their cores
  * @from: an application on a core of the device
- * @to: an application of the same process on a core that joins it
+ * @to: an application of the same process on another core of it
  * @max: connections to move at most
+ * @sel: only those it selects (the flow groups of @to's core), or NULL
+ *	for any
  *
  * Both still (see the top of this file).  Moves the first connections of
  * @from's table that may move now, each while @to has room for it
@@ -467,7 +477,7 @@ unsigned int ixdp_app_movable(struct ixdp_app *app)
  * Return: the connections moved.
  */
 unsigned int ixdp_app_share(struct ixdp_app *from, struct ixdp_app *to,
-			    unsigned int max)
+			    unsigned int max, const struct ixdp_flow_sel *sel)
 {
 	struct ixdp_app_conn gone = { };
 	struct ixdp_tcp *t = from->tcp;
@@ -487,7 +497,7 @@ unsigned int ixdp_app_share(struct ixdp_app *from, struct ixdp_app *to,
 	/* One put back to be reset is CLOSED: it is not visited again. */
 	for (i = 0; i < t->npcbs && moved < max; i++) {
 		pcb = &t->pcbs[i];
-		if (app_share_fits(from, to, pcb) &&
+		if (app_share_fits(from, to, pcb, sel) &&
 		    !app_move_one(from, to, pcb, rec, &gone))
 			moved++;
 	}

@@ -495,6 +495,7 @@ static int ixdp_dev_build(struct ixdp_dev *idev)
 	for (c = 0; c < idev->ncores; c++)
 		ixdp_core_offload(idev, idev->cores[c]);
 	ixdp_dev_steer(idev);
+	ixdp_dev_rss_balance(idev, idev->cores, idev->ncores, NULL);
 	return ixdp_dev_handoff_new(idev);
 }
 
@@ -558,6 +559,7 @@ int ixdp_dev_attach(struct ixdp_dev *idev)
 
 out_unwind:
 	ixdp_steer_stop(&idev->steer, idev->dev, idev->ops);
+	ixdp_dev_rss_restore(idev);
 	while (idev->ncores)
 		ixdp_core_stop(idev, idev->cores[--idev->ncores]);
 	ixdp_dev_standby_revoke(idev);
@@ -576,6 +578,7 @@ void ixdp_dev_detach(struct ixdp_dev *idev)
 {
 	ASSERT_RTNL();
 	ixdp_steer_stop(&idev->steer, idev->dev, idev->ops);
+	ixdp_dev_rss_restore(idev);
 	ixdp_intake_stop(idev);
 	while (idev->ncores)
 		ixdp_core_stop(idev, idev->cores[--idev->ncores]);

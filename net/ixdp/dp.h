@@ -276,6 +276,10 @@ struct ixdp_dev_handoff {
  * @standby: elastic application threads waiting for a core (app_elastic.c)
  * @steer_on: let the device sort the dataplane's frames at attach (steer.c)
  * @steer: what steering changed, while attached
+ * @rss_found: the indirection table as the attach found it, if the
+ *	flow groups' balance changed it and steering will not put it back
+ *	(attach_rss.c); NULL otherwise
+ * @rss_nfound: its entries
  * @stats_kobj: /sys/class/net/<dev>/ixdp/stats
  * @retired: counters of cores gone with earlier detaches
  * @retired_stack: stack counters of those cores
@@ -311,6 +315,8 @@ struct ixdp_dev {
 	struct list_head		standby;
 	bool				steer_on;
 	struct ixdp_steer		steer;
+	u16				*rss_found;
+	unsigned int			rss_nfound;
 	struct kobject			*stats_kobj;
 	struct ixdp_core_stats		retired;
 	struct ixdp_stack_stats		retired_stack;
@@ -357,6 +363,11 @@ void ixdp_dev_handoff_discard(struct ixdp_dev_handoff *dh);
 void ixdp_dev_handoff_leave(struct ixdp_dev *idev, struct ixdp_core *core);
 void ixdp_dev_handoff_free(struct ixdp_dev *idev);
 
+/* attach_rss.c */
+bool ixdp_dev_rss_balance(struct ixdp_dev *idev, struct ixdp_core *const *cores,
+			  unsigned int n, struct ixdp_rss *rss);
+void ixdp_dev_rss_restore(struct ixdp_dev *idev);
+
 /* echo.c */
 int ixdp_echo_start(struct ixdp_core *core, __be16 port);
 void ixdp_echo_stop(struct ixdp_core *core);
@@ -365,7 +376,7 @@ int ixdp_echo_can_move(struct ixdp_core *from, struct ixdp_core *to);
 unsigned int ixdp_echo_move(struct ixdp_core *from, struct ixdp_core *to);
 unsigned int ixdp_echo_movable(struct ixdp_core *core);
 unsigned int ixdp_echo_share(struct ixdp_core *from, struct ixdp_core *to,
-			     unsigned int n);
+			     unsigned int n, const struct ixdp_flow_sel *sel);
 
 /* frag.c */
 extern const struct ixdp_pool_ops ixdp_frag_ops;

@@ -400,6 +400,21 @@ out_put:
 	return err;
 }
 
+/* Whether @sel selects @c, a connection of @from's. */
+static bool echo_selected(struct ixdp_core *from,
+			  const struct ixdp_echo_conn *c,
+			  const struct ixdp_flow_sel *sel)
+{
+	const struct ixdp_tcp_pcb *pcb;
+	int err;
+
+	if (!sel)
+		return true;
+	pcb = ixdp_tcp_pcb_get(&from->stack, c->handle, &err);
+	return pcb && ixdp_flow_sel_has(sel, pcb->raddr, from->stack.cfg.addr,
+					pcb->rport, pcb->lport);
+}
+
 /* Whether @c may move now: 0, or what ixdp_echo_can_move() refuses. */
 static int echo_can_move_one(struct ixdp_core *from, struct ixdp_echo_conn *c)
 {
@@ -530,20 +545,23 @@ unsigned int ixdp_echo_movable(struct ixdp_core *core)
 /**
  * ixdp_echo_share() - move up to @n connections of @from to @to
  * @from: a core that stays on its device, its loop parked
- * @to: a core that joins it, its loop not started
+ * @to: another core of it, its loop parked or not started
  * @n: how many to move, at most
+ * @sel: only those it selects (the flow groups of @to), or NULL for any
  *
  * For ix scale, so that a joining core takes its share of the service's
  * connections at once, not only of those opened after it joined (a
  * tap-backed virtio_net keeps a flow on the queue the guest last sent
- * it on).  A connection that may not move now (in its handshake, a
- * buffer in pieces) stays; so does the rest once @to lacks a connection
- * slot, or buffers beyond those its receive rings take.
+ * it on), and, on a device that hashes, so that each connection is on
+ * the core its flow group leads to.  A connection that may not move now
+ * (in its handshake, a buffer in pieces) stays; so does the rest once
+ * @to lacks a connection slot, or buffers beyond those its receive rings
+ * take.
  *
  * Return: the connections moved.
  */
 unsigned int ixdp_echo_share(struct ixdp_core *from, struct ixdp_core *to,
-			     unsigned int n)
+			     unsigned int n, const struct ixdp_flow_sel *sel)
 {
 	const struct ixdp_tcp *tt = to->stack.tcp;
 	struct ixdp_echo *e = from->echo;
@@ -560,7 +578,8 @@ unsigned int ixdp_echo_share(struct ixdp_core *from, struct ixdp_core *to,
 		return 0;
 	for (i = 0; i < e->tcp->npcbs && moved < n; i++) {
 		c = &e->conns[i];
-		if (!c->handle || echo_can_move_one(from, c))
+		if (!c->handle || !echo_selected(from, c, sel) ||
+		    echo_can_move_one(from, c))
 			continue;
 		if (tt->nused >= tt->npcbs ||
 		    to->pool.avail < c->n + reserve)

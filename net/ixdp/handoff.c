@@ -48,6 +48,43 @@ u32 ixdp_rss_hash(const u8 *key, __be32 saddr, __be32 daddr, __be16 sport,
 }
 
 /**
+ * ixdp_rss_flow_core() - the core a device's table leads a flow to
+ * @rss: the table, as the cores see it
+ * @raddr: the peer's address
+ * @laddr: ours
+ * @rport: the peer's port
+ * @lport: ours
+ *
+ * Return: the index of the core the peer's segments reach first, or
+ * IXDP_RSS_NO_CORE if their queue is Linux's.
+ */
+u8 ixdp_rss_flow_core(const struct ixdp_rss *rss, __be32 raddr, __be32 laddr,
+		      __be16 rport, __be16 lport)
+{
+	u32 hash = ixdp_rss_hash(rss->key, raddr, laddr, rport, lport);
+
+	return rss->core[hash & (rss->nindir - 1)];
+}
+
+/**
+ * ixdp_flow_sel_has() - whether a connection is of those @sel selects
+ * @sel: a selection, or NULL for every connection
+ * @raddr: the connection's peer's address
+ * @laddr: ours
+ * @rport: the peer's port
+ * @lport: ours
+ *
+ * Return: true if @sel is NULL or the flow leads to @sel's core.
+ */
+bool ixdp_flow_sel_has(const struct ixdp_flow_sel *sel, __be32 raddr,
+		       __be32 laddr, __be16 rport, __be16 lport)
+{
+	return !sel ||
+	       ixdp_rss_flow_core(sel->rss, raddr, laddr, rport, lport) ==
+	       sel->core;
+}
+
+/**
  * ixdp_handoff_join() - make @s core @core of @h
  * @s: the stack, before it receives
  * @h: its device's group; every ring between two of its cores set
@@ -85,7 +122,6 @@ bool ixdp_handoff_port_ok(const struct ixdp_stack *s, __be32 raddr,
 {
 	const struct ixdp_handoff *h = s->handoff;
 	const struct ixdp_rss *rss;
-	u32 hash;
 
 	if (!h)
 		return true;
@@ -94,9 +130,8 @@ bool ixdp_handoff_port_ok(const struct ixdp_stack *s, __be32 raddr,
 	rss = h->rss;
 	if (!rss)
 		return true;
-	hash = ixdp_rss_hash(rss->key, raddr, s->cfg.addr, rport,
-			     cpu_to_be16(lport));
-	return rss->core[hash & (rss->nindir - 1)] == s->core;
+	return ixdp_rss_flow_core(rss, raddr, s->cfg.addr, rport,
+				  cpu_to_be16(lport)) == s->core;
 }
 
 /* Queue a copy of @len bytes at @frame for core @to; false if full. */

@@ -43,6 +43,7 @@
 #define IXDP_RSS_KEY_LEN	40	/* bytes of the Toeplitz key */
 #define IXDP_RSS_MAX_INDIR	512	/* entries of the indirection table */
 #define IXDP_RSS_NO_CORE	0xff	/* entry for a queue no core serves */
+#define IXDP_RSS_QUEUES		64	/* queues a flow group balance places */
 
 /* Ephemeral TCP ports: a core takes those of its share. */
 #define IXDP_PORT_LO		49152
@@ -124,8 +125,24 @@ struct ixdp_handoff {
 					     [IXDP_HANDOFF_CORES];
 };
 
+/**
+ * struct ixdp_flow_sel - the connections whose flows lead to one core
+ * @rss: a device's table, as its cores see it
+ * @core: the core's index in it
+ */
+struct ixdp_flow_sel {
+	const struct ixdp_rss	*rss;
+	u8			core;
+};
+
 u32 ixdp_rss_hash(const u8 *key, __be32 saddr, __be32 daddr, __be16 sport,
 		  __be16 dport);
+u8 ixdp_rss_flow_core(const struct ixdp_rss *rss, __be32 raddr, __be32 laddr,
+		      __be16 rport, __be16 lport);
+bool ixdp_flow_sel_has(const struct ixdp_flow_sel *sel, __be32 raddr,
+		       __be32 laddr, __be16 rport, __be16 lport);
+int ixdp_flow_groups_balance(u16 *indir, unsigned int n, const u8 *qcore,
+			     unsigned int ncores);
 
 void ixdp_handoff_join(struct ixdp_stack *s, struct ixdp_handoff *h,
 		       unsigned int core);

@@ -37,6 +37,11 @@
  * the host follows once the new core has sent for them, and the segments
  * it sends to the old queue meanwhile are handed over.
  *
+ * On a device that hashes (RSS: ixgbe) a flow's core is the one its
+ * indirection entry leads to: after step 4 the entries, the flow groups,
+ * are spread evenly over the new set (attach_rss.c) and every connection
+ * goes to its group's core (ixdp_scale_regroup()), in place of the share.
+ *
  * A connection moves while both cores are parked, so no ring carries it:
  * the control path packs it on one stack and unpacks it on the other
  * (tcp_migrate.c).  The peer sees its segments late by the time the
@@ -78,6 +83,7 @@
  * @park: the park request the threads are parked under
  * @need: what the moves checked so far need of each staying core's
  *	thread, by its place among the staying cores
+ * @rss: on a device that hashes, its table as the new set sees it
  */
 struct ixdp_scale {
 	struct ixdp_core	*next[IXDP_MAX_QUEUES];
@@ -91,6 +97,7 @@ struct ixdp_scale {
 	bool			apps;
 	u32			park;
 	struct ixdp_app_move_need need[IXDP_MAX_QUEUES];
+	struct ixdp_rss		rss;
 };
 
 /*
@@ -401,19 +408,26 @@ static unsigned int ixdp_scale_movable(const struct ixdp_scale *sc,
 	return n;
 }
 
-/* Up to @n connections of @from to @join, which joins; those moved. */
+/*
+ * Up to @n connections of @from to @to, those @sel selects (NULL: any);
+ * those moved.
+ */
 static unsigned int ixdp_scale_give(const struct ixdp_scale *sc,
 				    struct ixdp_core *from,
-				    struct ixdp_core *join, unsigned int n)
+				    struct ixdp_core *to, unsigned int n,
+				    const struct ixdp_flow_sel *sel)
 {
 	unsigned int moved;
 
 	if (!sc->apps)
-		return ixdp_echo_share(from, join, n);
+		return ixdp_echo_share(from, to, n, sel);
+	/* A core whose thread was not bound: the kernel serves it. */
+	if (!from->app || !to->app)
+		return 0;
 	mutex_lock(&from->app->lock);
-	mutex_lock_nested(&join->app->lock, SINGLE_DEPTH_NESTING);
-	moved = ixdp_app_share(from->app, join->app, n);
-	mutex_unlock(&join->app->lock);
+	mutex_lock_nested(&to->app->lock, SINGLE_DEPTH_NESTING);
+	moved = ixdp_app_share(from->app, to->app, n, sel);
+	mutex_unlock(&to->app->lock);
 	mutex_unlock(&from->app->lock);
 	return moved;
 }
@@ -425,8 +439,7 @@ static unsigned int ixdp_scale_give(const struct ixdp_scale *sc,
  * IXDP_SCALE_SHARE_MAX in all at most.  Otherwise it would get only
  * connections opened from now on, as a tap keeps a flow on the queue the
  * guest last sent it on.  Not where the device hashes (RSS): there a
- * flow's core is its hash's, and a connection moved elsewhere would be a
- * stray for good.
+ * flow's core is its hash's (ixdp_scale_regroup()).
  */
 static void ixdp_scale_share(struct ixdp_dev *idev, struct ixdp_scale *sc)
 {
@@ -435,8 +448,6 @@ static void ixdp_scale_share(struct ixdp_dev *idev, struct ixdp_scale *sc)
 	struct ixdp_core *join;
 	int from;
 
-	if (idev->ops->rss_get)
-		return;
 	for (k = 0; k < sc->n; k++) {
 		movable[k] = ixdp_scale_movable(sc, sc->next[k]);
 		total += movable[k];
@@ -453,13 +464,41 @@ static void ixdp_scale_share(struct ixdp_dev *idev, struct ixdp_scale *sc)
 				break;
 			n = ixdp_scale_give(sc, sc->next[from], join,
 					    min3(movable[from] - want,
-						 want - have, budget));
+						 want - have, budget), NULL);
 			/* One that gave nothing is not asked again. */
 			movable[from] = n ? movable[from] - n : 0;
 			have += n;
 			budget -= n;
 		}
 	}
+}
+
+/*
+ * After step 4, on a device that hashes (RSS): its table's entries, the
+ * flow groups, are spread over the new set (attach_rss.c), and every
+ * connection goes to the core its group leads to, as many as may move,
+ * with no bound (a leaving core's connections all move too, the cores
+ * parked meanwhile).  One that may not (in its handshake, a buffer in
+ * pieces, no room) stays where it is: the handoff passes it the
+ * segments its group's core gets.
+ */
+static void ixdp_scale_regroup(struct ixdp_dev *idev, struct ixdp_scale *sc)
+{
+	struct ixdp_flow_sel sel = { .rss = &sc->rss };
+	unsigned int from, to, moved = 0;
+
+	if (!ixdp_dev_rss_balance(idev, sc->next, sc->n, &sc->rss))
+		return;
+	for (to = 0; to < sc->n; to++) {
+		sel.core = to;
+		for (from = 0; from < sc->n; from++)
+			if (from != to)
+				moved += ixdp_scale_give(sc, sc->next[from],
+							 sc->next[to], UINT_MAX,
+							 &sel);
+	}
+	netdev_dbg(idev->dev, "ixdp: %u connections to their flow groups' cores\n",
+		   moved);
 }
 
 /* Steps 3 to 6, the running cores parked and none leaving busy. */
@@ -493,7 +532,10 @@ static int ixdp_scale_apply(struct ixdp_dev *idev, struct ixdp_scale *sc)
 	ret = ixdp_scale_queues(idev, sc);
 	if (sc->apps)
 		ixdp_scale_join_apps(idev, sc);
-	ixdp_scale_share(idev, sc);
+	if (idev->ops->rss_get)
+		ixdp_scale_regroup(idev, sc);
+	else
+		ixdp_scale_share(idev, sc);
 	/* Only a failed take leaves a core without queues: it goes too. */
 	cpumask_clear(&idev->cpus);
 	idev->ncores = 0;

@@ -486,19 +486,26 @@ IX_TEST(app_move, every_connection_moves)
 }
 
 /* ixdp_app_share() as ix scale calls it: under RTNL and both locks. */
-static unsigned int move_share(struct ixdp_app *from, struct ixdp_app *to,
-			       unsigned int max)
+static unsigned int move_share_sel(struct ixdp_app *from, struct ixdp_app *to,
+				   unsigned int max,
+				   const struct ixdp_flow_sel *sel)
 {
 	unsigned int moved;
 
 	rtnl_lock();
 	mutex_lock(&from->lock);
 	mutex_lock(&to->lock);
-	moved = ixdp_app_share(from, to, max);
+	moved = ixdp_app_share(from, to, max, sel);
 	mutex_unlock(&to->lock);
 	mutex_unlock(&from->lock);
 	rtnl_unlock();
 	return moved;
+}
+
+static unsigned int move_share(struct ixdp_app *from, struct ixdp_app *to,
+			       unsigned int max)
+{
+	return move_share_sel(from, to, max, NULL);
 }
 
 /* ixdp_app_movable() under the thread's lock. */
@@ -593,6 +600,67 @@ IX_TEST(app_move, a_joining_thread_takes_its_share)
 	CHECK_EQ(env_core(&e, 0)->stack.tcp->nused, 2);
 	CHECK_EQ(env_core(&e, 1)->stack.tcp->nused, 2);
 	CHECK_EQ(e.peer.stats.tcp.resets_in, 0);
+	CHECK(env_fini(&e));
+}
+
+/* The entry of @rss that side 0's connection @h hashes to. */
+static unsigned int move_entry(struct env *e, const struct ixdp_rss *rss,
+			       u32 h)
+{
+	struct ixdp_stack *s = &env_core(e, 0)->stack;
+	const struct ixdp_tcp_pcb *pcb;
+	int err;
+
+	pcb = ixdp_tcp_pcb_get(s, h, &err);
+	return ixdp_rss_hash(rss->key, pcb->raddr, s->cfg.addr, pcb->rport,
+			     pcb->lport) & (rss->nindir - 1);
+}
+
+/*
+ * On a device that hashes, a share moves the connections of the flow
+ * groups that lead to the other core, and only those: of four, the two
+ * whose entries name core 1, with their bytes; the others stay.
+ */
+IX_TEST(app_move, a_share_moves_its_flow_groups)
+{
+	static struct ixdp_rss rss = { .nindir = 128 };
+	struct ixdp_flow_sel sel = { .rss = &rss, .core = 1 };
+	unsigned int i, entry[4], moved = 0, bytes[4] = { 0 };
+	const struct ix_event *ev;
+	static struct env e;
+	u32 peer[4], h[4];
+
+	for (i = 0; i < IXDP_RSS_KEY_LEN; i++)
+		rss.key[i] = 0x6d + 13 * i;
+	CHECK(!env_init(&e, &move_cfg));
+	CHECK(move_four(&e, peer, h));
+	for (i = 0; i < 4; i++)
+		entry[i] = move_entry(&e, &rss, h[i]);
+	/* Four groups: the key spreads the four ports. */
+	CHECK(entry[1] != entry[0] && entry[1] != entry[2] &&
+	      entry[3] != entry[0] && entry[3] != entry[2]);
+	rss.core[entry[1]] = 1;
+	rss.core[entry[3]] = 1;
+	CHECK_EQ(move_share_sel(env_app(&e, 0), env_app(&e, 1), UINT_MAX, &sel),
+		 2);
+	/* None of core 1's is left on side 0. */
+	CHECK_EQ(move_share_sel(env_app(&e, 0), env_app(&e, 1), UINT_MAX, &sel),
+		 0);
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h[0], 200, 0), 0);
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h[1], 1, 0), -ESTALE);
+	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h[3], 1, 0), -ESTALE);
+	env_use(&e, 1);
+	while ((ev = env_event(&e))) {
+		CHECK(ev->cookie == 101 || ev->cookie == 103);
+		moved += ev->type == IX_EV_TCP_MOVED;
+		if (ev->type == IX_EV_TCP_RECV)
+			bytes[ev->cookie - 100] += ev->len;
+	}
+	CHECK_EQ(moved, 2);
+	CHECK_EQ(bytes[1], 400);
+	CHECK_EQ(bytes[3], 800);
+	CHECK_EQ(env_core(&e, 0)->stack.tcp->nused, 2);
+	CHECK_EQ(env_core(&e, 1)->stack.tcp->nused, 2);
 	CHECK(env_fini(&e));
 }
 

@@ -148,3 +148,33 @@ void ixc_frame(uint8_t *f, uint32_t len, uint32_t saddr, uint32_t daddr,
 	for (i = 54; i < len; i++)
 		f[i] = seed * 31 + i * 7;
 }
+
+bool ixc_take_four(struct ixp *p, struct ixc *c)
+{
+	unsigned int q;
+
+	for (q = 0; q < 4; q++)
+		if (ixc_take(&c[q], p, q) || ixc_post(&c[q], 8) != 8)
+			return false;
+	return true;
+}
+
+int ixc_landed(struct ixp *p, struct ixc *c, uint32_t saddr, uint16_t sport,
+	       uint32_t id)
+{
+	struct ixdp_drv_frame got[4];
+	int q, at = -1, hits = 0;
+	uint8_t f[128];
+
+	ixc_frame(f, sizeof(f), saddr, IXC_DADDR, sport, IXC_DPORT, id);
+	if (ixm_rx(&p->m, f, sizeof(f)) != 1)
+		return -1;
+	for (q = 0; q < 4; q++) {
+		if (ixc_burst(&c[q], got, 4) == 1) {
+			at = q;
+			hits++;
+		}
+		ixc_post(&c[q], 1);
+	}
+	return hits == 1 ? at : -1;
+}

@@ -42,4 +42,16 @@ int ixc_buf(const struct ixc *c, const void *addr);
 void ixc_frame(uint8_t *f, uint32_t len, uint32_t saddr, uint32_t daddr,
 	       uint16_t sport, uint16_t dport, uint32_t seed);
 
+/* Where ixc_landed()'s frames go: 198.18.0.2, port 80. */
+#define IXC_DADDR	0xc6120002
+#define IXC_DPORT	80
+/* Take the four pairs of @p into @c[0..3], 8 buffers posted on each. */
+bool ixc_take_four(struct ixp *p, struct ixc *c);
+/*
+ * The pair of @c's four that a frame from @saddr:@sport (frame @id) to
+ * IXC_DADDR:IXC_DPORT lands on; -1 if none or several.
+ */
+int ixc_landed(struct ixp *p, struct ixc *c, uint32_t saddr, uint16_t sport,
+	       uint32_t id);
+
 #endif /* _IX_IXGBE_CORE_H */

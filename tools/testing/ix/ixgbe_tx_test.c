@@ -244,17 +244,6 @@ IX_TEST(ixgbe, model_toeplitz_matches_rss_spec_vectors)
 	ixp_free(p);
 }
 
-/* Take the four pairs of @p, 8 buffers posted on each. */
-static bool ixgbe_rss_queues(struct ixp *p, struct ixc *c)
-{
-	unsigned int q;
-
-	for (q = 0; q < 4; q++)
-		if (ixc_take(&c[q], p, q) || ixc_post(&c[q], 8) != 8)
-			return false;
-	return true;
-}
-
 /*
  * Four pairs: each TCP/IPv4 flow lands on the queue that rss_get()'s key
  * and table give it through the stack's own Toeplitz (handoff.c).
@@ -271,7 +260,7 @@ IX_TEST(ixgbe, rss_queue_matches_rss_get)
 	struct ixc c[4];
 	int n;
 
-	CHECK(p && ixgbe_rss_queues(p, c));
+	CHECK(p && ixc_take_four(p, c));
 	rtnl_lock();
 	n = ixp_ops->rss_get(&p->dev, key, indir, IXDP_DRV_RSS_MAX);
 	rtnl_unlock();
@@ -302,27 +291,6 @@ IX_TEST(ixgbe, rss_queue_matches_rss_get)
 	ixp_free(p);
 }
 
-/* The queue a flow's frame lands on, of @c's four; -1 if none or many. */
-static int ixgbe_rss_landed(struct ixp *p, struct ixc *c, u32 saddr,
-			    u16 sport, unsigned int id)
-{
-	struct ixdp_drv_frame got[4];
-	int q, at = -1, hits = 0;
-	u8 f[128];
-
-	ixc_frame(f, sizeof(f), saddr, 0xc6120002, sport, 80, id);
-	if (ixm_rx(&p->m, f, sizeof(f)) != 1)
-		return -1;
-	for (q = 0; q < 4; q++) {
-		if (ixc_burst(&c[q], got, 4) == 1) {
-			at = q;
-			hits++;
-		}
-		ixc_post(&c[q], 1);
-	}
-	return hits == 1 ? at : -1;
-}
-
 /*
  * rss_set() moves one flow group: the entry a flow hashes to now names
  * another queue, and its frames go there while another group's stay;
@@ -339,7 +307,7 @@ IX_TEST(ixgbe, rss_set_moves_one_flow_group)
 	u16 sa = 1000, sb = 1001;
 	int n;
 
-	CHECK(p && ixgbe_rss_queues(p, c));
+	CHECK(p && ixc_take_four(p, c));
 	rtnl_lock();
 	n = ixp_ops->rss_get(&p->dev, key, indir, IXDP_DRV_RSS_MAX);
 	CHECK_EQ(n, 128);
@@ -351,14 +319,14 @@ IX_TEST(ixgbe, rss_set_moves_one_flow_group)
 				  cpu_to_be32(0xc6120002), cpu_to_be16(++sb),
 				  cpu_to_be16(80)) & 127;
 	} while (b == a);
-	CHECK_EQ(ixgbe_rss_landed(p, c, 0xc6120001, sa, 1), indir[a]);
-	CHECK_EQ(ixgbe_rss_landed(p, c, 0xc6120001, sb, 2), indir[b]);
+	CHECK_EQ(ixc_landed(p, c, 0xc6120001, sa, 1), indir[a]);
+	CHECK_EQ(ixc_landed(p, c, 0xc6120001, sb, 2), indir[b]);
 
 	q = (indir[a] + 1) % 4;
 	indir[a] = q;
 	CHECK_EQ(ixp_ops->rss_set(&p->dev, indir, n), 0);
-	CHECK_EQ(ixgbe_rss_landed(p, c, 0xc6120001, sa, 3), q);
-	CHECK_EQ(ixgbe_rss_landed(p, c, 0xc6120001, sb, 4), indir[b]);
+	CHECK_EQ(ixc_landed(p, c, 0xc6120001, sa, 3), q);
+	CHECK_EQ(ixc_landed(p, c, 0xc6120001, sb, 4), indir[b]);
 	CHECK_EQ(ixp_ops->rss_get(&p->dev, key, back, IXDP_DRV_RSS_MAX), n);
 	CHECK(!memcmp(back, indir, n * sizeof(indir[0])));
 
@@ -367,7 +335,7 @@ IX_TEST(ixgbe, rss_set_moves_one_flow_group)
 	CHECK_EQ(ixp_ops->rss_set(&p->dev, indir, 64), -EINVAL);
 	indir[b] = 4;
 	CHECK_EQ(ixp_ops->rss_set(&p->dev, indir, n), -EINVAL);
-	CHECK_EQ(ixgbe_rss_landed(p, c, 0xc6120001, sa, 5), q);
+	CHECK_EQ(ixc_landed(p, c, 0xc6120001, sa, 5), q);
 	CHECK_EQ(ixp_ops->rss_get(&p->dev, key, indir, IXDP_DRV_RSS_MAX), n);
 	CHECK(!memcmp(back, indir, n * sizeof(indir[0])));
 	rtnl_unlock();

@@ -68,6 +68,7 @@ static inline bool netif_device_present(const struct net_device *dev)
 #ifndef netdev_warn
 #define netdev_warn			netdev_info
 #endif
+#define netdev_dbg(dev, fmt, ...)	do { } while (0)
 
 struct net_device_ops {
 	int	unused;

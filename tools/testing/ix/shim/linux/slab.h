@@ -12,4 +12,13 @@ static inline void *kcalloc(size_t n, size_t size, gfp_t flags)
 {
 	return kvcalloc(n, size, flags);
 }
+
+static inline void *kmemdup(const void *src, size_t len, gfp_t flags)
+{
+	void *p = kvmalloc_array(1, len, flags);
+
+	if (p)
+		memcpy(p, src, len);
+	return p;
+}
 #endif
