@@ -58,11 +58,15 @@ struct ixdp_ring {
  * @rx_head: the oldest RX buffer given in a recv event and not consumed
  * @rx_tail: the newest; buffers are linked by ->next
  * @rx_off: bytes of @rx_head consumed
+ * @moved_in: the park request of the scale that moved it here from
+ *	another core (app_move.c), or 0: it does not move again in that
+ *	scale
  */
 struct ixdp_app_conn {
 	struct ixdp_buf	*rx_head;
 	struct ixdp_buf	*rx_tail;
 	u32		rx_off;
+	u32		moved_in;
 };
 
 /**

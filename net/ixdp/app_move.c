@@ -337,6 +337,7 @@ static int app_move_one(struct ixdp_app *from, struct ixdp_app *to,
 	for (; copies; copies = copies->next)
 		nc->rx_tail = copies;
 	nc->rx_off = 0;
+	nc->moved_in = to->parked;
 	/* The originals: recv events of @from may name them still. */
 	app_move_gone(gone, c);
 	/* Room was checked: a move is not undone for want of it. */
@@ -410,12 +411,17 @@ unsigned int ixdp_app_move(struct ixdp_app *from, struct ixdp_app *to)
 
 /*
  * Whether connection @pcb of @app may move now: named, not in its
- * handshake, no buffer in pieces.
+ * handshake, no buffer in pieces, and not come to @app in the scale at
+ * hand (the thread has not read of its coming: were it to move on, the
+ * two threads would read two moves of it in either order).
  */
 static bool app_move_now(struct ixdp_app *app, struct ixdp_tcp_pcb *pcb)
 {
+	const struct ixdp_app_conn *c = &app->conns[pcb->idx];
+
 	return app_move_named(pcb) &&
-	       !app_move_check_one(app, pcb, &app->conns[pcb->idx]);
+	       (!c->moved_in || c->moved_in != app->parked) &&
+	       !app_move_check_one(app, pcb, c);
 }
 
 /*
@@ -429,9 +435,7 @@ static bool app_share_fits(struct ixdp_app *from, struct ixdp_app *to,
 			   struct ixdp_tcp_pcb *pcb,
 			   const struct ixdp_flow_sel *sel)
 {
-	return app_move_now(from, pcb) &&
-	       ixdp_flow_sel_has(sel, pcb->raddr, from->core->stack.cfg.addr,
-				 pcb->rport, pcb->lport) &&
+	return ixdp_flow_sel_has(sel, pcb->idx) && app_move_now(from, pcb) &&
 	       to->tcp->nused < to->tcp->npcbs &&
 	       to->core->pool.avail >= pcb->rcv_held + IXDP_RX_TARGET &&
 	       ixdp_app_ev_space(to) >= app_move_events(pcb) &&

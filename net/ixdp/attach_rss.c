@@ -12,11 +12,12 @@
  * table: it moves entries only between queues the cores serve, so what
  * steering gave Linux stays Linux's, and steering puts back the table it
  * found.  Otherwise the table the first balance found is kept here and
- * put back at detach.  A device without the two operations (virtio_net)
+ * put back at detach (or when the attach fails).  A device without the two operations (virtio_net)
  * has no table: a tap steers a flow to the queue the guest last sent it
  * on.
  */
 
+#include <linux/bug.h>
 #include <linux/log2.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -81,8 +82,8 @@ bool ixdp_dev_rss_balance(struct ixdp_dev *idev, struct ixdp_core *const *cores,
 	const struct ixdp_drv_ops *ops = idev->ops;
 	u8 key[IXDP_RSS_KEY_LEN], qcore[IXDP_RSS_QUEUES];
 	u16 *indir, *found = NULL;
+	int got, moved, err;
 	bool ok = false;
-	int got, moved;
 	unsigned int i;
 
 	ASSERT_RTNL();
@@ -100,8 +101,10 @@ bool ixdp_dev_rss_balance(struct ixdp_dev *idev, struct ixdp_core *const *cores,
 	ixdp_rss_qcore(qcore, cores, n);
 	moved = ixdp_flow_groups_balance(indir, got, qcore, n);
 	if (moved > 0) {
-		if (ixdp_rss_write(idev, indir, &found, got)) {
-			netdev_warn(idev->dev, "ixdp: flow groups not balanced: the driver refused the table\n");
+		err = ixdp_rss_write(idev, indir, &found, got);
+		if (err) {
+			netdev_warn(idev->dev, "ixdp: flow groups not balanced: the driver refused the table (%d)\n",
+				    err);
 			memcpy(indir, found, got * sizeof(*indir));
 		} else {
 			netdev_dbg(idev->dev, "ixdp: flow groups: %d of %d table entries to other cores\n",
@@ -123,8 +126,8 @@ out:
 }
 
 /**
- * ixdp_dev_rss_restore() - put back the table the attach found
- * @idev: the device, detaching
+ * ixdp_dev_rss_restore() - put back the table the first balance found
+ * @idev: the device, detaching or failing to attach
  *
  * Only if a balance changed it and steering will not put it back.
  * Called with RTNL held.
@@ -134,8 +137,12 @@ void ixdp_dev_rss_restore(struct ixdp_dev *idev)
 	ASSERT_RTNL();
 	if (!idev->rss_found)
 		return;
-	if (netif_device_present(idev->dev) &&
-	    idev->ops->rss_set(idev->dev, idev->rss_found, idev->rss_nfound))
+	/* Steering keeps its own table: one of the two puts it back. */
+	WARN_ON_ONCE(idev->steer.active);
+	if (!netif_device_present(idev->dev))
+		netdev_warn(idev->dev, "ixdp: device not present: the indirection table not put back\n");
+	else if (idev->ops->rss_set(idev->dev, idev->rss_found,
+				    idev->rss_nfound))
 		netdev_warn(idev->dev, "ixdp: the indirection table not put back\n");
 	kfree(idev->rss_found);
 	idev->rss_found = NULL;

@@ -276,9 +276,9 @@ struct ixdp_dev_handoff {
  * @standby: elastic application threads waiting for a core (app_elastic.c)
  * @steer_on: let the device sort the dataplane's frames at attach (steer.c)
  * @steer: what steering changed, while attached
- * @rss_found: the indirection table as the attach found it, if the
- *	flow groups' balance changed it and steering will not put it back
- *	(attach_rss.c); NULL otherwise
+ * @rss_found: the indirection table as the first balance of the flow
+ *	groups found it, if a balance changed it and steering will not put
+ *	it back (attach_rss.c); NULL otherwise
  * @rss_nfound: its entries
  * @stats_kobj: /sys/class/net/<dev>/ixdp/stats
  * @retired: counters of cores gone with earlier detaches

@@ -400,21 +400,6 @@ out_put:
 	return err;
 }
 
-/* Whether @sel selects @c, a connection of @from's. */
-static bool echo_selected(struct ixdp_core *from,
-			  const struct ixdp_echo_conn *c,
-			  const struct ixdp_flow_sel *sel)
-{
-	const struct ixdp_tcp_pcb *pcb;
-	int err;
-
-	if (!sel)
-		return true;
-	pcb = ixdp_tcp_pcb_get(&from->stack, c->handle, &err);
-	return pcb && ixdp_flow_sel_has(sel, pcb->raddr, from->stack.cfg.addr,
-					pcb->rport, pcb->lport);
-}
-
 /* Whether @c may move now: 0, or what ixdp_echo_can_move() refuses. */
 static int echo_can_move_one(struct ixdp_core *from, struct ixdp_echo_conn *c)
 {
@@ -569,21 +554,25 @@ unsigned int ixdp_echo_share(struct ixdp_core *from, struct ixdp_core *to,
 	unsigned int reserve = max(to->nqueues, 1U) * IXDP_RX_TARGET;
 	struct ixdp_echo_conn *c;
 	unsigned int i, moved = 0;
+	bool settled = false;
 
 	if (!e || !to->echo || !n)
 		return 0;
-	echo_tx_settle(from);
 	rec = kvmalloc_array(2, sizeof(*rec), GFP_KERNEL);
 	if (!rec)
 		return 0;
 	for (i = 0; i < e->tcp->npcbs && moved < n; i++) {
 		c = &e->conns[i];
-		if (!c->handle || !echo_selected(from, c, sel) ||
+		if (!c->handle || !ixdp_flow_sel_has(sel, i) ||
 		    echo_can_move_one(from, c))
 			continue;
 		if (tt->nused >= tt->npcbs ||
 		    to->pool.avail < c->n + reserve)
 			break;
+		if (!settled) {
+			echo_tx_settle(from);
+			settled = true;
+		}
 		if (!echo_move_one(from, to, c, rec))
 			moved++;
 	}

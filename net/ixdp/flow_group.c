@@ -27,11 +27,15 @@
  * @core: entries that lead to each core
  * @target: entries each core ends with
  * @queue: entries that name each queue
+ * @named: the queues the table named before the balance: the only ones
+ *	it gives entries to (one left out, by the admin or because the
+ *	device does not hash to it, stays out)
  */
 struct ixdp_fg_count {
 	unsigned int	core[IXDP_HANDOFF_CORES];
 	unsigned int	target[IXDP_HANDOFF_CORES];
 	unsigned int	queue[IXDP_RSS_QUEUES];
+	bool		named[IXDP_RSS_QUEUES];
 };
 
 /* The core queue @q leads to, or IXDP_RSS_NO_CORE. */
@@ -41,9 +45,10 @@ static u8 fg_core(const u8 *qcore, u16 q)
 }
 
 /*
- * Targets: as many entries for each core with a queue as for any other,
- * within one; the cores left one more are those that have the most
- * already, so that the fewest entries move.  Return: cores with a queue.
+ * Targets: as many entries for each core with a queue the table names as
+ * for any other, within one; the cores left one more are those that have
+ * the most already, so that the fewest entries move.  Return: the cores
+ * with such a queue.
  */
 static unsigned int fg_targets(struct ixdp_fg_count *cnt, const u8 *qcore,
 			       unsigned int ncores, unsigned int total)
@@ -53,7 +58,7 @@ static unsigned int fg_targets(struct ixdp_fg_count *cnt, const u8 *qcore,
 	int best;
 
 	for (q = 0; q < IXDP_RSS_QUEUES; q++)
-		if (qcore[q] < ncores)
+		if (qcore[q] < ncores && cnt->named[q])
 			has[qcore[q]] = true;
 	for (c = 0; c < ncores; c++)
 		m += has[c];
@@ -72,14 +77,17 @@ static unsigned int fg_targets(struct ixdp_fg_count *cnt, const u8 *qcore,
 	return m;
 }
 
-/* The queue of core @c with the most entries (@most) or the fewest. */
+/*
+ * The queue of core @c with the most entries (@most) or the fewest, of
+ * those the table named.
+ */
 static u16 fg_queue(const struct ixdp_fg_count *cnt, const u8 *qcore, u8 c,
 		    bool most)
 {
 	unsigned int q, pick = IXDP_RSS_QUEUES;
 
 	for (q = 0; q < IXDP_RSS_QUEUES; q++) {
-		if (qcore[q] != c)
+		if (qcore[q] != c || !cnt->named[q])
 			continue;
 		if (pick == IXDP_RSS_QUEUES ||
 		    (most ? cnt->queue[q] > cnt->queue[pick] :
@@ -111,9 +119,10 @@ static int fg_find(const struct ixdp_fg_count *cnt, unsigned int ncores,
  *	core serves (Linux's)
  * @ncores: the cores, at most IXDP_HANDOFF_CORES
  *
- * Each core that serves a queue ends with as many of the entries that
- * lead to a core as any other, within one; entries that name a queue no
- * core serves stay as they are.  Only a core above its share gives
+ * Each core that serves a queue the table names ends with as many of
+ * the entries that lead to a core as any other, within one; entries
+ * that name a queue no core serves stay as they are, and no entry comes
+ * to a queue the table did not name.  Only a core above its share gives
  * entries, those of its fullest queue first, and only a core below takes
  * them, on its emptiest queue: the fewest flows move.
  *
@@ -138,6 +147,7 @@ int ixdp_flow_groups_balance(u16 *indir, unsigned int n, const u8 *qcore,
 			continue;
 		cnt.core[c]++;
 		cnt.queue[indir[i]]++;
+		cnt.named[indir[i]] = true;
 		total++;
 	}
 	if (!fg_targets(&cnt, qcore, ncores, total))

@@ -67,24 +67,6 @@ u8 ixdp_rss_flow_core(const struct ixdp_rss *rss, __be32 raddr, __be32 laddr,
 }
 
 /**
- * ixdp_flow_sel_has() - whether a connection is of those @sel selects
- * @sel: a selection, or NULL for every connection
- * @raddr: the connection's peer's address
- * @laddr: ours
- * @rport: the peer's port
- * @lport: ours
- *
- * Return: true if @sel is NULL or the flow leads to @sel's core.
- */
-bool ixdp_flow_sel_has(const struct ixdp_flow_sel *sel, __be32 raddr,
-		       __be32 laddr, __be16 rport, __be16 lport)
-{
-	return !sel ||
-	       ixdp_rss_flow_core(sel->rss, raddr, laddr, rport, lport) ==
-	       sel->core;
-}
-
-/**
  * ixdp_handoff_join() - make @s core @core of @h
  * @s: the stack, before it receives
  * @h: its device's group; every ring between two of its cores set

@@ -126,21 +126,35 @@ struct ixdp_handoff {
 };
 
 /**
- * struct ixdp_flow_sel - the connections whose flows lead to one core
- * @rss: a device's table, as its cores see it
- * @core: the core's index in it
+ * struct ixdp_flow_sel - the connections of a core whose flows lead to
+ *	another core
+ * @slot_core: the core each connection's flow leads to, by PCB slot
+ *	(ixdp_rss_flow_core(), computed once per scale)
+ * @core: the other core's index
  */
 struct ixdp_flow_sel {
-	const struct ixdp_rss	*rss;
-	u8			core;
+	const u8	*slot_core;
+	u8		core;
 };
+
+/**
+ * ixdp_flow_sel_has() - whether @sel selects the connection of PCB slot
+ *	@idx
+ * @sel: a selection, or NULL for every connection
+ * @idx: the PCB slot
+ *
+ * Return: true if @sel is NULL or the flow in @idx leads to @sel's core.
+ */
+static inline bool ixdp_flow_sel_has(const struct ixdp_flow_sel *sel,
+				     unsigned int idx)
+{
+	return !sel || sel->slot_core[idx] == sel->core;
+}
 
 u32 ixdp_rss_hash(const u8 *key, __be32 saddr, __be32 daddr, __be16 sport,
 		  __be16 dport);
 u8 ixdp_rss_flow_core(const struct ixdp_rss *rss, __be32 raddr, __be32 laddr,
 		      __be16 rport, __be16 lport);
-bool ixdp_flow_sel_has(const struct ixdp_flow_sel *sel, __be32 raddr,
-		       __be32 laddr, __be16 rport, __be16 lport);
 int ixdp_flow_groups_balance(u16 *indir, unsigned int n, const u8 *qcore,
 			     unsigned int ncores);
 

@@ -53,18 +53,22 @@
  * leaving thread's connections move to the thread of a core that stays
  * (app_move.c) and it stands by; after step 4 each joining core takes a
  * standby thread, which then takes its share of the connections of the
- * threads that stay, as the echo service's cores do (ixdp_app_share());
- * in step 6 the threads go on.
+ * threads that stay, as the echo service's cores do (ixdp_app_share()),
+ * or, on a device that hashes, every thread takes the connections of its
+ * flow groups; a connection that came to a thread in this scale does not
+ * move again in it (app_move.c); in step 6 the threads go on.
  */
 
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
 #include <linux/memcontrol.h>
+#include <linux/mm.h>
 #include <linux/rtnetlink.h>
 #include <linux/sched/mm.h>
 
 #include "app.h"
 #include "dp.h"
+#include "tcp.h"
 
 /**
  * struct ixdp_scale - a change of a device's cores being made
@@ -474,28 +478,63 @@ static void ixdp_scale_share(struct ixdp_dev *idev, struct ixdp_scale *sc)
 }
 
 /*
+ * The core of @rss that each connection of @core's TCP leads to, by PCB
+ * slot (IXDP_RSS_NO_CORE for a free one); NULL without TCP or memory.
+ */
+static u8 *ixdp_scale_flow_cores(const struct ixdp_rss *rss,
+				 struct ixdp_core *core)
+{
+	const struct ixdp_tcp *t = core->stack.tcp;
+	const struct ixdp_tcp_pcb *pcb;
+	unsigned int i;
+	u8 *slot_core;
+
+	if (!t)
+		return NULL;
+	slot_core = kvmalloc(t->npcbs, GFP_KERNEL);
+	if (!slot_core)
+		return NULL;
+	for (i = 0; i < t->npcbs; i++) {
+		pcb = &t->pcbs[i];
+		slot_core[i] = pcb->state == IXDP_TCP_CLOSED ? IXDP_RSS_NO_CORE :
+			ixdp_rss_flow_core(rss, pcb->raddr, core->stack.cfg.addr,
+					   pcb->rport, pcb->lport);
+	}
+	return slot_core;
+}
+
+/*
  * After step 4, on a device that hashes (RSS): its table's entries, the
  * flow groups, are spread over the new set (attach_rss.c), and every
  * connection goes to the core its group leads to, as many as may move,
  * with no bound (a leaving core's connections all move too, the cores
  * parked meanwhile).  One that may not (in its handshake, a buffer in
- * pieces, no room) stays where it is: the handoff passes it the
- * segments its group's core gets.
+ * pieces, no room, or, for an application thread, come from a leaving
+ * core in this scale) stays where it is: the handoff passes it the
+ * segments its group's core gets, until a later scale moves it.
  */
 static void ixdp_scale_regroup(struct ixdp_dev *idev, struct ixdp_scale *sc)
 {
-	struct ixdp_flow_sel sel = { .rss = &sc->rss };
+	struct ixdp_flow_sel sel;
 	unsigned int from, to, moved = 0;
+	u8 *slot_core;
 
 	if (!ixdp_dev_rss_balance(idev, sc->next, sc->n, &sc->rss))
 		return;
-	for (to = 0; to < sc->n; to++) {
-		sel.core = to;
-		for (from = 0; from < sc->n; from++)
-			if (from != to)
-				moved += ixdp_scale_give(sc, sc->next[from],
-							 sc->next[to], UINT_MAX,
-							 &sel);
+	for (from = 0; from < sc->n; from++) {
+		/* Each flow hashed once: the cores wait meanwhile. */
+		slot_core = ixdp_scale_flow_cores(&sc->rss, sc->next[from]);
+		if (!slot_core)
+			continue;
+		sel.slot_core = slot_core;
+		for (to = 0; to < sc->n; to++) {
+			if (to == from)
+				continue;
+			sel.core = to;
+			moved += ixdp_scale_give(sc, sc->next[from],
+						 sc->next[to], UINT_MAX, &sel);
+		}
+		kvfree(slot_core);
 	}
 	netdev_dbg(idev->dev, "ixdp: %u connections to their flow groups' cores\n",
 		   moved);

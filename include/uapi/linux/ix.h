@@ -202,10 +202,15 @@ struct ix_ring_offsets {
  * takes a standby thread, or one that left a core in the same scale
  * (none: -EBUSY); on a device that does not hash flows to queues, that
  * thread then takes connections from the threads that stay, up to their
- * average (%IX_EV_TCP_MOVED to it).  A thread that stays is sent no
- * event for a connection it gave: its handle goes stale (-ESTALE), the
- * data of its recv events not given back is void from its next run on,
- * and the process learns of it from the other thread's %IX_EV_TCP_MOVED.
+ * average (%IX_EV_TCP_MOVED to it).  On a device that hashes (RSS), each
+ * connection instead goes to the thread of the core its flow's
+ * indirection entry leads to after the scale, between staying threads
+ * too.  A connection moves at most once in a scale: one that came to a
+ * thread in it stays there until a later scale.  A thread that stays is
+ * sent no event for a connection it gave: its handle goes stale
+ * (-ESTALE), the data of its recv events not given back is void from
+ * its next run on, and the process learns of it from the other thread's
+ * %IX_EV_TCP_MOVED.
  * A scale that would leave no core of the device is refused (-EBUSY).
  * A scale first parks every thread of the device: a thread parks inside
  * %IX_IOC_RUN once it is quiescent, that is when a

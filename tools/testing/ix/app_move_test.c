@@ -603,44 +603,32 @@ IX_TEST(app_move, a_joining_thread_takes_its_share)
 	CHECK(env_fini(&e));
 }
 
-/* The entry of @rss that side 0's connection @h hashes to. */
-static unsigned int move_entry(struct env *e, const struct ixdp_rss *rss,
-			       u32 h)
-{
-	struct ixdp_stack *s = &env_core(e, 0)->stack;
-	const struct ixdp_tcp_pcb *pcb;
-	int err;
-
-	pcb = ixdp_tcp_pcb_get(s, h, &err);
-	return ixdp_rss_hash(rss->key, pcb->raddr, s->cfg.addr, pcb->rport,
-			     pcb->lport) & (rss->nindir - 1);
-}
-
 /*
- * On a device that hashes, a share moves the connections of the flow
- * groups that lead to the other core, and only those: of four, the two
- * whose entries name core 1, with their bytes; the others stay.
+ * On a device that hashes, a share moves the connections whose flow
+ * groups lead to the other core, and only those: of four, the two whose
+ * slots say core 1, with their bytes; the others stay.  Then, in the
+ * same scale (both threads parked under one request), the two do not
+ * move back: side 1 has not read of their coming; under the next
+ * scale's request they may.
  */
 IX_TEST(app_move, a_share_moves_its_flow_groups)
 {
-	static struct ixdp_rss rss = { .nindir = 128 };
-	struct ixdp_flow_sel sel = { .rss = &rss, .core = 1 };
-	unsigned int i, entry[4], moved = 0, bytes[4] = { 0 };
+	unsigned int i, moved = 0, bytes[4] = { 0 };
+	struct ixdp_flow_sel sel = { .core = 1 };
 	const struct ix_event *ev;
+	static u8 slot_core[256];
 	static struct env e;
 	u32 peer[4], h[4];
 
-	for (i = 0; i < IXDP_RSS_KEY_LEN; i++)
-		rss.key[i] = 0x6d + 13 * i;
 	CHECK(!env_init(&e, &move_cfg));
 	CHECK(move_four(&e, peer, h));
-	for (i = 0; i < 4; i++)
-		entry[i] = move_entry(&e, &rss, h[i]);
-	/* Four groups: the key spreads the four ports. */
-	CHECK(entry[1] != entry[0] && entry[1] != entry[2] &&
-	      entry[3] != entry[0] && entry[3] != entry[2]);
-	rss.core[entry[1]] = 1;
-	rss.core[entry[3]] = 1;
+	CHECK(env_core(&e, 0)->stack.tcp->npcbs <= sizeof(slot_core));
+	memset(slot_core, 0, sizeof(slot_core));
+	slot_core[h[1] & 0xffff] = 1;
+	slot_core[h[3] & 0xffff] = 1;
+	sel.slot_core = slot_core;
+	env_app(&e, 0)->parked = 7;
+	env_app(&e, 1)->parked = 7;
 	CHECK_EQ(move_share_sel(env_app(&e, 0), env_app(&e, 1), UINT_MAX, &sel),
 		 2);
 	/* None of core 1's is left on side 0. */
@@ -649,6 +637,8 @@ IX_TEST(app_move, a_share_moves_its_flow_groups)
 	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h[0], 200, 0), 0);
 	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h[1], 1, 0), -ESTALE);
 	CHECK_EQ(move_cmd(&e, IX_CMD_TCP_RECV_DONE, h[3], 1, 0), -ESTALE);
+	CHECK_EQ(move_movable(env_app(&e, 1)), 0);
+	CHECK_EQ(move_share(env_app(&e, 1), env_app(&e, 0), UINT_MAX), 0);
 	env_use(&e, 1);
 	while ((ev = env_event(&e))) {
 		CHECK(ev->cookie == 101 || ev->cookie == 103);
@@ -661,6 +651,12 @@ IX_TEST(app_move, a_share_moves_its_flow_groups)
 	CHECK_EQ(bytes[3], 800);
 	CHECK_EQ(env_core(&e, 0)->stack.tcp->nused, 2);
 	CHECK_EQ(env_core(&e, 1)->stack.tcp->nused, 2);
+	/* The next scale. */
+	env_app(&e, 0)->parked = 8;
+	env_app(&e, 1)->parked = 8;
+	CHECK_EQ(move_movable(env_app(&e, 1)), 2);
+	for (i = 0; i < 2; i++)
+		CHECK_EQ(env_core(&e, i)->stack.tcp->nused, 2);
 	CHECK(env_fini(&e));
 }
 

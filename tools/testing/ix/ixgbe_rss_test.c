@@ -51,7 +51,7 @@ static void fg_qcore(u8 *qcore, u8 a, u8 b, u8 c, u8 d)
 
 /*
  * Four queues on three cores (two on core 0): 64/32/32 entries become
- * 43/43/42, the one left over going to the core that had the most; only
+ * 43/43/42, the two left over going to the cores that had the most; only
  * core 0 gives (21 entries, from both its queues), and a second balance
  * changes nothing.
  */
@@ -103,6 +103,26 @@ IX_TEST(flow_groups, linux_queues_stay)
 	CHECK_EQ(per[2], 0);
 	for (i = 0; i < FG_N; i++)
 		CHECK_EQ(indir[i] == 0, before[i] == 0);
+}
+
+/*
+ * A queue the table leaves out (queue 3, of core 1) stays out: core 1
+ * takes its share on queue 2 alone.
+ */
+IX_TEST(flow_groups, a_queue_left_out_stays_out)
+{
+	u8 qcore[IXDP_RSS_QUEUES];
+	unsigned int per[2], i;
+	u16 indir[FG_N];
+
+	fg_round_robin(indir, FG_N, 3);
+	fg_qcore(qcore, 0, 0, 1, 1);
+	CHECK_EQ(ixdp_flow_groups_balance(indir, FG_N, qcore, 2), 22);
+	fg_count(indir, FG_N, qcore, per, 2);
+	CHECK_EQ(per[0], 64);
+	CHECK_EQ(per[1], 64);
+	for (i = 0; i < FG_N; i++)
+		CHECK(indir[i] != 3);
 }
 
 /*
