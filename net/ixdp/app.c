@@ -62,7 +62,10 @@ static int ixdp_ring_entries(u32 *n)
 
 static int ixdp_setup_check(struct ix_setup *p)
 {
-	if (p->flags & ~IX_SETUP_F_ELASTIC || memchr_inv(p->resv, 0, sizeof(p->resv)) ||
+	if (p->flags & ~(IX_SETUP_F_ELASTIC | IX_SETUP_F_MOVED_OUT) ||
+	    (p->flags & IX_SETUP_F_MOVED_OUT &&
+	     !(p->flags & IX_SETUP_F_ELASTIC)) ||
+	    memchr_inv(p->resv, 0, sizeof(p->resv)) ||
 	    p->rx_pool_size || p->ifindex || p->addr || p->features ||
 	    memchr_inv(&p->cmd_off, 0, sizeof(p->cmd_off)) ||
 	    memchr_inv(&p->event_off, 0, sizeof(p->event_off)))
@@ -369,6 +372,7 @@ static int ixdp_app_attach(struct ixdp_app *app, struct ix_setup *p)
 	p->addr = (__force u32)core->idev->addr;
 	p->features = IXDP_FEATURES;
 	app->elastic = p->flags & IX_SETUP_F_ELASTIC;
+	app->moved_out = p->flags & IX_SETUP_F_MOVED_OUT;
 	if (app->elastic)
 		core = ixdp_app_free_core(core->idev) ?: core;
 	app->task = get_task_struct(current);

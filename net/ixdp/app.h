@@ -93,7 +93,8 @@ struct ixdp_app_grave {
 /* What this kernel announces in struct ix_version and ix_setup. */
 #define IXDP_FEATURES		(IX_FEAT_TCP | IX_FEAT_RUN_SLEEP | \
 				 IX_FEAT_UDP | IX_FEAT_TIMER | \
-				 IX_FEAT_TCP_KEEPALIVE | IX_FEAT_ELASTIC)
+				 IX_FEAT_TCP_KEEPALIVE | IX_FEAT_ELASTIC | \
+				 IX_FEAT_MOVED_OUT)
 
 /**
  * struct ixdp_app_timer - an application timer
@@ -126,6 +127,8 @@ struct ixdp_app_timer {
  * @revoked: the binding is gone or going (a detach, the bound thread's
  *	exit, a failed setup): a run returns at once, setup is refused
  * @elastic: set up with %IX_SETUP_F_ELASTIC: follows the device's cores
+ * @moved_out: set up with %IX_SETUP_F_MOVED_OUT: told of the connections
+ *	it gives while it stays
  * @standby: on its device's list of standby threads (RTNL)
  * @park_req: a scale's request to park, by number (0: none); written by
  *	the scale without @lock, read by the run
@@ -176,6 +179,7 @@ struct ixdp_app {
 	unsigned int		cpu;
 	bool			revoked;
 	bool			elastic;
+	bool			moved_out;
 	struct list_head	standby;
 	u32			park_req;
 	u32			parked;

@@ -39,10 +39,11 @@
  * them, each thread quiet (no command unexecuted, every event read).
  * The old thread's handles and RX buffers of the connections moved are
  * void from then on.  A leaving thread is retired with its core, its
- * pool taken out of the process; a thread that stays is sent nothing:
- * the process learns of the move from the new thread's %IX_EV_TCP_MOVED
- * (the old handle and CPU in data), and the old thread's commands on
- * the old handle get -ESTALE.  ixdp_app_can_move() checks everything that
+ * pool taken out of the process; a thread that stays is sent
+ * %IX_EV_TCP_MOVED_OUT if it asked, else nothing: the process learns of
+ * the move from the new thread's %IX_EV_TCP_MOVED (the old handle and
+ * CPU in data), and the old thread's commands on the old handle get
+ * -ESTALE.  ixdp_app_can_move() checks everything that
  * can be checked before anything changes; ixdp_app_move() may then
  * still fail to move a connection (no memory for its copies): it is
  * reset, never left to the old thread, which has no core to use it on.
@@ -303,9 +304,14 @@ static void app_move_reset(struct ixdp_app *from, struct ixdp_app_conn *c,
 	app_move_gone(gone, c);
 }
 
+/*
+ * Move connection @pcb of @from to @to; a thread that stays (@stays) and
+ * asked is told (%IX_EV_TCP_MOVED_OUT), room checked.  On failure it is
+ * reset and @from told.  0 or -errno.
+ */
 static int app_move_one(struct ixdp_app *from, struct ixdp_app *to,
 			struct ixdp_tcp_pcb *pcb, struct ixdp_tcp_mig *rec,
-			struct ixdp_app_conn *gone)
+			struct ixdp_app_conn *gone, bool stays)
 {
 	struct ixdp_app_conn *c = &from->conns[pcb->idx], *nc;
 	u32 old = tcp_pcb_handle(pcb), h;
@@ -343,6 +349,9 @@ static int app_move_one(struct ixdp_app *from, struct ixdp_app *to,
 	/* Room was checked: a move is not undone for want of it. */
 	app_move_announce(to, cookie, h, old | (u64)from->cpu << 32, nc,
 			  rec->flags & TCPF_FIN_RCVD);
+	if (stays && from->moved_out)
+		ixdp_app_ev(from, IX_EV_TCP_MOVED_OUT, 0, cookie, old, 0,
+			    h | (u64)to->cpu << 32);
 	return 0;
 
 out_reset:
@@ -397,7 +406,8 @@ unsigned int ixdp_app_move(struct ixdp_app *from, struct ixdp_app *to)
 		left++;
 	}
 	for (i = 0; moving && rec && i < t->npcbs; i++)
-		if (moving[i] && app_move_one(from, to, &t->pcbs[i], rec, &gone))
+		if (moving[i] &&
+		    app_move_one(from, to, &t->pcbs[i], rec, &gone, false))
 			left++;
 	/* One grave for them all: a move of many fills no more. */
 	ixdp_app_conn_bury(from, &gone);
@@ -428,8 +438,8 @@ static bool app_move_now(struct ixdp_app *app, struct ixdp_tcp_pcb *pcb)
  * Whether connection @pcb of @from may move to @to now (ixdp_app_share()):
  * of those @sel selects, and may move now; @to with a slot for it, its
  * buffers besides the pool's refill target and room for its events
- * beyond what its late queue keeps; @from with room to be told if the
- * move fails.
+ * beyond what its late queue keeps; @from with room to be told of the
+ * move or of its failure (one event either way).
  */
 static bool app_share_fits(struct ixdp_app *from, struct ixdp_app *to,
 			   struct ixdp_tcp_pcb *pcb,
@@ -475,8 +485,10 @@ unsigned int ixdp_app_movable(struct ixdp_app *app)
  * (app_share_fits()); its armed timers, UDP ports and listeners stay.
  * @to is sent the events of each move; @from's handles of the
  * connections moved go stale, and the buffers they held go to one grave
- * of @from.  A move that fails once begun (no memory for the copies)
- * resets its connection, as ixdp_app_move() does, and tells @from.
+ * of @from; if it asked (%IX_SETUP_F_MOVED_OUT), @from is sent
+ * %IX_EV_TCP_MOVED_OUT for each.  A move that fails once begun (no memory
+ * for the copies) resets its connection, as ixdp_app_move() does, and
+ * tells @from.
  *
  * Return: the connections moved.
  */
@@ -502,7 +514,7 @@ unsigned int ixdp_app_share(struct ixdp_app *from, struct ixdp_app *to,
 	for (i = 0; i < t->npcbs && moved < max; i++) {
 		pcb = &t->pcbs[i];
 		if (app_share_fits(from, to, pcb, sel) &&
-		    !app_move_one(from, to, pcb, rec, &gone))
+		    !app_move_one(from, to, pcb, rec, &gone, true))
 			moved++;
 	}
 	ixdp_app_conn_bury(from, &gone);

@@ -107,6 +107,9 @@
  *	%IX_SETUP_F_ELASTIC: application threads follow the device's cores
  *	as they are added and removed (%IX_EV_CORE_UP, %IX_EV_CORE_DOWN,
  *	%IX_EV_TCP_MOVED, %IX_EV_TIMER_MOVED)
+ * %IX_FEAT_MOVED_OUT
+ *	%IX_SETUP_F_MOVED_OUT: an elastic thread that stays is told of each
+ *	connection it gives to another thread (%IX_EV_TCP_MOVED_OUT)
  */
 #define IX_FEAT_TCP		(1U << 0)
 #define IX_FEAT_RUN_SLEEP	(1U << 1)
@@ -114,6 +117,7 @@
 #define IX_FEAT_TIMER		(1U << 3)
 #define IX_FEAT_TCP_KEEPALIVE	(1U << 4)
 #define IX_FEAT_ELASTIC		(1U << 5)
+#define IX_FEAT_MOVED_OUT	(1U << 6)
 
 /**
  * struct ix_version - result of %IX_IOC_VERSION
@@ -207,7 +211,8 @@ struct ix_ring_offsets {
  * indirection entry leads to after the scale, between staying threads
  * too.  A connection moves at most once in a scale: one that came to a
  * thread in it stays there until a later scale.  A thread that stays is
- * sent no event for a connection it gave: its handle goes stale
+ * sent no event for a connection it gave, unless it asked with
+ * %IX_SETUP_F_MOVED_OUT (%IX_EV_TCP_MOVED_OUT): its handle goes stale
  * (-ESTALE), the data of its recv events not given back is void from
  * its next run on, and the process learns of it from the other thread's
  * %IX_EV_TCP_MOVED.
@@ -228,10 +233,20 @@ struct ix_ring_offsets {
  */
 #define IX_SETUP_F_ELASTIC	(1U << 0)
 
+/*
+ * IX_SETUP_F_MOVED_OUT - with %IX_SETUP_F_ELASTIC: when a connection of
+ * this thread goes to another thread while this one stays (a core joins,
+ * or a flow group moves), this thread is sent %IX_EV_TCP_MOVED_OUT, so
+ * that it stops acting on the connection before the other thread has
+ * read its %IX_EV_TCP_MOVED.  Without it the thread is sent nothing.
+ */
+#define IX_SETUP_F_MOVED_OUT	(1U << 1)
+
 /**
  * struct ix_setup - argument of %IX_IOC_SETUP
  * @cpu: in: the reserved CPU whose dataplane to drive
- * @flags: in: %IX_SETUP_F_* (%IX_SETUP_F_ELASTIC), else zero
+ * @flags: in: %IX_SETUP_F_* (%IX_SETUP_F_ELASTIC, %IX_SETUP_F_MOVED_OUT),
+ *	else zero
  * @cmd_entries: in: command ring entries, a power of two from
  *	%IX_RING_MIN to %IX_RING_MAX, 0 for %IX_RING_DEFAULT; out: what was
  *	chosen
@@ -485,6 +500,13 @@ struct ix_iov {
  *	device (cookie: the set's); handle: its handle from now on; data:
  *	its old handle | the old core's CPU << 32, that handle now stale.
  *	It fires when it would have.  Only to %IX_SETUP_F_ELASTIC threads
+ * %IX_EV_TCP_MOVED_OUT
+ *	a connection of this thread went to another thread of the device,
+ *	this one staying (cookie: the connection's); handle: its handle
+ *	here, stale from now on; data: its new handle | the new core's CPU
+ *	<< 32.  Its recv events not given back are void: give nothing back;
+ *	the other thread gets the bytes again.  Only to threads set up with
+ *	%IX_SETUP_F_MOVED_OUT
  */
 enum {
 	IX_EV_NONE,
@@ -500,6 +522,7 @@ enum {
 	IX_EV_CORE_UP,
 	IX_EV_CORE_DOWN,
 	IX_EV_TIMER_MOVED,
+	IX_EV_TCP_MOVED_OUT,
 	IX_EV_LAST
 };
 

@@ -58,7 +58,8 @@ struct echo_thread {
 	pthread_t		tid;
 	unsigned int		index;
 	struct ix_ctx		ctx;
-	unsigned long long	conns, bytes, overflow, moved_in, ups, downs;
+	unsigned long long	conns, bytes, overflow, moved_in, moved_out;
+	unsigned long long	ups, downs;
 };
 
 static struct conn *conns;
@@ -269,6 +270,17 @@ static void on_moved(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 	thread_of(ctx)->moved_in++;
 }
 
+/*
+ * A connection went to another thread, this one staying: nothing to do
+ * (its events now come there, and the stream is that thread's from its
+ * moved event on); counted.
+ */
+static void on_moved_out(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
+			 uint32_t to, unsigned int cpu)
+{
+	thread_of(ctx)->moved_out++;
+}
+
 static const struct ix_ops echo_ops = {
 	.done	= on_done,
 	.knock	= on_knock,
@@ -278,6 +290,7 @@ static const struct ix_ops echo_ops = {
 	.core_up	= on_core_up,
 	.core_down	= on_core_down,
 	.moved		= on_moved,
+	.moved_out	= on_moved_out,
 };
 
 static void on_signal(int sig)
@@ -292,8 +305,9 @@ static void print_counters(struct echo_thread *t)
 		       t->conns, t->bytes, t->overflow, *t->ctx.ev.dropped);
 		return;
 	}
-	printf("ix_echo: thread %u: %llu connections, %llu moved in, %llu bytes echoed, %llu overflows, %u events dropped, %llu cores up, %llu down\n",
-	       t->index, t->conns, t->moved_in, t->bytes, t->overflow,
+	printf("ix_echo: thread %u: %llu connections, %llu moved in, %llu moved out, %llu bytes echoed, %llu overflows, %u events dropped, %llu cores up, %llu down\n",
+	       t->index, t->conns, t->moved_in, t->moved_out, t->bytes,
+	       t->overflow,
 	       *t->ctx.ev.dropped, t->ups, t->downs);
 }
 

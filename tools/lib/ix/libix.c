@@ -174,7 +174,8 @@ void ix_group_free(struct ix_group *g)
  * @g: the TX memory of the application's elastic threads
  * @thread: this thread's number, below @g->nthreads: its send vectors
  * @cpu: any CPU serving the device
- * @ops: callbacks; @moved is required
+ * @ops: callbacks; @moved is required; with @moved_out, the thread asks
+ *	to be told of the connections it gives (IX_SETUP_F_MOVED_OUT)
  * @user: the application's, in @ctx->user
  *
  * The thread drives a core from its first ix_run() (@core_up), or stands
@@ -199,7 +200,8 @@ int ix_open_elastic(struct ix_ctx *ctx, struct ix_group *g,
 	ctx->tx_len = g->tx_len;
 	ctx->tx_user = g->tx_user;
 	ctx->vec_off = vec * thread;
-	return ctx_setup(ctx, cpu, IX_SETUP_F_ELASTIC);
+	return ctx_setup(ctx, cpu, IX_SETUP_F_ELASTIC |
+			 (ops->moved_out ? IX_SETUP_F_MOVED_OUT : 0));
 }
 
 /**
@@ -336,6 +338,12 @@ static void dispatch(struct ix_ctx *ctx, const struct ix_event *e)
 		if (o->timer_moved)
 			o->timer_moved(ctx, e->cookie, e->handle,
 				       (uint32_t)e->data);
+		break;
+	case IX_EV_TCP_MOVED_OUT:
+		if (o->moved_out)
+			o->moved_out(ctx, e->cookie, e->handle,
+				     (uint32_t)e->data,
+				     (unsigned int)(e->data >> 32));
 		break;
 	}
 }

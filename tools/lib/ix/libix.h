@@ -23,7 +23,8 @@
  * there), loses it (@core_down) and when a connection comes to it from
  * another core (@moved: the connection's cookie, its new handle; its
  * unconsumed bytes come again in @recv calls), as an armed timer does
- * (@timer_moved).  Cookies, not handles,
+ * (@timer_moved), and, if it wants, when one of its connections goes to
+ * another thread while it stays (@moved_out).  Cookies, not handles,
  * name connections across threads.  Every result and event is handled
  * before the next ix_run(), as libix does, so that a scale can park the
  * thread.
@@ -70,6 +71,10 @@ struct ix_group;
  * @timer_moved: the timer set with @cookie came to this thread with
  *	@handle (@old: its handle on the other core, stale); it fires here
  *	when it would have there
+ * @moved_out: the connection of @cookie, @handle here (stale now), went
+ *	to the thread of @cpu's core as @to; this thread stays.  Its recv
+ *	data not consumed is void: do not give it back.  Optional: with
+ *	it, ix_open_elastic() asks for these (IX_SETUP_F_MOVED_OUT)
  */
 struct ix_ops {
 	void	(*done)(struct ix_ctx *ctx, const struct ix_cmd *cmd);
@@ -94,6 +99,8 @@ struct ix_ops {
 			 uint32_t old, uint32_t unread);
 	void	(*timer_moved)(struct ix_ctx *ctx, uint64_t cookie,
 			       uint32_t handle, uint32_t old);
+	void	(*moved_out)(struct ix_ctx *ctx, uint64_t cookie,
+			     uint32_t handle, uint32_t to, unsigned int cpu);
 };
 
 /**

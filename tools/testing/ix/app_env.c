@@ -416,6 +416,7 @@ static int env_app_setup(struct env *e, unsigned int cpu, uint8_t *tx)
 	e->setup.cmd_entries = e->cfg.cmd_entries;
 	e->setup.event_entries = e->cfg.ev_entries;
 	e->setup.timers = e->cfg.timers;
+	e->setup.flags = e->cfg.setup_flags;
 	err = ixdp_app_setup(e->app, &e->setup);
 	if (err)
 		return err;

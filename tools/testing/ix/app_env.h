@@ -39,6 +39,7 @@ struct env_cfg {
 	u32		cmd_entries;
 	u32		ev_entries;
 	u32		timers;		/* 0: the default */
+	u32		setup_flags;	/* IX_SETUP_F_* */
 	unsigned int	tx_pages;	/* TX memory, 0 for none */
 	bool		peer_echo;	/* the peer sends back what it gets */
 	u32		offload;	/* the core's IXDP_OFFLOAD_* */

@@ -604,6 +604,49 @@ IX_TEST(app_move, a_joining_thread_takes_its_share)
 }
 
 /*
+ * A staying thread that asked (IX_SETUP_F_MOVED_OUT) is told of each
+ * connection it gives: its old handle, and the new handle and CPU that
+ * the other thread's moved event names.  A leaving thread is not, even
+ * if it asked: its core's end tells it.
+ */
+IX_TEST(app_move, a_giving_thread_is_told_if_it_asked)
+{
+	u32 peer[4], h[4], nh[4] = { 0 }, out = 0;
+	unsigned int i, moved = 0;
+	const struct ix_event *ev;
+	static struct env e;
+
+	CHECK(!env_init(&e, &move_cfg));
+	CHECK(move_four(&e, peer, h));
+	env_app(&e, 0)->moved_out = true;
+	CHECK_EQ(move_share(env_app(&e, 0), env_app(&e, 1), 2), 2);
+	env_use(&e, 1);
+	while ((ev = env_event(&e))) {
+		if (ev->type != IX_EV_TCP_MOVED)
+			continue;
+		moved++;
+		nh[ev->cookie - 100] = ev->handle;
+	}
+	CHECK_EQ(moved, 2);
+	env_use(&e, 0);
+	while ((ev = env_event(&e))) {
+		CHECK_EQ(ev->type, IX_EV_TCP_MOVED_OUT);
+		CHECK(ev->cookie == 100 || ev->cookie == 101);
+		i = ev->cookie - 100;
+		CHECK_EQ(ev->handle, h[i]);
+		CHECK_EQ(ev->data, nh[i] | (u64)env_app(&e, 1)->cpu << 32);
+		out++;
+	}
+	CHECK_EQ(out, 2);
+	/* The other two leave with side 0's core: no moved-out event. */
+	CHECK_EQ(move_all(env_app(&e, 0), env_app(&e, 1)), 0);
+	while ((ev = env_event(&e)))
+		CHECK(ev->type != IX_EV_TCP_MOVED_OUT);
+	CHECK_EQ(env_core(&e, 1)->stack.tcp->nused, 4);
+	CHECK(env_fini(&e));
+}
+
+/*
  * On a device that hashes, a share moves the connections whose flow
  * groups lead to the other core, and only those: of four, the two whose
  * slots say core 1, with their bytes; the others stay.  Then, in the

@@ -203,6 +203,26 @@ IX_TEST(app, run_budget_leaves_the_rest_queued)
 }
 
 /*
+ * Setup flags: IX_SETUP_F_MOVED_OUT only with IX_SETUP_F_ELASTIC, and no
+ * bit the ABI does not define.  The version announces the feature.
+ */
+IX_TEST(app, setup_flags_checked)
+{
+	static const u32 bad[] = { IX_SETUP_F_MOVED_OUT, 1U << 2, 1U << 31 };
+	struct env_cfg cfg = app_cfg;
+	static struct env e;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		memset(&e, 0, sizeof(e));
+		cfg.setup_flags = bad[i];
+		CHECK_EQ(env_init(&e, &cfg), -EINVAL);
+		CHECK(env_fini(&e));
+	}
+	CHECK(IXDP_FEATURES & IX_FEAT_MOVED_OUT);
+}
+
+/*
  * Timers are made at setup, as many as asked (a power of two up to
  * 65,536, 0 for 1,024): with 4, the fifth TIMER_SET finds none free, and
  * a cancelled one is free again.  Other counts are refused.

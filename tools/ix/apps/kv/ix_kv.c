@@ -126,7 +126,8 @@ struct kv_thread {
 	bool			has_core;
 	unsigned int		retries;
 	struct ix_ctx		ctx;
-	unsigned long long	conns, refused, overflow, moved_in, ups, downs;
+	unsigned long long	conns, refused, overflow, moved_in, moved_out;
+	unsigned long long	ups, downs;
 	unsigned long long	zc_bytes, copied_bytes;
 };
 
@@ -326,6 +327,11 @@ static void pump(struct ix_ctx *ctx, struct conn *c)
 	size_t moved, pending;
 
 	kv_lock();
+	/* Gone to another thread, or on its way (on_moved_out()). */
+	if (c->ctx != ctx) {
+		kv_unlock();
+		return;
+	}
 	do {
 		pending = c->kv->pending;
 		moved = from_rx(c);
@@ -511,8 +517,11 @@ static void on_moved(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 	if (!cookie || cookie > MAX_CONNS)
 		return;
 	c = &conns[cookie - 1];
-	if (c->state != LIVE || c->handle != old)
+	kv_lock();
+	if (c->state != LIVE || c->handle != old) {
+		kv_unlock();
 		return;
+	}
 	c->ctx = ctx;
 	c->handle = handle;
 	c->skip = c->owed;
@@ -523,7 +532,29 @@ static void on_moved(struct ix_ctx *ctx, uint64_t cookie, uint32_t handle,
 	/* A pump it wanted happens here now. */
 	if (c->retry)
 		thread_of(ctx)->retries++;
+	kv_unlock();
 	thread_of(ctx)->moved_in++;
+}
+
+/*
+ * A connection of this thread went to another, whose moved event may not
+ * have come yet: no pump here acts on it from now on.  Under the lock, so
+ * that whichever of the two comes first, the connection ends with the
+ * other thread.
+ */
+static void on_moved_out(struct ix_ctx *ctx, uint64_t cookie,
+			 uint32_t handle, uint32_t to, unsigned int cpu)
+{
+	struct conn *c;
+
+	if (!cookie || cookie > MAX_CONNS)
+		return;
+	c = &conns[cookie - 1];
+	kv_lock();
+	if (c->state == LIVE && c->ctx == ctx && c->handle == handle)
+		c->ctx = NULL;
+	kv_unlock();
+	thread_of(ctx)->moved_out++;
 }
 
 static const struct ix_ops kv_ops = {
@@ -535,6 +566,7 @@ static const struct ix_ops kv_ops = {
 	.core_up	= on_core_up,
 	.core_down	= on_core_down,
 	.moved		= on_moved,
+	.moved_out	= on_moved_out,
 };
 
 /*
@@ -591,8 +623,9 @@ static void print_counters(struct kv_thread *t, unsigned int open)
 		       t->copied_bytes, *t->ctx.ev.dropped);
 		return;
 	}
-	printf("ix_kv: thread %u: %llu connections, %llu moved in, %llu refused, %llu overflows, %llu bytes sent zero copy, %llu copied, %u events dropped, %llu cores up, %llu down, %u open\n",
-	       t->index, t->conns, t->moved_in, t->refused, t->overflow,
+	printf("ix_kv: thread %u: %llu connections, %llu moved in, %llu moved out, %llu refused, %llu overflows, %llu bytes sent zero copy, %llu copied, %u events dropped, %llu cores up, %llu down, %u open\n",
+	       t->index, t->conns, t->moved_in, t->moved_out, t->refused,
+	       t->overflow,
 	       t->zc_bytes, t->copied_bytes, *t->ctx.ev.dropped, t->ups,
 	       t->downs, open);
 }

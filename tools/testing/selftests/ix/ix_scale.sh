@@ -271,6 +271,11 @@ if [ "$APP" = 1 ]; then
 	moved=$(awk '/^ix_echo: thread/ { n += $6 } END { print n + 0 }' "$TMP/ix_echo.log")
 	[ "$moved" -ge $CONNS ] ||
 		fail "ix_echo's threads took $moved moved connections"
+	# Told of what they gave while staying (IX_EV_TCP_MOVED_OUT): at
+	# least CPU 2's first share; a leaving thread is told nothing.
+	out=$(awk '/^ix_echo: thread/ { n += $9 } END { print n + 0 }' "$TMP/ix_echo.log")
+	[ "$out" -ge "$took" ] && [ "$out" -lt "$moved" ] ||
+		fail "ix_echo's staying threads were told of $out moves out (CPU 2 took $took; $moved moved in all)"
 	# The stack's tcp_accepted counts the echo service's.
 	acc=$(awk '/^ix_echo: thread/ { n += $4 } END { print n + 0 }' "$TMP/ix_echo.log")
 	[ "$acc" -ge $((3 * CONNS)) ] ||
