@@ -7,7 +7,7 @@
 #   make run         ... boot it and show the dataplane
 #   make check       lint, host tests, debug kernel, VM selftests
 #   make lint        checkpatch, sparse, uapi header as C90
-#   make vm [CMD=..] boot a kernel (KERNEL=perf|debug) and run CMD or a shell
+#   make vm [CMD=..] boot a kernel (KERNEL=perf|debug|deb) and run CMD or a shell
 #   make host-test   the host harness (tools/testing/ix) only
 #   make fuzz        fuzz the RX path, then the command ring, FUZZ_SECONDS (600) s each
 #   make bench       ixdp against Linux, side by side (QUICK=1: a short run)
@@ -29,10 +29,16 @@ KOUT_perf  := $(BUILD)/kbuild-perf
 KOUT_debug := $(BUILD)/kbuild-debug
 CFG_perf   := kernel/configs/ixdp.config
 CFG_debug  := kernel/configs/ixdp.config kernel/configs/ixdp-debug.config
+# The kernel VMs boot, and their initramfs (KERNEL=deb: the packages of
+# make deb, with the modules the VM needs added by deb-vm.sh).
+IMAGE_perf   := $(KOUT_perf)/arch/x86/boot/bzImage
+IMAGE_debug  := $(KOUT_debug)/arch/x86/boot/bzImage
+IMAGE_deb    := $(BUILD)/kbuild-deb/vm/vmlinuz
+INITRD_deb   := $(BUILD)/kbuild-deb/vm/initramfs.cpio.gz
 
 KMAKE = $(MAKE) -C $(SRC) O=$(KOUT_$(1)) -j$(NPROC)
 
-.PHONY: all help deps prepare kernel-perf kernel-debug run check lint vm \
+.PHONY: all help deps prepare kernel-perf kernel-debug kernel-deb run check lint vm \
 	vm-build host-test fuzz bench bench-insn qemu-insn selftests initramfs \
 	deb clean distclean
 
@@ -73,7 +79,8 @@ vm-build:
 # VM_NOBUILD=1: the kernel, initramfs and selftests are known to be
 # built (make check builds them once for its three VM runs).
 vm: $(if $(filter 1,$(VM_NOBUILD)),,vm-build)
-	@CMD='$(subst ','\'',$(value CMD))' $(S)/vm.sh $(KOUT_$(KERNEL))/arch/x86/boot/bzImage
+	@CMD='$(subst ','\'',$(value CMD))' VM_INITRD='$(INITRD_$(KERNEL))' \
+		$(S)/vm.sh $(IMAGE_$(KERNEL))
 
 run:
 	+@$(MAKE) --no-print-directory vm KERNEL=perf CMD=/ixdp/scripts/ixdp/demo.sh \
@@ -97,9 +104,14 @@ qemu-insn: deps
 bench-insn: prepare
 	+@$(MAKE) -s -C $(SRC)/tools/testing/ix O=$(BUILD)/host-test bench
 
-# DEB_CONFIG=FILE: another base configuration than Debian's.
+# DEB_CONFIG=FILE: another base configuration than Debian's;
+# DEB_DEBUG_INFO=y keeps its debug info (BTF, a -dbg package).
 deb: prepare
-	@DEB_CONFIG='$(DEB_CONFIG)' $(S)/deb.sh
+	@DEB_CONFIG='$(DEB_CONFIG)' DEB_DEBUG_INFO='$(DEB_DEBUG_INFO)' $(S)/deb.sh
+
+# Not built here: make deb takes hours.  What make vm KERNEL=deb boots.
+kernel-deb: initramfs
+	@$(S)/deb-vm.sh
 
 lint: prepare
 	+@$(S)/lint.sh

@@ -5,7 +5,8 @@
 # the fork, under build/kbuild-deb (DEB_OUT):
 #   1. .config: Debian's own 6.12 configuration (linux-config-6.12, or
 #      DEB_CONFIG=FILE), with kernel/configs/ixdp.config and
-#      ixdp-deb.config merged in (scripts/kconfig/merge_config.sh),
+#      ixdp-deb.config merged in, and ixdp-deb-nodebug.config unless
+#      DEB_DEBUG_INFO=y (scripts/kconfig/merge_config.sh),
 #      then olddefconfig; every option the fragments ask for is checked
 #      as kconfig.sh does;
 #   2. the kernel: make bindeb-pkg (image, headers, libc-dev; hours on 2
@@ -22,6 +23,9 @@ SRC=$ROOT/build/linux
 OUT=$(realpath -m "${DEB_OUT:-$ROOT/build/kbuild-deb}")
 DEBIAN_CONFIG=/usr/src/linux-config-6.12/config.amd64_none_amd64.xz
 FRAGMENTS="$ROOT/kernel/configs/ixdp.config $ROOT/kernel/configs/ixdp-deb.config"
+# Debian's debug info (DWARF, BTF, a -dbg package) only when asked.
+[ "${DEB_DEBUG_INFO:-n}" = y ] ||
+	FRAGMENTS="$FRAGMENTS $ROOT/kernel/configs/ixdp-deb-nodebug.config"
 
 die()
 {

@@ -18,7 +18,7 @@
 # (more QEMU options), VM_HOST_CMD (run on the host, in the namespace,
 # while the guest runs; it finds the pid of this script in IXDP_VM_PID),
 # VM_TAP_QLEN (the eth0 tap's queue towards the guest, frames; Linux's
-# default 1000).
+# default 1000), VM_INITRD (another initramfs than build/initramfs.cpio.gz).
 #
 # The run fails if the guest console shows a kernel splat.
 
@@ -108,7 +108,7 @@ ip netns exec "$IXDP_NS" timeout --foreground "$VM_TIMEOUT" \
 	qemu-system-x86_64 -M q35 $accel -smp "$VM_CPUS" -m "$VM_MEM" ${VM_QEMU_ARGS:-} \
 	-nodefaults -no-user-config -display none -no-reboot \
 	$serial -serial chardev:con \
-	-kernel "$kernel" -initrd "$ROOT/build/initramfs.cpio.gz" \
+	-kernel "$kernel" -initrd "${VM_INITRD:-$ROOT/build/initramfs.cpio.gz}" \
 	-append "$append" \
 	-fsdev local,id=fs0,path="$ROOT",security_model=none \
 	-device virtio-9p-pci,fsdev=fs0,mount_tag=ixdp,addr=0x3 \
