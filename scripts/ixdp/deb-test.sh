@@ -4,7 +4,8 @@
 # deb-test.sh: TAP tests of make deb without the kernel build (hours):
 # the configuration step (deb.sh --config-only) over a stand-in base and
 # over Debian's own configuration when linux-config-6.12 is installed,
-# and the ixdp-tools package (deb.sh --tools-only).  About 15 s.
+# the ixdp-tools package (deb.sh --tools-only), and what make vm
+# KERNEL=deb makes of a package (deb-vm.sh).  About 15 s.
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DEBIAN_CONFIG=/usr/src/linux-config-6.12/config.amd64_none_amd64.xz
@@ -45,7 +46,7 @@ config_case()
 	result "$name" "$why"
 }
 
-echo "1..3"
+echo "1..5"
 
 # A base as small as it gets, with what the merge must change or keep:
 # virtio_net built in, and a CPU count that is not the VM's 8.
@@ -86,4 +87,50 @@ else
 	"$tmp/root/usr/sbin/ix" --help > /dev/null 2>&1 || why="$why ix does not run;"
 fi
 result deb.tools_package "$why"
+
+# make vm KERNEL=deb without a package: a clear refusal.
+why=""
+mkdir -p "$tmp/none"
+if DEB_OUT=$tmp/none "$ROOT/scripts/ixdp/deb-vm.sh" > "$tmp/log" 2>&1; then
+	why="no package, yet it succeeded"
+elif ! grep -q "no linux-image package in $tmp/none: run make deb first" \
+		"$tmp/log"; then
+	why="unclear refusal: $(cat "$tmp/log")"
+fi
+result deb.vm_without_a_package "$why"
+
+# make vm KERNEL=deb over a package of a kernel without modules (the
+# VM's configuration): its vmlinuz, the initramfs as it is; a -dbg
+# package, even newer, is not taken; made once.  (The module path needs
+# a real module tree: checked by hand, see ixdp.rst.)
+why=""
+mkdir -p "$tmp/img/boot" "$tmp/img/DEBIAN" "$tmp/dbg/DEBIAN" "$tmp/vmdeb"
+echo "a kernel image" > "$tmp/img/boot/vmlinuz-6.12.0-ixdp"
+printf '%s\n' "Package: linux-image-6.12.0-ixdp" "Version: 1" \
+	"Architecture: all" "Maintainer: test <t@localhost>" \
+	"Description: test" > "$tmp/img/DEBIAN/control"
+sed 's/^Package: .*/&-dbg/' "$tmp/img/DEBIAN/control" > "$tmp/dbg/DEBIAN/control"
+dpkg-deb --root-owner-group --build "$tmp/img" \
+	"$tmp/vmdeb/linux-image-6.12.0-ixdp_1_all.deb" > /dev/null
+sleep 1
+dpkg-deb --root-owner-group --build "$tmp/dbg" \
+	"$tmp/vmdeb/linux-image-6.12.0-ixdp-dbg_1_all.deb" > /dev/null
+echo "an initramfs" > "$tmp/base.cpio.gz"
+if ! DEB_OUT=$tmp/vmdeb DEB_VM_BASE=$tmp/base.cpio.gz \
+		"$ROOT/scripts/ixdp/deb-vm.sh" > "$tmp/log" 2>&1; then
+	why="deb-vm.sh failed: $(tail -n 3 "$tmp/log" | tr '\n' ' ')"
+else
+	cmp -s "$tmp/vmdeb/vm/vmlinuz" "$tmp/img/boot/vmlinuz-6.12.0-ixdp" ||
+		why="$why not the package's vmlinuz;"
+	cmp -s "$tmp/vmdeb/vm/initramfs.cpio.gz" "$tmp/base.cpio.gz" ||
+		why="$why initramfs changed;"
+	grep -q "6.12.0-ixdp from linux-image-6.12.0-ixdp_1_all.deb: no modules" \
+		"$tmp/log" || why="$why wrong package or message: $(cat "$tmp/log");"
+	touch -d '1 hour ago' "$tmp/vmdeb/vm/vmlinuz"
+	DEB_OUT=$tmp/vmdeb DEB_VM_BASE=$tmp/base.cpio.gz \
+		"$ROOT/scripts/ixdp/deb-vm.sh" > "$tmp/log" 2>&1 ||
+		why="$why second run failed;"
+	[ -s "$tmp/log" ] && why="$why made again though nothing changed;"
+fi
+result deb.vm_kernel_without_modules "$why"
 [ "$failed" = 0 ]

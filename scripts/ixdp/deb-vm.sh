@@ -11,14 +11,15 @@
 #
 # Out: build/kbuild-deb/vm/vmlinuz and initramfs.cpio.gz.  Remade when
 # the package or the base initramfs is newer.  DEB_IMAGE=FILE takes
-# another linux-image package (a distribution's, to check this script).
+# another linux-image package (a distribution's, to check this script),
+# DEB_VM_BASE=FILE another initramfs to add the modules to.
 
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DEB=$(realpath -m "${DEB_OUT:-$ROOT/build/kbuild-deb}")
 OUT=$DEB/vm
-BASE=$ROOT/build/initramfs.cpio.gz
+BASE=${DEB_VM_BASE:-$ROOT/build/initramfs.cpio.gz}
 # guest-init loads these, in this order, when /lib/modules has them.
 MODULES="virtio_pci virtio_net 9pnet_virtio 9p veth bridge sch_netem ifb"
 
