@@ -79,7 +79,8 @@ vm-build:
 # VM_NOBUILD=1: the kernel, initramfs and selftests are known to be
 # built (make check builds them once for its three VM runs).
 vm: $(if $(filter 1,$(VM_NOBUILD)),,vm-build)
-	@CMD='$(subst ','\'',$(value CMD))' VM_INITRD='$(INITRD_$(KERNEL))' \
+	@CMD='$(subst ','\'',$(value CMD))' \
+		VM_INITRD='$(or $(VM_INITRD),$(INITRD_$(KERNEL)))' \
 		$(S)/vm.sh $(IMAGE_$(KERNEL))
 
 run:

@@ -507,11 +507,12 @@ static u8 *ixdp_scale_flow_cores(const struct ixdp_rss *rss,
  * After step 4, on a device that hashes (RSS): its table's entries, the
  * flow groups, are spread over the new set (attach_rss.c), and every
  * connection goes to the core its group leads to, as many as may move,
- * with no bound (a leaving core's connections all move too, the cores
- * parked meanwhile).  One that may not (in its handshake, a buffer in
- * pieces, no room, or, for an application thread, come from a leaving
- * core in this scale) stays where it is: the handoff passes it the
- * segments its group's core gets, until a later scale moves it.
+ * with no bound on their number (a leaving core's connections all move
+ * too, the cores parked meanwhile).  One that may not (in its
+ * handshake, a buffer in pieces, no room: slots, buffers, event room of
+ * either thread that is told; or, for an application thread, come from
+ * a leaving core in this scale) stays where it is: the handoff passes
+ * it the segments its group's core gets, until a later scale moves it.
  */
 static void ixdp_scale_regroup(struct ixdp_dev *idev, struct ixdp_scale *sc)
 {

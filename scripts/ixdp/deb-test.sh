@@ -101,7 +101,8 @@ result deb.vm_without_a_package "$why"
 
 # make vm KERNEL=deb over a package of a kernel without modules (the
 # VM's configuration): its vmlinuz, the initramfs as it is; a -dbg
-# package, even newer, is not taken; made once.  (The module path needs
+# package, even newer, is not taken; made once, and again for another
+# package even if older.  (The module path needs
 # a real module tree: checked by hand, see ixdp.rst.)
 why=""
 mkdir -p "$tmp/img/boot" "$tmp/img/DEBIAN" "$tmp/dbg/DEBIAN" "$tmp/vmdeb"
@@ -131,6 +132,14 @@ else
 		"$ROOT/scripts/ixdp/deb-vm.sh" > "$tmp/log" 2>&1 ||
 		why="$why second run failed;"
 	[ -s "$tmp/log" ] && why="$why made again though nothing changed;"
+	# Another package, older: noticed (this one has no kernel).
+	touch -d '2 hours ago' "$tmp/vmdeb/linux-image-6.12.0-ixdp-dbg_1_all.deb"
+	if DEB_OUT=$tmp/vmdeb DEB_VM_BASE=$tmp/base.cpio.gz \
+		DEB_IMAGE=$tmp/vmdeb/linux-image-6.12.0-ixdp-dbg_1_all.deb \
+		"$ROOT/scripts/ixdp/deb-vm.sh" > "$tmp/log" 2>&1 ||
+	   ! grep -q "not one kernel in /boot" "$tmp/log"; then
+		why="$why another package not noticed: $(cat "$tmp/log");"
+	fi
 fi
 result deb.vm_kernel_without_modules "$why"
 [ "$failed" = 0 ]

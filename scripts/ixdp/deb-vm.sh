@@ -14,7 +14,7 @@
 # another linux-image package (a distribution's, to check this script),
 # DEB_VM_BASE=FILE another initramfs to add the modules to.
 
-set -eu
+set -eu -o pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DEB=$(realpath -m "${DEB_OUT:-$ROOT/build/kbuild-deb}")
@@ -42,7 +42,10 @@ fi
 [ -f "$image" ] || die "no package $image"
 [ -f "$BASE" ] || die "no $BASE: run make initramfs first"
 
+# Made from this package (path, size, time) and nothing newer since.
+made_from="$(realpath "$image") $(stat -c '%s %Y' "$image")"
 if [ -f "$OUT/initramfs.cpio.gz" ] && [ -f "$OUT/vmlinuz" ] &&
+   [ "$(cat "$OUT/made-from" 2>/dev/null)" = "$made_from" ] &&
    [ -z "$(find "$image" "$BASE" "$0" -newer "$OUT/initramfs.cpio.gz")" ]; then
 	exit 0
 fi
@@ -50,14 +53,25 @@ fi
 rm -rf "$OUT"
 mkdir -p "$OUT/mods"
 dpkg-deb -x "$image" "$OUT/root"
-vmlinuz=$(ls "$OUT"/root/boot/vmlinuz-*)
-[ "$(echo "$vmlinuz" | wc -w)" = 1 ] || die "$image: no single kernel"
-cp "$vmlinuz" "$OUT/vmlinuz"
-release=${vmlinuz##*/vmlinuz-}
+set -- "$OUT"/root/boot/vmlinuz-*
+if [ $# != 1 ] || [ ! -f "$1" ]; then
+	die "$image: not one kernel in /boot"
+fi
+cp "$1" "$OUT/vmlinuz"
+release=${1##*/vmlinuz-}
+
+# The initramfs last, through a temporary file: it is what says done.
+finish()
+{
+	mv "$OUT/initramfs.tmp" "$OUT/initramfs.cpio.gz"
+	echo "$made_from" > "$OUT/made-from"
+	rm -rf "$OUT/root"
+}
 
 # A kernel without modules (the VM's own configuration) boots as it is.
 if [ ! -d "$OUT/root/lib/modules/$release/kernel" ]; then
-	cp "$BASE" "$OUT/initramfs.cpio.gz"
+	cp "$BASE" "$OUT/initramfs.tmp"
+	finish
 	echo "ixdp: VM kernel $release from $(basename "$image"): no modules"
 	exit 0
 fi
@@ -79,16 +93,21 @@ sort -u "$OUT/kos" | while read -r ko; do
 	mkdir -p "$dst/$(dirname "$rel")"
 	case $ko in
 	*.xz) xz -dc "$ko" > "$dst/${rel%.xz}" ;;
+	*.zst) zstd -qdc "$ko" > "$dst/${rel%.zst}" ;;
+	*.gz) gzip -dc "$ko" > "$dst/${rel%.gz}" ;;
 	*) cp "$ko" "$dst/$rel" ;;
 	esac
 done
-cp "$OUT/root/lib/modules/$release"/modules.{order,builtin,builtin.modinfo} \
-	"$dst/"
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	[ ! -f "$OUT/root/lib/modules/$release/$f" ] ||
+		cp "$OUT/root/lib/modules/$release/$f" "$dst/"
+done
 /sbin/depmod -b "$OUT/mods" "$release"
 echo "$MODULES" > "$OUT/mods/lib/modules/load"
 
 (cd "$OUT/mods" && find . | cpio -o -H newc --quiet | gzip -1) > "$OUT/mods.cpio.gz"
-cat "$BASE" "$OUT/mods.cpio.gz" > "$OUT/initramfs.cpio.gz"
+cat "$BASE" "$OUT/mods.cpio.gz" > "$OUT/initramfs.tmp"
 rm -f "$OUT/mods.cpio.gz"
+finish
 echo "ixdp: VM kernel $release from $(basename "$image"):" \
      "$(find "$dst" -name '*.ko' | wc -l) modules in the initramfs"

@@ -24,8 +24,11 @@ OUT=$(realpath -m "${DEB_OUT:-$ROOT/build/kbuild-deb}")
 DEBIAN_CONFIG=/usr/src/linux-config-6.12/config.amd64_none_amd64.xz
 FRAGMENTS="$ROOT/kernel/configs/ixdp.config $ROOT/kernel/configs/ixdp-deb.config"
 # Debian's debug info (DWARF, BTF, a -dbg package) only when asked.
-[ "${DEB_DEBUG_INFO:-n}" = y ] ||
-	FRAGMENTS="$FRAGMENTS $ROOT/kernel/configs/ixdp-deb-nodebug.config"
+case ${DEB_DEBUG_INFO:-n} in
+y | yes | 1) ;;
+n | no | 0) FRAGMENTS="$FRAGMENTS $ROOT/kernel/configs/ixdp-deb-nodebug.config" ;;
+*) echo "ixdp: DEB_DEBUG_INFO=$DEB_DEBUG_INFO: y or n" >&2; exit 2 ;;
+esac
 
 die()
 {

@@ -210,12 +210,12 @@ struct ix_ring_offsets {
  * connection instead goes to the thread of the core its flow's
  * indirection entry leads to after the scale, between staying threads
  * too.  A connection moves at most once in a scale: one that came to a
- * thread in it stays there until a later scale.  A thread that stays is
- * sent no event for a connection it gave, unless it asked with
- * %IX_SETUP_F_MOVED_OUT (%IX_EV_TCP_MOVED_OUT): its handle goes stale
- * (-ESTALE), the data of its recv events not given back is void from
- * its next run on, and the process learns of it from the other thread's
- * %IX_EV_TCP_MOVED.
+ * thread in it stays there until a later scale.  For a connection a
+ * thread that stays gave, its handle goes stale (-ESTALE), the data of
+ * its recv events not given back is void from its next run on, and the
+ * process learns of the move from the other thread's %IX_EV_TCP_MOVED;
+ * the giving thread is sent %IX_EV_TCP_MOVED_OUT if it asked with
+ * %IX_SETUP_F_MOVED_OUT, else nothing.
  * A scale that would leave no core of the device is refused (-EBUSY).
  * A scale first parks every thread of the device: a thread parks inside
  * %IX_IOC_RUN once it is quiescent, that is when a
@@ -239,6 +239,9 @@ struct ix_ring_offsets {
  * or a flow group moves), this thread is sent %IX_EV_TCP_MOVED_OUT, so
  * that it stops acting on the connection before the other thread has
  * read its %IX_EV_TCP_MOVED.  Without it the thread is sent nothing.
+ * With it, the thread gives in one scale at most as many connections as
+ * its event ring has free entries; the others stay with it until a
+ * later scale.
  */
 #define IX_SETUP_F_MOVED_OUT	(1U << 1)
 

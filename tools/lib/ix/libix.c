@@ -51,6 +51,17 @@ static int ring_map(struct ix_ring *r, int fd, uint64_t off, int prot,
 	return 0;
 }
 
+/* The IX_FEAT_* bits of the kernel behind @fd; 0 if it does not say. */
+static uint32_t kernel_features(int fd)
+{
+	struct ix_version v;
+
+	memset(&v, 0, sizeof(v));
+	if (ioctl(fd, IX_IOC_VERSION, &v))
+		return 0;
+	return v.features;
+}
+
 /* Set up @ctx->fd with @flags and map the rings; the pool if bound. */
 static int ctx_setup(struct ix_ctx *ctx, unsigned int cpu, uint32_t flags)
 {
@@ -60,6 +71,10 @@ static int ctx_setup(struct ix_ctx *ctx, unsigned int cpu, uint32_t flags)
 	ctx->fd = open("/dev/ix", O_RDWR | O_CLOEXEC);
 	if (ctx->fd < 0)
 		return -errno;
+	/* A kernel that cannot tell of moves out is not asked to. */
+	if (flags & IX_SETUP_F_MOVED_OUT &&
+	    !(kernel_features(ctx->fd) & IX_FEAT_MOVED_OUT))
+		flags &= ~IX_SETUP_F_MOVED_OUT;
 	ctx->setup.cpu = cpu;
 	ctx->setup.flags = flags;
 	ctx->setup.cmd_entries = IX_CMD_ENTRIES;

@@ -74,7 +74,8 @@ struct ix_group;
  * @moved_out: the connection of @cookie, @handle here (stale now), went
  *	to the thread of @cpu's core as @to; this thread stays.  Its recv
  *	data not consumed is void: do not give it back.  Optional: with
- *	it, ix_open_elastic() asks for these (IX_SETUP_F_MOVED_OUT)
+ *	it, ix_open_elastic() asks for these (IX_SETUP_F_MOVED_OUT) where
+ *	the kernel has them (IX_FEAT_MOVED_OUT)
  */
 struct ix_ops {
 	void	(*done)(struct ix_ctx *ctx, const struct ix_cmd *cmd);

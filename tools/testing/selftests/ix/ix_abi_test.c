@@ -74,7 +74,8 @@ TEST_F(ixdev, version)
 	ASSERT_EQ(0, ioctl(self->fd, IX_IOC_VERSION, &ver));
 	EXPECT_EQ(IX_ABI_VERSION, ver.abi_version);
 	EXPECT_EQ(IX_FEAT_TCP | IX_FEAT_RUN_SLEEP | IX_FEAT_UDP | IX_FEAT_TIMER |
-		  IX_FEAT_TCP_KEEPALIVE | IX_FEAT_ELASTIC, ver.features);
+		  IX_FEAT_TCP_KEEPALIVE | IX_FEAT_ELASTIC | IX_FEAT_MOVED_OUT,
+		  ver.features);
 	for (i = 0; i < sizeof(ver.resv) / sizeof(ver.resv[0]); i++)
 		EXPECT_EQ(0, ver.resv[i]) TH_LOG("resv[%u] not cleared", i);
 }

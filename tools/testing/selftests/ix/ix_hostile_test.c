@@ -198,7 +198,8 @@ TEST(setup_rejects_bad_arguments)
 		EXPECT_EQ(-1, ioctl(fd, IX_IOC_SETUP, &s));		\
 		EXPECT_EQ(err, errno) TH_LOG(#field " = " #val);	\
 	} while (0)
-	BAD(flags, 2, EINVAL);
+	BAD(flags, 1U << 2, EINVAL);
+	BAD(flags, IX_SETUP_F_MOVED_OUT, EINVAL);
 	BAD(flags, IX_SETUP_F_ELASTIC | 1U << 31, EINVAL);
 	BAD(resv[3], 1, EINVAL);
 	BAD(timers, 3, EINVAL);
