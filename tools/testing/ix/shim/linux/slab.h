@@ -7,6 +7,7 @@
 #define _IX_SHIM_LINUX_SLAB_H
 #include_next <linux/slab.h>
 #include <linux/mm.h>
+#include <string.h>
 
 static inline void *kcalloc(size_t n, size_t size, gfp_t flags)
 {
