@@ -33,24 +33,12 @@ static const struct ixdp_handoff_ops ixdp_handoff_ops = {
 	.kick	= ixdp_handoff_kick,
 };
 
-/* The core serving queue @qid, or IXDP_RSS_NO_CORE. */
-static u8 ixdp_queue_core(struct ixdp_dev *idev, unsigned int qid)
-{
-	unsigned int c, i;
-
-	for (c = 0; c < idev->ncores; c++)
-		for (i = 0; i < idev->cores[c]->nqueues; i++)
-			if (idev->cores[c]->queues[i]->drv.qid == qid)
-				return c;
-	return IXDP_RSS_NO_CORE;
-}
-
 /* Read the device's hashing into @dh; a device without any is fine. */
 static void ixdp_handoff_rss(struct ixdp_dev *idev, struct ixdp_dev_handoff *dh)
 {
 	struct ixdp_rss *rss = &dh->rss;
 	u16 *indir;
-	int i, n;
+	int n;
 
 	if (!idev->ops->rss_get)
 		return;
@@ -61,9 +49,7 @@ static void ixdp_handoff_rss(struct ixdp_dev *idev, struct ixdp_dev_handoff *dh)
 	}
 	n = idev->ops->rss_get(idev->dev, rss->key, indir, IXDP_DRV_RSS_MAX);
 	if (n > 0 && is_power_of_2(n) && n <= IXDP_DRV_RSS_MAX) {
-		for (i = 0; i < n; i++)
-			rss->core[i] = ixdp_queue_core(idev, indir[i]);
-		rss->nindir = n;
+		ixdp_rss_map(rss, indir, n, idev->cores, idev->ncores);
 		dh->h.rss = rss;
 	} else if (n != -EOPNOTSUPP) {
 		netdev_warn(idev->dev, "ixdp: RSS unreadable (%d): steering taken to follow the sending queue\n",

@@ -12,9 +12,9 @@
  * table: it moves entries only between queues the cores serve, so what
  * steering gave Linux stays Linux's, and steering puts back the table it
  * found.  Otherwise the table the first balance found is kept here and
- * put back at detach (or when the attach fails).  A device without the two operations (virtio_net)
- * has no table: a tap steers a flow to the queue the guest last sent it
- * on.
+ * put back at detach (or when the attach fails).  A device without the
+ * two operations (virtio_net) has no table: a tap steers a flow to the
+ * queue the guest last sent it on.
  */
 
 #include <linux/bug.h>
@@ -41,6 +41,29 @@ static void ixdp_rss_qcore(u8 *qcore, struct ixdp_core *const *cores,
 				qcore[qid] = c;
 		}
 	}
+}
+
+/**
+ * ixdp_rss_map() - a device's table as its cores see it
+ * @rss: its core[] and nindir are filled, not its key
+ * @indir: the table, @n entries, a power of 2 up to IXDP_RSS_MAX_INDIR
+ * @n: its entries
+ * @cores: the cores, @ncores of them; an entry leads to the index here of
+ *	the core serving its queue, or to IXDP_RSS_NO_CORE (Linux's queue,
+ *	or a queue id past IXDP_RSS_QUEUES, which no device hashes to)
+ * @ncores: their count
+ */
+void ixdp_rss_map(struct ixdp_rss *rss, const u16 *indir, unsigned int n,
+		  struct ixdp_core *const *cores, unsigned int ncores)
+{
+	u8 qcore[IXDP_RSS_QUEUES];
+	unsigned int i;
+
+	ixdp_rss_qcore(qcore, cores, ncores);
+	for (i = 0; i < n; i++)
+		rss->core[i] = indir[i] < IXDP_RSS_QUEUES ?
+			       qcore[indir[i]] : IXDP_RSS_NO_CORE;
+	rss->nindir = n;
 }
 
 /* Write @indir, keeping @found as the table to put back; 0 or -errno. */
@@ -84,7 +107,6 @@ bool ixdp_dev_rss_balance(struct ixdp_dev *idev, struct ixdp_core *const *cores,
 	u16 *indir, *found = NULL;
 	int got, moved, err;
 	bool ok = false;
-	unsigned int i;
 
 	ASSERT_RTNL();
 	if (!ops->rss_get || !ops->rss_set || !n)
@@ -113,10 +135,7 @@ bool ixdp_dev_rss_balance(struct ixdp_dev *idev, struct ixdp_core *const *cores,
 	}
 	if (rss) {
 		memcpy(rss->key, key, sizeof(rss->key));
-		rss->nindir = got;
-		for (i = 0; i < got; i++)
-			rss->core[i] = indir[i] < IXDP_RSS_QUEUES ?
-				       qcore[indir[i]] : IXDP_RSS_NO_CORE;
+		ixdp_rss_map(rss, indir, got, cores, n);
 		ok = true;
 	}
 out:

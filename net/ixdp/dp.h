@@ -367,6 +367,8 @@ void ixdp_dev_handoff_free(struct ixdp_dev *idev);
 bool ixdp_dev_rss_balance(struct ixdp_dev *idev, struct ixdp_core *const *cores,
 			  unsigned int n, struct ixdp_rss *rss);
 void ixdp_dev_rss_restore(struct ixdp_dev *idev);
+void ixdp_rss_map(struct ixdp_rss *rss, const u16 *indir, unsigned int n,
+		  struct ixdp_core *const *cores, unsigned int ncores);
 
 /* echo.c */
 int ixdp_echo_start(struct ixdp_core *core, __be16 port);
