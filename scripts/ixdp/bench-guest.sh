@@ -333,15 +333,24 @@ ceiling_turn()
 # host floods Linux's address on the same NIC with 64-byte UDP frames,
 # paced at 10,000/s and as fast as it can: the dataplane's core punts
 # them to Linux within punt_rate and drops the rest.  The flood outlasts
-# the ix_load run; its sent count goes to raw/NAME.flood.
+# the ix_load run; its sent count goes to raw/NAME.flood.  The quiet
+# point and the paced one, whose ratio is the figure, swap places each
+# round (A B, B A), so that a drift within a round (the server warming,
+# the host's other work) weighs on neither side; the unpaced flood,
+# which can leave the tap's queue full behind it, comes last.
 share_turn()
 {
-	local r=$1 pps
+	local r=$1 pps order="quiet 10000 0"
 
-	ix_serve share-poll 7000 $KBIN/ix_echo $CPU 7000 &&
-	load "share-quiet.r$r" -h $DP -p 7000 -W echo -s 64 -c 256 &&
-	for pps in 10000 0; do
-		host flood $LX 9 $((DUR + 3)) $pps > /dev/null
+	[ $((r % 2)) -eq 0 ] && order="10000 quiet 0"
+	ix_serve share-poll 7000 $KBIN/ix_echo $CPU 7000 || order=
+	for pps in $order; do
+		if [ "$pps" = quiet ]; then
+			load "share-quiet.r$r" -h $DP -p 7000 -W echo -s 64 \
+				-c 256
+			continue
+		fi
+		host flood $LX 9 $((DUR + 3)) "$pps" > /dev/null
 		load "share-flood$pps.r$r" -h $DP -p 7000 -W echo -s 64 -c 256
 		sleep 3
 		cp $HS/flood "$RAW/share-flood$pps.r$r.flood" 2>/dev/null
