@@ -416,6 +416,7 @@ struct ixdp_buf *ixdp_rx_addr_to_buf(struct ixdp_core *core, void *addr);
 
 /* netdev.c */
 int __init ixdp_netdev_init(void);
+void ixdp_netdev_drv_added(void);
 void ixdp_netdev_drv_gone(const struct ixdp_drv_ops *ops);
 
 /* stats.c */

@@ -37,6 +37,9 @@ static DEFINE_MUTEX(ixdp_drvs_mutex);
  * @ndo: the driver's net_device_ops
  * @ops: its ixdp ops, in read-only memory
  *
+ * Devices already registered with @ndo get their ixdp directory now: the
+ * ops may be a module loaded after the driver's.
+ *
  * Return: 0, -EEXIST if @ndo is registered already, or -ENOMEM.
  */
 int ixdp_drv_register(const struct net_device_ops *ndo,
@@ -62,6 +65,8 @@ int ixdp_drv_register(const struct net_device_ops *ndo,
 	list_add_tail_rcu(&d->node, &ixdp_drvs);
 out:
 	mutex_unlock(&ixdp_drvs_mutex);
+	if (!err)
+		ixdp_netdev_drv_added();
 	return err;
 }
 EXPORT_SYMBOL_GPL(ixdp_drv_register);

@@ -18,6 +18,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <net/net_namespace.h>
 
 #include "dp.h"
 #include "ixdp.h"
@@ -623,6 +624,37 @@ static void ixdp_dev_del(struct ixdp_dev_node *n)
 	kfree(n);
 }
 
+/* Set, under RTNL, once a device that registers is given a directory. */
+static bool ixdp_netdev_ready;
+
+/**
+ * ixdp_netdev_drv_added() - give a directory to the devices that a driver
+ *	whose ops just registered drives already
+ *
+ * A driver's ops may come in a module loaded after its devices
+ * registered (virtio_net's, virtio_net_ixdp).  Before ixdp's own init,
+ * which adds the devices there are then, nothing is done.
+ */
+void ixdp_netdev_drv_added(void)
+{
+	struct net_device *dev;
+	struct net *net;
+
+	rtnl_lock();
+	if (!ixdp_netdev_ready)
+		goto out;
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		for_each_netdev(net, dev) {
+			if (ixdp_dev_add(dev))
+				netdev_warn(dev, "ixdp: no control directory\n");
+		}
+	}
+	up_read(&net_rwsem);
+out:
+	rtnl_unlock();
+}
+
 /**
  * ixdp_netdev_drv_gone() - forget every device driven through @ops
  * @ops: ops being unregistered (their module may be going away)
@@ -674,5 +706,9 @@ static struct notifier_block ixdp_netdev_nb = {
 int __init ixdp_netdev_init(void)
 {
 	ixdp_stats_init();
+	/* A driver's ops registering from now on add their devices too. */
+	rtnl_lock();
+	ixdp_netdev_ready = true;
+	rtnl_unlock();
 	return register_netdevice_notifier(&ixdp_netdev_nb);
 }
