@@ -152,18 +152,20 @@ EOC
 		"$OUT/ixdp-tools_${version}_$arch.deb" > /dev/null
 }
 
+# The packages this run made, not those of earlier runs beside them.
 report()
 {
 	local deb
 
 	for deb in "$OUT"/*.deb; do
-		[ -f "$deb" ] || continue
+		[ "$deb" -nt "$OUT/.deb-start" ] || continue
 		echo "ixdp: $(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version) $deb"
 	done
 }
 
 [ -f "$SRC/.ixdp-base" ] || die "no tree at $SRC: run make prepare first"
 mkdir -p "$OUT"
+: > "$OUT/.deb-start"
 case ${1:-} in
 --config-only)
 	kernel_config
