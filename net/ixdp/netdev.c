@@ -566,7 +566,7 @@ static struct ixdp_dev_node *ixdp_dev_find(struct net_device *dev)
 	return NULL;
 }
 
-static int ixdp_dev_add(struct net_device *dev)
+static int ixdp_dev_new(struct net_device *dev)
 {
 	const struct ixdp_drv_ops *ops = ixdp_drv_ops(dev);
 	struct ixdp_dev_node *n;
@@ -613,6 +613,15 @@ out_put:
 	return err;
 }
 
+/* Give @dev its directory if a driver's ops drive it; warn if none can be. */
+static void ixdp_dev_add(struct net_device *dev)
+{
+	int err = ixdp_dev_new(dev);
+
+	if (err)
+		netdev_warn(dev, "ixdp: no control directory (%d)\n", err);
+}
+
 static void ixdp_dev_del(struct ixdp_dev_node *n)
 {
 	if (n->idev->attached)
@@ -645,10 +654,8 @@ void ixdp_netdev_drv_added(void)
 		goto out;
 	down_read(&net_rwsem);
 	for_each_net(net) {
-		for_each_netdev(net, dev) {
-			if (ixdp_dev_add(dev))
-				netdev_warn(dev, "ixdp: no control directory\n");
-		}
+		for_each_netdev(net, dev)
+			ixdp_dev_add(dev);
 	}
 	up_read(&net_rwsem);
 out:
@@ -680,8 +687,7 @@ static int ixdp_netdev_event(struct notifier_block *nb, unsigned long event,
 
 	switch (event) {
 	case NETDEV_REGISTER:
-		if (ixdp_dev_add(dev))
-			netdev_warn(dev, "ixdp: no control directory\n");
+		ixdp_dev_add(dev);
 		break;
 	case NETDEV_GOING_DOWN:
 		n = ixdp_dev_find(dev);
