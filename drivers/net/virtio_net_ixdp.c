@@ -8,11 +8,12 @@
  * written into the headroom in front of it (IXDP_DRV_HEADROOM); it is one
  * descriptor, or with frags (IXDP_DRV_F_SG) a chain, which the virtio core
  * may put in an indirect table it allocates, as for virtio_net's own
- * fragmented skbs.  Guest offloads are off while ixdp owns
- * pairs, so a frame never spans buffers; if one does anyway, all of its
- * buffers are returned as empty frames.  Where the device computes
- * transmit checksums (VIRTIO_NET_F_CSUM), the header asks it to for a
- * frame that gives @csum_start.
+ * fragmented skbs.  Guest offloads but the checksum's are off while
+ * ixdp owns pairs, so a frame never spans buffers; if one does anyway,
+ * all of its buffers are returned as empty frames.  What the header says
+ * of a received frame's checksum goes to the core.  Where the device
+ * computes transmit checksums (VIRTIO_NET_F_CSUM), the header asks it to
+ * for a frame that gives @csum_start.
  *
  * The device is given kernel virtual addresses: a device behind an IOMMU
  * (VIRTIO_F_ACCESS_PLATFORM) is refused at take time.
@@ -179,6 +180,25 @@ static u32 vnix_rx_len(struct vnix_queue *vq, void *buf, u32 len)
 	return len - vq->pair.hdr_len;
 }
 
+/*
+ * What the header says of the frame's checksum (VIRTIO_NET_F_GUEST_CSUM,
+ * which virtio_net keeps on while ixdp owns pairs): as virtio_net makes
+ * of it CHECKSUM_PARTIAL or CHECKSUM_UNNECESSARY.
+ */
+static u16 vnix_rx_csum(struct vnix_queue *vq, void *buf,
+			struct ixdp_drv_frame *f)
+{
+	const struct virtio_net_hdr *hdr = buf;
+
+	if (hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+		f->csum_start = virtio16_to_cpu(vq->vdev, hdr->csum_start);
+		f->csum_off = virtio16_to_cpu(vq->vdev, hdr->csum_offset);
+		return IXDP_DRV_RX_CSUM_PARTIAL;
+	}
+	return hdr->flags & VIRTIO_NET_HDR_F_DATA_VALID ?
+	       IXDP_DRV_RX_CSUM_OK : 0;
+}
+
 static unsigned int vnix_rx_burst(struct ixdp_drv_queue *q,
 				  struct ixdp_drv_frame *f, unsigned int max)
 {
@@ -193,6 +213,7 @@ static unsigned int vnix_rx_burst(struct ixdp_drv_queue *q,
 		f[i].addr = buf;
 		f[i].off = vq->pair.hdr_len;
 		f[i].len = vnix_rx_len(vq, buf, len);
+		f[i].rx_csum = f[i].len ? vnix_rx_csum(vq, buf, &f[i]) : 0;
 	}
 	return i;
 }

@@ -27,6 +27,10 @@
 #define IXDP_DRV_F_TX_CSUM	0x1	/* @tx_burst honours @csum_start */
 #define IXDP_DRV_F_SG		0x2	/* @tx_burst takes frames with @frags */
 
+/* What a received frame's checksum is, in &struct ixdp_drv_frame.rx_csum. */
+#define IXDP_DRV_RX_CSUM_OK	0x1	/* the device verified TCP's or UDP's */
+#define IXDP_DRV_RX_CSUM_PARTIAL 0x2	/* the sender left it to complete */
+
 /* Most frags a frame to send has. */
 #define IXDP_DRV_FRAGS		8
 
@@ -98,9 +102,18 @@ struct ixdp_drv_queue {
  * @csum_start: on transmit, 0, or (only with IXDP_DRV_F_TX_CSUM) where
  *	the device starts a ones' complement sum that runs to the end of
  *	the frame, from @addr; the field it then completes is 16 bits at
- *	@csum_start + @csum_off, and holds the pseudo-header sum
+ *	@csum_start + @csum_off, and holds the pseudo-header sum.  On
+ *	receive, with %IXDP_DRV_RX_CSUM_PARTIAL, the same from the frame's
+ *	start (@addr + @off)
  * @csum_off: see @csum_start
  * @nfrags: on transmit, entries of @frags (only with IXDP_DRV_F_SG)
+ * @rx_csum: on receive, set by every @rx_burst: 0 (nothing known: the
+ *	core verifies in software), %IXDP_DRV_RX_CSUM_OK (the device
+ *	verified the TCP or UDP checksum, as CHECKSUM_UNNECESSARY says to
+ *	Linux), or %IXDP_DRV_RX_CSUM_PARTIAL (the frame comes from a sender
+ *	on the same host, which left the checksum to be completed, as
+ *	CHECKSUM_PARTIAL: @csum_start and @csum_off say where; the core
+ *	trusts it as Linux does, and completes it for Linux)
  * @frags: on transmit, the rest of the frame, in order
  */
 struct ixdp_drv_frame {
@@ -110,7 +123,8 @@ struct ixdp_drv_frame {
 	void				*token;
 	u16				csum_start;
 	u16				csum_off;
-	u32				nfrags;
+	u16				nfrags;
+	u16				rx_csum;
 	const struct ixdp_drv_frag	*frags;
 };
 

@@ -71,9 +71,13 @@ struct ixdp_pool_ops {
  * @len: bytes of data, @frag_len of them in frags after those in @room
  * @frag_len: bytes of data in frags (ixdp_buf_add_frag())
  * @nfrags: entries of ixdp_buf_frags() in use
+ * @csum_off: with IXDP_BUF_RX_PARTIAL, see @csum_start
  * @dirty: bytes from the start of @room that were written beyond the
  *	data's present end (a frame received, a tail trimmed, the buffer
  *	reset); ixdp_buf_put() clears them and the data
+ * @csum_start: with IXDP_BUF_RX_PARTIAL (a received frame whose sender
+ *	left its checksum to complete), where the sum starts, from the
+ *	Ethernet header; the field is at @csum_start + @csum_off
  * @flags: IXDP_BUF_FREE while on the free stack
  */
 struct ixdp_buf {
@@ -84,7 +88,9 @@ struct ixdp_buf {
 	u16			len;
 	u16			frag_len;
 	u8			nfrags;
+	u8			csum_off;
 	u16			dirty;
+	u16			csum_start;
 	u32			flags;
 };
 

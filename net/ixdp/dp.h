@@ -49,6 +49,9 @@ struct ixdp_echo;
  * @tx_packets: frames sent
  * @tx_bytes: their bytes
  * @rx_empty: buffers the device returned without a whole frame
+ * @rx_csum_offload: frames whose TCP or UDP checksum the device verified,
+ *	or whose sender on the same host left it to complete (not verified
+ *	in software)
  * @rx_refill_short: times a receive ring could not be stocked to its
  *	target because the buffer pool was empty (the core goes deaf when
  *	its rings run dry)
@@ -91,6 +94,7 @@ struct ixdp_core_stats {
 	u64	tx_packets;
 	u64	tx_bytes;
 	u64	rx_empty;
+	u64	rx_csum_offload;
 	u64	rx_refill_short;
 	u64	pool_empty;
 	u64	tx_dropped;

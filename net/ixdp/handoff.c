@@ -264,7 +264,7 @@ static unsigned int handoff_ring_poll(struct ixdp_stack *s,
 		slot = &r->slot[tail & (IXDP_HANDOFF_SLOTS - 1)];
 		ixdp_buf_reset(b, IXDP_BUF_RX_OFFSET);
 		memcpy(ixdp_buf_put_tail(b, slot->len), slot->data, slot->len);
-		/* The first core verified the checksum; ARP has none. */
+		/* The first core checked (or trusted) it; ARP has none. */
 		b->flags |= IXDP_BUF_CSUM_OK;
 		s->relay = slot->seen;
 		/* Let the producer reuse the slot before we process it. */

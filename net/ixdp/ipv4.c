@@ -335,8 +335,7 @@ static void tcp_answer_reset(struct ixdp_stack *s, struct ixdp_buf *b,
 		ixdp_stack_drop(s, b, IXDP_DROP_TCP_MALFORMED);
 		return;
 	}
-	if (csum_tcpudp_magic(saddr, iph->daddr, b->len, IPPROTO_TCP,
-			      csum_partial(th, b->len, 0))) {
+	if (!ixdp_l4_csum_ok(b, iph, IPPROTO_TCP)) {
 		ixdp_stack_drop(s, b, IXDP_DROP_TCP_CSUM);
 		return;
 	}

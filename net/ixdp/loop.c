@@ -325,6 +325,30 @@ unsigned int ixdp_core_quiesce(struct ixdp_core *core)
 	return inflight;
 }
 
+/*
+ * What the device knows of a received frame's checksum.  A partial one
+ * (from a sender on the same host) is trusted as Linux trusts
+ * CHECKSUM_PARTIAL; where it is to be completed must lie in the frame,
+ * past its Ethernet header, or nothing is known.
+ */
+static void ixdp_rx_csum(struct ixdp_core *core, struct ixdp_buf *b,
+			 const struct ixdp_drv_frame *f)
+{
+	if (f->rx_csum & IXDP_DRV_RX_CSUM_PARTIAL) {
+		if (f->csum_start < ETH_HLEN || f->csum_off > U8_MAX ||
+		    f->csum_start + f->csum_off + sizeof(__sum16) > b->len)
+			return;
+		b->csum_start = f->csum_start;
+		b->csum_off = f->csum_off;
+		b->flags |= IXDP_BUF_CSUM_OK | IXDP_BUF_RX_PARTIAL;
+	} else if (f->rx_csum & IXDP_DRV_RX_CSUM_OK) {
+		b->flags |= IXDP_BUF_CSUM_OK;
+	} else {
+		return;
+	}
+	core->stats.rx_csum_offload++;
+}
+
 static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q,
 				  unsigned int batch)
 {
@@ -352,6 +376,8 @@ static unsigned int ixdp_queue_rx(struct ixdp_core *core, struct ixdp_queue *q,
 		b->len = f[i].len;
 		/* The device's header before the frame is data too. */
 		ixdp_buf_mark(b, b->off + b->len);
+		if (f[i].rx_csum)
+			ixdp_rx_csum(core, b, &f[i]);
 		q->stats.rx_packets++;
 		q->stats.rx_bytes += f[i].len;
 		core->stats.rx_packets++;

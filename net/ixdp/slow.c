@@ -160,6 +160,13 @@ int ixdp_slow_punt(struct ixdp_stack *s, struct ixdp_buf *b)
 		return -ENOMEM;
 	}
 	skb_put_data(skb, ixdp_buf_data(b), b->len);
+	/* Linux completes it where it must (ixdp_rx_csum() checked where). */
+	if (b->flags & IXDP_BUF_RX_PARTIAL &&
+	    !skb_partial_csum_set(skb, b->csum_start, b->csum_off)) {
+		kfree_skb(skb);
+		ixdp_buf_put(b);
+		return -EINVAL;
+	}
 	ixdp_buf_put(b);
 	/* Received on the core's queue: intake.c never takes it back. */
 	skb_record_rx_queue(skb, core->queues[0]->drv.qid);

@@ -18,6 +18,7 @@
 #include <linux/ip.h>
 #include <linux/list.h>
 #include <linux/types.h>
+#include <net/checksum.h>
 
 #include "buf.h"
 #include "timer.h"
@@ -29,6 +30,7 @@ struct ixdp_tcp;
 /* Buffer flags of checksum offload (IXDP_BUF_FREE is 0x1, in buf.h). */
 #define IXDP_BUF_CSUM_OK	0x2	/* RX: the device verified L4 */
 #define IXDP_BUF_CSUM_PARTIAL	0x4	/* TX: the device completes L4 */
+#define IXDP_BUF_RX_PARTIAL	0x8	/* RX: L4 to complete; CSUM_OK too */
 
 #define IXDP_OFFLOAD_RX_CSUM	0x1	/* device marks IXDP_BUF_CSUM_OK */
 #define IXDP_OFFLOAD_TX_CSUM	0x2	/* device takes IXDP_BUF_CSUM_PARTIAL */
@@ -543,6 +545,19 @@ struct ixdp_stack {
  * core never stops receiving, whoever holds the rest, while a fresh
  * connection still gets through those that hoard.
  */
+/*
+ * Whether @b, a TCP segment or UDP datagram of @proto after @iph, has a
+ * good checksum: the device's word (IXDP_BUF_CSUM_OK), else summed.
+ */
+static inline bool ixdp_l4_csum_ok(const struct ixdp_buf *b,
+				   const struct iphdr *iph, u8 proto)
+{
+	if (b->flags & IXDP_BUF_CSUM_OK)
+		return true;
+	return !csum_tcpudp_magic(iph->saddr, iph->daddr, b->len, proto,
+				  csum_partial(ixdp_buf_data(b), b->len, 0));
+}
+
 static inline bool ixdp_stack_pool_low(const struct ixdp_stack *s)
 {
 	return s->pool->avail <= s->pool->total / 8;

@@ -42,6 +42,7 @@ static const struct ixdp_stat ixdp_core_stats_tbl[] = {
 	CORE("tx_packets", tx_packets),
 	CORE("tx_bytes", tx_bytes),
 	CORE("rx_empty", rx_empty),
+	CORE("rx_csum_offload", rx_csum_offload),
 	CORE("rx_refill_short", rx_refill_short),
 	CORE("pool_empty", pool_empty),
 	CORE("tx_dropped", tx_dropped),

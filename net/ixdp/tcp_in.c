@@ -1032,9 +1032,7 @@ static bool in_valid(struct ixdp_stack *s, struct ixdp_buf *b,
 		ixdp_stack_drop(s, b, IXDP_DROP_TCP_MALFORMED);
 		return false;
 	}
-	if (!(b->flags & IXDP_BUF_CSUM_OK) &&
-	    csum_tcpudp_magic(iph->saddr, iph->daddr, b->len, IPPROTO_TCP,
-			      csum_partial(th, b->len, 0))) {
+	if (!ixdp_l4_csum_ok(b, iph, IPPROTO_TCP)) {
 		s->tcp->stats->bad_csum++;
 		ixdp_stack_drop(s, b, IXDP_DROP_TCP_CSUM);
 		return false;

@@ -108,22 +108,14 @@ int ixdp_udp_unbind(struct ixdp_stack *s, __be16 port)
 	return 0;
 }
 
-static bool udp_csum_ok(const struct udphdr *uh, const struct iphdr *iph,
-			unsigned int len)
-{
-	if (!uh->check)
-		return true;
-	return !csum_tcpudp_magic(iph->saddr, iph->daddr, len, IPPROTO_UDP,
-				  csum_partial(uh, len, 0));
-}
-
 /**
  * ixdp_udp_rx() - receive a UDP datagram
  * @s: the stack
  * @b: the datagram, after its IPv4 header; consumed
  * @iph: its IPv4 header
  *
- * Checks the length and, unless it is 0, the checksum, then hands the
+ * Checks the length and, unless it is 0 or the device says it is good
+ * (IXDP_BUF_CSUM_OK), the checksum, then hands the
  * payload to the port's binding, or answers port unreachable.
  */
 void ixdp_udp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
@@ -140,7 +132,7 @@ void ixdp_udp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		return;
 	}
 	ixdp_buf_trim(b, len);
-	if (!udp_csum_ok(uh, iph, len)) {
+	if (uh->check && !ixdp_l4_csum_ok(b, iph, IPPROTO_UDP)) {
 		ixdp_stack_drop(s, b, IXDP_DROP_UDP_CSUM);
 		return;
 	}

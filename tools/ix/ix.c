@@ -178,6 +178,7 @@ static void show_dev(const char *dev, void *arg)
 
 static const char *const stat_names[] = {
 	"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "rx_empty",
+	"rx_csum_offload",
 	"rx_refill_short", "pool_empty",
 	"tx_dropped", "tx_deferred", "drops", "polls_busy", "polls_idle", "batches",
 	"arp_requests", "arp_replies", "arp_moves_refused",

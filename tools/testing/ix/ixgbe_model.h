@@ -88,6 +88,8 @@
 #define IXM_RXD_DD		BIT(0)
 #define IXM_RXD_EOP		BIT(1)
 #define IXM_RXD_VP		BIT(3)
+#define IXM_RXD_L4CS		BIT(5)
+#define IXM_RXDERR_TCPE		BIT(30)
 #define IXM_RXDERR_RXE		BIT(29)
 #define IXM_RSSTYPE_TCPIPV4	1
 #define IXM_RSSTYPE_IPV4	2

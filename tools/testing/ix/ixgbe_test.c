@@ -216,6 +216,40 @@ IX_TEST(ixgbe, rx_frame_error_or_stripped_tag_comes_back_empty)
 	ixp_free(p);
 }
 
+/*
+ * The TCP or UDP checksum the device checked (L4CS, 7.1.6.2) is valid
+ * unless TCPE says otherwise; then, or unchecked, the core checks it.
+ */
+IX_TEST(ixgbe, rx_checksum_status)
+{
+	struct ixdp_drv_frame f[8];
+	struct ixp *p = ixp_new(1, 32, true);
+	struct ixc c;
+
+	CHECK(p);
+	CHECK_EQ(ixc_take(&c, p, 0), 0);
+	CHECK_EQ(ixc_post(&c, 8), 8);
+	p->m.rx_staterr = IXM_RXD_L4CS;
+	CHECK_EQ(ixt_inject(p, 0), 1);
+	p->m.rx_staterr = IXM_RXD_L4CS | IXM_RXDERR_TCPE;
+	CHECK_EQ(ixt_inject(p, 1), 1);
+	CHECK_EQ(ixt_inject(p, 2), 1);
+	p->m.rx_staterr = IXM_RXDERR_RXE | IXM_RXD_L4CS;
+	CHECK_EQ(ixt_inject(p, 3), 1);
+	CHECK_EQ(ixc_burst(&c, f, 8), 4);
+	CHECK(ixt_got(&f[0], 0));
+	CHECK_EQ(f[0].rx_csum, IXDP_DRV_RX_CSUM_OK);
+	CHECK(ixt_got(&f[1], 1));
+	CHECK_EQ(f[1].rx_csum, 0);
+	CHECK(ixt_got(&f[2], 2));
+	CHECK_EQ(f[2].rx_csum, 0);
+	CHECK_EQ(f[3].len, 0);
+	CHECK_EQ(f[3].rx_csum, 0);
+	ixc_give(&c);
+	CHECK_EQ(p->m.errors, 0);
+	ixp_free(p);
+}
+
 IX_TEST(ixgbe, rx_short_buffer_refused)
 {
 	unsigned int warned = ix_netdev_warnings;

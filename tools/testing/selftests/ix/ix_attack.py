@@ -18,6 +18,8 @@ Attacks:
             whose echo is in flight
   icmp      forged ICMP errors quoting a live connection, which must
             still echo afterwards
+  badcsum   1,000 SYNs from 50 addresses, each with a TCP checksum off
+            by one bit: none may open a connection or earn a cookie
 
 The peers' frames carry their own made-up MAC addresses, so the host's
 TCP never sees what comes back to them.  Exit status 0 once the attack
@@ -35,7 +37,8 @@ import sys
 import threading
 import time
 
-from scapy.all import ARP, ICMP, IP, TCP, AsyncSniffer, Ether, Raw, conf, get_if_hwaddr
+from scapy.all import (ARP, ICMP, IP, TCP, AsyncSniffer, Ether, Raw, conf,
+                       get_if_hwaddr, raw)
 
 IFACE = "veth0"
 HOST = "198.18.0.1"
@@ -244,6 +247,22 @@ def synflood(target, port):
     print("20000 SYNs from %d forged addresses" % len(addrs))
 
 
+def badcsum(target, port):
+    tmac = target_mac(target)
+    sock = conf.L2socket(iface=IFACE)
+    addrs = forged(20, 50)
+    for i in range(1000):
+        ip = addrs[i % len(addrs)]
+        syn = IP(raw(IP(src=ip, dst=target) /
+                     TCP(sport=random.randint(1024, 65535), dport=port,
+                         flags="S", seq=random.getrandbits(32),
+                         options=[("MSS", 1460)])))
+        # A bit flipped: 0x0000 and 0xffff, the same sum, never meet.
+        syn[TCP].chksum ^= 0x0100
+        sock.send(Ether(src=mac_of(ip), dst=tmac) / syn)
+    print("1000 SYNs with a bad checksum from %d forged addresses" % len(addrs))
+
+
 def ooo(target, port):
     p, keys = peers_of(target, port, forged(170, 8))
     for key in keys:
@@ -362,7 +381,7 @@ def icmp(target, port):
 
 
 ATTACKS = {"synflood": synflood, "ooo": ooo, "zerowin": zerowin,
-           "idle": idle, "sack": sack, "icmp": icmp}
+           "idle": idle, "sack": sack, "icmp": icmp, "badcsum": badcsum}
 
 
 def main():

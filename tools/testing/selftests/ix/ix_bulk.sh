@@ -8,7 +8,8 @@
 # reordering and jitter.  Every transfer must finish in bounded time and
 # close cleanly both ways: the peer's socket goes to TIME_WAIT, and the
 # dataplane sends no RST.  The payloads must have left zero copy, their
-# checksums completed by the NIC (tx_frags, tx_csum_offload), and the
+# checksums completed by the NIC (tx_frags, tx_csum_offload), the
+# peer's checksums taken from the NIC's word (rx_csum_offload), and the
 # loss must show in the dataplane's TCP counters (retransmissions,
 # out-of-order segments).  Last, ix_echo is killed mid-transfer under
 # loss, and the peer must see a reset, not a stall.
@@ -95,12 +96,17 @@ ix_lib_start ix_echo 7 "$DIR/ix_echo" 1 7 512 || exit 1
 
 frags0=$(cat "$TCPSTATS/tx_frags")
 offl0=$(cat "$TCPSTATS/tx_csum_offload")
+rxoffl0=$(cat "$TCPSTATS/rx_csum_offload")
 transfer clean 1 "$BULK_MIB" 600
 # virtio_net has both: payloads leave from the TX memory, summed by it.
 [ "$(cat "$TCPSTATS/tx_frags")" -gt "$frags0" ] ||
 	fail "no frame sent zero copy (tx_frags)"
 [ "$(cat "$TCPSTATS/tx_csum_offload")" -gt "$offl0" ] ||
 	fail "no checksum left to the NIC (tx_csum_offload)"
+# The peer's virtio_net left its checksums to complete (NEEDS_CSUM), and
+# the dataplane took its word: every byte was still checked end to end.
+[ "$(cat "$TCPSTATS/rx_csum_offload")" -gt "$rxoffl0" ] ||
+	fail "no received checksum taken from the NIC (rx_csum_offload)"
 
 rex0=$(tcpstat rexmits)
 ooo0=$(tcpstat ooo_queued)

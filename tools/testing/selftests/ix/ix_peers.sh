@@ -25,7 +25,7 @@ LINUX=198.18.0.3
 # What the dataplane withstands: zerowin is 64 peers at zero window,
 # each of whose data the echo service holds until its echo is
 # acknowledged, which they never do.
-ATTACKS=${IX_PEERS_ATTACKS:-synflood ooo zerowin idle sack icmp}
+ATTACKS=${IX_PEERS_ATTACKS:-synflood ooo zerowin idle sack icmp badcsum}
 declare -A before dp_took
 n=0
 t0=0
@@ -181,6 +181,17 @@ defended_icmp()
 	[ "$(delta tcp_pmtu_updates)" -le 1 ]
 }
 
+# Every bad checksum was counted and none opened a connection (the fresh
+# client's is the one) or earned a cookie: forged frames come without the
+# device's word on their checksum, so the stack sums them itself.
+defended_badcsum()
+{
+	[ "$(delta tcp_bad_csum)" -ge 1000 ] &&
+	[ "$(delta tcp_cookies_sent)" = 0 ] &&
+	[ "$(delta tcp_syn_refused)" = 0 ] &&
+	[ "$(delta tcp_passive)" -le 1 ]
+}
+
 counters()
 {
 	local c out=""
@@ -189,7 +200,8 @@ counters()
 		 tcp_ooo_dropped tcp_pool_low_drops tcp_held_drops tcp_probes \
 		 tcp_persist_drops tcp_pressure_drops \
 		 tcp_dupacks tcp_rexmits tcp_sack_rexmits tcp_fast_rexmits \
-		 icmp_errors_rejected tcp_icmp_ignored tcp_pmtu_updates; do
+		 icmp_errors_rejected tcp_icmp_ignored tcp_pmtu_updates \
+		 tcp_bad_csum rx_csum_offload; do
 		[ "$(delta $c)" = 0 ] || out="$out $c +$(delta $c)"
 	done
 	echo "#   counters:$out; $(ix_lib_open_conns) connections open"

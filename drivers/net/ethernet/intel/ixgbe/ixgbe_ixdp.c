@@ -509,6 +509,22 @@ static u32 ixgbe_ixdp_rx_len(struct ixgbe_ixdp_pair *p,
 	return le16_to_cpu(desc->wb.upper.length);
 }
 
+/*
+ * The TCP or UDP checksum, as ixgbe_rx_checksum() reads it: checked
+ * (L4CS) and not in error (TCPE).  An error is left to the core's own
+ * check, which also passes a UDP datagram without a checksum that the
+ * 82599 reports in error.
+ */
+static u16 ixgbe_ixdp_rx_csum(const union ixgbe_adv_rx_desc *desc)
+{
+	u32 staterr = le32_to_cpu(desc->wb.upper.status_error);
+
+	if (!(staterr & IXGBE_RXD_STAT_L4CS) ||
+	    staterr & IXGBE_RXDADV_ERR_TCPE)
+		return 0;
+	return IXDP_DRV_RX_CSUM_OK;
+}
+
 static unsigned int ixgbe_ixdp_rx_burst(struct ixdp_drv_queue *q,
 					struct ixdp_drv_frame *f,
 					unsigned int max)
@@ -534,6 +550,7 @@ static unsigned int ixgbe_ixdp_rx_burst(struct ixdp_drv_queue *q,
 		f[i].addr = s->addr;
 		f[i].off = 0;
 		f[i].len = ixgbe_ixdp_rx_len(p, desc);
+		f[i].rx_csum = f[i].len ? ixgbe_ixdp_rx_csum(desc) : 0;
 		p->rx_ntc = ixgbe_ixdp_next(p->rx_ntc, p->rx_count);
 		p->rx_posted--;
 	}
