@@ -147,7 +147,8 @@ static void ixdp_slow_work(struct work_struct *work)
  * @s: the core's stack
  * @b: the frame, from its Ethernet header; consumed
  *
- * Return: 0, or -ENOMEM or -ENOBUFS (ring full) if it was dropped.
+ * Return: 0, or -ENOMEM, -ENOBUFS (ring full) or -EINVAL (its checksum
+ * left to complete where the frame no longer reaches) if it was dropped.
  */
 int ixdp_slow_punt(struct ixdp_stack *s, struct ixdp_buf *b)
 {
