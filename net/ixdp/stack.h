@@ -535,17 +535,6 @@ struct ixdp_stack {
 };
 
 /*
- * Whether the pool is down to its reserve: an eighth or less free.
- * Received data is then held (queued out of order, or handed to an
- * application that gives buffers back later) only for a connection that
- * holds less than its share of the reserve (IXDP_TCP_RESERVE_SHARE;
- * datagrams not at all), and not at all once the last thirty-second is
- * reached (ixdp_stack_pool_last()).  The rest is dropped, for the peer
- * to send again, so that the receive rings can always be stocked and the
- * core never stops receiving, whoever holds the rest, while a fresh
- * connection still gets through those that hoard.
- */
-/*
  * Whether @b, a TCP segment or UDP datagram of @proto after @iph, has a
  * good checksum: the device's word (IXDP_BUF_CSUM_OK), else summed.
  */
@@ -558,6 +547,17 @@ static inline bool ixdp_l4_csum_ok(const struct ixdp_buf *b,
 				  csum_partial(ixdp_buf_data(b), b->len, 0));
 }
 
+/*
+ * Whether the pool is down to its reserve: an eighth or less free.
+ * Received data is then held (queued out of order, or handed to an
+ * application that gives buffers back later) only for a connection that
+ * holds less than its share of the reserve (IXDP_TCP_RESERVE_SHARE;
+ * datagrams not at all), and not at all once the last thirty-second is
+ * reached (ixdp_stack_pool_last()).  The rest is dropped, for the peer
+ * to send again, so that the receive rings can always be stocked and the
+ * core never stops receiving, whoever holds the rest, while a fresh
+ * connection still gets through those that hoard.
+ */
 static inline bool ixdp_stack_pool_low(const struct ixdp_stack *s)
 {
 	return s->pool->avail <= s->pool->total / 8;

@@ -115,8 +115,8 @@ int ixdp_udp_unbind(struct ixdp_stack *s, __be16 port)
  * @iph: its IPv4 header
  *
  * Checks the length and, unless it is 0 or the device says it is good
- * (IXDP_BUF_CSUM_OK), the checksum, then hands the
- * payload to the port's binding, or answers port unreachable.
+ * (IXDP_BUF_CSUM_OK), the checksum, then hands the payload to the port's
+ * binding, or answers port unreachable.
  */
 void ixdp_udp_rx(struct ixdp_stack *s, struct ixdp_buf *b,
 		 const struct iphdr *iph)
